@@ -1,0 +1,252 @@
+//! The typed client: one method per API endpoint the buyer uses, the caller's language in every
+//! request, and one error type whose message is always something a buyer can read.
+//!
+//! JSON calls go through `gloo-net` (fetch). Photo uploads use `XMLHttpRequest` instead, because
+//! fetch reports no upload progress and the issue asks for a progress bar per file.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::Lang;
+use shared::api::{BuyerOrderView, CaseView, ErrorBody, LookupRequest, LookupResponse, PhotoUploaded, routes};
+use shared::domain::{CaseRequest, Command};
+use shared::policy::Preview;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use crate::i18n;
+
+/// A failed call, ready to show: the API's own localized message, or ours for transport errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status; 0 when the request never got an answer.
+    pub status: u16,
+    /// The API's stable code (`order_not_found`, `conflict`, ...) or `network` / `bad_response`.
+    pub code: String,
+    /// A sentence in the buyer's language.
+    pub message: String,
+}
+
+impl ApiError {
+    /// The request never reached the server (offline, DNS, CORS).
+    #[must_use]
+    pub fn network(lang: Lang) -> Self {
+        Self { status: 0, code: "network".into(), message: i18n::t(lang).err_network.into() }
+    }
+
+    /// The server answered something that is not what this route answers.
+    #[must_use]
+    pub fn bad_response(lang: Lang, status: u16) -> Self {
+        Self { status, code: "bad_response".into(), message: i18n::t(lang).err_unexpected.into() }
+    }
+
+    /// The error of a non-2xx answer with the API's envelope as body (or not).
+    #[must_use]
+    pub fn from_body(lang: Lang, status: u16, body: &str) -> Self {
+        match serde_json::from_str::<ErrorBody>(body) {
+            Ok(e) if !e.message.is_empty() => Self { status, code: e.code, message: e.message },
+            _ => Self::bad_response(lang, status),
+        }
+    }
+
+    /// The buyer's token is missing, expired or for another order: look the order up again.
+    #[must_use]
+    pub fn needs_lookup(&self) -> bool {
+        self.status == 401
+    }
+
+    /// Someone else changed the case first.
+    #[must_use]
+    pub fn is_conflict(&self) -> bool {
+        self.status == 409 && self.code == "conflict"
+    }
+}
+
+/// A caller: the buyer's language, and their token once they looked the order up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Api {
+    /// Sent as `Accept-Language`, so error messages come back in it.
+    pub lang: Lang,
+    /// `Authorization: Bearer`.
+    pub token: Option<String>,
+}
+
+impl Api {
+    /// An anonymous caller.
+    #[must_use]
+    pub fn new(lang: Lang) -> Self {
+        Self { lang, token: None }
+    }
+
+    /// A buyer holding an order token.
+    #[must_use]
+    pub fn with_token(lang: Lang, token: String) -> Self {
+        Self { lang, token: Some(token) }
+    }
+
+    fn prepare(&self, builder: RequestBuilder) -> RequestBuilder {
+        let builder = builder.header("Accept-Language", i18n::code(self.lang));
+        match &self.token {
+            Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
+            None => builder,
+        }
+    }
+
+    async fn finish<T: DeserializeOwned>(&self, sent: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
+        let response = sent.map_err(|_| ApiError::network(self.lang))?;
+        let status = response.status();
+        let body = response.text().await.map_err(|_| ApiError::network(self.lang))?;
+        if (200..300).contains(&status) {
+            serde_json::from_str(&body).map_err(|_| ApiError::bad_response(self.lang, status))
+        } else {
+            Err(ApiError::from_body(self.lang, status, &body))
+        }
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let sent = self.prepare(Request::get(path)).send().await;
+        self.finish(sent).await
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        extra: Option<(&str, &str)>,
+    ) -> Result<T, ApiError> {
+        let mut builder = self.prepare(Request::post(path));
+        if let Some((k, v)) = extra {
+            builder = builder.header(k, v);
+        }
+        let request = builder.json(body).map_err(|_| ApiError::bad_response(self.lang, 0))?;
+        let sent = request.send().await;
+        self.finish(sent).await
+    }
+
+    /// `POST /api/lookup`: an order number and the e-mail or phone on it → a token and the order.
+    pub async fn lookup(&self, order_number: &str, contact: &str) -> Result<LookupResponse, ApiError> {
+        let body = LookupRequest { order_number: order_number.trim().into(), contact: contact.trim().into() };
+        self.post(routes::LOOKUP, &body, None).await
+    }
+
+    /// `GET /api/buyer/order`: the order, its eligibility, the buyer's cases and the policy.
+    pub async fn order(&self) -> Result<BuyerOrderView, ApiError> {
+        self.get(routes::BUYER_ORDER).await
+    }
+
+    /// `POST /api/buyer/preview`: the server's preview of a request (the same function the
+    /// portal runs locally).
+    pub async fn preview(&self, request: &CaseRequest) -> Result<Preview, ApiError> {
+        self.post(routes::BUYER_PREVIEW, request, None).await
+    }
+
+    /// `POST /api/buyer/cases`: file a request. The same key with the same body answers the same
+    /// case, so a double tap or a retry after a lost answer files once.
+    pub async fn file_case(&self, request: &CaseRequest, idempotency_key: &str) -> Result<CaseView, ApiError> {
+        self.post(routes::BUYER_CASES, request, Some(("Idempotency-Key", idempotency_key))).await
+    }
+
+    /// `GET /api/buyer/cases/{id}`
+    pub async fn case(&self, id: &str) -> Result<CaseView, ApiError> {
+        self.get(&routes::buyer_case(id)).await
+    }
+
+    /// `POST /api/buyer/cases/{id}/commands`
+    pub async fn command(&self, id: &str, command: &Command) -> Result<CaseView, ApiError> {
+        self.post(&routes::buyer_command(id), command, None).await
+    }
+
+    /// `GET /api/photos/{id}` as an object URL for an `<img>` (the route needs the bearer
+    /// header, which an `<img src>` cannot send).
+    pub async fn photo_url(&self, id: &str) -> Result<String, ApiError> {
+        let sent = self.prepare(Request::get(&routes::photo(id))).send().await;
+        let response = sent.map_err(|_| ApiError::network(self.lang))?;
+        let status = response.status();
+        if !(200..300).contains(&status) {
+            let body = response.text().await.unwrap_or_default();
+            return Err(ApiError::from_body(self.lang, status, &body));
+        }
+        let bytes = response.binary().await.map_err(|_| ApiError::network(self.lang))?;
+        let kind = response.headers().get("content-type").unwrap_or_else(|| "image/jpeg".into());
+        blob_url(&bytes, &kind).ok_or_else(|| ApiError::bad_response(self.lang, status))
+    }
+
+    /// `POST /api/buyer/photos` with the image as the raw body, reporting upload progress as
+    /// (bytes sent, bytes total).
+    pub async fn upload_photo(
+        &self,
+        body: &web_sys::Blob,
+        content_type: &str,
+        on_progress: impl Fn(f64, f64) + 'static,
+    ) -> Result<PhotoUploaded, ApiError> {
+        let lang = self.lang;
+        let xhr = web_sys::XmlHttpRequest::new().map_err(|_| ApiError::network(lang))?;
+        xhr.open("POST", routes::BUYER_PHOTOS).map_err(|_| ApiError::network(lang))?;
+        let _ = xhr.set_request_header("Content-Type", content_type);
+        let _ = xhr.set_request_header("Accept-Language", i18n::code(lang));
+        if let Some(token) = &self.token {
+            let _ = xhr.set_request_header("Authorization", &format!("Bearer {token}"));
+        }
+        if let Ok(upload) = xhr.upload() {
+            let progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+                if e.length_computable() {
+                    on_progress(e.loaded(), e.total());
+                }
+            });
+            upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+            // The closure lives as long as the request object, which JS owns.
+            progress.forget();
+        }
+        let done = js_sys::Promise::new(&mut |resolve, _reject| {
+            let on_load = resolve.clone();
+            let load = Closure::once_into_js(move || {
+                let _ = on_load.call1(&JsValue::NULL, &JsValue::TRUE);
+            });
+            let fail = Closure::once_into_js(move || {
+                let _ = resolve.call1(&JsValue::NULL, &JsValue::FALSE);
+            });
+            xhr.set_onload(Some(load.unchecked_ref()));
+            xhr.set_onerror(Some(fail.unchecked_ref()));
+            xhr.set_onabort(Some(fail.unchecked_ref()));
+            xhr.set_ontimeout(Some(fail.unchecked_ref()));
+        });
+        xhr.send_with_opt_blob(Some(body)).map_err(|_| ApiError::network(lang))?;
+        let loaded = wasm_bindgen_futures::JsFuture::from(done).await.map(|v| v.is_truthy()).unwrap_or(false);
+        if !loaded {
+            return Err(ApiError::network(lang));
+        }
+        let status = xhr.status().unwrap_or(0);
+        let text = xhr.response_text().ok().flatten().unwrap_or_default();
+        if (200..300).contains(&status) {
+            serde_json::from_str(&text).map_err(|_| ApiError::bad_response(lang, status))
+        } else {
+            Err(ApiError::from_body(lang, status, &text))
+        }
+    }
+}
+
+/// Bytes as an object URL (for thumbnails); `None` if the browser refuses.
+fn blob_url(bytes: &[u8], content_type: &str) -> Option<String> {
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(content_type);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+/// A random key for `Idempotency-Key`: 128 bits from the browser's CSPRNG, as hex.
+#[must_use]
+pub fn new_idempotency_key() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        // No WebCrypto (very old browsers): Math.random is enough to tell two filings apart.
+        for b in &mut bytes {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

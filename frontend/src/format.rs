@@ -1,0 +1,197 @@
+//! Money, dates and durations as a buyer reads them, in the chosen language.
+//!
+//! Plain functions over integers (no `Intl` calls, no date crate): they run in host unit tests,
+//! cost a few hundred bytes of wasm, and format dates in the *shop's* time zone (the one its
+//! deadlines are counted in), which `Intl` would need a zone name for. The calendar arithmetic
+//! itself is `shared::policy::time`, so the portal's days are the policy's days.
+
+use shared::Lang;
+use shared::domain::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Money, Timestamp};
+use shared::policy::time::LocalDate;
+
+/// The symbol and number of minor-unit digits of a currency. Unknown codes are written out
+/// ("CHF 12.00") rather than guessed.
+fn currency_style(code: &str) -> (&'static str, u32) {
+    match code {
+        "CNY" | "RMB" => ("¥", 2),
+        "USD" => ("$", 2),
+        "GBP" => ("£", 2),
+        "EUR" => ("€", 2),
+        "HKD" => ("HK$", 2),
+        "JPY" => ("JP¥", 0),
+        "KRW" => ("₩", 0),
+        _ => ("", 2),
+    }
+}
+
+/// Digits with a comma every three places (both zh-CN and en group by thousands with commas).
+fn group_thousands(mut n: u64) -> String {
+    let mut groups = Vec::new();
+    loop {
+        if n < 1000 {
+            groups.push(n.to_string());
+            break;
+        }
+        groups.push(format!("{:03}", n % 1000));
+        n /= 1000;
+    }
+    groups.reverse();
+    groups.join(",")
+}
+
+/// An amount in minor units as the buyer reads it: `¥199.00`, `£3,299.00`, `-$4.99`.
+#[must_use]
+pub fn money(amount: Money, currency: &str) -> String {
+    let (symbol, digits) = currency_style(currency);
+    let negative = amount.0 < 0;
+    let abs = amount.0.unsigned_abs();
+    let scale = 10u64.pow(digits);
+    let whole = group_thousands(abs / scale);
+    let number = if digits == 0 {
+        whole
+    } else {
+        format!("{whole}.{:0width$}", abs % scale, width = digits as usize)
+    };
+    let sign = if negative { "-" } else { "" };
+    if symbol.is_empty() { format!("{sign}{currency} {number}") } else { format!("{sign}{symbol}{number}") }
+}
+
+const MONTHS_EN: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// Hours and minutes of an instant in a zone.
+fn clock(at: Timestamp, utc_offset_minutes: i64) -> (i64, i64) {
+    let local_ms = at.0.saturating_add(utc_offset_minutes * MS_PER_MINUTE).rem_euclid(MS_PER_DAY);
+    (local_ms / MS_PER_HOUR, (local_ms % MS_PER_HOUR) / MS_PER_MINUTE)
+}
+
+/// A date: `2026年11月20日` / `20 Nov 2026`.
+#[must_use]
+pub fn date(at: Timestamp, utc_offset_minutes: i64, lang: Lang) -> String {
+    let d = LocalDate::of(at, utc_offset_minutes);
+    match lang {
+        Lang::ZhCn => format!("{}年{}月{}日", d.year, d.month, d.day),
+        Lang::En => {
+            let month = MONTHS_EN.get((d.month as usize).saturating_sub(1)).copied().unwrap_or("");
+            format!("{} {month} {}", d.day, d.year)
+        }
+    }
+}
+
+/// A date and time: `2026年11月20日 14:05` / `20 Nov 2026, 14:05`.
+#[must_use]
+pub fn date_time(at: Timestamp, utc_offset_minutes: i64, lang: Lang) -> String {
+    let (h, m) = clock(at, utc_offset_minutes);
+    match lang {
+        Lang::ZhCn => format!("{} {h:02}:{m:02}", date(at, utc_offset_minutes, lang)),
+        Lang::En => format!("{}, {h:02}:{m:02}", date(at, utc_offset_minutes, lang)),
+    }
+}
+
+/// The time zone as the buyer reads it next to a deadline: `UTC+8`, `UTC-5:30`.
+#[must_use]
+pub fn zone(utc_offset_minutes: i64) -> String {
+    let sign = if utc_offset_minutes < 0 { '-' } else { '+' };
+    let abs = utc_offset_minutes.abs();
+    if abs % 60 == 0 { format!("UTC{sign}{}", abs / 60) } else { format!("UTC{sign}{}:{:02}", abs / 60, abs % 60) }
+}
+
+/// A remaining duration at minute precision, largest two units: `2天3小时` / `2 d 3 h`,
+/// `23小时12分` / `23 h 12 min`, `8分钟` / `8 min`; under a minute: `不到1分钟` / `under a minute`.
+/// Minutes are rounded up so that a countdown never shows "0 min" while time remains.
+#[must_use]
+pub fn duration(ms: i64, lang: Lang) -> String {
+    let minutes = (ms.max(0) + MS_PER_MINUTE - 1) / MS_PER_MINUTE;
+    if ms <= 0 {
+        return match lang {
+            Lang::ZhCn => "0分钟".into(),
+            Lang::En => "0 min".into(),
+        };
+    }
+    if ms < MS_PER_MINUTE {
+        return match lang {
+            Lang::ZhCn => "不到1分钟".into(),
+            Lang::En => "under a minute".into(),
+        };
+    }
+    let (days, hours, mins) = (minutes / (24 * 60), (minutes / 60) % 24, minutes % 60);
+    match lang {
+        Lang::ZhCn => {
+            if days > 0 {
+                if hours > 0 { format!("{days}天{hours}小时") } else { format!("{days}天") }
+            } else if hours > 0 {
+                if mins > 0 { format!("{hours}小时{mins}分") } else { format!("{hours}小时") }
+            } else {
+                format!("{mins}分钟")
+            }
+        }
+        Lang::En => {
+            if days > 0 {
+                if hours > 0 { format!("{days} d {hours} h") } else { format!("{days} d") }
+            } else if hours > 0 {
+                if mins > 0 { format!("{hours} h {mins} min") } else { format!("{hours} h") }
+            } else {
+                format!("{mins} min")
+            }
+        }
+    }
+}
+
+/// A stored photo's size: `850 KB`, `1.2 MB`.
+#[must_use]
+pub fn bytes(n: u64) -> String {
+    if n < 1024 * 1024 {
+        format!("{} KB", n.div_ceil(1024))
+    } else {
+        let tenths = (n * 10).div_ceil(1024 * 1024);
+        format!("{}.{} MB", tenths / 10, tenths % 10)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_written_with_the_currency_symbol_grouping_and_two_decimals() {
+        assert_eq!(money(Money(19_900), "CNY"), "¥199.00");
+        assert_eq!(money(Money(329_900), "GBP"), "£3,299.00");
+        assert_eq!(money(Money(123_456_789), "USD"), "$1,234,567.89");
+        assert_eq!(money(Money(5), "EUR"), "€0.05");
+        assert_eq!(money(Money(-2_000), "CNY"), "-¥20.00");
+        assert_eq!(money(Money(1200), "JPY"), "JP¥1,200");
+        assert_eq!(money(Money(1200), "CHF"), "CHF 12.00");
+    }
+
+    #[test]
+    fn dates_are_written_in_the_shops_zone_in_each_language() {
+        // 2026-11-20T06:05:00Z is 14:05 in China (UTC+8).
+        let at = Timestamp(1_795_154_700_000);
+        assert_eq!(date_time(at, 480, Lang::ZhCn), "2026年11月20日 14:05");
+        assert_eq!(date_time(at, 480, Lang::En), "20 Nov 2026, 14:05");
+        // The same instant is still the 19th in California (UTC-8).
+        assert_eq!(date(at, -480, Lang::En), "19 Nov 2026");
+        assert_eq!(zone(480), "UTC+8");
+        assert_eq!(zone(-330), "UTC-5:30");
+    }
+
+    #[test]
+    fn durations_show_the_two_largest_units_and_round_minutes_up() {
+        let d = |h: i64, m: i64| h * MS_PER_HOUR + m * MS_PER_MINUTE;
+        assert_eq!(duration(d(23, 12), Lang::ZhCn), "23小时12分");
+        assert_eq!(duration(d(23, 12), Lang::En), "23 h 12 min");
+        assert_eq!(duration(d(23, 11) + 1, Lang::En), "23 h 12 min");
+        assert_eq!(duration(d(51, 0), Lang::ZhCn), "2天3小时");
+        assert_eq!(duration(d(48, 0), Lang::En), "2 d");
+        assert_eq!(duration(d(0, 8), Lang::En), "8 min");
+        assert_eq!(duration(30_000, Lang::ZhCn), "不到1分钟");
+        assert_eq!(duration(-5, Lang::En), "0 min");
+    }
+
+    #[test]
+    fn photo_sizes_are_rounded_up_to_kilobytes_or_tenths_of_megabytes() {
+        assert_eq!(bytes(1), "1 KB");
+        assert_eq!(bytes(870_000), "850 KB");
+        assert_eq!(bytes(1_250_000), "1.2 MB");
+    }
+}

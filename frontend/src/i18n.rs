@@ -1,0 +1,711 @@
+//! The portal's own words in zh-CN and English: one [`Texts`] table per language (plain data, so
+//! a missing translation is a compile error, not a blank button), plus the labels of the domain's
+//! enums as they appear on buttons and chips. Sentences about *rules* (why a request is refused,
+//! what a deadline does when it passes) come from `shared::i18n`, so the portal and the API say
+//! the same thing.
+
+use shared::Lang;
+use shared::domain::{CaseKind, Party, Reason, Role, StateName};
+use shared::policy::IntactRule;
+
+/// The BCP 47 code sent as `Accept-Language` and set on `<html lang>`.
+#[must_use]
+pub const fn code(lang: Lang) -> &'static str {
+    lang.tag()
+}
+
+/// Every fixed string of the portal.
+#[derive(Debug)]
+pub struct Texts {
+    pub app_name: &'static str,
+    pub skip_to_content: &'static str,
+    pub language: &'static str,
+    pub loading: &'static str,
+    pub retry: &'static str,
+    pub err_network: &'static str,
+    pub err_unexpected: &'static str,
+    pub err_title: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub go_home: &'static str,
+    pub footer: &'static str,
+
+    pub step_find: &'static str,
+    pub step_request: &'static str,
+    pub step_track: &'static str,
+    pub step_of: &'static str,
+
+    pub lookup_title: &'static str,
+    pub lookup_intro: &'static str,
+    pub order_number: &'static str,
+    pub order_number_hint: &'static str,
+    pub contact: &'static str,
+    pub contact_hint: &'static str,
+    pub lookup_submit: &'static str,
+    pub looking_up: &'static str,
+    pub lookup_help_title: &'static str,
+    pub lookup_help: [&'static str; 3],
+    pub lookup_again: &'static str,
+    pub privacy_note: &'static str,
+    pub required: &'static str,
+
+    pub order_title: &'static str,
+    pub ordered: &'static str,
+    pub shipped: &'static str,
+    pub delivered: &'static str,
+    pub not_shipped: &'static str,
+    pub not_delivered: &'static str,
+    pub paid: &'static str,
+    pub shipping: &'static str,
+    pub insured: &'static str,
+    pub your_cases: &'static str,
+    pub no_cases: &'static str,
+    pub view_case: &'static str,
+    pub filed: &'static str,
+    pub another_order: &'static str,
+
+    pub new_request: &'static str,
+    pub q_items: &'static str,
+    pub q_kind: &'static str,
+    pub q_reason: &'static str,
+    pub q_details: &'static str,
+    pub quantity: &'static str,
+    pub decrease: &'static str,
+    pub increase: &'static str,
+    pub nothing_left: &'static str,
+    pub unit_price: &'static str,
+    pub choose_item: &'static str,
+    pub choose_kind: &'static str,
+    pub choose_reason: &'static str,
+    pub not_for_selection: &'static str,
+    pub note: &'static str,
+    pub note_hint: &'static str,
+    pub photos: &'static str,
+    pub photos_hint: &'static str,
+    pub add_photos: &'static str,
+    pub take_photo: &'static str,
+    pub preparing: &'static str,
+    pub uploading: &'static str,
+    pub uploaded: &'static str,
+    pub upload_failed: &'static str,
+    pub undecodable: &'static str,
+    pub remove: &'static str,
+    pub too_many_photos: &'static str,
+    pub intact_confirm: &'static str,
+    pub urgent: &'static str,
+    pub carrier_loss: &'static str,
+
+    pub preview_title: &'static str,
+    pub preview_pick: &'static str,
+    pub allowed: &'static str,
+    pub refused: &'static str,
+    pub return_shipping: &'static str,
+    pub paid_by_you: &'static str,
+    pub paid_by_shop: &'static str,
+    pub no_return_needed: &'static str,
+    pub insurance_pays: &'static str,
+    pub refund_estimate: &'static str,
+    pub refund: &'static str,
+    pub no_refund_kind: &'static str,
+    pub next_steps: &'static str,
+    pub fast_refund: &'static str,
+    pub server_check: &'static str,
+
+    pub b_items: &'static str,
+    pub b_discounts: &'static str,
+    pub b_original_shipping: &'static str,
+    pub b_restocking: &'static str,
+    pub b_free_shipping: &'static str,
+    pub b_inspection: &'static str,
+    pub b_agreed: &'static str,
+    pub b_capped: &'static str,
+    pub b_total: &'static str,
+
+    pub submit: &'static str,
+    pub submitting: &'static str,
+    pub uploads_pending: &'static str,
+
+    pub case_title: &'static str,
+    pub status: &'static str,
+    pub your_move: &'static str,
+    pub shop_move: &'static str,
+    pub shop_must_answer: &'static str,
+    pub you_must_act: &'static str,
+    pub overdue: &'static str,
+    pub if_not: &'static str,
+    pub due_at: &'static str,
+    pub no_deadline: &'static str,
+    pub closed_banner: &'static str,
+    pub auto_refresh: &'static str,
+    pub bookmark: &'static str,
+    pub timeline: &'static str,
+    pub request: &'static str,
+    pub kind: &'static str,
+    pub reason: &'static str,
+    pub items: &'static str,
+    pub return_address: &'static str,
+    pub return_steps: [&'static str; 3],
+    pub copy_hint: &'static str,
+    pub courier: &'static str,
+    pub tracking: &'static str,
+    pub send_tracking: &'static str,
+    pub messages: &'static str,
+    pub no_messages: &'static str,
+    pub message_label: &'static str,
+    pub send: &'static str,
+    pub cancel_request: &'static str,
+    pub cancel_confirm: &'static str,
+    pub keep_request: &'static str,
+    pub escalate: &'static str,
+    pub escalate_hint: &'static str,
+    pub escalate_note: &'static str,
+    pub confirm_receipt: &'static str,
+    pub confirm_receipt_hint: &'static str,
+    pub rate_title: &'static str,
+    pub stars_label: &'static str,
+    pub comment: &'static str,
+    pub send_rating: &'static str,
+    pub thanks_rating: &'static str,
+    pub add_proof: &'static str,
+    pub answer_title: &'static str,
+    pub answer_label: &'static str,
+    pub send_answer: &'static str,
+    pub reopen: &'static str,
+    pub reopen_hint: &'static str,
+    pub what_you_can_do: &'static str,
+    pub done: &'static str,
+    pub changed_elsewhere: &'static str,
+    pub you: &'static str,
+    pub shop: &'static str,
+    pub warehouse: &'static str,
+    pub supervisor: &'static str,
+    pub system: &'static str,
+    pub back_to_order: &'static str,
+    pub photo_alt: &'static str,
+
+    pub admin_title: &'static str,
+    pub admin_text: &'static str,
+}
+
+/// Simplified Chinese.
+pub static ZH: Texts = Texts {
+    app_name: "售后服务",
+    skip_to_content: "跳到主要内容",
+    language: "语言",
+    loading: "加载中…",
+    retry: "重试",
+    err_network: "无法连接服务器，请检查网络后重试。",
+    err_unexpected: "服务器返回了意外的内容，请稍后重试。",
+    err_title: "出了点问题",
+    not_found_title: "没有这个页面",
+    not_found_text: "链接可能不完整。您可以从订单查询重新开始。",
+    go_home: "返回订单查询",
+    footer: "无需注册 · 您的信息仅用于处理售后",
+
+    step_find: "查找订单",
+    step_request: "提交申请",
+    step_track: "跟踪进度",
+    step_of: "步骤",
+
+    lookup_title: "申请售后",
+    lookup_intro: "输入订单号和下单时填写的邮箱或手机号，无需注册。",
+    order_number: "订单号",
+    order_number_hint: "可在订单确认邮件或短信中找到，例如 TB20261120001",
+    contact: "邮箱或手机号",
+    contact_hint: "下单时填写的邮箱或手机号",
+    lookup_submit: "查询订单",
+    looking_up: "正在查询…",
+    lookup_help_title: "请核对：",
+    lookup_help: [
+        "订单号是否完整，包括开头的字母",
+        "邮箱或手机号是否与下单时填写的一致",
+        "手机号可以带或不带空格、区号",
+    ],
+    lookup_again: "为保护您的隐私，请再次验证订单后继续。",
+    privacy_note: "我们只用这些信息找到您的订单，不会显示他人的订单信息。",
+    required: "必填",
+
+    order_title: "订单",
+    ordered: "下单",
+    shipped: "发货",
+    delivered: "签收",
+    not_shipped: "尚未发货",
+    not_delivered: "尚未签收",
+    paid: "实付",
+    shipping: "运费",
+    insured: "含运费险",
+    your_cases: "本订单的售后",
+    no_cases: "本订单还没有售后申请。",
+    view_case: "查看进度",
+    filed: "申请于",
+    another_order: "查询其他订单",
+
+    new_request: "申请售后",
+    q_items: "1. 哪些商品？",
+    q_kind: "2. 需要什么帮助？",
+    q_reason: "3. 原因",
+    q_details: "4. 说明和照片",
+    quantity: "数量",
+    decrease: "减少数量",
+    increase: "增加数量",
+    nothing_left: "该商品已全部在售后中或已退款",
+    unit_price: "单价",
+    choose_item: "请至少选择一件商品。",
+    choose_kind: "请选择需要的帮助。",
+    choose_reason: "请选择原因。",
+    not_for_selection: "所选商品不支持",
+    note: "补充说明（选填）",
+    note_hint: "例如：哪里有问题、何时发现。",
+    photos: "照片凭证",
+    photos_hint: "最多 9 张。上传前会自动压缩，并去除位置等信息。",
+    add_photos: "从相册选择",
+    take_photo: "拍照",
+    preparing: "处理中",
+    uploading: "上传中",
+    uploaded: "已上传",
+    upload_failed: "上传失败",
+    undecodable: "无法读取此图片，请换一张 JPEG 或 PNG 照片。",
+    remove: "删除",
+    too_many_photos: "最多 9 张照片。",
+    intact_confirm: "我确认商品完整，且",
+    urgent: "比较着急（如礼物、活动），希望尽快处理",
+    carrier_loss: "物流记录显示包裹丢失或未送达",
+
+    preview_title: "预计结果",
+    preview_pick: "选择商品、需要的帮助和原因后，这里会显示能否申请、运费由谁承担和预计退款。",
+    allowed: "可以申请",
+    refused: "暂时无法申请",
+    return_shipping: "退货运费",
+    paid_by_you: "由您承担",
+    paid_by_shop: "由商家承担",
+    no_return_needed: "无需寄回商品",
+    insurance_pays: "运费险预计赔付",
+    refund_estimate: "预计退款",
+    refund: "退款明细",
+    no_refund_kind: "此类申请不退款，商家会为您寄出商品。",
+    next_steps: "接下来",
+    fast_refund: "您符合极速退款条件：填写退货运单号后即可退款。",
+    server_check: "提交后以商家系统的审核结果为准。",
+
+    b_items: "商品金额",
+    b_discounts: "优惠分摊",
+    b_original_shipping: "原订单运费",
+    b_restocking: "退货手续费",
+    b_free_shipping: "包邮优惠扣回",
+    b_inspection: "验货扣款",
+    b_agreed: "协商减少",
+    b_capped: "超出可退金额",
+    b_total: "退款合计",
+
+    submit: "提交申请",
+    submitting: "正在提交…",
+    uploads_pending: "请等待照片上传完成。",
+
+    case_title: "售后单",
+    status: "状态",
+    your_move: "需要您处理",
+    shop_move: "等待商家处理",
+    shop_must_answer: "商家需在 {} 内处理",
+    you_must_act: "请在 {} 内处理",
+    overdue: "已到期，系统正在自动处理",
+    if_not: "逾期：",
+    due_at: "截止",
+    no_deadline: "目前没有待处理的时限。",
+    closed_banner: "售后已结束",
+    auto_refresh: "本页会自动刷新",
+    bookmark: "收藏此页面，随时查看进度。",
+    timeline: "处理进度",
+    request: "申请内容",
+    kind: "类型",
+    reason: "原因",
+    items: "商品",
+    return_address: "退货地址",
+    return_steps: [
+        "将商品和配件放回包装，附上写有售后单号的纸条。",
+        "寄到下方地址，保留快递单据。",
+        "在本页填写快递公司和运单号。",
+    ],
+    copy_hint: "长按可复制地址",
+    courier: "快递公司",
+    tracking: "运单号",
+    send_tracking: "提交运单号",
+    messages: "留言",
+    no_messages: "还没有留言。",
+    message_label: "给商家留言",
+    send: "发送",
+    cancel_request: "撤销申请",
+    cancel_confirm: "确定撤销此申请吗？撤销后售后单将关闭。",
+    keep_request: "不撤销",
+    escalate: "申请主管介入",
+    escalate_hint: "对商家的处理有异议？主管会复核，期间时限暂停。",
+    escalate_note: "您的理由（选填）",
+    confirm_receipt: "确认收货",
+    confirm_receipt_hint: "收到商家寄出的商品后请确认。",
+    rate_title: "评价本次售后服务",
+    stars_label: "星",
+    comment: "评价内容（选填）",
+    send_rating: "提交评价",
+    thanks_rating: "感谢您的评价！",
+    add_proof: "补充照片",
+    answer_title: "商家需要更多信息",
+    answer_label: "您的回复",
+    send_answer: "提交回复",
+    reopen: "重新打开申请",
+    reopen_hint: "申请因未补充信息而关闭，您可以重新打开一次。",
+    what_you_can_do: "您可以",
+    done: "已提交",
+    changed_elsewhere: "售后单刚被更新，已为您显示最新状态。",
+    you: "您",
+    shop: "商家",
+    warehouse: "商家仓库",
+    supervisor: "主管",
+    system: "系统",
+    back_to_order: "返回订单",
+    photo_alt: "照片",
+
+    admin_title: "商家后台",
+    admin_text: "商家后台即将上线。买家请从订单查询开始。",
+};
+
+/// English.
+pub static EN: Texts = Texts {
+    app_name: "After-sales",
+    skip_to_content: "Skip to content",
+    language: "Language",
+    loading: "Loading…",
+    retry: "Try again",
+    err_network: "We couldn't reach the server. Check your connection and try again.",
+    err_unexpected: "The server sent an unexpected answer. Please try again shortly.",
+    err_title: "Something went wrong",
+    not_found_title: "Page not found",
+    not_found_text: "The link may be incomplete. You can start again from the order lookup.",
+    go_home: "Back to order lookup",
+    footer: "No account needed · your details are only used for this request",
+
+    step_find: "Find order",
+    step_request: "Request",
+    step_track: "Track",
+    step_of: "Step",
+
+    lookup_title: "Get help with an order",
+    lookup_intro: "Enter your order number and the email or phone number you gave when ordering. No account needed.",
+    order_number: "Order number",
+    order_number_hint: "It's in your order confirmation email or text, e.g. TB20261120001",
+    contact: "Email or phone number",
+    contact_hint: "The one you gave when you ordered",
+    lookup_submit: "Find my order",
+    looking_up: "Looking up…",
+    lookup_help_title: "Please check:",
+    lookup_help: [
+        "the order number is complete, including the letters at the start",
+        "the email or phone number is the one on the order",
+        "phone numbers work with or without spaces and country code",
+    ],
+    lookup_again: "To protect your privacy, please confirm your order again to continue.",
+    privacy_note: "We only use these details to find your order and never show anyone else's.",
+    required: "required",
+
+    order_title: "Order",
+    ordered: "Ordered",
+    shipped: "Shipped",
+    delivered: "Delivered",
+    not_shipped: "Not shipped yet",
+    not_delivered: "Not delivered yet",
+    paid: "Paid",
+    shipping: "Shipping",
+    insured: "with shipping insurance",
+    your_cases: "Your requests for this order",
+    no_cases: "No requests for this order yet.",
+    view_case: "View progress",
+    filed: "Filed",
+    another_order: "Look up another order",
+
+    new_request: "Request help",
+    q_items: "1. Which items?",
+    q_kind: "2. What do you need?",
+    q_reason: "3. Why?",
+    q_details: "4. Details and photos",
+    quantity: "Quantity",
+    decrease: "Fewer",
+    increase: "More",
+    nothing_left: "Every unit is already in a request or refunded",
+    unit_price: "Unit price",
+    choose_item: "Choose at least one item.",
+    choose_kind: "Choose what you need.",
+    choose_reason: "Choose a reason.",
+    not_for_selection: "Not available for these items",
+    note: "Anything else the shop should know (optional)",
+    note_hint: "For example: what is wrong and when you noticed.",
+    photos: "Photos",
+    photos_hint: "Up to 9. They are shrunk and stripped of location data before upload.",
+    add_photos: "Choose photos",
+    take_photo: "Take a photo",
+    preparing: "Preparing",
+    uploading: "Uploading",
+    uploaded: "Uploaded",
+    upload_failed: "Upload failed",
+    undecodable: "This image can't be read. Please pick a JPEG or PNG photo.",
+    remove: "Remove",
+    too_many_photos: "At most 9 photos.",
+    intact_confirm: "I confirm the item is complete and",
+    urgent: "This is urgent for me (a gift, an event)",
+    carrier_loss: "The courier's record shows the parcel was lost or not delivered",
+
+    preview_title: "What to expect",
+    preview_pick: "Choose items, what you need and why: you'll see here whether you can ask, who pays return shipping and your refund.",
+    allowed: "You can ask for this",
+    refused: "This can't be requested",
+    return_shipping: "Return shipping",
+    paid_by_you: "Paid by you",
+    paid_by_shop: "Paid by the shop",
+    no_return_needed: "Nothing to send back",
+    insurance_pays: "Shipping insurance pays about",
+    refund_estimate: "Estimated refund",
+    refund: "Refund",
+    no_refund_kind: "No refund for this kind of request: the shop sends you goods instead.",
+    next_steps: "What happens next",
+    fast_refund: "You qualify for a fast refund: it is paid once you enter the return's tracking number.",
+    server_check: "The shop's system checks the request again when you send it.",
+
+    b_items: "Items",
+    b_discounts: "Discounts",
+    b_original_shipping: "Original shipping",
+    b_restocking: "Restocking fee",
+    b_free_shipping: "Free shipping given back",
+    b_inspection: "Inspection deduction",
+    b_agreed: "Agreed reduction",
+    b_capped: "Above what can be refunded",
+    b_total: "Total refund",
+
+    submit: "Send request",
+    submitting: "Sending…",
+    uploads_pending: "Please wait for the photos to finish uploading.",
+
+    case_title: "Request",
+    status: "Status",
+    your_move: "Your move",
+    shop_move: "Waiting for the shop",
+    shop_must_answer: "The shop must answer within {}",
+    you_must_act: "Please act within {}",
+    overdue: "Time is up; this is being handled automatically",
+    if_not: "If not:",
+    due_at: "Due",
+    no_deadline: "Nothing is waiting on a deadline right now.",
+    closed_banner: "This request is closed",
+    auto_refresh: "This page updates itself",
+    bookmark: "Bookmark this page to check back any time.",
+    timeline: "Timeline",
+    request: "Your request",
+    kind: "Kind",
+    reason: "Reason",
+    items: "Items",
+    return_address: "Return address",
+    return_steps: [
+        "Pack the item with its accessories and add a note with the request number.",
+        "Send it to the address below and keep the receipt.",
+        "Enter the courier and tracking number on this page.",
+    ],
+    copy_hint: "Press and hold to copy the address",
+    courier: "Courier",
+    tracking: "Tracking number",
+    send_tracking: "Send tracking number",
+    messages: "Messages",
+    no_messages: "No messages yet.",
+    message_label: "Message the shop",
+    send: "Send",
+    cancel_request: "Withdraw request",
+    cancel_confirm: "Withdraw this request? The request will be closed.",
+    keep_request: "Keep it",
+    escalate: "Ask a supervisor to step in",
+    escalate_hint: "Disagree with the shop? A supervisor reviews it; the clock pauses meanwhile.",
+    escalate_note: "Why (optional)",
+    confirm_receipt: "I've received it",
+    confirm_receipt_hint: "Confirm once the goods the shop sent have arrived.",
+    rate_title: "Rate this service",
+    stars_label: "stars",
+    comment: "Comment (optional)",
+    send_rating: "Send rating",
+    thanks_rating: "Thank you for your rating!",
+    add_proof: "Add photos",
+    answer_title: "The shop needs more information",
+    answer_label: "Your answer",
+    send_answer: "Send answer",
+    reopen: "Reopen request",
+    reopen_hint: "Closed because the information didn't arrive; you can reopen it once.",
+    what_you_can_do: "You can",
+    done: "Sent",
+    changed_elsewhere: "This request was just updated; here is its current state.",
+    you: "You",
+    shop: "Shop",
+    warehouse: "Shop's warehouse",
+    supervisor: "Supervisor",
+    system: "System",
+    back_to_order: "Back to order",
+    photo_alt: "Photo",
+
+    admin_title: "Shop admin",
+    admin_text: "The shop's admin is coming soon. Buyers, please start from the order lookup.",
+};
+
+/// The table for a language.
+#[must_use]
+pub fn t(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::ZhCn => &ZH,
+        Lang::En => &EN,
+    }
+}
+
+/// Fills the `{}` of a template.
+#[must_use]
+pub fn fill(template: &str, value: &str) -> String {
+    template.replacen("{}", value, 1)
+}
+
+/// A kind as a choice: name and one line on what it means.
+#[must_use]
+pub fn kind_choice(kind: CaseKind, lang: Lang) -> (&'static str, &'static str) {
+    match (kind, lang) {
+        (CaseKind::RefundOnly, Lang::ZhCn) => ("仅退款", "不寄回商品，直接退款（未发货、未收到等）"),
+        (CaseKind::RefundOnly, Lang::En) => ("Refund only", "Money back, nothing to send (not shipped, never arrived)"),
+        (CaseKind::ReturnAndRefund, Lang::ZhCn) => ("退货退款", "寄回商品，商家收货后退款"),
+        (CaseKind::ReturnAndRefund, Lang::En) => ("Return and refund", "Send it back; refunded once the shop has it"),
+        (CaseKind::Exchange, Lang::ZhCn) => ("换货", "寄回商品，换一件新的或其他尺码"),
+        (CaseKind::Exchange, Lang::En) => ("Exchange", "Send it back for a new unit or another size"),
+        (CaseKind::Repair, Lang::ZhCn) => ("维修", "保修期内的故障，寄修后寄回"),
+        (CaseKind::Repair, Lang::En) => ("Repair", "A fault under warranty: repaired and sent back"),
+        (CaseKind::Reship, Lang::ZhCn) => ("补发", "包裹丢失或少件，商家重新寄出"),
+        (CaseKind::Reship, Lang::En) => ("Reship", "Lost parcel or missing parts: sent again"),
+    }
+}
+
+/// A reason as a choice.
+#[must_use]
+pub fn reason_label(reason: Reason, lang: Lang) -> &'static str {
+    match (reason, lang) {
+        (Reason::ChangedMind, Lang::ZhCn) => "七天无理由（不想要了）",
+        (Reason::ChangedMind, Lang::En) => "Changed my mind",
+        (Reason::SizeOrFit, Lang::ZhCn) => "尺码不合适",
+        (Reason::SizeOrFit, Lang::En) => "Wrong size or fit",
+        (Reason::NotAsDescribed, Lang::ZhCn) => "与描述不符",
+        (Reason::NotAsDescribed, Lang::En) => "Not as described",
+        (Reason::QualityFault, Lang::ZhCn) => "质量问题",
+        (Reason::QualityFault, Lang::En) => "Faulty",
+        (Reason::DamagedInTransit, Lang::ZhCn) => "运输途中损坏",
+        (Reason::DamagedInTransit, Lang::En) => "Damaged in transit",
+        (Reason::WrongItem, Lang::ZhCn) => "发错货",
+        (Reason::WrongItem, Lang::En) => "Wrong item sent",
+        (Reason::MissingParts, Lang::ZhCn) => "少件/漏发",
+        (Reason::MissingParts, Lang::En) => "Parts or gifts missing",
+        (Reason::NotReceived, Lang::ZhCn) => "未收到货",
+        (Reason::NotReceived, Lang::En) => "Never arrived",
+    }
+}
+
+/// The tone of a state's chip: what the buyer should feel at a glance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Waiting on the shop.
+    Waiting,
+    /// The buyer must act.
+    Action,
+    /// Going well / done well.
+    Good,
+    /// Refused or stopped.
+    Bad,
+    /// Finished, neutral.
+    Neutral,
+}
+
+/// A state as a chip: its label and tone.
+#[must_use]
+pub fn state_chip(state: StateName, lang: Lang) -> (&'static str, Tone) {
+    let zh = lang == Lang::ZhCn;
+    let pick = |a: &'static str, b: &'static str| if zh { a } else { b };
+    match state {
+        StateName::AwaitingReview => (pick("待商家审核", "Waiting for review"), Tone::Waiting),
+        StateName::InfoRequested => (pick("待您补充信息", "Information needed"), Tone::Action),
+        StateName::Rejected => (pick("商家已拒绝", "Rejected"), Tone::Bad),
+        StateName::AwaitingReturn => (pick("待您寄回", "Send it back"), Tone::Action),
+        StateName::ReturnInTransit => (pick("退货运输中", "Return on its way"), Tone::Waiting),
+        StateName::AwaitingDecision => (pick("验货待处理", "Inspection review"), Tone::Waiting),
+        StateName::AwaitingShipment => (pick("待商家发货", "Waiting to ship"), Tone::Waiting),
+        StateName::Shipped => (pick("商家已发货", "Shipped to you"), Tone::Good),
+        StateName::Escalated => (pick("主管介入中", "With a supervisor"), Tone::Waiting),
+        StateName::Closed => (pick("已结束", "Closed"), Tone::Neutral),
+    }
+}
+
+/// The chip of a state given by its stable code (as in `CaseView.state`).
+#[must_use]
+pub fn state_chip_code(code: &str, lang: Lang) -> (&'static str, Tone) {
+    const ALL: [StateName; 10] = [
+        StateName::AwaitingReview,
+        StateName::InfoRequested,
+        StateName::Rejected,
+        StateName::AwaitingReturn,
+        StateName::ReturnInTransit,
+        StateName::AwaitingDecision,
+        StateName::AwaitingShipment,
+        StateName::Shipped,
+        StateName::Escalated,
+        StateName::Closed,
+    ];
+    ALL.into_iter()
+        .find(|s| s.code() == code)
+        .map_or((if lang == Lang::ZhCn { "处理中" } else { "In progress" }, Tone::Waiting), |s| {
+            state_chip(s, lang)
+        })
+}
+
+/// Whose move it is, in words.
+#[must_use]
+pub fn party(p: Party, lang: Lang) -> &'static str {
+    let t = t(lang);
+    match p {
+        Party::Buyer => t.you,
+        Party::Shop { role: Role::Warehouse } => t.warehouse,
+        Party::Shop { role: Role::Owner } => t.supervisor,
+        Party::Shop { role: Role::Agent } => t.shop,
+    }
+}
+
+/// What "intact" means for an item, completing [`Texts::intact_confirm`].
+#[must_use]
+pub fn intact_rule(rule: IntactRule, lang: Lang) -> &'static str {
+    let zh = lang == Lang::ZhCn;
+    match rule {
+        IntactRule::SealUnbroken => if zh { "封口未拆封" } else { "its seal is unbroken" },
+        IntactRule::NotActivated => if zh { "设备未激活" } else { "it was never activated" },
+        IntactRule::TagsOn => if zh { "吊牌完好、未穿着" } else { "its tags are still on and it wasn't worn" },
+        IntactRule::Unused => if zh { "未使用，配件和包装齐全" } else { "it is unused, with all accessories and packaging" },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_are_filled_once() {
+        assert_eq!(fill(EN.shop_must_answer, "23 h 12 min"), "The shop must answer within 23 h 12 min");
+        assert_eq!(fill(ZH.shop_must_answer, "23小时12分"), "商家需在 23小时12分 内处理");
+    }
+
+    #[test]
+    fn every_state_code_has_a_chip_in_both_languages() {
+        for code in ["awaiting_review", "rejected", "closed", "escalated", "shipped"] {
+            let (zh, _) = state_chip_code(code, Lang::ZhCn);
+            let (en, _) = state_chip_code(code, Lang::En);
+            assert!(!zh.is_empty() && !en.is_empty() && zh != en, "{code}");
+        }
+    }
+
+    #[test]
+    fn no_string_is_left_empty_in_either_language() {
+        // A cheap guard: the Debug output of the tables has no empty string literal.
+        for table in [format!("{ZH:?}"), format!("{EN:?}")] {
+            assert!(!table.contains("\"\""));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs whatever is missing, at the versions pinned in scripts/versions.env, package-lock.json
+# and Cargo.lock. Idempotent: a second run checks versions and installs nothing.
+#   scripts/setup.sh            build and run tools
+#   scripts/setup.sh --browser  plus Chromium and chromedriver for the browser tests
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+have_version() { # command, expected version substring
+  command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -qF "$2"
+}
+
+rustup target list --installed | grep -qx "$RUST_TARGET" || rustup target add "$RUST_TARGET"
+
+# npm: reinstall only when package-lock.json changed since the last install.
+stamp=node_modules/.lock-hash
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
+fi
+
+have_version worker-build "$WORKER_BUILD_VERSION" || cargo install --locked "worker-build@$WORKER_BUILD_VERSION"
+wbg=$(lockver wasm-bindgen)
+# Without --locked: the CLI's own lock file names a crate version the registry lacks.
+have_version wasm-bindgen "$wbg" || cargo install "wasm-bindgen-cli@$wbg"
+have_version trunk "$TRUNK_VERSION" || cargo install --locked "trunk@$TRUNK_VERSION"
+
+if [ "${1:-}" = "--browser" ]; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo"
+    $sudo_ apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq $APT_PACKAGES >/dev/null
+  fi
+fi
+echo "tools: node $(node --version), $(wrangler --version 2>/dev/null | head -1 | tr -d '\n'), worker-build $(worker-build --version | awk '{print $2}'), $(wasm-bindgen --version), $(trunk --version), wasm-opt $(wasm-opt --version | awk '{print $3}')"

@@ -1,0 +1,450 @@
+//! The wire contract between the worker and the portal: route paths, request and response bodies
+//! per endpoint, and the one JSON error envelope. Domain types cross the wire as they are where
+//! they are plain data; everything a caller sends is converted into domain types before use.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{
+    ActionKind, Case, CaseKind, CaseRequest, Command, Money, Order, Party, Reason, RefundBreakdown, Role, Timestamp,
+};
+use crate::i18n::Lang;
+use crate::policy::{BuyerStanding, Deadline, LineEligibility, Policy, Priority};
+
+/// Where every API route lives; the worker serves it, the portal calls it.
+pub const API_PREFIX: &str = "/api";
+
+/// `GET /api/health`: the service is up, and which build answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// Always "aftersales".
+    pub service: String,
+    /// The crate version of the worker that answered.
+    pub version: String,
+}
+
+/// The one JSON error envelope every failing route answers with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable, snake_case; clients branch on this, never on the message.
+    pub code: String,
+    /// A sentence in the caller's language (Accept-Language: zh-CN or en).
+    pub message: String,
+    /// Per-field problems, when the input had several.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldProblem>,
+}
+
+/// One field's problem inside an [`ErrorBody`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    /// A JSON path such as `lines[0].quantity`.
+    pub field: String,
+    /// Stable code.
+    pub code: String,
+    /// A sentence in the caller's language.
+    pub message: String,
+}
+
+/// Failures the API itself reports (the policy's refusals carry their own codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiErrorCode {
+    /// 400: the body is not JSON, or not the JSON this route takes.
+    MalformedJson,
+    /// 400: a header or query value is not acceptable.
+    BadRequest,
+    /// 401: no credentials, or expired ones.
+    Unauthenticated,
+    /// 401: wrong e-mail or password.
+    BadCredentials,
+    /// 403: signed in, but this role may not do this.
+    Forbidden,
+    /// 403: a state change without the session's CSRF token.
+    CsrfMismatch,
+    /// 404: nothing here (also for things the caller may not know exist).
+    NotFound,
+    /// 404: no order matches this number and contact (never says which part was wrong).
+    OrderNotFound,
+    /// 409: someone else changed the case first.
+    Conflict,
+    /// 409: the same Idempotency-Key was used with a different body.
+    IdempotencyKeyReused,
+    /// 413: the body is larger than this route accepts.
+    TooLarge,
+    /// 415: not a JPEG, PNG or WebP, or a body type this route does not take.
+    UnsupportedMediaType,
+    /// 415: HEIC photos are recognised but not accepted.
+    HeicUnsupported,
+    /// 422: the image is truncated or broken.
+    BrokenImage,
+    /// 422: a case already holds the maximum number of photos.
+    TooManyPhotos,
+    /// 429: too many attempts; try again later.
+    RateLimited,
+    /// 500: something failed on our side (details are logged, never shown).
+    Internal,
+}
+
+impl ApiErrorCode {
+    /// The HTTP status this code answers with.
+    pub fn status(self) -> u16 {
+        match self {
+            Self::MalformedJson | Self::BadRequest => 400,
+            Self::Unauthenticated | Self::BadCredentials => 401,
+            Self::Forbidden | Self::CsrfMismatch => 403,
+            Self::NotFound | Self::OrderNotFound => 404,
+            Self::Conflict | Self::IdempotencyKeyReused => 409,
+            Self::TooLarge => 413,
+            Self::UnsupportedMediaType | Self::HeicUnsupported => 415,
+            Self::BrokenImage | Self::TooManyPhotos => 422,
+            Self::RateLimited => 429,
+            Self::Internal => 500,
+        }
+    }
+
+    /// The stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::MalformedJson => "malformed_json",
+            Self::BadRequest => "bad_request",
+            Self::Unauthenticated => "unauthenticated",
+            Self::BadCredentials => "bad_credentials",
+            Self::Forbidden => "forbidden",
+            Self::CsrfMismatch => "csrf_mismatch",
+            Self::NotFound => "not_found",
+            Self::OrderNotFound => "order_not_found",
+            Self::Conflict => "conflict",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::TooLarge => "too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::HeicUnsupported => "heic_unsupported",
+            Self::BrokenImage => "broken_image",
+            Self::TooManyPhotos => "too_many_photos",
+            Self::RateLimited => "rate_limited",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// A sentence for the caller, in their language.
+    pub fn message(self, lang: Lang) -> &'static str {
+        let zh = lang == Lang::ZhCn;
+        match self {
+            Self::MalformedJson => pick(zh, "请求内容格式不正确。", "The request body is not valid JSON for this action."),
+            Self::BadRequest => pick(zh, "请求参数不正确。", "The request is not valid."),
+            Self::Unauthenticated => pick(zh, "请先登录或重新查询订单。", "Please sign in or look up your order again."),
+            Self::BadCredentials => pick(zh, "邮箱或密码不正确。", "The e-mail or password is not correct."),
+            Self::Forbidden => pick(zh, "您的账号无权执行此操作。", "Your account may not do this."),
+            Self::CsrfMismatch => pick(zh, "页面已过期，请刷新后重试。", "This page has expired; reload it and try again."),
+            Self::NotFound => pick(zh, "没有找到该内容。", "Nothing was found here."),
+            Self::OrderNotFound => pick(
+                zh,
+                "没有找到与该订单号和联系方式匹配的订单，请核对后重试。",
+                "No order matches this order number and contact. Check both and try again.",
+            ),
+            Self::Conflict => pick(zh, "该售后单刚被其他人更新，请查看最新状态后重试。", "Someone else just updated this case; review its current state and try again."),
+            Self::IdempotencyKeyReused => pick(zh, "该请求编号已用于其他内容。", "This request key was already used for a different request."),
+            Self::TooLarge => pick(zh, "内容太大（照片每张最多 10 MB）。", "This is too large (photos are at most 10 MB each)."),
+            Self::UnsupportedMediaType => pick(zh, "只支持 JPEG、PNG 或 WebP 图片。", "Only JPEG, PNG or WebP images are accepted."),
+            Self::HeicUnsupported => pick(zh, "暂不支持 HEIC 格式，请通过本页面上传（会自动转换）或改用 JPEG。", "HEIC photos are not accepted; upload through this page (it converts them) or use JPEG."),
+            Self::BrokenImage => pick(zh, "图片文件不完整或已损坏。", "The image is incomplete or damaged."),
+            Self::TooManyPhotos => pick(zh, "每个售后单最多 9 张照片。", "A case holds at most 9 photos."),
+            Self::RateLimited => pick(zh, "尝试次数过多，请稍后再试。", "Too many attempts; please wait a minute and try again."),
+            Self::Internal => pick(zh, "系统出了点问题，请稍后重试。", "Something went wrong on our side; please try again shortly."),
+        }
+    }
+}
+
+fn pick(zh: bool, zh_text: &'static str, en_text: &'static str) -> &'static str {
+    if zh { zh_text } else { en_text }
+}
+
+/// Route paths, shared so the portal never spells one differently from the worker.
+pub mod routes {
+    /// `GET`: liveness and version.
+    pub const HEALTH: &str = "/api/health";
+    /// `GET`: the OpenAPI document.
+    pub const OPENAPI: &str = "/api/openapi.json";
+    /// `POST` [`super::LookupRequest`]: order number plus e-mail or phone → buyer token.
+    pub const LOOKUP: &str = "/api/lookup";
+    /// `GET` (buyer): the order, its eligibility and the buyer's cases.
+    pub const BUYER_ORDER: &str = "/api/buyer/order";
+    /// `POST` (buyer) [`crate::domain::CaseRequest`]: the policy's preview, as the portal computes it.
+    pub const BUYER_PREVIEW: &str = "/api/buyer/preview";
+    /// `POST` (buyer, `Idempotency-Key`): file a case.
+    pub const BUYER_CASES: &str = "/api/buyer/cases";
+    /// `POST` (buyer, image body): upload a proof photo.
+    pub const BUYER_PHOTOS: &str = "/api/buyer/photos";
+    /// `POST` (staff): sign in.
+    pub const STAFF_LOGIN: &str = "/api/staff/login";
+    /// `POST` (staff): sign out.
+    pub const STAFF_LOGOUT: &str = "/api/staff/logout";
+    /// `GET` (staff): who is signed in, with the CSRF token.
+    pub const STAFF_ME: &str = "/api/staff/me";
+    /// `GET` (staff): the queue.
+    pub const STAFF_QUEUE: &str = "/api/staff/queue";
+    /// `GET` (staff): canned replies; `PUT` (owner): replace them.
+    pub const STAFF_CANNED: &str = "/api/staff/canned-replies";
+    /// `GET` (staff): the policy; `PUT` (owner): replace it.
+    pub const STAFF_POLICY: &str = "/api/staff/policy";
+    /// `GET`/`POST` (owner): staff accounts.
+    pub const STAFF_ACCOUNTS: &str = "/api/staff/accounts";
+    /// `GET` (staff): analytics aggregates.
+    pub const STAFF_ANALYTICS: &str = "/api/staff/analytics";
+    /// `GET` (staff): every case as CSV.
+    pub const STAFF_EXPORT: &str = "/api/staff/export.csv";
+    /// `POST` (owner): rebuild the read models from the case logs.
+    pub const STAFF_REBUILD: &str = "/api/staff/rebuild-indexes";
+    /// `POST` (shop system, API key): import orders as JSON or CSV.
+    pub const SHOP_ORDERS: &str = "/api/shop/orders";
+    /// `POST` (shop system, API key): create the first owner account.
+    pub const SHOP_BOOTSTRAP: &str = "/api/shop/bootstrap";
+
+    /// `GET` (buyer): one case.
+    pub fn buyer_case(id: &str) -> String {
+        format!("/api/buyer/cases/{id}")
+    }
+    /// `POST` (buyer) a [`crate::domain::Command`] to a case.
+    pub fn buyer_command(id: &str) -> String {
+        format!("/api/buyer/cases/{id}/commands")
+    }
+    /// `GET` (buyer or staff): a proof photo.
+    pub fn photo(id: &str) -> String {
+        format!("/api/photos/{id}")
+    }
+    /// `GET` (staff): one case with the buyer's history.
+    pub fn staff_case(id: &str) -> String {
+        format!("/api/staff/cases/{id}")
+    }
+    /// `POST` (staff) a [`crate::domain::Command`] to a case.
+    pub fn staff_command(id: &str) -> String {
+        format!("/api/staff/cases/{id}/commands")
+    }
+}
+
+/// `POST /api/lookup`: find an order by its number and the e-mail or phone on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LookupRequest {
+    /// As printed on the order.
+    pub order_number: String,
+    /// The e-mail address or phone number on the order.
+    pub contact: String,
+}
+
+/// The answer to a lookup: a token for this order's cases, and the order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LookupResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    /// When the token stops working.
+    pub expires_at: Timestamp,
+    /// The order as the buyer sees it.
+    pub order: BuyerOrderView,
+}
+
+/// What the portal needs to show an order and preview a request with the shared policy code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BuyerOrderView {
+    /// The order, with the contact details masked.
+    pub order: Order,
+    /// Per line: remaining quantity and what may be asked for.
+    pub eligibility: Vec<LineEligibility>,
+    /// The buyer's cases of this order (full: they are the buyer's own).
+    pub cases: Vec<Case>,
+    /// The shop's policy, so the portal's preview runs the same rules as the worker.
+    pub policy: Policy,
+    /// The buyer's standing (for the fast-refund preview).
+    pub standing: BuyerStanding,
+    /// The server's clock when this was read, so the portal's preview uses the same "now".
+    pub server_time: Timestamp,
+}
+
+/// A case as the buyer or the staff see it: the history plus everything derived from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseView {
+    /// The case with its whole history.
+    pub case: Case,
+    /// The state's stable name (`awaiting_decision`, `closed`, ...).
+    pub state: String,
+    /// Who must act, by when, and what happens if they don't.
+    pub deadline: Option<Deadline>,
+    /// What the caller may do now.
+    pub actions: Vec<ActionKind>,
+    /// The refund as it stands (estimate before approval, final after).
+    pub refund: Option<RefundBreakdown>,
+    /// Who pays to send the goods back, when they come back.
+    pub return_shipping_payer: Option<Party>,
+    /// Where to send the goods, once a return is approved.
+    pub return_address: Option<String>,
+    /// Staff only: the queue's priority with its reasons.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+    /// Staff only: the buyer's other cases, newest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buyer_history: Vec<CaseSummary>,
+    /// The server's clock when this was read (the portal's countdown starts from it).
+    pub server_time: Timestamp,
+}
+
+/// A case in one line: what the queue, the buyer's history and analytics list. Small enough to
+/// live in a KV key's metadata (at most 1,024 bytes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    /// Case id.
+    pub id: String,
+    /// Order number.
+    pub order: String,
+    /// What the buyer asked for.
+    pub kind: CaseKind,
+    /// Why.
+    pub reason: Reason,
+    /// The state's stable name.
+    pub state: String,
+    /// Whose move.
+    pub waiting_for: Option<Party>,
+    /// By when.
+    pub due: Option<Timestamp>,
+    /// When it was filed.
+    pub filed_at: Timestamp,
+    /// True once closed.
+    pub closed: bool,
+    /// Priority class (0 most urgent).
+    pub priority_class: u8,
+    /// Codes of the reasons behind the priority.
+    pub priority_reasons: Vec<String>,
+    /// The first requested line's title (shortened).
+    pub title: String,
+    /// The buyer's name (shortened).
+    pub buyer: String,
+    /// What was refunded, once refunded.
+    pub refunded: Option<Money>,
+    /// The buyer's rating, once rated.
+    pub rating: Option<u8>,
+    /// The staff member who last acted.
+    pub assignee: Option<String>,
+}
+
+/// `GET /api/staff/queue`: one page, most urgent first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuePage {
+    /// The cases of this page.
+    pub items: Vec<CaseSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// `POST /api/buyer/photos` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoUploaded {
+    /// Reference to put in a request's `photos`.
+    pub id: String,
+    /// The sniffed type.
+    pub content_type: String,
+    /// Stored size after metadata was removed.
+    pub bytes: u64,
+    /// Pixel size.
+    pub width: u32,
+    /// Pixel size.
+    pub height: u32,
+}
+
+/// `POST /api/staff/login`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// The account's e-mail.
+    pub email: String,
+    /// Its password.
+    pub password: String,
+}
+
+/// A staff account without its secrets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffView {
+    /// Account id.
+    pub id: String,
+    /// Login e-mail.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+}
+
+/// The signed-in staff member and the token to echo in `X-CSRF-Token`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// Who.
+    pub staff: StaffView,
+    /// Required on every state change.
+    pub csrf_token: String,
+}
+
+/// `POST /api/staff/accounts` (owner) and `POST /api/shop/bootstrap`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewStaff {
+    /// Login e-mail.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// At least 10 characters.
+    pub password: String,
+}
+
+/// A canned reply (话术) in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CannedReply {
+    /// Stable id.
+    pub id: String,
+    /// What it is for (e.g. "apology: late parcel").
+    pub title: String,
+    /// Chinese text.
+    pub zh: String,
+    /// English text.
+    pub en: String,
+}
+
+/// `GET /api/staff/analytics`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Analytics {
+    /// Cases in all.
+    pub cases: u32,
+    /// Open cases.
+    pub open: u32,
+    /// Open cases past their deadline.
+    pub overdue: u32,
+    /// Cases per kind.
+    pub by_kind: Vec<(CaseKind, u32)>,
+    /// Cases per reason (the numbers a shop uses to fix its listings).
+    pub by_reason: Vec<(Reason, u32)>,
+    /// Cases per product title.
+    pub by_product: Vec<(String, u32)>,
+    /// Money refunded in all.
+    pub refunded: Money,
+    /// Average rating (×100, to stay integer) and how many ratings.
+    pub rating_avg_x100: Option<u32>,
+    /// Ratings counted.
+    pub ratings: u32,
+    /// Average rating per staff member (×100) with counts.
+    pub rating_by_agent: Vec<(String, u32, u32)>,
+    /// Average rating per kind (×100) with counts.
+    pub rating_by_kind: Vec<(CaseKind, u32, u32)>,
+}
+
+/// `POST /api/shop/orders` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Orders written.
+    pub imported: u32,
+    /// Problems, by row.
+    pub errors: Vec<FieldProblem>,
+}
+
+/// A buyer's command to a case (same shape as staff's).
+pub type CommandRequest = Command;
+
+/// A buyer's filing (same shape as the domain's request, checked by the policy).
+pub type FileRequest = CaseRequest;

@@ -1,0 +1,628 @@
+//! The case: one order, one kind of request, and the history that decides its state.
+
+use serde::{Deserialize, Serialize};
+
+use super::command::{Inspection, RejectReason, Resolution, Solution};
+use super::event::{Event, EventKind, ShipmentKind};
+use super::order::Order;
+use super::values::{Money, Timestamp};
+
+/// The five kinds of request (DOMAIN.md "The five kinds of request").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseKind {
+    /// 仅退款: money back, nothing comes back.
+    RefundOnly,
+    /// 退货退款: the goods come back, then the money.
+    ReturnAndRefund,
+    /// 换货: the goods come back, then a new unit goes out.
+    Exchange,
+    /// 维修: the goods go to repair and come back.
+    Repair,
+    /// 补发: the missing goods are shipped again.
+    Reship,
+}
+
+impl CaseKind {
+    /// Every kind, in a stable order.
+    pub const ALL: [Self; 5] = [
+        Self::RefundOnly,
+        Self::ReturnAndRefund,
+        Self::Exchange,
+        Self::Repair,
+        Self::Reship,
+    ];
+
+    /// True if the buyer sends the goods back.
+    #[must_use]
+    pub const fn needs_return(self) -> bool {
+        matches!(self, Self::ReturnAndRefund | Self::Exchange | Self::Repair)
+    }
+
+    /// True if the outcome is money back.
+    #[must_use]
+    pub const fn refunds(self) -> bool {
+        matches!(self, Self::RefundOnly | Self::ReturnAndRefund)
+    }
+
+    /// Stable snake_case name.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::RefundOnly => "refund_only",
+            Self::ReturnAndRefund => "return_and_refund",
+            Self::Exchange => "exchange",
+            Self::Repair => "repair",
+            Self::Reship => "reship",
+        }
+    }
+}
+
+/// Why the buyer asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// 七天无理由: no fault, the buyer changed their mind.
+    ChangedMind,
+    /// The size or fit is wrong (no fault of the shop).
+    SizeOrFit,
+    /// 与描述不符.
+    NotAsDescribed,
+    /// A performance fault (质量问题, 三包).
+    QualityFault,
+    /// Damaged in transit.
+    DamagedInTransit,
+    /// The wrong item was sent.
+    WrongItem,
+    /// Parts or gifts are missing.
+    MissingParts,
+    /// The parcel never arrived.
+    NotReceived,
+}
+
+impl Reason {
+    /// Every reason, in a stable order.
+    pub const ALL: [Self; 8] = [
+        Self::ChangedMind,
+        Self::SizeOrFit,
+        Self::NotAsDescribed,
+        Self::QualityFault,
+        Self::DamagedInTransit,
+        Self::WrongItem,
+        Self::MissingParts,
+        Self::NotReceived,
+    ];
+
+    /// True if the shop (or its courier) is at fault: the shop pays shipping, no restocking fee.
+    #[must_use]
+    pub const fn is_shop_fault(self) -> bool {
+        !self.is_no_reason()
+    }
+
+    /// True for reasons that fall under the no-reason return (七天无理由).
+    #[must_use]
+    pub const fn is_no_reason(self) -> bool {
+        matches!(self, Self::ChangedMind | Self::SizeOrFit)
+    }
+
+    /// True for a logistics question (the parcel never arrived).
+    #[must_use]
+    pub const fn is_logistics(self) -> bool {
+        matches!(self, Self::NotReceived)
+    }
+
+    /// Stable snake_case name.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::ChangedMind => "changed_mind",
+            Self::SizeOrFit => "size_or_fit",
+            Self::NotAsDescribed => "not_as_described",
+            Self::QualityFault => "quality_fault",
+            Self::DamagedInTransit => "damaged_in_transit",
+            Self::WrongItem => "wrong_item",
+            Self::MissingParts => "missing_parts",
+            Self::NotReceived => "not_received",
+        }
+    }
+}
+
+/// A line the buyer asks about, and how many units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestedLine {
+    /// The order line's SKU.
+    pub sku: String,
+    /// Units.
+    pub quantity: u32,
+}
+
+/// What the buyer files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseRequest {
+    /// What the buyer wants.
+    pub kind: CaseKind,
+    /// Why.
+    pub reason: Reason,
+    /// Which lines and how many units.
+    pub lines: Vec<RequestedLine>,
+    /// The buyer's own words.
+    #[serde(default)]
+    pub note: String,
+    /// Proof photo references.
+    #[serde(default)]
+    pub photos: Vec<String>,
+    /// The buyer confirms the goods are complete and intact per the category's rule (required
+    /// for no-reason returns and exchanges).
+    #[serde(default)]
+    pub intact_confirmed: bool,
+    /// The buyer's own urgency (a gift, an event): raises the case in the queue.
+    #[serde(default)]
+    pub urgent: bool,
+    /// For "not received" on a signed-for order: the courier record shows loss or no delivery.
+    #[serde(default)]
+    pub carrier_confirms_loss: bool,
+}
+
+/// How a case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Money went back.
+    Refunded,
+    /// A new unit was delivered.
+    Exchanged,
+    /// The repaired item was delivered.
+    Repaired,
+    /// The reshipment was delivered.
+    Reshipped,
+    /// The shop's refusal stands.
+    Rejected,
+    /// The buyer withdrew.
+    Withdrawn,
+    /// The asked-for information never came (reopenable once).
+    InfoTimeout,
+    /// The buyer never shipped the approved return.
+    Abandoned,
+    /// The owner closed it by override.
+    ClosedByOwner,
+}
+
+/// A running clock: when the current step started and how long it spent paused (escalated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clock {
+    /// When the step started.
+    pub since: Timestamp,
+    /// Milliseconds spent paused since then; deadlines shift by this much.
+    pub paused_ms: i64,
+}
+
+impl Clock {
+    /// A clock starting at `at`.
+    #[must_use]
+    pub const fn start(at: Timestamp) -> Self {
+        Self { since: at, paused_ms: 0 }
+    }
+}
+
+/// Where a case stands. Each variant holds only what is valid in it (STYLE.md 3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum CaseState {
+    /// Filed (or revised), waiting for the shop's answer.
+    AwaitingReview {
+        /// Since when.
+        clock: Clock,
+    },
+    /// The shop asked the buyer for information.
+    InfoRequested {
+        /// What was asked.
+        question: String,
+        /// Since when.
+        clock: Clock,
+    },
+    /// The shop refused; the buyer may revise or escalate.
+    Rejected {
+        /// Why.
+        reason_code: RejectReason,
+        /// Since when.
+        clock: Clock,
+    },
+    /// Approved; the buyer must ship the goods back.
+    AwaitingReturn {
+        /// What was granted.
+        solution: Solution,
+        /// Since when.
+        clock: Clock,
+    },
+    /// The return is on its way to the shop.
+    ReturnInTransit {
+        /// What was granted.
+        solution: Solution,
+        /// The courier.
+        carrier: String,
+        /// The tracking number.
+        tracking: String,
+        /// Since the buyer shipped.
+        clock: Clock,
+        /// When the courier reported it signed for at the shop.
+        arrived_at: Option<Timestamp>,
+        /// Already refunded under the fast-refund rule.
+        fast_refunded: bool,
+    },
+    /// The inspection failed; the shop decides (refund with a deduction, proceed, or reject).
+    AwaitingDecision {
+        /// What was granted.
+        solution: Solution,
+        /// What the warehouse found.
+        inspection: Inspection,
+        /// Already refunded under the fast-refund rule.
+        fast_refunded: bool,
+        /// Since the inspection.
+        clock: Clock,
+    },
+    /// The warehouse must ship the replacement, repaired item or reshipment.
+    AwaitingShipment {
+        /// What was granted.
+        solution: Solution,
+        /// Since when.
+        clock: Clock,
+    },
+    /// The shipment is on its way to the buyer.
+    Shipped {
+        /// What was granted.
+        solution: Solution,
+        /// What was shipped.
+        shipment: ShipmentKind,
+        /// The courier.
+        carrier: String,
+        /// The tracking number.
+        tracking: String,
+        /// Since it shipped.
+        clock: Clock,
+    },
+    /// A supervisor is looking at it (介入); clocks pause.
+    Escalated {
+        /// Where the case was.
+        previous: Box<CaseState>,
+        /// Since when.
+        since: Timestamp,
+        /// True when a missed deadline caused the escalation.
+        by_timeout: bool,
+    },
+    /// Done.
+    Closed {
+        /// How it ended.
+        outcome: Outcome,
+        /// When.
+        at: Timestamp,
+        /// The buyer has rated it.
+        rated: bool,
+        /// The buyer may still reopen it (information timeout, not yet reopened).
+        reopenable: bool,
+    },
+}
+
+/// The name of a [`CaseState`], without its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StateName {
+    /// See [`CaseState::AwaitingReview`].
+    AwaitingReview,
+    /// See [`CaseState::InfoRequested`].
+    InfoRequested,
+    /// See [`CaseState::Rejected`].
+    Rejected,
+    /// See [`CaseState::AwaitingReturn`].
+    AwaitingReturn,
+    /// See [`CaseState::ReturnInTransit`].
+    ReturnInTransit,
+    /// See [`CaseState::AwaitingDecision`].
+    AwaitingDecision,
+    /// See [`CaseState::AwaitingShipment`].
+    AwaitingShipment,
+    /// See [`CaseState::Shipped`].
+    Shipped,
+    /// See [`CaseState::Escalated`].
+    Escalated,
+    /// See [`CaseState::Closed`].
+    Closed,
+}
+
+impl StateName {
+    /// Stable snake_case name.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::AwaitingReview => "awaiting_review",
+            Self::InfoRequested => "info_requested",
+            Self::Rejected => "rejected",
+            Self::AwaitingReturn => "awaiting_return",
+            Self::ReturnInTransit => "return_in_transit",
+            Self::AwaitingDecision => "awaiting_decision",
+            Self::AwaitingShipment => "awaiting_shipment",
+            Self::Shipped => "shipped",
+            Self::Escalated => "escalated",
+            Self::Closed => "closed",
+        }
+    }
+}
+
+impl CaseState {
+    /// The state's name.
+    #[must_use]
+    pub const fn name(&self) -> StateName {
+        match self {
+            Self::AwaitingReview { .. } => StateName::AwaitingReview,
+            Self::InfoRequested { .. } => StateName::InfoRequested,
+            Self::Rejected { .. } => StateName::Rejected,
+            Self::AwaitingReturn { .. } => StateName::AwaitingReturn,
+            Self::ReturnInTransit { .. } => StateName::ReturnInTransit,
+            Self::AwaitingDecision { .. } => StateName::AwaitingDecision,
+            Self::AwaitingShipment { .. } => StateName::AwaitingShipment,
+            Self::Shipped { .. } => StateName::Shipped,
+            Self::Escalated { .. } => StateName::Escalated,
+            Self::Closed { .. } => StateName::Closed,
+        }
+    }
+
+    /// True once the case is closed.
+    #[must_use]
+    pub const fn is_closed(&self) -> bool {
+        matches!(self, Self::Closed { .. })
+    }
+
+    /// The running clock, if the state has one.
+    fn clock_mut(&mut self) -> Option<&mut Clock> {
+        match self {
+            Self::AwaitingReview { clock }
+            | Self::InfoRequested { clock, .. }
+            | Self::Rejected { clock, .. }
+            | Self::AwaitingReturn { clock, .. }
+            | Self::ReturnInTransit { clock, .. }
+            | Self::AwaitingDecision { clock, .. }
+            | Self::AwaitingShipment { clock, .. }
+            | Self::Shipped { clock, .. } => Some(clock),
+            Self::Escalated { .. } | Self::Closed { .. } => None,
+        }
+    }
+
+    /// The state a resumed escalation returns to: the same step, its clock shifted by the time
+    /// spent escalated, or restarted if the escalation was that clock running out (otherwise the
+    /// resumed step would be overdue the moment it resumed).
+    fn resumed(mut self, at: Timestamp, since: Timestamp, by_timeout: bool) -> Self {
+        if let Some(clock) = self.clock_mut() {
+            if by_timeout {
+                *clock = Clock::start(at);
+            } else {
+                clock.paused_ms = clock.paused_ms.saturating_add(at.millis_since(since));
+            }
+        }
+        self
+    }
+
+    /// The state after goods that came back were accepted (inspected or deemed received):
+    /// exchanges and repairs wait for the shipment back; a refund follows in the same batch.
+    fn return_accepted(self, at: Timestamp) -> Self {
+        match self {
+            Self::ReturnInTransit { solution, .. } | Self::AwaitingDecision { solution, .. }
+                if matches!(solution, Solution::Exchange | Solution::Repair) =>
+            {
+                Self::AwaitingShipment { solution, clock: Clock::start(at) }
+            }
+            other => other,
+        }
+    }
+}
+
+/// What the fold remembers beyond the state itself.
+#[derive(Debug, Default)]
+struct Memo {
+    last_question: String,
+    reopened: bool,
+}
+
+impl CaseState {
+    /// The state after one event. Events are only ever produced by
+    /// [`crate::policy::decide`] for the state they are applied to, so an event that does not fit
+    /// the state leaves it unchanged rather than inventing a transition.
+    fn after(self, event: &Event, memo: &mut Memo) -> Self {
+        use CaseState as S;
+        use EventKind as E;
+        let at = event.at;
+        match &event.kind {
+            E::Filed | E::InfoAnswered { .. } => S::AwaitingReview { clock: Clock::start(at) },
+            E::InfoRequested { question } => {
+                memo.last_question.clone_from(question);
+                S::InfoRequested { question: question.clone(), clock: Clock::start(at) }
+            }
+            E::Reopened => {
+                memo.reopened = true;
+                S::InfoRequested { question: memo.last_question.clone(), clock: Clock::start(at) }
+            }
+            E::Rejected { reason_code, .. } => {
+                S::Rejected { reason_code: *reason_code, clock: Clock::start(at) }
+            }
+            E::Approved { solution, .. } => match (self, solution) {
+                // Refunds are paid and the case closed by the events that follow in the batch.
+                (s, Solution::RefundOnly { .. }) => s,
+                (s @ S::AwaitingDecision { .. }, Solution::ReturnAndRefund) => s,
+                (S::AwaitingDecision { .. }, Solution::Exchange | Solution::Repair) => {
+                    S::AwaitingShipment { solution: solution.clone(), clock: Clock::start(at) }
+                }
+                (_, Solution::ReturnAndRefund | Solution::Exchange | Solution::Repair) => {
+                    S::AwaitingReturn { solution: solution.clone(), clock: Clock::start(at) }
+                }
+                (_, Solution::Reship) => {
+                    S::AwaitingShipment { solution: solution.clone(), clock: Clock::start(at) }
+                }
+            },
+            E::Escalated { by_timeout, .. } => {
+                S::Escalated { previous: Box::new(self), since: at, by_timeout: *by_timeout }
+            }
+            E::EscalationResolved { resolution: Resolution::Resume, .. } => match self {
+                S::Escalated { previous, since, by_timeout } => {
+                    previous.resumed(at, since, by_timeout)
+                }
+                other => other,
+            },
+            E::ReturnShipped { carrier, tracking } => match self {
+                S::AwaitingReturn { solution, .. } => S::ReturnInTransit {
+                    solution,
+                    carrier: carrier.clone(),
+                    tracking: tracking.clone(),
+                    clock: Clock::start(at),
+                    arrived_at: None,
+                    fast_refunded: false,
+                },
+                other => other,
+            },
+            E::FastRefunded { .. } => match self {
+                S::ReturnInTransit { solution, carrier, tracking, clock, arrived_at, .. } => {
+                    S::ReturnInTransit {
+                        solution,
+                        carrier,
+                        tracking,
+                        clock,
+                        arrived_at,
+                        fast_refunded: true,
+                    }
+                }
+                other => other,
+            },
+            E::ReturnArrived => match self {
+                S::ReturnInTransit {
+                    solution, carrier, tracking, clock, arrived_at, fast_refunded,
+                } => S::ReturnInTransit {
+                    solution,
+                    carrier,
+                    tracking,
+                    clock,
+                    arrived_at: arrived_at.or(Some(at)),
+                    fast_refunded,
+                },
+                other => other,
+            },
+            E::Received { inspection } => match self {
+                S::ReturnInTransit { solution, fast_refunded, .. } if !inspection.passed => {
+                    S::AwaitingDecision {
+                        solution,
+                        inspection: inspection.clone(),
+                        fast_refunded,
+                        clock: Clock::start(at),
+                    }
+                }
+                other => other.return_accepted(at),
+            },
+            E::ReturnDeemedReceived => self.return_accepted(at),
+            E::ItemShipped { shipment, carrier, tracking } => match self {
+                S::AwaitingShipment { solution, .. } => S::Shipped {
+                    solution,
+                    shipment: *shipment,
+                    carrier: carrier.clone(),
+                    tracking: tracking.clone(),
+                    clock: Clock::start(at),
+                },
+                other => other,
+            },
+            E::Closed { outcome } => S::Closed {
+                outcome: *outcome,
+                at,
+                rated: false,
+                reopenable: *outcome == Outcome::InfoTimeout && !memo.reopened,
+            },
+            E::Rated { .. } => match self {
+                S::Closed { outcome, at, reopenable, .. } => {
+                    S::Closed { outcome, at, rated: true, reopenable }
+                }
+                other => other,
+            },
+            E::ProofAdded { .. }
+            | E::EscalationResolved { .. }
+            | E::Overridden { .. }
+            | E::Refunded { .. }
+            | E::ReceiptConfirmed { .. }
+            | E::DeadlineExpired { .. }
+            | E::MessagePosted { .. } => self,
+        }
+    }
+}
+
+/// One after-sales case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    /// The case id (given by the caller).
+    pub id: String,
+    /// The order as it was when the case was filed.
+    pub order: Order,
+    /// What the buyer asked.
+    pub request: CaseRequest,
+    /// When the buyer filed.
+    pub filed_at: Timestamp,
+    /// Everything that happened, oldest first; never rewritten.
+    pub events: Vec<Event>,
+}
+
+impl Case {
+    /// The current state: the fold of the events. Recomputed on each call (a case has tens of
+    /// events, and a cache would have to be kept consistent with a public `events` field).
+    #[must_use]
+    pub fn state(&self) -> CaseState {
+        let mut memo = Memo::default();
+        self.events.iter().fold(
+            CaseState::AwaitingReview { clock: Clock::start(self.filed_at) },
+            |state, event| state.after(event, &mut memo),
+        )
+    }
+
+    /// Total the shop refunded on this case.
+    #[must_use]
+    pub fn refunded_total(&self) -> Money {
+        self.events
+            .iter()
+            .filter_map(|e| e.kind.refunded())
+            .map(|b| b.total)
+            .sum()
+    }
+
+    /// True if money went back on this case.
+    #[must_use]
+    pub fn has_refund(&self) -> bool {
+        self.events.iter().any(|e| e.kind.refunded().is_some())
+    }
+
+    /// Units of `sku` this case asks about.
+    #[must_use]
+    pub fn quantity_of(&self, sku: &str) -> u32 {
+        self.request
+            .lines
+            .iter()
+            .filter(|l| l.sku == sku)
+            .map(|l| l.quantity)
+            .fold(0, u32::saturating_add)
+    }
+
+    /// True if this case holds its units: while it is open (two open cases cannot claim the same
+    /// unit), and for good once it refunded them. Exchanges, repairs and reshipments leave the
+    /// buyer holding the goods, so once closed they free the units for a later case.
+    #[must_use]
+    pub fn holds_units(&self) -> bool {
+        !self.state().is_closed() || self.has_refund()
+    }
+
+    /// When the case closed with `outcome`, if it did.
+    #[must_use]
+    pub fn closed_with(&self, outcome: Outcome) -> Option<Timestamp> {
+        match self.state() {
+            CaseState::Closed { outcome: o, at, .. } if o == outcome => Some(at),
+            _ => None,
+        }
+    }
+
+    /// The instant of the first event of this kind, if any.
+    #[must_use]
+    pub fn first_event_at(&self, matches: impl Fn(&EventKind) -> bool) -> Option<Timestamp> {
+        self.events.iter().find(|e| matches(&e.kind)).map(|e| e.at)
+    }
+}

@@ -1,0 +1,411 @@
+//! Commands: what each actor may ask the engine to do on a case, and their payloads.
+
+use serde::{Deserialize, Serialize};
+
+use super::case::CaseKind;
+use super::values::{Money, Timestamp};
+
+/// The shop's answer to a request: which kind of after-sales service it grants. An agent may
+/// grant a different kind than the buyer asked for (an exchange instead of a refund); the engine
+/// checks it against the line's eligibility.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Solution {
+    /// Money back without the goods coming back.
+    RefundOnly {
+        /// An amount agreed with the buyer below the full breakdown (部分退款); `None` refunds
+        /// the full breakdown.
+        #[serde(default)]
+        amount: Option<Money>,
+    },
+    /// The goods come back, then the money.
+    ReturnAndRefund,
+    /// The goods come back, then a new unit goes out.
+    Exchange,
+    /// The goods go to repair and come back repaired.
+    Repair,
+    /// The missing goods are shipped again.
+    Reship,
+}
+
+impl Solution {
+    /// The kind of service this solution grants.
+    #[must_use]
+    pub const fn kind(&self) -> CaseKind {
+        match self {
+            Self::RefundOnly { .. } => CaseKind::RefundOnly,
+            Self::ReturnAndRefund => CaseKind::ReturnAndRefund,
+            Self::Exchange => CaseKind::Exchange,
+            Self::Repair => CaseKind::Repair,
+            Self::Reship => CaseKind::Reship,
+        }
+    }
+
+    /// The solution that grants exactly what the buyer asked for.
+    #[must_use]
+    pub const fn as_requested(kind: CaseKind) -> Self {
+        match kind {
+            CaseKind::RefundOnly => Self::RefundOnly { amount: None },
+            CaseKind::ReturnAndRefund => Self::ReturnAndRefund,
+            CaseKind::Exchange => Self::Exchange,
+            CaseKind::Repair => Self::Repair,
+            CaseKind::Reship => Self::Reship,
+        }
+    }
+}
+
+/// What the warehouse found when it opened the returned parcel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inspection {
+    /// Complete and in the condition the category's intact rule requires.
+    pub passed: bool,
+    /// What the warehouse saw.
+    #[serde(default)]
+    pub note: String,
+    /// Amount to deduct from the refund for the damage found; only with a failed inspection.
+    #[serde(default)]
+    pub deduction: Money,
+}
+
+/// Why the shop refuses a request. Stable codes, so that refusals can be counted and explained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectReason {
+    /// The request came after its window.
+    OutsideWindow,
+    /// The item is excluded from what was asked.
+    ExcludedItem,
+    /// The goods are used, damaged by the buyer or incomplete.
+    NotIntact,
+    /// The shop found no fault.
+    NoFaultFound,
+    /// The proof does not show the problem.
+    InsufficientProof,
+    /// The courier record shows the parcel was delivered.
+    DeliveryConfirmed,
+    /// An empty box or a swapped item came back (counts as abuse).
+    Fraud,
+    /// The same problem is already handled in another case.
+    Duplicate,
+    /// Anything else; the note says what.
+    Other,
+}
+
+impl RejectReason {
+    /// True if the rejection counts against the buyer's trust (fast refund, see
+    /// [`crate::policy::BuyerStanding::rejected_for_abuse`]).
+    #[must_use]
+    pub const fn is_abuse(self) -> bool {
+        matches!(self, Self::Fraud)
+    }
+}
+
+/// The owner's decision on an escalated case (介入).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "decision", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Resolution {
+    /// Grant this solution (the case continues with it).
+    Approve {
+        /// What is granted.
+        solution: Solution,
+    },
+    /// Uphold a refusal: the case closes as rejected.
+    Reject {
+        /// Why.
+        reason_code: RejectReason,
+    },
+    /// Send the case back to where it was; its clock resumes where it paused (or restarts, if
+    /// the escalation was caused by that clock running out).
+    Resume,
+}
+
+/// What an owner's override does. Overrides bypass eligibility windows (goodwill), never the
+/// safety rules: money and replacements still wait for the return.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum OverrideAction {
+    /// Grant a solution even where the policy would refuse it.
+    Approve {
+        /// What is granted.
+        solution: Solution,
+    },
+    /// Close the case now.
+    Close,
+}
+
+/// Everything an actor can ask of a case. Which actor may send which command, and in which
+/// state, is decided by [`crate::policy::decide`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Command {
+    // Buyer.
+    /// Attach more proof photos (references to stored files).
+    AddProof {
+        /// Photo references.
+        photos: Vec<String>,
+    },
+    /// Answer the shop's request for information, or revise the request after a rejection.
+    AnswerInfo {
+        /// The answer.
+        note: String,
+        /// Photos supporting it.
+        #[serde(default)]
+        photos: Vec<String>,
+    },
+    /// The return is on its way: the courier and tracking number.
+    EnterReturnTracking {
+        /// The courier's name.
+        carrier: String,
+        /// The tracking number.
+        tracking: String,
+    },
+    /// Withdraw the request.
+    Cancel,
+    /// Ask a supervisor to step in (buyer: after a rejection; staff: when beyond their authority).
+    Escalate {
+        /// Why.
+        #[serde(default)]
+        note: String,
+    },
+    /// The replacement, repaired item or reshipment arrived.
+    ConfirmReceipt,
+    /// Rate the service once the case is closed.
+    Rate {
+        /// 1 to 5.
+        stars: u8,
+        /// Optional comment.
+        #[serde(default)]
+        comment: String,
+    },
+    /// Reopen a case closed because the asked-for information did not come (once).
+    Reopen,
+    /// A message to the other side (buyer or staff).
+    Message {
+        /// The text.
+        text: String,
+    },
+    // Agent.
+    /// Grant a solution.
+    Approve {
+        /// What is granted.
+        solution: Solution,
+        /// The explanation shown to the buyer.
+        #[serde(default)]
+        note: String,
+    },
+    /// Refuse the request.
+    Reject {
+        /// Why, as a stable code.
+        reason_code: RejectReason,
+        /// The explanation shown to the buyer.
+        #[serde(default)]
+        note: String,
+    },
+    /// Ask the buyer for information or proof.
+    RequestInfo {
+        /// What is asked.
+        question: String,
+    },
+    // Warehouse (and the courier's notification, as the system).
+    /// The courier reports the return parcel signed for at the shop.
+    ReturnArrived,
+    /// The return was opened and inspected.
+    Receive {
+        /// What was found.
+        inspection: Inspection,
+    },
+    /// The replacement, repaired item or reshipment left the shop.
+    Ship {
+        /// The courier's name.
+        carrier: String,
+        /// The tracking number.
+        tracking: String,
+    },
+    // Owner.
+    /// Decide an escalated case.
+    ResolveEscalation {
+        /// The decision.
+        resolution: Resolution,
+        /// The explanation shown to the buyer.
+        #[serde(default)]
+        note: String,
+    },
+    /// Act outside the policy, with a recorded reason.
+    Override {
+        /// Why (required, kept in the history).
+        reason: String,
+        /// What to do.
+        action: OverrideAction,
+    },
+    // System.
+    /// The deadline due at `due` has passed: run its automatic outcome. Stale or repeated
+    /// expiries are no-ops, so the worker may retry freely.
+    Expire {
+        /// The due instant of the deadline being expired (from [`crate::policy::due_timeout`]).
+        due: Timestamp,
+    },
+}
+
+/// The kind of a [`Command`], without its payload: what the pages enable as buttons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    /// See [`Command::AddProof`].
+    AddProof,
+    /// See [`Command::AnswerInfo`].
+    AnswerInfo,
+    /// See [`Command::EnterReturnTracking`].
+    EnterReturnTracking,
+    /// See [`Command::Cancel`].
+    Cancel,
+    /// See [`Command::Escalate`].
+    Escalate,
+    /// See [`Command::ConfirmReceipt`].
+    ConfirmReceipt,
+    /// See [`Command::Rate`].
+    Rate,
+    /// See [`Command::Reopen`].
+    Reopen,
+    /// See [`Command::Message`].
+    Message,
+    /// See [`Command::Approve`].
+    Approve,
+    /// See [`Command::Reject`].
+    Reject,
+    /// See [`Command::RequestInfo`].
+    RequestInfo,
+    /// See [`Command::ReturnArrived`].
+    ReturnArrived,
+    /// See [`Command::Receive`].
+    Receive,
+    /// See [`Command::Ship`].
+    Ship,
+    /// See [`Command::ResolveEscalation`].
+    ResolveEscalation,
+    /// See [`Command::Override`].
+    Override,
+    /// See [`Command::Expire`].
+    Expire,
+}
+
+impl ActionKind {
+    /// Every action, in a stable order.
+    pub const ALL: [Self; 18] = [
+        Self::AddProof,
+        Self::AnswerInfo,
+        Self::EnterReturnTracking,
+        Self::Cancel,
+        Self::Escalate,
+        Self::ConfirmReceipt,
+        Self::Rate,
+        Self::Reopen,
+        Self::Message,
+        Self::Approve,
+        Self::Reject,
+        Self::RequestInfo,
+        Self::ReturnArrived,
+        Self::Receive,
+        Self::Ship,
+        Self::ResolveEscalation,
+        Self::Override,
+        Self::Expire,
+    ];
+
+    /// Stable snake_case name (as in JSON).
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::AddProof => "add_proof",
+            Self::AnswerInfo => "answer_info",
+            Self::EnterReturnTracking => "enter_return_tracking",
+            Self::Cancel => "cancel",
+            Self::Escalate => "escalate",
+            Self::ConfirmReceipt => "confirm_receipt",
+            Self::Rate => "rate",
+            Self::Reopen => "reopen",
+            Self::Message => "message",
+            Self::Approve => "approve",
+            Self::Reject => "reject",
+            Self::RequestInfo => "request_info",
+            Self::ReturnArrived => "return_arrived",
+            Self::Receive => "receive",
+            Self::Ship => "ship",
+            Self::ResolveEscalation => "resolve_escalation",
+            Self::Override => "override",
+            Self::Expire => "expire",
+        }
+    }
+}
+
+impl Command {
+    /// The kind of this command.
+    #[must_use]
+    pub const fn action(&self) -> ActionKind {
+        match self {
+            Self::AddProof { .. } => ActionKind::AddProof,
+            Self::AnswerInfo { .. } => ActionKind::AnswerInfo,
+            Self::EnterReturnTracking { .. } => ActionKind::EnterReturnTracking,
+            Self::Cancel => ActionKind::Cancel,
+            Self::Escalate { .. } => ActionKind::Escalate,
+            Self::ConfirmReceipt => ActionKind::ConfirmReceipt,
+            Self::Rate { .. } => ActionKind::Rate,
+            Self::Reopen => ActionKind::Reopen,
+            Self::Message { .. } => ActionKind::Message,
+            Self::Approve { .. } => ActionKind::Approve,
+            Self::Reject { .. } => ActionKind::Reject,
+            Self::RequestInfo { .. } => ActionKind::RequestInfo,
+            Self::ReturnArrived => ActionKind::ReturnArrived,
+            Self::Receive { .. } => ActionKind::Receive,
+            Self::Ship { .. } => ActionKind::Ship,
+            Self::ResolveEscalation { .. } => ActionKind::ResolveEscalation,
+            Self::Override { .. } => ActionKind::Override,
+            Self::Expire { .. } => ActionKind::Expire,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_are_tagged_by_type_in_snake_case() {
+        let cmd = Command::Approve { solution: Solution::Exchange, note: "sorry".into() };
+        let json = serde_json::to_string(&cmd).unwrap_or_default();
+        assert_eq!(json, r#"{"type":"approve","solution":{"kind":"exchange"},"note":"sorry"}"#);
+        let back: Command = serde_json::from_str(&json).unwrap_or(Command::Cancel);
+        assert_eq!(back, cmd);
+    }
+
+    #[test]
+    fn unit_commands_and_defaults_parse_from_minimal_json() {
+        let cancel: Result<Command, _> = serde_json::from_str(r#"{"type":"cancel"}"#);
+        assert_eq!(cancel.ok(), Some(Command::Cancel));
+        let approve: Result<Command, _> =
+            serde_json::from_str(r#"{"type":"approve","solution":{"kind":"refund_only"}}"#);
+        assert_eq!(
+            approve.ok(),
+            Some(Command::Approve {
+                solution: Solution::RefundOnly { amount: None },
+                note: String::new()
+            })
+        );
+    }
+
+    #[test]
+    fn unknown_fields_in_a_command_are_refused() {
+        let bad: Result<Command, _> =
+            serde_json::from_str(r#"{"type":"message","text":"hi","admin":true}"#);
+        assert!(bad.is_err());
+    }
+
+    #[test]
+    fn every_action_kind_is_listed_once_and_its_code_matches_serde() {
+        for (i, a) in ActionKind::ALL.iter().enumerate() {
+            assert!(!ActionKind::ALL[..i].contains(a));
+            let json = serde_json::to_string(a).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", a.code()));
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! The buyer's language ([`Lang`]) and the wording of everything the engine says: every refusal,
+//! error, automatic action and queue reason has a stable [`Localized::code`] and a full sentence
+//! in Simplified Chinese and English ([`Localized::message`]). The texts live together in
+//! `i18n/messages.rs` so that a translator reviews one file.
+
+mod messages;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::Money;
+
+/// A language the portal speaks (DOMAIN.md "Talking to the buyer": at least zh-CN and en).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Lang {
+    /// Simplified Chinese; the default, as the shops are mainland shops.
+    #[default]
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    /// English, for cross-border buyers.
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag.
+    #[must_use]
+    pub const fn tag(self) -> &'static str {
+        match self {
+            Self::ZhCn => "zh-CN",
+            Self::En => "en",
+        }
+    }
+
+    /// The best language for an HTTP `Accept-Language` header: the highest-weighted `zh*` or
+    /// `en*` entry (ties keep header order); Chinese when neither appears.
+    #[must_use]
+    pub fn from_accept_language(header: &str) -> Self {
+        let mut best: Option<(u32, Self)> = None;
+        for item in header.split(',') {
+            let mut parts = item.split(';');
+            let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let weight = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .map_or(1000, parse_weight);
+            let lang = if tag == "zh" || tag.starts_with("zh-") {
+                Self::ZhCn
+            } else if tag == "en" || tag.starts_with("en-") {
+                Self::En
+            } else {
+                continue;
+            };
+            if weight > 0 && best.is_none_or(|(w, _)| weight > w) {
+                best = Some((weight, lang));
+            }
+        }
+        best.map_or(Self::ZhCn, |(_, lang)| lang)
+    }
+}
+
+/// A q-value as thousandths (`"0.8"` → 800); malformed values count as zero.
+fn parse_weight(q: &str) -> u32 {
+    let q = q.trim();
+    let (int, frac) = q.split_once('.').unwrap_or((q, ""));
+    let int: u32 = match int {
+        "0" | "" => 0,
+        "1" => 1,
+        _ => return 0,
+    };
+    let mut thousandths = 0;
+    for (i, b) in frac.bytes().take(3).enumerate() {
+        if !b.is_ascii_digit() {
+            return 0;
+        }
+        thousandths += u32::from(b - b'0') * [100, 10, 1][i];
+    }
+    (int * 1000 + thousandths).min(1000)
+}
+
+/// Something the engine says to people: a stable code and a sentence per language.
+pub trait Localized {
+    /// Stable snake_case code (for logs, analytics and the JSON error envelope).
+    fn code(&self) -> &'static str;
+    /// A full sentence in `lang` that a buyer understands.
+    fn message(&self, lang: Lang) -> String;
+}
+
+/// An amount in minor units as a decimal with two places (`1234` → `"12.34"`).
+#[must_use]
+pub fn format_amount(amount: Money) -> String {
+    let sign = if amount.0 < 0 { "-" } else { "" };
+    let abs = amount.0.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_best_supported_language() {
+        let table = [
+            ("zh-CN,zh;q=0.9,en;q=0.8", Lang::ZhCn),
+            ("en-US,en;q=0.9,zh-CN;q=0.8", Lang::En),
+            ("fr-FR,en;q=0.5,zh;q=0.4", Lang::En),
+            ("fr-FR,de", Lang::ZhCn),
+            ("", Lang::ZhCn),
+            ("zh-TW;q=0.3, en-GB;q=0.7", Lang::En),
+            ("en;q=0, zh;q=0.1", Lang::ZhCn),
+            ("EN-us", Lang::En),
+            ("en;q=abc", Lang::ZhCn),
+        ];
+        for (header, expected) in table {
+            assert_eq!(Lang::from_accept_language(header), expected, "{header}");
+        }
+    }
+
+    #[test]
+    fn languages_serialize_as_bcp47_tags() {
+        let json = serde_json::to_string(&[Lang::ZhCn, Lang::En]).unwrap_or_default();
+        assert_eq!(json, r#"["zh-CN","en"]"#);
+    }
+
+    #[test]
+    fn amounts_format_with_two_decimals() {
+        assert_eq!(format_amount(Money(123_456)), "1234.56");
+        assert_eq!(format_amount(Money(5)), "0.05");
+        assert_eq!(format_amount(Money(-250)), "-2.50");
+    }
+}

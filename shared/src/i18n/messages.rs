@@ -1,0 +1,608 @@
+//! Every sentence the engine says, in zh-CN and English, next to its stable code. Sentences
+//! address the buyer ("you") unless only staff can see them, apologise where the shop is at
+//! fault, and always say what the buyer can do next.
+
+use crate::domain::{
+    ActionKind, CaseKind, Exclusion, ExpiryOutcome, Outcome, Reason, RejectReason, StateName,
+};
+use crate::policy::{IntactRule, PolicyError, PriorityReason, Refusal};
+
+use super::{Lang, Localized, format_amount};
+
+/// Pick the sentence for the language.
+fn pick(lang: Lang, zh: impl Into<String>, en: impl Into<String>) -> String {
+    match lang {
+        Lang::ZhCn => zh.into(),
+        Lang::En => en.into(),
+    }
+}
+
+/// A kind's name.
+pub(crate) fn kind_name(kind: CaseKind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (CaseKind::RefundOnly, Lang::ZhCn) => "仅退款",
+        (CaseKind::RefundOnly, Lang::En) => "refund only",
+        (CaseKind::ReturnAndRefund, Lang::ZhCn) => "退货退款",
+        (CaseKind::ReturnAndRefund, Lang::En) => "return and refund",
+        (CaseKind::Exchange, Lang::ZhCn) => "换货",
+        (CaseKind::Exchange, Lang::En) => "exchange",
+        (CaseKind::Repair, Lang::ZhCn) => "维修",
+        (CaseKind::Repair, Lang::En) => "repair",
+        (CaseKind::Reship, Lang::ZhCn) => "补发",
+        (CaseKind::Reship, Lang::En) => "reshipment",
+    }
+}
+
+/// A reason's name.
+pub(crate) fn reason_name(reason: Reason, lang: Lang) -> &'static str {
+    match (reason, lang) {
+        (Reason::ChangedMind, Lang::ZhCn) => "七天无理由",
+        (Reason::ChangedMind, Lang::En) => "a change of mind",
+        (Reason::SizeOrFit, Lang::ZhCn) => "尺码不合适",
+        (Reason::SizeOrFit, Lang::En) => "size or fit",
+        (Reason::NotAsDescribed, Lang::ZhCn) => "与描述不符",
+        (Reason::NotAsDescribed, Lang::En) => "not as described",
+        (Reason::QualityFault, Lang::ZhCn) => "质量问题",
+        (Reason::QualityFault, Lang::En) => "a quality fault",
+        (Reason::DamagedInTransit, Lang::ZhCn) => "运输途中损坏",
+        (Reason::DamagedInTransit, Lang::En) => "damage in transit",
+        (Reason::WrongItem, Lang::ZhCn) => "发错货",
+        (Reason::WrongItem, Lang::En) => "a wrong item",
+        (Reason::MissingParts, Lang::ZhCn) => "少件/漏发",
+        (Reason::MissingParts, Lang::En) => "missing parts",
+        (Reason::NotReceived, Lang::ZhCn) => "未收到货",
+        (Reason::NotReceived, Lang::En) => "a parcel that never arrived",
+    }
+}
+
+fn exclusion_text(exclusion: Exclusion, lang: Lang) -> &'static str {
+    match (exclusion, lang) {
+        (Exclusion::CustomMade, Lang::ZhCn) => "定制商品",
+        (Exclusion::CustomMade, Lang::En) => "made to order",
+        (Exclusion::Perishable, Lang::ZhCn) => "生鲜易腐商品",
+        (Exclusion::Perishable, Lang::En) => "fresh or perishable",
+        (Exclusion::DigitalUnsealed, Lang::ZhCn) => "已下载或已拆封的数字商品",
+        (Exclusion::DigitalUnsealed, Lang::En) => "digital content already downloaded or unsealed",
+        (Exclusion::Periodical, Lang::ZhCn) => "报纸期刊",
+        (Exclusion::Periodical, Lang::En) => "a newspaper or periodical",
+        (Exclusion::ConfirmedAtPurchase, Lang::ZhCn) => "您在购买时已确认不支持七天无理由退货的商品",
+        (Exclusion::ConfirmedAtPurchase, Lang::En) => {
+            "an item you confirmed at purchase as not returnable without a reason"
+        }
+    }
+}
+
+fn intact_text(rule: IntactRule, lang: Lang) -> &'static str {
+    match (rule, lang) {
+        (IntactRule::SealUnbroken, Lang::ZhCn) => "封口完好未拆封",
+        (IntactRule::SealUnbroken, Lang::En) => "the seal is unbroken",
+        (IntactRule::NotActivated, Lang::ZhCn) => "未激活",
+        (IntactRule::NotActivated, Lang::En) => "the device was never activated",
+        (IntactRule::TagsOn, Lang::ZhCn) => "吊牌完好",
+        (IntactRule::TagsOn, Lang::En) => "the tags are still on",
+        (IntactRule::Unused, Lang::ZhCn) => "未使用、配件和包装齐全",
+        (IntactRule::Unused, Lang::En) => "it is unused and complete with accessories and packaging",
+    }
+}
+
+fn action_name(action: ActionKind, lang: Lang) -> &'static str {
+    match (action, lang) {
+        (ActionKind::AddProof, Lang::ZhCn) => "补充凭证",
+        (ActionKind::AddProof, Lang::En) => "adding proof",
+        (ActionKind::AnswerInfo, Lang::ZhCn) => "补充说明",
+        (ActionKind::AnswerInfo, Lang::En) => "answering",
+        (ActionKind::EnterReturnTracking, Lang::ZhCn) => "填写退货单号",
+        (ActionKind::EnterReturnTracking, Lang::En) => "entering the return tracking number",
+        (ActionKind::Cancel, Lang::ZhCn) => "撤销申请",
+        (ActionKind::Cancel, Lang::En) => "cancelling",
+        (ActionKind::Escalate, Lang::ZhCn) => "申请介入",
+        (ActionKind::Escalate, Lang::En) => "escalating",
+        (ActionKind::ConfirmReceipt, Lang::ZhCn) => "确认收货",
+        (ActionKind::ConfirmReceipt, Lang::En) => "confirming receipt",
+        (ActionKind::Rate, Lang::ZhCn) => "评价",
+        (ActionKind::Rate, Lang::En) => "rating",
+        (ActionKind::Reopen, Lang::ZhCn) => "重新打开",
+        (ActionKind::Reopen, Lang::En) => "reopening",
+        (ActionKind::Message, Lang::ZhCn) => "留言",
+        (ActionKind::Message, Lang::En) => "sending a message",
+        (ActionKind::Approve, Lang::ZhCn) => "同意",
+        (ActionKind::Approve, Lang::En) => "approving",
+        (ActionKind::Reject, Lang::ZhCn) => "拒绝",
+        (ActionKind::Reject, Lang::En) => "rejecting",
+        (ActionKind::RequestInfo, Lang::ZhCn) => "要求补充信息",
+        (ActionKind::RequestInfo, Lang::En) => "asking for information",
+        (ActionKind::ReturnArrived, Lang::ZhCn) => "登记退货签收",
+        (ActionKind::ReturnArrived, Lang::En) => "recording the return's arrival",
+        (ActionKind::Receive, Lang::ZhCn) => "收货验货",
+        (ActionKind::Receive, Lang::En) => "receiving and inspecting",
+        (ActionKind::Ship, Lang::ZhCn) => "发货",
+        (ActionKind::Ship, Lang::En) => "shipping",
+        (ActionKind::ResolveEscalation, Lang::ZhCn) => "处理介入",
+        (ActionKind::ResolveEscalation, Lang::En) => "resolving the escalation",
+        (ActionKind::Override, Lang::ZhCn) => "特殊处理",
+        (ActionKind::Override, Lang::En) => "overriding",
+        (ActionKind::Expire, Lang::ZhCn) => "超时处理",
+        (ActionKind::Expire, Lang::En) => "running the deadline",
+    }
+}
+
+fn state_name(state: StateName, lang: Lang) -> &'static str {
+    match (state, lang) {
+        (StateName::AwaitingReview, Lang::ZhCn) => "等待商家处理",
+        (StateName::AwaitingReview, Lang::En) => "waiting for the shop's answer",
+        (StateName::InfoRequested, Lang::ZhCn) => "等待您补充信息",
+        (StateName::InfoRequested, Lang::En) => "waiting for your information",
+        (StateName::Rejected, Lang::ZhCn) => "商家已拒绝",
+        (StateName::Rejected, Lang::En) => "rejected by the shop",
+        (StateName::AwaitingReturn, Lang::ZhCn) => "等待您寄回商品",
+        (StateName::AwaitingReturn, Lang::En) => "waiting for you to send the goods back",
+        (StateName::ReturnInTransit, Lang::ZhCn) => "退货运输中",
+        (StateName::ReturnInTransit, Lang::En) => "return on its way to the shop",
+        (StateName::AwaitingDecision, Lang::ZhCn) => "验货后等待商家决定",
+        (StateName::AwaitingDecision, Lang::En) => "waiting for the shop's decision after inspection",
+        (StateName::AwaitingShipment, Lang::ZhCn) => "等待商家发货",
+        (StateName::AwaitingShipment, Lang::En) => "waiting for the shop to ship",
+        (StateName::Shipped, Lang::ZhCn) => "商家已发货",
+        (StateName::Shipped, Lang::En) => "shipped to you",
+        (StateName::Escalated, Lang::ZhCn) => "主管介入中",
+        (StateName::Escalated, Lang::En) => "with a supervisor",
+        (StateName::Closed, Lang::ZhCn) => "已关闭",
+        (StateName::Closed, Lang::En) => "closed",
+    }
+}
+
+impl Localized for Refusal {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::NotShipped => "not_shipped",
+            Self::NotDelivered => "not_delivered",
+            Self::NoReasonWindowClosed { .. } => "no_reason_window_closed",
+            Self::ExcludedFromNoReason { .. } => "excluded_from_no_reason",
+            Self::QualityReturnWindowClosed { .. } => "quality_return_window_closed",
+            Self::QualityExchangeWindowClosed { .. } => "quality_exchange_window_closed",
+            Self::WarrantyExpired { .. } => "warranty_expired",
+            Self::ReasonDoesNotFitKind { .. } => "reason_does_not_fit_kind",
+            Self::RefundOnlyNeedsReturn => "refund_only_needs_return",
+            Self::CarrierProofRequired => "carrier_proof_required",
+            Self::NothingLeft => "nothing_left",
+            Self::IntactNotConfirmed { .. } => "intact_not_confirmed",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::NotShipped => pick(
+                lang,
+                "订单尚未发货，您可以直接申请仅退款，商家同意后款项原路退回。",
+                "Your order hasn't shipped yet, so you can simply ask for a refund; nothing needs to come back.",
+            ),
+            Self::NotDelivered => pick(
+                lang,
+                "包裹还没有签收。签收后即可申请退货、换货或维修；如果包裹迟迟未到，请选择“未收到货”。",
+                "The parcel hasn't been signed for yet. Once it arrives you can ask for a return, exchange or repair; if it never arrives, choose \"not received\".",
+            ),
+            Self::NoReasonWindowClosed { until } => pick(
+                lang,
+                format!("七天无理由退换的期限已于 {until} 结束。如果商品有质量问题，请选择对应的原因申请。"),
+                format!("The no-reason return period ended on {until}. If the item is faulty, please choose that reason instead."),
+            ),
+            Self::ExcludedFromNoReason { exclusion } => pick(
+                lang,
+                format!("该商品属于{}，不支持七天无理由退换。如有质量问题，仍可申请售后。", exclusion_text(*exclusion, lang)),
+                format!("This item is {}, so it can't be returned without a reason. If it is faulty, you can still ask for help.", exclusion_text(*exclusion, lang)),
+            ),
+            Self::QualityReturnWindowClosed { until } => pick(
+                lang,
+                format!("质量问题退货的期限已于 {until} 结束，您仍可在期限内申请换货或维修。"),
+                format!("The period to return a faulty item ended on {until}; you can still ask for an exchange or a repair while those are open."),
+            ),
+            Self::QualityExchangeWindowClosed { until } => pick(
+                lang,
+                format!("质量问题换货的期限已于 {until} 结束，保修期内可以申请免费维修。"),
+                format!("The period to exchange a faulty item ended on {until}; within the warranty you can ask for a free repair."),
+            ),
+            Self::WarrantyExpired { until } => pick(
+                lang,
+                format!("保修期已于 {until} 结束（已计入维修占用的天数）。如需付费维修，请联系商家。"),
+                format!("The warranty ended on {until} (days spent in repair included). Please contact the shop about a paid repair."),
+            ),
+            Self::ReasonDoesNotFitKind { kind, reason } => pick(
+                lang,
+                format!("因“{}”无法申请{}，请选择其他售后方式。", reason_name(*reason, lang), kind_name(*kind, lang)),
+                format!("A {} isn't available for {}; please choose another option.", kind_name(*kind, lang), reason_name(*reason, lang)),
+            ),
+            Self::RefundOnlyNeedsReturn => pick(
+                lang,
+                "商品已发出且没有质量问题，请选择退货退款，商家收到退货后为您退款。",
+                "The goods have shipped and aren't faulty, so please choose return and refund: the shop refunds you once the return arrives.",
+            ),
+            Self::CarrierProofRequired => pick(
+                lang,
+                "物流显示包裹已签收。如果您确实没有收到，请先向快递公司核实，物流记录显示丢件或未妥投后再申请。",
+                "The courier shows the parcel as signed for. If you really didn't get it, please check with the courier first; you can ask once their record shows it lost or not delivered.",
+            ),
+            Self::NothingLeft => pick(
+                lang,
+                "这件商品的全部数量已经退款或正在其他售后中处理。",
+                "Every unit of this item is already refunded or being handled in another request.",
+            ),
+            Self::IntactNotConfirmed { rule } => pick(
+                lang,
+                format!("七天无理由退换需要商品完好（{}），请确认后再提交。", intact_text(*rule, lang)),
+                format!("A no-reason return needs the item to be intact ({}); please confirm that before sending.", intact_text(*rule, lang)),
+            ),
+        }
+    }
+}
+
+impl Localized for PolicyError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::NotAllowedForActor { .. } => "not_allowed_for_actor",
+            Self::NotAllowedInState { .. } => "not_allowed_in_state",
+            Self::Ineligible { refusal, .. } => refusal.code(),
+            Self::UnknownLine { .. } => "unknown_line",
+            Self::DuplicateLine { .. } => "duplicate_line",
+            Self::NoLines => "no_lines",
+            Self::InvalidQuantity { .. } => "invalid_quantity",
+            Self::TooManyPhotos { .. } => "too_many_photos",
+            Self::NoteTooLong { .. } => "note_too_long",
+            Self::EmptyText => "empty_text",
+            Self::MissingTracking => "missing_tracking",
+            Self::InvalidRating { .. } => "invalid_rating",
+            Self::AlreadyRated => "already_rated",
+            Self::InvalidAmount { .. } => "invalid_amount",
+            Self::DeductionWithoutFault => "deduction_without_fault",
+            Self::SolutionNotPossibleHere { .. } => "solution_not_possible_here",
+            Self::ReopenUnavailable => "reopen_unavailable",
+            Self::NotDue { .. } => "not_due",
+            Self::EmptyCaseId => "empty_case_id",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::NotAllowedForActor { action } => pick(
+                lang,
+                format!("您没有{}的权限。", action_name(*action, lang)),
+                format!("You are not allowed to do this ({}).", action_name(*action, lang)),
+            ),
+            Self::NotAllowedInState { action, state } => pick(
+                lang,
+                format!("当前售后{}，暂时不能{}。", state_name(*state, lang), action_name(*action, lang)),
+                format!("This request is {}, so {} isn't possible right now.", state_name(*state, lang), action_name(*action, lang)),
+            ),
+            Self::Ineligible { refusal, .. } => refusal.message(lang),
+            Self::UnknownLine { sku } => pick(
+                lang,
+                format!("订单中没有商品 {sku}，请重新选择。"),
+                format!("There is no item {sku} on this order; please choose again."),
+            ),
+            Self::DuplicateLine { sku } => pick(
+                lang,
+                format!("商品 {sku} 选了两次，请合并为一行。"),
+                format!("Item {sku} is listed twice; please list it once with the total quantity."),
+            ),
+            Self::NoLines => pick(lang, "请至少选择一件商品。", "Please choose at least one item."),
+            Self::InvalidQuantity { sku, requested, remaining } => pick(
+                lang,
+                format!("商品 {sku} 最多还能申请 {remaining} 件，您选择了 {requested} 件。"),
+                format!("You can ask about at most {remaining} of item {sku}; you chose {requested}."),
+            ),
+            Self::TooManyPhotos { max } => pick(
+                lang,
+                format!("最多上传 {max} 张图片。"),
+                format!("Please upload at most {max} photos."),
+            ),
+            Self::NoteTooLong { max } => pick(
+                lang,
+                format!("文字最多 {max} 个字。"),
+                format!("Please keep the text under {max} characters."),
+            ),
+            Self::EmptyText => pick(lang, "请填写内容。", "Please write something."),
+            Self::MissingTracking => pick(
+                lang,
+                "请填写快递公司和运单号。",
+                "Please enter the courier and the tracking number.",
+            ),
+            Self::InvalidRating { stars } => pick(
+                lang,
+                format!("评分应为 1 到 5 星（收到 {stars}）。"),
+                format!("Please rate from 1 to 5 stars (got {stars})."),
+            ),
+            Self::AlreadyRated => pick(
+                lang,
+                "您已经评价过这次售后服务，感谢反馈。",
+                "You have already rated this service. Thank you for the feedback.",
+            ),
+            Self::InvalidAmount { amount, max } => pick(
+                lang,
+                format!("金额 {} 无效，应在 0.01 到 {} 之间。", format_amount(*amount), format_amount(*max)),
+                format!("The amount {} is not valid; it must be between 0.01 and {}.", format_amount(*amount), format_amount(*max)),
+            ),
+            Self::DeductionWithoutFault => pick(
+                lang,
+                "验货通过时不能扣款；如有问题请记录为验货不通过。",
+                "A deduction needs a failed inspection; record the inspection as failed if something is wrong.",
+            ),
+            Self::SolutionNotPossibleHere { kind } => pick(
+                lang,
+                format!("当前步骤不能选择{}。", kind_name(*kind, lang)),
+                format!("A {} isn't possible at this step.", kind_name(*kind, lang)),
+            ),
+            Self::ReopenUnavailable => pick(
+                lang,
+                "这个售后已经重新打开过一次或已超过可重新打开的期限，请提交新的申请。",
+                "This request was already reopened once, or the time to reopen it has passed; please file a new one.",
+            ),
+            Self::NotDue { due } => pick(
+                lang,
+                format!("期限尚未到达（{} 毫秒时间戳）。", due.0),
+                format!("The deadline has not passed yet (due at {} ms).", due.0),
+            ),
+            Self::EmptyCaseId => pick(lang, "售后编号不能为空。", "The case id is empty."),
+        }
+    }
+}
+
+impl Localized for ExpiryOutcome {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::AutoRefund => "auto_refund",
+            Self::AutoApprove => "auto_approve",
+            Self::CloseRejected => "close_rejected",
+            Self::CloseInfoTimeout => "close_info_timeout",
+            Self::CloseAbandoned => "close_abandoned",
+            Self::ReleaseReturn => "release_return",
+            Self::ProceedAfterInspection => "proceed_after_inspection",
+            Self::EscalateToOwner => "escalate_to_owner",
+            Self::AutoConfirmReceipt => "auto_confirm_receipt",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::AutoRefund => pick(
+                lang,
+                "商家未在时限内处理，系统已自动为您退款。抱歉让您久等了。",
+                "The shop didn't answer in time, so your refund was issued automatically. Sorry for the wait.",
+            ),
+            Self::AutoApprove => pick(
+                lang,
+                "商家未在时限内处理，系统已自动同意您的申请。抱歉让您久等了。",
+                "The shop didn't answer in time, so your request was approved automatically. Sorry for the wait.",
+            ),
+            Self::CloseRejected => pick(
+                lang,
+                "商家拒绝后您未在时限内修改或申请介入，售后已关闭。",
+                "You didn't revise the request or escalate after the rejection in time, so it was closed.",
+            ),
+            Self::CloseInfoTimeout => pick(
+                lang,
+                "您未在时限内补充信息，售后已关闭。您可以重新打开一次并补充信息。",
+                "The information wasn't supplied in time, so the request was closed. You can reopen it once and add the information.",
+            ),
+            Self::CloseAbandoned => pick(
+                lang,
+                "您未在时限内寄回商品，售后已关闭。",
+                "The goods weren't sent back in time, so the request was closed.",
+            ),
+            Self::ReleaseReturn => pick(
+                lang,
+                "商家未在时限内确认收到退货，系统已自动为您退款或安排换新。",
+                "The shop didn't confirm your return in time, so your refund or replacement was released automatically.",
+            ),
+            Self::ProceedAfterInspection => pick(
+                lang,
+                "商家验货后未在时限内处理，系统已按验货结果继续处理。",
+                "The shop didn't decide in time after inspecting your return, so it went ahead based on the inspection.",
+            ),
+            Self::EscalateToOwner => pick(
+                lang,
+                "商家未在时限内发货，已交由主管跟进。抱歉让您久等了。",
+                "The shop didn't ship in time, so a supervisor is now following up. Sorry for the wait.",
+            ),
+            Self::AutoConfirmReceipt => pick(
+                lang,
+                "发货后已超过确认时限，系统已自动确认收货。如有问题，请联系商家。",
+                "The time to confirm delivery has passed, so it was confirmed automatically. Contact the shop if anything is wrong.",
+            ),
+        }
+    }
+}
+
+impl Localized for PriorityReason {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Escalated => "escalated",
+            Self::Rejected => "rejected",
+            Self::OverdueShopDeadline => "overdue_shop_deadline",
+            Self::ThreatWords { .. } => "threat_words",
+            Self::ShopFault => "shop_fault",
+            Self::NoFault => "no_fault",
+            Self::Logistics => "logistics",
+            Self::BuyerUrgent => "buyer_urgent",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Escalated => pick(lang, "已申请介入，需要主管处理。", "Escalated: a supervisor must decide."),
+            Self::Rejected => pick(lang, "已被拒绝，买家可能申请介入。", "Rejected: the buyer may escalate."),
+            Self::OverdueShopDeadline => {
+                pick(lang, "商家处理已超时。", "The shop's deadline has passed.")
+            }
+            Self::ThreatWords { word } => pick(
+                lang,
+                format!("买家提到“{word}”，有差评或投诉风险。"),
+                format!("The buyer mentioned \"{word}\": risk of a bad review or complaint."),
+            ),
+            Self::ShopFault => pick(lang, "商家责任。", "The shop is at fault."),
+            Self::NoFault => pick(lang, "非质量问题。", "No fault."),
+            Self::Logistics => pick(lang, "物流问题。", "A logistics question."),
+            Self::BuyerUrgent => pick(lang, "买家着急（礼物或活动）。", "The buyer is in a hurry (a gift or an event)."),
+        }
+    }
+}
+
+impl Localized for RejectReason {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::OutsideWindow => "outside_window",
+            Self::ExcludedItem => "excluded_item",
+            Self::NotIntact => "not_intact",
+            Self::NoFaultFound => "no_fault_found",
+            Self::InsufficientProof => "insufficient_proof",
+            Self::DeliveryConfirmed => "delivery_confirmed",
+            Self::Fraud => "fraud",
+            Self::Duplicate => "duplicate",
+            Self::Other => "other",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::OutsideWindow => pick(lang, "申请已超过售后期限。", "The request came after the period for it ended."),
+            Self::ExcludedItem => pick(lang, "该商品不支持这种售后方式。", "This item isn't eligible for what was asked."),
+            Self::NotIntact => pick(lang, "商品已使用、损坏或不完整，无法按原方式处理。", "The item is used, damaged or incomplete, so it can't be handled as asked."),
+            Self::NoFaultFound => pick(lang, "检测未发现质量问题。", "No fault was found."),
+            Self::InsufficientProof => pick(lang, "凭证不足以说明问题，欢迎补充后重新提交。", "The proof doesn't show the problem; you're welcome to add more and try again."),
+            Self::DeliveryConfirmed => pick(lang, "物流记录显示包裹已妥投。", "The courier's record shows the parcel was delivered."),
+            Self::Fraud => pick(lang, "退回的包裹与订单商品不符。", "The returned parcel doesn't match the goods ordered."),
+            Self::Duplicate => pick(lang, "同一问题已在其他售后中处理。", "The same problem is already handled in another request."),
+            Self::Other => pick(lang, "请查看商家的说明。", "Please see the shop's explanation."),
+        }
+    }
+}
+
+impl Localized for Outcome {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Refunded => "refunded",
+            Self::Exchanged => "exchanged",
+            Self::Repaired => "repaired",
+            Self::Reshipped => "reshipped",
+            Self::Rejected => "rejected",
+            Self::Withdrawn => "withdrawn",
+            Self::InfoTimeout => "info_timeout",
+            Self::Abandoned => "abandoned",
+            Self::ClosedByOwner => "closed_by_owner",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Refunded => pick(lang, "退款已完成，款项将原路退回。", "Refunded: the money goes back the way you paid."),
+            Self::Exchanged => pick(lang, "换货已完成。", "Exchanged: your new item has arrived."),
+            Self::Repaired => pick(lang, "维修已完成。", "Repaired: your item is back."),
+            Self::Reshipped => pick(lang, "补发已完成。", "Reshipped: the missing goods have arrived."),
+            Self::Rejected => pick(lang, "申请未通过，售后已关闭。", "The request was not accepted and is closed."),
+            Self::Withdrawn => pick(lang, "您已撤销申请。", "You withdrew the request."),
+            Self::InfoTimeout => pick(lang, "未补充信息，售后已关闭，可重新打开一次。", "Closed for missing information; you can reopen it once."),
+            Self::Abandoned => pick(lang, "未寄回商品，售后已关闭。", "Closed: the goods were not sent back."),
+            Self::ClosedByOwner => pick(lang, "商家已关闭此售后。", "The shop closed this request."),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Money, Timestamp};
+    use crate::policy::time::LocalDate;
+
+    fn every_refusal() -> Vec<Refusal> {
+        let until = LocalDate { year: 2024, month: 11, day: 8 };
+        vec![
+            Refusal::NotShipped,
+            Refusal::NotDelivered,
+            Refusal::NoReasonWindowClosed { until },
+            Refusal::ExcludedFromNoReason { exclusion: Exclusion::Perishable },
+            Refusal::QualityReturnWindowClosed { until },
+            Refusal::QualityExchangeWindowClosed { until },
+            Refusal::WarrantyExpired { until },
+            Refusal::ReasonDoesNotFitKind { kind: CaseKind::Repair, reason: Reason::SizeOrFit },
+            Refusal::RefundOnlyNeedsReturn,
+            Refusal::CarrierProofRequired,
+            Refusal::NothingLeft,
+            Refusal::IntactNotConfirmed { rule: IntactRule::TagsOn },
+        ]
+    }
+
+    fn every_error() -> Vec<PolicyError> {
+        vec![
+            PolicyError::NotAllowedForActor { action: ActionKind::Approve },
+            PolicyError::NotAllowedInState { action: ActionKind::Ship, state: StateName::Closed },
+            PolicyError::Ineligible { sku: "a".into(), refusal: Refusal::NothingLeft },
+            PolicyError::UnknownLine { sku: "a".into() },
+            PolicyError::DuplicateLine { sku: "a".into() },
+            PolicyError::NoLines,
+            PolicyError::InvalidQuantity { sku: "a".into(), requested: 3, remaining: 1 },
+            PolicyError::TooManyPhotos { max: 9 },
+            PolicyError::NoteTooLong { max: 2000 },
+            PolicyError::EmptyText,
+            PolicyError::MissingTracking,
+            PolicyError::InvalidRating { stars: 9 },
+            PolicyError::AlreadyRated,
+            PolicyError::InvalidAmount { amount: Money(-1), max: Money(100) },
+            PolicyError::DeductionWithoutFault,
+            PolicyError::SolutionNotPossibleHere { kind: CaseKind::Reship },
+            PolicyError::ReopenUnavailable,
+            PolicyError::NotDue { due: Timestamp(1) },
+            PolicyError::EmptyCaseId,
+        ]
+    }
+
+    #[test]
+    fn every_refusal_has_a_snake_case_code_matching_its_json_tag_and_two_sentences() {
+        for r in every_refusal() {
+            let json = serde_json::to_value(&r).unwrap_or_default();
+            assert_eq!(json["code"], r.code(), "{r:?}");
+            for lang in [Lang::ZhCn, Lang::En] {
+                let m = r.message(lang);
+                assert!(m.len() > 10, "{r:?} {lang:?}");
+            }
+            assert_ne!(r.message(Lang::ZhCn), r.message(Lang::En));
+        }
+    }
+
+    #[test]
+    fn every_error_has_a_stable_code_and_a_sentence_in_each_language() {
+        for e in every_error() {
+            assert!(e.code().bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{e:?}");
+            assert!(!e.message(Lang::ZhCn).is_empty() && !e.message(Lang::En).is_empty());
+            assert_eq!(e.to_string(), e.message(Lang::En));
+        }
+    }
+
+    #[test]
+    fn an_ineligible_error_speaks_with_its_refusals_code_and_words() {
+        let until = LocalDate { year: 2024, month: 11, day: 8 };
+        let e = PolicyError::Ineligible {
+            sku: "shirt".into(),
+            refusal: Refusal::NoReasonWindowClosed { until },
+        };
+        assert_eq!(e.code(), "no_reason_window_closed");
+        assert!(e.message(Lang::En).contains("2024-11-08"));
+        assert!(e.message(Lang::ZhCn).contains("2024-11-08"));
+    }
+
+    #[test]
+    fn every_automatic_outcome_explains_itself_in_both_languages() {
+        for o in [
+            ExpiryOutcome::AutoRefund,
+            ExpiryOutcome::AutoApprove,
+            ExpiryOutcome::CloseRejected,
+            ExpiryOutcome::CloseInfoTimeout,
+            ExpiryOutcome::CloseAbandoned,
+            ExpiryOutcome::ReleaseReturn,
+            ExpiryOutcome::ProceedAfterInspection,
+            ExpiryOutcome::EscalateToOwner,
+            ExpiryOutcome::AutoConfirmReceipt,
+        ] {
+            let json = serde_json::to_string(&o).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", o.code()));
+            assert_ne!(o.message(Lang::ZhCn), o.message(Lang::En));
+        }
+    }
+}

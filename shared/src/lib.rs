@@ -1,0 +1,16 @@
+//! The after-sales (售后) domain shared by the worker and the portal: the model of orders and
+//! cases ([`domain`]), the policy engine that decides every step ([`policy`]) and the buyer-facing
+//! wording of every refusal and automatic action ([`i18n`]).
+//!
+//! The crate is pure: no I/O, no clock, no randomness. `now`, ids and the shop's policy are
+//! passed in, so the portal's instant preview and the worker's authoritative decision run the
+//! same code and cannot drift apart.
+
+pub mod domain;
+pub mod i18n;
+pub mod policy;
+// pub mod api; (wire types, owned by the lead)
+
+pub use domain::*;
+pub use i18n::{Lang, Localized};
+pub use policy::*;

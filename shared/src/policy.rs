@@ -1,0 +1,42 @@
+//! The policy engine: every rule of DOMAIN.md, written once. The worker runs it as the
+//! authority; the portal runs the same functions for instant previews and to enable buttons.
+//!
+//! Entry points: [`file_case`] and [`preview`] for new requests, [`decide`] and [`apply`] for
+//! every later command, and the queries [`eligibility`], [`available_actions`],
+//! [`current_deadline`], [`due_timeout`], [`return_shipping_payer`], [`refund_breakdown`],
+//! [`priority`] and [`fast_refund_allowed`].
+
+mod actions;
+mod context;
+mod deadline;
+mod eligibility;
+mod error;
+mod filing;
+mod machine;
+mod priority;
+mod refund;
+mod settings;
+mod shipping;
+pub mod time;
+
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod properties;
+
+pub use actions::available_actions;
+pub use context::{BuyerStanding, Context};
+pub use deadline::{Deadline, current_deadline, due_timeout};
+pub use eligibility::{KindEligibility, LineEligibility, eligibility, line_eligibility};
+pub use error::{PolicyError, Refusal};
+pub use filing::{NextStep, Preview, check_request, file_case, preview};
+pub use machine::{apply, decide};
+pub use priority::{Priority, PriorityClass, PriorityReason, priority};
+pub use refund::{
+    RefundInput, allocate_order_discount, fast_refund_allowed, refund_breakdown,
+    refund_for_request,
+};
+pub use settings::{
+    CategoryPolicy, Deadlines, FastRefundPolicy, FieldError, IntactRule, Policy,
+};
+pub use shipping::{Payer, return_shipping_payer};

@@ -1,0 +1,191 @@
+//! Why the engine says no: [`Refusal`] for a line's eligibility, [`PolicyError`] for a command
+//! or request. Both have a stable `code()` and a buyer-readable `message(lang)` (see
+//! [`crate::i18n`] for the wording).
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{ActionKind, CaseKind, Exclusion, Money, Reason, StateName, Timestamp};
+use crate::i18n::{Lang, Localized};
+
+use super::settings::IntactRule;
+use super::time::LocalDate;
+
+/// Why a line cannot get a kind of service (DOMAIN.md "Rules a policy must be able to express").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Refusal {
+    /// The order has not shipped: only a refund (cancellation) is possible.
+    NotShipped,
+    /// The parcel has not been signed for yet.
+    NotDelivered,
+    /// The no-reason window ended on `until` (local date).
+    NoReasonWindowClosed {
+        /// The window's last day.
+        until: LocalDate,
+    },
+    /// The item is excluded from the no-reason return.
+    ExcludedFromNoReason {
+        /// Why.
+        exclusion: Exclusion,
+    },
+    /// The 三包 return window for faults ended on `until`.
+    QualityReturnWindowClosed {
+        /// The window's last day.
+        until: LocalDate,
+    },
+    /// The 三包 exchange window for faults ended on `until`.
+    QualityExchangeWindowClosed {
+        /// The window's last day.
+        until: LocalDate,
+    },
+    /// The warranty ended on `until` (days in repair already added).
+    WarrantyExpired {
+        /// The warranty's last day.
+        until: LocalDate,
+    },
+    /// This reason does not lead to this kind of service (e.g. repair for a wrong size).
+    ReasonDoesNotFitKind {
+        /// The kind asked for.
+        kind: CaseKind,
+        /// The reason given.
+        reason: Reason,
+    },
+    /// The goods have shipped and there is no fault: they must come back (return and refund).
+    RefundOnlyNeedsReturn,
+    /// The parcel was signed for: "not received" needs the courier's record of loss.
+    CarrierProofRequired,
+    /// Every unit of the line is already refunded or in another open case.
+    NothingLeft,
+    /// A no-reason return needs the buyer to confirm the goods are intact.
+    IntactNotConfirmed {
+        /// How "intact" is judged for the item.
+        rule: IntactRule,
+    },
+}
+
+/// Why a request or a command is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[error("{}", self.message(Lang::En))]
+pub enum PolicyError {
+    /// This actor may never send this command.
+    NotAllowedForActor {
+        /// The command.
+        action: ActionKind,
+    },
+    /// This command is not possible in the case's current state.
+    NotAllowedInState {
+        /// The command.
+        action: ActionKind,
+        /// The state.
+        state: StateName,
+    },
+    /// A line is not eligible for the kind of service asked or granted.
+    Ineligible {
+        /// The line.
+        sku: String,
+        /// Why.
+        refusal: Refusal,
+    },
+    /// The request names a SKU that is not on the order.
+    UnknownLine {
+        /// The SKU.
+        sku: String,
+    },
+    /// The request names a line twice.
+    DuplicateLine {
+        /// The SKU.
+        sku: String,
+    },
+    /// The request names no line.
+    NoLines,
+    /// Zero units, or more than remain claimable on the line.
+    InvalidQuantity {
+        /// The SKU.
+        sku: String,
+        /// Units asked.
+        requested: u32,
+        /// Units still claimable.
+        remaining: u32,
+    },
+    /// Too many photos.
+    TooManyPhotos {
+        /// The limit.
+        max: i64,
+    },
+    /// A note, message or answer is too long.
+    NoteTooLong {
+        /// The limit, in characters.
+        max: i64,
+    },
+    /// A message, question, answer or reason is empty.
+    EmptyText,
+    /// The carrier or tracking number is missing.
+    MissingTracking,
+    /// Stars must be 1 to 5.
+    InvalidRating {
+        /// What was sent.
+        stars: u8,
+    },
+    /// The case was already rated.
+    AlreadyRated,
+    /// An amount (partial refund, deduction) is outside what is possible.
+    InvalidAmount {
+        /// What was sent.
+        amount: Money,
+        /// The most allowed.
+        max: Money,
+    },
+    /// A deduction was recorded on a passed inspection.
+    DeductionWithoutFault,
+    /// This solution is not possible at this step (e.g. a reshipment after a return came back).
+    SolutionNotPossibleHere {
+        /// The kind of the solution.
+        kind: CaseKind,
+    },
+    /// The case was already reopened once, or the time to reopen has passed.
+    ReopenUnavailable,
+    /// The deadline has not passed yet.
+    NotDue {
+        /// When it passes.
+        due: Timestamp,
+    },
+    /// The case id is empty.
+    EmptyCaseId,
+}
+
+impl PolicyError {
+    /// The stable code (also the `code` tag in JSON).
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        Localized::code(self)
+    }
+
+    /// A full sentence for the buyer (or staff) in `lang`.
+    #[must_use]
+    pub fn message(&self, lang: Lang) -> String {
+        Localized::message(self, lang)
+    }
+}
+
+impl Refusal {
+    /// The stable code (also the `code` tag in JSON).
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        Localized::code(self)
+    }
+
+    /// A full sentence for the buyer in `lang`.
+    #[must_use]
+    pub fn message(&self, lang: Lang) -> String {
+        Localized::message(self, lang)
+    }
+
+    /// True for refusals that only say the reason and the kind do not go together; when
+    /// explaining why a kind is unavailable, a real obstacle (a window, an exclusion) is a more
+    /// useful answer.
+    #[must_use]
+    pub const fn is_mismatch(&self) -> bool {
+        matches!(self, Self::ReasonDoesNotFitKind { .. })
+    }
+}

@@ -1,0 +1,168 @@
+//! The queue's order (DOMAIN.md "Priority of the queue", 轻重缓急): a case that threatens a bad
+//! review, a complaint or a platform dispute first, then the shop's faults, then no-fault
+//! requests, then plain logistics questions; within a class the nearest deadline first. The
+//! queue shows why a case is where it is, so every raise carries a reason.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Actor, Case, CaseState, EventKind, Party, Timestamp};
+
+use super::deadline::current_deadline;
+use super::settings::Policy;
+
+/// Words in the buyer's own text that announce a bad review, a complaint or a dispute.
+const THREAT_WORDS: [&str; 9] = [
+    "差评",
+    "投诉",
+    "维权",
+    "12315",
+    "曝光",
+    "bad review",
+    "complain",
+    "dispute",
+    "chargeback",
+];
+
+/// The class of a case in the queue; lower is more urgent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PriorityClass {
+    /// Threatens a bad review, a complaint or a dispute (差评/投诉/维权), or is escalated.
+    Dispute,
+    /// The shop is at fault.
+    Fault,
+    /// No fault (size, changed mind).
+    Normal,
+    /// A logistics question (where is my parcel).
+    Logistics,
+}
+
+/// Why a case sits where it does in the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum PriorityReason {
+    /// A supervisor was asked to step in.
+    Escalated,
+    /// The shop rejected it; the buyer may escalate.
+    Rejected,
+    /// The shop's own deadline has passed.
+    OverdueShopDeadline,
+    /// The buyer's words announce a bad review, complaint or dispute.
+    ThreatWords {
+        /// The word found.
+        word: String,
+    },
+    /// The shop is at fault.
+    ShopFault,
+    /// No fault.
+    NoFault,
+    /// A logistics question.
+    Logistics,
+    /// The buyer marked it urgent (a gift, an event).
+    BuyerUrgent,
+}
+
+/// Where a case belongs in the queue, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Priority {
+    /// The class.
+    pub class: PriorityClass,
+    /// The current deadline, if any (paused deadlines included).
+    pub due: Option<Timestamp>,
+    /// The buyer marked the case urgent.
+    pub urgent: bool,
+    /// Why, most important first.
+    pub reasons: Vec<PriorityReason>,
+}
+
+impl Priority {
+    /// Sort key, lower = more urgent: class, then nearest deadline, then the buyer's urgency.
+    #[must_use]
+    pub fn sort_key(&self) -> (u8, i64, u8) {
+        (
+            self.class as u8,
+            self.due.map_or(i64::MAX, |d| d.0),
+            u8::from(!self.urgent),
+        )
+    }
+}
+
+/// The first threat word in `text`, if any (English matched case-insensitively).
+fn threat_word(text: &str) -> Option<&'static str> {
+    let lower = text.to_lowercase();
+    THREAT_WORDS.into_iter().find(|w| lower.contains(w))
+}
+
+/// Where `case` belongs in the queue at `now`.
+///
+/// The buyer's urgency raises a case one class (a logistics question about a birthday gift is
+/// worked like a normal request) but never into the dispute class, which is kept for real
+/// threats; ordering urgent cases only within their class was rejected because a gift that
+/// misses its day turns into a complaint.
+#[must_use]
+pub fn priority(case: &Case, policy: &Policy, now: Timestamp) -> Priority {
+    let mut reasons = Vec::new();
+    let state = case.state();
+    let deadline = current_deadline(case, policy);
+    let open = !state.is_closed();
+
+    if open {
+        match &state {
+            CaseState::Escalated { .. } => reasons.push(PriorityReason::Escalated),
+            CaseState::Rejected { .. } => reasons.push(PriorityReason::Rejected),
+            _ => {}
+        }
+        if let Some(d) = deadline
+            && matches!(d.waiting_for, Party::Shop { .. })
+            && !d.paused
+            && now > d.due
+        {
+            reasons.push(PriorityReason::OverdueShopDeadline);
+        }
+        let buyer_texts = std::iter::once(case.request.note.as_str()).chain(
+            case.events.iter().filter(|e| e.actor == Actor::Buyer).filter_map(|e| {
+                match &e.kind {
+                    EventKind::MessagePosted { text } => Some(text.as_str()),
+                    EventKind::Escalated { note, .. } | EventKind::InfoAnswered { note, .. } => {
+                        Some(note.as_str())
+                    }
+                    _ => None,
+                }
+            }),
+        );
+        if let Some(word) = buyer_texts.filter_map(threat_word).next() {
+            reasons.push(PriorityReason::ThreatWords { word: word.to_owned() });
+        }
+    }
+    let threatened = !reasons.is_empty();
+
+    let reason = case.request.reason;
+    let (mut class, basis) = if reason.is_logistics() {
+        (PriorityClass::Logistics, PriorityReason::Logistics)
+    } else if reason.is_shop_fault() {
+        (PriorityClass::Fault, PriorityReason::ShopFault)
+    } else {
+        (PriorityClass::Normal, PriorityReason::NoFault)
+    };
+    if case.request.urgent {
+        class = match class {
+            PriorityClass::Logistics => PriorityClass::Normal,
+            PriorityClass::Normal | PriorityClass::Fault | PriorityClass::Dispute => {
+                PriorityClass::Fault.min(class)
+            }
+        };
+    }
+    if threatened {
+        class = PriorityClass::Dispute;
+    }
+    reasons.push(basis);
+    if case.request.urgent {
+        reasons.push(PriorityReason::BuyerUrgent);
+    }
+    Priority {
+        class,
+        due: if open { deadline.map(|d| d.due) } else { None },
+        urgent: case.request.urgent,
+        reasons,
+    }
+}

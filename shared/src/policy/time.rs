@@ -1,0 +1,207 @@
+//! Calendar-day arithmetic in the shop's time zone, with plain integers (no date library: the
+//! crate ships in a size-budgeted wasm, and the rules only need day numbers and day ends).
+//!
+//! DOMAIN.md "Time limits": instants are UTC; days are counted in the shop's zone (a fixed
+//! offset, default UTC+8 — China has no daylight saving, and a fixed offset is what the platforms
+//! publish); a window of N days ends at the end of its Nth day; windows that follow an event
+//! start the day after it (signed 1 Nov 10:00 → day 1 is 2 Nov → a 7-day window ends
+//! 8 Nov 23:59:59.999).
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::domain::{MS_PER_DAY, MS_PER_MINUTE, Timestamp};
+
+/// The local day number (days since 1970-01-01 in the shop's zone) of an instant.
+#[must_use]
+pub const fn local_day(at: Timestamp, utc_offset_minutes: i64) -> i64 {
+    at.0.saturating_add(utc_offset_minutes * MS_PER_MINUTE).div_euclid(MS_PER_DAY)
+}
+
+/// The first instant of a local day.
+#[must_use]
+pub const fn start_of_local_day(day: i64, utc_offset_minutes: i64) -> Timestamp {
+    Timestamp(day.saturating_mul(MS_PER_DAY).saturating_sub(utc_offset_minutes * MS_PER_MINUTE))
+}
+
+/// The last instant (…23:59:59.999) of a local day.
+#[must_use]
+pub const fn end_of_local_day(day: i64, utc_offset_minutes: i64) -> Timestamp {
+    start_of_local_day(day.saturating_add(1), utc_offset_minutes).plus_ms(-1)
+}
+
+/// The last instant of a window of `days` calendar days starting the day after `from`.
+#[must_use]
+pub const fn window_end(from: Timestamp, days: i64, utc_offset_minutes: i64) -> Timestamp {
+    end_of_local_day(local_day(from, utc_offset_minutes).saturating_add(days), utc_offset_minutes)
+}
+
+/// Like [`window_end`], but holidays (sorted local day numbers) do not count: the window ends
+/// at the end of its Nth non-holiday day.
+#[must_use]
+pub fn window_end_skipping(
+    from: Timestamp,
+    days: i64,
+    utc_offset_minutes: i64,
+    holidays: &[i64],
+) -> Timestamp {
+    let mut day = local_day(from, utc_offset_minutes);
+    let mut counted = 0;
+    // Bounded: a validated policy has finitely many holidays, so at most days + holidays steps.
+    let limit = days.saturating_add(holidays.len() as i64);
+    let mut steps = 0;
+    while counted < days && steps < limit {
+        day += 1;
+        steps += 1;
+        if holidays.binary_search(&day).is_err() {
+            counted += 1;
+        }
+    }
+    end_of_local_day(day, utc_offset_minutes)
+}
+
+/// A local calendar date; serialized as `"YYYY-MM-DD"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocalDate {
+    /// Year.
+    pub year: i64,
+    /// Month, 1–12.
+    pub month: u32,
+    /// Day of month, 1–31.
+    pub day: u32,
+}
+
+impl LocalDate {
+    /// The date of a local day number (Howard Hinnant's `civil_from_days`).
+    #[must_use]
+    pub const fn from_day_number(z: i64) -> Self {
+        let z = z + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = yoe + era * 400 + if month <= 2 { 1 } else { 0 };
+        Self { year, month, day }
+    }
+
+    /// The local day number of this date (Howard Hinnant's `days_from_civil`).
+    #[must_use]
+    pub const fn day_number(self) -> i64 {
+        let y = if self.month <= 2 { self.year - 1 } else { self.year };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = self.month as i64;
+        let mp = if m > 2 { m - 3 } else { m + 9 };
+        let doy = (153 * mp + 2) / 5 + self.day as i64 - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The local date of an instant.
+    #[must_use]
+    pub const fn of(at: Timestamp, utc_offset_minutes: i64) -> Self {
+        Self::from_day_number(local_day(at, utc_offset_minutes))
+    }
+
+    /// Parse `"YYYY-MM-DD"`; `None` unless it is a real date.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut parts = text.split('-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if !(all_digits(y) && all_digits(m) && all_digits(d)) {
+            return None;
+        }
+        let date = Self { year: y.parse().ok()?, month: m.parse().ok()?, day: d.parse().ok()? };
+        // A real date survives the round trip through its day number.
+        (date.month >= 1 && date.day >= 1 && Self::from_day_number(date.day_number()) == date)
+            .then_some(date)
+    }
+}
+
+impl fmt::Display for LocalDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for LocalDate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for LocalDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Self::parse(&text).ok_or_else(|| serde::de::Error::custom("expected a YYYY-MM-DD date"))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::domain::MS_PER_HOUR;
+
+    /// A local wall-clock time in UTC+8, as an instant.
+    pub(crate) fn cst(year: i64, month: u32, day: u32, hour: i64, minute: i64) -> Timestamp {
+        let d = LocalDate { year, month, day }.day_number();
+        Timestamp(d * MS_PER_DAY + hour * MS_PER_HOUR + minute * MS_PER_MINUTE - 8 * MS_PER_HOUR)
+    }
+
+    #[test]
+    fn the_no_reason_window_starts_the_day_after_sign_for() {
+        // Signed 1 Nov 10:00 local → day 1 is 2 Nov → a 7-day window ends 8 Nov 23:59:59.999.
+        let end = window_end(cst(2024, 11, 1, 10, 0), 7, 480);
+        assert_eq!(end, cst(2024, 11, 9, 0, 0).plus_ms(-1));
+        assert_eq!(LocalDate::of(end, 480).to_string(), "2024-11-08");
+    }
+
+    #[test]
+    fn a_signature_just_before_local_midnight_still_counts_that_day_as_day_zero() {
+        // 23:59 local on 1 Nov is 15:59 UTC the same day; 00:30 local on 2 Nov is 16:30 UTC on 1 Nov.
+        assert_eq!(window_end(cst(2024, 11, 1, 23, 59), 7, 480), cst(2024, 11, 9, 0, 0).plus_ms(-1));
+        assert_eq!(window_end(cst(2024, 11, 2, 0, 30), 7, 480), cst(2024, 11, 10, 0, 0).plus_ms(-1));
+    }
+
+    #[test]
+    fn day_math_works_in_other_zones_and_before_the_epoch() {
+        assert_eq!(local_day(Timestamp(-1), 0), -1);
+        assert_eq!(local_day(Timestamp(0), -300), -1);
+        assert_eq!(end_of_local_day(0, 0), Timestamp(MS_PER_DAY - 1));
+        assert_eq!(LocalDate::from_day_number(-1).to_string(), "1969-12-31");
+    }
+
+    #[test]
+    fn dates_round_trip_through_day_numbers() {
+        for z in [-800_000, -1, 0, 59, 60, 365, 11_016, 19_782, 2_932_896] {
+            assert_eq!(LocalDate::from_day_number(z).day_number(), z);
+        }
+        assert_eq!(LocalDate::parse("2024-02-29").map(|d| d.to_string()), Some("2024-02-29".into()));
+    }
+
+    #[test]
+    fn only_real_dates_parse() {
+        for bad in ["2023-02-29", "2024-13-01", "2024-00-10", "2024-1-01", "24-01-01", "2024-01-01x", "", "abcd-ef-gh"] {
+            assert_eq!(LocalDate::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn holidays_inside_a_window_extend_it_day_for_day() {
+        let from = cst(2024, 9, 30, 12, 0);
+        let holidays: Vec<i64> = (1..=7)
+            .map(|d| LocalDate { year: 2024, month: 10, day: d }.day_number())
+            .collect();
+        // 3 days from 30 Sep, skipping 1–7 Oct: 8, 9, 10 Oct.
+        assert_eq!(window_end_skipping(from, 3, 480, &holidays), cst(2024, 10, 11, 0, 0).plus_ms(-1));
+        assert_eq!(window_end_skipping(from, 3, 480, &[]), window_end(from, 3, 480));
+    }
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests against a real `wrangler dev` (one per test binary, fresh state directory),
+//! run by the test command with `--features e2e`. `api_*` modules drive the JSON API; `portal`
+//! drives the buyer portal in headless Chromium at a phone viewport.
+
+mod support;
+
+mod api_basics;
+mod portal;

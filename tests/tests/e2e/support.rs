@@ -1,0 +1,175 @@
+//! The shared test app: one `wrangler dev` for the whole binary (started on first use, stopped
+//! by its watchdog when the binary exits), typed helpers, and a headless Chromium.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder};
+use shared::domain::{MS_PER_DAY, Order, Timestamp};
+use tests::{Api, ProcessGroup, TEST_API_KEY, Wrangler, free_port, repo_root};
+
+/// The running app and what tests need to reach it.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`
+    pub base: String,
+    _server: Wrangler,
+}
+
+static APP: OnceLock<TestApp> = OnceLock::new();
+
+/// The shared app (started on first use).
+pub fn app() -> &'static TestApp {
+    APP.get_or_init(|| {
+        let server = match Wrangler::start_fresh("e2e") {
+            Ok(s) => s,
+            Err(e) => panic!("could not start wrangler dev: {e}"),
+        };
+        TestApp { base: server.base.clone(), _server: server }
+    })
+}
+
+/// Now, as the tests' orders see it.
+pub fn now() -> Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default();
+    Timestamp(ms)
+}
+
+/// A suffix that keeps one test's orders apart from another's.
+pub fn unique(tag: &str) -> String {
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{tag}{}{n}", now().0 % 1_000_000)
+}
+
+/// The demo orders with numbers made unique for one test.
+pub fn fresh_orders(tag: &str) -> Vec<Order> {
+    let suffix = unique(tag);
+    tests::fixtures::demo_orders(now())
+        .into_iter()
+        .map(|mut o| {
+            o.number = format!("{}-{suffix}", o.number);
+            o
+        })
+        .collect()
+}
+
+/// Moves an order's times `days` into the past.
+pub fn age(order: &mut Order, days: i64) {
+    let shift = |t: &mut Timestamp| t.0 -= days * MS_PER_DAY;
+    shift(&mut order.paid_at);
+    order.shipped_at.as_mut().map(shift);
+    order.signed_for_at.as_mut().map(shift);
+}
+
+impl TestApp {
+    /// An anonymous caller.
+    pub fn api(&self) -> Api {
+        Api::new(&self.base)
+    }
+
+    /// The shop's system, holding the import API key.
+    pub fn shop_system(&self) -> Api {
+        self.api().with_bearer(TEST_API_KEY)
+    }
+
+    /// Imports orders through the API; panics (fails the test) if the import is refused.
+    pub fn import_orders(&self, orders: &[Order]) {
+        let r = self.shop_system().post("/api/shop/orders", &orders);
+        assert_eq!(r.status, 200, "import failed: {}", String::from_utf8_lossy(&r.body));
+    }
+}
+
+/// Where screenshots go (documented in README.md).
+pub fn screenshot_dir() -> PathBuf {
+    let dir = repo_root().join("test-artifacts/screenshots");
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
+static CHROMEDRIVER: OnceLock<(String, ProcessGroup)> = OnceLock::new();
+
+fn chromedriver() -> &'static str {
+    &CHROMEDRIVER
+        .get_or_init(|| {
+            let port = free_port().unwrap_or(9515);
+            let log = repo_root().join("test-artifacts/chromedriver.log");
+            let _ = std::fs::create_dir_all(repo_root().join("test-artifacts"));
+            let group = match ProcessGroup::spawn(
+                &format!("exec chromedriver --port={port} --allowed-ips=127.0.0.1"),
+                &log,
+                &[],
+            ) {
+                Ok(g) => g,
+                Err(e) => panic!("could not start chromedriver: {e}"),
+            };
+            let url = format!("http://127.0.0.1:{port}");
+            let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(1)).build();
+            for _ in 0..100 {
+                if agent.get(&format!("{url}/status")).call().is_ok() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            (url, group)
+        })
+        .0
+}
+
+/// A fresh headless Chromium at a phone viewport (390×844), German-free: English unless `lang`.
+pub async fn browser_with(lang: &str, width: u32, height: u32) -> Client {
+    let profile = repo_root().join(format!("test-artifacts/chrome/{}", unique("p")));
+    let _ = std::fs::create_dir_all(&profile);
+    let args = vec![
+        "--headless=new".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-quic".into(),
+        "--no-first-run".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--disable-dev-shm-usage".into(),
+        format!("--lang={lang}"),
+        format!("--window-size={width},{height}"),
+        format!("--user-data-dir={}", profile.display()),
+    ];
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": args,
+            "prefs": { "intl.accept_languages": lang },
+        }),
+    );
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(chromedriver())
+        .await;
+    match client {
+        Ok(c) => {
+            let _ = c.set_window_size(width, height).await;
+            c
+        }
+        Err(e) => panic!("could not start Chromium through chromedriver: {e}"),
+    }
+}
+
+/// A phone-sized browser speaking English.
+pub async fn browser() -> Client {
+    browser_with("en", 390, 844).await
+}
+
+/// Saves a screenshot as `test-artifacts/screenshots/<name>.png`.
+pub async fn screenshot(client: &Client, name: &str) {
+    match client.screenshot().await {
+        Ok(png) => {
+            let _ = std::fs::write(screenshot_dir().join(format!("{name}.png")), png);
+        }
+        Err(e) => panic!("screenshot {name} failed: {e}"),
+    }
+}

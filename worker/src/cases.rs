@@ -1,0 +1,267 @@
+//! The case service: the steps every handler shares, in the order the issue names them:
+//! load, decide (in `shared`), store (append to the log, then the read models), respond.
+
+use shared::api::{ApiErrorCode, CaseSummary, CaseView};
+use shared::domain::{Actor, Case, CaseState, Command, EventKind, Order, Party, Role, Timestamp};
+use shared::policy::{self, BuyerStanding, Context, Policy};
+
+use crate::error::{AppError, AppResult};
+use crate::store::{Commit, LoadedCase, Store, keys};
+use crate::{hooks, shop};
+
+/// Everything one request works with.
+#[derive(Debug)]
+pub struct Scope<'a> {
+    /// The namespace.
+    pub store: &'a Store,
+    /// The shop's policy.
+    pub policy: &'a Policy,
+    /// The request's clock.
+    pub now: Timestamp,
+}
+
+/// Summary metadata written next to the order's cases: enough to count quantities without
+/// reading every case? No: quantities need the lines, so the order's cases are read in full
+/// (an order rarely has more than a few).
+pub async fn order_cases(store: &Store, order: &str) -> AppResult<Vec<Case>> {
+    let refs = store
+        .list_all_meta::<serde_json::Value>(&keys::order_cases_prefix(&store.shop, order))
+        .await?;
+    let mut cases = Vec::with_capacity(refs.len());
+    for (key, _) in refs {
+        let Some(id) = key.rsplit(':').next() else { continue };
+        if let Some(loaded) = store.load_case(id).await? {
+            cases.push(loaded.case);
+        }
+    }
+    cases.sort_by_key(|c| c.filed_at);
+    Ok(cases)
+}
+
+/// A hash of the buyer's contact: the key of their history, never the contact itself.
+pub async fn contact_hash(order: &Order) -> AppResult<String> {
+    let contact = order
+        .buyer
+        .email
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .or_else(|| order.buyer.phone.as_deref().map(normalize_phone))
+        .unwrap_or_else(|| format!("order:{}", order.number));
+    Ok(crate::crypto::hex(&crate::crypto::sha256(contact.as_bytes()).await?)[..32].to_string())
+}
+
+/// Digits only, so "+86 138-0013-8001" and "13800138001" match.
+pub fn normalize_phone(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    digits.strip_prefix("86").filter(|d| d.len() == 11).map(str::to_string).unwrap_or(digits)
+}
+
+/// The buyer's standing with the shop, from their history's summaries (one list).
+pub async fn standing(store: &Store, order: &Order, except_case: Option<&str>) -> AppResult<(BuyerStanding, Vec<CaseSummary>)> {
+    let hash = contact_hash(order).await?;
+    let items = store.list_all_meta::<CaseSummary>(&keys::buyer_cases_prefix(&store.shop, &hash)).await?;
+    let mut history: Vec<CaseSummary> = items
+        .into_iter()
+        .filter_map(|(_, meta)| meta)
+        .filter(|s| Some(s.id.as_str()) != except_case)
+        .collect();
+    history.sort_by_key(|s| std::cmp::Reverse(s.filed_at));
+    let standing = BuyerStanding {
+        past_cases: history.len() as u32,
+        rejected_for_abuse: history.iter().filter(|s| s.priority_reasons.iter().any(|r| r == "rejected_for_abuse")).count() as u32,
+    };
+    Ok((standing, history))
+}
+
+/// The one-line summary the indexes keep.
+pub fn summarize(case: &Case, policy: &Policy, now: Timestamp) -> CaseSummary {
+    let state = case.state();
+    let deadline = policy::current_deadline(case, policy);
+    let priority = policy::priority(case, policy, now);
+    let first_title = case
+        .request
+        .lines
+        .first()
+        .and_then(|l| case.order.line(&l.sku))
+        .map(|l| shorten(&l.title, 40))
+        .unwrap_or_default();
+    let assignee = case.events.iter().rev().find_map(|e| match &e.actor {
+        Actor::Staff { id, .. } => Some(id.clone()),
+        Actor::Buyer | Actor::System => None,
+    });
+    let rating = case.events.iter().find_map(|e| match &e.kind {
+        EventKind::Rated { stars, .. } => Some(*stars),
+        _ => None,
+    });
+    let mut reasons: Vec<String> = priority.reasons.iter().map(|r| r.code().to_string()).collect();
+    if case.events.iter().any(|e| matches!(&e.kind, EventKind::Rejected { reason_code, .. } if reason_code.is_abuse())) {
+        reasons.push("rejected_for_abuse".into());
+    }
+    let refunded = case.refunded_total();
+    CaseSummary {
+        id: case.id.clone(),
+        order: case.order.number.clone(),
+        kind: case.request.kind,
+        reason: case.request.reason,
+        state: state.name().code().to_string(),
+        waiting_for: deadline.as_ref().map(|d| d.waiting_for),
+        due: deadline.as_ref().map(|d| d.due),
+        filed_at: case.filed_at,
+        closed: state.is_closed(),
+        priority_class: priority.class_rank(),
+        priority_reasons: reasons,
+        title: first_title,
+        buyer: shorten(&case.order.buyer.name, 24),
+        refunded: (refunded.0 > 0).then_some(refunded),
+        rating,
+        assignee,
+    }
+}
+
+fn shorten(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(max_chars - 1).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// The queue key's sort part: priority class, then the nearest deadline, so that listing the
+/// prefix in key order is the queue in priority order. Closed cases leave the queue.
+pub fn queue_sort_key(summary: &CaseSummary) -> Option<String> {
+    if summary.closed {
+        return None;
+    }
+    let due = summary.due.map(|d| d.0.max(0)).unwrap_or(9_999_999_999_999);
+    Some(format!("{}:{due:013}", summary.priority_class))
+}
+
+/// Builds what the caller sees of a case.
+pub fn view(case: &Case, actor: &Actor, ctx: &Context, staff_history: Vec<CaseSummary>) -> CaseView {
+    let state = case.state();
+    let approved_return = matches!(
+        state,
+        CaseState::AwaitingReturn { .. } | CaseState::ReturnInTransit { .. }
+    );
+    let is_staff = matches!(actor, Actor::Staff { .. });
+    CaseView {
+        case: case.clone(),
+        state: state.name().code().to_string(),
+        deadline: policy::current_deadline(case, ctx.policy),
+        actions: policy::available_actions(case, actor, ctx),
+        refund: policy::case_refund(case, ctx),
+        return_shipping_payer: policy::case_return_shipping_payer(case, ctx.policy),
+        return_address: approved_return.then(|| ctx.policy.return_address.clone()),
+        priority: is_staff.then(|| policy::priority(case, ctx.policy, ctx.now)),
+        buyer_history: staff_history,
+        server_time: ctx.now,
+    }
+}
+
+/// Runs one command on a stored case: decide against the current state, append the events,
+/// refresh the read models, notify. Returns the case after the command.
+pub async fn run_command(
+    scope: &Scope<'_>,
+    mut loaded: LoadedCase,
+    command: &Command,
+    actor: &Actor,
+) -> AppResult<LoadedCase> {
+    let others = order_cases(scope.store, &loaded.case.order.number).await?;
+    let (standing, _) = standing(scope.store, &loaded.case.order, Some(&loaded.case.id)).await?;
+    let ctx = Context { policy: scope.policy, now: scope.now, other_cases: &others, buyer: standing };
+    let events = policy::decide(&loaded.case, command, actor, &ctx)?;
+    if events.is_empty() {
+        // Nothing changes (e.g. a stale expiry): nothing to write.
+        return Ok(loaded);
+    }
+    let key = scope
+        .store
+        .append(&loaded.case.id, &loaded.commits, &Commit::Events { events: events.clone() }, scope.now.0)
+        .await?;
+    policy::apply(&mut loaded.case, events.clone());
+    loaded.commits.push(key);
+    reindex(scope, &mut loaded).await?;
+    hooks::enqueue(scope.store, &loaded.case, &events, scope.now).await?;
+    Ok(loaded)
+}
+
+/// Rewrites the snapshot and the index entries of a case.
+pub async fn reindex(scope: &Scope<'_>, loaded: &mut LoadedCase) -> AppResult<()> {
+    let summary = summarize(&loaded.case, scope.policy, scope.now);
+    let sort = queue_sort_key(&summary);
+    scope.store.index(loaded, &summary, sort).await?;
+    let hash = contact_hash(&loaded.case.order).await?;
+    scope.store.put_meta(&keys::buyer_case(&scope.store.shop, &hash, &loaded.case.id), &summary).await?;
+    scope
+        .store
+        .put_meta(&keys::order_case(&scope.store.shop, &loaded.case.order.number, &loaded.case.id), &summary)
+        .await
+}
+
+/// Files a new case (its first commit) under `id` and indexes it. Two filings racing for one id
+/// (a double tap) append the same first sequence number; the loser gets `Conflict`.
+pub async fn file(scope: &Scope<'_>, id: String, order: &Order, request: shared::domain::CaseRequest) -> AppResult<LoadedCase> {
+    let others = order_cases(scope.store, &order.number).await?;
+    let (standing, _) = standing(scope.store, order, None).await?;
+    let ctx = Context { policy: scope.policy, now: scope.now, other_cases: &others, buyer: standing };
+    let case = policy::file_case(id.clone(), order, request, &ctx)?;
+    let key = scope.store.append(&id, &[], &Commit::Filed { case: case.clone() }, scope.now.0).await?;
+    let mut loaded = LoadedCase { case, commits: vec![key], queue_key: None };
+    reindex(scope, &mut loaded).await?;
+    let filed_events = loaded.case.events.clone();
+    hooks::enqueue(scope.store, &loaded.case, &filed_events, scope.now).await?;
+    Ok(loaded)
+}
+
+/// A filing's case id, derived from the order and the filing's idempotency key: a retry or a
+/// double tap names the same case, so at most one can be created. `AS-<yyyymmdd>-<12 base32>`
+/// (60 bits of the key's hash; access is checked anyway, the id is not a secret).
+pub async fn case_id_for(shop: &str, order: &str, idempotency_key: &str, now: Timestamp) -> AppResult<String> {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHJKMNPQRSTVWXYZ0123456789";
+    let digest = crate::crypto::sha256(format!("{shop}|{order}|{idempotency_key}").as_bytes()).await?;
+    let tail: String = digest.iter().take(12).map(|b| ALPHABET[(b & 31) as usize] as char).collect();
+    let (y, m, d) = policy::time::civil_from_days(now.0.div_euclid(shared::domain::MS_PER_DAY));
+    Ok(format!("AS-{y:04}{m:02}{d:02}-{tail}"))
+}
+
+/// Loads a case that the caller may see: a buyer only their order's cases, staff their shop's.
+pub async fn load_visible(store: &Store, id: &str, buyer_order: Option<&str>) -> AppResult<LoadedCase> {
+    if id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Err(ApiErrorCode::NotFound.into());
+    }
+    let loaded = store.load_case(id).await?.ok_or(AppError::Api(ApiErrorCode::NotFound))?;
+    if loaded.case.order.shop_id != store.shop {
+        return Err(ApiErrorCode::NotFound.into());
+    }
+    if let Some(order) = buyer_order {
+        // Another order's case is "not found", not "forbidden": its existence is not the buyer's
+        // business.
+        if loaded.case.order.number != order {
+            return Err(ApiErrorCode::NotFound.into());
+        }
+    }
+    Ok(loaded)
+}
+
+/// What reading a case needs besides the case: the buyer's standing and history, from one list.
+/// Reads stay at three KV operations (log list, snapshot, history list) however many cases
+/// exist, so the order's sibling cases are not read here: they only cap a refund *estimate*,
+/// and every command (which does read them) recomputes the real amount.
+pub async fn read_context(store: &Store, case: &Case) -> AppResult<(BuyerStanding, Vec<CaseSummary>)> {
+    standing(store, &case.order, Some(&case.id)).await
+}
+
+/// Which staff roles may send commands at all (the policy decides which ones, per state).
+pub const STAFF_ROLES: [Role; 3] = [Role::Agent, Role::Warehouse, Role::Owner];
+
+/// Loads the shop's policy (defaults when the shop never saved one).
+pub async fn policy_of(store: &Store) -> AppResult<Policy> {
+    shop::policy(store).await
+}
+
+/// True when `party` is the buyer.
+pub fn buyers_move(party: Option<Party>) -> bool {
+    matches!(party, Some(Party::Buyer))
+}

@@ -1,0 +1,177 @@
+//! WebCrypto through `crypto.subtle`: random bytes, SHA-256, HMAC-SHA256 and PBKDF2-SHA256.
+//! The runtime's native implementations cost no wasm size and little CPU; a pure-Rust PBKDF2 at
+//! 100,000 iterations would blow the 10 ms CPU budget of a free-plan request.
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Crypto, CryptoKey, SubtleCrypto};
+
+/// What went wrong inside WebCrypto (never shown to a caller).
+#[derive(Debug)]
+pub struct CryptoError(pub String);
+
+impl From<JsValue> for CryptoError {
+    fn from(v: JsValue) -> Self {
+        Self(format!("{v:?}"))
+    }
+}
+
+type Result<T> = std::result::Result<T, CryptoError>;
+
+fn crypto() -> Result<Crypto> {
+    let global = js_sys::global();
+    Ok(Reflect::get(&global, &JsValue::from_str("crypto"))?.dyn_into::<Crypto>()?)
+}
+
+fn subtle() -> Result<SubtleCrypto> {
+    Ok(crypto()?.subtle())
+}
+
+/// `n` bytes from the runtime's CSPRNG.
+pub fn random_bytes<const N: usize>() -> Result<[u8; N]> {
+    let mut bytes = [0u8; N];
+    crypto()?.get_random_values_with_u8_array(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// A random identifier: `bytes` random bytes as lowercase hex.
+pub fn random_hex<const N: usize>() -> Result<String> {
+    Ok(hex(&random_bytes::<N>()?))
+}
+
+/// Lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 15) as usize] as char);
+    }
+    out
+}
+
+async fn bytes_of(promise: js_sys::Promise) -> Result<Vec<u8>> {
+    let buffer = JsFuture::from(promise).await?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// SHA-256 of `data`.
+pub async fn sha256(data: &[u8]) -> Result<Vec<u8>> {
+    bytes_of(subtle()?.digest_with_str_and_u8_array("SHA-256", data)?).await
+}
+
+fn algorithm(pairs: &[(&str, JsValue)]) -> Result<Object> {
+    let obj = Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&obj, &JsValue::from_str(k), v)?;
+    }
+    Ok(obj)
+}
+
+async fn import_key(format_alg: &[(&str, JsValue)], raw: &[u8], usages: &[&str]) -> Result<CryptoKey> {
+    let usages: Array = usages.iter().map(|u| JsValue::from_str(u)).collect();
+    let key_data: Object = Uint8Array::from(raw).into();
+    let promise = subtle()?.import_key_with_object("raw", &key_data, &algorithm(format_alg)?, false, &usages)?;
+    Ok(JsFuture::from(promise).await?.dyn_into::<CryptoKey>()?)
+}
+
+/// HMAC-SHA256 of `data` under `key`.
+pub async fn hmac_sha256(key: &[u8], data: &[u8]) -> Result<Vec<u8>> {
+    let key = import_key(
+        &[("name", JsValue::from_str("HMAC")), ("hash", JsValue::from_str("SHA-256"))],
+        key,
+        &["sign"],
+    )
+    .await?;
+    bytes_of(subtle()?.sign_with_str_and_u8_array("HMAC", &key, data)?).await
+}
+
+/// PBKDF2-SHA256, 32 bytes. Production Workers refuse more than 100,000 iterations.
+pub async fn pbkdf2_sha256(password: &[u8], salt: &[u8], iterations: u32) -> Result<Vec<u8>> {
+    let key = import_key(&[("name", JsValue::from_str("PBKDF2"))], password, &["deriveBits"]).await?;
+    let params = algorithm(&[
+        ("name", JsValue::from_str("PBKDF2")),
+        ("hash", JsValue::from_str("SHA-256")),
+        ("salt", Uint8Array::from(salt).into()),
+        ("iterations", JsValue::from_f64(f64::from(iterations))),
+    ])?;
+    bytes_of(subtle()?.derive_bits_with_object(&params, &key, 256)?).await
+}
+
+/// Compares secrets in time that does not depend on where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// URL-safe base64 without padding, for tokens.
+pub fn b64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        let chars = chunk.len() + 1;
+        for i in 0..chars {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// Decodes [`b64url`]; `None` on any character outside the alphabet.
+pub fn b64url_decode(text: &str) -> Option<Vec<u8>> {
+    let value = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    for chunk in text.as_bytes().chunks(4) {
+        if chunk.len() == 1 {
+            return None;
+        }
+        let mut n = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            n |= value(*c)? << (18 - 6 * i);
+        }
+        for i in 0..chunk.len() - 1 {
+            out.push((n >> (16 - 8 * i)) as u8);
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64url_round_trips_every_length() {
+        for len in 0..40u8 {
+            let data: Vec<u8> = (0..len).map(|i| i.wrapping_mul(37)).collect();
+            assert_eq!(b64url_decode(&b64url(&data)), Some(data));
+        }
+        assert_eq!(b64url(b"hello"), "aGVsbG8");
+        assert_eq!(b64url_decode("a*"), None);
+    }
+
+    #[test]
+    fn constant_time_eq_compares_contents_and_lengths() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+
+    #[test]
+    fn hex_is_lowercase_two_digits_per_byte() {
+        assert_eq!(hex(&[0, 15, 255]), "000fff");
+    }
+}

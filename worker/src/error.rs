@@ -1,0 +1,107 @@
+//! One error type for every handler, answered as the JSON envelope of `shared::api::ErrorBody`
+//! in the caller's language. Internal failures are logged with their detail and answered with a
+//! generic 500: nothing internal is ever echoed.
+
+use shared::api::{ApiErrorCode, ErrorBody, FieldProblem};
+use shared::i18n::Lang;
+use shared::policy::{FieldError, PolicyError};
+use worker::Response;
+
+/// Everything a handler can fail with.
+#[derive(Debug)]
+pub enum AppError {
+    /// A failure of the API layer (auth, input, storage conflicts).
+    Api(ApiErrorCode),
+    /// The policy engine refused the command.
+    Policy(PolicyError),
+    /// Several fields are wrong (a policy update, an import).
+    Fields(Vec<FieldError>),
+    /// Something broke on our side; the text is logged, never sent.
+    Internal(String),
+}
+
+/// Handlers return this.
+pub type AppResult<T> = Result<T, AppError>;
+
+impl From<ApiErrorCode> for AppError {
+    fn from(code: ApiErrorCode) -> Self {
+        Self::Api(code)
+    }
+}
+
+impl From<PolicyError> for AppError {
+    fn from(e: PolicyError) -> Self {
+        Self::Policy(e)
+    }
+}
+
+impl From<worker::Error> for AppError {
+    fn from(e: worker::Error) -> Self {
+        Self::Internal(format!("worker: {e}"))
+    }
+}
+
+impl From<worker::KvError> for AppError {
+    fn from(e: worker::KvError) -> Self {
+        Self::Internal(format!("kv: {e}"))
+    }
+}
+
+impl From<serde_json::Error> for AppError {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Internal(format!("json: {e}"))
+    }
+}
+
+impl From<crate::crypto::CryptoError> for AppError {
+    fn from(e: crate::crypto::CryptoError) -> Self {
+        Self::Internal(format!("crypto: {}", e.0))
+    }
+}
+
+impl AppError {
+    /// The HTTP status and the envelope, in `lang`.
+    pub fn envelope(&self, lang: Lang) -> (u16, ErrorBody) {
+        match self {
+            Self::Api(code) => (
+                code.status(),
+                ErrorBody { code: code.code().into(), message: code.message(lang).into(), fields: vec![] },
+            ),
+            Self::Policy(e) => (
+                policy_status(e),
+                ErrorBody { code: e.code().into(), message: e.message(lang), fields: vec![] },
+            ),
+            Self::Fields(fields) => (
+                422,
+                ErrorBody {
+                    code: "invalid_fields".into(),
+                    message: if lang == Lang::ZhCn { "部分内容填写不正确。" } else { "Some fields are not valid." }.into(),
+                    fields: fields
+                        .iter()
+                        .map(|f| FieldProblem { field: f.field.clone(), code: f.code.clone(), message: f.message(lang) })
+                        .collect(),
+                },
+            ),
+            Self::Internal(detail) => {
+                worker::console_error!("internal error: {detail}");
+                let code = ApiErrorCode::Internal;
+                (500, ErrorBody { code: code.code().into(), message: code.message(lang).into(), fields: vec![] })
+            }
+        }
+    }
+
+    /// The response to send.
+    pub fn into_response(self, lang: Lang) -> worker::Result<Response> {
+        let (status, body) = self.envelope(lang);
+        crate::http::json_response(status, &body)
+    }
+}
+
+/// Actor and state refusals are 403/409; rule refusals and bad values 422.
+fn policy_status(e: &PolicyError) -> u16 {
+    match e.http_status_class() {
+        shared::policy::ErrorClass::Forbidden => 403,
+        shared::policy::ErrorClass::Conflict => 409,
+        shared::policy::ErrorClass::Unprocessable => 422,
+    }
+}

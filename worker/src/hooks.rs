@@ -1,0 +1,103 @@
+//! Webhooks: every case event is posted, signed with HMAC-SHA256, to the shop's `WEBHOOK_URL`.
+//! A delivery is first written to KV (so no event is lost if the worker stops) and then tried by
+//! the next cron run; failures back off (1, 5, 30, 120, 720 minutes) and give up after 6 tries.
+//! Nothing is sent when `WEBHOOK_URL` is unset.
+
+use serde::{Deserialize, Serialize};
+use shared::domain::{Case, Event, Timestamp};
+use worker::{Env, Fetch, Headers, Method, Request, RequestInit};
+
+use crate::crypto::{hex, hmac_sha256, random_hex};
+use crate::error::AppResult;
+use crate::store::{Store, keys};
+
+/// Minutes to wait after the n-th failed attempt.
+const BACKOFF_MINUTES: [i64; 5] = [1, 5, 30, 120, 720];
+
+/// One pending delivery.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Delivery {
+    /// Unique id, also sent as `X-Aftersales-Delivery` so receivers can drop duplicates.
+    pub id: String,
+    /// The JSON body.
+    pub body: String,
+    /// Attempts so far.
+    pub attempts: u32,
+}
+
+/// The body posted for each batch of events.
+#[derive(Debug, Serialize)]
+struct Payload<'a> {
+    shop: &'a str,
+    case_id: &'a str,
+    order: &'a str,
+    state: &'a str,
+    events: &'a [Event],
+}
+
+/// Records a delivery for the events of one commit; the cron sends it.
+pub async fn enqueue(store: &Store, case: &Case, events: &[Event], now: Timestamp) -> AppResult<()> {
+    let body = serde_json::to_string(&Payload {
+        shop: &store.shop,
+        case_id: &case.id,
+        order: &case.order.number,
+        state: case.state().name().code(),
+        events,
+    })?;
+    let delivery = Delivery { id: random_hex::<12>()?, body, attempts: 0 };
+    store.put(&keys::webhook_retry(&store.shop, now.0, &delivery.id), &delivery).await
+}
+
+/// Sends every due delivery (called by the cron). Returns (sent, failed).
+pub async fn deliver_due(env: &Env, store: &Store, now: Timestamp) -> AppResult<(u32, u32)> {
+    let url = env.var("WEBHOOK_URL").map(|v| v.to_string()).unwrap_or_default();
+    let pending = store.list_all_meta::<serde_json::Value>(&keys::webhook_retry_prefix(&store.shop)).await?;
+    let (mut sent, mut failed) = (0, 0);
+    for (key, _) in pending {
+        let due: i64 = key.split(':').nth(2).and_then(|d| d.parse().ok()).unwrap_or(0);
+        if due > now.0 {
+            continue;
+        }
+        let Some(mut delivery) = store.get::<Delivery>(&key).await? else { continue };
+        if url.is_empty() {
+            // No receiver configured: nothing to deliver, nothing to keep.
+            store.delete(&key).await?;
+            continue;
+        }
+        let ok = post(env, &url, &delivery, now).await.unwrap_or(false);
+        store.delete(&key).await?;
+        if ok {
+            sent += 1;
+            continue;
+        }
+        failed += 1;
+        delivery.attempts += 1;
+        if let Some(minutes) = BACKOFF_MINUTES.get(delivery.attempts as usize - 1) {
+            let next = now.0 + minutes * 60_000;
+            store.put(&keys::webhook_retry(&store.shop, next, &delivery.id), &delivery).await?;
+        } else {
+            worker::console_error!("webhook {} dropped after {} attempts", delivery.id, delivery.attempts);
+        }
+    }
+    Ok((sent, failed))
+}
+
+/// Posts one delivery with `X-Aftersales-Signature: t=<ms>,v1=<hex hmac of "<ms>.<body>">`.
+async fn post(env: &Env, url: &str, delivery: &Delivery, now: Timestamp) -> AppResult<bool> {
+    let secret = env
+        .secret("WEBHOOK_SECRET")
+        .map(|s| s.to_string())
+        .or_else(|_| env.var("WEBHOOK_SECRET").map(|v| v.to_string()))
+        .unwrap_or_default();
+    let signed = format!("{}.{}", now.0, delivery.body);
+    let signature = hex(&hmac_sha256(secret.as_bytes(), signed.as_bytes()).await?);
+    let headers = Headers::new();
+    headers.set("Content-Type", "application/json")?;
+    headers.set("X-Aftersales-Signature", &format!("t={},v1={signature}", now.0))?;
+    headers.set("X-Aftersales-Delivery", &delivery.id)?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_headers(headers).with_body(Some(delivery.body.clone().into()));
+    let request = Request::new_with_init(url, &init)?;
+    let response = Fetch::Request(request).send().await?;
+    Ok((200..300).contains(&response.status_code()))
+}

@@ -1,0 +1,94 @@
+//! The route table: method and path to handler. Every handler returns `AppResult<Response>`;
+//! errors become the JSON envelope in the caller's language here, in one place.
+
+mod buyer;
+mod shop_system;
+mod staff;
+
+use shared::api::{ApiErrorCode, Health, routes};
+use shared::domain::Timestamp;
+use worker::{Env, Method, Request, Response};
+
+use crate::error::AppResult;
+use crate::http::{bytes_response, lang_of, ok};
+use crate::store::Store;
+
+/// The OpenAPI document, kept beside the code it describes.
+const OPENAPI: &str = include_str!("../../openapi.json");
+
+/// One request's shared context.
+#[derive(Debug)]
+pub struct Req {
+    /// The request.
+    pub req: Request,
+    /// Bindings.
+    pub env: Env,
+    /// The shop's namespace.
+    pub store: Store,
+    /// The request's clock (the worker's; no override exists in any build).
+    pub now: Timestamp,
+}
+
+/// Answers one `/api/*` request.
+pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
+    let lang = lang_of(&req);
+    let result = dispatch(req, env).await;
+    match result {
+        Ok(response) => Ok(response),
+        Err(e) => e.into_response(lang),
+    }
+}
+
+fn shop_id(env: &Env) -> String {
+    env.var("SHOP_ID").map(|v| v.to_string()).unwrap_or_else(|_| "demo".into())
+}
+
+async fn dispatch(req: Request, env: Env) -> AppResult<Response> {
+    let path = req.path();
+    let method = req.method();
+    let store = Store::open(&env, &shop_id(&env))?;
+    let now = Timestamp(worker::Date::now().as_millis() as i64);
+    let segments: Vec<String> = path.trim_start_matches('/').split('/').map(str::to_string).collect();
+    let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let mut r = Req { req, env, store, now };
+    match (method, segs.as_slice()) {
+        (Method::Get, ["api", "health"]) => {
+            ok(&Health { service: "aftersales".into(), version: env!("CARGO_PKG_VERSION").into() })
+        }
+        (Method::Get, ["api", "openapi.json"]) => {
+            Ok(bytes_response(200, "application/json; charset=utf-8", OPENAPI.as_bytes().to_vec())?)
+        }
+        // Buyers.
+        (Method::Post, ["api", "lookup"]) => buyer::lookup(&mut r).await,
+        (Method::Get, ["api", "buyer", "order"]) => buyer::order(&r).await,
+        (Method::Post, ["api", "buyer", "preview"]) => buyer::preview(&mut r).await,
+        (Method::Post, ["api", "buyer", "cases"]) => buyer::file(&mut r).await,
+        (Method::Post, ["api", "buyer", "photos"]) => buyer::upload_photo(&mut r).await,
+        (Method::Get, ["api", "buyer", "cases", id]) => buyer::case(&r, id).await,
+        (Method::Post, ["api", "buyer", "cases", id, "commands"]) => buyer::command(&mut r, id).await,
+        (Method::Get, ["api", "photos", id]) => buyer::photo(&r, id).await,
+        // Staff.
+        (Method::Post, ["api", "staff", "login"]) => staff::login(&mut r).await,
+        (Method::Post, ["api", "staff", "logout"]) => staff::logout(&r).await,
+        (Method::Get, ["api", "staff", "me"]) => staff::me(&r).await,
+        (Method::Get, ["api", "staff", "queue"]) => staff::queue(&r).await,
+        (Method::Get, ["api", "staff", "cases", id]) => staff::case(&r, id).await,
+        (Method::Post, ["api", "staff", "cases", id, "commands"]) => staff::command(&mut r, id).await,
+        (Method::Get, ["api", "staff", "canned-replies"]) => staff::canned(&r).await,
+        (Method::Put, ["api", "staff", "canned-replies"]) => staff::save_canned(&mut r).await,
+        (Method::Get, ["api", "staff", "policy"]) => staff::policy(&r).await,
+        (Method::Put, ["api", "staff", "policy"]) => staff::save_policy(&mut r).await,
+        (Method::Get, ["api", "staff", "accounts"]) => staff::accounts(&r).await,
+        (Method::Post, ["api", "staff", "accounts"]) => staff::create_account(&mut r).await,
+        (Method::Get, ["api", "staff", "analytics"]) => staff::analytics(&r).await,
+        (Method::Get, ["api", "staff", "export.csv"]) => staff::export(&r).await,
+        (Method::Post, ["api", "staff", "rebuild-indexes"]) => staff::rebuild(&r).await,
+        // Shop systems.
+        (Method::Post, ["api", "shop", "orders"]) => shop_system::import_orders(&mut r).await,
+        (Method::Post, ["api", "shop", "bootstrap"]) => shop_system::bootstrap(&mut r).await,
+        _ => Err(ApiErrorCode::NotFound.into()),
+    }
+}
+
+/// Route paths the portal uses are the same constants (a compile-time check that they exist).
+const _: &str = routes::HEALTH;

@@ -1,0 +1,447 @@
+//! Staff routes: sign-in, the queue, case work, and the owner's settings. Every route but login
+//! needs the session cookie; every state change also needs the session's CSRF token.
+
+use shared::api::{
+    Analytics, ApiErrorCode, CannedReply, CaseSummary, LoginRequest, NewStaff, QueuePage, SessionView, StaffView,
+};
+use shared::domain::{CaseKind, Command, Money, Reason, Role};
+use shared::policy::{Context, Policy};
+use worker::Response;
+
+use super::Req;
+use super::buyer::run_and_answer;
+use crate::auth::{self, Session, StaffRecord};
+use crate::cases::{self, Scope};
+use crate::error::{AppError, AppResult};
+use crate::http::{self, body_bytes, json_body, ok, query, with_status};
+use crate::shop;
+use crate::store::keys;
+
+/// Sign-in attempts per address per minute, and per account per minute.
+const LOGINS_PER_MINUTE: u32 = 20;
+const LOGINS_PER_ACCOUNT_PER_MINUTE: u32 = 5;
+
+fn staff_view(s: &StaffRecord) -> StaffView {
+    StaffView { id: s.id.clone(), email: s.email.clone(), name: s.name.clone(), role: s.role }
+}
+
+fn session_view(s: &Session) -> SessionView {
+    SessionView {
+        staff: StaffView { id: s.staff_id.clone(), email: s.email.clone(), name: s.name.clone(), role: s.role },
+        csrf_token: s.csrf.clone(),
+    }
+}
+
+/// `POST /api/staff/login`
+pub async fn login(r: &mut Req) -> AppResult<Response> {
+    let ip = http::client_ip(&r.req);
+    auth::rate_limit(&r.store, "login-ip", &ip, LOGINS_PER_MINUTE, r.now.0).await?;
+    let body: LoginRequest = json_body(&mut r.req).await?;
+    let email = body.email.trim().to_ascii_lowercase();
+    auth::rate_limit(&r.store, "login-account", &email, LOGINS_PER_ACCOUNT_PER_MINUTE, r.now.0).await?;
+    let record: Option<StaffRecord> = r.store.get(&keys::staff(&r.store.shop, &email)).await?;
+    let Some(record) = record.filter(|s| s.active) else {
+        // Spend the same time as a real check, so timing does not reveal which e-mails exist.
+        let _ = auth::hash_password(&body.password).await?;
+        return Err(ApiErrorCode::BadCredentials.into());
+    };
+    if !auth::password_matches(&record, &body.password).await? {
+        return Err(ApiErrorCode::BadCredentials.into());
+    }
+    let (id, session) = auth::open_session(&r.env, &r.store, &record, r.now.0).await?;
+    let response = with_status(200, &session_view(&session))?;
+    let max_age = ((session.expires_at - r.now.0) / 1000).max(0) as u64;
+    response.headers().set("Set-Cookie", &auth::session_cookie(&id, max_age))?;
+    Ok(response)
+}
+
+/// `POST /api/staff/logout`
+pub async fn logout(r: &Req) -> AppResult<Response> {
+    let (id, _) = auth::staff(&r.req, &r.store, r.now.0).await?;
+    auth::close_session(&r.store, &id).await?;
+    let response = with_status(200, &serde_json::json!({ "signed_out": true }))?;
+    response.headers().set("Set-Cookie", &auth::session_cookie("", 0))?;
+    Ok(response)
+}
+
+/// `GET /api/staff/me`
+pub async fn me(r: &Req) -> AppResult<Response> {
+    let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
+    ok(&session_view(&session))
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned>(value: &str) -> AppResult<T> {
+    serde_json::from_value(serde_json::Value::String(value.to_string())).map_err(|_| AppError::Api(ApiErrorCode::BadRequest))
+}
+
+/// `GET /api/staff/queue?kind=&state=&overdue=true&assignee=&cursor=&limit=`: open cases, most
+/// urgent first (the index key order), filtered page by page. One or two KV lists a page.
+pub async fn queue(r: &Req) -> AppResult<Response> {
+    auth::staff(&r.req, &r.store, r.now.0).await?;
+    let kind: Option<CaseKind> = query(&r.req, "kind").map(|k| parse_enum(&k)).transpose()?;
+    let state = query(&r.req, "state");
+    let overdue = query(&r.req, "overdue").is_some_and(|v| v == "true" || v == "1");
+    let assignee = query(&r.req, "assignee");
+    let limit: usize = match query(&r.req, "limit") {
+        Some(l) => l.parse().ok().filter(|n| (1..=100).contains(n)).ok_or(AppError::Api(ApiErrorCode::BadRequest))?,
+        None => 25,
+    };
+    let mut cursor = query(&r.req, "cursor");
+    let keep = |s: &CaseSummary| {
+        kind.is_none_or(|k| s.kind == k)
+            && state.as_deref().is_none_or(|st| s.state == st)
+            && (!overdue || s.due.is_some_and(|d| d < r.now))
+            && assignee.as_deref().is_none_or(|a| s.assignee.as_deref() == Some(a))
+    };
+    let mut items = Vec::new();
+    // At most two lists: a filtered first page that comes back short reads one more.
+    for _ in 0..2 {
+        let (page, next) = r.store.list_meta::<CaseSummary>(&keys::queue_prefix(&r.store.shop), limit as u64, cursor.take()).await?;
+        items.extend(page.into_iter().filter_map(|(_, s)| s).filter(|s| keep(s)));
+        cursor = next;
+        if items.len() >= limit || cursor.is_none() {
+            break;
+        }
+    }
+    // A case whose old queue entry was not yet removed appears once.
+    let mut seen = std::collections::HashSet::new();
+    items.retain(|s| seen.insert(s.id.clone()));
+    ok(&QueuePage { items, next_cursor: cursor })
+}
+
+/// `GET /api/staff/cases/{id}`: the case, what this role may do, and the buyer's history.
+pub async fn case(r: &Req, id: &str) -> AppResult<Response> {
+    let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
+    let loaded = cases::load_visible(&r.store, id, None).await?;
+    let policy = cases::policy_of(&r.store).await?;
+    let (standing, history) = cases::read_context(&r.store, &loaded.case).await?;
+    let ctx = Context { policy: &policy, now: r.now, other_cases: &[], buyer: standing };
+    ok(&cases::view(&loaded.case, &session.actor(), &ctx, history))
+}
+
+/// `POST /api/staff/cases/{id}/commands`
+pub async fn command(r: &mut Req, id: &str) -> AppResult<Response> {
+    let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
+    let command: Command = json_body(&mut r.req).await?;
+    let loaded = cases::load_visible(&r.store, id, None).await?;
+    let (_, history) = cases::read_context(&r.store, &loaded.case).await?;
+    run_and_answer(r, loaded, &command, &session.actor(), history).await
+}
+
+/// `GET /api/staff/canned-replies`
+pub async fn canned(r: &Req) -> AppResult<Response> {
+    auth::staff(&r.req, &r.store, r.now.0).await?;
+    ok(&shop::canned_replies(&r.store).await?)
+}
+
+/// `PUT /api/staff/canned-replies` (owner)
+pub async fn save_canned(r: &mut Req) -> AppResult<Response> {
+    let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
+    auth::require_role(&session, &[Role::Owner])?;
+    let replies: Vec<CannedReply> = json_body(&mut r.req).await?;
+    let mut problems = Vec::new();
+    if replies.len() > 100 {
+        problems.push(field("replies", "too_many", "At most 100 canned replies.", "话术最多 100 条。"));
+    }
+    for (i, reply) in replies.iter().enumerate() {
+        if reply.id.trim().is_empty() || reply.title.trim().is_empty() {
+            problems.push(field(&format!("[{i}].title"), "required", "Every reply needs an id and a title.", "每条话术都需要编号和标题。"));
+        }
+        if reply.zh.chars().count() > 2000 || reply.en.chars().count() > 2000 {
+            problems.push(field(&format!("[{i}]"), "too_long", "A reply is at most 2,000 characters.", "每条话术最多 2000 字。"));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Fields(problems));
+    }
+    shop::save_canned_replies(&r.store, &replies).await?;
+    ok(&replies)
+}
+
+fn field(name: &str, code: &str, en: &str, zh: &str) -> shared::policy::FieldError {
+    shared::policy::FieldError::new(name, code, en.into(), zh.into())
+}
+
+/// `GET /api/staff/policy`
+pub async fn policy(r: &Req) -> AppResult<Response> {
+    auth::staff(&r.req, &r.store, r.now.0).await?;
+    ok(&cases::policy_of(&r.store).await?)
+}
+
+/// `PUT /api/staff/policy` (owner): validated field by field; a bad value changes nothing.
+pub async fn save_policy(r: &mut Req) -> AppResult<Response> {
+    let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
+    auth::require_role(&session, &[Role::Owner])?;
+    let content_type = http::header(&r.req, "Content-Type").unwrap_or_default();
+    if !content_type.to_ascii_lowercase().starts_with("application/json") {
+        return Err(ApiErrorCode::UnsupportedMediaType.into());
+    }
+    let raw = body_bytes(&mut r.req, http::MAX_JSON_BYTES).await?;
+    let text = String::from_utf8(raw).map_err(|_| AppError::Api(ApiErrorCode::MalformedJson))?;
+    let policy = Policy::from_json(&text).map_err(AppError::Fields)?;
+    shop::save_policy(&r.store, &policy).await?;
+    ok(&policy)
+}
+
+/// `GET /api/staff/accounts` (owner)
+pub async fn accounts(r: &Req) -> AppResult<Response> {
+    let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
+    auth::require_role(&session, &[Role::Owner])?;
+    let views = list_staff(r).await?.iter().map(staff_view).collect::<Vec<_>>();
+    ok(&views)
+}
+
+async fn list_staff(r: &Req) -> AppResult<Vec<StaffRecord>> {
+    let keys_ = r.store.list_all_meta::<serde_json::Value>(&keys::staff_prefix(&r.store.shop)).await?;
+    let mut out = Vec::new();
+    for (key, _) in keys_ {
+        if let Some(record) = r.store.get::<StaffRecord>(&key).await? {
+            out.push(record);
+        }
+    }
+    Ok(out)
+}
+
+/// Validates a new account's fields.
+pub fn check_new_staff(new: &NewStaff) -> Result<(), Vec<shared::policy::FieldError>> {
+    let mut problems = Vec::new();
+    let email = new.email.trim();
+    if email.len() > 254 || !email.contains('@') || email.contains(':') || email.chars().any(char::is_whitespace) {
+        problems.push(field("email", "invalid_email", "Enter a valid e-mail address.", "请输入有效的邮箱地址。"));
+    }
+    if new.name.trim().is_empty() || new.name.chars().count() > 80 {
+        problems.push(field("name", "invalid_name", "Enter a name of 1 to 80 characters.", "请输入 1 到 80 个字的姓名。"));
+    }
+    if new.password.chars().count() < 10 || new.password.len() > 200 {
+        problems.push(field("password", "weak_password", "Use a password of at least 10 characters.", "密码至少 10 个字符。"));
+    }
+    if problems.is_empty() { Ok(()) } else { Err(problems) }
+}
+
+/// Creates an account (owner, or the bootstrap).
+pub async fn create_staff(r: &Req, new: &NewStaff) -> AppResult<StaffView> {
+    check_new_staff(new).map_err(AppError::Fields)?;
+    let email = new.email.trim().to_ascii_lowercase();
+    let key = keys::staff(&r.store.shop, &email);
+    if r.store.get::<StaffRecord>(&key).await?.is_some() {
+        return Err(ApiErrorCode::Conflict.into());
+    }
+    let (salt, hash) = auth::hash_password(&new.password).await?;
+    let record = StaffRecord {
+        id: format!("st_{}", crate::crypto::random_hex::<6>()?),
+        email,
+        name: new.name.trim().to_string(),
+        role: new.role,
+        salt,
+        hash,
+        iterations: auth::PBKDF2_ITERATIONS,
+        active: true,
+    };
+    r.store.put(&key, &record).await?;
+    Ok(staff_view(&record))
+}
+
+/// `POST /api/staff/accounts` (owner)
+pub async fn create_account(r: &mut Req) -> AppResult<Response> {
+    let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
+    auth::require_role(&session, &[Role::Owner])?;
+    let new: NewStaff = json_body(&mut r.req).await?;
+    with_status(201, &create_staff(r, &new).await?)
+}
+
+async fn all_summaries(r: &Req) -> AppResult<Vec<CaseSummary>> {
+    Ok(r.store
+        .list_all_meta::<CaseSummary>(&keys::summary_prefix(&r.store.shop))
+        .await?
+        .into_iter()
+        .filter_map(|(_, s)| s)
+        .collect())
+}
+
+/// `GET /api/staff/analytics`: counts per kind, reason and product, refunds, ratings per agent
+/// and per kind.
+pub async fn analytics(r: &Req) -> AppResult<Response> {
+    auth::staff(&r.req, &r.store, r.now.0).await?;
+    ok(&aggregate(&all_summaries(r).await?, r.now))
+}
+
+/// Folds summaries into the analytics answer (pure, tested below).
+pub fn aggregate(summaries: &[CaseSummary], now: shared::domain::Timestamp) -> Analytics {
+    use std::collections::BTreeMap;
+    let mut a = Analytics { cases: summaries.len() as u32, ..Analytics::default() };
+    let mut kinds: BTreeMap<u8, (CaseKind, u32)> = BTreeMap::new();
+    let mut reasons: BTreeMap<u8, (Reason, u32)> = BTreeMap::new();
+    let mut products: BTreeMap<String, u32> = BTreeMap::new();
+    let mut by_agent: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+    let mut by_kind_rating: BTreeMap<u8, (CaseKind, u32, u32)> = BTreeMap::new();
+    let (mut rating_sum, mut refunded) = (0u32, 0i64);
+    for s in summaries {
+        if !s.closed {
+            a.open += 1;
+            if s.due.is_some_and(|d| d < now) {
+                a.overdue += 1;
+            }
+        }
+        kinds.entry(s.kind as u8).or_insert((s.kind, 0)).1 += 1;
+        reasons.entry(s.reason as u8).or_insert((s.reason, 0)).1 += 1;
+        *products.entry(s.title.clone()).or_default() += 1;
+        refunded += s.refunded.map_or(0, |m| m.0);
+        if let Some(stars) = s.rating {
+            a.ratings += 1;
+            rating_sum += u32::from(stars);
+            let agent = by_agent.entry(s.assignee.clone().unwrap_or_else(|| "-".into())).or_default();
+            agent.0 += u32::from(stars);
+            agent.1 += 1;
+            let kind = by_kind_rating.entry(s.kind as u8).or_insert((s.kind, 0, 0));
+            kind.1 += u32::from(stars);
+            kind.2 += 1;
+        }
+    }
+    a.by_kind = kinds.into_values().collect();
+    a.by_reason = reasons.into_values().collect();
+    let mut products: Vec<(String, u32)> = products.into_iter().collect();
+    products.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+    products.truncate(20);
+    a.by_product = products;
+    a.refunded = Money(refunded);
+    a.rating_avg_x100 = (a.ratings > 0).then(|| rating_sum * 100 / a.ratings);
+    a.rating_by_agent = by_agent.into_iter().map(|(agent, (sum, n))| (agent, sum * 100 / n, n)).collect();
+    a.rating_by_kind = by_kind_rating.into_values().map(|(k, sum, n)| (k, sum * 100 / n, n)).collect();
+    a
+}
+
+/// `GET /api/staff/export.csv`
+pub async fn export(r: &Req) -> AppResult<Response> {
+    auth::staff(&r.req, &r.store, r.now.0).await?;
+    let mut summaries = all_summaries(r).await?;
+    summaries.sort_by_key(|s| s.filed_at);
+    let response = http::bytes_response(200, "text/csv; charset=utf-8", to_csv(&summaries).into_bytes())?;
+    response.headers().set("Content-Disposition", "attachment; filename=\"cases.csv\"")?;
+    Ok(response)
+}
+
+/// One row per case. Cells that a spreadsheet would run as a formula are prefixed with `'`.
+pub fn to_csv(summaries: &[CaseSummary]) -> String {
+    fn cell(text: &str) -> String {
+        let safe = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() };
+        if safe.contains([',', '"', '\n', '\r']) { format!("\"{}\"", safe.replace('"', "\"\"")) } else { safe }
+    }
+    let mut out = String::from("case_id,order,kind,reason,state,filed_at_ms,closed,refunded_minor,rating,assignee,product\n");
+    for s in summaries {
+        let row = [
+            cell(&s.id),
+            cell(&s.order),
+            s.kind.code().to_string(),
+            s.reason.code().to_string(),
+            cell(&s.state),
+            s.filed_at.0.to_string(),
+            s.closed.to_string(),
+            s.refunded.map_or(String::new(), |m| m.0.to_string()),
+            s.rating.map_or(String::new(), |n| n.to_string()),
+            cell(s.assignee.as_deref().unwrap_or("")),
+            cell(&s.title),
+        ];
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// `POST /api/staff/rebuild-indexes` (owner): drops every read model (queue, summaries, order
+/// and buyer indexes, snapshots) and derives them again from the case logs.
+pub async fn rebuild(r: &Req) -> AppResult<Response> {
+    let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
+    auth::require_role(&session, &[Role::Owner])?;
+    let policy = cases::policy_of(&r.store).await?;
+    let rebuilt = rebuild_all(r, &policy).await?;
+    ok(&serde_json::json!({ "rebuilt_cases": rebuilt }))
+}
+
+async fn rebuild_all(r: &Req, policy: &Policy) -> AppResult<u32> {
+    let shop = r.store.shop.clone();
+    for prefix in [keys::queue_prefix(&shop), keys::summary_prefix(&shop), format!("oc:{shop}:"), format!("buyer:{shop}:")] {
+        for (key, _) in r.store.list_all_meta::<serde_json::Value>(&prefix).await? {
+            r.store.delete(&key).await?;
+        }
+    }
+    let log_keys = r.store.list_all_meta::<serde_json::Value>("case:").await?;
+    let mut by_case: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+    for (key, _) in log_keys {
+        let mut parts = key.splitn(4, ':');
+        if let (Some("case"), Some(id), Some("log")) = (parts.next(), parts.next(), parts.next()) {
+            by_case.entry(id.to_string()).or_default().push(key.clone());
+        }
+    }
+    let scope = Scope { store: &r.store, policy, now: r.now };
+    let mut count = 0;
+    for (id, keys_) in by_case {
+        let winners = crate::store::winning_commits(keys_);
+        let mut loaded = r.store.fold_from_log(&id, winners).await?;
+        if loaded.case.order.shop_id != shop {
+            continue;
+        }
+        cases::reindex(&scope, &mut loaded).await?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::domain::Timestamp;
+
+    fn summary(id: &str, kind: CaseKind, rating: Option<u8>, closed: bool) -> CaseSummary {
+        CaseSummary {
+            id: id.into(),
+            order: "O1".into(),
+            kind,
+            reason: Reason::SizeOrFit,
+            state: if closed { "closed" } else { "awaiting_review" }.into(),
+            waiting_for: None,
+            due: Some(Timestamp(100)),
+            filed_at: Timestamp(1),
+            closed,
+            priority_class: 2,
+            priority_reasons: vec![],
+            title: "=HYPERLINK(\"x\")".into(),
+            buyer: "b".into(),
+            refunded: closed.then_some(Money(500)),
+            rating,
+            assignee: Some("st_1".into()),
+        }
+    }
+
+    #[test]
+    fn analytics_count_kinds_ratings_and_overdue_cases() {
+        let a = aggregate(
+            &[
+                summary("a", CaseKind::Exchange, Some(5), true),
+                summary("b", CaseKind::Exchange, Some(2), true),
+                summary("c", CaseKind::Repair, None, false),
+            ],
+            Timestamp(200),
+        );
+        assert_eq!((a.cases, a.open, a.overdue, a.ratings), (3, 1, 1, 2));
+        assert_eq!(a.rating_avg_x100, Some(350));
+        assert_eq!(a.refunded, Money(1000));
+        assert_eq!(a.by_kind, vec![(CaseKind::Exchange, 2), (CaseKind::Repair, 1)]);
+        assert_eq!(a.rating_by_agent, vec![("st_1".to_string(), 350, 2)]);
+    }
+
+    #[test]
+    fn csv_export_quotes_cells_and_defuses_formulas() {
+        let csv = to_csv(&[summary("a", CaseKind::Exchange, Some(5), true)]);
+        let row = csv.lines().nth(1).unwrap_or_default();
+        assert!(row.ends_with("\"'=HYPERLINK(\"\"x\"\")\""), "{row}");
+        assert!(row.starts_with("a,O1,exchange,size_or_fit,closed,1,true,500,5,st_1,"));
+    }
+
+    #[test]
+    fn a_new_account_needs_an_email_a_name_and_a_long_password() {
+        let bad = NewStaff { email: "no-at".into(), name: " ".into(), role: Role::Agent, password: "short".into() };
+        assert_eq!(check_new_staff(&bad).map_err(|e| e.len()), Err(3));
+        let good = NewStaff { email: "a@b.cn".into(), name: "A".into(), role: Role::Agent, password: "0123456789".into() };
+        assert!(check_new_staff(&good).is_ok());
+    }
+}

@@ -1,0 +1,72 @@
+//! The shop's settings kept in KV: its policy (every window, fee and threshold, validated by
+//! `shared::policy::Policy`) and its canned replies.
+
+use shared::api::CannedReply;
+use shared::policy::Policy;
+
+use crate::error::{AppError, AppResult};
+use crate::store::{Store, keys};
+
+/// The shop's policy, or DOMAIN.md's defaults if it never saved one.
+pub async fn policy(store: &Store) -> AppResult<Policy> {
+    match store.kv.get(&keys::policy(&store.shop)).text().await? {
+        Some(json) => Policy::from_json(&json).map_err(AppError::Fields),
+        None => Ok(Policy::default()),
+    }
+}
+
+/// Saves a validated policy.
+pub async fn save_policy(store: &Store, policy: &Policy) -> AppResult<()> {
+    policy.validate().map_err(AppError::Fields)?;
+    store.put(&keys::policy(&store.shop), policy).await
+}
+
+/// The shop's canned replies, or a starter set: apologise first, then fix.
+pub async fn canned_replies(store: &Store) -> AppResult<Vec<CannedReply>> {
+    Ok(store.get(&keys::canned(&store.shop)).await?.unwrap_or_else(default_canned_replies))
+}
+
+/// Replaces the shop's canned replies.
+pub async fn save_canned_replies(store: &Store, replies: &[CannedReply]) -> AppResult<()> {
+    store.put(&keys::canned(&store.shop), &replies).await
+}
+
+fn reply(id: &str, title: &str, zh: &str, en: &str) -> CannedReply {
+    CannedReply { id: id.into(), title: title.into(), zh: zh.into(), en: en.into() }
+}
+
+/// The starter set a new shop gets.
+pub fn default_canned_replies() -> Vec<CannedReply> {
+    vec![
+        reply(
+            "apology-damaged",
+            "Apology: arrived damaged",
+            "非常抱歉商品到货时出现损坏，给您添麻烦了。我们已为您安排处理，请按页面提示操作，运费由我们承担。",
+            "We are very sorry your item arrived damaged. We have arranged the fix; please follow the steps on this page. We cover the shipping.",
+        ),
+        reply(
+            "apology-late",
+            "Apology: parcel late or lost",
+            "非常抱歉包裹未能按时送达。我们已联系快递核实，并为您优先补发/退款。",
+            "We are sorry your parcel has not arrived. We have checked with the courier and are reshipping or refunding it as a priority.",
+        ),
+        reply(
+            "return-instructions",
+            "Return instructions",
+            "您的申请已通过。请在 7 天内将商品（含配件、吊牌完好）寄回页面上的退货地址，并填写快递单号。",
+            "Your request is approved. Please send the item back (complete, tags on) to the return address shown within 7 days and enter the tracking number.",
+        ),
+        reply(
+            "need-photos",
+            "Ask for photos",
+            "为了尽快为您处理，请补充商品问题部位的清晰照片（以及外包装照片）。",
+            "To help you faster, please add clear photos of the problem and of the outer packaging.",
+        ),
+        reply(
+            "refund-done",
+            "Refund issued",
+            "退款已原路退回，一般 1–3 个工作日到账。感谢您的耐心！",
+            "Your refund has been issued to the original payment method and usually arrives within 1–3 business days. Thank you for your patience!",
+        ),
+    ]
+}

@@ -1,0 +1,392 @@
+//! Everything the worker keeps, and where: the key layout of the `CASES` KV namespace and the
+//! `PHOTOS` R2 bucket, and the append-only case log with its conflict rule.
+//!
+//! Workers KV is last-write-wins, has no compare-and-swap and takes one write per second per key,
+//! so a case is never a single mutable value. Its history is a log of commits, each under its own
+//! key `case:{id}:log:{seq}:{written_at}:{nonce}` that nobody overwrites. Two writers that both
+//! append sequence number `n` produce two keys; the fold keeps, for every `n`, the key that sorts
+//! first (earliest write, then nonce), so every reader converges on the same history. A writer
+//! lists the log again after writing and answers 409 if its key is not that winner (see
+//! docs/ARCHITECTURE.md). The snapshot `case:{id}:snap` and the index keys are read models derived
+//! from the log: rebuilding them from the log (`rebuild`) gives the same answers.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use shared::domain::{Case, Event, Order};
+use worker::{Env, KvStore};
+
+use crate::error::{AppError, AppResult};
+use shared::api::{ApiErrorCode, CaseSummary};
+
+/// The KV namespace binding for cases, orders, staff, sessions and indexes.
+pub const CASES_BINDING: &str = "CASES";
+/// The R2 bucket binding for proof photos.
+pub const PHOTOS_BINDING: &str = "PHOTOS";
+
+/// Key layout. Every key starts with what it is, then the shop, so one namespace can hold many
+/// shops and a prefix list answers each question the pages ask.
+pub mod keys {
+    /// An imported order.
+    pub fn order(shop: &str, number: &str) -> String {
+        format!("order:{shop}:{number}")
+    }
+    /// Prefix of a case's commit log.
+    pub fn log_prefix(case: &str) -> String {
+        format!("case:{case}:log:")
+    }
+    /// One commit: sequence number, write time and a random nonce, fixed width so that the
+    /// lexical order is (seq, time, nonce).
+    pub fn log(case: &str, seq: u32, written_at: i64, nonce: &str) -> String {
+        format!("case:{case}:log:{seq:08}:{written_at:013}:{nonce}")
+    }
+    /// The case's snapshot (a cache of the folded log).
+    pub fn snapshot(case: &str) -> String {
+        format!("case:{case}:snap")
+    }
+    /// Open-case queue entry, sorted by priority then deadline: listing the prefix is the queue.
+    pub fn queue(shop: &str, sort_key: &str, case: &str) -> String {
+        format!("q:{shop}:{sort_key}:{case}")
+    }
+    /// Prefix of the open-case queue.
+    pub fn queue_prefix(shop: &str) -> String {
+        format!("q:{shop}:")
+    }
+    /// Every case of the shop, for analytics and export (metadata: its summary).
+    pub fn summary(shop: &str, case: &str) -> String {
+        format!("sum:{shop}:{case}")
+    }
+    /// Prefix of every case summary.
+    pub fn summary_prefix(shop: &str) -> String {
+        format!("sum:{shop}:")
+    }
+    /// The cases of one order (for quantities and the buyer's list).
+    pub fn order_case(shop: &str, order: &str, case: &str) -> String {
+        format!("oc:{shop}:{order}:{case}")
+    }
+    /// Prefix of one order's cases.
+    pub fn order_cases_prefix(shop: &str, order: &str) -> String {
+        format!("oc:{shop}:{order}:")
+    }
+    /// One buyer's cases across orders (the contact is hashed, never stored in a key).
+    pub fn buyer_case(shop: &str, contact_hash: &str, case: &str) -> String {
+        format!("buyer:{shop}:{contact_hash}:{case}")
+    }
+    /// Prefix of one buyer's cases.
+    pub fn buyer_cases_prefix(shop: &str, contact_hash: &str) -> String {
+        format!("buyer:{shop}:{contact_hash}:")
+    }
+    /// A filing's idempotency record.
+    pub fn idempotency(shop: &str, order: &str, key: &str) -> String {
+        format!("idem:{shop}:{order}:{key}")
+    }
+    /// A staff account, by e-mail.
+    pub fn staff(shop: &str, email: &str) -> String {
+        format!("staff:{shop}:{email}")
+    }
+    /// Prefix of the shop's staff.
+    pub fn staff_prefix(shop: &str) -> String {
+        format!("staff:{shop}:")
+    }
+    /// A staff session.
+    pub fn session(id: &str) -> String {
+        format!("session:{id}")
+    }
+    /// The shop's policy.
+    pub fn policy(shop: &str) -> String {
+        format!("policy:{shop}")
+    }
+    /// The shop's canned replies.
+    pub fn canned(shop: &str) -> String {
+        format!("canned:{shop}")
+    }
+    /// A rate-limit counter for one caller in one minute.
+    pub fn rate(bucket: &str, caller: &str, minute: i64) -> String {
+        format!("rate:{bucket}:{caller}:{minute}")
+    }
+    /// Prefix of webhook deliveries waiting for a retry.
+    pub fn webhook_retry_prefix(shop: &str) -> String {
+        format!("hook:{shop}:")
+    }
+    /// A webhook delivery waiting for a retry.
+    pub fn webhook_retry(shop: &str, due: i64, id: &str) -> String {
+        format!("hook:{shop}:{due:013}:{id}")
+    }
+    /// A proof photo in R2 (random name; its order is in the object's custom metadata).
+    pub fn photo(shop: &str, id: &str) -> String {
+        format!("photos/{shop}/{id}")
+    }
+}
+
+/// What one commit holds: the filing itself, or the events of one accepted command.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Commit {
+    /// The case as filed (its first commit).
+    Filed {
+        /// The case with its filing events.
+        case: Case,
+    },
+    /// Events of one command.
+    Events {
+        /// In the order `decide` returned them.
+        events: Vec<Event>,
+    },
+}
+
+/// The cached fold of a case's log.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// The case with every winning commit applied.
+    pub case: Case,
+    /// The log keys folded into `case`, in order.
+    pub commits: Vec<String>,
+    /// The case's current queue key, so the next change can remove it.
+    #[serde(default)]
+    pub queue_key: Option<String>,
+}
+
+/// A case as read: its state and the log keys behind it.
+#[derive(Debug, Clone)]
+pub struct LoadedCase {
+    /// The folded case.
+    pub case: Case,
+    /// The winning log keys, in order.
+    pub commits: Vec<String>,
+    /// The queue key the snapshot recorded.
+    pub queue_key: Option<String>,
+}
+
+/// Access to the namespace for one shop.
+#[derive(Debug)]
+pub struct Store {
+    /// The KV namespace.
+    pub kv: KvStore,
+    /// The shop this request serves.
+    pub shop: String,
+}
+
+/// Keeps, for each sequence number, the key that sorts first; stops at the first gap.
+pub fn winning_commits(mut keys: Vec<String>) -> Vec<String> {
+    keys.sort();
+    let mut winners: Vec<String> = Vec::new();
+    for key in keys {
+        let Some(seq) = seq_of(&key) else { continue };
+        let expected = winners.len() as u32 + 1;
+        if seq == expected {
+            winners.push(key);
+        } else if seq > expected {
+            break;
+        }
+    }
+    winners
+}
+
+/// The sequence number inside a log key.
+pub fn seq_of(key: &str) -> Option<u32> {
+    key.split(':').nth(3)?.parse().ok()
+}
+
+impl Store {
+    /// Opens the namespace.
+    pub fn open(env: &Env, shop: &str) -> AppResult<Self> {
+        Ok(Self { kv: env.kv(CASES_BINDING)?, shop: shop.to_string() })
+    }
+
+    /// Reads a JSON value.
+    pub async fn get<T: DeserializeOwned>(&self, key: &str) -> AppResult<Option<T>> {
+        Ok(self.kv.get(key).json::<T>().await?)
+    }
+
+    /// Writes a JSON value.
+    pub async fn put<T: Serialize>(&self, key: &str, value: &T) -> AppResult<()> {
+        self.kv.put(key, serde_json::to_string(value)?)?.execute().await?;
+        Ok(())
+    }
+
+    /// Writes a JSON value that KV forgets after `ttl_seconds` (at least 60).
+    pub async fn put_expiring<T: Serialize>(&self, key: &str, value: &T, ttl_seconds: u64) -> AppResult<()> {
+        self.kv.put(key, serde_json::to_string(value)?)?.expiration_ttl(ttl_seconds.max(60)).execute().await?;
+        Ok(())
+    }
+
+    /// Writes an empty value whose metadata carries `meta` (read back by `list_meta`).
+    pub async fn put_meta<T: Serialize>(&self, key: &str, meta: &T) -> AppResult<()> {
+        self.kv.put(key, "")?.metadata(meta)?.execute().await?;
+        Ok(())
+    }
+
+    /// Deletes a key (a missing key is fine).
+    pub async fn delete(&self, key: &str) -> AppResult<()> {
+        Ok(self.kv.delete(key).await?)
+    }
+
+    /// One page of keys under `prefix` with their metadata: (key, metadata) and the next cursor.
+    pub async fn list_meta<T: DeserializeOwned>(
+        &self,
+        prefix: &str,
+        limit: u64,
+        cursor: Option<String>,
+    ) -> AppResult<(Vec<(String, Option<T>)>, Option<String>)> {
+        let mut builder = self.kv.list().prefix(prefix.to_string()).limit(limit);
+        if let Some(c) = cursor {
+            builder = builder.cursor(c);
+        }
+        let page = builder.execute().await?;
+        let items = page
+            .keys
+            .into_iter()
+            .map(|k| (k.name, k.metadata.and_then(|m| serde_json::from_value(m).ok())))
+            .collect();
+        let next = if page.list_complete { None } else { page.cursor };
+        Ok((items, next))
+    }
+
+    /// Every key under `prefix` (all pages).
+    pub async fn list_all_meta<T: DeserializeOwned>(&self, prefix: &str) -> AppResult<Vec<(String, Option<T>)>> {
+        let mut out = Vec::new();
+        let mut cursor = None;
+        loop {
+            let (items, next) = self.list_meta::<T>(prefix, 1000, cursor).await?;
+            out.extend(items);
+            match next {
+                Some(c) => cursor = Some(c),
+                None => return Ok(out),
+            }
+        }
+    }
+
+    /// An imported order.
+    pub async fn order(&self, number: &str) -> AppResult<Option<Order>> {
+        self.get(&keys::order(&self.shop, number)).await
+    }
+
+    /// Reads a case: one list of its log and one read of its snapshot. Only when the snapshot
+    /// lags the log (a writer stopped between its commit and its snapshot) are the missing
+    /// commits read, folded and the snapshot repaired.
+    pub async fn load_case(&self, id: &str) -> AppResult<Option<LoadedCase>> {
+        let (log, _) = self.list_meta::<serde_json::Value>(&keys::log_prefix(id), 1000, None).await?;
+        let winners = winning_commits(log.into_iter().map(|(k, _)| k).collect());
+        if winners.is_empty() {
+            return Ok(None);
+        }
+        let snapshot: Option<Snapshot> = self.get(&keys::snapshot(id)).await?;
+        if let Some(snap) = snapshot {
+            if snap.commits == winners {
+                return Ok(Some(LoadedCase { case: snap.case, commits: snap.commits, queue_key: snap.queue_key }));
+            }
+            if winners.starts_with(&snap.commits) && !snap.commits.is_empty() {
+                let mut case = snap.case;
+                for key in &winners[snap.commits.len()..] {
+                    self.apply_commit(&mut case, key).await?;
+                }
+                let loaded = LoadedCase { case, commits: winners, queue_key: snap.queue_key };
+                self.write_snapshot(&loaded).await?;
+                return Ok(Some(loaded));
+            }
+        }
+        self.fold_from_log(id, winners).await.map(Some)
+    }
+
+    /// Folds a case from its log alone (the repair and rebuild path).
+    pub async fn fold_from_log(&self, id: &str, winners: Vec<String>) -> AppResult<LoadedCase> {
+        let mut case: Option<Case> = None;
+        for key in &winners {
+            match (self.get::<Commit>(key).await?, case.as_mut()) {
+                (Some(Commit::Filed { case: filed }), None) => case = Some(filed),
+                (Some(Commit::Events { events }), Some(c)) => shared::policy::apply(c, events),
+                _ => return Err(AppError::Internal(format!("case {id}: log key {key} out of order"))),
+            }
+        }
+        let case = case.ok_or_else(|| AppError::Internal(format!("case {id}: empty log")))?;
+        let loaded = LoadedCase { case, commits: winners, queue_key: None };
+        self.write_snapshot(&loaded).await?;
+        Ok(loaded)
+    }
+
+    async fn apply_commit(&self, case: &mut Case, key: &str) -> AppResult<()> {
+        match self.get::<Commit>(key).await? {
+            Some(Commit::Events { events }) => {
+                shared::policy::apply(case, events);
+                Ok(())
+            }
+            _ => Err(AppError::Internal(format!("log key {key} is not an events commit"))),
+        }
+    }
+
+    /// Rewrites the snapshot from a loaded case.
+    pub async fn write_snapshot(&self, loaded: &LoadedCase) -> AppResult<()> {
+        let snap = Snapshot {
+            case: loaded.case.clone(),
+            commits: loaded.commits.clone(),
+            queue_key: loaded.queue_key.clone(),
+        };
+        self.put(&keys::snapshot(&loaded.case.id), &snap).await
+    }
+
+    /// Appends one commit after `commits` and checks, by listing again, that it won its sequence
+    /// number. The loser's key is removed again and the caller answers 409.
+    pub async fn append(
+        &self,
+        case_id: &str,
+        commits: &[String],
+        commit: &Commit,
+        written_at: i64,
+    ) -> AppResult<String> {
+        let seq = commits.len() as u32 + 1;
+        let nonce = crate::crypto::random_hex::<8>()?;
+        let key = keys::log(case_id, seq, written_at, &nonce);
+        self.put(&key, commit).await?;
+        let (log, _) = self.list_meta::<serde_json::Value>(&keys::log_prefix(case_id), 1000, None).await?;
+        let winners = winning_commits(log.into_iter().map(|(k, _)| k).collect());
+        if winners.get(seq as usize - 1) == Some(&key) {
+            Ok(key)
+        } else {
+            // Never acknowledged, so removing it loses nothing; the fold ignores it either way.
+            let _ = self.delete(&key).await;
+            Err(ApiErrorCode::Conflict.into())
+        }
+    }
+
+    /// Brings the read models of a case up to date: snapshot, queue entry, summary.
+    pub async fn index(&self, loaded: &mut LoadedCase, summary: &CaseSummary, queue_sort_key: Option<String>) -> AppResult<()> {
+        let new_queue_key = queue_sort_key.map(|sort| keys::queue(&self.shop, &sort, &loaded.case.id));
+        if new_queue_key != loaded.queue_key {
+            if let Some(new_key) = &new_queue_key {
+                self.put_meta(new_key, summary).await?;
+            }
+            if let Some(old_key) = &loaded.queue_key {
+                self.delete(old_key).await?;
+            }
+        } else if let Some(key) = &new_queue_key {
+            self.put_meta(key, summary).await?;
+        }
+        loaded.queue_key = new_queue_key;
+        self.write_snapshot(loaded).await?;
+        self.put_meta(&keys::summary(&self.shop, &loaded.case.id), summary).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_earliest_key_wins_each_sequence_number_and_a_gap_ends_the_log() {
+        let k = |seq, at, nonce: &str| keys::log("c1", seq, at, nonce);
+        let winners = winning_commits(vec![
+            k(2, 200, "bb"),
+            k(1, 100, "aa"),
+            k(2, 150, "zz"),
+            k(4, 400, "dd"),
+        ]);
+        assert_eq!(winners, vec![k(1, 100, "aa"), k(2, 150, "zz")]);
+    }
+
+    #[test]
+    fn equal_write_times_are_decided_by_the_nonce() {
+        let a = keys::log("c1", 1, 100, "0a");
+        let b = keys::log("c1", 1, 100, "0b");
+        assert_eq!(winning_commits(vec![b.clone(), a.clone()]), vec![a]);
+        assert_eq!(seq_of(&b), Some(1));
+    }
+}
