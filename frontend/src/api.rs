@@ -10,7 +10,6 @@ use serde::de::DeserializeOwned;
 use shared::Lang;
 use shared::api::{BuyerOrderView, CaseView, ErrorBody, LookupRequest, LookupResponse, PhotoUploaded, routes};
 use shared::domain::{CaseRequest, Command};
-use shared::policy::Preview;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -132,12 +131,6 @@ impl Api {
     /// `GET /api/buyer/order`: the order, its eligibility, the buyer's cases and the policy.
     pub async fn order(&self) -> Result<BuyerOrderView, ApiError> {
         self.get(routes::BUYER_ORDER).await
-    }
-
-    /// `POST /api/buyer/preview`: the server's preview of a request (the same function the
-    /// portal runs locally).
-    pub async fn preview(&self, request: &CaseRequest) -> Result<Preview, ApiError> {
-        self.post(routes::BUYER_PREVIEW, request, None).await
     }
 
     /// `POST /api/buyer/cases`: file a request. The same key with the same body answers the same

@@ -5,7 +5,8 @@
 //! the same thing.
 
 use shared::Lang;
-use shared::domain::{CaseKind, Party, Reason, Role, StateName};
+use shared::Localized;
+use shared::domain::{Actor, CaseKind, EventKind, ExpiryOutcome, Party, Reason, Role, ShipmentKind, StateName};
 use shared::policy::IntactRule;
 
 /// The BCP 47 code sent as `Accept-Language` and set on `<html lang>`.
@@ -47,7 +48,6 @@ pub struct Texts {
     pub lookup_help: [&'static str; 3],
     pub lookup_again: &'static str,
     pub privacy_note: &'static str,
-    pub required: &'static str,
 
     pub order_title: &'static str,
     pub ordered: &'static str,
@@ -56,11 +56,9 @@ pub struct Texts {
     pub not_shipped: &'static str,
     pub not_delivered: &'static str,
     pub paid: &'static str,
-    pub shipping: &'static str,
     pub insured: &'static str,
     pub your_cases: &'static str,
     pub no_cases: &'static str,
-    pub view_case: &'static str,
     pub filed: &'static str,
     pub another_order: &'static str,
 
@@ -73,11 +71,8 @@ pub struct Texts {
     pub decrease: &'static str,
     pub increase: &'static str,
     pub nothing_left: &'static str,
-    pub unit_price: &'static str,
-    pub choose_item: &'static str,
     pub choose_kind: &'static str,
     pub choose_reason: &'static str,
-    pub not_for_selection: &'static str,
     pub note: &'static str,
     pub note_hint: &'static str,
     pub photos: &'static str,
@@ -90,7 +85,6 @@ pub struct Texts {
     pub upload_failed: &'static str,
     pub undecodable: &'static str,
     pub remove: &'static str,
-    pub too_many_photos: &'static str,
     pub intact_confirm: &'static str,
     pub urgent: &'static str,
     pub carrier_loss: &'static str,
@@ -104,6 +98,7 @@ pub struct Texts {
     pub paid_by_shop: &'static str,
     pub no_return_needed: &'static str,
     pub insurance_pays: &'static str,
+    pub insurance_covers: &'static str,
     pub refund_estimate: &'static str,
     pub refund: &'static str,
     pub no_refund_kind: &'static str,
@@ -126,12 +121,12 @@ pub struct Texts {
     pub uploads_pending: &'static str,
 
     pub case_title: &'static str,
-    pub status: &'static str,
     pub your_move: &'static str,
     pub shop_move: &'static str,
     pub shop_must_answer: &'static str,
     pub you_must_act: &'static str,
     pub overdue: &'static str,
+    pub paused: &'static str,
     pub if_not: &'static str,
     pub due_at: &'static str,
     pub no_deadline: &'static str,
@@ -140,9 +135,6 @@ pub struct Texts {
     pub bookmark: &'static str,
     pub timeline: &'static str,
     pub request: &'static str,
-    pub kind: &'static str,
-    pub reason: &'static str,
-    pub items: &'static str,
     pub return_address: &'static str,
     pub return_steps: [&'static str; 3],
     pub copy_hint: &'static str,
@@ -223,7 +215,6 @@ pub static ZH: Texts = Texts {
     ],
     lookup_again: "为保护您的隐私，请再次验证订单后继续。",
     privacy_note: "我们只用这些信息找到您的订单，不会显示他人的订单信息。",
-    required: "必填",
 
     order_title: "订单",
     ordered: "下单",
@@ -232,11 +223,9 @@ pub static ZH: Texts = Texts {
     not_shipped: "尚未发货",
     not_delivered: "尚未签收",
     paid: "实付",
-    shipping: "运费",
     insured: "含运费险",
     your_cases: "本订单的售后",
     no_cases: "本订单还没有售后申请。",
-    view_case: "查看进度",
     filed: "申请于",
     another_order: "查询其他订单",
 
@@ -249,11 +238,8 @@ pub static ZH: Texts = Texts {
     decrease: "减少数量",
     increase: "增加数量",
     nothing_left: "该商品已全部在售后中或已退款",
-    unit_price: "单价",
-    choose_item: "请至少选择一件商品。",
     choose_kind: "请选择需要的帮助。",
     choose_reason: "请选择原因。",
-    not_for_selection: "所选商品不支持",
     note: "补充说明（选填）",
     note_hint: "例如：哪里有问题、何时发现。",
     photos: "照片凭证",
@@ -266,7 +252,6 @@ pub static ZH: Texts = Texts {
     upload_failed: "上传失败",
     undecodable: "无法读取此图片，请换一张 JPEG 或 PNG 照片。",
     remove: "删除",
-    too_many_photos: "最多 9 张照片。",
     intact_confirm: "我确认商品完整，且",
     urgent: "比较着急（如礼物、活动），希望尽快处理",
     carrier_loss: "物流记录显示包裹丢失或未送达",
@@ -280,6 +265,7 @@ pub static ZH: Texts = Texts {
     paid_by_shop: "由商家承担",
     no_return_needed: "无需寄回商品",
     insurance_pays: "运费险预计赔付",
+    insurance_covers: "由运费险承担",
     refund_estimate: "预计退款",
     refund: "退款明细",
     no_refund_kind: "此类申请不退款，商家会为您寄出商品。",
@@ -302,12 +288,12 @@ pub static ZH: Texts = Texts {
     uploads_pending: "请等待照片上传完成。",
 
     case_title: "售后单",
-    status: "状态",
     your_move: "需要您处理",
     shop_move: "等待商家处理",
     shop_must_answer: "商家需在 {} 内处理",
     you_must_act: "请在 {} 内处理",
     overdue: "已到期，系统正在自动处理",
+    paused: "主管介入期间，时限暂停计时",
     if_not: "逾期：",
     due_at: "截止",
     no_deadline: "目前没有待处理的时限。",
@@ -316,9 +302,6 @@ pub static ZH: Texts = Texts {
     bookmark: "收藏此页面，随时查看进度。",
     timeline: "处理进度",
     request: "申请内容",
-    kind: "类型",
-    reason: "原因",
-    items: "商品",
     return_address: "退货地址",
     return_steps: [
         "将商品和配件放回包装，附上写有售后单号的纸条。",
@@ -403,7 +386,6 @@ pub static EN: Texts = Texts {
     ],
     lookup_again: "To protect your privacy, please confirm your order again to continue.",
     privacy_note: "We only use these details to find your order and never show anyone else's.",
-    required: "required",
 
     order_title: "Order",
     ordered: "Ordered",
@@ -412,11 +394,9 @@ pub static EN: Texts = Texts {
     not_shipped: "Not shipped yet",
     not_delivered: "Not delivered yet",
     paid: "Paid",
-    shipping: "Shipping",
     insured: "with shipping insurance",
     your_cases: "Your requests for this order",
     no_cases: "No requests for this order yet.",
-    view_case: "View progress",
     filed: "Filed",
     another_order: "Look up another order",
 
@@ -429,11 +409,8 @@ pub static EN: Texts = Texts {
     decrease: "Fewer",
     increase: "More",
     nothing_left: "Every unit is already in a request or refunded",
-    unit_price: "Unit price",
-    choose_item: "Choose at least one item.",
     choose_kind: "Choose what you need.",
     choose_reason: "Choose a reason.",
-    not_for_selection: "Not available for these items",
     note: "Anything else the shop should know (optional)",
     note_hint: "For example: what is wrong and when you noticed.",
     photos: "Photos",
@@ -446,7 +423,6 @@ pub static EN: Texts = Texts {
     upload_failed: "Upload failed",
     undecodable: "This image can't be read. Please pick a JPEG or PNG photo.",
     remove: "Remove",
-    too_many_photos: "At most 9 photos.",
     intact_confirm: "I confirm the item is complete and",
     urgent: "This is urgent for me (a gift, an event)",
     carrier_loss: "The courier's record shows the parcel was lost or not delivered",
@@ -460,6 +436,7 @@ pub static EN: Texts = Texts {
     paid_by_shop: "Paid by the shop",
     no_return_needed: "Nothing to send back",
     insurance_pays: "Shipping insurance pays about",
+    insurance_covers: "Covered by shipping insurance",
     refund_estimate: "Estimated refund",
     refund: "Refund",
     no_refund_kind: "No refund for this kind of request: the shop sends you goods instead.",
@@ -482,12 +459,12 @@ pub static EN: Texts = Texts {
     uploads_pending: "Please wait for the photos to finish uploading.",
 
     case_title: "Request",
-    status: "Status",
     your_move: "Your move",
     shop_move: "Waiting for the shop",
     shop_must_answer: "The shop must answer within {}",
     you_must_act: "Please act within {}",
     overdue: "Time is up; this is being handled automatically",
+    paused: "The clock is paused while a supervisor looks at it",
     if_not: "If not:",
     due_at: "Due",
     no_deadline: "Nothing is waiting on a deadline right now.",
@@ -496,9 +473,6 @@ pub static EN: Texts = Texts {
     bookmark: "Bookmark this page to check back any time.",
     timeline: "Timeline",
     request: "Your request",
-    kind: "Kind",
-    reason: "Reason",
-    items: "Items",
     return_address: "Return address",
     return_steps: [
         "Pack the item with its accessories and add a note with the request number.",
@@ -682,6 +656,35 @@ pub fn intact_rule(rule: IntactRule, lang: Lang) -> &'static str {
     }
 }
 
+/// The start of the "what happens next" sentence, before the remaining time.
+#[must_use]
+pub fn next_step_text(who: Party, lang: Lang) -> &'static str {
+    match (who, lang) {
+        (Party::Buyer, Lang::ZhCn) => "您需要处理的剩余时间：",
+        (Party::Buyer, Lang::En) => "You'll have this long to act:",
+        (Party::Shop { .. }, Lang::ZhCn) => "商家会在这段时间内答复：",
+        (Party::Shop { .. }, Lang::En) => "The shop answers within",
+    }
+}
+
+/// What a deadline will do when it passes, said before it does (the policy's own sentences in
+/// `shared::i18n` tell it afterwards, in the timeline).
+#[must_use]
+pub fn expiry_future(outcome: ExpiryOutcome, lang: Lang) -> &'static str {
+    let zh = lang == Lang::ZhCn;
+    match outcome {
+        ExpiryOutcome::AutoRefund => if zh { "逾期未处理将自动退款" } else { "if no answer by then, you are refunded automatically" },
+        ExpiryOutcome::AutoApprove => if zh { "逾期未处理将自动同意您的申请" } else { "if no answer by then, your request is approved automatically" },
+        ExpiryOutcome::CloseRejected => if zh { "逾期未修改或申请介入，售后将关闭" } else { "if you neither revise nor escalate by then, the request closes" },
+        ExpiryOutcome::CloseInfoTimeout => if zh { "逾期未补充信息，售后将关闭（可重新打开一次）" } else { "without the information by then, the request closes (you can reopen it once)" },
+        ExpiryOutcome::CloseAbandoned => if zh { "逾期未寄回，售后将关闭" } else { "if nothing is sent back by then, the request closes" },
+        ExpiryOutcome::ReleaseReturn => if zh { "逾期未确认收货，将自动退款或换新" } else { "if the shop doesn't confirm by then, your refund or replacement is released automatically" },
+        ExpiryOutcome::ProceedAfterInspection => if zh { "逾期未处理，将按验货结果继续" } else { "if the shop doesn't decide by then, it goes ahead on the inspection" },
+        ExpiryOutcome::EscalateToOwner => if zh { "逾期未发货，将交由主管跟进" } else { "if it hasn't shipped by then, a supervisor takes over" },
+        ExpiryOutcome::AutoConfirmReceipt => if zh { "逾期未确认，将自动确认收货" } else { "if you don't confirm by then, delivery is confirmed automatically" },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -707,5 +710,84 @@ mod tests {
         for table in [format!("{ZH:?}"), format!("{EN:?}")] {
             assert!(!table.contains("\"\""));
         }
+    }
+}
+
+/// Who did something, as the buyer reads it.
+#[must_use]
+pub fn actor(actor: &Actor, lang: Lang) -> &'static str {
+    let t = t(lang);
+    match actor {
+        Actor::Buyer => t.you,
+        Actor::Staff { role: Role::Warehouse, .. } => t.warehouse,
+        Actor::Staff { role: Role::Owner, .. } => t.supervisor,
+        Actor::Staff { role: Role::Agent, .. } => t.shop,
+        Actor::System => t.system,
+    }
+}
+
+/// One history entry as a headline and an optional detail (the shop's note, a tracking number).
+#[must_use]
+pub fn event_line(kind: &EventKind, lang: Lang, currency: &str) -> (String, Option<String>) {
+    let zh = lang == Lang::ZhCn;
+    let s = |a: &str, b: &str| if zh { a.to_string() } else { b.to_string() };
+    let note = |n: &str| (!n.trim().is_empty()).then(|| n.to_string());
+    let kind_name = |k: CaseKind| kind_choice(k, lang).0;
+    match kind {
+        EventKind::Filed => (s("提交了售后申请", "Request filed"), None),
+        EventKind::ProofAdded { photos } => {
+            (if zh { format!("补充了 {} 张照片", photos.len()) } else { format!("Added {} photo(s)", photos.len()) }, None)
+        }
+        EventKind::InfoRequested { question } => (s("商家需要更多信息", "The shop asked for more information"), note(question)),
+        EventKind::InfoAnswered { note: n, .. } => (s("已回复商家", "You answered"), note(n)),
+        EventKind::Approved { solution, note: n } => {
+            (if zh { format!("商家已同意：{}", kind_name(solution.kind())) } else { format!("Approved: {}", kind_name(solution.kind())) }, note(n))
+        }
+        EventKind::Rejected { reason_code, note: n } => {
+            let why = reason_code.message(lang);
+            (s("商家拒绝了申请", "The shop rejected the request"), Some(note(n).map_or(why.clone(), |n| format!("{why} {n}"))))
+        }
+        EventKind::Escalated { note: n, by_timeout } => (
+            if *by_timeout { s("已超时，交由主管跟进", "Overdue: a supervisor took over") } else { s("申请主管介入", "Escalated to a supervisor") },
+            note(n),
+        ),
+        EventKind::EscalationResolved { note: n, .. } => (s("主管已处理", "The supervisor decided"), note(n)),
+        EventKind::Overridden { reason, .. } => (s("商家特殊处理", "The shop made an exception"), note(reason)),
+        EventKind::ReturnShipped { carrier, tracking } => (s("已寄回商品", "Return shipped"), Some(format!("{carrier} {tracking}"))),
+        EventKind::FastRefunded { breakdown } => (
+            if zh { format!("极速退款 {}", crate::format::money(breakdown.total, currency)) } else { format!("Fast refund of {}", crate::format::money(breakdown.total, currency)) },
+            None,
+        ),
+        EventKind::ReturnArrived => (s("退货已被商家签收", "The return was signed for at the shop"), None),
+        EventKind::Received { inspection } => (
+            if inspection.passed { s("商家已收货，验货通过", "Received and inspected: all fine") } else { s("商家已收货，验货发现问题", "Received: the inspection found a problem") },
+            note(&inspection.note),
+        ),
+        EventKind::ReturnDeemedReceived => (s("视为商家已收到退货", "The return counts as received"), None),
+        EventKind::Refunded { breakdown } => (
+            if zh { format!("已退款 {}", crate::format::money(breakdown.total, currency)) } else { format!("Refunded {}", crate::format::money(breakdown.total, currency)) },
+            None,
+        ),
+        EventKind::ItemShipped { shipment, carrier, tracking } => {
+            let what = match (shipment, zh) {
+                (ShipmentKind::Replacement, true) => "商家已寄出新商品",
+                (ShipmentKind::Replacement, false) => "Your replacement was shipped",
+                (ShipmentKind::Repaired, true) => "维修后的商品已寄出",
+                (ShipmentKind::Repaired, false) => "Your repaired item was shipped",
+                (ShipmentKind::Reshipment, true) => "商家已补发",
+                (ShipmentKind::Reshipment, false) => "The missing goods were shipped again",
+            };
+            (what.to_string(), Some(format!("{carrier} {tracking}")))
+        }
+        EventKind::ReceiptConfirmed { automatic } => {
+            (if *automatic { s("系统自动确认收货", "Delivery confirmed automatically") } else { s("您已确认收货", "You confirmed delivery") }, None)
+        }
+        EventKind::DeadlineExpired { outcome, .. } => (s("已到处理时限", "A deadline passed"), Some(outcome.message(lang))),
+        EventKind::Closed { outcome } => (s("售后已结束", "Closed"), Some(outcome.message(lang))),
+        EventKind::Reopened => (s("重新打开了申请", "Request reopened"), None),
+        EventKind::Rated { stars, comment } => {
+            (if zh { format!("评价 {stars} 星") } else { format!("Rated {stars} of 5") }, note(comment))
+        }
+        EventKind::MessagePosted { text } => (s("留言", "Message"), Some(text.clone())),
     }
 }

@@ -34,10 +34,6 @@ pub struct Prepared {
     pub blob: web_sys::Blob,
     /// An object URL of it, for the thumbnail.
     pub preview_url: String,
-    /// Pixel size after scaling.
-    pub width: u32,
-    /// Pixel size after scaling.
-    pub height: u32,
 }
 
 /// Why a photo could not be prepared.
@@ -102,7 +98,7 @@ async fn draw_and_encode(source_url: &str) -> Result<Prepared, PrepareError> {
         .and_then(|v| v.dyn_into().ok())
         .ok_or(PrepareError::EncodeFailed)?;
     let preview_url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| PrepareError::EncodeFailed)?;
-    Ok(Prepared { blob, preview_url, width, height })
+    Ok(Prepared { blob, preview_url })
 }
 
 #[cfg(test)]

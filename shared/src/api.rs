@@ -5,10 +5,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    ActionKind, Case, CaseKind, CaseRequest, Command, Money, Order, Party, Reason, RefundBreakdown, Role, Timestamp,
+    ActionKind, Case, CaseKind, CaseRequest, Command, Money, Order, Party, Reason, RefundBreakdown,
+    Role, Timestamp,
 };
 use crate::i18n::Lang;
-use crate::policy::{BuyerStanding, Deadline, LineEligibility, Policy, Priority};
+use crate::policy::{BuyerStanding, Deadline, LineEligibility, Payer, Policy, Priority};
 
 /// Where every API route lives; the worker serves it, the portal calls it.
 pub const API_PREFIX: &str = "/api";
@@ -128,27 +129,83 @@ impl ApiErrorCode {
     pub fn message(self, lang: Lang) -> &'static str {
         let zh = lang == Lang::ZhCn;
         match self {
-            Self::MalformedJson => pick(zh, "请求内容格式不正确。", "The request body is not valid JSON for this action."),
+            Self::MalformedJson => pick(
+                zh,
+                "请求内容格式不正确。",
+                "The request body is not valid JSON for this action.",
+            ),
             Self::BadRequest => pick(zh, "请求参数不正确。", "The request is not valid."),
-            Self::Unauthenticated => pick(zh, "请先登录或重新查询订单。", "Please sign in or look up your order again."),
-            Self::BadCredentials => pick(zh, "邮箱或密码不正确。", "The e-mail or password is not correct."),
-            Self::Forbidden => pick(zh, "您的账号无权执行此操作。", "Your account may not do this."),
-            Self::CsrfMismatch => pick(zh, "页面已过期，请刷新后重试。", "This page has expired; reload it and try again."),
+            Self::Unauthenticated => pick(
+                zh,
+                "请先登录或重新查询订单。",
+                "Please sign in or look up your order again.",
+            ),
+            Self::BadCredentials => pick(
+                zh,
+                "邮箱或密码不正确。",
+                "The e-mail or password is not correct.",
+            ),
+            Self::Forbidden => pick(
+                zh,
+                "您的账号无权执行此操作。",
+                "Your account may not do this.",
+            ),
+            Self::CsrfMismatch => pick(
+                zh,
+                "页面已过期，请刷新后重试。",
+                "This page has expired; reload it and try again.",
+            ),
             Self::NotFound => pick(zh, "没有找到该内容。", "Nothing was found here."),
             Self::OrderNotFound => pick(
                 zh,
                 "没有找到与该订单号和联系方式匹配的订单，请核对后重试。",
                 "No order matches this order number and contact. Check both and try again.",
             ),
-            Self::Conflict => pick(zh, "该售后单刚被其他人更新，请查看最新状态后重试。", "Someone else just updated this case; review its current state and try again."),
-            Self::IdempotencyKeyReused => pick(zh, "该请求编号已用于其他内容。", "This request key was already used for a different request."),
-            Self::TooLarge => pick(zh, "内容太大（照片每张最多 10 MB）。", "This is too large (photos are at most 10 MB each)."),
-            Self::UnsupportedMediaType => pick(zh, "只支持 JPEG、PNG 或 WebP 图片。", "Only JPEG, PNG or WebP images are accepted."),
-            Self::HeicUnsupported => pick(zh, "暂不支持 HEIC 格式，请通过本页面上传（会自动转换）或改用 JPEG。", "HEIC photos are not accepted; upload through this page (it converts them) or use JPEG."),
-            Self::BrokenImage => pick(zh, "图片文件不完整或已损坏。", "The image is incomplete or damaged."),
-            Self::TooManyPhotos => pick(zh, "每个售后单最多 9 张照片。", "A case holds at most 9 photos."),
-            Self::RateLimited => pick(zh, "尝试次数过多，请稍后再试。", "Too many attempts; please wait a minute and try again."),
-            Self::Internal => pick(zh, "系统出了点问题，请稍后重试。", "Something went wrong on our side; please try again shortly."),
+            Self::Conflict => pick(
+                zh,
+                "该售后单刚被其他人更新，请查看最新状态后重试。",
+                "Someone else just updated this case; review its current state and try again.",
+            ),
+            Self::IdempotencyKeyReused => pick(
+                zh,
+                "该请求编号已用于其他内容。",
+                "This request key was already used for a different request.",
+            ),
+            Self::TooLarge => pick(
+                zh,
+                "内容太大（照片每张最多 10 MB）。",
+                "This is too large (photos are at most 10 MB each).",
+            ),
+            Self::UnsupportedMediaType => pick(
+                zh,
+                "只支持 JPEG、PNG 或 WebP 图片。",
+                "Only JPEG, PNG or WebP images are accepted.",
+            ),
+            Self::HeicUnsupported => pick(
+                zh,
+                "暂不支持 HEIC 格式，请通过本页面上传（会自动转换）或改用 JPEG。",
+                "HEIC photos are not accepted; upload through this page (it converts them) or use JPEG.",
+            ),
+            Self::BrokenImage => pick(
+                zh,
+                "图片文件不完整或已损坏。",
+                "The image is incomplete or damaged.",
+            ),
+            Self::TooManyPhotos => pick(
+                zh,
+                "每个售后单最多 9 张照片。",
+                "A case holds at most 9 photos.",
+            ),
+            Self::RateLimited => pick(
+                zh,
+                "尝试次数过多，请稍后再试。",
+                "Too many attempts; please wait a minute and try again.",
+            ),
+            Self::Internal => pick(
+                zh,
+                "系统出了点问题，请稍后重试。",
+                "Something went wrong on our side; please try again shortly.",
+            ),
         }
     }
 }
@@ -272,7 +329,7 @@ pub struct CaseView {
     /// The refund as it stands (estimate before approval, final after).
     pub refund: Option<RefundBreakdown>,
     /// Who pays to send the goods back, when they come back.
-    pub return_shipping_payer: Option<Party>,
+    pub return_shipping_payer: Option<Payer>,
     /// Where to send the goods, once a return is approved.
     pub return_address: Option<String>,
     /// Staff only: the queue's priority with its reasons.

@@ -6,10 +6,12 @@
 //! passed in, so the portal's instant preview and the worker's authoritative decision run the
 //! same code and cannot drift apart.
 
+#![warn(missing_docs)]
+
+pub mod api;
 pub mod domain;
 pub mod i18n;
 pub mod policy;
-// pub mod api; (wire types, owned by the lead)
 
 pub use domain::*;
 pub use i18n::{Lang, Localized};

@@ -33,10 +33,10 @@ pub use filing::{NextStep, Preview, check_request, file_case, preview};
 pub use machine::{apply, decide};
 pub use priority::{Priority, PriorityClass, PriorityReason, priority};
 pub use refund::{
-    RefundInput, allocate_order_discount, fast_refund_allowed, refund_breakdown,
-    refund_for_request,
+    RefundInput, allocate_order_discount, fast_refund_allowed, refund_breakdown, refund_for_request,
 };
-pub use settings::{
-    CategoryPolicy, Deadlines, FastRefundPolicy, FieldError, IntactRule, Policy,
-};
+pub use settings::{CategoryPolicy, Deadlines, FastRefundPolicy, FieldError, IntactRule, Policy};
 pub use shipping::{Payer, return_shipping_payer};
+
+mod views;
+pub use views::{case_refund, case_return_shipping_payer, effective_kind, granted_solution};

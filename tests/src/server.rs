@@ -114,7 +114,8 @@ impl Wrangler {
         let command = format!(
             "exec wrangler dev --ip 127.0.0.1 --port {port} --persist-to '{}' --test-scheduled --log-level warn \
              --show-interactive-dev-session=false --var SIGNING_KEY:{TEST_SIGNING_KEY} --var IMPORT_API_KEY:{TEST_API_KEY} \
-             --var WEBHOOK_SECRET:{TEST_WEBHOOK_SECRET}",
+             --var WEBHOOK_SECRET:{TEST_WEBHOOK_SECRET} --var LOOKUPS_PER_IP_PER_MINUTE:100000 \
+             --var LOGINS_PER_IP_PER_MINUTE:100000",
             state_dir.display()
         );
         let group = ProcessGroup::spawn(&command, &log, &[("AFTERSALES_PREBUILT", "1")])?;

@@ -27,7 +27,8 @@ fn secret(env: &Env, name: &str) -> AppResult<String> {
         .map_err(|_| AppError::Internal(format!("secret {name} is not set")))
 }
 
-fn var_u64(env: &Env, name: &str, default: u64) -> u64 {
+/// A numeric setting from `[vars]`, or its default.
+pub fn var_u64(env: &Env, name: &str, default: u64) -> u64 {
     env.var(name).ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(default)
 }
 

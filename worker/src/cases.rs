@@ -2,7 +2,8 @@
 //! load, decide (in `shared`), store (append to the log, then the read models), respond.
 
 use shared::api::{ApiErrorCode, CaseSummary, CaseView};
-use shared::domain::{Actor, Case, CaseState, Command, EventKind, Order, Party, Role, Timestamp};
+use shared::domain::{Actor, Case, CaseState, Command, EventKind, Order, Timestamp};
+use shared::i18n::Localized;
 use shared::policy::{self, BuyerStanding, Context, Policy};
 
 use crate::error::{AppError, AppResult};
@@ -20,9 +21,8 @@ pub struct Scope<'a> {
     pub now: Timestamp,
 }
 
-/// Summary metadata written next to the order's cases: enough to count quantities without
-/// reading every case? No: quantities need the lines, so the order's cases are read in full
-/// (an order rarely has more than a few).
+/// Every case of an order, read in full: quantities, earlier refunds and warranty history need
+/// their lines and events (an order rarely has more than a few cases).
 pub async fn order_cases(store: &Store, order: &str) -> AppResult<Vec<Case>> {
     let refs = store
         .list_all_meta::<serde_json::Value>(&keys::order_cases_prefix(&store.shop, order))
@@ -108,7 +108,7 @@ pub fn summarize(case: &Case, policy: &Policy, now: Timestamp) -> CaseSummary {
         due: deadline.as_ref().map(|d| d.due),
         filed_at: case.filed_at,
         closed: state.is_closed(),
-        priority_class: priority.class_rank(),
+        priority_class: priority.class as u8,
         priority_reasons: reasons,
         title: first_title,
         buyer: shorten(&case.order.buyer.name, 24),
@@ -130,12 +130,12 @@ fn shorten(text: &str, max_chars: usize) -> String {
 
 /// The queue key's sort part: priority class, then the nearest deadline, so that listing the
 /// prefix in key order is the queue in priority order. Closed cases leave the queue.
-pub fn queue_sort_key(summary: &CaseSummary) -> Option<String> {
+pub fn queue_sort_key(summary: &CaseSummary, urgent: bool) -> Option<String> {
     if summary.closed {
         return None;
     }
-    let due = summary.due.map(|d| d.0.max(0)).unwrap_or(9_999_999_999_999);
-    Some(format!("{}:{due:013}", summary.priority_class))
+    let due = summary.due.map_or(9_999_999_999_999, |d| d.0.clamp(0, 9_999_999_999_999));
+    Some(format!("{}:{due:013}:{}", summary.priority_class, u8::from(!urgent)))
 }
 
 /// Builds what the caller sees of a case.
@@ -190,7 +190,7 @@ pub async fn run_command(
 /// Rewrites the snapshot and the index entries of a case.
 pub async fn reindex(scope: &Scope<'_>, loaded: &mut LoadedCase) -> AppResult<()> {
     let summary = summarize(&loaded.case, scope.policy, scope.now);
-    let sort = queue_sort_key(&summary);
+    let sort = queue_sort_key(&summary, loaded.case.request.urgent);
     scope.store.index(loaded, &summary, sort).await?;
     let hash = contact_hash(&loaded.case.order).await?;
     scope.store.put_meta(&keys::buyer_case(&scope.store.shop, &hash, &loaded.case.id), &summary).await?;
@@ -222,8 +222,8 @@ pub async fn case_id_for(shop: &str, order: &str, idempotency_key: &str, now: Ti
     const ALPHABET: &[u8; 32] = b"ABCDEFGHJKMNPQRSTVWXYZ0123456789";
     let digest = crate::crypto::sha256(format!("{shop}|{order}|{idempotency_key}").as_bytes()).await?;
     let tail: String = digest.iter().take(12).map(|b| ALPHABET[(b & 31) as usize] as char).collect();
-    let (y, m, d) = policy::time::civil_from_days(now.0.div_euclid(shared::domain::MS_PER_DAY));
-    Ok(format!("AS-{y:04}{m:02}{d:02}-{tail}"))
+    let date = policy::time::LocalDate::of(now, 0);
+    Ok(format!("AS-{:04}{:02}{:02}-{tail}", date.year, date.month, date.day))
 }
 
 /// Loads a case that the caller may see: a buyer only their order's cases, staff their shop's.
@@ -253,15 +253,7 @@ pub async fn read_context(store: &Store, case: &Case) -> AppResult<(BuyerStandin
     standing(store, &case.order, Some(&case.id)).await
 }
 
-/// Which staff roles may send commands at all (the policy decides which ones, per state).
-pub const STAFF_ROLES: [Role; 3] = [Role::Agent, Role::Warehouse, Role::Owner];
-
 /// Loads the shop's policy (defaults when the shop never saved one).
 pub async fn policy_of(store: &Store) -> AppResult<Policy> {
     shop::policy(store).await
-}
-
-/// True when `party` is the buyer.
-pub fn buyers_move(party: Option<Party>) -> bool {
-    matches!(party, Some(Party::Buyer))
 }

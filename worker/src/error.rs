@@ -78,7 +78,7 @@ impl AppError {
                     message: if lang == Lang::ZhCn { "部分内容填写不正确。" } else { "Some fields are not valid." }.into(),
                     fields: fields
                         .iter()
-                        .map(|f| FieldProblem { field: f.field.clone(), code: f.code.clone(), message: f.message(lang) })
+                        .map(|f| FieldProblem { field: f.field.clone(), code: f.code.clone(), message: f.message(lang).to_string() })
                         .collect(),
                 },
             ),
@@ -97,11 +97,12 @@ impl AppError {
     }
 }
 
-/// Actor and state refusals are 403/409; rule refusals and bad values 422.
+/// A command this actor may never send is 403; one the case's state does not allow now is 409
+/// (the caller's view of the case is stale); a rule's refusal or a bad value is 422.
 fn policy_status(e: &PolicyError) -> u16 {
-    match e.http_status_class() {
-        shared::policy::ErrorClass::Forbidden => 403,
-        shared::policy::ErrorClass::Conflict => 409,
-        shared::policy::ErrorClass::Unprocessable => 422,
+    match e {
+        PolicyError::NotAllowedForActor { .. } => 403,
+        PolicyError::NotAllowedInState { .. } | PolicyError::AlreadyRated | PolicyError::ReopenUnavailable => 409,
+        _ => 422,
     }
 }

@@ -10,7 +10,7 @@ use crate::store::{Store, keys};
 /// The shop's policy, or DOMAIN.md's defaults if it never saved one.
 pub async fn policy(store: &Store) -> AppResult<Policy> {
     match store.kv.get(&keys::policy(&store.shop)).text().await? {
-        Some(json) => Policy::from_json(&json).map_err(AppError::Fields),
+        Some(json) => Policy::from_deserializer(&mut serde_json::Deserializer::from_str(&json)).map_err(AppError::Fields),
         None => Ok(Policy::default()),
     }
 }

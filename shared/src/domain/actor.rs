@@ -68,8 +68,14 @@ mod tests {
 
     #[test]
     fn the_owner_acts_as_every_staff_role_and_nobody_else_does() {
-        let owner = Actor::Staff { id: "o".into(), role: Role::Owner };
-        let agent = Actor::Staff { id: "a".into(), role: Role::Agent };
+        let owner = Actor::Staff {
+            id: "o".into(),
+            role: Role::Owner,
+        };
+        let agent = Actor::Staff {
+            id: "a".into(),
+            role: Role::Agent,
+        };
         assert!(owner.acts_as(Role::Agent) && owner.acts_as(Role::Warehouse));
         assert!(agent.acts_as(Role::Agent) && !agent.acts_as(Role::Warehouse));
         assert!(!Actor::Buyer.acts_as(Role::Agent) && !Actor::System.acts_as(Role::Owner));
@@ -77,8 +83,11 @@ mod tests {
 
     #[test]
     fn actors_serialize_with_a_type_tag() {
-        let json = serde_json::to_string(&Actor::Staff { id: "s1".into(), role: Role::Agent })
-            .unwrap_or_default();
+        let json = serde_json::to_string(&Actor::Staff {
+            id: "s1".into(),
+            role: Role::Agent,
+        })
+        .unwrap_or_default();
         assert_eq!(json, r#"{"type":"staff","id":"s1","role":"agent"}"#);
     }
 }

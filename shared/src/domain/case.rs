@@ -202,7 +202,10 @@ impl Clock {
     /// A clock starting at `at`.
     #[must_use]
     pub const fn start(at: Timestamp) -> Self {
-        Self { since: at, paused_ms: 0 }
+        Self {
+            since: at,
+            paused_ms: 0,
+        }
     }
 }
 
@@ -409,7 +412,10 @@ impl CaseState {
             Self::ReturnInTransit { solution, .. } | Self::AwaitingDecision { solution, .. }
                 if matches!(solution, Solution::Exchange | Solution::Repair) =>
             {
-                Self::AwaitingShipment { solution, clock: Clock::start(at) }
+                Self::AwaitingShipment {
+                    solution,
+                    clock: Clock::start(at),
+                }
             }
             other => other,
         }
@@ -421,6 +427,15 @@ impl CaseState {
 struct Memo {
     last_question: String,
     reopened: bool,
+    goods_at_shop: bool,
+}
+
+impl CaseState {
+    /// Remember that the returned goods reached the shop (and pass the state through).
+    fn mark_goods_at_shop(self, memo: &mut Memo) -> Self {
+        memo.goods_at_shop = true;
+        self
+    }
 }
 
 impl CaseState {
@@ -432,39 +447,63 @@ impl CaseState {
         use EventKind as E;
         let at = event.at;
         match &event.kind {
-            E::Filed | E::InfoAnswered { .. } => S::AwaitingReview { clock: Clock::start(at) },
+            E::Filed | E::InfoAnswered { .. } => S::AwaitingReview {
+                clock: Clock::start(at),
+            },
             E::InfoRequested { question } => {
                 memo.last_question.clone_from(question);
-                S::InfoRequested { question: question.clone(), clock: Clock::start(at) }
+                S::InfoRequested {
+                    question: question.clone(),
+                    clock: Clock::start(at),
+                }
             }
             E::Reopened => {
                 memo.reopened = true;
-                S::InfoRequested { question: memo.last_question.clone(), clock: Clock::start(at) }
+                S::InfoRequested {
+                    question: memo.last_question.clone(),
+                    clock: Clock::start(at),
+                }
             }
-            E::Rejected { reason_code, .. } => {
-                S::Rejected { reason_code: *reason_code, clock: Clock::start(at) }
-            }
-            E::Approved { solution, .. } => match (self, solution) {
-                // Refunds are paid and the case closed by the events that follow in the batch.
-                (s, Solution::RefundOnly { .. }) => s,
-                (s @ S::AwaitingDecision { .. }, Solution::ReturnAndRefund) => s,
-                (S::AwaitingDecision { .. }, Solution::Exchange | Solution::Repair) => {
-                    S::AwaitingShipment { solution: solution.clone(), clock: Clock::start(at) }
-                }
-                (_, Solution::ReturnAndRefund | Solution::Exchange | Solution::Repair) => {
-                    S::AwaitingReturn { solution: solution.clone(), clock: Clock::start(at) }
-                }
-                (_, Solution::Reship) => {
-                    S::AwaitingShipment { solution: solution.clone(), clock: Clock::start(at) }
-                }
+            E::Rejected { reason_code, .. } => S::Rejected {
+                reason_code: *reason_code,
+                clock: Clock::start(at),
             },
-            E::Escalated { by_timeout, .. } => {
-                S::Escalated { previous: Box::new(self), since: at, by_timeout: *by_timeout }
-            }
-            E::EscalationResolved { resolution: Resolution::Resume, .. } => match self {
-                S::Escalated { previous, since, by_timeout } => {
-                    previous.resumed(at, since, by_timeout)
+            E::Approved { solution, .. } => match solution {
+                // Refunds are paid and the case closed by the events that follow in the batch.
+                Solution::RefundOnly { .. } => self,
+                Solution::ReturnAndRefund if memo.goods_at_shop => self,
+                // The goods are already here (approved after an inspection): ship straight away.
+                Solution::Exchange | Solution::Repair if memo.goods_at_shop => {
+                    S::AwaitingShipment {
+                        solution: solution.clone(),
+                        clock: Clock::start(at),
+                    }
                 }
+                Solution::ReturnAndRefund | Solution::Exchange | Solution::Repair => {
+                    S::AwaitingReturn {
+                        solution: solution.clone(),
+                        clock: Clock::start(at),
+                    }
+                }
+                Solution::Reship => S::AwaitingShipment {
+                    solution: solution.clone(),
+                    clock: Clock::start(at),
+                },
+            },
+            E::Escalated { by_timeout, .. } => S::Escalated {
+                previous: Box::new(self),
+                since: at,
+                by_timeout: *by_timeout,
+            },
+            E::EscalationResolved {
+                resolution: Resolution::Resume,
+                ..
+            } => match self {
+                S::Escalated {
+                    previous,
+                    since,
+                    by_timeout,
+                } => previous.resumed(at, since, by_timeout),
                 other => other,
             },
             E::ReturnShipped { carrier, tracking } => match self {
@@ -479,21 +518,31 @@ impl CaseState {
                 other => other,
             },
             E::FastRefunded { .. } => match self {
-                S::ReturnInTransit { solution, carrier, tracking, clock, arrived_at, .. } => {
-                    S::ReturnInTransit {
-                        solution,
-                        carrier,
-                        tracking,
-                        clock,
-                        arrived_at,
-                        fast_refunded: true,
-                    }
-                }
+                S::ReturnInTransit {
+                    solution,
+                    carrier,
+                    tracking,
+                    clock,
+                    arrived_at,
+                    ..
+                } => S::ReturnInTransit {
+                    solution,
+                    carrier,
+                    tracking,
+                    clock,
+                    arrived_at,
+                    fast_refunded: true,
+                },
                 other => other,
             },
             E::ReturnArrived => match self {
                 S::ReturnInTransit {
-                    solution, carrier, tracking, clock, arrived_at, fast_refunded,
+                    solution,
+                    carrier,
+                    tracking,
+                    clock,
+                    arrived_at,
+                    fast_refunded,
                 } => S::ReturnInTransit {
                     solution,
                     carrier,
@@ -504,19 +553,25 @@ impl CaseState {
                 },
                 other => other,
             },
-            E::Received { inspection } => match self {
-                S::ReturnInTransit { solution, fast_refunded, .. } if !inspection.passed => {
-                    S::AwaitingDecision {
-                        solution,
-                        inspection: inspection.clone(),
-                        fast_refunded,
-                        clock: Clock::start(at),
-                    }
-                }
+            E::Received { inspection } => match self.mark_goods_at_shop(memo) {
+                S::ReturnInTransit {
+                    solution,
+                    fast_refunded,
+                    ..
+                } if !inspection.passed => S::AwaitingDecision {
+                    solution,
+                    inspection: inspection.clone(),
+                    fast_refunded,
+                    clock: Clock::start(at),
+                },
                 other => other.return_accepted(at),
             },
-            E::ReturnDeemedReceived => self.return_accepted(at),
-            E::ItemShipped { shipment, carrier, tracking } => match self {
+            E::ReturnDeemedReceived => self.mark_goods_at_shop(memo).return_accepted(at),
+            E::ItemShipped {
+                shipment,
+                carrier,
+                tracking,
+            } => match self {
                 S::AwaitingShipment { solution, .. } => S::Shipped {
                     solution,
                     shipment: *shipment,
@@ -533,9 +588,17 @@ impl CaseState {
                 reopenable: *outcome == Outcome::InfoTimeout && !memo.reopened,
             },
             E::Rated { .. } => match self {
-                S::Closed { outcome, at, reopenable, .. } => {
-                    S::Closed { outcome, at, rated: true, reopenable }
-                }
+                S::Closed {
+                    outcome,
+                    at,
+                    reopenable,
+                    ..
+                } => S::Closed {
+                    outcome,
+                    at,
+                    rated: true,
+                    reopenable,
+                },
                 other => other,
             },
             E::ProofAdded { .. }
@@ -571,7 +634,9 @@ impl Case {
     pub fn state(&self) -> CaseState {
         let mut memo = Memo::default();
         self.events.iter().fold(
-            CaseState::AwaitingReview { clock: Clock::start(self.filed_at) },
+            CaseState::AwaitingReview {
+                clock: Clock::start(self.filed_at),
+            },
             |state, event| state.after(event, &mut memo),
         )
     }
@@ -609,6 +674,32 @@ impl Case {
     #[must_use]
     pub fn holds_units(&self) -> bool {
         !self.state().is_closed() || self.has_refund()
+    }
+
+    /// True once the returned goods reached the shop (received, or deemed received).
+    #[must_use]
+    pub fn goods_at_shop(&self) -> bool {
+        self.events.iter().any(|e| {
+            matches!(
+                e.kind,
+                EventKind::Received { .. } | EventKind::ReturnDeemedReceived
+            )
+        })
+    }
+
+    /// The deduction recorded by the latest failed inspection, if any.
+    #[must_use]
+    pub fn inspection_deduction(&self) -> Money {
+        self.events
+            .iter()
+            .rev()
+            .find_map(|e| match &e.kind {
+                EventKind::Received { inspection } if !inspection.passed => {
+                    Some(inspection.deduction)
+                }
+                _ => None,
+            })
+            .unwrap_or(Money::ZERO)
     }
 
     /// When the case closed with `outcome`, if it did.

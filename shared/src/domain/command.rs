@@ -371,9 +371,15 @@ mod tests {
 
     #[test]
     fn commands_are_tagged_by_type_in_snake_case() {
-        let cmd = Command::Approve { solution: Solution::Exchange, note: "sorry".into() };
+        let cmd = Command::Approve {
+            solution: Solution::Exchange,
+            note: "sorry".into(),
+        };
         let json = serde_json::to_string(&cmd).unwrap_or_default();
-        assert_eq!(json, r#"{"type":"approve","solution":{"kind":"exchange"},"note":"sorry"}"#);
+        assert_eq!(
+            json,
+            r#"{"type":"approve","solution":{"kind":"exchange"},"note":"sorry"}"#
+        );
         let back: Command = serde_json::from_str(&json).unwrap_or(Command::Cancel);
         assert_eq!(back, cmd);
     }

@@ -95,8 +95,10 @@ impl OrderLine {
     /// successive partial returns add up exactly to the line's discount.
     #[must_use]
     pub fn discount_for(&self, units: u32) -> Money {
-        self.discount
-            .share(i64::from(units.min(self.quantity)), i64::from(self.quantity))
+        self.discount.share(
+            i64::from(units.min(self.quantity)),
+            i64::from(self.quantity),
+        )
     }
 
     /// The first statutory or confirmed exclusion from the no-reason return, if any.
@@ -231,7 +233,11 @@ mod tests {
             number: "1".into(),
             shop_id: "shop".into(),
             currency: "CNY".into(),
-            buyer: BuyerContact { name: "b".into(), email: None, phone: None },
+            buyer: BuyerContact {
+                name: "b".into(),
+                email: None,
+                phone: None,
+            },
             lines: vec![line(2, 0)],
             shipping_fee: Money(800),
             free_shipping_threshold: Some(Money(2000)),

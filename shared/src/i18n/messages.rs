@@ -65,7 +65,9 @@ fn exclusion_text(exclusion: Exclusion, lang: Lang) -> &'static str {
         (Exclusion::DigitalUnsealed, Lang::En) => "digital content already downloaded or unsealed",
         (Exclusion::Periodical, Lang::ZhCn) => "报纸期刊",
         (Exclusion::Periodical, Lang::En) => "a newspaper or periodical",
-        (Exclusion::ConfirmedAtPurchase, Lang::ZhCn) => "您在购买时已确认不支持七天无理由退货的商品",
+        (Exclusion::ConfirmedAtPurchase, Lang::ZhCn) => {
+            "您在购买时已确认不支持七天无理由退货的商品"
+        }
         (Exclusion::ConfirmedAtPurchase, Lang::En) => {
             "an item you confirmed at purchase as not returnable without a reason"
         }
@@ -81,7 +83,9 @@ fn intact_text(rule: IntactRule, lang: Lang) -> &'static str {
         (IntactRule::TagsOn, Lang::ZhCn) => "吊牌完好",
         (IntactRule::TagsOn, Lang::En) => "the tags are still on",
         (IntactRule::Unused, Lang::ZhCn) => "未使用、配件和包装齐全",
-        (IntactRule::Unused, Lang::En) => "it is unused and complete with accessories and packaging",
+        (IntactRule::Unused, Lang::En) => {
+            "it is unused and complete with accessories and packaging"
+        }
     }
 }
 
@@ -139,7 +143,9 @@ fn state_name(state: StateName, lang: Lang) -> &'static str {
         (StateName::ReturnInTransit, Lang::ZhCn) => "退货运输中",
         (StateName::ReturnInTransit, Lang::En) => "return on its way to the shop",
         (StateName::AwaitingDecision, Lang::ZhCn) => "验货后等待商家决定",
-        (StateName::AwaitingDecision, Lang::En) => "waiting for the shop's decision after inspection",
+        (StateName::AwaitingDecision, Lang::En) => {
+            "waiting for the shop's decision after inspection"
+        }
         (StateName::AwaitingShipment, Lang::ZhCn) => "等待商家发货",
         (StateName::AwaitingShipment, Lang::En) => "waiting for the shop to ship",
         (StateName::Shipped, Lang::ZhCn) => "商家已发货",
@@ -183,33 +189,59 @@ impl Localized for Refusal {
             ),
             Self::NoReasonWindowClosed { until } => pick(
                 lang,
-                format!("七天无理由退换的期限已于 {until} 结束。如果商品有质量问题，请选择对应的原因申请。"),
-                format!("The no-reason return period ended on {until}. If the item is faulty, please choose that reason instead."),
+                format!(
+                    "七天无理由退换的期限已于 {until} 结束。如果商品有质量问题，请选择对应的原因申请。"
+                ),
+                format!(
+                    "The no-reason return period ended on {until}. If the item is faulty, please choose that reason instead."
+                ),
             ),
             Self::ExcludedFromNoReason { exclusion } => pick(
                 lang,
-                format!("该商品属于{}，不支持七天无理由退换。如有质量问题，仍可申请售后。", exclusion_text(*exclusion, lang)),
-                format!("This item is {}, so it can't be returned without a reason. If it is faulty, you can still ask for help.", exclusion_text(*exclusion, lang)),
+                format!(
+                    "该商品属于{}，不支持七天无理由退换。如有质量问题，仍可申请售后。",
+                    exclusion_text(*exclusion, lang)
+                ),
+                format!(
+                    "This item is {}, so it can't be returned without a reason. If it is faulty, you can still ask for help.",
+                    exclusion_text(*exclusion, lang)
+                ),
             ),
             Self::QualityReturnWindowClosed { until } => pick(
                 lang,
                 format!("质量问题退货的期限已于 {until} 结束，您仍可在期限内申请换货或维修。"),
-                format!("The period to return a faulty item ended on {until}; you can still ask for an exchange or a repair while those are open."),
+                format!(
+                    "The period to return a faulty item ended on {until}; you can still ask for an exchange or a repair while those are open."
+                ),
             ),
             Self::QualityExchangeWindowClosed { until } => pick(
                 lang,
                 format!("质量问题换货的期限已于 {until} 结束，保修期内可以申请免费维修。"),
-                format!("The period to exchange a faulty item ended on {until}; within the warranty you can ask for a free repair."),
+                format!(
+                    "The period to exchange a faulty item ended on {until}; within the warranty you can ask for a free repair."
+                ),
             ),
             Self::WarrantyExpired { until } => pick(
                 lang,
-                format!("保修期已于 {until} 结束（已计入维修占用的天数）。如需付费维修，请联系商家。"),
-                format!("The warranty ended on {until} (days spent in repair included). Please contact the shop about a paid repair."),
+                format!(
+                    "保修期已于 {until} 结束（已计入维修占用的天数）。如需付费维修，请联系商家。"
+                ),
+                format!(
+                    "The warranty ended on {until} (days spent in repair included). Please contact the shop about a paid repair."
+                ),
             ),
             Self::ReasonDoesNotFitKind { kind, reason } => pick(
                 lang,
-                format!("因“{}”无法申请{}，请选择其他售后方式。", reason_name(*reason, lang), kind_name(*kind, lang)),
-                format!("A {} isn't available for {}; please choose another option.", kind_name(*kind, lang), reason_name(*reason, lang)),
+                format!(
+                    "因“{}”无法申请{}，请选择其他售后方式。",
+                    reason_name(*reason, lang),
+                    kind_name(*kind, lang)
+                ),
+                format!(
+                    "A {} isn't available for {}; please choose another option.",
+                    kind_name(*kind, lang),
+                    reason_name(*reason, lang)
+                ),
             ),
             Self::RefundOnlyNeedsReturn => pick(
                 lang,
@@ -228,8 +260,14 @@ impl Localized for Refusal {
             ),
             Self::IntactNotConfirmed { rule } => pick(
                 lang,
-                format!("七天无理由退换需要商品完好（{}），请确认后再提交。", intact_text(*rule, lang)),
-                format!("A no-reason return needs the item to be intact ({}); please confirm that before sending.", intact_text(*rule, lang)),
+                format!(
+                    "七天无理由退换需要商品完好（{}），请确认后再提交。",
+                    intact_text(*rule, lang)
+                ),
+                format!(
+                    "A no-reason return needs the item to be intact ({}); please confirm that before sending.",
+                    intact_text(*rule, lang)
+                ),
             ),
         }
     }
@@ -265,12 +303,23 @@ impl Localized for PolicyError {
             Self::NotAllowedForActor { action } => pick(
                 lang,
                 format!("您没有{}的权限。", action_name(*action, lang)),
-                format!("You are not allowed to do this ({}).", action_name(*action, lang)),
+                format!(
+                    "You are not allowed to do this ({}).",
+                    action_name(*action, lang)
+                ),
             ),
             Self::NotAllowedInState { action, state } => pick(
                 lang,
-                format!("当前售后{}，暂时不能{}。", state_name(*state, lang), action_name(*action, lang)),
-                format!("This request is {}, so {} isn't possible right now.", state_name(*state, lang), action_name(*action, lang)),
+                format!(
+                    "当前售后{}，暂时不能{}。",
+                    state_name(*state, lang),
+                    action_name(*action, lang)
+                ),
+                format!(
+                    "This request is {}, so {} isn't possible right now.",
+                    state_name(*state, lang),
+                    action_name(*action, lang)
+                ),
             ),
             Self::Ineligible { refusal, .. } => refusal.message(lang),
             Self::UnknownLine { sku } => pick(
@@ -283,11 +332,21 @@ impl Localized for PolicyError {
                 format!("商品 {sku} 选了两次，请合并为一行。"),
                 format!("Item {sku} is listed twice; please list it once with the total quantity."),
             ),
-            Self::NoLines => pick(lang, "请至少选择一件商品。", "Please choose at least one item."),
-            Self::InvalidQuantity { sku, requested, remaining } => pick(
+            Self::NoLines => pick(
+                lang,
+                "请至少选择一件商品。",
+                "Please choose at least one item.",
+            ),
+            Self::InvalidQuantity {
+                sku,
+                requested,
+                remaining,
+            } => pick(
                 lang,
                 format!("商品 {sku} 最多还能申请 {remaining} 件，您选择了 {requested} 件。"),
-                format!("You can ask about at most {remaining} of item {sku}; you chose {requested}."),
+                format!(
+                    "You can ask about at most {remaining} of item {sku}; you chose {requested}."
+                ),
             ),
             Self::TooManyPhotos { max } => pick(
                 lang,
@@ -317,8 +376,16 @@ impl Localized for PolicyError {
             ),
             Self::InvalidAmount { amount, max } => pick(
                 lang,
-                format!("金额 {} 无效，应在 0.01 到 {} 之间。", format_amount(*amount), format_amount(*max)),
-                format!("The amount {} is not valid; it must be between 0.01 and {}.", format_amount(*amount), format_amount(*max)),
+                format!(
+                    "金额 {} 无效，应在 0.01 到 {} 之间。",
+                    format_amount(*amount),
+                    format_amount(*max)
+                ),
+                format!(
+                    "The amount {} is not valid; it must be between 0.01 and {}.",
+                    format_amount(*amount),
+                    format_amount(*max)
+                ),
             ),
             Self::DeductionWithoutFault => pick(
                 lang,
@@ -427,8 +494,16 @@ impl Localized for PriorityReason {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::Escalated => pick(lang, "已申请介入，需要主管处理。", "Escalated: a supervisor must decide."),
-            Self::Rejected => pick(lang, "已被拒绝，买家可能申请介入。", "Rejected: the buyer may escalate."),
+            Self::Escalated => pick(
+                lang,
+                "已申请介入，需要主管处理。",
+                "Escalated: a supervisor must decide.",
+            ),
+            Self::Rejected => pick(
+                lang,
+                "已被拒绝，买家可能申请介入。",
+                "Rejected: the buyer may escalate.",
+            ),
             Self::OverdueShopDeadline => {
                 pick(lang, "商家处理已超时。", "The shop's deadline has passed.")
             }
@@ -440,7 +515,11 @@ impl Localized for PriorityReason {
             Self::ShopFault => pick(lang, "商家责任。", "The shop is at fault."),
             Self::NoFault => pick(lang, "非质量问题。", "No fault."),
             Self::Logistics => pick(lang, "物流问题。", "A logistics question."),
-            Self::BuyerUrgent => pick(lang, "买家着急（礼物或活动）。", "The buyer is in a hurry (a gift or an event)."),
+            Self::BuyerUrgent => pick(
+                lang,
+                "买家着急（礼物或活动）。",
+                "The buyer is in a hurry (a gift or an event).",
+            ),
         }
     }
 }
@@ -462,15 +541,47 @@ impl Localized for RejectReason {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::OutsideWindow => pick(lang, "申请已超过售后期限。", "The request came after the period for it ended."),
-            Self::ExcludedItem => pick(lang, "该商品不支持这种售后方式。", "This item isn't eligible for what was asked."),
-            Self::NotIntact => pick(lang, "商品已使用、损坏或不完整，无法按原方式处理。", "The item is used, damaged or incomplete, so it can't be handled as asked."),
+            Self::OutsideWindow => pick(
+                lang,
+                "申请已超过售后期限。",
+                "The request came after the period for it ended.",
+            ),
+            Self::ExcludedItem => pick(
+                lang,
+                "该商品不支持这种售后方式。",
+                "This item isn't eligible for what was asked.",
+            ),
+            Self::NotIntact => pick(
+                lang,
+                "商品已使用、损坏或不完整，无法按原方式处理。",
+                "The item is used, damaged or incomplete, so it can't be handled as asked.",
+            ),
             Self::NoFaultFound => pick(lang, "检测未发现质量问题。", "No fault was found."),
-            Self::InsufficientProof => pick(lang, "凭证不足以说明问题，欢迎补充后重新提交。", "The proof doesn't show the problem; you're welcome to add more and try again."),
-            Self::DeliveryConfirmed => pick(lang, "物流记录显示包裹已妥投。", "The courier's record shows the parcel was delivered."),
-            Self::Fraud => pick(lang, "退回的包裹与订单商品不符。", "The returned parcel doesn't match the goods ordered."),
-            Self::Duplicate => pick(lang, "同一问题已在其他售后中处理。", "The same problem is already handled in another request."),
-            Self::Other => pick(lang, "请查看商家的说明。", "Please see the shop's explanation."),
+            Self::InsufficientProof => pick(
+                lang,
+                "凭证不足以说明问题，欢迎补充后重新提交。",
+                "The proof doesn't show the problem; you're welcome to add more and try again.",
+            ),
+            Self::DeliveryConfirmed => pick(
+                lang,
+                "物流记录显示包裹已妥投。",
+                "The courier's record shows the parcel was delivered.",
+            ),
+            Self::Fraud => pick(
+                lang,
+                "退回的包裹与订单商品不符。",
+                "The returned parcel doesn't match the goods ordered.",
+            ),
+            Self::Duplicate => pick(
+                lang,
+                "同一问题已在其他售后中处理。",
+                "The same problem is already handled in another request.",
+            ),
+            Self::Other => pick(
+                lang,
+                "请查看商家的说明。",
+                "Please see the shop's explanation.",
+            ),
         }
     }
 }
@@ -492,15 +603,41 @@ impl Localized for Outcome {
 
     fn message(&self, lang: Lang) -> String {
         match self {
-            Self::Refunded => pick(lang, "退款已完成，款项将原路退回。", "Refunded: the money goes back the way you paid."),
-            Self::Exchanged => pick(lang, "换货已完成。", "Exchanged: your new item has arrived."),
+            Self::Refunded => pick(
+                lang,
+                "退款已完成，款项将原路退回。",
+                "Refunded: the money goes back the way you paid.",
+            ),
+            Self::Exchanged => pick(
+                lang,
+                "换货已完成。",
+                "Exchanged: your new item has arrived.",
+            ),
             Self::Repaired => pick(lang, "维修已完成。", "Repaired: your item is back."),
-            Self::Reshipped => pick(lang, "补发已完成。", "Reshipped: the missing goods have arrived."),
-            Self::Rejected => pick(lang, "申请未通过，售后已关闭。", "The request was not accepted and is closed."),
+            Self::Reshipped => pick(
+                lang,
+                "补发已完成。",
+                "Reshipped: the missing goods have arrived.",
+            ),
+            Self::Rejected => pick(
+                lang,
+                "申请未通过，售后已关闭。",
+                "The request was not accepted and is closed.",
+            ),
             Self::Withdrawn => pick(lang, "您已撤销申请。", "You withdrew the request."),
-            Self::InfoTimeout => pick(lang, "未补充信息，售后已关闭，可重新打开一次。", "Closed for missing information; you can reopen it once."),
-            Self::Abandoned => pick(lang, "未寄回商品，售后已关闭。", "Closed: the goods were not sent back."),
-            Self::ClosedByOwner => pick(lang, "商家已关闭此售后。", "The shop closed this request."),
+            Self::InfoTimeout => pick(
+                lang,
+                "未补充信息，售后已关闭，可重新打开一次。",
+                "Closed for missing information; you can reopen it once.",
+            ),
+            Self::Abandoned => pick(
+                lang,
+                "未寄回商品，售后已关闭。",
+                "Closed: the goods were not sent back.",
+            ),
+            Self::ClosedByOwner => {
+                pick(lang, "商家已关闭此售后。", "The shop closed this request.")
+            }
         }
     }
 }
@@ -512,41 +649,69 @@ mod tests {
     use crate::policy::time::LocalDate;
 
     fn every_refusal() -> Vec<Refusal> {
-        let until = LocalDate { year: 2024, month: 11, day: 8 };
+        let until = LocalDate {
+            year: 2024,
+            month: 11,
+            day: 8,
+        };
         vec![
             Refusal::NotShipped,
             Refusal::NotDelivered,
             Refusal::NoReasonWindowClosed { until },
-            Refusal::ExcludedFromNoReason { exclusion: Exclusion::Perishable },
+            Refusal::ExcludedFromNoReason {
+                exclusion: Exclusion::Perishable,
+            },
             Refusal::QualityReturnWindowClosed { until },
             Refusal::QualityExchangeWindowClosed { until },
             Refusal::WarrantyExpired { until },
-            Refusal::ReasonDoesNotFitKind { kind: CaseKind::Repair, reason: Reason::SizeOrFit },
+            Refusal::ReasonDoesNotFitKind {
+                kind: CaseKind::Repair,
+                reason: Reason::SizeOrFit,
+            },
             Refusal::RefundOnlyNeedsReturn,
             Refusal::CarrierProofRequired,
             Refusal::NothingLeft,
-            Refusal::IntactNotConfirmed { rule: IntactRule::TagsOn },
+            Refusal::IntactNotConfirmed {
+                rule: IntactRule::TagsOn,
+            },
         ]
     }
 
     fn every_error() -> Vec<PolicyError> {
         vec![
-            PolicyError::NotAllowedForActor { action: ActionKind::Approve },
-            PolicyError::NotAllowedInState { action: ActionKind::Ship, state: StateName::Closed },
-            PolicyError::Ineligible { sku: "a".into(), refusal: Refusal::NothingLeft },
+            PolicyError::NotAllowedForActor {
+                action: ActionKind::Approve,
+            },
+            PolicyError::NotAllowedInState {
+                action: ActionKind::Ship,
+                state: StateName::Closed,
+            },
+            PolicyError::Ineligible {
+                sku: "a".into(),
+                refusal: Refusal::NothingLeft,
+            },
             PolicyError::UnknownLine { sku: "a".into() },
             PolicyError::DuplicateLine { sku: "a".into() },
             PolicyError::NoLines,
-            PolicyError::InvalidQuantity { sku: "a".into(), requested: 3, remaining: 1 },
+            PolicyError::InvalidQuantity {
+                sku: "a".into(),
+                requested: 3,
+                remaining: 1,
+            },
             PolicyError::TooManyPhotos { max: 9 },
             PolicyError::NoteTooLong { max: 2000 },
             PolicyError::EmptyText,
             PolicyError::MissingTracking,
             PolicyError::InvalidRating { stars: 9 },
             PolicyError::AlreadyRated,
-            PolicyError::InvalidAmount { amount: Money(-1), max: Money(100) },
+            PolicyError::InvalidAmount {
+                amount: Money(-1),
+                max: Money(100),
+            },
             PolicyError::DeductionWithoutFault,
-            PolicyError::SolutionNotPossibleHere { kind: CaseKind::Reship },
+            PolicyError::SolutionNotPossibleHere {
+                kind: CaseKind::Reship,
+            },
             PolicyError::ReopenUnavailable,
             PolicyError::NotDue { due: Timestamp(1) },
             PolicyError::EmptyCaseId,
@@ -569,7 +734,12 @@ mod tests {
     #[test]
     fn every_error_has_a_stable_code_and_a_sentence_in_each_language() {
         for e in every_error() {
-            assert!(e.code().bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{e:?}");
+            assert!(
+                e.code()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{e:?}"
+            );
             assert!(!e.message(Lang::ZhCn).is_empty() && !e.message(Lang::En).is_empty());
             assert_eq!(e.to_string(), e.message(Lang::En));
         }
@@ -577,7 +747,11 @@ mod tests {
 
     #[test]
     fn an_ineligible_error_speaks_with_its_refusals_code_and_words() {
-        let until = LocalDate { year: 2024, month: 11, day: 8 };
+        let until = LocalDate {
+            year: 2024,
+            month: 11,
+            day: 8,
+        };
         let e = PolicyError::Ineligible {
             sku: "shirt".into(),
             refusal: Refusal::NoReasonWindowClosed { until },

@@ -6,7 +6,7 @@ use crate::domain::{Case, Timestamp};
 use super::settings::Policy;
 
 /// What the shop knows about the buyer's past (for the fast-refund rule).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BuyerStanding {
     /// Cases the buyer filed before this one, with this shop.
     pub past_cases: u32,
@@ -51,6 +51,8 @@ impl<'a> Others<'a> {
     /// Iterate over them.
     pub(crate) fn iter(self) -> impl Iterator<Item = &'a Case> {
         let skip = self.skip;
-        self.cases.iter().filter(move |c| skip.is_empty() || c.id != skip)
+        self.cases
+            .iter()
+            .filter(move |c| skip.is_empty() || c.id != skip)
     }
 }

@@ -42,14 +42,24 @@ const fn shop_days(clock: Clock, days: i64, policy: &Policy) -> Timestamp {
 
 /// A buyer clock of `days` calendar days, holidays skipped.
 fn buyer_days(clock: Clock, days: i64, policy: &Policy) -> Timestamp {
-    window_end_skipping(clock.since, days, policy.utc_offset_minutes, &policy.holiday_days())
-        .plus_ms(clock.paused_ms)
+    window_end_skipping(
+        clock.since,
+        days,
+        policy.utc_offset_minutes,
+        &policy.holiday_days(),
+    )
+    .plus_ms(clock.paused_ms)
 }
 
 fn deadline_of(case: &Case, state: &CaseState, policy: &Policy) -> Option<Deadline> {
     let d = &policy.deadlines;
     let open = |waiting_for, due, on_expiry| {
-        Some(Deadline { waiting_for, due, on_expiry, paused: false })
+        Some(Deadline {
+            waiting_for,
+            due,
+            on_expiry,
+            paused: false,
+        })
     };
     match state {
         CaseState::AwaitingReview { clock } => {
@@ -60,7 +70,11 @@ fn deadline_of(case: &Case, state: &CaseState, policy: &Policy) -> Option<Deadli
                     ExpiryOutcome::AutoRefund,
                 )
             } else {
-                open(shop(Role::Agent), hours(*clock, d.shop_answer_hours), ExpiryOutcome::AutoApprove)
+                open(
+                    shop(Role::Agent),
+                    hours(*clock, d.shop_answer_hours),
+                    ExpiryOutcome::AutoApprove,
+                )
             }
         }
         CaseState::InfoRequested { clock, .. } => open(
@@ -78,7 +92,9 @@ fn deadline_of(case: &Case, state: &CaseState, policy: &Policy) -> Option<Deadli
             buyer_days(*clock, d.buyer_ship_return_days, policy),
             ExpiryOutcome::CloseAbandoned,
         ),
-        CaseState::ReturnInTransit { clock, arrived_at, .. } => {
+        CaseState::ReturnInTransit {
+            clock, arrived_at, ..
+        } => {
             let latest = shop_days(*clock, d.shop_confirm_return_max_days, policy);
             let due = arrived_at.map_or(latest, |arrived| {
                 arrived
@@ -105,8 +121,12 @@ fn deadline_of(case: &Case, state: &CaseState, policy: &Policy) -> Option<Deadli
         ),
         // The paused clock of the step the case was escalated from; the owner must act, with
         // no deadline of their own.
-        CaseState::Escalated { previous, .. } => deadline_of(case, previous, policy)
-            .map(|deadline| Deadline { paused: true, ..deadline }),
+        CaseState::Escalated { previous, .. } => {
+            deadline_of(case, previous, policy).map(|deadline| Deadline {
+                paused: true,
+                ..deadline
+            })
+        }
         CaseState::Closed { .. } => None,
     }
 }
@@ -125,4 +145,439 @@ pub fn due_timeout(case: &Case, policy: &Policy, now: Timestamp) -> Option<Comma
     current_deadline(case, policy)
         .filter(|d| !d.paused && now > d.due)
         .map(|d| Command::Expire { due: d.due })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{
+        Actor, CaseRequest, EventKind, Inspection, Money, Outcome, Reason, RejectReason,
+        Resolution, Solution, StateName,
+    };
+    use crate::i18n::Localized;
+    use crate::policy::fixtures::{
+        Run, agent, cst, day_after_signed, line, order, owner, request, warehouse,
+    };
+    use crate::policy::time::end_of_local_day;
+    use crate::policy::time::local_day;
+    use crate::policy::{Context, decide};
+
+    const FILED_DAY: u32 = 2;
+
+    fn filed() -> Timestamp {
+        day_after_signed(FILED_DAY, 10, 0)
+    }
+
+    fn exchange() -> CaseRequest {
+        request(CaseKind::Exchange, Reason::QualityFault, &[("phone", 1)])
+    }
+
+    fn new_run() -> Run {
+        Run::file(
+            &order(vec![line("phone", "electronics", 99_900, 1)]),
+            exchange(),
+            filed(),
+        )
+        .expect("filed")
+    }
+
+    fn end_of_day_after(at: Timestamp, days: i64) -> Timestamp {
+        end_of_local_day(local_day(at, 480) + days, 480)
+    }
+
+    fn tracking() -> Command {
+        Command::EnterReturnTracking {
+            carrier: "SF".into(),
+            tracking: "1".into(),
+        }
+    }
+
+    fn inspection(passed: bool) -> Command {
+        Command::Receive {
+            inspection: Inspection {
+                passed,
+                note: String::new(),
+                deduction: Money::ZERO,
+            },
+        }
+    }
+
+    /// Drive a fresh case to a step; each step happens one hour after the previous one.
+    fn at_step(steps: &[(Actor, Command)]) -> Run {
+        let mut run = new_run();
+        for (i, (actor, command)) in steps.iter().enumerate() {
+            run.at(filed().plus_hours(i as i64 + 1))
+                .ok(actor, command.clone());
+        }
+        run
+    }
+
+    fn approve() -> (Actor, Command) {
+        (
+            agent(),
+            Command::Approve {
+                solution: Solution::Exchange,
+                note: String::new(),
+            },
+        )
+    }
+
+    #[test]
+    fn every_deadline_names_who_must_act_by_when_and_what_happens_and_then_happens() {
+        let one_hour = |n: i64| filed().plus_hours(n);
+        let shop = |role| Party::Shop { role };
+        let ship = (
+            crate::policy::fixtures::warehouse(),
+            Command::Ship {
+                carrier: "SF".into(),
+                tracking: "2".into(),
+            },
+        );
+        type Row = (
+            Vec<(Actor, Command)>,
+            Party,
+            Timestamp,
+            ExpiryOutcome,
+            StateName,
+        );
+        let table: Vec<Row> = vec![
+            (
+                vec![],
+                shop(Role::Agent),
+                filed().plus_hours(36),
+                ExpiryOutcome::AutoApprove,
+                StateName::AwaitingReturn,
+            ),
+            (
+                vec![(
+                    agent(),
+                    Command::RequestInfo {
+                        question: "?".into(),
+                    },
+                )],
+                Party::Buyer,
+                end_of_day_after(one_hour(1), 3),
+                ExpiryOutcome::CloseInfoTimeout,
+                StateName::Closed,
+            ),
+            (
+                vec![(
+                    agent(),
+                    Command::Reject {
+                        reason_code: RejectReason::NoFaultFound,
+                        note: String::new(),
+                    },
+                )],
+                Party::Buyer,
+                end_of_day_after(one_hour(1), 5),
+                ExpiryOutcome::CloseRejected,
+                StateName::Closed,
+            ),
+            (
+                vec![approve()],
+                Party::Buyer,
+                end_of_day_after(one_hour(1), 7),
+                ExpiryOutcome::CloseAbandoned,
+                StateName::Closed,
+            ),
+            (
+                vec![approve(), (Actor::Buyer, tracking())],
+                shop(Role::Warehouse),
+                end_of_day_after(one_hour(2), 10),
+                ExpiryOutcome::ReleaseReturn,
+                StateName::AwaitingShipment,
+            ),
+            (
+                vec![
+                    approve(),
+                    (Actor::Buyer, tracking()),
+                    (Actor::System, Command::ReturnArrived),
+                ],
+                shop(Role::Warehouse),
+                one_hour(3).plus_hours(72),
+                ExpiryOutcome::ReleaseReturn,
+                StateName::AwaitingShipment,
+            ),
+            (
+                vec![
+                    approve(),
+                    (Actor::Buyer, tracking()),
+                    (warehouse(), inspection(false)),
+                ],
+                shop(Role::Agent),
+                one_hour(3).plus_hours(36),
+                ExpiryOutcome::ProceedAfterInspection,
+                StateName::AwaitingShipment,
+            ),
+            (
+                vec![
+                    approve(),
+                    (Actor::Buyer, tracking()),
+                    (warehouse(), inspection(true)),
+                ],
+                shop(Role::Warehouse),
+                one_hour(3).plus_hours(48),
+                ExpiryOutcome::EscalateToOwner,
+                StateName::Escalated,
+            ),
+            (
+                vec![
+                    approve(),
+                    (Actor::Buyer, tracking()),
+                    (warehouse(), inspection(true)),
+                    ship,
+                ],
+                Party::Buyer,
+                end_of_day_after(one_hour(4), 10),
+                ExpiryOutcome::AutoConfirmReceipt,
+                StateName::Closed,
+            ),
+        ];
+        for (steps, who, due, outcome, after) in table {
+            let mut run = at_step(&steps);
+            let before = run.state_name();
+            let deadline = current_deadline(&run.case, &run.policy).expect("a deadline");
+            assert_eq!(
+                (
+                    deadline.waiting_for,
+                    deadline.due,
+                    deadline.on_expiry,
+                    deadline.paused
+                ),
+                (who, due, outcome, false),
+                "{before:?}"
+            );
+            // Not a millisecond early.
+            assert_eq!(due_timeout(&run.case, &run.policy, due), None, "{before:?}");
+            run.at(due.plus_ms(1));
+            let events = run.expire();
+            assert_eq!(
+                events[0].kind,
+                EventKind::DeadlineExpired { due, outcome },
+                "{before:?}"
+            );
+            assert!(events.iter().all(|e| e.actor == Actor::System));
+            assert_eq!(run.state_name(), after, "{before:?}");
+            // Every automatic action explains itself.
+            assert!(!outcome.message(crate::i18n::Lang::ZhCn).is_empty());
+            // Running the same expiry again changes nothing.
+            let again = decide(
+                &run.case,
+                &Command::Expire { due },
+                &Actor::System,
+                &run.ctx(),
+            );
+            assert_eq!(again, Ok(Vec::new()), "{before:?}");
+        }
+    }
+
+    #[test]
+    fn a_shop_silent_on_a_returned_parcel_releases_the_refund() {
+        let o = order(vec![line("shirt", "clothing", 9_900, 1)]);
+        let mut run = Run::file(
+            &o,
+            request(
+                CaseKind::ReturnAndRefund,
+                Reason::SizeOrFit,
+                &[("shirt", 1)],
+            ),
+            filed(),
+        )
+        .expect("filed");
+        run.ok(
+            &agent(),
+            Command::Approve {
+                solution: Solution::ReturnAndRefund,
+                note: String::new(),
+            },
+        );
+        run.at(filed().plus_hours(5)).ok(&Actor::Buyer, tracking());
+        run.at(filed().plus_days(30));
+        let events = run.expire();
+        let kinds: Vec<&EventKind> = events.iter().map(|e| &e.kind).collect();
+        assert!(matches!(
+            kinds[..],
+            [
+                EventKind::DeadlineExpired { .. },
+                EventKind::ReturnDeemedReceived,
+                EventKind::Refunded { .. },
+                EventKind::Closed {
+                    outcome: Outcome::Refunded
+                }
+            ]
+        ));
+    }
+
+    #[test]
+    fn a_premature_expiry_is_refused_and_a_stale_one_is_a_no_op() {
+        let run = new_run();
+        let due = filed().plus_hours(36);
+        let early = Context {
+            now: due,
+            ..run.ctx()
+        };
+        assert_eq!(
+            decide(&run.case, &Command::Expire { due }, &Actor::System, &early),
+            Err(crate::policy::PolicyError::NotDue { due })
+        );
+        let late = Context {
+            now: due.plus_days(1),
+            ..run.ctx()
+        };
+        assert_eq!(
+            decide(
+                &run.case,
+                &Command::Expire { due: Timestamp(5) },
+                &Actor::System,
+                &late
+            ),
+            Ok(Vec::new())
+        );
+    }
+
+    #[test]
+    fn the_clock_pauses_while_escalated_and_resumes_where_it_stopped() {
+        let mut run = new_run();
+        run.at(filed().plus_hours(10)).ok(
+            &agent(),
+            Command::Escalate {
+                note: "beyond me".into(),
+            },
+        );
+        let paused = current_deadline(&run.case, &run.policy).expect("deadline");
+        assert!(paused.paused);
+        // Nothing expires while escalated, however long it takes.
+        assert_eq!(
+            due_timeout(&run.case, &run.policy, filed().plus_days(30)),
+            None
+        );
+        run.at(filed().plus_hours(60)).ok(
+            &owner(),
+            Command::ResolveEscalation {
+                resolution: Resolution::Resume,
+                note: String::new(),
+            },
+        );
+        let resumed = current_deadline(&run.case, &run.policy).expect("deadline");
+        assert_eq!(
+            (resumed.due, resumed.paused),
+            (filed().plus_hours(36 + 50), false)
+        );
+    }
+
+    #[test]
+    fn a_buyer_clock_pauses_while_escalated_too() {
+        let mut run = at_step(&[approve()]);
+        let before = current_deadline(&run.case, &run.policy)
+            .expect("deadline")
+            .due;
+        run.at(filed().plus_days(1)).ok(
+            &agent(),
+            Command::Escalate {
+                note: String::new(),
+            },
+        );
+        run.at(filed().plus_days(3)).ok(
+            &owner(),
+            Command::ResolveEscalation {
+                resolution: Resolution::Resume,
+                note: String::new(),
+            },
+        );
+        let after = current_deadline(&run.case, &run.policy)
+            .expect("deadline")
+            .due;
+        assert_eq!(after, before.plus_days(2));
+    }
+
+    #[test]
+    fn a_timeout_escalation_resumes_with_a_fresh_clock() {
+        let mut run = at_step(&[
+            approve(),
+            (Actor::Buyer, tracking()),
+            (warehouse(), inspection(true)),
+        ]);
+        run.at(filed().plus_days(5));
+        run.expire();
+        assert_eq!(run.state_name(), StateName::Escalated);
+        let resumed_at = filed().plus_days(6);
+        run.at(resumed_at).ok(
+            &owner(),
+            Command::ResolveEscalation {
+                resolution: Resolution::Resume,
+                note: "ship today".into(),
+            },
+        );
+        let d = current_deadline(&run.case, &run.policy).expect("deadline");
+        assert_eq!(
+            (d.due, d.waiting_for),
+            (
+                resumed_at.plus_hours(48),
+                Party::Shop {
+                    role: Role::Warehouse
+                }
+            )
+        );
+    }
+
+    #[test]
+    fn holidays_extend_buyer_clocks_but_not_shop_clocks() {
+        // 3 to 5 Nov 2024 are holidays.
+        let policy = Policy {
+            holidays: vec![
+                "2024-11-03".into(),
+                "2024-11-04".into(),
+                "2024-11-05".into(),
+            ],
+            ..Policy::default()
+        };
+        let mut run = Run::file_with(
+            &order(vec![line("phone", "electronics", 99_900, 1)]),
+            exchange(),
+            cst(2024, 11, 2, 9, 0),
+            policy,
+            Vec::new(),
+            Default::default(),
+        )
+        .expect("filed");
+        assert_eq!(
+            current_deadline(&run.case, &run.policy).map(|d| d.due),
+            Some(cst(2024, 11, 3, 21, 0))
+        );
+        run.at(cst(2024, 11, 2, 10, 0)).ok(
+            &agent(),
+            Command::RequestInfo {
+                question: "?".into(),
+            },
+        );
+        // Three days after 2 Nov, skipping 3–5 Nov: 6, 7, 8 Nov.
+        assert_eq!(
+            current_deadline(&run.case, &run.policy).map(|d| d.due),
+            Some(cst(2024, 11, 9, 0, 0).plus_ms(-1))
+        );
+    }
+
+    #[test]
+    fn an_unshipped_refund_waits_24_hours_and_anything_else_36() {
+        let mut o = order(vec![line("mug", "home", 3_900, 1)]);
+        o.shipped_at = None;
+        o.signed_for_at = None;
+        let run = Run::file(
+            &o,
+            request(CaseKind::RefundOnly, Reason::ChangedMind, &[("mug", 1)]),
+            filed(),
+        )
+        .expect("filed");
+        let d = current_deadline(&run.case, &run.policy).expect("deadline");
+        assert_eq!(
+            (d.due, d.on_expiry),
+            (filed().plus_hours(24), ExpiryOutcome::AutoRefund)
+        );
+        let closed = {
+            let mut r = run.clone();
+            r.ok(&Actor::Buyer, Command::Cancel);
+            r
+        };
+        assert_eq!(current_deadline(&closed.case, &closed.policy), None);
+    }
 }

@@ -55,26 +55,40 @@ pub(crate) struct Warranty {
 /// * A repair completed on the line and followed by a new fault claim is a failed repair. The
 ///   engine cannot tell faults apart, so "the same fault" means a fault of the same line; the
 ///   agent can still reject a claim that is a different fault.
-pub(crate) fn warranty(order: &Order, line: &OrderLine, others: Others<'_>, policy: &Policy) -> Option<Warranty> {
+pub(crate) fn warranty(
+    order: &Order,
+    line: &OrderLine,
+    others: Others<'_>,
+    policy: &Policy,
+) -> Option<Warranty> {
     let signed = order.signed_for_at?;
     let of_line = || others.iter().filter(|c| c.quantity_of(&line.sku) > 0);
     let start = of_line()
         .filter_map(|c| c.closed_with(Outcome::Exchanged))
         .fold(signed, Timestamp::max);
     let repairs: Vec<&Case> = of_line()
-        .filter(|c| c.closed_with(Outcome::Repaired).is_some_and(|at| at > start))
+        .filter(|c| {
+            c.closed_with(Outcome::Repaired)
+                .is_some_and(|at| at > start)
+        })
         .collect();
     let repair_days: i64 = repairs
         .iter()
         .filter_map(|c| {
             let received = c.first_event_at(|k| {
-                matches!(k, EventKind::Received { .. } | EventKind::ReturnDeemedReceived)
+                matches!(
+                    k,
+                    EventKind::Received { .. } | EventKind::ReturnDeemedReceived
+                )
             })?;
             let shipped = c.first_event_at(|k| matches!(k, EventKind::ItemShipped { .. }))?;
-            Some(shipped.millis_since(received).max(0).div_ceil(MS_PER_DAY))
+            let ms = shipped.millis_since(received).max(0);
+            Some(ms.saturating_add(MS_PER_DAY - 1) / MS_PER_DAY)
         })
         .sum();
-    let days = policy.warranty_days_for(&line.category).saturating_add(repair_days);
+    let days = policy
+        .warranty_days_for(&line.category)
+        .saturating_add(repair_days);
     Some(Warranty {
         end: window_end(start, days, policy.utc_offset_minutes),
         completed_repairs: repairs.len() as i64,
@@ -105,15 +119,15 @@ pub(crate) struct LineCheck<'a> {
 
 impl LineCheck<'_> {
     /// Succeeds if `at` is within `days` from sign-for, else the refusal made from the end date.
-    fn within(
-        &self,
-        days: i64,
-        refuse: impl FnOnce(LocalDate) -> Refusal,
-    ) -> Result<(), Refusal> {
+    fn within(&self, days: i64, refuse: impl FnOnce(LocalDate) -> Refusal) -> Result<(), Refusal> {
         let signed = self.delivered()?;
         let tz = self.policy.utc_offset_minutes;
         let end = window_end(signed, days, tz);
-        if self.at <= end { Ok(()) } else { Err(refuse(LocalDate::of(end, tz))) }
+        if self.at <= end {
+            Ok(())
+        } else {
+            Err(refuse(LocalDate::of(end, tz)))
+        }
     }
 
     fn delivered(&self) -> Result<Timestamp, Refusal> {
@@ -129,7 +143,9 @@ impl LineCheck<'_> {
         if let Some(exclusion) = line.no_reason_exclusion() {
             return Err(Refusal::ExcludedFromNoReason { exclusion });
         }
-        self.within(self.policy.no_reason_days, |until| Refusal::NoReasonWindowClosed { until })
+        self.within(self.policy.no_reason_days, |until| {
+            Refusal::NoReasonWindowClosed { until }
+        })
     }
 
     /// "Not received": shipped, and either not signed for or the courier confirms the loss.
@@ -157,12 +173,21 @@ impl LineCheck<'_> {
                     w.completed_repairs >= self.policy.failed_repairs_for_exchange
                         && self.at <= w.end
                 });
-            if repairs_exhausted { Ok(()) } else { Err(refusal) }
+            if repairs_exhausted {
+                Ok(())
+            } else {
+                Err(refusal)
+            }
         })
     }
 
     /// May `line` get `kind` for `reason`? Quantities are checked separately.
-    pub(crate) fn check(&self, line: &OrderLine, kind: CaseKind, reason: Reason) -> Result<(), Refusal> {
+    pub(crate) fn check(
+        &self,
+        line: &OrderLine,
+        kind: CaseKind,
+        reason: Reason,
+    ) -> Result<(), Refusal> {
         let mismatch = Err(Refusal::ReasonDoesNotFitKind { kind, reason });
         let p = self.policy;
         match kind {
@@ -216,7 +241,8 @@ impl LineCheck<'_> {
             CaseKind::Repair => match reason {
                 Reason::QualityFault => {
                     self.delivered()?;
-                    let w = warranty(self.order, line, self.others, p).ok_or(Refusal::NotDelivered)?;
+                    let w =
+                        warranty(self.order, line, self.others, p).ok_or(Refusal::NotDelivered)?;
                     if self.at <= w.end {
                         Ok(())
                     } else {
@@ -267,7 +293,11 @@ impl LineCheck<'_> {
                     match self.check(line, kind, reason) {
                         Ok(()) => reasons_allowed.push(reason),
                         // Keep the first real obstacle; a mismatch only if nothing better.
-                        Err(r) if refusal.as_ref().is_none_or(|f| f.is_mismatch() && !r.is_mismatch()) => {
+                        Err(r)
+                            if refusal
+                                .as_ref()
+                                .is_none_or(|f| f.is_mismatch() && !r.is_mismatch()) =>
+                        {
                             refusal = Some(r);
                         }
                         Err(_) => {}
@@ -275,12 +305,20 @@ impl LineCheck<'_> {
                 }
                 KindEligibility {
                     kind,
-                    refusal: if reasons_allowed.is_empty() { refusal } else { None },
+                    refusal: if reasons_allowed.is_empty() {
+                        refusal
+                    } else {
+                        None
+                    },
                     reasons_allowed,
                 }
             })
             .collect();
-        LineEligibility { sku: line.sku.clone(), remaining_quantity: remaining, allowed }
+        LineEligibility {
+            sku: line.sku.clone(),
+            remaining_quantity: remaining,
+            allowed,
+        }
     }
 }
 
@@ -319,4 +357,499 @@ pub fn line_eligibility(
         carrier_confirms_loss,
     }
     .line(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{
+        Actor, Event, EventKind, Exclusion, Inspection, LineFlags, Money, Outcome, ShipmentKind,
+        Solution,
+    };
+    use crate::policy::fixtures::{cst, day_after_signed, line, order, request, signed};
+
+    fn check<'a>(
+        order: &'a Order,
+        others: &'a [Case],
+        policy: &'a Policy,
+        at: Timestamp,
+    ) -> LineCheck<'a> {
+        LineCheck {
+            order,
+            others: Others::new(others, ""),
+            policy,
+            at,
+            carrier_confirms_loss: false,
+        }
+    }
+
+    fn until(year: i64, month: u32, day: u32) -> LocalDate {
+        LocalDate { year, month, day }
+    }
+
+    #[test]
+    fn the_no_reason_window_runs_from_the_day_after_sign_for_to_the_end_of_day_seven() {
+        let o = order(vec![line("shirt", "clothing", 9_900, 1)]);
+        let policy = Policy::default();
+        let shirt = &o.lines[0];
+        let table = [
+            (signed(), Ok(())),
+            (cst(2024, 11, 8, 23, 59).plus_ms(59_999), Ok(())),
+            (
+                cst(2024, 11, 9, 0, 0),
+                Err(Refusal::NoReasonWindowClosed {
+                    until: until(2024, 11, 8),
+                }),
+            ),
+        ];
+        for (at, expected) in table {
+            for reason in [Reason::ChangedMind, Reason::SizeOrFit] {
+                for kind in [CaseKind::ReturnAndRefund, CaseKind::Exchange] {
+                    assert_eq!(
+                        check(&o, &[], &policy, at).check(shirt, kind, reason),
+                        expected,
+                        "{at:?} {kind:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn each_statutory_exclusion_and_a_confirmed_one_refuse_the_no_reason_return_but_not_a_fault() {
+        type SetFlag = fn(&mut LineFlags);
+        let table: [(SetFlag, Exclusion); 5] = [
+            (|f| f.custom_made = true, Exclusion::CustomMade),
+            (|f| f.perishable = true, Exclusion::Perishable),
+            (|f| f.digital_unsealed = true, Exclusion::DigitalUnsealed),
+            (|f| f.periodical = true, Exclusion::Periodical),
+            (
+                |f| f.non_returnable_confirmed = true,
+                Exclusion::ConfirmedAtPurchase,
+            ),
+        ];
+        let policy = Policy::default();
+        for (set, exclusion) in table {
+            let mut l = line("x", "misc", 1_000, 1);
+            set(&mut l.flags);
+            let o = order(vec![l.clone()]);
+            let c = check(&o, &[], &policy, day_after_signed(2, 12, 0));
+            assert_eq!(
+                c.check(&l, CaseKind::ReturnAndRefund, Reason::ChangedMind),
+                Err(Refusal::ExcludedFromNoReason { exclusion })
+            );
+            assert_eq!(
+                c.check(&l, CaseKind::Exchange, Reason::SizeOrFit),
+                Err(Refusal::ExcludedFromNoReason { exclusion })
+            );
+            assert_eq!(
+                c.check(&l, CaseKind::ReturnAndRefund, Reason::QualityFault),
+                Ok(())
+            );
+        }
+    }
+
+    #[test]
+    fn a_category_the_shop_excludes_binds_only_buyers_who_confirmed_it_at_purchase() {
+        let mut policy = Policy::default();
+        policy.categories.insert(
+            "underwear".into(),
+            crate::policy::CategoryPolicy {
+                no_reason_excluded: true,
+                ..Default::default()
+            },
+        );
+        let l = line("u", "underwear", 1_000, 1);
+        let o = order(vec![l.clone()]);
+        let at = day_after_signed(1, 12, 0);
+        assert_eq!(
+            check(&o, &[], &policy, at).check(&l, CaseKind::ReturnAndRefund, Reason::ChangedMind),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn the_three_guarantees_bands_open_return_then_exchange_then_repair() {
+        let l = line("tv", "tv", 300_000, 1);
+        let o = order(vec![l.clone()]);
+        let policy = Policy::default();
+        let r = |days, kind| {
+            check(&o, &[], &policy, day_after_signed(days, 23, 0)).check(
+                &l,
+                kind,
+                Reason::QualityFault,
+            )
+        };
+        use CaseKind::{Exchange, Repair, ReturnAndRefund};
+        let return_closed = Err(Refusal::QualityReturnWindowClosed {
+            until: until(2024, 11, 8),
+        });
+        let exchange_closed = Err(Refusal::QualityExchangeWindowClosed {
+            until: until(2024, 11, 16),
+        });
+        let table = [
+            (7, ReturnAndRefund, Ok(())),
+            (8, ReturnAndRefund, return_closed.clone()),
+            (8, Exchange, Ok(())),
+            (15, Exchange, Ok(())),
+            (16, Exchange, exchange_closed),
+            (16, Repair, Ok(())),
+            (365, Repair, Ok(())),
+            (
+                366,
+                Repair,
+                Err(Refusal::WarrantyExpired {
+                    until: until(2025, 11, 1),
+                }),
+            ),
+        ];
+        for (days, kind, expected) in table {
+            assert_eq!(r(days, kind), expected, "day {days} {kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_category_warranty_replaces_the_shop_default() {
+        let mut policy = Policy::default();
+        policy.categories.insert(
+            "tv".into(),
+            crate::policy::CategoryPolicy {
+                warranty_days: Some(730),
+                ..Default::default()
+            },
+        );
+        let l = line("tv", "tv", 300_000, 1);
+        let o = order(vec![l.clone()]);
+        let at = day_after_signed(700, 12, 0);
+        assert_eq!(
+            check(&o, &[], &policy, at).check(&l, CaseKind::Repair, Reason::QualityFault),
+            Ok(())
+        );
+    }
+
+    /// A closed repair case of `sku`: received on `received`, shipped back `days_in_repair`
+    /// later, confirmed a day after that.
+    fn repaired(id: &str, o: &Order, sku: &str, received: Timestamp, days_in_repair: i64) -> Case {
+        let shipped = received.plus_days(days_in_repair);
+        let ev = |at, kind| Event {
+            at,
+            actor: Actor::System,
+            kind,
+        };
+        Case {
+            id: id.into(),
+            order: o.clone(),
+            request: request(CaseKind::Repair, Reason::QualityFault, &[(sku, 1)]),
+            filed_at: received.plus_days(-3),
+            events: vec![
+                ev(received.plus_days(-3), EventKind::Filed),
+                ev(
+                    received.plus_days(-2),
+                    EventKind::Approved {
+                        solution: Solution::Repair,
+                        note: String::new(),
+                    },
+                ),
+                ev(
+                    received.plus_days(-1),
+                    EventKind::ReturnShipped {
+                        carrier: "SF".into(),
+                        tracking: "1".into(),
+                    },
+                ),
+                ev(
+                    received,
+                    EventKind::Received {
+                        inspection: Inspection {
+                            passed: true,
+                            note: String::new(),
+                            deduction: Money::ZERO,
+                        },
+                    },
+                ),
+                ev(
+                    shipped,
+                    EventKind::ItemShipped {
+                        shipment: ShipmentKind::Repaired,
+                        carrier: "SF".into(),
+                        tracking: "2".into(),
+                    },
+                ),
+                ev(
+                    shipped.plus_days(1),
+                    EventKind::ReceiptConfirmed { automatic: false },
+                ),
+                ev(
+                    shipped.plus_days(1),
+                    EventKind::Closed {
+                        outcome: Outcome::Repaired,
+                    },
+                ),
+            ],
+        }
+    }
+
+    #[test]
+    fn after_two_failed_repairs_within_warranty_the_buyer_may_exchange_or_return() {
+        let l = line("tv", "tv", 300_000, 1);
+        let o = order(vec![l.clone()]);
+        let policy = Policy::default();
+        let one = vec![repaired("r1", &o, "tv", day_after_signed(40, 12, 0), 5)];
+        let two = vec![
+            one[0].clone(),
+            repaired("r2", &o, "tv", day_after_signed(80, 12, 0), 5),
+        ];
+        let at = day_after_signed(120, 12, 0);
+        for kind in [CaseKind::Exchange, CaseKind::ReturnAndRefund] {
+            assert!(
+                check(&o, &one, &policy, at)
+                    .check(&l, kind, Reason::QualityFault)
+                    .is_err(),
+                "{kind:?} after one repair"
+            );
+            assert_eq!(
+                check(&o, &two, &policy, at).check(&l, kind, Reason::QualityFault),
+                Ok(()),
+                "{kind:?} after two repairs"
+            );
+            // Only for quality faults, and only while the warranty lasts.
+            assert!(
+                check(&o, &two, &policy, at)
+                    .check(&l, kind, Reason::NotAsDescribed)
+                    .is_err()
+            );
+            assert!(
+                check(&o, &two, &policy, day_after_signed(400, 12, 0))
+                    .check(&l, kind, Reason::QualityFault)
+                    .is_err()
+            );
+        }
+    }
+
+    #[test]
+    fn the_warranty_excludes_days_in_repair() {
+        let l = line("tv", "tv", 300_000, 1);
+        let o = order(vec![l.clone()]);
+        let policy = Policy::default();
+        // Ten and a half days in repair count as eleven.
+        let others = vec![repaired("r1", &o, "tv", day_after_signed(100, 12, 0), 10).clone()];
+        let mut others = others;
+        if let Some(EventKind::ItemShipped { .. }) = others[0].events.get(4).map(|e| &e.kind) {
+            others[0].events[4].at = others[0].events[4].at.plus_ms(12 * 3_600_000);
+        }
+        let w = warranty(&o, &l, Others::new(&others, ""), &policy).map(|w| w.end);
+        assert_eq!(w, Some(day_after_signed(365 + 11, 23, 59).plus_ms(59_999)));
+        let r = |days| {
+            check(&o, &others, &policy, day_after_signed(days, 12, 0)).check(
+                &l,
+                CaseKind::Repair,
+                Reason::QualityFault,
+            )
+        };
+        assert_eq!(r(376), Ok(()));
+        assert!(matches!(r(377), Err(Refusal::WarrantyExpired { .. })));
+    }
+
+    #[test]
+    fn the_warranty_restarts_when_an_exchanged_unit_is_received() {
+        let l = line("tv", "tv", 300_000, 1);
+        let o = order(vec![l.clone()]);
+        let policy = Policy::default();
+        let mut exchange = repaired("x1", &o, "tv", day_after_signed(10, 12, 0), 3);
+        exchange.request.kind = CaseKind::Exchange;
+        let last = exchange.events.len() - 1;
+        exchange.events[last].kind = EventKind::Closed {
+            outcome: Outcome::Exchanged,
+        };
+        let received_new_unit = exchange.events[last].at;
+        let others = vec![exchange];
+        let w = warranty(&o, &l, Others::new(&others, ""), &policy);
+        assert_eq!(
+            w.map(|w| w.end),
+            Some(window_end(received_new_unit, 365, 480))
+        );
+        assert_eq!(w.map(|w| w.completed_repairs), Some(0));
+        let at = day_after_signed(370, 12, 0);
+        assert_eq!(
+            check(&o, &others, &policy, at).check(&l, CaseKind::Repair, Reason::QualityFault),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn not_received_needs_an_unsigned_parcel_or_the_couriers_record_of_loss() {
+        let l = line("book", "books", 4_500, 1);
+        let mut o = order(vec![l.clone()]);
+        let policy = Policy::default();
+        let at = day_after_signed(3, 12, 0);
+        for kind in [CaseKind::RefundOnly, CaseKind::Reship] {
+            let mut c = check(&o, &[], &policy, at);
+            assert_eq!(
+                c.check(&l, kind, Reason::NotReceived),
+                Err(Refusal::CarrierProofRequired)
+            );
+            c.carrier_confirms_loss = true;
+            assert_eq!(c.check(&l, kind, Reason::NotReceived), Ok(()));
+        }
+        o.signed_for_at = None;
+        assert_eq!(
+            check(&o, &[], &policy, at).check(&l, CaseKind::Reship, Reason::NotReceived),
+            Ok(())
+        );
+        o.shipped_at = None;
+        assert_eq!(
+            check(&o, &[], &policy, at).check(&l, CaseKind::Reship, Reason::NotReceived),
+            Err(Refusal::NotShipped)
+        );
+    }
+
+    #[test]
+    fn reasons_and_kinds_only_combine_where_the_trade_does() {
+        let l = line("x", "misc", 1_000, 1);
+        let o = order(vec![l.clone()]);
+        let policy = Policy::default();
+        let c = check(&o, &[], &policy, day_after_signed(2, 12, 0));
+        let mismatch = |kind, reason| Err(Refusal::ReasonDoesNotFitKind { kind, reason });
+        let table = [
+            (
+                CaseKind::Repair,
+                Reason::SizeOrFit,
+                mismatch(CaseKind::Repair, Reason::SizeOrFit),
+            ),
+            (
+                CaseKind::Reship,
+                Reason::QualityFault,
+                mismatch(CaseKind::Reship, Reason::QualityFault),
+            ),
+            (
+                CaseKind::ReturnAndRefund,
+                Reason::NotReceived,
+                mismatch(CaseKind::ReturnAndRefund, Reason::NotReceived),
+            ),
+            (
+                CaseKind::RefundOnly,
+                Reason::ChangedMind,
+                Err(Refusal::RefundOnlyNeedsReturn),
+            ),
+            (CaseKind::RefundOnly, Reason::MissingParts, Ok(())),
+            (CaseKind::Reship, Reason::MissingParts, Ok(())),
+        ];
+        for (kind, reason, expected) in table {
+            assert_eq!(c.check(&l, kind, reason), expected, "{kind:?} {reason:?}");
+        }
+    }
+
+    #[test]
+    fn before_shipping_only_a_refund_is_possible_and_for_any_reason() {
+        let l = line("x", "misc", 1_000, 1);
+        let mut o = order(vec![l.clone()]);
+        o.shipped_at = None;
+        o.signed_for_at = None;
+        let policy = Policy::default();
+        let c = check(&o, &[], &policy, cst(2024, 10, 28, 12, 0));
+        for reason in Reason::ALL {
+            assert_eq!(c.check(&l, CaseKind::RefundOnly, reason), Ok(()));
+        }
+        assert_eq!(
+            c.check(&l, CaseKind::ReturnAndRefund, Reason::ChangedMind),
+            Err(Refusal::NotShipped)
+        );
+        assert_eq!(
+            c.check(&l, CaseKind::Repair, Reason::QualityFault),
+            Err(Refusal::NotShipped)
+        );
+    }
+
+    #[test]
+    fn eligibility_lists_every_kind_per_line_with_reasons_or_the_most_useful_refusal() {
+        let o = order(vec![line("shirt", "clothing", 9_900, 2)]);
+        let lines = eligibility(&o, &[], &Policy::default(), day_after_signed(10, 12, 0));
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].remaining_quantity, 2);
+        let kinds: Vec<CaseKind> = lines[0].allowed.iter().map(|k| k.kind).collect();
+        assert_eq!(kinds, CaseKind::ALL.to_vec());
+        let ret = &lines[0].allowed[1];
+        assert!(ret.reasons_allowed.is_empty());
+        assert_eq!(
+            ret.refusal,
+            Some(Refusal::NoReasonWindowClosed {
+                until: until(2024, 11, 8)
+            })
+        );
+        let exchange = &lines[0].allowed[2];
+        assert!(exchange.reasons_allowed.contains(&Reason::QualityFault));
+        assert!(!exchange.reasons_allowed.contains(&Reason::SizeOrFit));
+        assert_eq!(exchange.refusal, None);
+    }
+
+    #[test]
+    fn units_are_held_by_open_cases_and_refunds_but_freed_by_other_closures() {
+        let o = order(vec![line("sock", "clothing", 1_000, 3)]);
+        let l = &o.lines[0];
+        let mut case = repaired("c", &o, "sock", day_after_signed(3, 12, 0), 1);
+        case.request.lines[0].quantity = 2;
+        let open = Case {
+            events: case.events[..2].to_vec(),
+            ..case.clone()
+        };
+        assert_eq!(
+            remaining_quantity(l, Others::new(std::slice::from_ref(&open), "")),
+            1
+        );
+        // A completed repair leaves the buyer holding the units.
+        assert_eq!(
+            remaining_quantity(l, Others::new(std::slice::from_ref(&case), "")),
+            3
+        );
+        // A refund holds them for good.
+        let mut refunded = open.clone();
+        refunded.events.push(Event {
+            at: signed(),
+            actor: Actor::System,
+            kind: EventKind::Refunded {
+                breakdown: Default::default(),
+            },
+        });
+        refunded.events.push(Event {
+            at: signed(),
+            actor: Actor::System,
+            kind: EventKind::Closed {
+                outcome: Outcome::Refunded,
+            },
+        });
+        assert_eq!(
+            remaining_quantity(l, Others::new(std::slice::from_ref(&refunded), "")),
+            1
+        );
+        // A withdrawn case frees them; the case itself is skipped by id.
+        let mut withdrawn = open.clone();
+        withdrawn.events.push(Event {
+            at: signed(),
+            actor: Actor::Buyer,
+            kind: EventKind::Closed {
+                outcome: Outcome::Withdrawn,
+            },
+        });
+        assert_eq!(
+            remaining_quantity(l, Others::new(std::slice::from_ref(&withdrawn), "")),
+            3
+        );
+        assert_eq!(
+            remaining_quantity(l, Others::new(std::slice::from_ref(&open), "c")),
+            3
+        );
+        let lines = eligibility(
+            &o,
+            &[open.clone(), refunded.clone()],
+            &Policy::default(),
+            day_after_signed(3, 12, 0),
+        );
+        assert_eq!(lines[0].remaining_quantity, 0);
+        assert!(
+            lines[0]
+                .allowed
+                .iter()
+                .all(|k| k.refusal == Some(Refusal::NothingLeft))
+        );
+    }
 }

@@ -120,18 +120,21 @@ pub fn priority(case: &Case, policy: &Policy, now: Timestamp) -> Priority {
             reasons.push(PriorityReason::OverdueShopDeadline);
         }
         let buyer_texts = std::iter::once(case.request.note.as_str()).chain(
-            case.events.iter().filter(|e| e.actor == Actor::Buyer).filter_map(|e| {
-                match &e.kind {
+            case.events
+                .iter()
+                .filter(|e| e.actor == Actor::Buyer)
+                .filter_map(|e| match &e.kind {
                     EventKind::MessagePosted { text } => Some(text.as_str()),
                     EventKind::Escalated { note, .. } | EventKind::InfoAnswered { note, .. } => {
                         Some(note.as_str())
                     }
                     _ => None,
-                }
-            }),
+                }),
         );
         if let Some(word) = buyer_texts.filter_map(threat_word).next() {
-            reasons.push(PriorityReason::ThreatWords { word: word.to_owned() });
+            reasons.push(PriorityReason::ThreatWords {
+                word: word.to_owned(),
+            });
         }
     }
     let threatened = !reasons.is_empty();
@@ -164,5 +167,157 @@ pub fn priority(case: &Case, policy: &Policy, now: Timestamp) -> Priority {
         due: if open { deadline.map(|d| d.due) } else { None },
         urgent: case.request.urgent,
         reasons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{CaseKind, Command, Reason, RejectReason};
+    use crate::policy::fixtures::{Run, agent, day_after_signed, line, order, request};
+
+    fn run(reason: Reason, kind: CaseKind, note: &str, urgent: bool) -> Run {
+        let mut o = order(vec![line("x", "misc", 9_900, 1)]);
+        if reason == Reason::NotReceived {
+            o.signed_for_at = None;
+        }
+        let mut r = request(kind, reason, &[("x", 1)]);
+        r.note = note.into();
+        r.urgent = urgent;
+        Run::file(&o, r, day_after_signed(2, 10, 0)).expect("filed")
+    }
+
+    fn class_of(run: &Run) -> PriorityClass {
+        priority(&run.case, &run.policy, run.now).class
+    }
+
+    #[test]
+    fn the_queue_ranks_threats_then_faults_then_no_fault_then_logistics() {
+        let table = [
+            (
+                Reason::WrongItem,
+                CaseKind::Exchange,
+                "再不处理就给差评",
+                false,
+                PriorityClass::Dispute,
+            ),
+            (
+                Reason::SizeOrFit,
+                CaseKind::Exchange,
+                "I will file a Chargeback",
+                false,
+                PriorityClass::Dispute,
+            ),
+            (
+                Reason::NotReceived,
+                CaseKind::Reship,
+                "打12315",
+                false,
+                PriorityClass::Dispute,
+            ),
+            (
+                Reason::QualityFault,
+                CaseKind::Exchange,
+                "",
+                false,
+                PriorityClass::Fault,
+            ),
+            (
+                Reason::SizeOrFit,
+                CaseKind::Exchange,
+                "",
+                false,
+                PriorityClass::Normal,
+            ),
+            (
+                Reason::NotReceived,
+                CaseKind::Reship,
+                "",
+                false,
+                PriorityClass::Logistics,
+            ),
+            (
+                Reason::NotReceived,
+                CaseKind::Reship,
+                "birthday gift",
+                true,
+                PriorityClass::Normal,
+            ),
+            (
+                Reason::SizeOrFit,
+                CaseKind::Exchange,
+                "wedding on Saturday",
+                true,
+                PriorityClass::Fault,
+            ),
+        ];
+        for (reason, kind, note, urgent, expected) in table {
+            assert_eq!(
+                class_of(&run(reason, kind, note, urgent)),
+                expected,
+                "{reason:?} {note}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejections_escalations_overdue_deadlines_and_buyer_messages_raise_a_case() {
+        let mut rejected = run(Reason::SizeOrFit, CaseKind::Exchange, "", false);
+        rejected.ok(
+            &agent(),
+            Command::Reject {
+                reason_code: RejectReason::OutsideWindow,
+                note: String::new(),
+            },
+        );
+        let p = priority(&rejected.case, &rejected.policy, rejected.now);
+        assert_eq!(
+            (p.class, p.reasons[0].clone()),
+            (PriorityClass::Dispute, PriorityReason::Rejected)
+        );
+
+        let mut overdue = run(Reason::SizeOrFit, CaseKind::Exchange, "", false);
+        overdue.at(day_after_signed(5, 10, 0));
+        let p = priority(&overdue.case, &overdue.policy, overdue.now);
+        assert!(p.reasons.contains(&PriorityReason::OverdueShopDeadline));
+
+        let mut angry = run(Reason::SizeOrFit, CaseKind::Exchange, "", false);
+        angry.ok(
+            &Actor::Buyer,
+            Command::Message {
+                text: "我要投诉".into(),
+            },
+        );
+        let p = priority(&angry.case, &angry.policy, angry.now);
+        assert_eq!(
+            p.reasons[0],
+            PriorityReason::ThreatWords {
+                word: "投诉".into()
+            }
+        );
+
+        // Staff words are not the buyer's threats.
+        let mut calm = run(Reason::SizeOrFit, CaseKind::Exchange, "", false);
+        calm.ok(
+            &agent(),
+            Command::Message {
+                text: "no complaint needed, we will fix it".into(),
+            },
+        );
+        assert_eq!(class_of(&calm), PriorityClass::Normal);
+    }
+
+    #[test]
+    fn within_a_class_the_nearest_deadline_comes_first_then_urgency() {
+        let early = run(Reason::QualityFault, CaseKind::Exchange, "", false);
+        let mut late = run(Reason::QualityFault, CaseKind::Exchange, "", false);
+        late.case.filed_at = late.case.filed_at.plus_hours(5);
+        late.case.events[0].at = late.case.filed_at;
+        let key = |r: &Run| priority(&r.case, &r.policy, r.now).sort_key();
+        assert!(key(&early) < key(&late));
+        let urgent = run(Reason::QualityFault, CaseKind::Exchange, "", true);
+        assert!(key(&urgent) < key(&early));
+        let threat = run(Reason::SizeOrFit, CaseKind::Exchange, "bad review!", false);
+        assert!(key(&threat) < key(&urgent));
     }
 }

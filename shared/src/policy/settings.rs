@@ -60,7 +60,11 @@ pub struct FastRefundPolicy {
 
 impl Default for FastRefundPolicy {
     fn default() -> Self {
-        Self { enabled: true, max_order_value: Money(300_000), require_past_cases: true }
+        Self {
+            enabled: true,
+            max_order_value: Money(300_000),
+            require_past_cases: true,
+        }
     }
 }
 
@@ -199,7 +203,12 @@ impl FieldError {
     /// A field error.
     #[must_use]
     pub fn new(field: &str, code: &str, message_en: String, message_zh: String) -> Self {
-        Self { field: field.to_owned(), code: code.to_owned(), message_en, message_zh }
+        Self {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            message_en,
+            message_zh,
+        }
     }
 
     /// The message in `lang`.
@@ -218,7 +227,11 @@ struct Check(Vec<FieldError>);
 impl Check {
     fn range(&mut self, field: &str, value: i64, min: i64, max: i64) {
         if value < min || value > max {
-            let code = if min == 1 && value < 1 { "must_be_positive" } else { "out_of_range" };
+            let code = if min == 1 && value < 1 {
+                "must_be_positive"
+            } else {
+                "out_of_range"
+            };
             self.0.push(FieldError::new(
                 field,
                 code,
@@ -255,7 +268,12 @@ impl Policy {
         c.range("utc_offset_minutes", self.utc_offset_minutes, -840, 840);
         c.range("no_reason_days", self.no_reason_days, 1, MAX_DAYS);
         c.range("quality_return_days", self.quality_return_days, 1, MAX_DAYS);
-        c.range("quality_exchange_days", self.quality_exchange_days, 1, MAX_DAYS);
+        c.range(
+            "quality_exchange_days",
+            self.quality_exchange_days,
+            1,
+            MAX_DAYS,
+        );
         c.not_below(
             "quality_exchange_days",
             self.quality_exchange_days,
@@ -263,22 +281,73 @@ impl Policy {
             self.quality_return_days,
         );
         c.range("warranty_days", self.warranty_days, 1, MAX_DAYS);
-        c.range("failed_repairs_for_exchange", self.failed_repairs_for_exchange, 1, 10);
+        c.range(
+            "failed_repairs_for_exchange",
+            self.failed_repairs_for_exchange,
+            1,
+            10,
+        );
         c.range("restocking_fee_bps", self.restocking_fee_bps, 0, 10_000);
-        c.range("shipping_insurance_payout", self.shipping_insurance_payout.0, 0, i64::MAX);
-        c.range("fast_refund.max_order_value", self.fast_refund.max_order_value.0, 0, i64::MAX);
+        c.range(
+            "shipping_insurance_payout",
+            self.shipping_insurance_payout.0,
+            0,
+            i64::MAX,
+        );
+        c.range(
+            "fast_refund.max_order_value",
+            self.fast_refund.max_order_value.0,
+            0,
+            i64::MAX,
+        );
         let d = &self.deadlines;
         for (field, value, max) in [
-            ("deadlines.shop_answer_unshipped_refund_hours", d.shop_answer_unshipped_refund_hours, MAX_HOURS),
-            ("deadlines.shop_answer_hours", d.shop_answer_hours, MAX_HOURS),
-            ("deadlines.buyer_after_reject_days", d.buyer_after_reject_days, MAX_DAYS),
+            (
+                "deadlines.shop_answer_unshipped_refund_hours",
+                d.shop_answer_unshipped_refund_hours,
+                MAX_HOURS,
+            ),
+            (
+                "deadlines.shop_answer_hours",
+                d.shop_answer_hours,
+                MAX_HOURS,
+            ),
+            (
+                "deadlines.buyer_after_reject_days",
+                d.buyer_after_reject_days,
+                MAX_DAYS,
+            ),
             ("deadlines.buyer_info_days", d.buyer_info_days, MAX_DAYS),
-            ("deadlines.buyer_ship_return_days", d.buyer_ship_return_days, MAX_DAYS),
-            ("deadlines.shop_confirm_return_hours_after_signed", d.shop_confirm_return_hours_after_signed, MAX_HOURS),
-            ("deadlines.shop_confirm_return_max_days", d.shop_confirm_return_max_days, MAX_DAYS),
-            ("deadlines.buyer_confirm_delivery_days", d.buyer_confirm_delivery_days, MAX_DAYS),
-            ("deadlines.warehouse_ship_hours", d.warehouse_ship_hours, MAX_HOURS),
-            ("deadlines.shop_decide_after_inspection_hours", d.shop_decide_after_inspection_hours, MAX_HOURS),
+            (
+                "deadlines.buyer_ship_return_days",
+                d.buyer_ship_return_days,
+                MAX_DAYS,
+            ),
+            (
+                "deadlines.shop_confirm_return_hours_after_signed",
+                d.shop_confirm_return_hours_after_signed,
+                MAX_HOURS,
+            ),
+            (
+                "deadlines.shop_confirm_return_max_days",
+                d.shop_confirm_return_max_days,
+                MAX_DAYS,
+            ),
+            (
+                "deadlines.buyer_confirm_delivery_days",
+                d.buyer_confirm_delivery_days,
+                MAX_DAYS,
+            ),
+            (
+                "deadlines.warehouse_ship_hours",
+                d.warehouse_ship_hours,
+                MAX_HOURS,
+            ),
+            (
+                "deadlines.shop_decide_after_inspection_hours",
+                d.shop_decide_after_inspection_hours,
+                MAX_HOURS,
+            ),
             ("deadlines.buyer_reopen_days", d.buyer_reopen_days, MAX_DAYS),
         ] {
             c.range(field, value, 1, max);
@@ -297,10 +366,20 @@ impl Policy {
         c.range("max_note_chars", self.max_note_chars, 1, 100_000);
         for (name, cat) in &self.categories {
             if let Some(days) = cat.warranty_days {
-                c.range(&format!("categories.{name}.warranty_days"), days, 1, MAX_DAYS);
+                c.range(
+                    &format!("categories.{name}.warranty_days"),
+                    days,
+                    1,
+                    MAX_DAYS,
+                );
             }
             if let Some(bps) = cat.restocking_fee_bps {
-                c.range(&format!("categories.{name}.restocking_fee_bps"), bps, 0, 10_000);
+                c.range(
+                    &format!("categories.{name}.restocking_fee_bps"),
+                    bps,
+                    0,
+                    10_000,
+                );
             }
         }
         if c.0.is_empty() { Ok(()) } else { Err(c.0) }
@@ -329,7 +408,12 @@ impl Policy {
     /// See [`Policy::from_deserializer`].
     #[cfg(feature = "json")]
     pub fn from_json(json: &str) -> Result<Self, Vec<FieldError>> {
-        Self::from_deserializer(&mut serde_json::Deserializer::from_str(json))
+        let mut de = serde_json::Deserializer::from_str(json);
+        let policy = Self::deserialize(&mut de)
+            .and_then(|policy| de.end().map(|()| policy))
+            .map_err(|e| vec![parse_error(&e)])?;
+        policy.validate()?;
+        Ok(policy)
     }
 
     /// The overrides for a category, if any.
@@ -357,7 +441,9 @@ impl Policy {
     /// How "intact" is judged for a category.
     #[must_use]
     pub fn intact_rule_for(&self, category: &str) -> IntactRule {
-        self.category(category).map(|c| c.intact_rule).unwrap_or_default()
+        self.category(category)
+            .map(|c| c.intact_rule)
+            .unwrap_or_default()
     }
 
     /// The holidays as local day numbers (days since 1970-01-01), sorted; bad entries skipped
@@ -385,7 +471,11 @@ fn parse_error(error: &impl fmt::Display) -> FieldError {
         .nth(1)
         .filter(|_| text.starts_with("unknown field") || text.starts_with("missing field"))
         .unwrap_or("$");
-    let code = if text.starts_with("unknown field") { "unknown_field" } else { "invalid" };
+    let code = if text.starts_with("unknown field") {
+        "unknown_field"
+    } else {
+        "invalid"
+    };
     FieldError::new(
         field,
         code,
@@ -403,7 +493,12 @@ mod tests {
     }
 
     fn fields(result: Result<Policy, Vec<FieldError>>) -> Vec<String> {
-        result.err().unwrap_or_default().into_iter().map(|e| e.field).collect()
+        result
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| e.field)
+            .collect()
     }
 
     #[test]
@@ -411,7 +506,14 @@ mod tests {
         let policy = parse("{}");
         assert_eq!(policy.as_ref().ok(), Some(&Policy::default()));
         let p = Policy::default();
-        assert_eq!((p.no_reason_days, p.quality_return_days, p.quality_exchange_days), (7, 7, 15));
+        assert_eq!(
+            (
+                p.no_reason_days,
+                p.quality_return_days,
+                p.quality_exchange_days
+            ),
+            (7, 7, 15)
+        );
         assert_eq!((p.warranty_days, p.failed_repairs_for_exchange), (365, 2));
         assert_eq!(p.deadlines.shop_answer_unshipped_refund_hours, 24);
         assert_eq!(p.deadlines.shop_answer_hours, 36);
@@ -422,7 +524,10 @@ mod tests {
         assert_eq!(p.deadlines.shop_confirm_return_max_days, 10);
         assert_eq!(p.deadlines.buyer_confirm_delivery_days, 10);
         assert_eq!(p.fast_refund.max_order_value, Money(300_000));
-        assert_eq!((p.max_photos, p.max_note_chars, p.utc_offset_minutes), (9, 2000, 480));
+        assert_eq!(
+            (p.max_photos, p.max_note_chars, p.utc_offset_minutes),
+            (9, 2000, 480)
+        );
         assert!(p.validate().is_ok());
     }
 
@@ -442,14 +547,30 @@ mod tests {
             (r#"{"no_reason_days": -3}"#, &["no_reason_days"]),
             (r#"{"restocking_fee_bps": 10001}"#, &["restocking_fee_bps"]),
             (r#"{"utc_offset_minutes": 900}"#, &["utc_offset_minutes"]),
-            (r#"{"holidays": ["2024-02-30", "2024-10-01"]}"#, &["holidays[0]"]),
-            (r#"{"quality_exchange_days": 3}"#, &["quality_exchange_days"]),
-            (r#"{"deadlines": {"buyer_info_days": 0, "shop_answer_hours": -1}}"#,
-                &["deadlines.shop_answer_hours", "deadlines.buyer_info_days"]),
-            (r#"{"categories": {"food": {"restocking_fee_bps": 20000}}}"#,
-                &["categories.food.restocking_fee_bps"]),
-            (r#"{"max_photos": 0, "warranty_days": 0}"#, &["warranty_days", "max_photos"]),
-            (r#"{"fast_refund": {"max_order_value": -1}}"#, &["fast_refund.max_order_value"]),
+            (
+                r#"{"holidays": ["2024-02-30", "2024-10-01"]}"#,
+                &["holidays[0]"],
+            ),
+            (
+                r#"{"quality_exchange_days": 3}"#,
+                &["quality_exchange_days"],
+            ),
+            (
+                r#"{"deadlines": {"buyer_info_days": 0, "shop_answer_hours": -1}}"#,
+                &["deadlines.shop_answer_hours", "deadlines.buyer_info_days"],
+            ),
+            (
+                r#"{"categories": {"food": {"restocking_fee_bps": 20000}}}"#,
+                &["categories.food.restocking_fee_bps"],
+            ),
+            (
+                r#"{"max_photos": 0, "warranty_days": 0}"#,
+                &["warranty_days", "max_photos"],
+            ),
+            (
+                r#"{"fast_refund": {"max_order_value": -1}}"#,
+                &["fast_refund.max_order_value"],
+            ),
         ];
         for (json, expected) in table {
             assert_eq!(fields(parse(json)), expected.to_vec(), "{json}");
@@ -462,12 +583,26 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "no_reason_dayz");
         assert_eq!(errors[0].code, "unknown_field");
-        assert_eq!(fields(parse("[1]")), vec!["$".to_owned()]);
+        assert_eq!(fields(parse(r#""policy""#)), vec!["$".to_owned()]);
+    }
+
+    #[cfg(feature = "json")]
+    #[test]
+    fn from_json_refuses_trailing_garbage_and_validates() {
+        assert!(Policy::from_json("{} x").is_err());
+        assert_eq!(Policy::from_json("{}"), Ok(Policy::default()));
+        assert_eq!(
+            fields(Policy::from_json(r#"{"max_photos": 0}"#)),
+            vec!["max_photos".to_owned()]
+        );
     }
 
     #[test]
     fn every_field_error_speaks_both_languages() {
-        for e in parse(r#"{"no_reason_days": 0, "holidays": ["x"]}"#).err().unwrap_or_default() {
+        for e in parse(r#"{"no_reason_days": 0, "holidays": ["x"]}"#)
+            .err()
+            .unwrap_or_default()
+        {
             assert!(!e.message(Lang::En).is_empty() && !e.message(Lang::ZhCn).is_empty());
         }
     }

@@ -40,3 +40,67 @@ pub fn return_shipping_payer(
         Payer::Buyer
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::fixtures::{line, order};
+
+    #[test]
+    fn who_pays_return_shipping_for_each_reason() {
+        let plain = order(vec![line("x", "misc", 1_000, 1)]);
+        let insured = Order {
+            shipping_insurance: true,
+            ..plain.clone()
+        };
+        let free = Policy {
+            free_returns: true,
+            ..Policy::default()
+        };
+        let policy = Policy::default();
+        use Payer::{Buyer, Insurer, Shop};
+        // reason, plain order, insured order, free-returns shop
+        let table = [
+            (Reason::ChangedMind, Buyer, Insurer, Shop),
+            (Reason::SizeOrFit, Buyer, Insurer, Shop),
+            (Reason::NotAsDescribed, Shop, Shop, Shop),
+            (Reason::QualityFault, Shop, Shop, Shop),
+            (Reason::DamagedInTransit, Shop, Shop, Shop),
+            (Reason::WrongItem, Shop, Shop, Shop),
+            (Reason::MissingParts, Shop, Shop, Shop),
+        ];
+        for (reason, on_plain, on_insured, on_free) in table {
+            for kind in [CaseKind::ReturnAndRefund, CaseKind::Exchange] {
+                assert_eq!(
+                    return_shipping_payer(&plain, kind, reason, &policy),
+                    Some(on_plain),
+                    "{reason:?}"
+                );
+                assert_eq!(
+                    return_shipping_payer(&insured, kind, reason, &policy),
+                    Some(on_insured),
+                    "{reason:?}"
+                );
+                assert_eq!(
+                    return_shipping_payer(&plain, kind, reason, &free),
+                    Some(on_free),
+                    "{reason:?}"
+                );
+            }
+        }
+        for reason in Reason::ALL {
+            assert_eq!(
+                return_shipping_payer(&plain, CaseKind::RefundOnly, reason, &policy),
+                None
+            );
+            assert_eq!(
+                return_shipping_payer(&plain, CaseKind::Reship, reason, &policy),
+                None
+            );
+        }
+        assert_eq!(
+            return_shipping_payer(&plain, CaseKind::Repair, Reason::QualityFault, &policy),
+            Some(Shop)
+        );
+    }
+}

@@ -16,13 +16,17 @@ use crate::domain::{MS_PER_DAY, MS_PER_MINUTE, Timestamp};
 /// The local day number (days since 1970-01-01 in the shop's zone) of an instant.
 #[must_use]
 pub const fn local_day(at: Timestamp, utc_offset_minutes: i64) -> i64 {
-    at.0.saturating_add(utc_offset_minutes * MS_PER_MINUTE).div_euclid(MS_PER_DAY)
+    at.0.saturating_add(utc_offset_minutes * MS_PER_MINUTE)
+        .div_euclid(MS_PER_DAY)
 }
 
 /// The first instant of a local day.
 #[must_use]
 pub const fn start_of_local_day(day: i64, utc_offset_minutes: i64) -> Timestamp {
-    Timestamp(day.saturating_mul(MS_PER_DAY).saturating_sub(utc_offset_minutes * MS_PER_MINUTE))
+    Timestamp(
+        day.saturating_mul(MS_PER_DAY)
+            .saturating_sub(utc_offset_minutes * MS_PER_MINUTE),
+    )
 }
 
 /// The last instant (…23:59:59.999) of a local day.
@@ -34,7 +38,10 @@ pub const fn end_of_local_day(day: i64, utc_offset_minutes: i64) -> Timestamp {
 /// The last instant of a window of `days` calendar days starting the day after `from`.
 #[must_use]
 pub const fn window_end(from: Timestamp, days: i64, utc_offset_minutes: i64) -> Timestamp {
-    end_of_local_day(local_day(from, utc_offset_minutes).saturating_add(days), utc_offset_minutes)
+    end_of_local_day(
+        local_day(from, utc_offset_minutes).saturating_add(days),
+        utc_offset_minutes,
+    )
 }
 
 /// Like [`window_end`], but holidays (sorted local day numbers) do not count: the window ends
@@ -91,7 +98,11 @@ impl LocalDate {
     /// The local day number of this date (Howard Hinnant's `days_from_civil`).
     #[must_use]
     pub const fn day_number(self) -> i64 {
-        let y = if self.month <= 2 { self.year - 1 } else { self.year };
+        let y = if self.month <= 2 {
+            self.year - 1
+        } else {
+            self.year
+        };
         let era = y.div_euclid(400);
         let yoe = y - era * 400;
         let m = self.month as i64;
@@ -119,7 +130,11 @@ impl LocalDate {
         if !(all_digits(y) && all_digits(m) && all_digits(d)) {
             return None;
         }
-        let date = Self { year: y.parse().ok()?, month: m.parse().ok()?, day: d.parse().ok()? };
+        let date = Self {
+            year: y.parse().ok()?,
+            month: m.parse().ok()?,
+            day: d.parse().ok()?,
+        };
         // A real date survives the round trip through its day number.
         (date.month >= 1 && date.day >= 1 && Self::from_day_number(date.day_number()) == date)
             .then_some(date)
@@ -167,8 +182,14 @@ pub(crate) mod tests {
     #[test]
     fn a_signature_just_before_local_midnight_still_counts_that_day_as_day_zero() {
         // 23:59 local on 1 Nov is 15:59 UTC the same day; 00:30 local on 2 Nov is 16:30 UTC on 1 Nov.
-        assert_eq!(window_end(cst(2024, 11, 1, 23, 59), 7, 480), cst(2024, 11, 9, 0, 0).plus_ms(-1));
-        assert_eq!(window_end(cst(2024, 11, 2, 0, 30), 7, 480), cst(2024, 11, 10, 0, 0).plus_ms(-1));
+        assert_eq!(
+            window_end(cst(2024, 11, 1, 23, 59), 7, 480),
+            cst(2024, 11, 9, 0, 0).plus_ms(-1)
+        );
+        assert_eq!(
+            window_end(cst(2024, 11, 2, 0, 30), 7, 480),
+            cst(2024, 11, 10, 0, 0).plus_ms(-1)
+        );
     }
 
     #[test]
@@ -184,12 +205,24 @@ pub(crate) mod tests {
         for z in [-800_000, -1, 0, 59, 60, 365, 11_016, 19_782, 2_932_896] {
             assert_eq!(LocalDate::from_day_number(z).day_number(), z);
         }
-        assert_eq!(LocalDate::parse("2024-02-29").map(|d| d.to_string()), Some("2024-02-29".into()));
+        assert_eq!(
+            LocalDate::parse("2024-02-29").map(|d| d.to_string()),
+            Some("2024-02-29".into())
+        );
     }
 
     #[test]
     fn only_real_dates_parse() {
-        for bad in ["2023-02-29", "2024-13-01", "2024-00-10", "2024-1-01", "24-01-01", "2024-01-01x", "", "abcd-ef-gh"] {
+        for bad in [
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-1-01",
+            "24-01-01",
+            "2024-01-01x",
+            "",
+            "abcd-ef-gh",
+        ] {
             assert_eq!(LocalDate::parse(bad), None, "{bad}");
         }
     }
@@ -198,10 +231,23 @@ pub(crate) mod tests {
     fn holidays_inside_a_window_extend_it_day_for_day() {
         let from = cst(2024, 9, 30, 12, 0);
         let holidays: Vec<i64> = (1..=7)
-            .map(|d| LocalDate { year: 2024, month: 10, day: d }.day_number())
+            .map(|d| {
+                LocalDate {
+                    year: 2024,
+                    month: 10,
+                    day: d,
+                }
+                .day_number()
+            })
             .collect();
         // 3 days from 30 Sep, skipping 1–7 Oct: 8, 9, 10 Oct.
-        assert_eq!(window_end_skipping(from, 3, 480, &holidays), cst(2024, 10, 11, 0, 0).plus_ms(-1));
-        assert_eq!(window_end_skipping(from, 3, 480, &[]), window_end(from, 3, 480));
+        assert_eq!(
+            window_end_skipping(from, 3, 480, &holidays),
+            cst(2024, 10, 11, 0, 0).plus_ms(-1)
+        );
+        assert_eq!(
+            window_end_skipping(from, 3, 480, &[]),
+            window_end(from, 3, 480)
+        );
     }
 }

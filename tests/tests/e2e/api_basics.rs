@@ -26,3 +26,28 @@ fn unknown_api_routes_answer_the_json_error_envelope_not_the_portal() {
     assert_eq!(r.code(), "not_found");
     assert!(!r.json()["message"].as_str().unwrap_or_default().is_empty());
 }
+
+#[test]
+fn data_survives_a_restart_of_wrangler_dev() {
+    let server = tests::Wrangler::start_fresh("restart").expect("wrangler dev");
+    let dir = server.state_dir.clone();
+    let shop = tests::Api::new(&server.base).with_bearer(tests::TEST_API_KEY);
+    let orders = crate::support::fresh_orders("restart");
+    assert_eq!(shop.post("/api/shop/orders", &orders).status, 200);
+    let order = &orders[0];
+    let lookup = serde_json::json!({"order_number": order.number, "contact": order.buyer.email});
+    let token = tests::Api::new(&server.base).post("/api/lookup", &lookup).json()["token"].as_str().unwrap_or_default().to_string();
+    let buyer = tests::Api::new(&server.base).with_bearer(&token);
+    let filed = crate::helpers::file_with_key(&buyer, "restart-1", &crate::helpers::shirt_return());
+    assert_eq!(filed.status, 201, "{}", String::from_utf8_lossy(&filed.body));
+    let id = filed.json()["case"]["id"].as_str().unwrap_or_default().to_string();
+    server.stop();
+
+    let again = tests::Wrangler::start(&dir).expect("wrangler dev again");
+    let buyer = tests::Api::new(&again.base).with_bearer(&token);
+    let read = buyer.get(&format!("/api/buyer/cases/{id}"));
+    assert_eq!(read.status, 200, "{}", String::from_utf8_lossy(&read.body));
+    assert_eq!(read.json()["case"]["id"], id.as_str());
+    assert_eq!(read.json()["state"], "awaiting_review");
+    again.stop();
+}

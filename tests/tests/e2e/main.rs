@@ -4,5 +4,10 @@
 
 mod support;
 
+mod api_access;
 mod api_basics;
+mod api_cron;
+mod api_input;
+mod api_stories;
+mod helpers;
 mod portal;

@@ -35,7 +35,8 @@ fn session_view(s: &Session) -> SessionView {
 /// `POST /api/staff/login`
 pub async fn login(r: &mut Req) -> AppResult<Response> {
     let ip = http::client_ip(&r.req);
-    auth::rate_limit(&r.store, "login-ip", &ip, LOGINS_PER_MINUTE, r.now.0).await?;
+    let per_ip = auth::var_u64(&r.env, "LOGINS_PER_IP_PER_MINUTE", LOGINS_PER_MINUTE.into()) as u32;
+    auth::rate_limit(&r.store, "login-ip", &ip, per_ip, r.now.0).await?;
     let body: LoginRequest = json_body(&mut r.req).await?;
     let email = body.email.trim().to_ascii_lowercase();
     auth::rate_limit(&r.store, "login-account", &email, LOGINS_PER_ACCOUNT_PER_MINUTE, r.now.0).await?;
@@ -178,7 +179,7 @@ pub async fn save_policy(r: &mut Req) -> AppResult<Response> {
     }
     let raw = body_bytes(&mut r.req, http::MAX_JSON_BYTES).await?;
     let text = String::from_utf8(raw).map_err(|_| AppError::Api(ApiErrorCode::MalformedJson))?;
-    let policy = Policy::from_json(&text).map_err(AppError::Fields)?;
+    let policy = Policy::from_deserializer(&mut serde_json::Deserializer::from_str(&text)).map_err(AppError::Fields)?;
     shop::save_policy(&r.store, &policy).await?;
     ok(&policy)
 }

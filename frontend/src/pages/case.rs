@@ -1,0 +1,634 @@
+//! `/case/:id?order=NUMBER`: one request, as a page the buyer can bookmark. Whose move it is with
+//! a live countdown, what the buyer can do now (exactly the actions the API lists), the refund,
+//! the return address, messages and the timeline. It refreshes itself while the case is open.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use shared::Localized;
+use shared::api::CaseView;
+use shared::domain::{ActionKind, Actor, CaseState, Command, EventKind, Party};
+use shared::policy::Deadline;
+
+use crate::api::{Api, ApiError};
+use crate::app::use_lang;
+use crate::components::{Breakdown, ErrorBox, Loading, PhotoItem, PhotoPicker, StatusChip, Steps, any_in_flight, uploaded_ids};
+use crate::pages::encode;
+use crate::pages::order::relookup_path;
+use crate::{format, i18n, session};
+
+/// How often an open case is reloaded.
+const REFRESH: Duration = Duration::from_secs(15);
+
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// The case as last loaded, with the offset of the server's clock from ours.
+#[derive(Debug, Clone, PartialEq)]
+struct Loaded {
+    view: CaseView,
+    skew: i64,
+}
+
+/// The whose-move banner's sentence: who must act within how long.
+#[must_use]
+pub fn countdown_text(deadline: &Deadline, now_ms: i64, lang: shared::Lang) -> String {
+    let t = i18n::t(lang);
+    if deadline.paused {
+        return t.paused.to_string();
+    }
+    let left = deadline.due.0 - now_ms;
+    if left <= 0 {
+        return t.overdue.to_string();
+    }
+    let template = match deadline.waiting_for {
+        Party::Buyer => t.you_must_act,
+        Party::Shop { .. } => t.shop_must_answer,
+    };
+    i18n::fill(template, &format::duration(left, lang))
+}
+
+/// The case page.
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let id = move || params.with(|p| p.get("id")).unwrap_or_default();
+    let number = move || query.with(|q| q.get("order")).or_else(|| session::case_order(&id()));
+
+    let current = RwSignal::new(None::<Loaded>);
+    let notice = RwSignal::new(None::<&'static str>);
+    let case = LocalResource::new(move || {
+        let (id, number) = (id(), number());
+        let token = number.as_deref().and_then(session::token);
+        let lang = lang.get_untracked();
+        async move {
+            let Some(token) = token else {
+                return Err(ApiError { status: 401, code: "unauthenticated".into(), message: String::new() });
+            };
+            let sent_at = now_ms();
+            let view = Api::with_token(lang, token).case(&id).await?;
+            Ok(Loaded { skew: view.server_time.0 - (sent_at + now_ms()) / 2, view })
+        }
+    });
+    let load_error = RwSignal::new(None::<ApiError>);
+    let navigate_lookup = navigate.clone();
+    Effect::new(move |_| match case.get() {
+        Some(Ok(loaded)) => {
+            if let Some(n) = number() {
+                session::save_case_order(&loaded.view.case.id, &n);
+            }
+            load_error.set(None);
+            current.set(Some(loaded));
+        }
+        Some(Err(e)) if e.needs_lookup() => {
+            let n = number().unwrap_or_default();
+            if !n.is_empty() {
+                session::forget_token(&n);
+            }
+            let here = format!("/case/{}?order={}", encode(&id()), encode(&n));
+            navigate_lookup(&relookup_path(&n, &here), NavigateOptions { replace: true, ..Default::default() });
+        }
+        Some(Err(e)) => load_error.set(Some(e)),
+        None => {}
+    });
+
+    // A live countdown, and a reload every REFRESH while the case is open and the tab visible.
+    let now = RwSignal::new(now_ms());
+    let ticks = RwSignal::new(0u32);
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            now.set(now_ms());
+            ticks.update(|t| *t = t.wrapping_add(1));
+        },
+        Duration::from_secs(1),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    Effect::new(move |_| {
+        let t = ticks.get();
+        let open = current.with_untracked(|c| c.as_ref().is_some_and(|c| !c.view.case.state().is_closed()));
+        let visible = !document().hidden();
+        if t > 0 && u64::from(t) % REFRESH.as_secs() == 0 && open && visible {
+            case.refetch();
+        }
+    });
+
+    let token = move || number().as_deref().and_then(session::token).unwrap_or_default();
+    let command = Action::new_local(move |cmd: &Command| {
+        let cmd = cmd.clone();
+        let api = Api::with_token(lang.get_untracked(), token());
+        let id = id();
+        async move {
+            let sent_at = now_ms();
+            let view = api.command(&id, &cmd).await?;
+            Ok::<_, ApiError>(Loaded { skew: view.server_time.0 - (sent_at + now_ms()) / 2, view })
+        }
+    });
+    let command_error = RwSignal::new(None::<ApiError>);
+    Effect::new(move |_| match command.value().get() {
+        Some(Ok(loaded)) => {
+            command_error.set(None);
+            notice.set(Some(i18n::t(lang.get_untracked()).done));
+            current.set(Some(loaded));
+        }
+        Some(Err(e)) if e.is_conflict() => {
+            // Someone else moved first: show what the case is now, and say so.
+            command_error.set(None);
+            notice.set(Some(i18n::t(lang.get_untracked()).changed_elsewhere));
+            case.refetch();
+        }
+        Some(Err(e)) => command_error.set(Some(e)),
+        None => {}
+    });
+    let send = Callback::new(move |cmd: Command| {
+        if !command.pending().get_untracked() {
+            notice.set(None);
+            command.dispatch_local(cmd);
+        }
+    });
+    let busy = Signal::derive(move || command.pending().get());
+
+    view! {
+        <Steps current=3/>
+        {move || match (current.get(), load_error.get()) {
+            (Some(loaded), _) => view! {
+                <CaseBody loaded=loaded now=now send=send busy=busy token=token() number=number().unwrap_or_default()
+                    notice=notice command_error=command_error/>
+            }.into_any(),
+            (None, Some(e)) => view! { <ErrorBox error=e on_retry=Callback::new(move |()| case.refetch())/> }.into_any(),
+            (None, None) => view! { <Loading/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+#[expect(clippy::too_many_arguments, reason = "a component's props")]
+fn CaseBody(
+    loaded: Loaded,
+    now: RwSignal<i64>,
+    send: Callback<Command>,
+    busy: Signal<bool>,
+    token: String,
+    number: String,
+    notice: RwSignal<Option<&'static str>>,
+    command_error: RwSignal<Option<ApiError>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let Loaded { view: cv, skew } = loaded;
+    // The shop's zone. TODO(lead): `CaseView` does not carry the policy's `utc_offset_minutes`;
+    // until it does, dates on this page use the default policy's zone (China Standard Time).
+    let zone = shared::policy::Policy::default().utc_offset_minutes;
+    let currency = cv.case.order.currency.clone();
+    let state = cv.case.state();
+    let closed = state.is_closed();
+    let rated = matches!(state, CaseState::Closed { rated: true, .. });
+    let kind = cv.case.request.kind;
+    let reason = cv.case.request.reason;
+    let case_id = cv.case.id.clone();
+    let deadline = cv.deadline;
+    let actions = cv.actions.clone();
+    let has = move |a: ActionKind| actions.contains(&a);
+    let order_href = format!("/order/{}", encode(&number));
+
+    let banner = move || {
+        let l = lang.get();
+        let t = i18n::t(l);
+        match (&state, deadline) {
+            (CaseState::Closed { outcome, .. }, _) => view! {
+                <div class="banner banner-closed" data-testid="whose-move" data-party="none">
+                    <p class="banner-title">{t.closed_banner}</p>
+                    <p>{outcome.message(l)}</p>
+                    {rated.then(|| view! { <p data-testid="rated">{t.thanks_rating}</p> })}
+                </div>
+            }.into_any(),
+            (_, Some(d)) => {
+                let mine = d.waiting_for == Party::Buyer;
+                view! {
+                    <div class=if mine { "banner banner-you" } else { "banner banner-shop" } data-testid="whose-move"
+                        data-party=if mine { "buyer" } else { "shop" }>
+                        <p class="banner-kicker">{if mine { t.your_move } else { t.shop_move }}</p>
+                        <p class="banner-title" data-testid="countdown" aria-live="off">
+                            {move || countdown_text(&d, now.get() + skew, lang.get())}
+                        </p>
+                        <p class="small">{t.due_at}" "{format::date_time(d.due, zone, l)}" "{format::zone(zone)}</p>
+                        <p class="small">{t.if_not}" "{i18n::expiry_future(d.on_expiry, l)}</p>
+                    </div>
+                }.into_any()
+            }
+            (_, None) => view! {
+                <div class="banner banner-shop" data-testid="whose-move" data-party="none">
+                    <p>{t.no_deadline}</p>
+                </div>
+            }.into_any(),
+        }
+    };
+
+    let question = match &cv.case.state() {
+        CaseState::InfoRequested { question, .. } => Some(question.clone()),
+        _ => None,
+    };
+    let refund = cv.refund.clone();
+    let address = cv.return_address.clone().filter(|a| !a.trim().is_empty());
+    let awaiting_return = matches!(cv.case.state(), CaseState::AwaitingReturn { .. });
+    let events = cv.case.events.clone();
+    let messages: Vec<_> = events.iter().filter(|e| matches!(e.kind, EventKind::MessagePosted { .. })).cloned().collect();
+    let lines: Vec<(String, u32)> = cv
+        .case
+        .request
+        .lines
+        .iter()
+        .map(|l| (cv.case.order.line(&l.sku).map_or_else(|| l.sku.clone(), |o| o.title.clone()), l.quantity))
+        .collect();
+    let photo_ids: Vec<String> = cv
+        .case
+        .request
+        .photos
+        .iter()
+        .cloned()
+        .chain(events.iter().flat_map(|e| match &e.kind {
+            EventKind::ProofAdded { photos } | EventKind::InfoAnswered { photos, .. } => photos.clone(),
+            _ => Vec::new(),
+        }))
+        .collect();
+    let note = cv.case.request.note.clone();
+    let state_code = cv.state.clone();
+    let token_s = StoredValue::new(token);
+
+    view! {
+        <section class="card" aria-labelledby="case-title" data-testid="case-page" data-case-id=case_id.clone()>
+            <div class="card-head">
+                <h1 id="case-title" class="h2">
+                    {move || i18n::t(lang.get()).case_title}" "<span class="mono" data-testid="case-id">{case_id.clone()}</span>
+                </h1>
+                <StatusChip state=state_code/>
+            </div>
+            <p class="muted">
+                {move || i18n::kind_choice(kind, lang.get()).0}" · "{move || i18n::reason_label(reason, lang.get())}
+            </p>
+            {banner}
+            <p class="muted small">
+                {(!closed).then(|| view! { <span>{move || i18n::t(lang.get()).auto_refresh}" · "</span> })}
+                {move || i18n::t(lang.get()).bookmark}
+            </p>
+        </section>
+
+        {move || notice.get().map(|n| view! { <p class="alert alert-info" role="status" data-testid="notice">{n}</p> })}
+        {move || command_error.get().map(|e| view! { <ErrorBox error=e/> })}
+
+        {(has(ActionKind::EnterReturnTracking) || awaiting_return).then(|| address.clone().map(|a| view! {
+            <section class="card" aria-labelledby="return-title" data-testid="return-address">
+                <h2 id="return-title" class="h3">{move || i18n::t(lang.get()).return_address}</h2>
+                <ol class="numbered">
+                    {move || i18n::t(lang.get()).return_steps.iter().map(|s| view! { <li>{*s}</li> }).collect_view()}
+                </ol>
+                <address class="address">{a}</address>
+                <p class="hint">{move || i18n::t(lang.get()).copy_hint}</p>
+            </section>
+        })).flatten()}
+
+        <Actions has_tracking=has(ActionKind::EnterReturnTracking) has_answer=has(ActionKind::AnswerInfo)
+            has_proof=has(ActionKind::AddProof) has_confirm=has(ActionKind::ConfirmReceipt) has_escalate=has(ActionKind::Escalate)
+            has_cancel=has(ActionKind::Cancel) has_rate=has(ActionKind::Rate) has_reopen=has(ActionKind::Reopen)
+            question=question send=send busy=busy token=token_s.get_value()/>
+
+        {refund.map(|b| view! {
+            <section class="card" aria-labelledby="refund-title">
+                <h2 id="refund-title" class="h3">{move || i18n::t(lang.get()).refund}</h2>
+                <Breakdown breakdown=b currency=currency.clone()/>
+            </section>
+        })}
+
+        <section class="card" aria-labelledby="request-title">
+            <h2 id="request-title" class="h3">{move || i18n::t(lang.get()).request}</h2>
+            <ul class="lines">
+                {lines.into_iter().map(|(title, q)| view! {
+                    <li class="line"><span class="line-title">{title}</span><span class="line-meta">"× "{q}</span></li>
+                }).collect_view()}
+            </ul>
+            {(!note.is_empty()).then(|| view! { <p class="quote">{note.clone()}</p> })}
+            {(!photo_ids.is_empty()).then(|| view! {
+                <ul class="photo-list">
+                    {photo_ids.iter().map(|p| view! { <StoredPhoto id=p.clone() token=token_s.get_value()/> }).collect_view()}
+                </ul>
+            })}
+            <a class="link" href=order_href>{move || i18n::t(lang.get()).back_to_order}</a>
+        </section>
+
+        <Messages messages=messages can_send=has(ActionKind::Message) send=send busy=busy zone=zone/>
+
+        <section class="card" aria-labelledby="timeline-title">
+            <h2 id="timeline-title" class="h3">{move || i18n::t(lang.get()).timeline}</h2>
+            <ol class="timeline" data-testid="timeline">
+                {events.into_iter().rev().map(|e| {
+                    let cur = cv.case.order.currency.clone();
+                    let kind = e.kind.clone();
+                    let actor = e.actor.clone();
+                    view! {
+                        <li class="tl-item">
+                            <span class="tl-dot" aria-hidden="true"></span>
+                            <div class="tl-body">
+                                {move || {
+                                    let (head, detail) = i18n::event_line(&kind, lang.get(), &cur);
+                                    view! {
+                                        <p class="tl-head"><strong>{head}</strong></p>
+                                        {detail.map(|d| view! { <p class="tl-detail">{d}</p> })}
+                                    }
+                                }}
+                                <p class="tl-meta muted small">
+                                    {move || i18n::actor(&actor, lang.get())}" · "
+                                    <time>{move || format::date_time(e.at, zone, lang.get())}</time>
+                                </p>
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// The buyer's possible moves, each only when the API lists it.
+#[component]
+#[expect(clippy::too_many_arguments, reason = "a component's props")]
+fn Actions(
+    has_tracking: bool,
+    has_answer: bool,
+    has_proof: bool,
+    has_confirm: bool,
+    has_escalate: bool,
+    has_cancel: bool,
+    has_rate: bool,
+    has_reopen: bool,
+    question: Option<String>,
+    send: Callback<Command>,
+    busy: Signal<bool>,
+    token: String,
+) -> impl IntoView {
+    let lang = use_lang();
+    let t = move || i18n::t(lang.get());
+    let carrier = RwSignal::new(String::new());
+    let tracking = RwSignal::new(String::new());
+    let answer = RwSignal::new(String::new());
+    let escalate_note = RwSignal::new(String::new());
+    let stars = RwSignal::new(0u8);
+    let comment = RwSignal::new(String::new());
+    let confirming_cancel = RwSignal::new(false);
+    let answer_photos = RwSignal::new_local(Vec::<PhotoItem>::new());
+    let proof_photos = RwSignal::new_local(Vec::<PhotoItem>::new());
+    let any = has_tracking || has_answer || has_proof || has_confirm || has_escalate || has_cancel || has_rate || has_reopen;
+
+    view! {
+        <Show when=move || any>
+            <section class="card actions" aria-labelledby="actions-title" data-testid="actions">
+                <h2 id="actions-title" class="h3">{move || t().what_you_can_do}</h2>
+
+                {has_tracking.then(|| view! {
+                    <form class="form action" data-testid="tracking-form" on:submit=move |ev| {
+                        ev.prevent_default();
+                        send.run(Command::EnterReturnTracking { carrier: carrier.get_untracked().trim().into(), tracking: tracking.get_untracked().trim().into() });
+                    }>
+                        <div class="field-row">
+                            <div class="field">
+                                <label for="carrier">{move || t().courier}</label>
+                                <input id="carrier" required autocomplete="off" data-testid="carrier" list="carriers"
+                                    prop:value=move || carrier.get() on:input=move |ev| carrier.set(event_target_value(&ev)) />
+                                <datalist id="carriers">
+                                    <option value="顺丰 SF Express"/><option value="中通 ZTO"/><option value="圆通 YTO"/>
+                                    <option value="京东物流 JD"/><option value="EMS"/><option value="Royal Mail"/><option value="UPS"/>
+                                </datalist>
+                            </div>
+                            <div class="field">
+                                <label for="tracking">{move || t().tracking}</label>
+                                <input id="tracking" required autocomplete="off" spellcheck="false" data-testid="tracking"
+                                    prop:value=move || tracking.get() on:input=move |ev| tracking.set(event_target_value(&ev)) />
+                            </div>
+                        </div>
+                        <button type="submit" class="btn btn-primary" data-testid="send-tracking" disabled=move || busy.get()>{move || t().send_tracking}</button>
+                    </form>
+                })}
+
+                {has_answer.then(|| {
+                    let token = token.clone();
+                    view! {
+                        <form class="form action" data-testid="answer-form" on:submit=move |ev| {
+                            ev.prevent_default();
+                            let photos = answer_photos.with_untracked(|p| uploaded_ids(p));
+                            send.run(Command::AnswerInfo { note: answer.get_untracked().trim().into(), photos });
+                        }>
+                            <h3 class="h4">{move || t().answer_title}</h3>
+                            {question.clone().map(|q| view! { <p class="quote">{q}</p> })}
+                            <div class="field">
+                                <label for="answer">{move || t().answer_label}</label>
+                                <textarea id="answer" rows="3" required data-testid="answer"
+                                    prop:value=move || answer.get() on:input=move |ev| answer.set(event_target_value(&ev))></textarea>
+                            </div>
+                            <PhotoPicker items=answer_photos token=token id_prefix="answer-photos"/>
+                            <button type="submit" class="btn btn-primary" disabled=move || busy.get() || answer_photos.with(|p| any_in_flight(p))>
+                                {move || t().send_answer}
+                            </button>
+                        </form>
+                    }
+                })}
+
+                {has_proof.then(|| {
+                    let token = token.clone();
+                    view! {
+                        <div class="action" data-testid="proof-form">
+                            <h3 class="h4">{move || t().add_proof}</h3>
+                            <PhotoPicker items=proof_photos token=token id_prefix="proof-photos"/>
+                            <button type="button" class="btn btn-secondary"
+                                disabled=move || busy.get() || proof_photos.with(|p| any_in_flight(p) || uploaded_ids(p).is_empty())
+                                on:click=move |_| send.run(Command::AddProof { photos: proof_photos.with_untracked(|p| uploaded_ids(p)) })>
+                                {move || t().add_proof}
+                            </button>
+                        </div>
+                    }
+                })}
+
+                {has_confirm.then(|| view! {
+                    <div class="action">
+                        <p class="hint">{move || t().confirm_receipt_hint}</p>
+                        <button type="button" class="btn btn-primary" data-testid="confirm-receipt" disabled=move || busy.get()
+                            on:click=move |_| send.run(Command::ConfirmReceipt)>{move || t().confirm_receipt}</button>
+                    </div>
+                })}
+
+                {has_reopen.then(|| view! {
+                    <div class="action">
+                        <p class="hint">{move || t().reopen_hint}</p>
+                        <button type="button" class="btn btn-primary" data-testid="reopen" disabled=move || busy.get()
+                            on:click=move |_| send.run(Command::Reopen)>{move || t().reopen}</button>
+                    </div>
+                })}
+
+                {has_rate.then(|| view! {
+                    <form class="form action" data-testid="rate-form" on:submit=move |ev| {
+                        ev.prevent_default();
+                        if stars.get_untracked() > 0 {
+                            send.run(Command::Rate { stars: stars.get_untracked(), comment: comment.get_untracked().trim().into() });
+                        }
+                    }>
+                        <fieldset class="stars">
+                            <legend>{move || t().rate_title}</legend>
+                            {(1..=5u8).map(|n| {
+                                let id = format!("star-{n}");
+                                view! {
+                                    <input type="radio" name="stars" id=id.clone() data-testid=id.clone() value=n
+                                        prop:checked=move || stars.get() == n on:change=move |_| stars.set(n) />
+                                    <label for=id class=move || { if stars.get() >= n { "star star-on" } else { "star" } }>
+                                        <span aria-hidden="true">"★"</span>
+                                        <span class="sr-only">{move || format!("{n} {}", t().stars_label)}</span>
+                                    </label>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                        <div class="field">
+                            <label for="comment">{move || t().comment}</label>
+                            <textarea id="comment" rows="2" data-testid="comment"
+                                prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                        </div>
+                        <button type="submit" class="btn btn-primary" data-testid="send-rating" disabled=move || { busy.get() || stars.get() == 0 }>
+                            {move || t().send_rating}
+                        </button>
+                    </form>
+                })}
+
+                {has_escalate.then(|| view! {
+                    <details class="action">
+                        <summary data-testid="escalate-open">{move || t().escalate}</summary>
+                        <p class="hint">{move || t().escalate_hint}</p>
+                        <div class="field">
+                            <label for="escalate-note">{move || t().escalate_note}</label>
+                            <textarea id="escalate-note" rows="2" data-testid="escalate-note"
+                                prop:value=move || escalate_note.get() on:input=move |ev| escalate_note.set(event_target_value(&ev))></textarea>
+                        </div>
+                        <button type="button" class="btn btn-secondary" data-testid="escalate" disabled=move || busy.get()
+                            on:click=move |_| send.run(Command::Escalate { note: escalate_note.get_untracked().trim().into() })>
+                            {move || t().escalate}
+                        </button>
+                    </details>
+                })}
+
+                {has_cancel.then(|| view! {
+                    <div class="action action-quiet">
+                        <Show when=move || confirming_cancel.get()
+                            fallback=move || view! {
+                                <button type="button" class="btn btn-ghost btn-danger-text" data-testid="cancel"
+                                    on:click=move |_| confirming_cancel.set(true)>{move || t().cancel_request}</button>
+                            }>
+                            <div class="confirm" role="alertdialog" aria-labelledby="cancel-q">
+                                <p id="cancel-q">{move || t().cancel_confirm}</p>
+                                <div class="btn-row">
+                                    <button type="button" class="btn btn-danger" data-testid="cancel-confirm" disabled=move || busy.get()
+                                        on:click=move |_| send.run(Command::Cancel)>{move || t().cancel_request}</button>
+                                    <button type="button" class="btn btn-secondary" on:click=move |_| confirming_cancel.set(false)>
+                                        {move || t().keep_request}
+                                    </button>
+                                </div>
+                            </div>
+                        </Show>
+                    </div>
+                })}
+            </section>
+        </Show>
+    }
+}
+
+/// Messages between the buyer and the shop, oldest first, with a box to write one.
+#[component]
+fn Messages(messages: Vec<shared::domain::Event>, can_send: bool, send: Callback<Command>, busy: Signal<bool>, zone: i64) -> impl IntoView {
+    let lang = use_lang();
+    let text = RwSignal::new(String::new());
+    let empty = messages.is_empty();
+    view! {
+        <section class="card" aria-labelledby="messages-title" data-testid="messages">
+            <h2 id="messages-title" class="h3">{move || i18n::t(lang.get()).messages}</h2>
+            {empty.then(|| view! { <p class="muted">{move || i18n::t(lang.get()).no_messages}</p> })}
+            <ul class="bubbles">
+                {messages.into_iter().map(|m| {
+                    let mine = m.actor == Actor::Buyer;
+                    let body = match &m.kind { EventKind::MessagePosted { text } => text.clone(), _ => String::new() };
+                    let actor = m.actor.clone();
+                    view! {
+                        <li class=if mine { "bubble bubble-mine" } else { "bubble" }>
+                            <p>{body}</p>
+                            <p class="small muted">{move || i18n::actor(&actor, lang.get())}" · "{move || format::date_time(m.at, zone, lang.get())}</p>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {can_send.then(|| view! {
+                <form class="form message-form" on:submit=move |ev| {
+                    ev.prevent_default();
+                    let t = text.get_untracked();
+                    if !t.trim().is_empty() {
+                        send.run(Command::Message { text: t.trim().into() });
+                        text.set(String::new());
+                    }
+                }>
+                    <label for="message">{move || i18n::t(lang.get()).message_label}</label>
+                    <div class="message-row">
+                        <textarea id="message" rows="2" data-testid="message"
+                            prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                        <button type="submit" class="btn btn-primary" data-testid="send-message" disabled=move || busy.get()>
+                            {move || i18n::t(lang.get()).send}
+                        </button>
+                    </div>
+                </form>
+            })}
+        </section>
+    }
+}
+
+/// A stored proof photo (the route needs the bearer header, so it is fetched and shown from a
+/// blob URL).
+#[component]
+fn StoredPhoto(id: String, token: String) -> impl IntoView {
+    let lang = use_lang();
+    let id = StoredValue::new(id);
+    let token = StoredValue::new(token);
+    let url = LocalResource::new(move || {
+        let api = Api::with_token(lang.get_untracked(), token.get_value());
+        let id = id.get_value();
+        async move { api.photo_url(&id).await }
+    });
+    view! {
+        <li class="photo">
+            <div class="photo-thumb">
+                {move || match url.get() {
+                    Some(Ok(src)) => view! { <img src=src alt=move || i18n::t(lang.get()).photo_alt /> }.into_any(),
+                    Some(Err(_)) => view! { <span class="muted small">"—"</span> }.into_any(),
+                    None => view! { <span class="spinner" aria-hidden="true"></span> }.into_any(),
+                }}
+            </div>
+        </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::Lang;
+    use shared::domain::{ExpiryOutcome, MS_PER_HOUR, MS_PER_MINUTE, Role, Timestamp};
+
+    #[test]
+    fn the_countdown_says_whose_move_it_is_and_how_long_is_left() {
+        let d = Deadline {
+            waiting_for: Party::Shop { role: Role::Agent },
+            due: Timestamp(23 * MS_PER_HOUR + 12 * MS_PER_MINUTE),
+            on_expiry: ExpiryOutcome::AutoApprove,
+            paused: false,
+        };
+        assert_eq!(countdown_text(&d, 0, Lang::ZhCn), "商家需在 23小时12分 内处理");
+        assert_eq!(countdown_text(&d, 0, Lang::En), "The shop must answer within 23 h 12 min");
+        let mine = Deadline { waiting_for: Party::Buyer, ..d };
+        assert_eq!(countdown_text(&mine, 0, Lang::En), "Please act within 23 h 12 min");
+        assert_eq!(countdown_text(&mine, d.due.0, Lang::En), i18n::EN.overdue);
+    }
+}

@@ -1,0 +1,157 @@
+//! `/`: find an order by its number and the e-mail or phone on it.
+//!
+//! `?order=` pre-fills the number and `?next=` says where to go afterwards: a bookmarked case
+//! whose token expired sends the buyer here and comes back to the case after the lookup.
+
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api::{Api, ApiError};
+use crate::app::use_lang;
+use crate::components::Steps;
+use crate::{i18n, session};
+
+/// Where to go after a lookup: `next` when it is a path of this portal, else the order page.
+/// (Only same-origin paths: `next` comes from the URL, and an open redirect would let a crafted
+/// link send a buyer who just proved their identity to another site.)
+#[must_use]
+pub fn after_lookup(next: Option<&str>, number: &str) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_string(),
+        _ => format!("/order/{}", encode(number)),
+    }
+}
+
+/// Percent-encodes a path segment or query value (order numbers are usually plain, but a shop
+/// may use `/` or `#`).
+#[must_use]
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The lookup page.
+#[component]
+pub fn LookupPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let number = RwSignal::new(query.with_untracked(|q| q.get("order")).unwrap_or_default());
+    let contact = RwSignal::new(String::new());
+    let expired = query.with_untracked(|q| q.get("next").is_some());
+
+    let lookup = Action::new_local(move |(n, c): &(String, String)| {
+        let (n, c) = (n.clone(), c.clone());
+        let api = Api::new(lang.get_untracked());
+        async move { api.lookup(&n, &c).await.map(|r| (n, r)) }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok((n, found))) = lookup.value().get() {
+            // The server may normalise the number (case, spaces): key the token by its spelling.
+            let number = found.order.order.number.clone();
+            session::save_token(&number, &found.token, found.expires_at);
+            if number != n {
+                session::save_token(&n, &found.token, found.expires_at);
+            }
+            let next = query.with_untracked(|q| q.get("next"));
+            navigate(&after_lookup(next.as_deref(), &number), NavigateOptions::default());
+        }
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if lookup.pending().get_untracked() {
+            return;
+        }
+        lookup.dispatch_local((number.get_untracked().trim().to_string(), contact.get_untracked().trim().to_string()));
+    };
+    let error = move || match lookup.value().get() {
+        Some(Err(e)) => Some(e),
+        _ => None,
+    };
+
+    view! {
+        <Steps current=1/>
+        <section class="card narrow" aria-labelledby="lookup-title">
+            <h1 id="lookup-title">{move || i18n::t(lang.get()).lookup_title}</h1>
+            <p class="lead">{move || i18n::t(lang.get()).lookup_intro}</p>
+            {expired.then(|| view! {
+                <p class="alert alert-info" data-testid="lookup-again">{move || i18n::t(lang.get()).lookup_again}</p>
+            })}
+            <form class="form" on:submit=submit data-testid="lookup-form">
+                <div class="field">
+                    <label for="order-number">{move || i18n::t(lang.get()).order_number}</label>
+                    <input id="order-number" name="order" type="text" required autocomplete="off"
+                        autocapitalize="characters" spellcheck="false" aria-describedby="order-number-hint"
+                        data-testid="lookup-number"
+                        prop:value=move || number.get()
+                        on:input=move |ev| number.set(event_target_value(&ev)) />
+                    <p class="hint" id="order-number-hint">{move || i18n::t(lang.get()).order_number_hint}</p>
+                </div>
+                <div class="field">
+                    <label for="contact">{move || i18n::t(lang.get()).contact}</label>
+                    <input id="contact" name="contact" type="text" required autocomplete="email"
+                        spellcheck="false" aria-describedby="contact-hint" data-testid="lookup-contact"
+                        prop:value=move || contact.get()
+                        on:input=move |ev| contact.set(event_target_value(&ev)) />
+                    <p class="hint" id="contact-hint">{move || i18n::t(lang.get()).contact_hint}</p>
+                </div>
+                {move || error().map(|e| view! { <LookupError error=e/> })}
+                <button type="submit" class="btn btn-primary btn-block" data-testid="lookup-submit"
+                    disabled=move || lookup.pending().get()>
+                    {move || {
+                        let t = i18n::t(lang.get());
+                        if lookup.pending().get() { t.looking_up } else { t.lookup_submit }
+                    }}
+                </button>
+            </form>
+            <p class="muted small">{move || i18n::t(lang.get()).privacy_note}</p>
+        </section>
+    }
+}
+
+/// A failed lookup: the server's sentence (which never says which half was wrong), and what to
+/// check.
+#[component]
+fn LookupError(error: ApiError) -> impl IntoView {
+    let lang = use_lang();
+    let not_found = error.code == "order_not_found";
+    view! {
+        <div class="alert alert-error" role="alert" data-testid="lookup-error" data-code=error.code.clone()>
+            <p class="alert-title">{error.message.clone()}</p>
+            {not_found.then(|| view! {
+                <p>{move || i18n::t(lang.get()).lookup_help_title}</p>
+                <ul>
+                    {move || i18n::t(lang.get()).lookup_help.iter().map(|h| view! { <li>{*h}</li> }).collect_view()}
+                </ul>
+            })}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_a_lookup_the_buyer_returns_to_a_local_path_or_goes_to_the_order() {
+        assert_eq!(after_lookup(Some("/case/AS-1?order=X"), "X"), "/case/AS-1?order=X");
+        assert_eq!(after_lookup(None, "TB1"), "/order/TB1");
+        assert_eq!(after_lookup(Some("https://evil.example"), "TB1"), "/order/TB1");
+        assert_eq!(after_lookup(Some("//evil.example"), "TB1"), "/order/TB1");
+    }
+
+    #[test]
+    fn order_numbers_are_encoded_for_urls() {
+        assert_eq!(encode("TB20261120001-x1"), "TB20261120001-x1");
+        assert_eq!(encode("A/B #1"), "A%2FB%20%231");
+    }
+}

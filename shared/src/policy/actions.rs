@@ -1,0 +1,416 @@
+//! What each actor may do on a case right now: the role table, the (state, action) table and the
+//! few rules that depend on both. [`crate::policy::decide`] refuses anything these refuse, and
+//! [`available_actions`] lists what they allow, so the buttons a page shows and the commands the
+//! worker accepts cannot disagree.
+
+use crate::domain::{ActionKind, Actor, Case, CaseState, Role};
+
+use super::context::Context;
+use super::deadline::due_timeout;
+use super::error::PolicyError;
+use super::time::window_end;
+
+/// May this actor ever send this action? (DOMAIN.md "Who uses it".)
+pub(crate) fn role_allows(actor: &Actor, action: ActionKind) -> bool {
+    use ActionKind as A;
+    let buyer = matches!(actor, Actor::Buyer);
+    match action {
+        A::AddProof
+        | A::AnswerInfo
+        | A::EnterReturnTracking
+        | A::Cancel
+        | A::ConfirmReceipt
+        | A::Rate
+        | A::Reopen => buyer,
+        A::Escalate => buyer || actor.acts_as(Role::Agent),
+        A::Message => buyer || actor.role().is_some(),
+        A::Approve | A::Reject | A::RequestInfo => actor.acts_as(Role::Agent),
+        // The courier's notification arrives as the system.
+        A::ReturnArrived => actor.acts_as(Role::Warehouse) || matches!(actor, Actor::System),
+        A::Receive | A::Ship => actor.acts_as(Role::Warehouse),
+        A::ResolveEscalation | A::Override => actor.role() == Some(Role::Owner),
+        A::Expire => matches!(actor, Actor::System),
+    }
+}
+
+/// May this action happen in this state at all? The one table of the machine: every state
+/// against every action, without a wildcard, so a new state or command must be placed here.
+/// `Expire` is admitted everywhere: it is a no-op unless its deadline is due.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one arm pair per state reads best as a table"
+)]
+pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
+    use ActionKind as A;
+    use CaseState as S;
+    match (state, action) {
+        (
+            S::AwaitingReview { .. },
+            A::AddProof
+            | A::Cancel
+            | A::Message
+            | A::Approve
+            | A::Reject
+            | A::RequestInfo
+            | A::Escalate
+            | A::Override
+            | A::Expire,
+        ) => true,
+        (
+            S::AwaitingReview { .. },
+            A::AnswerInfo
+            | A::EnterReturnTracking
+            | A::ConfirmReceipt
+            | A::Rate
+            | A::Reopen
+            | A::ReturnArrived
+            | A::Receive
+            | A::Ship
+            | A::ResolveEscalation,
+        ) => false,
+        (
+            S::InfoRequested { .. },
+            A::AddProof
+            | A::AnswerInfo
+            | A::Cancel
+            | A::Message
+            | A::Approve
+            | A::Reject
+            | A::RequestInfo
+            | A::Escalate
+            | A::Override
+            | A::Expire,
+        ) => true,
+        (
+            S::InfoRequested { .. },
+            A::EnterReturnTracking
+            | A::ConfirmReceipt
+            | A::Rate
+            | A::Reopen
+            | A::ReturnArrived
+            | A::Receive
+            | A::Ship
+            | A::ResolveEscalation,
+        ) => false,
+        (
+            S::Rejected { .. },
+            A::AddProof
+            | A::AnswerInfo
+            | A::Cancel
+            | A::Escalate
+            | A::Message
+            | A::Approve
+            | A::Override
+            | A::Expire,
+        ) => true,
+        (
+            S::Rejected { .. },
+            A::EnterReturnTracking
+            | A::ConfirmReceipt
+            | A::Rate
+            | A::Reopen
+            | A::Reject
+            | A::RequestInfo
+            | A::ReturnArrived
+            | A::Receive
+            | A::Ship
+            | A::ResolveEscalation,
+        ) => false,
+        (
+            S::AwaitingReturn { .. },
+            A::EnterReturnTracking | A::Cancel | A::Message | A::Escalate | A::Override | A::Expire,
+        ) => true,
+        (
+            S::AwaitingReturn { .. },
+            A::AddProof
+            | A::AnswerInfo
+            | A::ConfirmReceipt
+            | A::Rate
+            | A::Reopen
+            | A::Approve
+            | A::Reject
+            | A::RequestInfo
+            | A::ReturnArrived
+            | A::Receive
+            | A::Ship
+            | A::ResolveEscalation,
+        ) => false,
+        (
+            S::ReturnInTransit { .. },
+            A::Message | A::ReturnArrived | A::Receive | A::Escalate | A::Override | A::Expire,
+        ) => true,
+        (
+            S::ReturnInTransit { .. },
+            A::AddProof
+            | A::AnswerInfo
+            | A::EnterReturnTracking
+            | A::Cancel
+            | A::ConfirmReceipt
+            | A::Rate
+            | A::Reopen
+            | A::Approve
+            | A::Reject
+            | A::RequestInfo
+            | A::Ship
+            | A::ResolveEscalation,
+        ) => false,
+        (
+            S::AwaitingDecision { .. },
+            A::AddProof
+            | A::Message
+            | A::Approve
+            | A::Reject
+            | A::Escalate
+            | A::Override
+            | A::Expire,
+        ) => true,
+        (
+            S::AwaitingDecision { .. },
+            A::AnswerInfo
+            | A::EnterReturnTracking
+            | A::Cancel
+            | A::ConfirmReceipt
+            | A::Rate
+            | A::Reopen
+            | A::RequestInfo
+            | A::ReturnArrived
+            | A::Receive
+            | A::Ship
+            | A::ResolveEscalation,
+        ) => false,
+        (
+            S::AwaitingShipment { .. },
+            A::Message | A::Ship | A::Escalate | A::Override | A::Expire,
+        ) => true,
+        (
+            S::AwaitingShipment { .. },
+            A::AddProof
+            | A::AnswerInfo
+            | A::EnterReturnTracking
+            | A::Cancel
+            | A::ConfirmReceipt
+            | A::Rate
+            | A::Reopen
+            | A::Approve
+            | A::Reject
+            | A::RequestInfo
+            | A::ReturnArrived
+            | A::Receive
+            | A::ResolveEscalation,
+        ) => false,
+        (
+            S::Shipped { .. },
+            A::ConfirmReceipt | A::Message | A::Escalate | A::Override | A::Expire,
+        ) => true,
+        (
+            S::Shipped { .. },
+            A::AddProof
+            | A::AnswerInfo
+            | A::EnterReturnTracking
+            | A::Cancel
+            | A::Rate
+            | A::Reopen
+            | A::Approve
+            | A::Reject
+            | A::RequestInfo
+            | A::ReturnArrived
+            | A::Receive
+            | A::Ship
+            | A::ResolveEscalation,
+        ) => false,
+        (
+            S::Escalated { .. },
+            A::AddProof | A::Message | A::ResolveEscalation | A::Override | A::Expire,
+        ) => true,
+        (
+            S::Escalated { .. },
+            A::AnswerInfo
+            | A::EnterReturnTracking
+            | A::Cancel
+            | A::Escalate
+            | A::ConfirmReceipt
+            | A::Rate
+            | A::Reopen
+            | A::Approve
+            | A::Reject
+            | A::RequestInfo
+            | A::ReturnArrived
+            | A::Receive
+            | A::Ship,
+        ) => false,
+        // A closed case accepts only messages and one rating, plus the single reopen after an
+        // information timeout.
+        (S::Closed { .. }, A::Message | A::Rate | A::Reopen | A::Expire) => true,
+        (
+            S::Closed { .. },
+            A::AddProof
+            | A::AnswerInfo
+            | A::EnterReturnTracking
+            | A::Cancel
+            | A::Escalate
+            | A::ConfirmReceipt
+            | A::Approve
+            | A::Reject
+            | A::RequestInfo
+            | A::ReturnArrived
+            | A::Receive
+            | A::Ship
+            | A::ResolveEscalation
+            | A::Override,
+        ) => false,
+    }
+}
+
+/// May `actor` send `action` on `case` (in `state`) now? Role, then state, then the rules that
+/// need both.
+pub(crate) fn admissible(
+    case: &Case,
+    state: &CaseState,
+    action: ActionKind,
+    actor: &Actor,
+    ctx: &Context<'_>,
+) -> Result<(), PolicyError> {
+    if !role_allows(actor, action) {
+        return Err(PolicyError::NotAllowedForActor { action });
+    }
+    let in_state = PolicyError::NotAllowedInState {
+        action,
+        state: state.name(),
+    };
+    if !state_allows(state, action) {
+        return Err(in_state);
+    }
+    match (action, state) {
+        // The buyer escalates after a rejection (DOMAIN.md: "revise or escalate"); staff
+        // escalate whatever is beyond their authority.
+        (ActionKind::Escalate, CaseState::Rejected { .. }) => Ok(()),
+        (ActionKind::Escalate, _) if matches!(actor, Actor::Buyer) => Err(in_state),
+        // A revision restarts the request; once the goods are back at the shop there is nothing
+        // to revise, only to escalate.
+        (ActionKind::AnswerInfo, CaseState::Rejected { .. }) if case.goods_at_shop() => {
+            Err(in_state)
+        }
+        (ActionKind::Rate, CaseState::Closed { rated: true, .. }) => Err(PolicyError::AlreadyRated),
+        (ActionKind::Reopen, CaseState::Closed { reopenable, at, .. }) => {
+            let until = window_end(
+                *at,
+                ctx.policy.deadlines.buyer_reopen_days,
+                ctx.policy.utc_offset_minutes,
+            );
+            if *reopenable && ctx.now <= until {
+                Ok(())
+            } else {
+                Err(PolicyError::ReopenUnavailable)
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The actions `actor` may take on `case` now (what the pages show as buttons). `Expire` is
+/// listed for the system only when a deadline is due.
+#[must_use]
+pub fn available_actions(case: &Case, actor: &Actor, ctx: &Context<'_>) -> Vec<ActionKind> {
+    let state = case.state();
+    ActionKind::ALL
+        .into_iter()
+        .filter(|action| admissible(case, &state, *action, actor, ctx).is_ok())
+        .filter(|action| {
+            *action != ActionKind::Expire || due_timeout(case, ctx.policy, ctx.now).is_some()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{CaseKind, Command, Reason, Solution};
+    use crate::policy::fixtures::{
+        Run, agent, day_after_signed, line, order, owner, request, warehouse,
+    };
+
+    fn new_run() -> Run {
+        let o = order(vec![line("shirt", "clothing", 9_900, 1)]);
+        Run::file(
+            &o,
+            request(
+                CaseKind::ReturnAndRefund,
+                Reason::SizeOrFit,
+                &[("shirt", 1)],
+            ),
+            day_after_signed(2, 10, 0),
+        )
+        .expect("filed")
+    }
+
+    #[test]
+    fn each_actor_sees_only_its_own_buttons_for_the_current_step() {
+        use ActionKind as A;
+        let mut run = new_run();
+        let actions = |run: &Run, actor: &Actor| available_actions(&run.case, actor, &run.ctx());
+        assert_eq!(
+            actions(&run, &Actor::Buyer),
+            vec![A::AddProof, A::Cancel, A::Message]
+        );
+        assert_eq!(
+            actions(&run, &agent()),
+            vec![
+                A::Escalate,
+                A::Message,
+                A::Approve,
+                A::Reject,
+                A::RequestInfo
+            ]
+        );
+        assert_eq!(actions(&run, &warehouse()), vec![A::Message]);
+        assert_eq!(
+            actions(&run, &owner()),
+            vec![
+                A::Escalate,
+                A::Message,
+                A::Approve,
+                A::Reject,
+                A::RequestInfo,
+                A::Override
+            ]
+        );
+        assert_eq!(actions(&run, &Actor::System), Vec::<ActionKind>::new());
+        run.at(day_after_signed(4, 10, 0));
+        assert_eq!(actions(&run, &Actor::System), vec![A::Expire]);
+        run.ok(
+            &agent(),
+            Command::Approve {
+                solution: Solution::ReturnAndRefund,
+                note: String::new(),
+            },
+        );
+        assert_eq!(
+            actions(&run, &Actor::Buyer),
+            vec![A::EnterReturnTracking, A::Cancel, A::Message]
+        );
+        run.ok(
+            &Actor::Buyer,
+            Command::EnterReturnTracking {
+                carrier: "SF".into(),
+                tracking: "1".into(),
+            },
+        );
+        assert_eq!(
+            actions(&run, &warehouse()),
+            vec![A::Message, A::ReturnArrived, A::Receive]
+        );
+        assert_eq!(actions(&run, &Actor::Buyer), vec![A::Message]);
+    }
+
+    #[test]
+    fn every_state_action_pair_that_the_table_refuses_is_refused_by_decide() {
+        let run = new_run();
+        let state = run.state();
+        for action in ActionKind::ALL {
+            if !state_allows(&state, action) {
+                let refused = admissible(&run.case, &state, action, &owner(), &run.ctx());
+                assert!(refused.is_err(), "{action:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,1574 @@
+//! The decision: `(case, command, actor, context) -> events or a refusal`, and `apply`, which
+//! appends the events (the state is their fold, see [`crate::domain::Case::state`]).
+//!
+//! Each decision runs in numbered steps mirroring the rules:
+//! 1. the actor's role and the (state, action) table ([`super::actions`]);
+//! 2. the command's payload (lengths, amounts, tracking);
+//! 3. the policy (eligibility of a granted solution, the fast-refund rule, deadlines);
+//! 4. the events, stamped with `now` and the actor.
+//!
+//! Safety rules enforced here (DOMAIN.md): no refund and no replacement before the return is
+//! received and inspected — except a fast refund once the buyer entered tracking and the buyer
+//! and order qualify, or the shop's own silence past its deadline (the return is then deemed
+//! received: the buyer is never punished for the shop's silence); a refund-only solution sends
+//! nothing back by definition and is checked against eligibility like any other.
+
+use crate::domain::{
+    Actor, Case, CaseKind, CaseState, Command, Event, EventKind, ExpiryOutcome, Money, Outcome,
+    OverrideAction, Resolution, ShipmentKind, Solution,
+};
+
+use super::actions::admissible;
+use super::context::Context;
+use super::deadline::current_deadline;
+use super::eligibility::{LineCheck, remaining_quantity};
+use super::error::PolicyError;
+use super::refund::{RefundInput, fast_refund_qualifies, refund_breakdown};
+
+/// Decide what `command` from `actor` does to `case` at `ctx.now`: the events to append, or why
+/// not. Pure: nothing is changed until the caller [`apply`]s the events.
+///
+/// # Errors
+/// Why the command is refused; nothing happened.
+pub fn decide(
+    case: &Case,
+    command: &Command,
+    actor: &Actor,
+    ctx: &Context<'_>,
+) -> Result<Vec<Event>, PolicyError> {
+    let state = case.state();
+    // 1. Role and state.
+    admissible(case, &state, command.action(), actor, ctx)?;
+    // 2–3. Payload and policy.
+    let kinds = events_for(case, &state, command, ctx)?;
+    // 4. Stamp.
+    Ok(kinds
+        .into_iter()
+        .map(|kind| Event {
+            at: ctx.now,
+            actor: actor.clone(),
+            kind,
+        })
+        .collect())
+}
+
+/// Append decided events to the case's history.
+pub fn apply(case: &mut Case, events: Vec<Event>) {
+    case.events.extend(events);
+}
+
+/// Checks on free text.
+fn text(value: &str, ctx: &Context<'_>, required: bool) -> Result<(), PolicyError> {
+    if required && value.trim().is_empty() {
+        return Err(PolicyError::EmptyText);
+    }
+    let max = ctx.policy.max_note_chars;
+    if value.chars().count() as i64 > max {
+        return Err(PolicyError::NoteTooLong { max });
+    }
+    Ok(())
+}
+
+pub(crate) fn photos(photos: &[String], ctx: &Context<'_>) -> Result<(), PolicyError> {
+    let max = ctx.policy.max_photos;
+    if photos.len() as i64 > max {
+        return Err(PolicyError::TooManyPhotos { max });
+    }
+    Ok(())
+}
+
+fn tracking(carrier: &str, number: &str, ctx: &Context<'_>) -> Result<(), PolicyError> {
+    if carrier.trim().is_empty() || number.trim().is_empty() {
+        return Err(PolicyError::MissingTracking);
+    }
+    text(carrier, ctx, true)?;
+    text(number, ctx, true)
+}
+
+fn outcome_of(solution: &Solution) -> Outcome {
+    match solution {
+        Solution::RefundOnly { .. } | Solution::ReturnAndRefund => Outcome::Refunded,
+        Solution::Exchange => Outcome::Exchanged,
+        Solution::Repair => Outcome::Repaired,
+        Solution::Reship => Outcome::Reshipped,
+    }
+}
+
+fn shipment_of(solution: &Solution) -> ShipmentKind {
+    match solution {
+        Solution::Repair => ShipmentKind::Repaired,
+        Solution::Reship => ShipmentKind::Reshipment,
+        Solution::Exchange | Solution::RefundOnly { .. } | Solution::ReturnAndRefund => {
+            ShipmentKind::Replacement
+        }
+    }
+}
+
+/// The refund this case pays for `kind`.
+fn case_refund(
+    case: &Case,
+    kind: CaseKind,
+    ctx: &Context<'_>,
+    inspection_deduction: Money,
+    agreed_amount: Option<Money>,
+) -> crate::domain::RefundBreakdown {
+    refund_breakdown(&RefundInput {
+        order: &case.order,
+        lines: &case.request.lines,
+        reason: case.request.reason,
+        kind,
+        other_cases: ctx.other_cases,
+        case_id: &case.id,
+        policy: ctx.policy,
+        inspection_deduction,
+        agreed_amount,
+    })
+}
+
+/// Events that pay a refund and close the case; only the closing if the money already went
+/// (fast refund), so a case never pays twice.
+fn refund_and_close(
+    case: &Case,
+    kind: CaseKind,
+    ctx: &Context<'_>,
+    agreed_amount: Option<Money>,
+) -> Result<Vec<EventKind>, PolicyError> {
+    let mut events = Vec::new();
+    if !case.has_refund() {
+        let deduction = case.inspection_deduction();
+        if let Some(amount) = agreed_amount {
+            let full = case_refund(case, kind, ctx, deduction, None).total;
+            if !amount.is_positive() || amount > full {
+                return Err(PolicyError::InvalidAmount { amount, max: full });
+            }
+        }
+        let breakdown = case_refund(case, kind, ctx, deduction, agreed_amount);
+        events.push(EventKind::Refunded { breakdown });
+    }
+    events.push(EventKind::Closed {
+        outcome: Outcome::Refunded,
+    });
+    Ok(events)
+}
+
+/// Grant `solution`: the approval and what follows at once (a refund-only solution pays now;
+/// returns wait for the goods; with the goods already at the shop, refunds pay and exchanges
+/// and repairs go to the warehouse).
+fn approve(
+    case: &Case,
+    solution: &Solution,
+    note: &str,
+    ctx: &Context<'_>,
+    check_eligibility: bool,
+) -> Result<Vec<EventKind>, PolicyError> {
+    let goods_here = case.goods_at_shop();
+    if check_eligibility && !goods_here {
+        // Judged at filing: the shop's time to answer must not close the buyer's window.
+        let check = LineCheck {
+            order: &case.order,
+            others: ctx.others(&case.id),
+            policy: ctx.policy,
+            at: case.filed_at,
+            carrier_confirms_loss: case.request.carrier_confirms_loss,
+        };
+        for requested in &case.request.lines {
+            let line = case
+                .order
+                .line(&requested.sku)
+                .ok_or_else(|| PolicyError::UnknownLine {
+                    sku: requested.sku.clone(),
+                })?;
+            check
+                .check(line, solution.kind(), case.request.reason)
+                .map_err(|refusal| PolicyError::Ineligible {
+                    sku: line.sku.clone(),
+                    refusal,
+                })?;
+        }
+    }
+    // Units must still be there even for an override (never refund a unit twice).
+    for requested in &case.request.lines {
+        if let Some(line) = case.order.line(&requested.sku) {
+            let remaining = remaining_quantity(line, ctx.others(&case.id));
+            if requested.quantity > remaining {
+                return Err(PolicyError::InvalidQuantity {
+                    sku: line.sku.clone(),
+                    requested: requested.quantity,
+                    remaining,
+                });
+            }
+        }
+    }
+    let mut events = vec![EventKind::Approved {
+        solution: solution.clone(),
+        note: note.to_owned(),
+    }];
+    match (goods_here, solution) {
+        (false, Solution::RefundOnly { amount }) => {
+            events.extend(refund_and_close(case, CaseKind::RefundOnly, ctx, *amount)?);
+        }
+        (
+            false,
+            Solution::ReturnAndRefund | Solution::Exchange | Solution::Repair | Solution::Reship,
+        ) => {}
+        (true, Solution::RefundOnly { amount }) => {
+            events.extend(refund_and_close(
+                case,
+                CaseKind::ReturnAndRefund,
+                ctx,
+                *amount,
+            )?);
+        }
+        (true, Solution::ReturnAndRefund) => {
+            events.extend(refund_and_close(
+                case,
+                CaseKind::ReturnAndRefund,
+                ctx,
+                None,
+            )?);
+        }
+        (true, Solution::Exchange | Solution::Repair) if !case.has_refund() => {}
+        (true, Solution::Exchange | Solution::Repair | Solution::Reship) => {
+            return Err(PolicyError::SolutionNotPossibleHere {
+                kind: solution.kind(),
+            });
+        }
+    }
+    Ok(events)
+}
+
+/// The goods reached the shop and are accepted: a refund pays and closes; exchanges and repairs
+/// move to the warehouse by the fold.
+fn release(
+    case: &Case,
+    solution: &Solution,
+    ctx: &Context<'_>,
+) -> Result<Vec<EventKind>, PolicyError> {
+    match solution {
+        Solution::ReturnAndRefund | Solution::RefundOnly { .. } => {
+            refund_and_close(case, CaseKind::ReturnAndRefund, ctx, None)
+        }
+        Solution::Exchange | Solution::Repair | Solution::Reship => Ok(Vec::new()),
+    }
+}
+
+/// The solution granted so far, in the states that have one.
+fn granted(state: &CaseState) -> Option<&Solution> {
+    match state {
+        CaseState::AwaitingReturn { solution, .. }
+        | CaseState::ReturnInTransit { solution, .. }
+        | CaseState::AwaitingDecision { solution, .. }
+        | CaseState::AwaitingShipment { solution, .. }
+        | CaseState::Shipped { solution, .. } => Some(solution),
+        CaseState::AwaitingReview { .. }
+        | CaseState::InfoRequested { .. }
+        | CaseState::Rejected { .. }
+        | CaseState::Escalated { .. }
+        | CaseState::Closed { .. } => None,
+    }
+}
+
+/// Steps 2–3 for each command. The (state, action) pairs were admitted by
+/// [`super::actions::state_allows`]; the `let … else` arms below only read the data of the
+/// admitted states.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one arm per command keeps the rules side by side"
+)]
+fn events_for(
+    case: &Case,
+    state: &CaseState,
+    command: &Command,
+    ctx: &Context<'_>,
+) -> Result<Vec<EventKind>, PolicyError> {
+    let in_state = || PolicyError::NotAllowedInState {
+        action: command.action(),
+        state: state.name(),
+    };
+    match command {
+        Command::AddProof { photos: list } => {
+            if list.is_empty() {
+                return Err(PolicyError::EmptyText);
+            }
+            photos(list, ctx)?;
+            Ok(vec![EventKind::ProofAdded {
+                photos: list.clone(),
+            }])
+        }
+        Command::AnswerInfo { note, photos: list } => {
+            text(note, ctx, list.is_empty())?;
+            photos(list, ctx)?;
+            Ok(vec![EventKind::InfoAnswered {
+                note: note.clone(),
+                photos: list.clone(),
+            }])
+        }
+        Command::EnterReturnTracking {
+            carrier,
+            tracking: number,
+        } => {
+            tracking(carrier, number, ctx)?;
+            let Some(solution) = granted(state) else {
+                return Err(in_state());
+            };
+            let mut events = vec![EventKind::ReturnShipped {
+                carrier: carrier.trim().to_owned(),
+                tracking: number.trim().to_owned(),
+            }];
+            // 极速退款: judged at filing, like eligibility, with the buyer's standing now.
+            if *solution == Solution::ReturnAndRefund
+                && fast_refund_qualifies(
+                    &case.order,
+                    &case.request.lines,
+                    CaseKind::ReturnAndRefund,
+                    ctx.policy,
+                    ctx.buyer,
+                    case.filed_at,
+                )
+            {
+                let breakdown =
+                    case_refund(case, CaseKind::ReturnAndRefund, ctx, Money::ZERO, None);
+                events.push(EventKind::FastRefunded { breakdown });
+            }
+            Ok(events)
+        }
+        Command::Cancel => Ok(vec![EventKind::Closed {
+            outcome: Outcome::Withdrawn,
+        }]),
+        Command::Escalate { note } => {
+            text(note, ctx, false)?;
+            Ok(vec![EventKind::Escalated {
+                note: note.clone(),
+                by_timeout: false,
+            }])
+        }
+        Command::ConfirmReceipt => {
+            let Some(solution) = granted(state) else {
+                return Err(in_state());
+            };
+            Ok(vec![
+                EventKind::ReceiptConfirmed { automatic: false },
+                EventKind::Closed {
+                    outcome: outcome_of(solution),
+                },
+            ])
+        }
+        Command::Rate { stars, comment } => {
+            if !(1..=5).contains(stars) {
+                return Err(PolicyError::InvalidRating { stars: *stars });
+            }
+            text(comment, ctx, false)?;
+            Ok(vec![EventKind::Rated {
+                stars: *stars,
+                comment: comment.clone(),
+            }])
+        }
+        Command::Reopen => Ok(vec![EventKind::Reopened]),
+        Command::Message { text: body } => {
+            text(body, ctx, true)?;
+            Ok(vec![EventKind::MessagePosted { text: body.clone() }])
+        }
+        Command::Approve { solution, note } => {
+            text(note, ctx, false)?;
+            approve(case, solution, note, ctx, true)
+        }
+        Command::Reject { reason_code, note } => {
+            text(note, ctx, false)?;
+            Ok(vec![EventKind::Rejected {
+                reason_code: *reason_code,
+                note: note.clone(),
+            }])
+        }
+        Command::RequestInfo { question } => {
+            text(question, ctx, true)?;
+            Ok(vec![EventKind::InfoRequested {
+                question: question.clone(),
+            }])
+        }
+        Command::ReturnArrived => match state {
+            // Repeated courier notifications change nothing.
+            CaseState::ReturnInTransit {
+                arrived_at: Some(_),
+                ..
+            } => Ok(Vec::new()),
+            _ => Ok(vec![EventKind::ReturnArrived]),
+        },
+        Command::Receive { inspection } => {
+            text(&inspection.note, ctx, false)?;
+            let CaseState::ReturnInTransit { solution, .. } = state else {
+                return Err(in_state());
+            };
+            let max = case.order.total_paid();
+            if inspection.deduction < Money::ZERO || inspection.deduction > max {
+                return Err(PolicyError::InvalidAmount {
+                    amount: inspection.deduction,
+                    max,
+                });
+            }
+            if inspection.passed && inspection.deduction.is_positive() {
+                return Err(PolicyError::DeductionWithoutFault);
+            }
+            let mut events = vec![EventKind::Received {
+                inspection: inspection.clone(),
+            }];
+            if inspection.passed {
+                events.extend(release(case, solution, ctx)?);
+            }
+            Ok(events)
+        }
+        Command::Ship {
+            carrier,
+            tracking: number,
+        } => {
+            tracking(carrier, number, ctx)?;
+            let Some(solution) = granted(state) else {
+                return Err(in_state());
+            };
+            Ok(vec![EventKind::ItemShipped {
+                shipment: shipment_of(solution),
+                carrier: carrier.trim().to_owned(),
+                tracking: number.trim().to_owned(),
+            }])
+        }
+        Command::ResolveEscalation { resolution, note } => {
+            text(note, ctx, false)?;
+            let resolved = EventKind::EscalationResolved {
+                resolution: resolution.clone(),
+                note: note.clone(),
+            };
+            let mut events = vec![resolved];
+            match resolution {
+                Resolution::Approve { solution } => {
+                    events.extend(approve(case, solution, note, ctx, true)?);
+                }
+                Resolution::Reject { .. } => {
+                    events.push(EventKind::Closed {
+                        outcome: Outcome::Rejected,
+                    });
+                }
+                Resolution::Resume => {}
+            }
+            Ok(events)
+        }
+        Command::Override { reason, action } => {
+            text(reason, ctx, true)?;
+            let overridden = EventKind::Overridden {
+                reason: reason.clone(),
+                action: action.clone(),
+            };
+            let mut events = vec![overridden];
+            match action {
+                OverrideAction::Approve { solution } => {
+                    // Goodwill may bend windows, not the order of things: no new solution while
+                    // goods or a shipment are already on the move.
+                    if granted(state).is_some()
+                        && !matches!(state, CaseState::AwaitingDecision { .. })
+                    {
+                        return Err(in_state());
+                    }
+                    events.extend(approve(case, solution, reason, ctx, false)?);
+                }
+                OverrideAction::Close => {
+                    events.push(EventKind::Closed {
+                        outcome: Outcome::ClosedByOwner,
+                    });
+                }
+            }
+            Ok(events)
+        }
+        Command::Expire { due } => expire(case, state, *due, ctx),
+    }
+}
+
+/// Run a passed deadline's outcome (DOMAIN.md "Time limits"). An expiry for a deadline that is
+/// no longer current (already run, or the case moved on) changes nothing.
+fn expire(
+    case: &Case,
+    state: &CaseState,
+    due: crate::domain::Timestamp,
+    ctx: &Context<'_>,
+) -> Result<Vec<EventKind>, PolicyError> {
+    let Some(deadline) = current_deadline(case, ctx.policy) else {
+        return Ok(Vec::new());
+    };
+    if deadline.paused || deadline.due != due {
+        return Ok(Vec::new());
+    }
+    if ctx.now <= due {
+        return Err(PolicyError::NotDue { due });
+    }
+    let outcome = deadline.on_expiry;
+    let mut events = vec![EventKind::DeadlineExpired { due, outcome }];
+    let solution = granted(state).cloned();
+    match outcome {
+        ExpiryOutcome::AutoRefund => {
+            events.extend(approve(
+                case,
+                &Solution::RefundOnly { amount: None },
+                "",
+                ctx,
+                false,
+            )?);
+        }
+        ExpiryOutcome::AutoApprove => {
+            let asked = Solution::as_requested(case.request.kind);
+            events.extend(approve(case, &asked, "", ctx, false)?);
+        }
+        ExpiryOutcome::CloseRejected => events.push(EventKind::Closed {
+            outcome: Outcome::Rejected,
+        }),
+        ExpiryOutcome::CloseInfoTimeout => {
+            events.push(EventKind::Closed {
+                outcome: Outcome::InfoTimeout,
+            });
+        }
+        ExpiryOutcome::CloseAbandoned => {
+            events.push(EventKind::Closed {
+                outcome: Outcome::Abandoned,
+            });
+        }
+        ExpiryOutcome::ReleaseReturn => {
+            events.push(EventKind::ReturnDeemedReceived);
+            if let Some(solution) = &solution {
+                events.extend(release(case, solution, ctx)?);
+            }
+        }
+        ExpiryOutcome::ProceedAfterInspection => {
+            if let Some(solution) = &solution {
+                events.extend(approve(case, solution, "", ctx, false)?);
+            }
+        }
+        ExpiryOutcome::EscalateToOwner => {
+            events.push(EventKind::Escalated {
+                note: String::new(),
+                by_timeout: true,
+            });
+        }
+        ExpiryOutcome::AutoConfirmReceipt => {
+            events.push(EventKind::ReceiptConfirmed { automatic: true });
+            if let Some(solution) = &solution {
+                events.push(EventKind::Closed {
+                    outcome: outcome_of(solution),
+                });
+            }
+        }
+    }
+    Ok(events)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ActionKind, Inspection, Reason, RejectReason, Role, StateName, Timestamp};
+    use crate::policy::context::BuyerStanding;
+    use crate::policy::fixtures::{
+        Run, agent, cst, day_after_signed, line, order, owner, request, signed, warehouse,
+    };
+    use crate::policy::settings::Policy;
+    use crate::policy::{Payer, Refusal, return_shipping_payer};
+
+    fn kinds(events: &[Event]) -> Vec<&EventKind> {
+        events.iter().map(|e| &e.kind).collect()
+    }
+
+    fn passed() -> Inspection {
+        Inspection {
+            passed: true,
+            note: "as new".into(),
+            deduction: Money::ZERO,
+        }
+    }
+
+    fn ship(carrier: &str, tracking: &str) -> Command {
+        Command::Ship {
+            carrier: carrier.into(),
+            tracking: tracking.into(),
+        }
+    }
+
+    fn tracking(number: &str) -> Command {
+        Command::EnterReturnTracking {
+            carrier: "SF Express".into(),
+            tracking: number.into(),
+        }
+    }
+
+    fn approve(solution: Solution) -> Command {
+        Command::Approve {
+            solution,
+            note: "Sorry for the trouble.".into(),
+        }
+    }
+
+    #[test]
+    fn story_a_shirt_that_does_not_fit_is_returned_and_refunded_in_full_once_seen_undamaged() {
+        let mut shirt = line("shirt-m", "clothing", 12_900, 1);
+        shirt.discount = Money(1_000);
+        let o = order(vec![shirt]);
+        let mut run = Run::file(
+            &o,
+            request(
+                CaseKind::ReturnAndRefund,
+                Reason::SizeOrFit,
+                &[("shirt-m", 1)],
+            ),
+            day_after_signed(2, 20, 0),
+        )
+        .expect("filed");
+        assert_eq!(
+            return_shipping_payer(
+                &o,
+                CaseKind::ReturnAndRefund,
+                Reason::SizeOrFit,
+                &run.policy
+            ),
+            Some(Payer::Buyer)
+        );
+        run.at(day_after_signed(3, 9, 0))
+            .ok(&agent(), approve(Solution::ReturnAndRefund));
+        assert_eq!(run.state_name(), StateName::AwaitingReturn);
+        run.at(day_after_signed(3, 18, 0))
+            .ok(&Actor::Buyer, tracking("SF100"));
+        assert_eq!(run.state_name(), StateName::ReturnInTransit);
+        // No refund before the warehouse has seen it.
+        assert!(!run.case.has_refund());
+        run.at(day_after_signed(5, 10, 0))
+            .ok(&Actor::System, Command::ReturnArrived);
+        let events = run.at(day_after_signed(5, 15, 0)).ok(
+            &warehouse(),
+            Command::Receive {
+                inspection: passed(),
+            },
+        );
+        let EventKind::Refunded { breakdown } = &events[1].kind else {
+            panic!("{events:?}")
+        };
+        assert_eq!(breakdown.total, Money(11_900));
+        assert_eq!(breakdown.discounts, Money(1_000));
+        assert!(matches!(
+            run.state(),
+            CaseState::Closed {
+                outcome: Outcome::Refunded,
+                ..
+            }
+        ));
+        run.ok(
+            &Actor::Buyer,
+            Command::Rate {
+                stars: 5,
+                comment: "quick".into(),
+            },
+        );
+        assert_eq!(
+            run.act(
+                &Actor::Buyer,
+                Command::Rate {
+                    stars: 4,
+                    comment: String::new()
+                }
+            ),
+            Err(PolicyError::AlreadyRated)
+        );
+    }
+
+    #[test]
+    fn story_a_phone_that_arrived_scratched_is_exchanged_for_a_new_one_after_inspection() {
+        let o = order(vec![line("phone", "electronics", 399_900, 1)]);
+        let mut run = Run::file(
+            &o,
+            request(
+                CaseKind::Exchange,
+                Reason::DamagedInTransit,
+                &[("phone", 1)],
+            ),
+            day_after_signed(1, 11, 0),
+        )
+        .expect("filed");
+        assert_eq!(
+            return_shipping_payer(
+                &o,
+                CaseKind::Exchange,
+                Reason::DamagedInTransit,
+                &run.policy
+            ),
+            Some(Payer::Shop)
+        );
+        run.at(day_after_signed(1, 12, 0)).ok(
+            &agent(),
+            Command::RequestInfo {
+                question: "A photo of the screen, please.".into(),
+            },
+        );
+        run.at(day_after_signed(1, 13, 0)).ok(
+            &Actor::Buyer,
+            Command::AnswerInfo {
+                note: "here".into(),
+                photos: vec!["p1.jpg".into()],
+            },
+        );
+        run.at(day_after_signed(1, 14, 0))
+            .ok(&agent(), approve(Solution::Exchange));
+        run.at(day_after_signed(2, 9, 0))
+            .ok(&Actor::Buyer, tracking("SF200"));
+        // The warehouse may not ship the replacement before the return is in.
+        assert!(matches!(
+            run.act(&warehouse(), ship("SF", "R1")),
+            Err(PolicyError::NotAllowedInState {
+                action: ActionKind::Ship,
+                state: StateName::ReturnInTransit
+            })
+        ));
+        run.at(day_after_signed(4, 9, 0)).ok(
+            &warehouse(),
+            Command::Receive {
+                inspection: passed(),
+            },
+        );
+        assert_eq!(run.state_name(), StateName::AwaitingShipment);
+        let shipped = run.ok(&warehouse(), ship("SF", "R1"));
+        assert!(matches!(
+            shipped[0].kind,
+            EventKind::ItemShipped {
+                shipment: ShipmentKind::Replacement,
+                ..
+            }
+        ));
+        run.at(day_after_signed(6, 9, 0))
+            .ok(&Actor::Buyer, Command::ConfirmReceipt);
+        assert!(matches!(
+            run.state(),
+            CaseState::Closed {
+                outcome: Outcome::Exchanged,
+                ..
+            }
+        ));
+        assert!(!run.case.has_refund());
+    }
+
+    #[test]
+    fn story_a_tv_that_stops_powering_on_after_some_weeks_is_repaired_and_sent_back() {
+        let o = order(vec![line("tv-55", "tv", 329_900, 1)]);
+        let at = day_after_signed(40, 20, 0);
+        // Past the 15-day band an exchange is refused, with the date it ended.
+        let refused = Run::file(
+            &o,
+            request(CaseKind::Exchange, Reason::QualityFault, &[("tv-55", 1)]),
+            at,
+        );
+        assert_eq!(
+            refused.err().map(|e| e.code()),
+            Some("quality_exchange_window_closed")
+        );
+        let mut run = Run::file(
+            &o,
+            request(CaseKind::Repair, Reason::QualityFault, &[("tv-55", 1)]),
+            at,
+        )
+        .expect("filed");
+        run.at(at.plus_hours(2))
+            .ok(&agent(), approve(Solution::Repair));
+        run.at(at.plus_days(1)).ok(&Actor::Buyer, tracking("SF300"));
+        run.at(at.plus_days(3)).ok(
+            &warehouse(),
+            Command::Receive {
+                inspection: passed(),
+            },
+        );
+        let shipped = run.at(at.plus_days(10)).ok(&warehouse(), ship("SF", "B1"));
+        assert!(matches!(
+            shipped[0].kind,
+            EventKind::ItemShipped {
+                shipment: ShipmentKind::Repaired,
+                ..
+            }
+        ));
+        // The buyer never confirms: ten days later it is confirmed for them.
+        run.at(at.plus_days(25));
+        let events = run.expire();
+        assert!(matches!(
+            kinds(&events)[..],
+            [
+                EventKind::DeadlineExpired {
+                    outcome: ExpiryOutcome::AutoConfirmReceipt,
+                    ..
+                },
+                EventKind::ReceiptConfirmed { automatic: true },
+                EventKind::Closed {
+                    outcome: Outcome::Repaired
+                }
+            ]
+        ));
+    }
+
+    #[test]
+    fn story_a_book_that_never_arrived_is_reshipped_once_the_courier_record_is_checked() {
+        let mut o = order(vec![line("book", "books", 5_800, 1)]);
+        o.signed_for_at = None;
+        let mut run = Run::file(
+            &o,
+            request(CaseKind::Reship, Reason::NotReceived, &[("book", 1)]),
+            cst(2024, 11, 9, 10, 0),
+        )
+        .expect("filed");
+        assert_eq!(
+            return_shipping_payer(&o, CaseKind::Reship, Reason::NotReceived, &run.policy),
+            None
+        );
+        run.at(cst(2024, 11, 9, 11, 0)).ok(
+            &agent(),
+            Command::Message {
+                text: "Checking with the courier.".into(),
+            },
+        );
+        run.at(cst(2024, 11, 9, 15, 0))
+            .ok(&agent(), approve(Solution::Reship));
+        assert_eq!(run.state_name(), StateName::AwaitingShipment);
+        run.at(cst(2024, 11, 10, 9, 0))
+            .ok(&warehouse(), ship("YTO", "B2"));
+        run.at(cst(2024, 11, 12, 9, 0))
+            .ok(&Actor::Buyer, Command::ConfirmReceipt);
+        assert!(matches!(
+            run.state(),
+            CaseState::Closed {
+                outcome: Outcome::Reshipped,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_signed_for_parcel_needs_the_couriers_record_before_not_received_is_accepted() {
+        let o = order(vec![line("book", "books", 5_800, 1)]);
+        let mut req = request(CaseKind::RefundOnly, Reason::NotReceived, &[("book", 1)]);
+        let at = day_after_signed(2, 10, 0);
+        assert_eq!(
+            Run::file(&o, req.clone(), at).err(),
+            Some(PolicyError::Ineligible {
+                sku: "book".into(),
+                refusal: Refusal::CarrierProofRequired
+            })
+        );
+        req.carrier_confirms_loss = true;
+        let mut run = Run::file(&o, req, at).expect("filed");
+        let events = run
+            .at(at.plus_hours(1))
+            .ok(&agent(), approve(Solution::RefundOnly { amount: None }));
+        assert!(matches!(
+            kinds(&events)[..],
+            [
+                EventKind::Approved { .. },
+                EventKind::Refunded { .. },
+                EventKind::Closed { .. }
+            ]
+        ));
+    }
+
+    #[test]
+    fn an_unshipped_order_is_refunded_automatically_if_the_shop_is_silent_for_24_hours() {
+        let mut o = order(vec![line("mug", "home", 3_900, 2)]);
+        o.shipped_at = None;
+        o.signed_for_at = None;
+        let filed = cst(2024, 10, 28, 12, 0);
+        let mut run = Run::file(
+            &o,
+            request(CaseKind::RefundOnly, Reason::ChangedMind, &[("mug", 2)]),
+            filed,
+        )
+        .expect("filed");
+        run.at(filed.plus_hours(24));
+        assert_eq!(due_timeout_now(&run), None);
+        run.at(filed.plus_hours(24).plus_ms(1));
+        let events = run.expire();
+        let EventKind::Refunded { breakdown } = &events[2].kind else {
+            panic!("{events:?}")
+        };
+        // The whole order, shipping included: it never left.
+        assert_eq!(breakdown.total, Money(3_900 * 2 + 1_000));
+        assert!(matches!(
+            run.state(),
+            CaseState::Closed {
+                outcome: Outcome::Refunded,
+                ..
+            }
+        ));
+    }
+
+    fn due_timeout_now(run: &Run) -> Option<Command> {
+        crate::policy::due_timeout(&run.case, &run.policy, run.now)
+    }
+
+    #[test]
+    fn a_failed_inspection_lets_the_agent_refund_with_a_deduction() {
+        let o = order(vec![line("shoes", "clothing", 50_000, 1)]);
+        let at = day_after_signed(3, 10, 0);
+        let mut run = Run::file(
+            &o,
+            request(
+                CaseKind::ReturnAndRefund,
+                Reason::ChangedMind,
+                &[("shoes", 1)],
+            ),
+            at,
+        )
+        .expect("filed");
+        run.ok(&agent(), approve(Solution::ReturnAndRefund));
+        run.ok(&Actor::Buyer, tracking("SF1"));
+        let bad = Inspection {
+            passed: false,
+            note: "worn soles".into(),
+            deduction: Money(10_000),
+        };
+        let events = run.ok(&warehouse(), Command::Receive { inspection: bad });
+        assert_eq!(events.len(), 1, "no money on a failed inspection");
+        assert_eq!(run.state_name(), StateName::AwaitingDecision);
+        let events = run.ok(&agent(), approve(Solution::ReturnAndRefund));
+        let EventKind::Refunded { breakdown } = &events[1].kind else {
+            panic!("{events:?}")
+        };
+        assert_eq!(
+            (breakdown.inspection_deduction, breakdown.total),
+            (Money(10_000), Money(40_000))
+        );
+    }
+
+    #[test]
+    fn a_failed_inspection_may_be_rejected_and_the_buyer_may_escalate_but_not_revise() {
+        let o = order(vec![line("shoes", "clothing", 50_000, 1)]);
+        let mut run = Run::file(
+            &o,
+            request(
+                CaseKind::ReturnAndRefund,
+                Reason::ChangedMind,
+                &[("shoes", 1)],
+            ),
+            day_after_signed(3, 10, 0),
+        )
+        .expect("filed");
+        run.ok(&agent(), approve(Solution::ReturnAndRefund));
+        run.ok(&Actor::Buyer, tracking("SF1"));
+        run.ok(
+            &warehouse(),
+            Command::Receive {
+                inspection: Inspection {
+                    passed: false,
+                    note: "swapped".into(),
+                    deduction: Money::ZERO,
+                },
+            },
+        );
+        run.ok(
+            &agent(),
+            Command::Reject {
+                reason_code: RejectReason::Fraud,
+                note: String::new(),
+            },
+        );
+        assert!(
+            run.act(
+                &Actor::Buyer,
+                Command::AnswerInfo {
+                    note: "please".into(),
+                    photos: vec![]
+                }
+            )
+            .is_err()
+        );
+        run.ok(
+            &Actor::Buyer,
+            Command::Escalate {
+                note: "投诉".into(),
+            },
+        );
+        let events = run.ok(
+            &owner(),
+            Command::ResolveEscalation {
+                resolution: Resolution::Approve {
+                    solution: Solution::ReturnAndRefund,
+                },
+                note: String::new(),
+            },
+        );
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e.kind, EventKind::Refunded { .. }))
+        );
+        assert!(matches!(
+            run.state(),
+            CaseState::Closed {
+                outcome: Outcome::Refunded,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_fast_refund_pays_when_tracking_is_entered_and_never_pays_twice() {
+        let o = order(vec![line("shirt", "clothing", 9_900, 1)]);
+        let mut run = Run::file_with(
+            &o,
+            request(
+                CaseKind::ReturnAndRefund,
+                Reason::SizeOrFit,
+                &[("shirt", 1)],
+            ),
+            day_after_signed(2, 10, 0),
+            Policy::default(),
+            Vec::new(),
+            BuyerStanding {
+                past_cases: 3,
+                rejected_for_abuse: 0,
+            },
+        )
+        .expect("filed");
+        run.ok(&agent(), approve(Solution::ReturnAndRefund));
+        let events = run.ok(&Actor::Buyer, tracking("SF1"));
+        assert!(matches!(
+            kinds(&events)[..],
+            [
+                EventKind::ReturnShipped { .. },
+                EventKind::FastRefunded { .. }
+            ]
+        ));
+        let events = run.ok(
+            &warehouse(),
+            Command::Receive {
+                inspection: passed(),
+            },
+        );
+        assert!(matches!(
+            kinds(&events)[..],
+            [
+                EventKind::Received { .. },
+                EventKind::Closed {
+                    outcome: Outcome::Refunded
+                }
+            ]
+        ));
+        assert_eq!(run.case.refunded_total(), Money(9_900));
+    }
+
+    #[test]
+    fn no_fast_refund_for_an_untrusted_buyer_or_an_excluded_item() {
+        let mut perishable = line("cake", "food", 9_900, 1);
+        perishable.flags.perishable = true;
+        let table = [
+            (
+                line("shirt", "clothing", 9_900, 1),
+                BuyerStanding {
+                    past_cases: 0,
+                    rejected_for_abuse: 0,
+                },
+                Reason::SizeOrFit,
+            ),
+            (
+                line("shirt", "clothing", 9_900, 1),
+                BuyerStanding {
+                    past_cases: 5,
+                    rejected_for_abuse: 1,
+                },
+                Reason::SizeOrFit,
+            ),
+            (
+                line("shirt", "clothing", 300_001, 1),
+                BuyerStanding {
+                    past_cases: 5,
+                    rejected_for_abuse: 0,
+                },
+                Reason::SizeOrFit,
+            ),
+            (
+                perishable,
+                BuyerStanding {
+                    past_cases: 5,
+                    rejected_for_abuse: 0,
+                },
+                Reason::QualityFault,
+            ),
+        ];
+        for (l, buyer, reason) in table {
+            let sku = l.sku.clone();
+            let o = order(vec![l]);
+            let mut run = Run::file_with(
+                &o,
+                request(CaseKind::ReturnAndRefund, reason, &[(&sku, 1)]),
+                day_after_signed(2, 10, 0),
+                Policy::default(),
+                Vec::new(),
+                buyer,
+            )
+            .expect("filed");
+            run.ok(&agent(), approve(Solution::ReturnAndRefund));
+            let events = run.ok(&Actor::Buyer, tracking("SF1"));
+            assert_eq!(events.len(), 1, "{sku} {buyer:?}");
+        }
+    }
+
+    #[test]
+    fn an_approved_solution_is_checked_against_eligibility_at_filing_time() {
+        let o = order(vec![line("shirt", "clothing", 9_900, 1)]);
+        let filed = day_after_signed(7, 23, 0);
+        let mut run = Run::file(
+            &o,
+            request(
+                CaseKind::ReturnAndRefund,
+                Reason::SizeOrFit,
+                &[("shirt", 1)],
+            ),
+            filed,
+        )
+        .expect("filed");
+        // The shop answers after the window closed: still granted, the buyer filed in time.
+        run.at(day_after_signed(8, 20, 0))
+            .ok(&agent(), approve(Solution::Exchange));
+        // But an agent cannot grant what the reason never allows.
+        let mut run = Run::file(
+            &o,
+            request(
+                CaseKind::ReturnAndRefund,
+                Reason::SizeOrFit,
+                &[("shirt", 1)],
+            ),
+            filed,
+        )
+        .expect("filed");
+        assert_eq!(
+            run.act(&agent(), approve(Solution::Repair))
+                .err()
+                .map(|e| e.code()),
+            Some("reason_does_not_fit_kind")
+        );
+        assert_eq!(
+            run.act(&agent(), approve(Solution::RefundOnly { amount: None }))
+                .err()
+                .map(|e| e.code()),
+            Some("refund_only_needs_return")
+        );
+        // The owner may override, with a recorded reason.
+        let events = run.ok(
+            &owner(),
+            Command::Override {
+                reason: "VIP goodwill".into(),
+                action: OverrideAction::Approve {
+                    solution: Solution::RefundOnly {
+                        amount: Some(Money(5_000)),
+                    },
+                },
+            },
+        );
+        let EventKind::Refunded { breakdown } = &events[2].kind else {
+            panic!("{events:?}")
+        };
+        assert_eq!(
+            (breakdown.total, breakdown.agreed_reduction),
+            (Money(5_000), Money(4_900))
+        );
+    }
+
+    #[test]
+    fn a_partial_refund_above_the_full_amount_is_refused() {
+        let mut o = order(vec![line("mug", "home", 3_900, 1)]);
+        o.shipped_at = None;
+        o.signed_for_at = None;
+        let mut run = Run::file(
+            &o,
+            request(CaseKind::RefundOnly, Reason::ChangedMind, &[("mug", 1)]),
+            cst(2024, 10, 28, 12, 0),
+        )
+        .expect("filed");
+        assert_eq!(
+            run.act(
+                &agent(),
+                approve(Solution::RefundOnly {
+                    amount: Some(Money(999_999))
+                })
+            ),
+            Err(PolicyError::InvalidAmount {
+                amount: Money(999_999),
+                max: Money(4_900)
+            })
+        );
+        assert_eq!(
+            run.act(
+                &agent(),
+                approve(Solution::RefundOnly {
+                    amount: Some(Money(0))
+                })
+            )
+            .err()
+            .map(|e| e.code()),
+            Some("invalid_amount")
+        );
+    }
+
+    #[test]
+    fn commands_outside_an_actors_role_are_refused_whatever_the_state() {
+        let o = order(vec![line("shirt", "clothing", 9_900, 1)]);
+        let mut run = Run::file(
+            &o,
+            request(
+                CaseKind::ReturnAndRefund,
+                Reason::SizeOrFit,
+                &[("shirt", 1)],
+            ),
+            day_after_signed(2, 10, 0),
+        )
+        .expect("filed");
+        let table = [
+            (Actor::Buyer, approve(Solution::ReturnAndRefund)),
+            (warehouse(), approve(Solution::ReturnAndRefund)),
+            (Actor::System, approve(Solution::ReturnAndRefund)),
+            (
+                agent(),
+                Command::Receive {
+                    inspection: passed(),
+                },
+            ),
+            (
+                agent(),
+                Command::ResolveEscalation {
+                    resolution: Resolution::Resume,
+                    note: String::new(),
+                },
+            ),
+            (agent(), Command::Cancel),
+            (owner(), Command::Cancel),
+            (owner(), Command::Expire { due: Timestamp(0) }),
+            (
+                Actor::Buyer,
+                Command::Override {
+                    reason: "x".into(),
+                    action: OverrideAction::Close,
+                },
+            ),
+            (Actor::System, Command::Message { text: "hi".into() }),
+        ];
+        for (actor, command) in table {
+            let action = command.action();
+            assert_eq!(
+                run.act(&actor, command),
+                Err(PolicyError::NotAllowedForActor { action }),
+                "{actor:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_closed_case_accepts_only_messages_and_one_rating() {
+        let o = order(vec![line("shirt", "clothing", 9_900, 1)]);
+        let mut run = Run::file(
+            &o,
+            request(
+                CaseKind::ReturnAndRefund,
+                Reason::SizeOrFit,
+                &[("shirt", 1)],
+            ),
+            day_after_signed(2, 10, 0),
+        )
+        .expect("filed");
+        run.ok(&Actor::Buyer, Command::Cancel);
+        for (actor, command) in [
+            (agent(), approve(Solution::ReturnAndRefund)),
+            (
+                Actor::Buyer,
+                Command::Escalate {
+                    note: String::new(),
+                },
+            ),
+            (Actor::Buyer, Command::Reopen),
+            (
+                owner(),
+                Command::Override {
+                    reason: "x".into(),
+                    action: OverrideAction::Close,
+                },
+            ),
+            (warehouse(), ship("SF", "1")),
+        ] {
+            assert!(run.act(&actor, command.clone()).is_err(), "{command:?}");
+        }
+        run.ok(
+            &Actor::Buyer,
+            Command::Message {
+                text: "thanks".into(),
+            },
+        );
+        run.ok(
+            &agent(),
+            Command::Message {
+                text: "you're welcome".into(),
+            },
+        );
+        run.ok(
+            &Actor::Buyer,
+            Command::Rate {
+                stars: 3,
+                comment: String::new(),
+            },
+        );
+        assert_eq!(
+            run.act(
+                &Actor::Buyer,
+                Command::Rate {
+                    stars: 3,
+                    comment: String::new()
+                }
+            ),
+            Err(PolicyError::AlreadyRated)
+        );
+    }
+
+    #[test]
+    fn a_case_closed_for_missing_information_can_be_reopened_once() {
+        let o = order(vec![line("phone", "electronics", 99_900, 1)]);
+        let filed = day_after_signed(1, 10, 0);
+        let mut run = Run::file(
+            &o,
+            request(CaseKind::Exchange, Reason::QualityFault, &[("phone", 1)]),
+            filed,
+        )
+        .expect("filed");
+        run.ok(
+            &agent(),
+            Command::RequestInfo {
+                question: "Video of the fault?".into(),
+            },
+        );
+        run.at(filed.plus_days(4));
+        run.expire();
+        assert!(matches!(
+            run.state(),
+            CaseState::Closed {
+                outcome: Outcome::InfoTimeout,
+                reopenable: true,
+                ..
+            }
+        ));
+        run.ok(&Actor::Buyer, Command::Reopen);
+        assert!(
+            matches!(run.state(), CaseState::InfoRequested { ref question, .. } if question == "Video of the fault?")
+        );
+        run.at(filed.plus_days(8));
+        run.expire();
+        assert!(matches!(
+            run.state(),
+            CaseState::Closed {
+                reopenable: false,
+                ..
+            }
+        ));
+        assert_eq!(
+            run.act(&Actor::Buyer, Command::Reopen),
+            Err(PolicyError::ReopenUnavailable)
+        );
+    }
+
+    #[test]
+    fn reopening_is_refused_after_the_reopen_window() {
+        let o = order(vec![line("phone", "electronics", 99_900, 1)]);
+        let filed = day_after_signed(1, 10, 0);
+        let mut run = Run::file(
+            &o,
+            request(CaseKind::Exchange, Reason::QualityFault, &[("phone", 1)]),
+            filed,
+        )
+        .expect("filed");
+        run.ok(
+            &agent(),
+            Command::RequestInfo {
+                question: "Video?".into(),
+            },
+        );
+        run.at(filed.plus_days(4));
+        run.expire();
+        run.at(filed.plus_days(30));
+        assert_eq!(
+            run.act(&Actor::Buyer, Command::Reopen),
+            Err(PolicyError::ReopenUnavailable)
+        );
+    }
+
+    #[test]
+    fn a_rejected_buyer_may_revise_and_the_shop_answers_again() {
+        let o = order(vec![line("phone", "electronics", 99_900, 1)]);
+        let mut run = Run::file(
+            &o,
+            request(CaseKind::Exchange, Reason::QualityFault, &[("phone", 1)]),
+            day_after_signed(1, 10, 0),
+        )
+        .expect("filed");
+        run.ok(
+            &agent(),
+            Command::Reject {
+                reason_code: RejectReason::InsufficientProof,
+                note: String::new(),
+            },
+        );
+        assert_eq!(
+            run.act(
+                &agent(),
+                Command::Escalate {
+                    note: String::new()
+                }
+            )
+            .map(|e| e.len()),
+            Ok(1),
+            "staff may escalate too"
+        );
+        run.ok(
+            &owner(),
+            Command::ResolveEscalation {
+                resolution: Resolution::Resume,
+                note: String::new(),
+            },
+        );
+        assert_eq!(run.state_name(), StateName::Rejected);
+        run.ok(
+            &Actor::Buyer,
+            Command::AnswerInfo {
+                note: "video attached".into(),
+                photos: vec!["v.mp4".into()],
+            },
+        );
+        assert_eq!(run.state_name(), StateName::AwaitingReview);
+    }
+
+    #[test]
+    fn payload_limits_are_enforced() {
+        let o = order(vec![line("phone", "electronics", 99_900, 1)]);
+        let mut run = Run::file(
+            &o,
+            request(CaseKind::Exchange, Reason::QualityFault, &[("phone", 1)]),
+            day_after_signed(1, 10, 0),
+        )
+        .expect("filed");
+        let table = [
+            (
+                Actor::Buyer,
+                Command::Message { text: "  ".into() },
+                PolicyError::EmptyText,
+            ),
+            (
+                Actor::Buyer,
+                Command::Message {
+                    text: "字".repeat(2001),
+                },
+                PolicyError::NoteTooLong { max: 2000 },
+            ),
+            (
+                Actor::Buyer,
+                Command::AddProof {
+                    photos: vec!["p".into(); 10],
+                },
+                PolicyError::TooManyPhotos { max: 9 },
+            ),
+            (
+                agent(),
+                Command::RequestInfo {
+                    question: String::new(),
+                },
+                PolicyError::EmptyText,
+            ),
+        ];
+        for (actor, command, expected) in table {
+            assert_eq!(run.act(&actor, command), Err(expected));
+        }
+        run.ok(&agent(), approve(Solution::Exchange));
+        assert_eq!(
+            run.act(
+                &Actor::Buyer,
+                Command::EnterReturnTracking {
+                    carrier: "SF".into(),
+                    tracking: " ".into()
+                }
+            ),
+            Err(PolicyError::MissingTracking)
+        );
+        run.ok(&Actor::Buyer, tracking("SF1"));
+        let deduction_on_pass = Inspection {
+            passed: true,
+            note: String::new(),
+            deduction: Money(1),
+        };
+        assert_eq!(
+            run.act(
+                &warehouse(),
+                Command::Receive {
+                    inspection: deduction_on_pass
+                }
+            ),
+            Err(PolicyError::DeductionWithoutFault)
+        );
+        let too_much = Inspection {
+            passed: false,
+            note: String::new(),
+            deduction: Money(10_000_000),
+        };
+        assert_eq!(
+            run.act(
+                &warehouse(),
+                Command::Receive {
+                    inspection: too_much
+                }
+            )
+            .err()
+            .map(|e| e.code()),
+            Some("invalid_amount")
+        );
+        assert_eq!(
+            run.act(
+                &Actor::Buyer,
+                Command::Rate {
+                    stars: 0,
+                    comment: String::new()
+                }
+            )
+            .err()
+            .map(|e| e.code()),
+            Some("not_allowed_in_state")
+        );
+    }
+
+    #[test]
+    fn a_replayed_history_gives_the_same_state_and_survives_json() {
+        let o = order(vec![line("shirt", "clothing", 9_900, 1)]);
+        let mut run = Run::file(
+            &o,
+            request(
+                CaseKind::ReturnAndRefund,
+                Reason::SizeOrFit,
+                &[("shirt", 1)],
+            ),
+            day_after_signed(2, 10, 0),
+        )
+        .expect("filed");
+        run.ok(&agent(), approve(Solution::ReturnAndRefund));
+        run.ok(&Actor::Buyer, tracking("SF1"));
+        let json = serde_json::to_string(&run.case).expect("serializes");
+        let back: Case = serde_json::from_str(&json).expect("parses");
+        assert_eq!(back.state(), run.state());
+        assert_eq!(back, run.case);
+    }
+
+    #[test]
+    fn owner_acts_as_agent_and_warehouse() {
+        let o = order(vec![line("shirt", "clothing", 9_900, 1)]);
+        let mut run = Run::file(
+            &o,
+            request(CaseKind::Exchange, Reason::WrongItem, &[("shirt", 1)]),
+            signed().plus_days(1),
+        )
+        .expect("filed");
+        run.ok(&owner(), approve(Solution::Exchange));
+        run.ok(&Actor::Buyer, tracking("SF1"));
+        run.ok(
+            &owner(),
+            Command::Receive {
+                inspection: passed(),
+            },
+        );
+        run.ok(&owner(), ship("SF", "2"));
+        assert_eq!(run.state_name(), StateName::Shipped);
+        let _ = Role::Owner;
+    }
+}

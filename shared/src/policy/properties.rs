@@ -1,0 +1,504 @@
+//! Property tests of the invariants (issue "Done when"): random orders, random requests, and a
+//! state-machine test that sends random commands from random actors at random times.
+//!
+//! * no refund and no replacement before the return is received, unless the fast-refund rule
+//!   allowed it (or nothing was to come back: a refund-only solution);
+//! * the total refunded never exceeds what was paid, on one case or across an order's cases;
+//! * units claimed never exceed units bought across an order's cases;
+//! * a closed case accepts only messages and a rating (and the single reopen);
+//! * replaying a history gives the same state;
+//! * no command from an actor outside its role is ever accepted;
+//! * what `available_actions` lists is what `decide` accepts, and an expiry runs once.
+
+use proptest::prelude::*;
+
+use crate::domain::{
+    ActionKind, Actor, Case, CaseKind, CaseRequest, CaseState, Command, EventKind, Inspection,
+    LineFlags, Money, Order, OverrideAction, Reason, RejectReason, RequestedLine, Resolution,
+    ShipmentKind, Solution, Timestamp,
+};
+
+use super::actions::role_allows;
+use super::context::{BuyerStanding, Context};
+use super::deadline::due_timeout;
+use super::fixtures::{agent, cst, line, order, owner, signed, warehouse};
+use super::refund::fast_refund_qualifies;
+use super::settings::Policy;
+use super::{apply, available_actions, decide, file_case};
+
+fn arb_flags() -> impl Strategy<Value = LineFlags> {
+    // Mostly returnable goods, so that the interesting paths are reached.
+    (0u8..20).prop_map(|n| LineFlags {
+        custom_made: n == 0,
+        perishable: n == 1,
+        non_returnable_confirmed: n == 2,
+        ..LineFlags::default()
+    })
+}
+
+fn arb_order() -> impl Strategy<Value = Order> {
+    let lines = prop::collection::vec((1i64..60_000, 1u32..4, 0u8..50, arb_flags()), 1..4);
+    (
+        lines,
+        0i64..2_000,
+        prop::option::of(1i64..300_000),
+        any::<bool>(),
+        0u8..12,
+        0i64..40,
+    )
+        .prop_map(|(lines, fee, threshold, insurance, shipping, late)| {
+            let mut o = order(
+                lines
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (price, quantity, discount_pct, flags))| {
+                        let mut l = line(&format!("sku{i}"), "misc", price, quantity);
+                        l.discount = l.gross().share(i64::from(discount_pct), 100);
+                        l.flags = flags;
+                        l
+                    })
+                    .collect(),
+            );
+            o.shipping_fee = Money(fee);
+            o.free_shipping_threshold = threshold.map(Money);
+            o.shipping_insurance = insurance;
+            match shipping {
+                0 => {
+                    o.shipped_at = None;
+                    o.signed_for_at = None;
+                }
+                1 => o.signed_for_at = None,
+                _ => o.signed_for_at = Some(signed().plus_hours(-late)),
+            }
+            o
+        })
+}
+
+fn arb_request(o: &Order) -> impl Strategy<Value = CaseRequest> + use<> {
+    let skus: Vec<(String, u32)> = o
+        .lines
+        .iter()
+        .map(|l| (l.sku.clone(), l.quantity))
+        .collect();
+    let n = skus.len();
+    (
+        prop_oneof![
+            // Mostly combinations the trade uses, so that filing succeeds and cases get deep.
+            4 => prop::sample::select(vec![
+                (CaseKind::ReturnAndRefund, Reason::SizeOrFit),
+                (CaseKind::ReturnAndRefund, Reason::ChangedMind),
+                (CaseKind::ReturnAndRefund, Reason::QualityFault),
+                (CaseKind::Exchange, Reason::DamagedInTransit),
+                (CaseKind::Exchange, Reason::SizeOrFit),
+                (CaseKind::Repair, Reason::QualityFault),
+                (CaseKind::Reship, Reason::NotReceived),
+                (CaseKind::Reship, Reason::MissingParts),
+                (CaseKind::RefundOnly, Reason::NotReceived),
+                (CaseKind::RefundOnly, Reason::ChangedMind),
+            ]),
+            1 => (prop::sample::select(CaseKind::ALL.to_vec()), prop::sample::select(Reason::ALL.to_vec())),
+        ],
+        prop::collection::vec((0..n, 1u32..4), 1..3),
+        0u8..10,
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(move |((kind, reason), picks, intact, carrier, urgent)| {
+            let mut lines: Vec<RequestedLine> = Vec::new();
+            for (i, q) in picks {
+                let (sku, max) = &skus[i];
+                if lines.iter().all(|l| &l.sku != sku) {
+                    lines.push(RequestedLine { sku: sku.clone(), quantity: q.min(*max) });
+                }
+            }
+            CaseRequest {
+                kind,
+                reason,
+                lines,
+                note: if urgent { "差评警告".into() } else { String::new() },
+                photos: Vec::new(),
+                intact_confirmed: intact != 0,
+                urgent,
+                carrier_confirms_loss: carrier,
+            }
+        })
+}
+
+fn arb_policy() -> impl Strategy<Value = Policy> {
+    (
+        any::<bool>(),
+        prop::sample::select(vec![0i64, 500, 10_000]),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(free_returns, bps, fast, deduct)| {
+            let mut p = Policy {
+                free_returns,
+                restocking_fee_bps: bps,
+                deduct_free_shipping_on_partial_return: deduct,
+                ..Policy::default()
+            };
+            p.fast_refund.enabled = fast;
+            p
+        })
+}
+
+fn arb_solution() -> impl Strategy<Value = Solution> {
+    prop_oneof![
+        Just(Solution::RefundOnly { amount: None }),
+        (0i64..500_000).prop_map(|a| Solution::RefundOnly {
+            amount: Some(Money(a))
+        }),
+        Just(Solution::ReturnAndRefund),
+        Just(Solution::Exchange),
+        Just(Solution::Repair),
+        Just(Solution::Reship),
+    ]
+}
+
+/// A command; `Expire` with a zero due means "the due timeout, if any".
+fn arb_command() -> impl Strategy<Value = Command> {
+    let text =
+        prop::sample::select(vec!["", "hello", "要差评了", "see photo"]).prop_map(String::from);
+    prop_oneof![
+        // The commands that move a case forward come more often.
+        4 => arb_solution().prop_map(|solution| Command::Approve { solution, note: String::new() }),
+        3 => Just(Command::EnterReturnTracking { carrier: "SF".into(), tracking: "SF1".into() }),
+        3 => (any::<bool>(), 0i64..20_000).prop_map(|(passed, d)| Command::Receive {
+            inspection: Inspection { passed, note: String::new(), deduction: Money(if passed { 0 } else { d }) }
+        }),
+        3 => Just(Command::Ship { carrier: "SF".into(), tracking: "S2".into() }),
+        2 => Just(Command::ConfirmReceipt),
+        3 => Just(Command::Expire { due: Timestamp(0) }),
+        1 => Just(Command::AddProof { photos: vec!["p.jpg".into()] }),
+        1 => text.clone().prop_map(|note| Command::AnswerInfo { note, photos: vec!["a.jpg".into()] }),
+        1 => Just(Command::Cancel),
+        1 => text.clone().prop_map(|note| Command::Escalate { note }),
+        1 => (0u8..7).prop_map(|stars| Command::Rate { stars, comment: String::new() }),
+        1 => Just(Command::Reopen),
+        1 => text.clone().prop_map(|text| Command::Message { text }),
+        1 => Just(Command::Reject { reason_code: RejectReason::NoFaultFound, note: String::new() }),
+        1 => text.clone().prop_map(|question| Command::RequestInfo { question }),
+        1 => Just(Command::ReturnArrived),
+        1 => prop_oneof![
+            arb_solution().prop_map(|solution| Resolution::Approve { solution }),
+            Just(Resolution::Reject { reason_code: RejectReason::Other }),
+            Just(Resolution::Resume),
+        ]
+        .prop_map(|resolution| Command::ResolveEscalation { resolution, note: String::new() }),
+        1 => prop_oneof![
+            arb_solution().prop_map(|solution| OverrideAction::Approve { solution }),
+            Just(OverrideAction::Close),
+        ]
+        .prop_map(|action| Command::Override { reason: "goodwill".into(), action }),
+    ]
+}
+
+fn arb_actor() -> impl Strategy<Value = Actor> {
+    prop::sample::select(vec![
+        Actor::Buyer,
+        agent(),
+        warehouse(),
+        owner(),
+        Actor::System,
+    ])
+}
+
+/// Who would naturally send a command.
+fn natural_actor(command: &Command) -> Actor {
+    match command.action() {
+        ActionKind::AddProof
+        | ActionKind::AnswerInfo
+        | ActionKind::EnterReturnTracking
+        | ActionKind::Cancel
+        | ActionKind::Escalate
+        | ActionKind::ConfirmReceipt
+        | ActionKind::Rate
+        | ActionKind::Reopen
+        | ActionKind::Message => Actor::Buyer,
+        ActionKind::Approve | ActionKind::Reject | ActionKind::RequestInfo => agent(),
+        ActionKind::ReturnArrived | ActionKind::Expire => Actor::System,
+        ActionKind::Receive | ActionKind::Ship => warehouse(),
+        ActionKind::ResolveEscalation | ActionKind::Override => owner(),
+    }
+}
+
+/// Steps: actor, command, minutes to wait before it. Most commands come from the actor who
+/// would send them (so cases get deep); a third from anybody (so roles are tested).
+fn arb_steps() -> impl Strategy<Value = Vec<(Actor, Command, i64)>> {
+    let step = (
+        arb_actor(),
+        arb_command(),
+        0u8..3,
+        prop_oneof![0i64..120, 0i64..20_000],
+    )
+        .prop_map(|(random, command, pick, wait)| {
+            let actor = if pick == 0 {
+                random
+            } else {
+                natural_actor(&command)
+            };
+            (actor, command, wait)
+        });
+    prop::collection::vec(step, 1..40)
+}
+
+fn arb_world() -> impl Strategy<Value = (Order, CaseRequest, Policy, BuyerStanding, i64)> {
+    arb_order().prop_flat_map(|o| {
+        let request = arb_request(&o);
+        (
+            Just(o),
+            request,
+            arb_policy(),
+            (0u32..3, 0u32..2),
+            prop_oneof![3 => 0i64..(6 * 24), 1 => 0i64..(400 * 24)],
+        )
+            .prop_map(|(o, r, p, (past, abuse), hours)| {
+                (
+                    o,
+                    r,
+                    p,
+                    BuyerStanding {
+                        past_cases: past,
+                        rejected_for_abuse: abuse,
+                    },
+                    hours,
+                )
+            })
+    })
+}
+
+/// Check the safety of the events just decided, given the history before them.
+fn assert_safe(case: &Case, batch: &[crate::domain::Event], policy: &Policy, buyer: BuyerStanding) {
+    let mut seen: Vec<&EventKind> = case.events.iter().map(|e| &e.kind).collect();
+    for event in batch {
+        let goods_here = seen.iter().any(|k| {
+            matches!(
+                k,
+                EventKind::Received { .. } | EventKind::ReturnDeemedReceived
+            )
+        });
+        let last_solution = seen.iter().rev().find_map(|k| match k {
+            EventKind::Approved { solution, .. } => Some(solution),
+            _ => None,
+        });
+        match &event.kind {
+            EventKind::Refunded { .. } => {
+                let refund_only = matches!(last_solution, Some(Solution::RefundOnly { .. }));
+                assert!(
+                    goods_here || refund_only,
+                    "refund before receipt: {batch:?}"
+                );
+            }
+            EventKind::ItemShipped { shipment, .. } if *shipment != ShipmentKind::Reshipment => {
+                assert!(goods_here, "replacement before receipt: {batch:?}");
+            }
+            EventKind::FastRefunded { .. } => {
+                assert!(
+                    batch
+                        .iter()
+                        .any(|e| matches!(e.kind, EventKind::ReturnShipped { .. })),
+                    "fast refund without tracking"
+                );
+                assert!(fast_refund_qualifies(
+                    &case.order,
+                    &case.request.lines,
+                    CaseKind::ReturnAndRefund,
+                    policy,
+                    buyer,
+                    case.filed_at,
+                ));
+            }
+            EventKind::ReturnDeemedReceived => {
+                assert!(
+                    event.actor == Actor::System,
+                    "only the shop's silence deems a return received"
+                );
+            }
+            _ => {}
+        }
+        seen.push(&event.kind);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_commands_from_random_actors_never_break_an_invariant(
+        (o, request, policy, buyer, hours) in arb_world(),
+        steps in arb_steps(),
+    ) {
+        let filed = signed().plus_hours(hours);
+        let ctx = Context { policy: &policy, now: filed, other_cases: &[], buyer };
+        let Ok(mut case) = file_case("c1".into(), &o, request, &ctx) else { return Ok(()) };
+        let mut now = filed;
+        for (actor, command, wait) in steps {
+            now = now.plus_ms(wait * 60_000);
+            let ctx = Context { policy: &policy, now, other_cases: &[], buyer };
+            let command = match command {
+                Command::Expire { due: Timestamp(0) } => {
+                    due_timeout(&case, &policy, now).unwrap_or(Command::Expire { due: Timestamp(1) })
+                }
+                other => other,
+            };
+            let before = case.state();
+            let offered = available_actions(&case, &actor, &ctx);
+            let result = decide(&case, &command, &actor, &ctx);
+            let action = command.action();
+
+            // No command from an actor outside its role is ever accepted.
+            if !role_allows(&actor, action) {
+                prop_assert_eq!(&result, &Err(super::PolicyError::NotAllowedForActor { action }));
+            }
+            let Ok(events) = result else { continue };
+            if events.is_empty() {
+                continue;
+            }
+            // What decide accepts, available_actions offered.
+            prop_assert!(offered.contains(&action), "{:?} accepted but not offered in {:?}", action, before);
+            // A closed case accepts only messages and a rating (and the one reopen).
+            if before.is_closed() {
+                prop_assert!(
+                    matches!(action, ActionKind::Message | ActionKind::Rate | ActionKind::Reopen),
+                    "{:?} accepted on a closed case", action
+                );
+            }
+            assert_safe(&case, &events, &policy, buyer);
+            prop_assert!(events.iter().all(|e| e.at == now && e.actor == actor));
+            apply(&mut case, events);
+
+            // An expiry runs once.
+            if let Command::Expire { .. } = command {
+                prop_assert_eq!(decide(&case, &command, &actor, &ctx), Ok(Vec::new()));
+            }
+            // The total refunded never exceeds what was paid.
+            prop_assert!(case.refunded_total() <= o.total_paid());
+            prop_assert!(case.events.iter().filter_map(|e| e.kind.refunded()).all(|b| b.total >= Money::ZERO));
+            // Replaying the history gives the same state, also after a trip through JSON.
+            let replayed = Case { events: case.events.clone(), ..case.clone() };
+            prop_assert_eq!(replayed.state(), case.state());
+            let json = serde_json::to_string(&case).unwrap_or_default();
+            let back: Option<Case> = serde_json::from_str(&json).ok();
+            prop_assert_eq!(back.map(|c| c.state()), Some(case.state()));
+        }
+    }
+
+    #[test]
+    fn units_claimed_and_money_refunded_never_exceed_the_order_across_its_cases(
+        o in arb_order(),
+        attempts in prop::collection::vec(
+            (prop::sample::select(CaseKind::ALL.to_vec()), prop::sample::select(Reason::ALL.to_vec()),
+             prop::collection::vec((0usize..3, 1u32..4), 1..3), 0u8..4),
+            1..8,
+        ),
+    ) {
+        let policy = Policy::default();
+        let buyer = BuyerStanding { past_cases: 1, rejected_for_abuse: 0 };
+        let mut cases: Vec<Case> = Vec::new();
+        let mut now = signed().plus_hours(2);
+        for (i, (kind, reason, picks, path)) in attempts.into_iter().enumerate() {
+            now = now.plus_hours(3);
+            let mut lines: Vec<RequestedLine> = Vec::new();
+            for (l, q) in picks {
+                let sku = o.lines[l % o.lines.len()].sku.clone();
+                if lines.iter().all(|x| x.sku != sku) {
+                    lines.push(RequestedLine { sku, quantity: q });
+                }
+            }
+            let request = CaseRequest {
+                kind, reason, lines, note: String::new(), photos: Vec::new(),
+                intact_confirmed: true, urgent: false, carrier_confirms_loss: true,
+            };
+            let ctx = Context { policy: &policy, now, other_cases: &cases, buyer };
+            let Ok(mut case) = file_case(format!("c{i}"), &o, request, &ctx) else { continue };
+            // Drive it: 0 leave open, 1 cancel, 2 grant as asked and complete, 3 owner refund.
+            let script: Vec<(Actor, Command)> = match path {
+                0 => vec![],
+                1 => vec![(Actor::Buyer, Command::Cancel)],
+                2 => vec![
+                    (agent(), Command::Approve { solution: Solution::as_requested(kind), note: String::new() }),
+                    (Actor::Buyer, Command::EnterReturnTracking { carrier: "SF".into(), tracking: "1".into() }),
+                    (warehouse(), Command::Receive { inspection: Inspection { passed: true, note: String::new(), deduction: Money::ZERO } }),
+                    (warehouse(), Command::Ship { carrier: "SF".into(), tracking: "2".into() }),
+                    (Actor::Buyer, Command::ConfirmReceipt),
+                ],
+                _ => vec![(owner(), Command::Override {
+                    reason: "goodwill".into(),
+                    action: OverrideAction::Approve { solution: Solution::RefundOnly { amount: None } },
+                })],
+            };
+            for (actor, command) in script {
+                now = now.plus_hours(1);
+                let ctx = Context { policy: &policy, now, other_cases: &cases, buyer };
+                if let Ok(events) = decide(&case, &command, &actor, &ctx) {
+                    apply(&mut case, events);
+                }
+            }
+            cases.push(case);
+
+            for line in &o.lines {
+                let held: u32 = cases.iter().filter(|c| c.holds_units()).map(|c| c.quantity_of(&line.sku)).sum();
+                prop_assert!(held <= line.quantity, "{} holds {} of {}", line.sku, held, line.quantity);
+                let refunded: u32 = cases.iter().filter(|c| c.has_refund()).map(|c| c.quantity_of(&line.sku)).sum();
+                prop_assert!(refunded <= line.quantity);
+            }
+            let total: Money = cases.iter().map(Case::refunded_total).sum();
+            prop_assert!(total <= o.total_paid(), "refunded {:?} of {:?}", total, o.total_paid());
+        }
+    }
+
+    #[test]
+    fn a_window_of_n_days_ends_at_the_end_of_a_local_day_n_days_later(
+        at in -2_000_000_000_000i64..4_000_000_000_000,
+        days in 1i64..400,
+        offset in -840i64..=840,
+    ) {
+        use super::time::{LocalDate, local_day, window_end};
+        let end = window_end(Timestamp(at), days, offset);
+        prop_assert_eq!(local_day(end, offset), local_day(Timestamp(at), offset) + days);
+        prop_assert_ne!(local_day(end.plus_ms(1), offset), local_day(end, offset));
+        let date = LocalDate::of(end, offset);
+        prop_assert_eq!(LocalDate::parse(&date.to_string()), Some(date));
+    }
+
+    #[test]
+    fn an_allocated_discount_adds_up_and_stays_within_each_line(
+        discount in 0i64..1_000_000,
+        totals in prop::collection::vec(0i64..1_000_000, 1..6),
+    ) {
+        let totals: Vec<Money> = totals.into_iter().map(Money).collect();
+        let shares = super::allocate_order_discount(Money(discount), &totals);
+        let sum: Money = totals.iter().copied().sum();
+        let expected = if sum.is_positive() { Money(discount).min(sum) } else { Money::ZERO };
+        prop_assert_eq!(shares.iter().copied().sum::<Money>(), expected);
+        for (share, total) in shares.iter().zip(&totals) {
+            prop_assert!(*share >= Money::ZERO && *share <= *total);
+        }
+    }
+}
+
+#[test]
+fn the_fixture_clock_is_china_standard_time() {
+    assert_eq!(cst(1970, 1, 1, 8, 0), Timestamp(0));
+    assert!(matches!(
+        Case {
+            id: "x".into(),
+            order: order(vec![]),
+            request: CaseRequest {
+                kind: CaseKind::Reship,
+                reason: Reason::NotReceived,
+                lines: vec![],
+                note: String::new(),
+                photos: vec![],
+                intact_confirmed: false,
+                urgent: false,
+                carrier_confirms_loss: false
+            },
+            filed_at: Timestamp(0),
+            events: vec![]
+        }
+        .state(),
+        CaseState::AwaitingReview { .. }
+    ));
+}

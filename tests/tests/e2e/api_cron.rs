@@ -1,0 +1,164 @@
+//! Deadlines fire from the cron. Time is driven by planting case histories in the past straight
+//! into the local KV state (`wrangler kv bulk put --local`) before the server starts, built with
+//! the same policy engine: there is no clock override in any build.
+
+use std::process::Command as Process;
+
+use serde_json::{Value, json};
+use shared::domain::{Actor, Case, CaseRequest, Command, MS_PER_DAY, MS_PER_HOUR, Order, Role, Solution, Timestamp};
+use shared::policy::{self, BuyerStanding, Context, Policy};
+use tests::{Wrangler, repo_root};
+
+use crate::helpers::{OWNER, login};
+use crate::support::{fresh_orders, now};
+
+/// A case history being written: its commits as KV entries.
+struct Planted {
+    case: Case,
+    entries: Vec<Value>,
+}
+
+fn ctx(policy: &Policy, at: Timestamp) -> Context<'_> {
+    Context { policy, now: at, other_cases: &[], buyer: BuyerStanding::default() }
+}
+
+fn log_key(id: &str, seq: usize, at: Timestamp) -> String {
+    format!("case:{id}:log:{seq:08}:{:013}:{:016x}", at.0, seq)
+}
+
+fn plant(policy: &Policy, id: &str, order: &Order, request: Value, filed_at: Timestamp) -> Planted {
+    let request: CaseRequest = serde_json::from_value(request).expect("request");
+    let case = policy::file_case(id.into(), order, request, &ctx(policy, filed_at)).expect("filed in the past");
+    let commit = json!({"type": "filed", "case": case});
+    Planted { entries: vec![json!({"key": log_key(id, 1, filed_at), "value": commit.to_string()})], case }
+}
+
+impl Planted {
+    fn then(mut self, policy: &Policy, actor: Actor, command: Command, at: Timestamp) -> Self {
+        let events = policy::decide(&self.case, &command, &actor, &ctx(policy, at)).expect("step in the past");
+        policy::apply(&mut self.case, events.clone());
+        let seq = self.entries.len() + 1;
+        let commit = json!({"type": "events", "events": events});
+        self.entries.push(json!({"key": log_key(&self.case.id, seq, at), "value": commit.to_string()}));
+        self
+    }
+}
+
+fn agent() -> Actor {
+    Actor::Staff { id: "st_planted".into(), role: Role::Agent }
+}
+
+fn warehouse() -> Actor {
+    Actor::Staff { id: "st_planted_wh".into(), role: Role::Warehouse }
+}
+
+fn state_of(api: &tests::Api, id: &str) -> (String, usize) {
+    let r = api.get(&format!("/api/staff/cases/{id}"));
+    assert_eq!(r.status, 200, "{id}: {}", String::from_utf8_lossy(&r.body));
+    let j = r.json();
+    (j["state"].as_str().unwrap_or_default().to_string(), j["case"]["events"].as_array().map_or(0, Vec::len))
+}
+
+#[test]
+fn every_timeout_fires_from_the_cron_once_and_a_second_run_changes_nothing() {
+    let policy = Policy::default();
+    let t = now();
+    let ago = |ms: i64| Timestamp(t.0 - ms);
+    let mut orders = fresh_orders("cron");
+    // The orders are as old as the histories planted on them.
+    for o in &mut orders {
+        crate::support::age(o, 20);
+    }
+    let by = |prefix: &str| orders.iter().find(|o| o.number.starts_with(prefix)).cloned().expect("order");
+    let shirt = by("TB20261120001");
+    let unshipped = by("TB20261122010");
+    let mut unshipped = unshipped;
+    unshipped.shipped_at = None;
+    unshipped.signed_for_at = None;
+    let phone = by("JD20261121002");
+    let shirt_request = json!({"kind": "return_and_refund", "reason": "size_or_fit", "lines": [{"sku": "SHIRT-OX-L", "quantity": 1}], "intact_confirmed": true});
+    let phone_request = json!({"kind": "exchange", "reason": "damaged_in_transit", "lines": [{"sku": "PHONE-X12-256", "quantity": 1}], "intact_confirmed": true});
+    // Keep the filings inside their windows: file just after sign-for.
+    let signed = |o: &Order| o.signed_for_at.unwrap_or(o.paid_at);
+    let after_sign = |o: &Order, h: i64| Timestamp(signed(o).0 + h * MS_PER_HOUR);
+    let _ = ago;
+
+    let review = plant(&policy, "AS-CRON-REVIEW", &shirt, shirt_request.clone(), after_sign(&shirt, 1));
+    let refund_unshipped = plant(&policy, "AS-CRON-UNSHIPPED", &unshipped,
+        json!({"kind": "refund_only", "reason": "changed_mind", "lines": [{"sku": "SNEAKER-RUN-42", "quantity": 1}]}),
+        Timestamp(unshipped.paid_at.0 + MS_PER_HOUR));
+    let info = plant(&policy, "AS-CRON-INFO", &phone, phone_request.clone(), after_sign(&phone, 1))
+        .then(&policy, agent(), Command::RequestInfo { question: "Photo of the box?".into() }, after_sign(&phone, 2));
+    let rejected = plant(&policy, "AS-CRON-REJECTED", &phone, phone_request.clone(), after_sign(&phone, 1))
+        .then(&policy, agent(), Command::Reject { reason_code: shared::domain::RejectReason::InsufficientProof, note: "no photo".into() }, after_sign(&phone, 2));
+    let abandoned = plant(&policy, "AS-CRON-ABANDONED", &shirt, shirt_request.clone(), after_sign(&shirt, 1))
+        .then(&policy, agent(), Command::Approve { solution: Solution::ReturnAndRefund, note: String::new() }, after_sign(&shirt, 2));
+    let unconfirmed_return = plant(&policy, "AS-CRON-RETURN", &phone, phone_request.clone(), after_sign(&phone, 1))
+        .then(&policy, agent(), Command::Approve { solution: Solution::Exchange, note: String::new() }, after_sign(&phone, 2))
+        .then(&policy, Actor::Buyer, Command::EnterReturnTracking { carrier: "SF".into(), tracking: "SF1".into() }, after_sign(&phone, 3));
+    let unconfirmed_delivery = plant(&policy, "AS-CRON-DELIVERY", &phone, phone_request.clone(), after_sign(&phone, 1))
+        .then(&policy, agent(), Command::Approve { solution: Solution::Exchange, note: String::new() }, after_sign(&phone, 2))
+        .then(&policy, Actor::Buyer, Command::EnterReturnTracking { carrier: "SF".into(), tracking: "SF2".into() }, after_sign(&phone, 3))
+        .then(&policy, warehouse(), Command::Receive { inspection: shared::domain::Inspection { passed: true, note: String::new(), deduction: shared::domain::Money(0) } }, after_sign(&phone, 4))
+        .then(&policy, warehouse(), Command::Ship { carrier: "SF".into(), tracking: "SF3".into() }, after_sign(&phone, 5));
+    let escalated = plant(&policy, "AS-CRON-ESCALATED", &phone, phone_request, after_sign(&phone, 1))
+        .then(&policy, agent(), Command::Escalate { note: "needs the owner".into() }, after_sign(&phone, 2));
+
+    let planted = [&review, &refund_unshipped, &info, &rejected, &abandoned, &unconfirmed_return, &unconfirmed_delivery, &escalated];
+    let mut entries: Vec<Value> = planted.iter().flat_map(|p| p.entries.clone()).collect();
+    for o in &orders {
+        entries.push(json!({"key": format!("order:demo:{}", o.number), "value": serde_json::to_string(o).expect("order json")}));
+    }
+    let dir = repo_root().join("test-artifacts/state").join(format!("cron-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("state dir");
+    let bulk = dir.with_extension("bulk.json");
+    std::fs::write(&bulk, serde_json::to_vec(&entries).expect("bulk json")).expect("write bulk");
+    let status = Process::new("wrangler")
+        .args(["kv", "bulk", "put"])
+        .arg(&bulk)
+        .args(["--binding", "CASES", "--local", "--persist-to"])
+        .arg(&dir)
+        .current_dir(repo_root())
+        .status()
+        .expect("run wrangler kv bulk put");
+    assert!(status.success(), "planting the histories failed");
+
+    let server = Wrangler::start(&dir).expect("wrangler dev");
+    let shop = tests::Api::new(&server.base).with_bearer(tests::TEST_API_KEY);
+    let boot = json!({"email": OWNER.0, "name": "Owner", "role": "owner", "password": OWNER.1});
+    assert_eq!(shop.post("/api/shop/bootstrap", &boot).status, 201);
+    let owner = login(&server.base, OWNER.0, OWNER.1);
+    let rebuilt = owner.post("/api/staff/rebuild-indexes", &json!({}));
+    assert_eq!(rebuilt.status, 200, "{}", String::from_utf8_lossy(&rebuilt.body));
+    assert_eq!(rebuilt.json()["rebuilt_cases"], planted.len());
+
+    let before: Vec<(String, usize)> = planted.iter().map(|p| state_of(&owner, &p.case.id)).collect();
+    let cron = tests::Api::new(&server.base).get("/__scheduled?cron=*/5+*+*+*+*");
+    assert_eq!(cron.status, 200, "cron: {}", String::from_utf8_lossy(&cron.body));
+    let after: Vec<(String, usize)> = planted.iter().map(|p| state_of(&owner, &p.case.id)).collect();
+
+    let expect = [
+        ("AS-CRON-REVIEW", "approved automatically", "awaiting_return"),
+        ("AS-CRON-UNSHIPPED", "refunded automatically", "closed"),
+        ("AS-CRON-INFO", "closed for missing information", "closed"),
+        ("AS-CRON-REJECTED", "closed after the rejection", "closed"),
+        ("AS-CRON-ABANDONED", "closed as abandoned", "closed"),
+        ("AS-CRON-RETURN", "replacement released", "awaiting_shipment"),
+        ("AS-CRON-DELIVERY", "receipt confirmed automatically", "closed"),
+    ];
+    for (i, (id, what, state)) in expect.iter().enumerate() {
+        assert_eq!(after[i].0, *state, "{id} should be {what} (was {:?})", before[i]);
+        assert!(after[i].1 > before[i].1, "{id}: the timeout is recorded as an event");
+    }
+    assert_eq!(after[7], before[7], "the clock pauses while escalated");
+
+    // Running the cron again changes nothing.
+    let again = tests::Api::new(&server.base).get("/__scheduled?cron=*/5+*+*+*+*");
+    assert_eq!(again.status, 200);
+    let third: Vec<(String, usize)> = planted.iter().map(|p| state_of(&owner, &p.case.id)).collect();
+    // Except a new deadline that is itself already past (the approved review's return window
+    // started at the automatic approval, which is now: not due).
+    assert_eq!(third, after);
+    server.stop();
+}
