@@ -340,6 +340,9 @@ pub struct CaseView {
     pub buyer_history: Vec<CaseSummary>,
     /// The server's clock when this was read (the portal's countdown starts from it).
     pub server_time: Timestamp,
+    /// How many commits the case has: send it back as `If-Match: "<version>"` with a command so
+    /// that it is refused (409) if someone changed the case since this view was read.
+    pub version: u32,
 }
 
 /// A case in one line: what the queue, the buyer's history and analytics list. Small enough to

@@ -139,7 +139,8 @@ pub fn queue_sort_key(summary: &CaseSummary, urgent: bool) -> Option<String> {
 }
 
 /// Builds what the caller sees of a case.
-pub fn view(case: &Case, actor: &Actor, ctx: &Context, staff_history: Vec<CaseSummary>) -> CaseView {
+pub fn view(loaded: &LoadedCase, actor: &Actor, ctx: &Context, staff_history: Vec<CaseSummary>) -> CaseView {
+    let case = &loaded.case;
     let state = case.state();
     let approved_return = matches!(
         state,
@@ -153,10 +154,12 @@ pub fn view(case: &Case, actor: &Actor, ctx: &Context, staff_history: Vec<CaseSu
         actions: policy::available_actions(case, actor, ctx),
         refund: policy::case_refund(case, ctx),
         return_shipping_payer: policy::case_return_shipping_payer(case, ctx.policy),
-        return_address: approved_return.then(|| ctx.policy.return_address.clone()),
+        return_address: (approved_return && !ctx.policy.return_address.trim().is_empty())
+            .then(|| ctx.policy.return_address.clone()),
         priority: is_staff.then(|| policy::priority(case, ctx.policy, ctx.now)),
         buyer_history: staff_history,
         server_time: ctx.now,
+        version: loaded.commits.len() as u32,
     }
 }
 
@@ -178,7 +181,7 @@ pub async fn run_command(
     }
     let key = scope
         .store
-        .append(&loaded.case.id, &loaded.commits, &Commit::Events { events: events.clone() }, scope.now.0)
+        .append(&loaded.case.id, &loaded.commits, &Commit::Events { events: events.clone() })
         .await?;
     policy::apply(&mut loaded.case, events.clone());
     loaded.commits.push(key);
@@ -207,7 +210,7 @@ pub async fn file(scope: &Scope<'_>, id: String, order: &Order, request: shared:
     let (standing, _) = standing(scope.store, order, None).await?;
     let ctx = Context { policy: scope.policy, now: scope.now, other_cases: &others, buyer: standing };
     let case = policy::file_case(id.clone(), order, request, &ctx)?;
-    let key = scope.store.append(&id, &[], &Commit::Filed { case: case.clone() }, scope.now.0).await?;
+    let key = scope.store.append(&id, &[], &Commit::Filed { case: case.clone() }).await?;
     let mut loaded = LoadedCase { case, commits: vec![key], queue_key: None };
     reindex(scope, &mut loaded).await?;
     let filed_events = loaded.case.events.clone();

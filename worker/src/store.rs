@@ -156,6 +156,11 @@ pub struct LoadedCase {
     pub queue_key: Option<String>,
 }
 
+/// How often the first of several rival writers looks again before giving up, and how long it
+/// waits in between: long enough for a rival's list to see it, short enough to stay interactive.
+const CONTENTION_CHECKS: u32 = 8;
+const CONTENTION_WAIT_MS: u64 = 25;
+
 /// Access to the namespace for one shop.
 #[derive(Debug)]
 pub struct Store {
@@ -323,28 +328,36 @@ impl Store {
         self.put(&keys::snapshot(&loaded.case.id), &snap).await
     }
 
-    /// Appends one commit after `commits` and checks, by listing again, that it won its sequence
-    /// number. The loser's key is removed again and the caller answers 409.
-    pub async fn append(
-        &self,
-        case_id: &str,
-        commits: &[String],
-        commit: &Commit,
-        written_at: i64,
-    ) -> AppResult<String> {
+    /// Appends one commit after `commits` and acknowledges it only once it is the sole
+    /// candidate for its sequence number; otherwise the caller answers 409 and the key goes.
+    ///
+    /// After writing, the writer lists the log. Alone: it won. Not the first key among the
+    /// candidates: it lost. First but not alone: another writer is deciding at this moment, so it
+    /// waits a little for the others to see it and withdraw. Either a writer was alone when it
+    /// looked (and everybody writing later sees it and loses), or all of them saw each other and
+    /// exactly the first stays. A writer that looked and was alone is never outranked, so an
+    /// acknowledged command is never undone, and two conflicting commands never both apply.
+    pub async fn append(&self, case_id: &str, commits: &[String], commit: &Commit) -> AppResult<String> {
+        let written_at = worker::Date::now().as_millis() as i64;
         let seq = commits.len() as u32 + 1;
         let nonce = crate::crypto::random_hex::<8>()?;
         let key = keys::log(case_id, seq, written_at, &nonce);
         self.put(&key, commit).await?;
-        let (log, _) = self.list_meta::<serde_json::Value>(&keys::log_prefix(case_id), 1000, None).await?;
-        let winners = winning_commits(log.into_iter().map(|(k, _)| k).collect());
-        if winners.get(seq as usize - 1) == Some(&key) {
-            Ok(key)
-        } else {
-            // Never acknowledged, so removing it loses nothing; the fold ignores it either way.
-            let _ = self.delete(&key).await;
-            Err(ApiErrorCode::Conflict.into())
+        for attempt in 0..CONTENTION_CHECKS {
+            let (log, _) = self.list_meta::<serde_json::Value>(&keys::log_prefix(case_id), 1000, None).await?;
+            let mut rivals: Vec<String> = log.into_iter().map(|(k, _)| k).filter(|k| seq_of(k) == Some(seq)).collect();
+            rivals.sort();
+            match rivals.as_slice() {
+                [only] if *only == key => return Ok(key),
+                [first, ..] if *first == key && attempt + 1 < CONTENTION_CHECKS => {
+                    worker::Delay::from(std::time::Duration::from_millis(CONTENTION_WAIT_MS)).await;
+                }
+                _ => break,
+            }
         }
+        // Never acknowledged, so removing it loses nothing.
+        let _ = self.delete(&key).await;
+        Err(ApiErrorCode::Conflict.into())
     }
 
     /// Brings the read models of a case up to date: snapshot, queue entry, summary.

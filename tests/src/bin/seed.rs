@@ -57,6 +57,12 @@ fn seed(base: &str, api_key: &str) -> Result<(), String> {
         let body = json!({"email": email, "name": name, "role": role, "password": password});
         expect(owner.post("/api/staff/accounts", &body), "create account", &[201, 409])?;
     }
+    // The shop's policy: DOMAIN.md's defaults, plus where returns go and an appliance warranty.
+    let mut policy = expect(owner.get("/api/staff/policy"), "read policy", &[200])?.json();
+    policy["return_address"] = json!("演示店售后部 王师傅 收，上海市浦东新区张江路 100 号 2 号楼，200120，电话 021-5555 0100");
+    policy["categories"]["appliances"] = json!({"no_reason_excluded": false, "warranty_days": 730, "intact_rule": "not_activated"});
+    policy["categories"]["food"] = json!({"no_reason_excluded": true, "intact_rule": "seal_unbroken"});
+    expect(owner.put("/api/staff/policy", &policy), "save policy", &[200])?;
     let agent = login(base, ACCOUNTS[1].1, ACCOUNTS[1].2)?;
     let warehouse = login(base, ACCOUNTS[2].1, ACCOUNTS[2].2)?;
 

@@ -5,12 +5,12 @@
 use std::process::Command as Process;
 
 use serde_json::{Value, json};
-use shared::domain::{Actor, Case, CaseRequest, Command, MS_PER_DAY, MS_PER_HOUR, Order, Role, Solution, Timestamp};
+use shared::domain::{Actor, Case, CaseRequest, Command, MS_PER_HOUR, Order, Role, Solution, Timestamp};
 use shared::policy::{self, BuyerStanding, Context, Policy};
 use tests::{Wrangler, repo_root};
 
 use crate::helpers::{OWNER, login};
-use crate::support::{fresh_orders, now};
+use crate::support::fresh_orders;
 
 /// A case history being written: its commits as KV entries.
 struct Planted {
@@ -62,14 +62,20 @@ fn state_of(api: &tests::Api, id: &str) -> (String, usize) {
 #[test]
 fn every_timeout_fires_from_the_cron_once_and_a_second_run_changes_nothing() {
     let policy = Policy::default();
-    let t = now();
-    let ago = |ms: i64| Timestamp(t.0 - ms);
     let mut orders = fresh_orders("cron");
     // The orders are as old as the histories planted on them.
     for o in &mut orders {
         crate::support::age(o, 20);
     }
     let by = |prefix: &str| orders.iter().find(|o| o.number.starts_with(prefix)).cloned().expect("order");
+    // Each planted case gets an order of its own, so no two open cases claim the same unit.
+    let mut own_orders: Vec<Order> = Vec::new();
+    let mut own = |o: &Order, tag: &str| {
+        let mut copy = o.clone();
+        copy.number = format!("{}-{tag}", o.number);
+        own_orders.push(copy.clone());
+        copy
+    };
     let shirt = by("TB20261120001");
     let unshipped = by("TB20261122010");
     let mut unshipped = unshipped;
@@ -81,32 +87,31 @@ fn every_timeout_fires_from_the_cron_once_and_a_second_run_changes_nothing() {
     // Keep the filings inside their windows: file just after sign-for.
     let signed = |o: &Order| o.signed_for_at.unwrap_or(o.paid_at);
     let after_sign = |o: &Order, h: i64| Timestamp(signed(o).0 + h * MS_PER_HOUR);
-    let _ = ago;
 
-    let review = plant(&policy, "AS-CRON-REVIEW", &shirt, shirt_request.clone(), after_sign(&shirt, 1));
-    let refund_unshipped = plant(&policy, "AS-CRON-UNSHIPPED", &unshipped,
+    let review = plant(&policy, "AS-CRON-REVIEW", &own(&shirt, "R"), shirt_request.clone(), after_sign(&shirt, 1));
+    let refund_unshipped = plant(&policy, "AS-CRON-UNSHIPPED", &own(&unshipped, "U"),
         json!({"kind": "refund_only", "reason": "changed_mind", "lines": [{"sku": "SNEAKER-RUN-42", "quantity": 1}]}),
         Timestamp(unshipped.paid_at.0 + MS_PER_HOUR));
-    let info = plant(&policy, "AS-CRON-INFO", &phone, phone_request.clone(), after_sign(&phone, 1))
+    let info = plant(&policy, "AS-CRON-INFO", &own(&phone, "I"), phone_request.clone(), after_sign(&phone, 1))
         .then(&policy, agent(), Command::RequestInfo { question: "Photo of the box?".into() }, after_sign(&phone, 2));
-    let rejected = plant(&policy, "AS-CRON-REJECTED", &phone, phone_request.clone(), after_sign(&phone, 1))
+    let rejected = plant(&policy, "AS-CRON-REJECTED", &own(&phone, "J"), phone_request.clone(), after_sign(&phone, 1))
         .then(&policy, agent(), Command::Reject { reason_code: shared::domain::RejectReason::InsufficientProof, note: "no photo".into() }, after_sign(&phone, 2));
-    let abandoned = plant(&policy, "AS-CRON-ABANDONED", &shirt, shirt_request.clone(), after_sign(&shirt, 1))
+    let abandoned = plant(&policy, "AS-CRON-ABANDONED", &own(&shirt, "A"), shirt_request.clone(), after_sign(&shirt, 1))
         .then(&policy, agent(), Command::Approve { solution: Solution::ReturnAndRefund, note: String::new() }, after_sign(&shirt, 2));
-    let unconfirmed_return = plant(&policy, "AS-CRON-RETURN", &phone, phone_request.clone(), after_sign(&phone, 1))
+    let unconfirmed_return = plant(&policy, "AS-CRON-RETURN", &own(&phone, "T"), phone_request.clone(), after_sign(&phone, 1))
         .then(&policy, agent(), Command::Approve { solution: Solution::Exchange, note: String::new() }, after_sign(&phone, 2))
         .then(&policy, Actor::Buyer, Command::EnterReturnTracking { carrier: "SF".into(), tracking: "SF1".into() }, after_sign(&phone, 3));
-    let unconfirmed_delivery = plant(&policy, "AS-CRON-DELIVERY", &phone, phone_request.clone(), after_sign(&phone, 1))
+    let unconfirmed_delivery = plant(&policy, "AS-CRON-DELIVERY", &own(&phone, "D"), phone_request.clone(), after_sign(&phone, 1))
         .then(&policy, agent(), Command::Approve { solution: Solution::Exchange, note: String::new() }, after_sign(&phone, 2))
         .then(&policy, Actor::Buyer, Command::EnterReturnTracking { carrier: "SF".into(), tracking: "SF2".into() }, after_sign(&phone, 3))
         .then(&policy, warehouse(), Command::Receive { inspection: shared::domain::Inspection { passed: true, note: String::new(), deduction: shared::domain::Money(0) } }, after_sign(&phone, 4))
         .then(&policy, warehouse(), Command::Ship { carrier: "SF".into(), tracking: "SF3".into() }, after_sign(&phone, 5));
-    let escalated = plant(&policy, "AS-CRON-ESCALATED", &phone, phone_request, after_sign(&phone, 1))
+    let escalated = plant(&policy, "AS-CRON-ESCALATED", &own(&phone, "E"), phone_request, after_sign(&phone, 1))
         .then(&policy, agent(), Command::Escalate { note: "needs the owner".into() }, after_sign(&phone, 2));
 
     let planted = [&review, &refund_unshipped, &info, &rejected, &abandoned, &unconfirmed_return, &unconfirmed_delivery, &escalated];
     let mut entries: Vec<Value> = planted.iter().flat_map(|p| p.entries.clone()).collect();
-    for o in &orders {
+    for o in orders.iter().chain(&own_orders) {
         entries.push(json!({"key": format!("order:demo:{}", o.number), "value": serde_json::to_string(o).expect("order json")}));
     }
     let dir = repo_root().join("test-artifacts/state").join(format!("cron-{}", std::process::id()));

@@ -13,6 +13,9 @@ pub const AGENT: (&str, &str) = ("agent@test.shop", "agent-password-1");
 /// A warehouse worker.
 pub const WAREHOUSE: (&str, &str) = ("warehouse@test.shop", "warehouse-password-1");
 
+/// Where the test shop takes returns.
+pub const RETURN_ADDRESS: &str = "售后部 收 · 上海市浦东新区张江路 100 号 · 021-5555 0100";
+
 /// Signs in once per account (creating the three accounts on first use); sessions are reused
 /// because sign-ins per account are rate-limited.
 pub fn staff(app: &TestApp, who: (&str, &str)) -> Api {
@@ -44,6 +47,10 @@ fn ensure_accounts(app: &TestApp) {
         let r = app.shop_system().post("/api/shop/bootstrap", &boot);
         assert!(r.status == 201 || r.status == 409, "bootstrap: {}", String::from_utf8_lossy(&r.body));
         let owner = login(&app.base, OWNER.0, OWNER.1);
+        let mut policy = owner.get("/api/staff/policy").json();
+        policy["return_address"] = json!(RETURN_ADDRESS);
+        let r = owner.put("/api/staff/policy", &policy);
+        assert_eq!(r.status, 200, "policy: {}", String::from_utf8_lossy(&r.body));
         for (role, (email, password)) in [("agent", AGENT), ("warehouse", WAREHOUSE)] {
             let body = json!({"email": email, "name": role, "role": role, "password": password});
             let r = owner.post("/api/staff/accounts", &body);

@@ -1,0 +1,384 @@
+//! The buyer portal in headless Chromium at a phone viewport (390×844), doing the seeds' stories
+//! as a buyer would: look the order up, pick lines, kind and reason, watch the policy's preview,
+//! attach photos, send once, and follow the case. Every test imports its own orders (numbers
+//! made unique), and each main screen is saved under `test-artifacts/screenshots/portal-*.png`.
+
+use std::time::Duration;
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, Locator};
+use serde_json::{Value, json};
+use shared::domain::Order;
+use tests::Api;
+
+use crate::support::{app, browser, fresh_orders, screenshot};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// The portal as the buyer sees it: one browser, the app's address, and what a buyer does.
+struct Portal {
+    c: Client,
+    base: String,
+}
+
+impl Portal {
+    async fn new() -> Self {
+        Self { c: browser().await, base: app().base.clone() }
+    }
+
+    async fn open(&self, path: &str) {
+        if let Err(e) = self.c.goto(&format!("{}{path}", self.base)).await {
+            panic!("could not open {path}: {e}");
+        }
+    }
+
+    async fn wait(&self, css: &str) -> Element {
+        match self.c.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+            Ok(e) => e,
+            Err(e) => {
+                screenshot(&self.c, "portal-failure").await;
+                panic!("{css} never appeared: {e}");
+            }
+        }
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.wait(css).await.text().await.unwrap_or_default()
+    }
+
+    async fn attr(&self, css: &str, name: &str) -> String {
+        self.wait(css).await.attr(name).await.ok().flatten().unwrap_or_default()
+    }
+
+    async fn click(&self, css: &str) {
+        let element = self.wait(css).await;
+        if let Err(e) = element.click().await {
+            panic!("could not click {css}: {e}");
+        }
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let element = self.wait(css).await;
+        let _ = element.clear().await;
+        if let Err(e) = element.send_keys(text).await {
+            panic!("could not type into {css}: {e}");
+        }
+    }
+
+    async fn js(&self, script: &str, args: Vec<Value>) -> Value {
+        match self.c.execute(script, args).await {
+            Ok(v) => v,
+            Err(e) => panic!("script failed: {e}"),
+        }
+    }
+
+    /// Waits until a script returns true.
+    async fn until(&self, what: &str, script: &str) {
+        for _ in 0..100 {
+            if self.js(script, vec![]).await == Value::Bool(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        screenshot(&self.c, "portal-failure").await;
+        panic!("timed out waiting for {what}");
+    }
+
+    /// Looks an order up with its number and the e-mail or phone on it.
+    async fn lookup(&self, number: &str, contact: &str) {
+        self.open("/").await;
+        self.type_into("[data-testid=lookup-number]", number).await;
+        self.type_into("[data-testid=lookup-contact]", contact).await;
+        self.click("[data-testid=lookup-submit]").await;
+    }
+
+    /// Ticks a line of the order.
+    async fn pick_line(&self, sku: &str) {
+        self.click(&format!("label[for='pick-{sku}']")).await;
+    }
+
+    async fn pick_kind(&self, kind: &str) {
+        self.click(&format!("label[for='kind-{kind}']")).await;
+    }
+
+    async fn pick_reason(&self, reason: &str) {
+        self.click(&format!("label[for='reason-{reason}']")).await;
+    }
+
+    async fn confirm_intact(&self) {
+        self.click("[data-testid=intact-label]").await;
+    }
+
+    /// Fills the form for a return of `sku` for `reason` (a no-reason return confirms "intact").
+    async fn fill_return(&self, sku: &str, kind: &str, reason: &str) {
+        self.wait("[data-testid=request-form]").await;
+        self.pick_line(sku).await;
+        self.pick_kind(kind).await;
+        self.pick_reason(reason).await;
+        if matches!(reason, "size_or_fit" | "changed_mind") {
+            self.confirm_intact().await;
+        }
+    }
+
+    /// The portal's own preview (from `shared::policy::preview`), as JSON.
+    async fn preview(&self) -> Value {
+        self.wait("[data-testid=preview-status]").await;
+        let raw = self.js("return document.querySelector('[data-testid=preview-json]').textContent", vec![]).await;
+        serde_json::from_str(raw.as_str().unwrap_or_default()).unwrap_or(Value::Null)
+    }
+
+    /// Sends the request and waits for the case page; returns the case id.
+    async fn submit(&self) -> String {
+        self.click("[data-testid=submit]").await;
+        self.text("[data-testid=case-id]").await
+    }
+
+    /// Attaches a generated `width`×`height` PNG through the file input (as a chooser would) and
+    /// records whether a progress bar was ever shown.
+    async fn attach_generated_photo(&self, width: u32, height: u32) {
+        self.js(
+            "window.__sawProgress = false;
+             new MutationObserver(() => {
+               if (document.querySelector('[data-testid=photo-progress]')) window.__sawProgress = true;
+             }).observe(document.body, {subtree: true, childList: true, attributes: true});",
+            vec![],
+        )
+        .await;
+        let script = "const [w, h, done] = arguments;
+            const c = document.createElement('canvas'); c.width = w; c.height = h;
+            const g = c.getContext('2d');
+            for (let i = 0; i < 40; i++) { g.fillStyle = `hsl(${i * 9}, 70%, 50%)`; g.fillRect(i * w / 40, 0, w / 40, h); }
+            g.fillStyle = '#fff'; g.font = '120px sans-serif'; g.fillText('parcel', w / 4, h / 2);
+            c.toBlob(b => {
+              const dt = new DataTransfer();
+              dt.items.add(new File([b], 'parcel.png', {type: 'image/png'}));
+              const input = document.querySelector('[data-testid=photo-input]');
+              input.files = dt.files;
+              input.dispatchEvent(new Event('change', {bubbles: true}));
+              done(true);
+            }, 'image/png');";
+        if let Err(e) = self.c.execute_async(script, vec![json!(width), json!(height)]).await {
+            panic!("could not attach a photo: {e}");
+        }
+    }
+}
+
+/// The buyer's side of the API, for checking what the portal did.
+fn buyer_api(number: &str, contact: &str) -> Api {
+    let anon = app().api();
+    let r = anon.post("/api/lookup", &json!({"order_number": number, "contact": contact}));
+    assert_eq!(r.status, 200, "lookup through the API: {}", String::from_utf8_lossy(&r.body));
+    let token = r.json()["token"].as_str().unwrap_or_default().to_string();
+    anon.with_bearer(&token)
+}
+
+/// Fresh copies of the demo orders, imported; returns them by their original number.
+fn imported(tag: &str) -> Vec<Order> {
+    let orders = fresh_orders(tag);
+    app().import_orders(&orders);
+    orders
+}
+
+fn find<'a>(orders: &'a [Order], prefix: &str) -> &'a Order {
+    match orders.iter().find(|o| o.number.starts_with(prefix)) {
+        Some(o) => o,
+        None => panic!("no order {prefix}"),
+    }
+}
+
+fn contact(order: &Order) -> String {
+    order.buyer.email.clone().or(order.buyer.phone.clone()).unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_contact_gets_an_error_that_helps_without_revealing_the_order() {
+    let orders = imported("lk");
+    let shirt = find(&orders, "TB20261120001");
+    let portal = Portal::new().await;
+    portal.open("/").await;
+    portal.wait("[data-testid=lookup-form]").await;
+    screenshot(&portal.c, "portal-lookup").await;
+
+    portal.lookup(&shirt.number, "someone.else@example.cn").await;
+    let wrong_contact = portal.text("[data-testid=lookup-error]").await;
+    assert_eq!(portal.attr("[data-testid=lookup-error]", "data-code").await, "order_not_found");
+    assert!(wrong_contact.contains("Check"), "the error says what to check: {wrong_contact}");
+    screenshot(&portal.c, "portal-lookup-error").await;
+
+    // A number that does not exist reads exactly the same: nothing is revealed.
+    portal.lookup("TB00000000000-nope", "someone.else@example.cn").await;
+    assert_eq!(portal.text("[data-testid=lookup-error]").await, wrong_contact);
+    let _ = portal.c.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_shirt_story_previews_the_return_files_it_and_lands_on_the_case_page() {
+    let orders = imported("sh");
+    let shirt = find(&orders, "TB20261120001");
+    let portal = Portal::new().await;
+    portal.lookup(&shirt.number, &contact(shirt)).await;
+    portal.wait("[data-testid=order-summary]").await;
+    assert!(portal.text("[data-testid=no-cases]").await.contains("No requests"));
+    screenshot(&portal.c, "portal-order").await;
+
+    portal.fill_return("SHIRT-OX-L", "return_and_refund", "size_or_fit").await;
+    let local = portal.preview().await;
+    assert_eq!(portal.attr("[data-testid=preview-status]", "data-allowed").await, "true");
+    // The shirt's order carries shipping insurance: the buyer does not pay to send it back.
+    assert_eq!(portal.attr("[data-testid=preview-payer]", "data-payer").await, "insurer");
+    let breakdown = portal.text("[data-testid=breakdown]").await;
+    assert!(breakdown.contains("¥199.00") && breakdown.contains("Total refund"), "{breakdown}");
+    assert!(portal.text("[data-testid=preview-next]").await.contains("The shop answers within"));
+    screenshot(&portal.c, "portal-preview").await;
+
+    // The server's preview of the same request equals the portal's (same shared function).
+    let request = json!({
+        "kind": "return_and_refund", "reason": "size_or_fit",
+        "lines": [{"sku": "SHIRT-OX-L", "quantity": 1}], "intact_confirmed": true
+    });
+    let buyer = buyer_api(&shirt.number, &contact(shirt));
+    let server = buyer.post("/api/buyer/preview", &request).json();
+    for field in ["refusal", "shipping_payer", "refund", "fast_refund"] {
+        assert_eq!(local[field], server[field], "preview field {field}");
+    }
+    assert_eq!(local["next_step"]["who"], server["next_step"]["who"]);
+    assert_eq!(local["next_step"]["on_expiry"], server["next_step"]["on_expiry"]);
+
+    let id = portal.submit().await;
+    assert!(!id.is_empty());
+    assert_eq!(portal.attr("[data-testid=status-chip]", "data-state").await, "awaiting_review");
+    assert_eq!(portal.attr("[data-testid=whose-move]", "data-party").await, "shop");
+    assert!(portal.text("[data-testid=countdown]").await.starts_with("The shop must answer within"));
+    screenshot(&portal.c, "portal-case").await;
+
+    // The server decided what the preview said.
+    let case = buyer.get(&format!("/api/buyer/cases/{id}")).json();
+    assert_eq!(case["refund"], local["refund"]);
+
+    // A bookmarked case link opened later works from the stored token.
+    let url = portal.c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+    assert!(url.contains(&format!("/case/{id}")), "{url}");
+    let _ = portal.c.refresh().await;
+    assert_eq!(portal.text("[data-testid=case-id]").await, id);
+
+    // Messages with the shop.
+    portal.type_into("[data-testid=message]", "Could you confirm the return address?").await;
+    portal.click("[data-testid=send-message]").await;
+    portal.until("the message to appear", "return document.querySelector('.bubble-mine') !== null").await;
+    let _ = portal.c.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_photo_is_downscaled_uploaded_with_progress_and_sent_with_the_request() {
+    let orders = imported("ph");
+    let phone = find(&orders, "JD20261121002");
+    let portal = Portal::new().await;
+    portal.lookup(&phone.number, &contact(phone)).await;
+    portal.fill_return("PHONE-X12-256", "exchange", "damaged_in_transit").await;
+    portal.attach_generated_photo(3000, 2200).await;
+    portal
+        .until("the photo to upload", "return document.querySelector('[data-testid=photo-tile][data-status=uploaded]') !== null")
+        .await;
+    assert_eq!(portal.js("return window.__sawProgress", vec![]).await, Value::Bool(true), "a progress bar was shown");
+    screenshot(&portal.c, "portal-photo-upload").await;
+    assert_eq!(portal.attr("[data-testid=preview-payer]", "data-payer").await, "shop");
+
+    let id = portal.submit().await;
+    let case = buyer_api(&phone.number, &contact(phone)).get(&format!("/api/buyer/cases/{id}")).json();
+    let photos = case["case"]["request"]["photos"].as_array().cloned().unwrap_or_default();
+    assert_eq!(photos.len(), 1, "the uploaded photo went with the request");
+    let _ = portal.c.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_request_says_why_and_cannot_be_sent() {
+    let orders = imported("rf");
+    let milk = find(&orders, "TB20261119006");
+    let portal = Portal::new().await;
+    portal.lookup(&milk.number, &contact(milk)).await;
+    portal.fill_return("MILK-A2-12", "return_and_refund", "changed_mind").await;
+    portal.preview().await;
+    assert_eq!(portal.attr("[data-testid=preview-status]", "data-allowed").await, "false");
+    let why = portal.text("[data-testid=preview-refusal]").await;
+    assert!(why.to_lowercase().contains("perishable"), "the refusal names the reason: {why}");
+    let disabled = portal.wait("[data-testid=submit]").await.prop("disabled").await.ok().flatten();
+    assert_eq!(disabled.as_deref(), Some("true"), "submit is disabled");
+    screenshot(&portal.c, "portal-refusal").await;
+    let _ = portal.c.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_double_tap_on_send_files_one_case() {
+    let orders = imported("dt");
+    let shirt = find(&orders, "TB20261120001");
+    let portal = Portal::new().await;
+    portal.lookup(&shirt.number, &contact(shirt)).await;
+    portal.fill_return("SOCKS-3P", "return_and_refund", "changed_mind").await;
+    portal.preview().await;
+    // Two taps as fast as a thumb can: both reach the page before any answer does.
+    portal
+        .js("const b = document.querySelector('[data-testid=submit]'); b.click(); b.click(); b.form.requestSubmit();", vec![])
+        .await;
+    portal.text("[data-testid=case-id]").await;
+    let order = buyer_api(&shirt.number, &contact(shirt)).get("/api/buyer/order").json();
+    assert_eq!(order["cases"].as_array().map(Vec::len), Some(1), "exactly one case was filed");
+    let _ = portal.c.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn switching_the_language_changes_every_text_and_is_remembered() {
+    let orders = imported("ln");
+    let tv = find(&orders, "TB20261013003");
+    let portal = Portal::new().await;
+    portal.open("/").await;
+    assert_eq!(portal.text("#lookup-title").await, "Get help with an order");
+    portal.click("[data-testid=lang-zh]").await;
+    portal.until("Chinese texts", "return document.querySelector('#lookup-title').textContent === '申请售后'").await;
+    assert_eq!(portal.js("return document.documentElement.lang", vec![]).await, json!("zh-CN"));
+    screenshot(&portal.c, "portal-lookup-zh").await;
+
+    let _ = portal.c.refresh().await;
+    portal.until("Chinese after a reload", "return document.querySelector('#lookup-title')?.textContent === '申请售后'").await;
+
+    // Money and dates follow the language, and errors from the API come back in it.
+    portal.lookup(&tv.number, &contact(tv)).await;
+    portal.wait("[data-testid=order-summary]").await;
+    let delivered = portal.text("[data-testid=delivered]").await;
+    assert!(delivered.contains('年') && delivered.contains('日'), "{delivered}");
+    screenshot(&portal.c, "portal-order-zh").await;
+    portal.click("[data-testid=lang-en]").await;
+    portal.until("English dates", "return !document.querySelector('[data-testid=delivered]').textContent.includes('年')").await;
+    let _ = portal.c.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_link_asks_for_the_lookup_again_and_returns_to_the_case() {
+    let orders = imported("ex");
+    let book = find(&orders, "AM20261110004");
+    let buyer = buyer_api(&book.number, &contact(book));
+    let request = json!({
+        "kind": "reship", "reason": "not_received", "lines": [{"sku": "BOOK-RUST-2E", "quantity": 1}],
+        "carrier_confirms_loss": true
+    });
+    let body = serde_json::to_vec(&request).unwrap_or_default();
+    let r = buyer.send("POST", "/api/buyer/cases", Some(("application/json", body)), &[("Idempotency-Key", "portal-expired-1")]);
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    let id = r.json()["case"]["id"].as_str().unwrap_or_default().to_string();
+
+    // A fresh browser has no token: the bookmarked case link asks for the lookup first.
+    let portal = Portal::new().await;
+    portal.open(&format!("/case/{id}?order={}", book.number)).await;
+    portal.wait("[data-testid=lookup-again]").await;
+    let prefilled = portal.wait("[data-testid=lookup-number]").await.prop("value").await.ok().flatten();
+    assert_eq!(prefilled.as_deref(), Some(book.number.as_str()));
+    portal.type_into("[data-testid=lookup-contact]", &contact(book)).await;
+    portal.click("[data-testid=lookup-submit]").await;
+    assert_eq!(portal.text("[data-testid=case-id]").await, id);
+
+    // Withdrawing asks once more, then closes the case.
+    portal.click("[data-testid=cancel]").await;
+    portal.click("[data-testid=cancel-confirm]").await;
+    portal.until("the case to close", "return document.querySelector('[data-testid=status-chip]').dataset.state === 'closed'").await;
+    screenshot(&portal.c, "portal-case-closed").await;
+    let _ = portal.c.close().await;
+}

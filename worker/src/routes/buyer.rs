@@ -162,7 +162,7 @@ pub async fn file(r: &mut Req) -> AppResult<Response> {
         .await?;
     let (standing, _) = cases::read_context(&r.store, &loaded.case).await?;
     let ctx = Context { policy: &policy, now: r.now, other_cases: &[], buyer: standing };
-    with_status(201, &cases::view(&loaded.case, &Actor::Buyer, &ctx, vec![]))
+    with_status(201, &cases::view(&loaded, &Actor::Buyer, &ctx, vec![]))
 }
 
 /// Every referenced photo must have been uploaded for this order.
@@ -195,7 +195,7 @@ async fn answer_case(r: &Req, id: &str, status: u16) -> AppResult<Response> {
     let policy = cases::policy_of(&r.store).await?;
     let (standing, _) = cases::read_context(&r.store, &loaded.case).await?;
     let ctx = Context { policy: &policy, now: r.now, other_cases: &[], buyer: standing };
-    with_status(status, &cases::view(&loaded.case, &Actor::Buyer, &ctx, vec![]))
+    with_status(status, &cases::view(&loaded, &Actor::Buyer, &ctx, vec![]))
 }
 
 /// `GET /api/buyer/cases/{id}`
@@ -205,7 +205,7 @@ pub async fn case(r: &Req, id: &str) -> AppResult<Response> {
     let policy = cases::policy_of(&r.store).await?;
     let (standing, _) = cases::read_context(&r.store, &loaded.case).await?;
     let ctx = Context { policy: &policy, now: r.now, other_cases: &[], buyer: standing };
-    ok(&cases::view(&loaded.case, &Actor::Buyer, &ctx, vec![]))
+    ok(&cases::view(&loaded, &Actor::Buyer, &ctx, vec![]))
 }
 
 /// `POST /api/buyer/cases/{id}/commands`
@@ -230,17 +230,26 @@ pub async fn run_and_answer(
     let policy = cases::policy_of(&r.store).await?;
     let scope = Scope { store: &r.store, policy: &policy, now: r.now };
     let id = loaded.case.id.clone();
-    match cases::run_command(&scope, loaded, command, actor).await {
+    // The caller acted on the version it saw: if the case moved on since, it decides again.
+    let stale = header(&r.req, "If-Match").is_some_and(|tag| {
+        tag.trim().trim_start_matches("W/").trim_matches('"').parse::<usize>().ok() != Some(loaded.commits.len())
+    });
+    let result = if stale {
+        Err(AppError::Api(ApiErrorCode::Conflict))
+    } else {
+        cases::run_command(&scope, loaded, command, actor).await
+    };
+    match result {
         Ok(after) => {
             let (standing, _) = cases::read_context(&r.store, &after.case).await?;
             let ctx = Context { policy: &policy, now: r.now, other_cases: &[], buyer: standing };
-            ok(&cases::view(&after.case, actor, &ctx, history))
+            ok(&cases::view(&after, actor, &ctx, history))
         }
         Err(AppError::Api(ApiErrorCode::Conflict)) => {
             let current = cases::load_visible(&r.store, &id, None).await?;
             let (standing, _) = cases::read_context(&r.store, &current.case).await?;
             let ctx = Context { policy: &policy, now: r.now, other_cases: &[], buyer: standing };
-            let view: CaseView = cases::view(&current.case, actor, &ctx, history);
+            let view: CaseView = cases::view(&current, actor, &ctx, history);
             let lang = http::lang_of(&r.req);
             let (status, envelope) = AppError::Api(ApiErrorCode::Conflict).envelope(lang);
             let mut body = serde_json::to_value(&envelope)?;

@@ -117,7 +117,7 @@ pub async fn case(r: &Req, id: &str) -> AppResult<Response> {
     let policy = cases::policy_of(&r.store).await?;
     let (standing, history) = cases::read_context(&r.store, &loaded.case).await?;
     let ctx = Context { policy: &policy, now: r.now, other_cases: &[], buyer: standing };
-    ok(&cases::view(&loaded.case, &session.actor(), &ctx, history))
+    ok(&cases::view(&loaded, &session.actor(), &ctx, history))
 }
 
 /// `POST /api/staff/cases/{id}/commands`
