@@ -8,7 +8,9 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::Lang;
-use shared::api::{BuyerOrderView, CaseView, ErrorBody, LookupRequest, LookupResponse, PhotoUploaded, routes};
+use shared::api::{
+    BuyerOrderView, CaseView, ErrorBody, LookupRequest, LookupResponse, PhotoUploaded, routes,
+};
 use shared::domain::{CaseRequest, Command};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -30,20 +32,32 @@ impl ApiError {
     /// The request never reached the server (offline, DNS, CORS).
     #[must_use]
     pub fn network(lang: Lang) -> Self {
-        Self { status: 0, code: "network".into(), message: i18n::t(lang).err_network.into() }
+        Self {
+            status: 0,
+            code: "network".into(),
+            message: i18n::t(lang).err_network.into(),
+        }
     }
 
     /// The server answered something that is not what this route answers.
     #[must_use]
     pub fn bad_response(lang: Lang, status: u16) -> Self {
-        Self { status, code: "bad_response".into(), message: i18n::t(lang).err_unexpected.into() }
+        Self {
+            status,
+            code: "bad_response".into(),
+            message: i18n::t(lang).err_unexpected.into(),
+        }
     }
 
     /// The error of a non-2xx answer with the API's envelope as body (or not).
     #[must_use]
     pub fn from_body(lang: Lang, status: u16, body: &str) -> Self {
         match serde_json::from_str::<ErrorBody>(body) {
-            Ok(e) if !e.message.is_empty() => Self { status, code: e.code, message: e.message },
+            Ok(e) if !e.message.is_empty() => Self {
+                status,
+                code: e.code,
+                message: e.message,
+            },
             _ => Self::bad_response(lang, status),
         }
     }
@@ -80,7 +94,10 @@ impl Api {
     /// A buyer holding an order token.
     #[must_use]
     pub fn with_token(lang: Lang, token: String) -> Self {
-        Self { lang, token: Some(token) }
+        Self {
+            lang,
+            token: Some(token),
+        }
     }
 
     fn prepare(&self, builder: RequestBuilder) -> RequestBuilder {
@@ -91,10 +108,16 @@ impl Api {
         }
     }
 
-    async fn finish<T: DeserializeOwned>(&self, sent: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
+    async fn finish<T: DeserializeOwned>(
+        &self,
+        sent: Result<Response, gloo_net::Error>,
+    ) -> Result<T, ApiError> {
         let response = sent.map_err(|_| ApiError::network(self.lang))?;
         let status = response.status();
-        let body = response.text().await.map_err(|_| ApiError::network(self.lang))?;
+        let body = response
+            .text()
+            .await
+            .map_err(|_| ApiError::network(self.lang))?;
         if (200..300).contains(&status) {
             serde_json::from_str(&body).map_err(|_| ApiError::bad_response(self.lang, status))
         } else {
@@ -117,14 +140,23 @@ impl Api {
         if let Some((k, v)) = extra {
             builder = builder.header(k, v);
         }
-        let request = builder.json(body).map_err(|_| ApiError::bad_response(self.lang, 0))?;
+        let request = builder
+            .json(body)
+            .map_err(|_| ApiError::bad_response(self.lang, 0))?;
         let sent = request.send().await;
         self.finish(sent).await
     }
 
     /// `POST /api/lookup`: an order number and the e-mail or phone on it → a token and the order.
-    pub async fn lookup(&self, order_number: &str, contact: &str) -> Result<LookupResponse, ApiError> {
-        let body = LookupRequest { order_number: order_number.trim().into(), contact: contact.trim().into() };
+    pub async fn lookup(
+        &self,
+        order_number: &str,
+        contact: &str,
+    ) -> Result<LookupResponse, ApiError> {
+        let body = LookupRequest {
+            order_number: order_number.trim().into(),
+            contact: contact.trim().into(),
+        };
         self.post(routes::LOOKUP, &body, None).await
     }
 
@@ -135,8 +167,17 @@ impl Api {
 
     /// `POST /api/buyer/cases`: file a request. The same key with the same body answers the same
     /// case, so a double tap or a retry after a lost answer files once.
-    pub async fn file_case(&self, request: &CaseRequest, idempotency_key: &str) -> Result<CaseView, ApiError> {
-        self.post(routes::BUYER_CASES, request, Some(("Idempotency-Key", idempotency_key))).await
+    pub async fn file_case(
+        &self,
+        request: &CaseRequest,
+        idempotency_key: &str,
+    ) -> Result<CaseView, ApiError> {
+        self.post(
+            routes::BUYER_CASES,
+            request,
+            Some(("Idempotency-Key", idempotency_key)),
+        )
+        .await
     }
 
     /// `GET /api/buyer/cases/{id}`
@@ -159,8 +200,14 @@ impl Api {
             let body = response.text().await.unwrap_or_default();
             return Err(ApiError::from_body(self.lang, status, &body));
         }
-        let bytes = response.binary().await.map_err(|_| ApiError::network(self.lang))?;
-        let kind = response.headers().get("content-type").unwrap_or_else(|| "image/jpeg".into());
+        let bytes = response
+            .binary()
+            .await
+            .map_err(|_| ApiError::network(self.lang))?;
+        let kind = response
+            .headers()
+            .get("content-type")
+            .unwrap_or_else(|| "image/jpeg".into());
         blob_url(&bytes, &kind).ok_or_else(|| ApiError::bad_response(self.lang, status))
     }
 
@@ -174,18 +221,20 @@ impl Api {
     ) -> Result<PhotoUploaded, ApiError> {
         let lang = self.lang;
         let xhr = web_sys::XmlHttpRequest::new().map_err(|_| ApiError::network(lang))?;
-        xhr.open("POST", routes::BUYER_PHOTOS).map_err(|_| ApiError::network(lang))?;
+        xhr.open("POST", routes::BUYER_PHOTOS)
+            .map_err(|_| ApiError::network(lang))?;
         let _ = xhr.set_request_header("Content-Type", content_type);
         let _ = xhr.set_request_header("Accept-Language", i18n::code(lang));
         if let Some(token) = &self.token {
             let _ = xhr.set_request_header("Authorization", &format!("Bearer {token}"));
         }
         if let Ok(upload) = xhr.upload() {
-            let progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
-                if e.length_computable() {
-                    on_progress(e.loaded(), e.total());
-                }
-            });
+            let progress =
+                Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+                    if e.length_computable() {
+                        on_progress(e.loaded(), e.total());
+                    }
+                });
             upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
             // The closure lives as long as the request object, which JS owns.
             progress.forget();
@@ -203,8 +252,12 @@ impl Api {
             xhr.set_onabort(Some(fail.unchecked_ref()));
             xhr.set_ontimeout(Some(fail.unchecked_ref()));
         });
-        xhr.send_with_opt_blob(Some(body)).map_err(|_| ApiError::network(lang))?;
-        let loaded = wasm_bindgen_futures::JsFuture::from(done).await.map(|v| v.is_truthy()).unwrap_or(false);
+        xhr.send_with_opt_blob(Some(body))
+            .map_err(|_| ApiError::network(lang))?;
+        let loaded = wasm_bindgen_futures::JsFuture::from(done)
+            .await
+            .map(|v| v.is_truthy())
+            .unwrap_or(false);
         if !loaded {
             return Err(ApiError::network(lang));
         }

@@ -21,7 +21,8 @@ pub fn use_lang() -> RwSignal<Lang> {
 
 /// The language to start in: the one the buyer chose before, else the browser's preference.
 fn initial_lang() -> Lang {
-    session::saved_lang().unwrap_or_else(|| Lang::from_accept_language(&session::browser_languages()))
+    session::saved_lang()
+        .unwrap_or_else(|| Lang::from_accept_language(&session::browser_languages()))
 }
 
 /// The whole app.

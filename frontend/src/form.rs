@@ -42,7 +42,10 @@ impl Draft {
     /// Units chosen of a SKU.
     #[must_use]
     pub fn quantity(&self, sku: &str) -> u32 {
-        self.quantities.iter().find(|(s, _)| s == sku).map_or(0, |(_, q)| *q)
+        self.quantities
+            .iter()
+            .find(|(s, _)| s == sku)
+            .map_or(0, |(_, q)| *q)
     }
 
     /// Sets the units of a SKU, between 0 and `max`.
@@ -61,7 +64,10 @@ impl Draft {
             .into_iter()
             .filter_map(|sku| {
                 let quantity = self.quantity(sku);
-                (quantity > 0).then(|| RequestedLine { sku: sku.to_string(), quantity })
+                (quantity > 0).then(|| RequestedLine {
+                    sku: sku.to_string(),
+                    quantity,
+                })
             })
             .collect()
     }
@@ -103,7 +109,10 @@ pub struct KindOption {
     pub refusal: Option<Refusal>,
 }
 
-fn chosen_eligibility<'a>(eligibility: &'a [LineEligibility], chosen: &[String]) -> Vec<&'a LineEligibility> {
+fn chosen_eligibility<'a>(
+    eligibility: &'a [LineEligibility],
+    chosen: &[String],
+) -> Vec<&'a LineEligibility> {
     eligibility
         .iter()
         .filter(|e| chosen.is_empty() || chosen.contains(&e.sku))
@@ -118,8 +127,10 @@ pub fn kind_options(eligibility: &[LineEligibility], chosen: &[String]) -> Vec<K
     CaseKind::ALL
         .into_iter()
         .map(|kind| {
-            let entries: Vec<_> =
-                lines.iter().filter_map(|l| l.allowed.iter().find(|k| k.kind == kind)).collect();
+            let entries: Vec<_> = lines
+                .iter()
+                .filter_map(|l| l.allowed.iter().find(|k| k.kind == kind))
+                .collect();
             let open_on = |e: &&shared::policy::KindEligibility| !e.reasons_allowed.is_empty();
             let open = if chosen.is_empty() {
                 entries.iter().any(open_on)
@@ -129,25 +140,42 @@ pub fn kind_options(eligibility: &[LineEligibility], chosen: &[String]) -> Vec<K
             let refusal = if open {
                 None
             } else {
-                entries.iter().filter(|e| !open_on(e)).find_map(|e| e.refusal.clone())
+                entries
+                    .iter()
+                    .filter(|e| !open_on(e))
+                    .find_map(|e| e.refusal.clone())
             };
-            KindOption { kind, open, refusal }
+            KindOption {
+                kind,
+                open,
+                refusal,
+            }
         })
         .collect()
 }
 
 /// Every reason, with whether it opens `kind` on every chosen line.
 #[must_use]
-pub fn reason_options(eligibility: &[LineEligibility], chosen: &[String], kind: Option<CaseKind>) -> Vec<(Reason, bool)> {
+pub fn reason_options(
+    eligibility: &[LineEligibility],
+    chosen: &[String],
+    kind: Option<CaseKind>,
+) -> Vec<(Reason, bool)> {
     let lines = chosen_eligibility(eligibility, chosen);
     Reason::ALL
         .into_iter()
         .map(|reason| {
             let open = kind.is_some_and(|kind| {
                 let allows = |l: &&LineEligibility| {
-                    l.allowed.iter().any(|k| k.kind == kind && k.reasons_allowed.contains(&reason))
+                    l.allowed
+                        .iter()
+                        .any(|k| k.kind == kind && k.reasons_allowed.contains(&reason))
                 };
-                if chosen.is_empty() { lines.iter().any(allows) } else { !lines.is_empty() && lines.iter().all(allows) }
+                if chosen.is_empty() {
+                    lines.iter().any(allows)
+                } else {
+                    !lines.is_empty() && lines.iter().all(allows)
+                }
             });
             (reason, open)
         })
@@ -166,9 +194,17 @@ mod tests {
             allowed: CaseKind::ALL
                 .into_iter()
                 .map(|kind| {
-                    let reasons = open.iter().find(|(k, _)| *k == kind).map(|(_, r)| r.to_vec()).unwrap_or_default();
+                    let reasons = open
+                        .iter()
+                        .find(|(k, _)| *k == kind)
+                        .map(|(_, r)| r.to_vec())
+                        .unwrap_or_default();
                     let refusal = reasons.is_empty().then_some(Refusal::NothingLeft);
-                    KindEligibility { kind, reasons_allowed: reasons, refusal }
+                    KindEligibility {
+                        kind,
+                        reasons_allowed: reasons,
+                        refusal,
+                    }
                 })
                 .collect(),
         }
@@ -176,7 +212,11 @@ mod tests {
 
     #[test]
     fn a_complete_draft_becomes_a_request_with_lines_in_order_order() {
-        let mut d = Draft { kind: Some(CaseKind::ReturnAndRefund), reason: Some(Reason::SizeOrFit), ..Draft::default() };
+        let mut d = Draft {
+            kind: Some(CaseKind::ReturnAndRefund),
+            reason: Some(Reason::SizeOrFit),
+            ..Draft::default()
+        };
         d.set_quantity("SOCKS", 1, 1);
         d.set_quantity("SHIRT", 5, 1);
         d.note = "  too small  ".into();
@@ -184,8 +224,14 @@ mod tests {
         assert_eq!(
             r.as_ref().map(|r| r.lines.clone()),
             Ok(vec![
-                RequestedLine { sku: "SHIRT".into(), quantity: 1 },
-                RequestedLine { sku: "SOCKS".into(), quantity: 1 },
+                RequestedLine {
+                    sku: "SHIRT".into(),
+                    quantity: 1
+                },
+                RequestedLine {
+                    sku: "SOCKS".into(),
+                    quantity: 1
+                },
             ])
         );
         assert_eq!(r.as_ref().map(|r| r.note.as_str()), Ok("too small"));
@@ -207,8 +253,19 @@ mod tests {
     #[test]
     fn a_kind_is_open_only_if_every_chosen_line_allows_it() {
         let elig = vec![
-            line("SHIRT", 1, &[(CaseKind::ReturnAndRefund, &[Reason::SizeOrFit, Reason::QualityFault])]),
-            line("MILK", 2, &[(CaseKind::ReturnAndRefund, &[Reason::QualityFault])]),
+            line(
+                "SHIRT",
+                1,
+                &[(
+                    CaseKind::ReturnAndRefund,
+                    &[Reason::SizeOrFit, Reason::QualityFault],
+                )],
+            ),
+            line(
+                "MILK",
+                2,
+                &[(CaseKind::ReturnAndRefund, &[Reason::QualityFault])],
+            ),
         ];
         let opts = kind_options(&elig, &["SHIRT".into(), "MILK".into()]);
         let rr = opts.iter().find(|o| o.kind == CaseKind::ReturnAndRefund);
@@ -216,7 +273,11 @@ mod tests {
         let repair = opts.iter().find(|o| o.kind == CaseKind::Repair);
         assert!(repair.is_some_and(|o| !o.open && o.refusal == Some(Refusal::NothingLeft)));
 
-        let reasons = reason_options(&elig, &["SHIRT".into(), "MILK".into()], Some(CaseKind::ReturnAndRefund));
+        let reasons = reason_options(
+            &elig,
+            &["SHIRT".into(), "MILK".into()],
+            Some(CaseKind::ReturnAndRefund),
+        );
         assert!(reasons.contains(&(Reason::QualityFault, true)));
         assert!(reasons.contains(&(Reason::SizeOrFit, false)));
         let shirt_only = reason_options(&elig, &["SHIRT".into()], Some(CaseKind::ReturnAndRefund));

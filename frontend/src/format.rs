@@ -53,16 +53,26 @@ pub fn money(amount: Money, currency: &str) -> String {
         format!("{whole}.{:0width$}", abs % scale, width = digits as usize)
     };
     let sign = if negative { "-" } else { "" };
-    if symbol.is_empty() { format!("{sign}{currency} {number}") } else { format!("{sign}{symbol}{number}") }
+    if symbol.is_empty() {
+        format!("{sign}{currency} {number}")
+    } else {
+        format!("{sign}{symbol}{number}")
+    }
 }
 
-const MONTHS_EN: [&str; 12] =
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// Hours and minutes of an instant in a zone.
 fn clock(at: Timestamp, utc_offset_minutes: i64) -> (i64, i64) {
-    let local_ms = at.0.saturating_add(utc_offset_minutes * MS_PER_MINUTE).rem_euclid(MS_PER_DAY);
-    (local_ms / MS_PER_HOUR, (local_ms % MS_PER_HOUR) / MS_PER_MINUTE)
+    let local_ms =
+        at.0.saturating_add(utc_offset_minutes * MS_PER_MINUTE)
+            .rem_euclid(MS_PER_DAY);
+    (
+        local_ms / MS_PER_HOUR,
+        (local_ms % MS_PER_HOUR) / MS_PER_MINUTE,
+    )
 }
 
 /// A date: `2026年11月20日` / `20 Nov 2026`.
@@ -72,7 +82,10 @@ pub fn date(at: Timestamp, utc_offset_minutes: i64, lang: Lang) -> String {
     match lang {
         Lang::ZhCn => format!("{}年{}月{}日", d.year, d.month, d.day),
         Lang::En => {
-            let month = MONTHS_EN.get((d.month as usize).saturating_sub(1)).copied().unwrap_or("");
+            let month = MONTHS_EN
+                .get((d.month as usize).saturating_sub(1))
+                .copied()
+                .unwrap_or("");
             format!("{} {month} {}", d.day, d.year)
         }
     }
@@ -93,7 +106,11 @@ pub fn date_time(at: Timestamp, utc_offset_minutes: i64, lang: Lang) -> String {
 pub fn zone(utc_offset_minutes: i64) -> String {
     let sign = if utc_offset_minutes < 0 { '-' } else { '+' };
     let abs = utc_offset_minutes.abs();
-    if abs % 60 == 0 { format!("UTC{sign}{}", abs / 60) } else { format!("UTC{sign}{}:{:02}", abs / 60, abs % 60) }
+    if abs % 60 == 0 {
+        format!("UTC{sign}{}", abs / 60)
+    } else {
+        format!("UTC{sign}{}:{:02}", abs / 60, abs % 60)
+    }
 }
 
 /// A remaining duration at minute precision, largest two units: `2天3小时` / `2 d 3 h`,
@@ -118,18 +135,34 @@ pub fn duration(ms: i64, lang: Lang) -> String {
     match lang {
         Lang::ZhCn => {
             if days > 0 {
-                if hours > 0 { format!("{days}天{hours}小时") } else { format!("{days}天") }
+                if hours > 0 {
+                    format!("{days}天{hours}小时")
+                } else {
+                    format!("{days}天")
+                }
             } else if hours > 0 {
-                if mins > 0 { format!("{hours}小时{mins}分") } else { format!("{hours}小时") }
+                if mins > 0 {
+                    format!("{hours}小时{mins}分")
+                } else {
+                    format!("{hours}小时")
+                }
             } else {
                 format!("{mins}分钟")
             }
         }
         Lang::En => {
             if days > 0 {
-                if hours > 0 { format!("{days} d {hours} h") } else { format!("{days} d") }
+                if hours > 0 {
+                    format!("{days} d {hours} h")
+                } else {
+                    format!("{days} d")
+                }
             } else if hours > 0 {
-                if mins > 0 { format!("{hours} h {mins} min") } else { format!("{hours} h") }
+                if mins > 0 {
+                    format!("{hours} h {mins} min")
+                } else {
+                    format!("{hours} h")
+                }
             } else {
                 format!("{mins} min")
             }

@@ -6,7 +6,9 @@
 
 use shared::Lang;
 use shared::Localized;
-use shared::domain::{Actor, CaseKind, EventKind, ExpiryOutcome, Party, Reason, Role, ShipmentKind, StateName};
+use shared::domain::{
+    Actor, CaseKind, EventKind, ExpiryOutcome, Party, Reason, Role, ShipmentKind, StateName,
+};
 use shared::policy::IntactRule;
 
 /// The BCP 47 code sent as `Accept-Language` and set on `<html lang>`.
@@ -540,14 +542,26 @@ pub fn fill(template: &str, value: &str) -> String {
 #[must_use]
 pub fn kind_choice(kind: CaseKind, lang: Lang) -> (&'static str, &'static str) {
     match (kind, lang) {
-        (CaseKind::RefundOnly, Lang::ZhCn) => ("仅退款", "不寄回商品，直接退款（未发货、未收到等）"),
-        (CaseKind::RefundOnly, Lang::En) => ("Refund only", "Money back, nothing to send (not shipped, never arrived)"),
+        (CaseKind::RefundOnly, Lang::ZhCn) => {
+            ("仅退款", "不寄回商品，直接退款（未发货、未收到等）")
+        }
+        (CaseKind::RefundOnly, Lang::En) => (
+            "Refund only",
+            "Money back, nothing to send (not shipped, never arrived)",
+        ),
         (CaseKind::ReturnAndRefund, Lang::ZhCn) => ("退货退款", "寄回商品，商家收货后退款"),
-        (CaseKind::ReturnAndRefund, Lang::En) => ("Return and refund", "Send it back; refunded once the shop has it"),
+        (CaseKind::ReturnAndRefund, Lang::En) => (
+            "Return and refund",
+            "Send it back; refunded once the shop has it",
+        ),
         (CaseKind::Exchange, Lang::ZhCn) => ("换货", "寄回商品，换一件新的或其他尺码"),
-        (CaseKind::Exchange, Lang::En) => ("Exchange", "Send it back for a new unit or another size"),
+        (CaseKind::Exchange, Lang::En) => {
+            ("Exchange", "Send it back for a new unit or another size")
+        }
         (CaseKind::Repair, Lang::ZhCn) => ("维修", "保修期内的故障，寄修后寄回"),
-        (CaseKind::Repair, Lang::En) => ("Repair", "A fault under warranty: repaired and sent back"),
+        (CaseKind::Repair, Lang::En) => {
+            ("Repair", "A fault under warranty: repaired and sent back")
+        }
         (CaseKind::Reship, Lang::ZhCn) => ("补发", "包裹丢失或少件，商家重新寄出"),
         (CaseKind::Reship, Lang::En) => ("Reship", "Lost parcel or missing parts: sent again"),
     }
@@ -625,11 +639,17 @@ pub fn state_chip_code(code: &str, lang: Lang) -> (&'static str, Tone) {
         StateName::Escalated,
         StateName::Closed,
     ];
-    ALL.into_iter()
-        .find(|s| s.code() == code)
-        .map_or((if lang == Lang::ZhCn { "处理中" } else { "In progress" }, Tone::Waiting), |s| {
-            state_chip(s, lang)
-        })
+    ALL.into_iter().find(|s| s.code() == code).map_or(
+        (
+            if lang == Lang::ZhCn {
+                "处理中"
+            } else {
+                "In progress"
+            },
+            Tone::Waiting,
+        ),
+        |s| state_chip(s, lang),
+    )
 }
 
 /// Whose move it is, in words.
@@ -638,7 +658,9 @@ pub fn party(p: Party, lang: Lang) -> &'static str {
     let t = t(lang);
     match p {
         Party::Buyer => t.you,
-        Party::Shop { role: Role::Warehouse } => t.warehouse,
+        Party::Shop {
+            role: Role::Warehouse,
+        } => t.warehouse,
         Party::Shop { role: Role::Owner } => t.supervisor,
         Party::Shop { role: Role::Agent } => t.shop,
     }
@@ -649,10 +671,34 @@ pub fn party(p: Party, lang: Lang) -> &'static str {
 pub fn intact_rule(rule: IntactRule, lang: Lang) -> &'static str {
     let zh = lang == Lang::ZhCn;
     match rule {
-        IntactRule::SealUnbroken => if zh { "封口未拆封" } else { "its seal is unbroken" },
-        IntactRule::NotActivated => if zh { "设备未激活" } else { "it was never activated" },
-        IntactRule::TagsOn => if zh { "吊牌完好、未穿着" } else { "its tags are still on and it wasn't worn" },
-        IntactRule::Unused => if zh { "未使用，配件和包装齐全" } else { "it is unused, with all accessories and packaging" },
+        IntactRule::SealUnbroken => {
+            if zh {
+                "封口未拆封"
+            } else {
+                "its seal is unbroken"
+            }
+        }
+        IntactRule::NotActivated => {
+            if zh {
+                "设备未激活"
+            } else {
+                "it was never activated"
+            }
+        }
+        IntactRule::TagsOn => {
+            if zh {
+                "吊牌完好、未穿着"
+            } else {
+                "its tags are still on and it wasn't worn"
+            }
+        }
+        IntactRule::Unused => {
+            if zh {
+                "未使用，配件和包装齐全"
+            } else {
+                "it is unused, with all accessories and packaging"
+            }
+        }
     }
 }
 
@@ -673,42 +719,68 @@ pub fn next_step_text(who: Party, lang: Lang) -> &'static str {
 pub fn expiry_future(outcome: ExpiryOutcome, lang: Lang) -> &'static str {
     let zh = lang == Lang::ZhCn;
     match outcome {
-        ExpiryOutcome::AutoRefund => if zh { "逾期未处理将自动退款" } else { "if no answer by then, you are refunded automatically" },
-        ExpiryOutcome::AutoApprove => if zh { "逾期未处理将自动同意您的申请" } else { "if no answer by then, your request is approved automatically" },
-        ExpiryOutcome::CloseRejected => if zh { "逾期未修改或申请介入，售后将关闭" } else { "if you neither revise nor escalate by then, the request closes" },
-        ExpiryOutcome::CloseInfoTimeout => if zh { "逾期未补充信息，售后将关闭（可重新打开一次）" } else { "without the information by then, the request closes (you can reopen it once)" },
-        ExpiryOutcome::CloseAbandoned => if zh { "逾期未寄回，售后将关闭" } else { "if nothing is sent back by then, the request closes" },
-        ExpiryOutcome::ReleaseReturn => if zh { "逾期未确认收货，将自动退款或换新" } else { "if the shop doesn't confirm by then, your refund or replacement is released automatically" },
-        ExpiryOutcome::ProceedAfterInspection => if zh { "逾期未处理，将按验货结果继续" } else { "if the shop doesn't decide by then, it goes ahead on the inspection" },
-        ExpiryOutcome::EscalateToOwner => if zh { "逾期未发货，将交由主管跟进" } else { "if it hasn't shipped by then, a supervisor takes over" },
-        ExpiryOutcome::AutoConfirmReceipt => if zh { "逾期未确认，将自动确认收货" } else { "if you don't confirm by then, delivery is confirmed automatically" },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn templates_are_filled_once() {
-        assert_eq!(fill(EN.shop_must_answer, "23 h 12 min"), "The shop must answer within 23 h 12 min");
-        assert_eq!(fill(ZH.shop_must_answer, "23小时12分"), "商家需在 23小时12分 内处理");
-    }
-
-    #[test]
-    fn every_state_code_has_a_chip_in_both_languages() {
-        for code in ["awaiting_review", "rejected", "closed", "escalated", "shipped"] {
-            let (zh, _) = state_chip_code(code, Lang::ZhCn);
-            let (en, _) = state_chip_code(code, Lang::En);
-            assert!(!zh.is_empty() && !en.is_empty() && zh != en, "{code}");
+        ExpiryOutcome::AutoRefund => {
+            if zh {
+                "逾期未处理将自动退款"
+            } else {
+                "if no answer by then, you are refunded automatically"
+            }
         }
-    }
-
-    #[test]
-    fn no_string_is_left_empty_in_either_language() {
-        // A cheap guard: the Debug output of the tables has no empty string literal.
-        for table in [format!("{ZH:?}"), format!("{EN:?}")] {
-            assert!(!table.contains("\"\""));
+        ExpiryOutcome::AutoApprove => {
+            if zh {
+                "逾期未处理将自动同意您的申请"
+            } else {
+                "if no answer by then, your request is approved automatically"
+            }
+        }
+        ExpiryOutcome::CloseRejected => {
+            if zh {
+                "逾期未修改或申请介入，售后将关闭"
+            } else {
+                "if you neither revise nor escalate by then, the request closes"
+            }
+        }
+        ExpiryOutcome::CloseInfoTimeout => {
+            if zh {
+                "逾期未补充信息，售后将关闭（可重新打开一次）"
+            } else {
+                "without the information by then, the request closes (you can reopen it once)"
+            }
+        }
+        ExpiryOutcome::CloseAbandoned => {
+            if zh {
+                "逾期未寄回，售后将关闭"
+            } else {
+                "if nothing is sent back by then, the request closes"
+            }
+        }
+        ExpiryOutcome::ReleaseReturn => {
+            if zh {
+                "逾期未确认收货，将自动退款或换新"
+            } else {
+                "if the shop doesn't confirm by then, your refund or replacement is released automatically"
+            }
+        }
+        ExpiryOutcome::ProceedAfterInspection => {
+            if zh {
+                "逾期未处理，将按验货结果继续"
+            } else {
+                "if the shop doesn't decide by then, it goes ahead on the inspection"
+            }
+        }
+        ExpiryOutcome::EscalateToOwner => {
+            if zh {
+                "逾期未发货，将交由主管跟进"
+            } else {
+                "if it hasn't shipped by then, a supervisor takes over"
+            }
+        }
+        ExpiryOutcome::AutoConfirmReceipt => {
+            if zh {
+                "逾期未确认，将自动确认收货"
+            } else {
+                "if you don't confirm by then, delivery is confirmed automatically"
+            }
         }
     }
 }
@@ -719,9 +791,16 @@ pub fn actor(actor: &Actor, lang: Lang) -> &'static str {
     let t = t(lang);
     match actor {
         Actor::Buyer => t.you,
-        Actor::Staff { role: Role::Warehouse, .. } => t.warehouse,
-        Actor::Staff { role: Role::Owner, .. } => t.supervisor,
-        Actor::Staff { role: Role::Agent, .. } => t.shop,
+        Actor::Staff {
+            role: Role::Warehouse,
+            ..
+        } => t.warehouse,
+        Actor::Staff {
+            role: Role::Owner, ..
+        } => t.supervisor,
+        Actor::Staff {
+            role: Role::Agent, ..
+        } => t.shop,
         Actor::System => t.system,
     }
 }
@@ -735,40 +814,108 @@ pub fn event_line(kind: &EventKind, lang: Lang, currency: &str) -> (String, Opti
     let kind_name = |k: CaseKind| kind_choice(k, lang).0;
     match kind {
         EventKind::Filed => (s("提交了售后申请", "Request filed"), None),
-        EventKind::ProofAdded { photos } => {
-            (if zh { format!("补充了 {} 张照片", photos.len()) } else { format!("Added {} photo(s)", photos.len()) }, None)
-        }
-        EventKind::InfoRequested { question } => (s("商家需要更多信息", "The shop asked for more information"), note(question)),
+        EventKind::ProofAdded { photos } => (
+            if zh {
+                format!("补充了 {} 张照片", photos.len())
+            } else {
+                format!("Added {} photo(s)", photos.len())
+            },
+            None,
+        ),
+        EventKind::InfoRequested { question } => (
+            s("商家需要更多信息", "The shop asked for more information"),
+            note(question),
+        ),
         EventKind::InfoAnswered { note: n, .. } => (s("已回复商家", "You answered"), note(n)),
-        EventKind::Approved { solution, note: n } => {
-            (if zh { format!("商家已同意：{}", kind_name(solution.kind())) } else { format!("Approved: {}", kind_name(solution.kind())) }, note(n))
-        }
-        EventKind::Rejected { reason_code, note: n } => {
-            let why = reason_code.message(lang);
-            (s("商家拒绝了申请", "The shop rejected the request"), Some(note(n).map_or(why.clone(), |n| format!("{why} {n}"))))
-        }
-        EventKind::Escalated { note: n, by_timeout } => (
-            if *by_timeout { s("已超时，交由主管跟进", "Overdue: a supervisor took over") } else { s("申请主管介入", "Escalated to a supervisor") },
+        EventKind::Approved { solution, note: n } => (
+            if zh {
+                format!("商家已同意：{}", kind_name(solution.kind()))
+            } else {
+                format!("Approved: {}", kind_name(solution.kind()))
+            },
             note(n),
         ),
-        EventKind::EscalationResolved { note: n, .. } => (s("主管已处理", "The supervisor decided"), note(n)),
-        EventKind::Overridden { reason, .. } => (s("商家特殊处理", "The shop made an exception"), note(reason)),
-        EventKind::ReturnShipped { carrier, tracking } => (s("已寄回商品", "Return shipped"), Some(format!("{carrier} {tracking}"))),
+        EventKind::Rejected {
+            reason_code,
+            note: n,
+        } => {
+            let why = reason_code.message(lang);
+            (
+                s("商家拒绝了申请", "The shop rejected the request"),
+                Some(note(n).map_or(why.clone(), |n| format!("{why} {n}"))),
+            )
+        }
+        EventKind::Escalated {
+            note: n,
+            by_timeout,
+        } => (
+            if *by_timeout {
+                s("已超时，交由主管跟进", "Overdue: a supervisor took over")
+            } else {
+                s("申请主管介入", "Escalated to a supervisor")
+            },
+            note(n),
+        ),
+        EventKind::EscalationResolved { note: n, .. } => {
+            (s("主管已处理", "The supervisor decided"), note(n))
+        }
+        EventKind::Overridden { reason, .. } => (
+            s("商家特殊处理", "The shop made an exception"),
+            note(reason),
+        ),
+        EventKind::ReturnShipped { carrier, tracking } => (
+            s("已寄回商品", "Return shipped"),
+            Some(format!("{carrier} {tracking}")),
+        ),
         EventKind::FastRefunded { breakdown } => (
-            if zh { format!("极速退款 {}", crate::format::money(breakdown.total, currency)) } else { format!("Fast refund of {}", crate::format::money(breakdown.total, currency)) },
+            if zh {
+                format!(
+                    "极速退款 {}",
+                    crate::format::money(breakdown.total, currency)
+                )
+            } else {
+                format!(
+                    "Fast refund of {}",
+                    crate::format::money(breakdown.total, currency)
+                )
+            },
             None,
         ),
-        EventKind::ReturnArrived => (s("退货已被商家签收", "The return was signed for at the shop"), None),
+        EventKind::ReturnArrived => (
+            s("退货已被商家签收", "The return was signed for at the shop"),
+            None,
+        ),
         EventKind::Received { inspection } => (
-            if inspection.passed { s("商家已收货，验货通过", "Received and inspected: all fine") } else { s("商家已收货，验货发现问题", "Received: the inspection found a problem") },
+            if inspection.passed {
+                s("商家已收货，验货通过", "Received and inspected: all fine")
+            } else {
+                s(
+                    "商家已收货，验货发现问题",
+                    "Received: the inspection found a problem",
+                )
+            },
             note(&inspection.note),
         ),
-        EventKind::ReturnDeemedReceived => (s("视为商家已收到退货", "The return counts as received"), None),
-        EventKind::Refunded { breakdown } => (
-            if zh { format!("已退款 {}", crate::format::money(breakdown.total, currency)) } else { format!("Refunded {}", crate::format::money(breakdown.total, currency)) },
+        EventKind::ReturnDeemedReceived => (
+            s("视为商家已收到退货", "The return counts as received"),
             None,
         ),
-        EventKind::ItemShipped { shipment, carrier, tracking } => {
+        EventKind::Refunded { breakdown } => (
+            if zh {
+                format!("已退款 {}", crate::format::money(breakdown.total, currency))
+            } else {
+                format!(
+                    "Refunded {}",
+                    crate::format::money(breakdown.total, currency)
+                )
+            },
+            None,
+        ),
+        EventKind::ItemShipped {
+            shipment,
+            carrier,
+            tracking,
+        } => {
             let what = match (shipment, zh) {
                 (ShipmentKind::Replacement, true) => "商家已寄出新商品",
                 (ShipmentKind::Replacement, false) => "Your replacement was shipped",
@@ -779,15 +926,68 @@ pub fn event_line(kind: &EventKind, lang: Lang, currency: &str) -> (String, Opti
             };
             (what.to_string(), Some(format!("{carrier} {tracking}")))
         }
-        EventKind::ReceiptConfirmed { automatic } => {
-            (if *automatic { s("系统自动确认收货", "Delivery confirmed automatically") } else { s("您已确认收货", "You confirmed delivery") }, None)
-        }
-        EventKind::DeadlineExpired { outcome, .. } => (s("已到处理时限", "A deadline passed"), Some(outcome.message(lang))),
+        EventKind::ReceiptConfirmed { automatic } => (
+            if *automatic {
+                s("系统自动确认收货", "Delivery confirmed automatically")
+            } else {
+                s("您已确认收货", "You confirmed delivery")
+            },
+            None,
+        ),
+        EventKind::DeadlineExpired { outcome, .. } => (
+            s("已到处理时限", "A deadline passed"),
+            Some(outcome.message(lang)),
+        ),
         EventKind::Closed { outcome } => (s("售后已结束", "Closed"), Some(outcome.message(lang))),
         EventKind::Reopened => (s("重新打开了申请", "Request reopened"), None),
-        EventKind::Rated { stars, comment } => {
-            (if zh { format!("评价 {stars} 星") } else { format!("Rated {stars} of 5") }, note(comment))
-        }
+        EventKind::Rated { stars, comment } => (
+            if zh {
+                format!("评价 {stars} 星")
+            } else {
+                format!("Rated {stars} of 5")
+            },
+            note(comment),
+        ),
         EventKind::MessagePosted { text } => (s("留言", "Message"), Some(text.clone())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_are_filled_once() {
+        assert_eq!(
+            fill(EN.shop_must_answer, "23 h 12 min"),
+            "The shop must answer within 23 h 12 min"
+        );
+        assert_eq!(
+            fill(ZH.shop_must_answer, "23小时12分"),
+            "商家需在 23小时12分 内处理"
+        );
+    }
+
+    #[test]
+    fn every_state_code_has_a_chip_in_both_languages() {
+        for code in [
+            "awaiting_review",
+            "rejected",
+            "closed",
+            "escalated",
+            "shipped",
+        ] {
+            let (zh, _) = state_chip_code(code, Lang::ZhCn);
+            let (en, _) = state_chip_code(code, Lang::En);
+            assert!(!zh.is_empty() && !en.is_empty() && zh != en, "{code}");
+        }
+    }
+
+    #[test]
+    fn no_string_is_left_empty_in_either_language() {
+        // A cheap guard: the Debug output of the tables has no empty string literal.
+        for table in [format!("{ZH:?}"), format!("{EN:?}")] {
+            assert!(!table.contains("\"\""));
+        }
     }
 }

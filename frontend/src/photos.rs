@@ -23,7 +23,10 @@ pub fn fit_within(width: u32, height: u32, max: u32) -> (u32, u32) {
     if longest <= max || longest == 0 {
         return (width.max(1), height.max(1));
     }
-    let scale = |side: u32| ((u64::from(side) * u64::from(max) + u64::from(longest) / 2) / u64::from(longest)).max(1) as u32;
+    let scale = |side: u32| {
+        ((u64::from(side) * u64::from(max) + u64::from(longest) / 2) / u64::from(longest)).max(1)
+            as u32
+    };
     (scale(width), scale(height))
 }
 
@@ -47,7 +50,8 @@ pub enum PrepareError {
 
 /// Decodes, scales and re-encodes a chosen file.
 pub async fn prepare(file: &web_sys::File) -> Result<Prepared, PrepareError> {
-    let source_url = web_sys::Url::create_object_url_with_blob(file).map_err(|_| PrepareError::Undecodable)?;
+    let source_url =
+        web_sys::Url::create_object_url_with_blob(file).map_err(|_| PrepareError::Undecodable)?;
     let result = draw_and_encode(&source_url).await;
     let _ = web_sys::Url::revoke_object_url(&source_url);
     result
@@ -56,10 +60,14 @@ pub async fn prepare(file: &web_sys::File) -> Result<Prepared, PrepareError> {
 async fn draw_and_encode(source_url: &str) -> Result<Prepared, PrepareError> {
     let img = web_sys::HtmlImageElement::new().map_err(|_| PrepareError::Undecodable)?;
     img.set_src(source_url);
-    JsFuture::from(img.decode()).await.map_err(|_| PrepareError::Undecodable)?;
+    JsFuture::from(img.decode())
+        .await
+        .map_err(|_| PrepareError::Undecodable)?;
     let (width, height) = fit_within(img.natural_width(), img.natural_height(), MAX_SIDE);
 
-    let document = web_sys::window().and_then(|w| w.document()).ok_or(PrepareError::EncodeFailed)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or(PrepareError::EncodeFailed)?;
     let canvas: web_sys::HtmlCanvasElement = document
         .create_element("canvas")
         .ok()
@@ -76,8 +84,14 @@ async fn draw_and_encode(source_url: &str) -> Result<Prepared, PrepareError> {
     // JPEG has no transparency: a transparent PNG would otherwise turn black.
     ctx.set_fill_style_str("#ffffff");
     ctx.fill_rect(0.0, 0.0, f64::from(width), f64::from(height));
-    ctx.draw_image_with_html_image_element_and_dw_and_dh(&img, 0.0, 0.0, f64::from(width), f64::from(height))
-        .map_err(|_| PrepareError::Undecodable)?;
+    ctx.draw_image_with_html_image_element_and_dw_and_dh(
+        &img,
+        0.0,
+        0.0,
+        f64::from(width),
+        f64::from(height),
+    )
+    .map_err(|_| PrepareError::Undecodable)?;
 
     let encoded = js_sys::Promise::new(&mut |resolve, _reject| {
         let on_blob = resolve.clone();
@@ -85,7 +99,11 @@ async fn draw_and_encode(source_url: &str) -> Result<Prepared, PrepareError> {
             let _ = on_blob.call1(&JsValue::NULL, &blob);
         });
         if canvas
-            .to_blob_with_type_and_encoder_options(callback.unchecked_ref(), "image/jpeg", &JsValue::from_f64(QUALITY))
+            .to_blob_with_type_and_encoder_options(
+                callback.unchecked_ref(),
+                "image/jpeg",
+                &JsValue::from_f64(QUALITY),
+            )
             .is_err()
         {
             // The callback will never run: settle with "no blob" now.
@@ -97,7 +115,8 @@ async fn draw_and_encode(source_url: &str) -> Result<Prepared, PrepareError> {
         .ok()
         .and_then(|v| v.dyn_into().ok())
         .ok_or(PrepareError::EncodeFailed)?;
-    let preview_url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| PrepareError::EncodeFailed)?;
+    let preview_url =
+        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| PrepareError::EncodeFailed)?;
     Ok(Prepared { blob, preview_url })
 }
 

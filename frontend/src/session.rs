@@ -109,9 +109,19 @@ pub fn save_lang(lang: Lang) {
 /// The browser's preferred languages as an Accept-Language-like list (`"en-GB,en,zh-CN"`).
 #[must_use]
 pub fn browser_languages() -> String {
-    let Some(nav) = web_sys::window().map(|w| w.navigator()) else { return String::new() };
-    let list: Vec<String> = nav.languages().iter().filter_map(|v| v.as_string()).collect();
-    if list.is_empty() { nav.language().unwrap_or_default() } else { list.join(",") }
+    let Some(nav) = web_sys::window().map(|w| w.navigator()) else {
+        return String::new();
+    };
+    let list: Vec<String> = nav
+        .languages()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
+    if list.is_empty() {
+        nav.language().unwrap_or_default()
+    } else {
+        list.join(",")
+    }
 }
 
 #[cfg(test)]

@@ -26,14 +26,22 @@ impl ApiResponse {
 
     /// The body decoded into `T`.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, String> {
-        serde_json::from_slice(&self.body)
-            .map_err(|e| format!("{e}: status {} body {}", self.status, String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body).map_err(|e| {
+            format!(
+                "{e}: status {} body {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
     }
 
     /// The first value of a header.
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
-        self.headers.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The error envelope's stable code, if this is an error.
@@ -67,7 +75,10 @@ impl Api {
             bearer: None,
             cookie: None,
             csrf: None,
-            agent: ureq::AgentBuilder::new().timeout(Duration::from_secs(30)).redirects(0).build(),
+            agent: ureq::AgentBuilder::new()
+                .timeout(Duration::from_secs(30))
+                .redirects(0)
+                .build(),
         }
     }
 
@@ -113,7 +124,10 @@ impl Api {
         body: Option<(&str, Vec<u8>)>,
         extra_headers: &[(&str, &str)],
     ) -> ApiResponse {
-        let mut req = self.agent.request(method, &format!("{}{}", self.base, path)).set("Accept-Language", &self.lang);
+        let mut req = self
+            .agent
+            .request(method, &format!("{}{}", self.base, path))
+            .set("Accept-Language", &self.lang);
         if let Some(token) = &self.bearer {
             req = req.set("Authorization", &format!("Bearer {token}"));
         }
@@ -133,7 +147,11 @@ impl Api {
         let response = match result {
             Ok(r) | Err(ureq::Error::Status(_, r)) => r,
             Err(e) => {
-                return ApiResponse { status: 0, headers: vec![], body: format!("transport error: {e}").into_bytes() };
+                return ApiResponse {
+                    status: 0,
+                    headers: vec![],
+                    body: format!("transport error: {e}").into_bytes(),
+                };
             }
         };
         let status = response.status();
@@ -150,6 +168,10 @@ impl Api {
             .collect();
         let mut body = Vec::new();
         let _ = std::io::Read::read_to_end(&mut response.into_reader(), &mut body);
-        ApiResponse { status, headers, body }
+        ApiResponse {
+            status,
+            headers,
+            body,
+        }
     }
 }

@@ -30,7 +30,10 @@ pub struct ProcessGroup {
 impl ProcessGroup {
     /// Runs `command` (a shell command line) in a new session, output appended to `log`.
     pub fn spawn(command: &str, log: &Path, envs: &[(&str, &str)]) -> io::Result<Self> {
-        let log_file = std::fs::OpenOptions::new().create(true).append(true).open(log)?;
+        let log_file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)?;
         let script = format!(
             "{command} >>'{log}' 2>&1 </dev/null & w=$!; \
              while kill -0 {parent} 2>/dev/null && kill -0 $w 2>/dev/null; do sleep 1; done; \
@@ -40,11 +43,15 @@ impl ProcessGroup {
         );
         let mut cmd = Command::new("setsid");
         cmd.arg("sh").arg("-c").arg(script).current_dir(repo_root());
-        cmd.stdin(Stdio::null()).stdout(log_file.try_clone()?).stderr(log_file);
+        cmd.stdin(Stdio::null())
+            .stdout(log_file.try_clone()?)
+            .stderr(log_file);
         for (k, v) in envs {
             cmd.env(k, v);
         }
-        Ok(Self { child: cmd.spawn()? })
+        Ok(Self {
+            child: cmd.spawn()?,
+        })
     }
 
     /// Stops the whole group and waits until every member is gone.
@@ -119,22 +126,34 @@ impl Wrangler {
             state_dir.display()
         );
         let group = ProcessGroup::spawn(&command, &log, &[("AFTERSALES_PREBUILT", "1")])?;
-        let wrangler = Self { base: format!("http://127.0.0.1:{port}"), state_dir: state_dir.to_path_buf(), group };
+        let wrangler = Self {
+            base: format!("http://127.0.0.1:{port}"),
+            state_dir: state_dir.to_path_buf(),
+            group,
+        };
         wrangler.wait_ready(&log)?;
         Ok(wrangler)
     }
 
     fn wait_ready(&self, log: &Path) -> io::Result<()> {
         let deadline = Instant::now() + Duration::from_secs(90);
-        let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(2)).build();
+        let agent = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(2))
+            .build();
         while Instant::now() < deadline {
-            if agent.get(&format!("{}/api/health", self.base)).call().is_ok() {
+            if agent
+                .get(&format!("{}/api/health", self.base))
+                .call()
+                .is_ok()
+            {
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(200));
         }
         let tail = std::fs::read_to_string(log).unwrap_or_default();
-        Err(io::Error::other(format!("wrangler dev did not answer /api/health within 90 s; log:\n{tail}")))
+        Err(io::Error::other(format!(
+            "wrangler dev did not answer /api/health within 90 s; log:\n{tail}"
+        )))
     }
 
     /// Stops wrangler and everything it started.

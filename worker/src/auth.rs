@@ -8,7 +8,9 @@ use shared::api::ApiErrorCode;
 use shared::domain::{Actor, Role};
 use worker::{Env, Request};
 
-use crate::crypto::{b64url, b64url_decode, constant_time_eq, hex, hmac_sha256, pbkdf2_sha256, random_hex, sha256};
+use crate::crypto::{
+    b64url, b64url_decode, constant_time_eq, hex, hmac_sha256, pbkdf2_sha256, random_hex, sha256,
+};
 use crate::error::{AppError, AppResult};
 use crate::http::header;
 use crate::store::{Store, keys};
@@ -29,7 +31,10 @@ fn secret(env: &Env, name: &str) -> AppResult<String> {
 
 /// A numeric setting from `[vars]`, or its default.
 pub fn var_u64(env: &Env, name: &str, default: u64) -> u64 {
-    env.var(name).ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(default)
+    env.var(name)
+        .ok()
+        .and_then(|v| v.to_string().parse().ok())
+        .unwrap_or(default)
 }
 
 /// What a buyer's token grants: one order of one shop, until `exp` (ms).
@@ -44,10 +49,22 @@ pub struct BuyerGrant {
 }
 
 /// Signs a grant: `t1.<kid>.<payload>.<hmac>`.
-pub async fn issue_buyer_token(env: &Env, shop: &str, order: &str, now: i64) -> AppResult<(String, i64)> {
+pub async fn issue_buyer_token(
+    env: &Env,
+    shop: &str,
+    order: &str,
+    now: i64,
+) -> AppResult<(String, i64)> {
     let ttl_ms = var_u64(env, "CASE_TOKEN_TTL_SECONDS", 30 * 86_400) as i64 * 1000;
-    let grant = BuyerGrant { shop: shop.into(), order: order.into(), exp: now + ttl_ms };
-    let kid = env.var("SIGNING_KEY_ID").map(|v| v.to_string()).unwrap_or_else(|_| "k1".into());
+    let grant = BuyerGrant {
+        shop: shop.into(),
+        order: order.into(),
+        exp: now + ttl_ms,
+    };
+    let kid = env
+        .var("SIGNING_KEY_ID")
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| "k1".into());
     let payload = b64url(&serde_json::to_vec(&grant)?);
     let signed = format!("{TOKEN_PREFIX}.{kid}.{payload}");
     let sig = hmac_sha256(secret(env, "SIGNING_KEY")?.as_bytes(), signed.as_bytes()).await?;
@@ -59,10 +76,14 @@ pub async fn verify_buyer_token(env: &Env, token: &str, now: i64) -> AppResult<B
     let unauthenticated = || AppError::Api(ApiErrorCode::Unauthenticated);
     let (signed, sig) = token.rsplit_once('.').ok_or_else(unauthenticated)?;
     let mut parts = signed.splitn(3, '.');
-    let (Some(TOKEN_PREFIX), Some(kid), Some(payload)) = (parts.next(), parts.next(), parts.next()) else {
+    let (Some(TOKEN_PREFIX), Some(kid), Some(payload)) = (parts.next(), parts.next(), parts.next())
+    else {
         return Err(unauthenticated());
     };
-    let current_kid = env.var("SIGNING_KEY_ID").map(|v| v.to_string()).unwrap_or_else(|_| "k1".into());
+    let current_kid = env
+        .var("SIGNING_KEY_ID")
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| "k1".into());
     if kid != current_kid {
         return Err(unauthenticated());
     }
@@ -72,7 +93,8 @@ pub async fn verify_buyer_token(env: &Env, token: &str, now: i64) -> AppResult<B
         return Err(unauthenticated());
     }
     let grant: BuyerGrant =
-        serde_json::from_slice(&b64url_decode(payload).ok_or_else(unauthenticated)?).map_err(|_| unauthenticated())?;
+        serde_json::from_slice(&b64url_decode(payload).ok_or_else(unauthenticated)?)
+            .map_err(|_| unauthenticated())?;
     if grant.exp <= now {
         return Err(unauthenticated());
     }
@@ -81,7 +103,9 @@ pub async fn verify_buyer_token(env: &Env, token: &str, now: i64) -> AppResult<B
 
 /// The bearer token of a request.
 pub fn bearer(req: &Request) -> Option<String> {
-    header(req, "Authorization")?.strip_prefix("Bearer ").map(|t| t.trim().to_string())
+    header(req, "Authorization")?
+        .strip_prefix("Bearer ")
+        .map(|t| t.trim().to_string())
 }
 
 /// The buyer's grant for this request, or 401.
@@ -141,7 +165,10 @@ pub async fn hash_password(password: &str) -> AppResult<(String, String)> {
 pub async fn password_matches(record: &StaffRecord, password: &str) -> AppResult<bool> {
     let salt = unhex(&record.salt).ok_or_else(|| AppError::Internal("bad salt".into()))?;
     let hash = pbkdf2_sha256(password.as_bytes(), &salt, record.iterations).await?;
-    Ok(constant_time_eq(hex(&hash).as_bytes(), record.hash.as_bytes()))
+    Ok(constant_time_eq(
+        hex(&hash).as_bytes(),
+        record.hash.as_bytes(),
+    ))
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
@@ -173,12 +200,20 @@ pub struct Session {
 impl Session {
     /// The actor the policy sees.
     pub fn actor(&self) -> Actor {
-        Actor::Staff { id: self.staff_id.clone(), role: self.role }
+        Actor::Staff {
+            id: self.staff_id.clone(),
+            role: self.role,
+        }
     }
 }
 
 /// Opens a session and returns it with its id (the cookie's value).
-pub async fn open_session(env: &Env, store: &Store, staff: &StaffRecord, now: i64) -> AppResult<(String, Session)> {
+pub async fn open_session(
+    env: &Env,
+    store: &Store,
+    staff: &StaffRecord,
+    now: i64,
+) -> AppResult<(String, Session)> {
     let ttl = var_u64(env, "SESSION_TTL_SECONDS", 12 * 3600);
     let id = random_hex::<32>()?;
     let session = Session {
@@ -190,7 +225,9 @@ pub async fn open_session(env: &Env, store: &Store, staff: &StaffRecord, now: i6
         csrf: random_hex::<16>()?,
         expires_at: now + ttl as i64 * 1000,
     };
-    store.put_expiring(&keys::session(&session_key(&id).await?), &session, ttl).await?;
+    store
+        .put_expiring(&keys::session(&session_key(&id).await?), &session, ttl)
+        .await?;
     Ok((id, session))
 }
 
@@ -201,7 +238,9 @@ async fn session_key(id: &str) -> AppResult<String> {
 
 /// The `Set-Cookie` value for a session id (`max_age` 0 clears it).
 pub fn session_cookie(id: &str, max_age_seconds: u64) -> String {
-    format!("{SESSION_COOKIE}={id}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age_seconds}")
+    format!(
+        "{SESSION_COOKIE}={id}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age_seconds}"
+    )
 }
 
 fn cookie_value(req: &Request, name: &str) -> Option<String> {
@@ -215,7 +254,8 @@ fn cookie_value(req: &Request, name: &str) -> Option<String> {
 /// The staff session of this request, or 401. State changes (anything but GET/HEAD) must carry
 /// the session's CSRF token, or 403.
 pub async fn staff(req: &Request, store: &Store, now: i64) -> AppResult<(String, Session)> {
-    let id = cookie_value(req, SESSION_COOKIE).ok_or(AppError::Api(ApiErrorCode::Unauthenticated))?;
+    let id =
+        cookie_value(req, SESSION_COOKIE).ok_or(AppError::Api(ApiErrorCode::Unauthenticated))?;
     if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(ApiErrorCode::Unauthenticated.into());
     }
@@ -243,13 +283,23 @@ pub async fn close_session(store: &Store, id: &str) -> AppResult<()> {
 
 /// Requires one of `roles`.
 pub fn require_role(session: &Session, roles: &[Role]) -> AppResult<()> {
-    if roles.contains(&session.role) { Ok(()) } else { Err(ApiErrorCode::Forbidden.into()) }
+    if roles.contains(&session.role) {
+        Ok(())
+    } else {
+        Err(ApiErrorCode::Forbidden.into())
+    }
 }
 
 /// Counts an attempt for `caller` in the current minute and refuses past `per_minute`.
 /// KV counters are approximate under concurrency; good enough against guessing, which needs
 /// thousands of attempts.
-pub async fn rate_limit(store: &Store, bucket: &str, caller: &str, per_minute: u32, now: i64) -> AppResult<()> {
+pub async fn rate_limit(
+    store: &Store,
+    bucket: &str,
+    caller: &str,
+    per_minute: u32,
+    now: i64,
+) -> AppResult<()> {
     let minute = now / 60_000;
     let key = keys::rate(bucket, caller, minute);
     let count: u32 = store.get(&key).await?.unwrap_or(0);

@@ -29,7 +29,9 @@ pub async fn order_cases(store: &Store, order: &str) -> AppResult<Vec<Case>> {
         .await?;
     let mut cases = Vec::with_capacity(refs.len());
     for (key, _) in refs {
-        let Some(id) = key.rsplit(':').next() else { continue };
+        let Some(id) = key.rsplit(':').next() else {
+            continue;
+        };
         if let Some(loaded) = store.load_case(id).await? {
             cases.push(loaded.case);
         }
@@ -53,13 +55,23 @@ pub async fn contact_hash(order: &Order) -> AppResult<String> {
 /// Digits only, so "+86 138-0013-8001" and "13800138001" match.
 pub fn normalize_phone(phone: &str) -> String {
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-    digits.strip_prefix("86").filter(|d| d.len() == 11).map(str::to_string).unwrap_or(digits)
+    digits
+        .strip_prefix("86")
+        .filter(|d| d.len() == 11)
+        .map(str::to_string)
+        .unwrap_or(digits)
 }
 
 /// The buyer's standing with the shop, from their history's summaries (one list).
-pub async fn standing(store: &Store, order: &Order, except_case: Option<&str>) -> AppResult<(BuyerStanding, Vec<CaseSummary>)> {
+pub async fn standing(
+    store: &Store,
+    order: &Order,
+    except_case: Option<&str>,
+) -> AppResult<(BuyerStanding, Vec<CaseSummary>)> {
     let hash = contact_hash(order).await?;
-    let items = store.list_all_meta::<CaseSummary>(&keys::buyer_cases_prefix(&store.shop, &hash)).await?;
+    let items = store
+        .list_all_meta::<CaseSummary>(&keys::buyer_cases_prefix(&store.shop, &hash))
+        .await?;
     let mut history: Vec<CaseSummary> = items
         .into_iter()
         .filter_map(|(_, meta)| meta)
@@ -68,7 +80,10 @@ pub async fn standing(store: &Store, order: &Order, except_case: Option<&str>) -
     history.sort_by_key(|s| std::cmp::Reverse(s.filed_at));
     let standing = BuyerStanding {
         past_cases: history.len() as u32,
-        rejected_for_abuse: history.iter().filter(|s| s.priority_reasons.iter().any(|r| r == "rejected_for_abuse")).count() as u32,
+        rejected_for_abuse: history
+            .iter()
+            .filter(|s| s.priority_reasons.iter().any(|r| r == "rejected_for_abuse"))
+            .count() as u32,
     };
     Ok((standing, history))
 }
@@ -93,8 +108,14 @@ pub fn summarize(case: &Case, policy: &Policy, now: Timestamp) -> CaseSummary {
         EventKind::Rated { stars, .. } => Some(*stars),
         _ => None,
     });
-    let mut reasons: Vec<String> = priority.reasons.iter().map(|r| r.code().to_string()).collect();
-    if case.events.iter().any(|e| matches!(&e.kind, EventKind::Rejected { reason_code, .. } if reason_code.is_abuse())) {
+    let mut reasons: Vec<String> = priority
+        .reasons
+        .iter()
+        .map(|r| r.code().to_string())
+        .collect();
+    if case.events.iter().any(
+        |e| matches!(&e.kind, EventKind::Rejected { reason_code, .. } if reason_code.is_abuse()),
+    ) {
         reasons.push("rejected_for_abuse".into());
     }
     let refunded = case.refunded_total();
@@ -134,12 +155,23 @@ pub fn queue_sort_key(summary: &CaseSummary, urgent: bool) -> Option<String> {
     if summary.closed {
         return None;
     }
-    let due = summary.due.map_or(9_999_999_999_999, |d| d.0.clamp(0, 9_999_999_999_999));
-    Some(format!("{}:{due:013}:{}", summary.priority_class, u8::from(!urgent)))
+    let due = summary
+        .due
+        .map_or(9_999_999_999_999, |d| d.0.clamp(0, 9_999_999_999_999));
+    Some(format!(
+        "{}:{due:013}:{}",
+        summary.priority_class,
+        u8::from(!urgent)
+    ))
 }
 
 /// Builds what the caller sees of a case.
-pub fn view(loaded: &LoadedCase, actor: &Actor, ctx: &Context, staff_history: Vec<CaseSummary>) -> CaseView {
+pub fn view(
+    loaded: &LoadedCase,
+    actor: &Actor,
+    ctx: &Context,
+    staff_history: Vec<CaseSummary>,
+) -> CaseView {
     let case = &loaded.case;
     let state = case.state();
     let approved_return = matches!(
@@ -173,7 +205,12 @@ pub async fn run_command(
 ) -> AppResult<LoadedCase> {
     let others = order_cases(scope.store, &loaded.case.order.number).await?;
     let (standing, _) = standing(scope.store, &loaded.case.order, Some(&loaded.case.id)).await?;
-    let ctx = Context { policy: scope.policy, now: scope.now, other_cases: &others, buyer: standing };
+    let ctx = Context {
+        policy: scope.policy,
+        now: scope.now,
+        other_cases: &others,
+        buyer: standing,
+    };
     let events = policy::decide(&loaded.case, command, actor, &ctx)?;
     if events.is_empty() {
         // Nothing changes (e.g. a stale expiry): nothing to write.
@@ -181,7 +218,13 @@ pub async fn run_command(
     }
     let key = scope
         .store
-        .append(&loaded.case.id, &loaded.commits, &Commit::Events { events: events.clone() })
+        .append(
+            &loaded.case.id,
+            &loaded.commits,
+            &Commit::Events {
+                events: events.clone(),
+            },
+        )
         .await?;
     policy::apply(&mut loaded.case, events.clone());
     loaded.commits.push(key);
@@ -196,22 +239,58 @@ pub async fn reindex(scope: &Scope<'_>, loaded: &mut LoadedCase) -> AppResult<()
     let sort = queue_sort_key(&summary, loaded.case.request.urgent);
     scope.store.index(loaded, &summary, sort).await?;
     let hash = contact_hash(&loaded.case.order).await?;
-    scope.store.put_meta(&keys::buyer_case(&scope.store.shop, &hash, &loaded.case.id), &summary).await?;
     scope
         .store
-        .put_meta(&keys::order_case(&scope.store.shop, &loaded.case.order.number, &loaded.case.id), &summary)
+        .put_meta(
+            &keys::buyer_case(&scope.store.shop, &hash, &loaded.case.id),
+            &summary,
+        )
+        .await?;
+    scope
+        .store
+        .put_meta(
+            &keys::order_case(
+                &scope.store.shop,
+                &loaded.case.order.number,
+                &loaded.case.id,
+            ),
+            &summary,
+        )
         .await
 }
 
 /// Files a new case (its first commit) under `id` and indexes it. Two filings racing for one id
 /// (a double tap) append the same first sequence number; the loser gets `Conflict`.
-pub async fn file(scope: &Scope<'_>, id: String, order: &Order, request: shared::domain::CaseRequest) -> AppResult<LoadedCase> {
+pub async fn file(
+    scope: &Scope<'_>,
+    id: String,
+    order: &Order,
+    request: shared::domain::CaseRequest,
+) -> AppResult<LoadedCase> {
     let others = order_cases(scope.store, &order.number).await?;
     let (standing, _) = standing(scope.store, order, None).await?;
-    let ctx = Context { policy: scope.policy, now: scope.now, other_cases: &others, buyer: standing };
+    let ctx = Context {
+        policy: scope.policy,
+        now: scope.now,
+        other_cases: &others,
+        buyer: standing,
+    };
     let case = policy::file_case(id.clone(), order, request, &ctx)?;
-    let key = scope.store.append(&id, &[], &Commit::Filed { case: case.clone() }).await?;
-    let mut loaded = LoadedCase { case, commits: vec![key], queue_key: None };
+    let key = scope
+        .store
+        .append(
+            &id,
+            &[],
+            &Commit::Filed {
+                case: Box::new(case.clone()),
+            },
+        )
+        .await?;
+    let mut loaded = LoadedCase {
+        case,
+        commits: vec![key],
+        queue_key: None,
+    };
     reindex(scope, &mut loaded).await?;
     let filed_events = loaded.case.events.clone();
     hooks::enqueue(scope.store, &loaded.case, &filed_events, scope.now).await?;
@@ -221,20 +300,40 @@ pub async fn file(scope: &Scope<'_>, id: String, order: &Order, request: shared:
 /// A filing's case id, derived from the order and the filing's idempotency key: a retry or a
 /// double tap names the same case, so at most one can be created. `AS-<yyyymmdd>-<12 base32>`
 /// (60 bits of the key's hash; access is checked anyway, the id is not a secret).
-pub async fn case_id_for(shop: &str, order: &str, idempotency_key: &str, now: Timestamp) -> AppResult<String> {
+pub async fn case_id_for(
+    shop: &str,
+    order: &str,
+    idempotency_key: &str,
+    now: Timestamp,
+) -> AppResult<String> {
     const ALPHABET: &[u8; 32] = b"ABCDEFGHJKMNPQRSTVWXYZ0123456789";
-    let digest = crate::crypto::sha256(format!("{shop}|{order}|{idempotency_key}").as_bytes()).await?;
-    let tail: String = digest.iter().take(12).map(|b| ALPHABET[(b & 31) as usize] as char).collect();
+    let digest =
+        crate::crypto::sha256(format!("{shop}|{order}|{idempotency_key}").as_bytes()).await?;
+    let tail: String = digest
+        .iter()
+        .take(12)
+        .map(|b| ALPHABET[(b & 31) as usize] as char)
+        .collect();
     let date = policy::time::LocalDate::of(now, 0);
-    Ok(format!("AS-{:04}{:02}{:02}-{tail}", date.year, date.month, date.day))
+    Ok(format!(
+        "AS-{:04}{:02}{:02}-{tail}",
+        date.year, date.month, date.day
+    ))
 }
 
 /// Loads a case that the caller may see: a buyer only their order's cases, staff their shop's.
-pub async fn load_visible(store: &Store, id: &str, buyer_order: Option<&str>) -> AppResult<LoadedCase> {
+pub async fn load_visible(
+    store: &Store,
+    id: &str,
+    buyer_order: Option<&str>,
+) -> AppResult<LoadedCase> {
     if id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
         return Err(ApiErrorCode::NotFound.into());
     }
-    let loaded = store.load_case(id).await?.ok_or(AppError::Api(ApiErrorCode::NotFound))?;
+    let loaded = store
+        .load_case(id)
+        .await?
+        .ok_or(AppError::Api(ApiErrorCode::NotFound))?;
     if loaded.case.order.shop_id != store.shop {
         return Err(ApiErrorCode::NotFound.into());
     }
@@ -252,7 +351,10 @@ pub async fn load_visible(store: &Store, id: &str, buyer_order: Option<&str>) ->
 /// Reads stay at three KV operations (log list, snapshot, history list) however many cases
 /// exist, so the order's sibling cases are not read here: they only cap a refund *estimate*,
 /// and every command (which does read them) recomputes the real amount.
-pub async fn read_context(store: &Store, case: &Case) -> AppResult<(BuyerStanding, Vec<CaseSummary>)> {
+pub async fn read_context(
+    store: &Store,
+    case: &Case,
+) -> AppResult<(BuyerStanding, Vec<CaseSummary>)> {
     standing(store, &case.order, Some(&case.id)).await
 }
 

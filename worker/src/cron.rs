@@ -30,11 +30,17 @@ pub struct CronReport {
 pub async fn run(env: &Env, shop: &str, now: Timestamp) -> AppResult<CronReport> {
     let store = Store::open(env, shop)?;
     let policy = cases::policy_of(&store).await?;
-    let scope = Scope { store: &store, policy: &policy, now };
+    let scope = Scope {
+        store: &store,
+        policy: &policy,
+        now,
+    };
     let mut report = CronReport::default();
     // The queue holds every open case with its deadline in the summary: only cases whose deadline
     // has passed are read in full.
-    let open = store.list_all_meta::<CaseSummary>(&keys::queue_prefix(shop)).await?;
+    let open = store
+        .list_all_meta::<CaseSummary>(&keys::queue_prefix(shop))
+        .await?;
     let mut seen = std::collections::HashSet::new();
     for (_, summary) in open {
         let Some(summary) = summary else { continue };
@@ -42,11 +48,17 @@ pub async fn run(env: &Env, shop: &str, now: Timestamp) -> AppResult<CronReport>
         if !seen.insert(summary.id.clone()) || summary.due.is_none_or(|due| due > now) {
             continue;
         }
-        let Some(loaded) = store.load_case(&summary.id).await? else { continue };
-        let Some(command) = policy::due_timeout(&loaded.case, &policy, now) else { continue };
+        let Some(loaded) = store.load_case(&summary.id).await? else {
+            continue;
+        };
+        let Some(command) = policy::due_timeout(&loaded.case, &policy, now) else {
+            continue;
+        };
         match cases::run_command(&scope, loaded, &command, &Actor::System).await {
             Ok(_) => report.expired += 1,
-            Err(crate::error::AppError::Api(shared::api::ApiErrorCode::Conflict)) => report.conflicts += 1,
+            Err(crate::error::AppError::Api(shared::api::ApiErrorCode::Conflict)) => {
+                report.conflicts += 1
+            }
             Err(e) => {
                 let (_, body) = e.envelope(shared::i18n::Lang::En);
                 worker::console_error!("cron: case {}: {}", summary.id, body.code);

@@ -69,17 +69,30 @@ fn algorithm(pairs: &[(&str, JsValue)]) -> Result<Object> {
     Ok(obj)
 }
 
-async fn import_key(format_alg: &[(&str, JsValue)], raw: &[u8], usages: &[&str]) -> Result<CryptoKey> {
+async fn import_key(
+    format_alg: &[(&str, JsValue)],
+    raw: &[u8],
+    usages: &[&str],
+) -> Result<CryptoKey> {
     let usages: Array = usages.iter().map(|u| JsValue::from_str(u)).collect();
     let key_data: Object = Uint8Array::from(raw).into();
-    let promise = subtle()?.import_key_with_object("raw", &key_data, &algorithm(format_alg)?, false, &usages)?;
+    let promise = subtle()?.import_key_with_object(
+        "raw",
+        &key_data,
+        &algorithm(format_alg)?,
+        false,
+        &usages,
+    )?;
     Ok(JsFuture::from(promise).await?.dyn_into::<CryptoKey>()?)
 }
 
 /// HMAC-SHA256 of `data` under `key`.
 pub async fn hmac_sha256(key: &[u8], data: &[u8]) -> Result<Vec<u8>> {
     let key = import_key(
-        &[("name", JsValue::from_str("HMAC")), ("hash", JsValue::from_str("SHA-256"))],
+        &[
+            ("name", JsValue::from_str("HMAC")),
+            ("hash", JsValue::from_str("SHA-256")),
+        ],
         key,
         &["sign"],
     )
@@ -89,7 +102,12 @@ pub async fn hmac_sha256(key: &[u8], data: &[u8]) -> Result<Vec<u8>> {
 
 /// PBKDF2-SHA256, 32 bytes. Production Workers refuse more than 100,000 iterations.
 pub async fn pbkdf2_sha256(password: &[u8], salt: &[u8], iterations: u32) -> Result<Vec<u8>> {
-    let key = import_key(&[("name", JsValue::from_str("PBKDF2"))], password, &["deriveBits"]).await?;
+    let key = import_key(
+        &[("name", JsValue::from_str("PBKDF2"))],
+        password,
+        &["deriveBits"],
+    )
+    .await?;
     let params = algorithm(&[
         ("name", JsValue::from_str("PBKDF2")),
         ("hash", JsValue::from_str("SHA-256")),
@@ -112,7 +130,10 @@ pub fn b64url(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
         let chars = chunk.len() + 1;
         for i in 0..chars {
             out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);

@@ -65,27 +65,51 @@ impl AppError {
         match self {
             Self::Api(code) => (
                 code.status(),
-                ErrorBody { code: code.code().into(), message: code.message(lang).into(), fields: vec![] },
+                ErrorBody {
+                    code: code.code().into(),
+                    message: code.message(lang).into(),
+                    fields: vec![],
+                },
             ),
             Self::Policy(e) => (
                 policy_status(e),
-                ErrorBody { code: e.code().into(), message: e.message(lang), fields: vec![] },
+                ErrorBody {
+                    code: e.code().into(),
+                    message: e.message(lang),
+                    fields: vec![],
+                },
             ),
             Self::Fields(fields) => (
                 422,
                 ErrorBody {
                     code: "invalid_fields".into(),
-                    message: if lang == Lang::ZhCn { "部分内容填写不正确。" } else { "Some fields are not valid." }.into(),
+                    message: if lang == Lang::ZhCn {
+                        "部分内容填写不正确。"
+                    } else {
+                        "Some fields are not valid."
+                    }
+                    .into(),
                     fields: fields
                         .iter()
-                        .map(|f| FieldProblem { field: f.field.clone(), code: f.code.clone(), message: f.message(lang).to_string() })
+                        .map(|f| FieldProblem {
+                            field: f.field.clone(),
+                            code: f.code.clone(),
+                            message: f.message(lang).to_string(),
+                        })
                         .collect(),
                 },
             ),
             Self::Internal(detail) => {
                 worker::console_error!("internal error: {detail}");
                 let code = ApiErrorCode::Internal;
-                (500, ErrorBody { code: code.code().into(), message: code.message(lang).into(), fields: vec![] })
+                (
+                    500,
+                    ErrorBody {
+                        code: code.code().into(),
+                        message: code.message(lang).into(),
+                        fields: vec![],
+                    },
+                )
             }
         }
     }
@@ -102,7 +126,9 @@ impl AppError {
 fn policy_status(e: &PolicyError) -> u16 {
     match e {
         PolicyError::NotAllowedForActor { .. } => 403,
-        PolicyError::NotAllowedInState { .. } | PolicyError::AlreadyRated | PolicyError::ReopenUnavailable => 409,
+        PolicyError::NotAllowedInState { .. }
+        | PolicyError::AlreadyRated
+        | PolicyError::ReopenUnavailable => 409,
         _ => 422,
     }
 }

@@ -36,7 +36,12 @@ struct Payload<'a> {
 }
 
 /// Records a delivery for the events of one commit; the cron sends it.
-pub async fn enqueue(store: &Store, case: &Case, events: &[Event], now: Timestamp) -> AppResult<()> {
+pub async fn enqueue(
+    store: &Store,
+    case: &Case,
+    events: &[Event],
+    now: Timestamp,
+) -> AppResult<()> {
     let body = serde_json::to_string(&Payload {
         shop: &store.shop,
         case_id: &case.id,
@@ -44,21 +49,41 @@ pub async fn enqueue(store: &Store, case: &Case, events: &[Event], now: Timestam
         state: case.state().name().code(),
         events,
     })?;
-    let delivery = Delivery { id: random_hex::<12>()?, body, attempts: 0 };
-    store.put(&keys::webhook_retry(&store.shop, now.0, &delivery.id), &delivery).await
+    let delivery = Delivery {
+        id: random_hex::<12>()?,
+        body,
+        attempts: 0,
+    };
+    store
+        .put(
+            &keys::webhook_retry(&store.shop, now.0, &delivery.id),
+            &delivery,
+        )
+        .await
 }
 
 /// Sends every due delivery (called by the cron). Returns (sent, failed).
 pub async fn deliver_due(env: &Env, store: &Store, now: Timestamp) -> AppResult<(u32, u32)> {
-    let url = env.var("WEBHOOK_URL").map(|v| v.to_string()).unwrap_or_default();
-    let pending = store.list_all_meta::<serde_json::Value>(&keys::webhook_retry_prefix(&store.shop)).await?;
+    let url = env
+        .var("WEBHOOK_URL")
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    let pending = store
+        .list_all_meta::<serde_json::Value>(&keys::webhook_retry_prefix(&store.shop))
+        .await?;
     let (mut sent, mut failed) = (0, 0);
     for (key, _) in pending {
-        let due: i64 = key.split(':').nth(2).and_then(|d| d.parse().ok()).unwrap_or(0);
+        let due: i64 = key
+            .split(':')
+            .nth(2)
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(0);
         if due > now.0 {
             continue;
         }
-        let Some(mut delivery) = store.get::<Delivery>(&key).await? else { continue };
+        let Some(mut delivery) = store.get::<Delivery>(&key).await? else {
+            continue;
+        };
         if url.is_empty() {
             // No receiver configured: nothing to deliver, nothing to keep.
             store.delete(&key).await?;
@@ -74,9 +99,18 @@ pub async fn deliver_due(env: &Env, store: &Store, now: Timestamp) -> AppResult<
         delivery.attempts += 1;
         if let Some(minutes) = BACKOFF_MINUTES.get(delivery.attempts as usize - 1) {
             let next = now.0 + minutes * 60_000;
-            store.put(&keys::webhook_retry(&store.shop, next, &delivery.id), &delivery).await?;
+            store
+                .put(
+                    &keys::webhook_retry(&store.shop, next, &delivery.id),
+                    &delivery,
+                )
+                .await?;
         } else {
-            worker::console_error!("webhook {} dropped after {} attempts", delivery.id, delivery.attempts);
+            worker::console_error!(
+                "webhook {} dropped after {} attempts",
+                delivery.id,
+                delivery.attempts
+            );
         }
     }
     Ok((sent, failed))
@@ -93,10 +127,15 @@ async fn post(env: &Env, url: &str, delivery: &Delivery, now: Timestamp) -> AppR
     let signature = hex(&hmac_sha256(secret.as_bytes(), signed.as_bytes()).await?);
     let headers = Headers::new();
     headers.set("Content-Type", "application/json")?;
-    headers.set("X-Aftersales-Signature", &format!("t={},v1={signature}", now.0))?;
+    headers.set(
+        "X-Aftersales-Signature",
+        &format!("t={},v1={signature}", now.0),
+    )?;
     headers.set("X-Aftersales-Delivery", &delivery.id)?;
     let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_headers(headers).with_body(Some(delivery.body.clone().into()));
+    init.with_method(Method::Post)
+        .with_headers(headers)
+        .with_body(Some(delivery.body.clone().into()));
     let request = Request::new_with_init(url, &init)?;
     let response = Fetch::Request(request).send().await?;
     Ok((200..300).contains(&response.status_code()))

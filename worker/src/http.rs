@@ -18,7 +18,12 @@ pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
 
 /// The caller's language from `Accept-Language` (zh-CN or en).
 pub fn lang_of(req: &Request) -> Lang {
-    let header = req.headers().get("Accept-Language").ok().flatten().unwrap_or_default();
+    let header = req
+        .headers()
+        .get("Accept-Language")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     Lang::from_accept_language(&header)
 }
 
@@ -38,10 +43,10 @@ pub fn header(req: &Request, name: &str) -> Option<String> {
 
 /// Refuses a declared length above `limit` before reading anything.
 fn check_declared_length(req: &Request, limit: usize) -> AppResult<()> {
-    if let Some(len) = header(req, "Content-Length").and_then(|v| v.parse::<usize>().ok()) {
-        if len > limit {
-            return Err(ApiErrorCode::TooLarge.into());
-        }
+    if let Some(len) = header(req, "Content-Length").and_then(|v| v.parse::<usize>().ok())
+        && len > limit
+    {
+        return Err(ApiErrorCode::TooLarge.into());
     }
     Ok(())
 }
@@ -49,7 +54,10 @@ fn check_declared_length(req: &Request, limit: usize) -> AppResult<()> {
 /// Reads the body (at most `limit` bytes).
 pub async fn body_bytes(req: &mut Request, limit: usize) -> AppResult<Vec<u8>> {
     check_declared_length(req, limit)?;
-    let bytes = req.bytes().await.map_err(|_| AppError::Api(ApiErrorCode::BadRequest))?;
+    let bytes = req
+        .bytes()
+        .await
+        .map_err(|_| AppError::Api(ApiErrorCode::BadRequest))?;
     if bytes.len() > limit {
         return Err(ApiErrorCode::TooLarge.into());
     }
@@ -60,7 +68,10 @@ pub async fn body_bytes(req: &mut Request, limit: usize) -> AppResult<Vec<u8>> {
 /// unknown fields refused by the types themselves (`deny_unknown_fields`).
 pub async fn json_body<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
     let content_type = header(req, "Content-Type").unwrap_or_default();
-    if !content_type.to_ascii_lowercase().starts_with("application/json") {
+    if !content_type
+        .to_ascii_lowercase()
+        .starts_with("application/json")
+    {
         return Err(ApiErrorCode::UnsupportedMediaType.into());
     }
     let bytes = body_bytes(req, MAX_JSON_BYTES).await?;
@@ -84,7 +95,9 @@ pub fn json_response<T: Serialize>(status: u16, body: &T) -> worker::Result<Resp
 
 /// Any body with its content type.
 pub fn bytes_response(status: u16, content_type: &str, bytes: Vec<u8>) -> worker::Result<Response> {
-    Ok(Response::from_bytes(bytes)?.with_status(status).with_headers(base_headers(content_type)))
+    Ok(Response::from_bytes(bytes)?
+        .with_status(status)
+        .with_headers(base_headers(content_type)))
 }
 
 /// 200 with JSON.
@@ -100,11 +113,18 @@ pub fn with_status<T: Serialize>(status: u16, body: &T) -> AppResult<Response> {
 /// Query parameters as pairs.
 pub fn query_pairs(req: &Request) -> Vec<(String, String)> {
     req.url()
-        .map(|u| u.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+        .map(|u| {
+            u.query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// One query parameter.
 pub fn query(req: &Request, name: &str) -> Option<String> {
-    query_pairs(req).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    query_pairs(req)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }

@@ -29,7 +29,10 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    let shop = env.var("SHOP_ID").map(|v| v.to_string()).unwrap_or_else(|_| "demo".into());
+    let shop = env
+        .var("SHOP_ID")
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| "demo".into());
     let now = Timestamp(worker::Date::now().as_millis() as i64);
     match cron::run(&env, &shop, now).await {
         Ok(report) => worker::console_log!(

@@ -64,19 +64,35 @@ pub fn clean(bytes: &[u8]) -> Result<CleanImage, PhotoError> {
 }
 
 fn is_heif_brand(brand: &[u8]) -> bool {
-    matches!(brand, b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"mif1" | b"msf1")
+    matches!(
+        brand,
+        b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"mif1" | b"msf1"
+    )
 }
 
 fn be16(b: &[u8], at: usize) -> Option<usize> {
-    Some(usize::from(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?])))
+    Some(usize::from(u16::from_be_bytes([
+        *b.get(at)?,
+        *b.get(at + 1)?,
+    ])))
 }
 
 fn be32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes([*b.get(at)?, *b.get(at + 1)?, *b.get(at + 2)?, *b.get(at + 3)?]))
+    Some(u32::from_be_bytes([
+        *b.get(at)?,
+        *b.get(at + 1)?,
+        *b.get(at + 2)?,
+        *b.get(at + 3)?,
+    ]))
 }
 
 fn le32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes([*b.get(at)?, *b.get(at + 1)?, *b.get(at + 2)?, *b.get(at + 3)?]))
+    Some(u32::from_le_bytes([
+        *b.get(at)?,
+        *b.get(at + 1)?,
+        *b.get(at + 2)?,
+        *b.get(at + 3)?,
+    ]))
 }
 
 /// JPEG: keep APP0 (JFIF), APP2 (ICC colour) and APP14 (Adobe colour transform); drop every other
@@ -129,8 +145,15 @@ fn clean_jpeg(b: &[u8]) -> Result<CleanImage, PhotoError> {
             break;
         }
     }
-    let (width, height) = size.filter(|(w, h)| *w > 0 && *h > 0).ok_or(PhotoError::Truncated)?;
-    Ok(CleanImage { kind: ImageType::Jpeg, width, height, bytes: out })
+    let (width, height) = size
+        .filter(|(w, h)| *w > 0 && *h > 0)
+        .ok_or(PhotoError::Truncated)?;
+    Ok(CleanImage {
+        kind: ImageType::Jpeg,
+        width,
+        height,
+        bytes: out,
+    })
 }
 
 /// PNG: every chunk must fit and the file must end with IEND; text, time and EXIF chunks go.
@@ -148,7 +171,10 @@ fn clean_png(b: &[u8]) -> Result<CleanImage, PhotoError> {
             return Err(PhotoError::Truncated);
         }
         if kind == b"IHDR" {
-            size = Some((be32(b, at + 8).ok_or(PhotoError::Truncated)?, be32(b, at + 12).ok_or(PhotoError::Truncated)?));
+            size = Some((
+                be32(b, at + 8).ok_or(PhotoError::Truncated)?,
+                be32(b, at + 12).ok_or(PhotoError::Truncated)?,
+            ));
         }
         if !matches!(kind, b"tEXt" | b"zTXt" | b"iTXt" | b"eXIf" | b"tIME") {
             out.extend_from_slice(&b[at..end]);
@@ -162,8 +188,15 @@ fn clean_png(b: &[u8]) -> Result<CleanImage, PhotoError> {
     if !ended {
         return Err(PhotoError::Truncated);
     }
-    let (width, height) = size.filter(|(w, h)| *w > 0 && *h > 0).ok_or(PhotoError::Truncated)?;
-    Ok(CleanImage { kind: ImageType::Png, width, height, bytes: out })
+    let (width, height) = size
+        .filter(|(w, h)| *w > 0 && *h > 0)
+        .ok_or(PhotoError::Truncated)?;
+    Ok(CleanImage {
+        kind: ImageType::Png,
+        width,
+        height,
+        bytes: out,
+    })
 }
 
 /// WebP: the RIFF size must match the file; EXIF and XMP chunks go and VP8X's flags follow.
@@ -214,12 +247,19 @@ fn clean_webp(b: &[u8]) -> Result<CleanImage, PhotoError> {
         }
         at = end;
     }
-    let (width, height) = size.filter(|(w, h)| *w > 0 && *h > 0).ok_or(PhotoError::Truncated)?;
+    let (width, height) = size
+        .filter(|(w, h)| *w > 0 && *h > 0)
+        .ok_or(PhotoError::Truncated)?;
     let mut out = Vec::with_capacity(body.len() + 8);
     out.extend_from_slice(b"RIFF");
     out.extend_from_slice(&(body.len() as u32).to_le_bytes());
     out.extend_from_slice(&body);
-    Ok(CleanImage { kind: ImageType::Webp, width, height, bytes: out })
+    Ok(CleanImage {
+        kind: ImageType::Webp,
+        width,
+        height,
+        bytes: out,
+    })
 }
 
 fn le16(b: &[u8], at: usize) -> u16 {
@@ -233,7 +273,9 @@ pub(crate) mod fixtures {
     /// A 2x1 baseline JPEG skeleton with an EXIF segment carrying a GPS marker string.
     pub fn jpeg_with_exif() -> Vec<u8> {
         let mut b = vec![0xFF, 0xD8];
-        b.extend_from_slice(&[0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+        b.extend_from_slice(&[
+            0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+        ]);
         let exif = b"Exif\0\0GPSLatitude=31.2304N";
         b.extend_from_slice(&[0xFF, 0xE1, 0, (exif.len() + 2) as u8]);
         b.extend_from_slice(exif);
@@ -292,7 +334,10 @@ mod tests {
     #[test]
     fn a_jpeg_keeps_its_picture_and_loses_exif_and_comments() {
         let clean = clean(&jpeg_with_exif()).expect("valid jpeg");
-        assert_eq!((clean.kind, clean.width, clean.height), (ImageType::Jpeg, 2, 1));
+        assert_eq!(
+            (clean.kind, clean.width, clean.height),
+            (ImageType::Jpeg, 2, 1)
+        );
         assert!(!contains(&clean.bytes, b"GPSLatitude"));
         assert!(!contains(&clean.bytes, b"hello"));
         assert!(contains(&clean.bytes, b"JFIF"));
@@ -302,7 +347,10 @@ mod tests {
     #[test]
     fn a_png_loses_its_text_chunks() {
         let clean = clean(&png_with_text()).expect("valid png");
-        assert_eq!((clean.kind, clean.width, clean.height), (ImageType::Png, 3, 2));
+        assert_eq!(
+            (clean.kind, clean.width, clean.height),
+            (ImageType::Png, 3, 2)
+        );
         assert!(!contains(&clean.bytes, b"taken at home"));
         assert!(contains(&clean.bytes, b"IDAT"));
     }
@@ -310,26 +358,45 @@ mod tests {
     #[test]
     fn a_webp_loses_exif_and_its_flag() {
         let clean = clean(&webp_with_exif()).expect("valid webp");
-        assert_eq!((clean.kind, clean.width, clean.height), (ImageType::Webp, 5, 4));
+        assert_eq!(
+            (clean.kind, clean.width, clean.height),
+            (ImageType::Webp, 5, 4)
+        );
         assert!(!contains(&clean.bytes, b"GPS!"));
         assert_eq!(clean.bytes[20] & 0b1000, 0);
-        assert_eq!(le32(&clean.bytes, 4).map(|n| n as usize + 8), Some(clean.bytes.len()));
+        assert_eq!(
+            le32(&clean.bytes, 4).map(|n| n as usize + 8),
+            Some(clean.bytes.len())
+        );
     }
 
     #[test]
     fn truncated_images_are_refused() {
         for image in [jpeg_with_exif(), png_with_text(), webp_with_exif()] {
             for cut in [image.len() / 2, image.len() - 1] {
-                assert_eq!(clean(&image[..cut]), Err(PhotoError::Truncated), "cut at {cut}");
+                assert_eq!(
+                    clean(&image[..cut]),
+                    Err(PhotoError::Truncated),
+                    "cut at {cut}"
+                );
             }
         }
     }
 
     #[test]
     fn scripts_and_documents_are_not_images_whatever_their_name() {
-        assert_eq!(clean(b"#!/bin/sh\nrm -rf /\n"), Err(PhotoError::UnsupportedType));
-        assert_eq!(clean(b"<script>alert(1)</script>"), Err(PhotoError::UnsupportedType));
+        assert_eq!(
+            clean(b"#!/bin/sh\nrm -rf /\n"),
+            Err(PhotoError::UnsupportedType)
+        );
+        assert_eq!(
+            clean(b"<script>alert(1)</script>"),
+            Err(PhotoError::UnsupportedType)
+        );
         assert_eq!(clean(b"%PDF-1.7"), Err(PhotoError::UnsupportedType));
-        assert_eq!(clean(&[0, 0, 0, 24, b'f', b't', b'y', b'p', b'h', b'e', b'i', b'c']), Err(PhotoError::Heic));
+        assert_eq!(
+            clean(&[0, 0, 0, 24, b'f', b't', b'y', b'p', b'h', b'e', b'i', b'c']),
+            Err(PhotoError::Heic)
+        );
     }
 }

@@ -10,7 +10,8 @@ use crate::store::{Store, keys};
 /// The shop's policy, or DOMAIN.md's defaults if it never saved one.
 pub async fn policy(store: &Store) -> AppResult<Policy> {
     match store.kv.get(&keys::policy(&store.shop)).text().await? {
-        Some(json) => Policy::from_deserializer(&mut serde_json::Deserializer::from_str(&json)).map_err(AppError::Fields),
+        Some(json) => Policy::from_deserializer(&mut serde_json::Deserializer::from_str(&json))
+            .map_err(AppError::Fields),
         None => Ok(Policy::default()),
     }
 }
@@ -23,7 +24,10 @@ pub async fn save_policy(store: &Store, policy: &Policy) -> AppResult<()> {
 
 /// The shop's canned replies, or a starter set: apologise first, then fix.
 pub async fn canned_replies(store: &Store) -> AppResult<Vec<CannedReply>> {
-    Ok(store.get(&keys::canned(&store.shop)).await?.unwrap_or_else(default_canned_replies))
+    Ok(store
+        .get(&keys::canned(&store.shop))
+        .await?
+        .unwrap_or_else(default_canned_replies))
 }
 
 /// Replaces the shop's canned replies.
@@ -32,7 +36,12 @@ pub async fn save_canned_replies(store: &Store, replies: &[CannedReply]) -> AppR
 }
 
 fn reply(id: &str, title: &str, zh: &str, en: &str) -> CannedReply {
-    CannedReply { id: id.into(), title: title.into(), zh: zh.into(), en: en.into() }
+    CannedReply {
+        id: id.into(),
+        title: title.into(),
+        zh: zh.into(),
+        en: en.into(),
+    }
 }
 
 /// The starter set a new shop gets.

@@ -124,7 +124,7 @@ pub enum Commit {
     /// The case as filed (its first commit).
     Filed {
         /// The case with its filing events.
-        case: Case,
+        case: Box<Case>,
     },
     /// Events of one command.
     Events {
@@ -194,7 +194,10 @@ pub fn seq_of(key: &str) -> Option<u32> {
 impl Store {
     /// Opens the namespace.
     pub fn open(env: &Env, shop: &str) -> AppResult<Self> {
-        Ok(Self { kv: env.kv(CASES_BINDING)?, shop: shop.to_string() })
+        Ok(Self {
+            kv: env.kv(CASES_BINDING)?,
+            shop: shop.to_string(),
+        })
     }
 
     /// Reads a JSON value.
@@ -204,13 +207,25 @@ impl Store {
 
     /// Writes a JSON value.
     pub async fn put<T: Serialize>(&self, key: &str, value: &T) -> AppResult<()> {
-        self.kv.put(key, serde_json::to_string(value)?)?.execute().await?;
+        self.kv
+            .put(key, serde_json::to_string(value)?)?
+            .execute()
+            .await?;
         Ok(())
     }
 
     /// Writes a JSON value that KV forgets after `ttl_seconds` (at least 60).
-    pub async fn put_expiring<T: Serialize>(&self, key: &str, value: &T, ttl_seconds: u64) -> AppResult<()> {
-        self.kv.put(key, serde_json::to_string(value)?)?.expiration_ttl(ttl_seconds.max(60)).execute().await?;
+    pub async fn put_expiring<T: Serialize>(
+        &self,
+        key: &str,
+        value: &T,
+        ttl_seconds: u64,
+    ) -> AppResult<()> {
+        self.kv
+            .put(key, serde_json::to_string(value)?)?
+            .expiration_ttl(ttl_seconds.max(60))
+            .execute()
+            .await?;
         Ok(())
     }
 
@@ -240,14 +255,26 @@ impl Store {
         let items = page
             .keys
             .into_iter()
-            .map(|k| (k.name, k.metadata.and_then(|m| serde_json::from_value(m).ok())))
+            .map(|k| {
+                (
+                    k.name,
+                    k.metadata.and_then(|m| serde_json::from_value(m).ok()),
+                )
+            })
             .collect();
-        let next = if page.list_complete { None } else { page.cursor };
+        let next = if page.list_complete {
+            None
+        } else {
+            page.cursor
+        };
         Ok((items, next))
     }
 
     /// Every key under `prefix` (all pages).
-    pub async fn list_all_meta<T: DeserializeOwned>(&self, prefix: &str) -> AppResult<Vec<(String, Option<T>)>> {
+    pub async fn list_all_meta<T: DeserializeOwned>(
+        &self,
+        prefix: &str,
+    ) -> AppResult<Vec<(String, Option<T>)>> {
         let mut out = Vec::new();
         let mut cursor = None;
         loop {
@@ -269,7 +296,9 @@ impl Store {
     /// lags the log (a writer stopped between its commit and its snapshot) are the missing
     /// commits read, folded and the snapshot repaired.
     pub async fn load_case(&self, id: &str) -> AppResult<Option<LoadedCase>> {
-        let (log, _) = self.list_meta::<serde_json::Value>(&keys::log_prefix(id), 1000, None).await?;
+        let (log, _) = self
+            .list_meta::<serde_json::Value>(&keys::log_prefix(id), 1000, None)
+            .await?;
         let winners = winning_commits(log.into_iter().map(|(k, _)| k).collect());
         if winners.is_empty() {
             return Ok(None);
@@ -277,14 +306,22 @@ impl Store {
         let snapshot: Option<Snapshot> = self.get(&keys::snapshot(id)).await?;
         if let Some(snap) = snapshot {
             if snap.commits == winners {
-                return Ok(Some(LoadedCase { case: snap.case, commits: snap.commits, queue_key: snap.queue_key }));
+                return Ok(Some(LoadedCase {
+                    case: snap.case,
+                    commits: snap.commits,
+                    queue_key: snap.queue_key,
+                }));
             }
             if winners.starts_with(&snap.commits) && !snap.commits.is_empty() {
                 let mut case = snap.case;
                 for key in &winners[snap.commits.len()..] {
                     self.apply_commit(&mut case, key).await?;
                 }
-                let loaded = LoadedCase { case, commits: winners, queue_key: snap.queue_key };
+                let loaded = LoadedCase {
+                    case,
+                    commits: winners,
+                    queue_key: snap.queue_key,
+                };
                 self.write_snapshot(&loaded).await?;
                 return Ok(Some(loaded));
             }
@@ -297,13 +334,21 @@ impl Store {
         let mut case: Option<Case> = None;
         for key in &winners {
             match (self.get::<Commit>(key).await?, case.as_mut()) {
-                (Some(Commit::Filed { case: filed }), None) => case = Some(filed),
+                (Some(Commit::Filed { case: filed }), None) => case = Some(*filed),
                 (Some(Commit::Events { events }), Some(c)) => shared::policy::apply(c, events),
-                _ => return Err(AppError::Internal(format!("case {id}: log key {key} out of order"))),
+                _ => {
+                    return Err(AppError::Internal(format!(
+                        "case {id}: log key {key} out of order"
+                    )));
+                }
             }
         }
         let case = case.ok_or_else(|| AppError::Internal(format!("case {id}: empty log")))?;
-        let loaded = LoadedCase { case, commits: winners, queue_key: None };
+        let loaded = LoadedCase {
+            case,
+            commits: winners,
+            queue_key: None,
+        };
         self.write_snapshot(&loaded).await?;
         Ok(loaded)
     }
@@ -314,7 +359,9 @@ impl Store {
                 shared::policy::apply(case, events);
                 Ok(())
             }
-            _ => Err(AppError::Internal(format!("log key {key} is not an events commit"))),
+            _ => Err(AppError::Internal(format!(
+                "log key {key} is not an events commit"
+            ))),
         }
     }
 
@@ -337,15 +384,26 @@ impl Store {
     /// looked (and everybody writing later sees it and loses), or all of them saw each other and
     /// exactly the first stays. A writer that looked and was alone is never outranked, so an
     /// acknowledged command is never undone, and two conflicting commands never both apply.
-    pub async fn append(&self, case_id: &str, commits: &[String], commit: &Commit) -> AppResult<String> {
+    pub async fn append(
+        &self,
+        case_id: &str,
+        commits: &[String],
+        commit: &Commit,
+    ) -> AppResult<String> {
         let written_at = worker::Date::now().as_millis() as i64;
         let seq = commits.len() as u32 + 1;
         let nonce = crate::crypto::random_hex::<8>()?;
         let key = keys::log(case_id, seq, written_at, &nonce);
         self.put(&key, commit).await?;
         for attempt in 0..CONTENTION_CHECKS {
-            let (log, _) = self.list_meta::<serde_json::Value>(&keys::log_prefix(case_id), 1000, None).await?;
-            let mut rivals: Vec<String> = log.into_iter().map(|(k, _)| k).filter(|k| seq_of(k) == Some(seq)).collect();
+            let (log, _) = self
+                .list_meta::<serde_json::Value>(&keys::log_prefix(case_id), 1000, None)
+                .await?;
+            let mut rivals: Vec<String> = log
+                .into_iter()
+                .map(|(k, _)| k)
+                .filter(|k| seq_of(k) == Some(seq))
+                .collect();
             rivals.sort();
             match rivals.as_slice() {
                 [only] if *only == key => return Ok(key),
@@ -361,8 +419,14 @@ impl Store {
     }
 
     /// Brings the read models of a case up to date: snapshot, queue entry, summary.
-    pub async fn index(&self, loaded: &mut LoadedCase, summary: &CaseSummary, queue_sort_key: Option<String>) -> AppResult<()> {
-        let new_queue_key = queue_sort_key.map(|sort| keys::queue(&self.shop, &sort, &loaded.case.id));
+    pub async fn index(
+        &self,
+        loaded: &mut LoadedCase,
+        summary: &CaseSummary,
+        queue_sort_key: Option<String>,
+    ) -> AppResult<()> {
+        let new_queue_key =
+            queue_sort_key.map(|sort| keys::queue(&self.shop, &sort, &loaded.case.id));
         if new_queue_key != loaded.queue_key {
             if let Some(new_key) = &new_queue_key {
                 self.put_meta(new_key, summary).await?;
@@ -375,7 +439,8 @@ impl Store {
         }
         loaded.queue_key = new_queue_key;
         self.write_snapshot(loaded).await?;
-        self.put_meta(&keys::summary(&self.shop, &loaded.case.id), summary).await
+        self.put_meta(&keys::summary(&self.shop, &loaded.case.id), summary)
+            .await
     }
 }
 

@@ -92,7 +92,10 @@ pub fn Loading() -> impl IntoView {
 
 /// An API error as a readable box, with a retry button when one makes sense.
 #[component]
-pub fn ErrorBox(error: ApiError, #[prop(optional)] on_retry: Option<Callback<()>>) -> impl IntoView {
+pub fn ErrorBox(
+    error: ApiError,
+    #[prop(optional)] on_retry: Option<Callback<()>>,
+) -> impl IntoView {
     let lang = use_lang();
     view! {
         <div class="alert alert-error" role="alert" data-testid="error" data-code=error.code.clone()>
@@ -154,7 +157,11 @@ pub fn Breakdown(breakdown: RefundBreakdown, currency: String) -> impl IntoView 
         breakdown_rows(&b, t)
             .into_iter()
             .map(|(label, v)| {
-                let class = if v < 0 { "amount amount-minus" } else { "amount" };
+                let class = if v < 0 {
+                    "amount amount-minus"
+                } else {
+                    "amount"
+                };
                 view! {
                     <div class="row">
                         <dt>{label}</dt>

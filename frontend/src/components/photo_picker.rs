@@ -61,13 +61,19 @@ pub fn uploaded_ids(items: &[PhotoItem]) -> Vec<String> {
 /// True while a photo is still being prepared or uploaded.
 #[must_use]
 pub fn any_in_flight(items: &[PhotoItem]) -> bool {
-    items.iter().any(|p| matches!(p.status, PhotoStatus::Preparing | PhotoStatus::Uploading(_)))
+    items
+        .iter()
+        .any(|p| matches!(p.status, PhotoStatus::Preparing | PhotoStatus::Uploading(_)))
 }
 
 /// Upload progress as a whole percentage, never 100 before the server answered.
 #[must_use]
 pub fn percent(loaded: f64, total: f64) -> u8 {
-    if total <= 0.0 { 0 } else { ((loaded / total) * 100.0).clamp(0.0, 99.0) as u8 }
+    if total <= 0.0 {
+        0
+    } else {
+        ((loaded / total) * 100.0).clamp(0.0, 99.0) as u8
+    }
 }
 
 static NEXT_KEY: AtomicU32 = AtomicU32::new(1);
@@ -81,15 +87,21 @@ fn set_status(items: RwSignal<Vec<PhotoItem>, LocalStorage>, key: u32, status: P
 }
 
 fn upload(items: RwSignal<Vec<PhotoItem>, LocalStorage>, key: u32, api: Api) {
-    let Some(blob) = items.with_untracked(|v| v.iter().find(|p| p.key == key).and_then(|p| p.blob.clone()))
+    let Some(blob) =
+        items.with_untracked(|v| v.iter().find(|p| p.key == key).and_then(|p| p.blob.clone()))
     else {
         return;
     };
     set_status(items, key, PhotoStatus::Uploading(0));
     spawn_local(async move {
-        let progress = move |loaded: f64, total: f64| set_status(items, key, PhotoStatus::Uploading(percent(loaded, total)));
+        let progress = move |loaded: f64, total: f64| {
+            set_status(items, key, PhotoStatus::Uploading(percent(loaded, total)))
+        };
         let status = match api.upload_photo(&blob, "image/jpeg", progress).await {
-            Ok(done) => PhotoStatus::Uploaded { id: done.id, bytes: done.bytes },
+            Ok(done) => PhotoStatus::Uploaded {
+                id: done.id,
+                bytes: done.bytes,
+            },
             Err(e) => PhotoStatus::Failed(e.message),
         };
         set_status(items, key, status);
@@ -99,7 +111,13 @@ fn upload(items: RwSignal<Vec<PhotoItem>, LocalStorage>, key: u32, api: Api) {
 fn add_file(items: RwSignal<Vec<PhotoItem>, LocalStorage>, file: web_sys::File, api: Api) {
     let key = NEXT_KEY.fetch_add(1, Ordering::Relaxed);
     items.update(|v| {
-        v.push(PhotoItem { key, name: file.name(), preview_url: None, blob: None, status: PhotoStatus::Preparing });
+        v.push(PhotoItem {
+            key,
+            name: file.name(),
+            preview_url: None,
+            blob: None,
+            status: PhotoStatus::Preparing,
+        });
     });
     spawn_local(async move {
         match photos::prepare(&file).await {
@@ -113,7 +131,11 @@ fn add_file(items: RwSignal<Vec<PhotoItem>, LocalStorage>, file: web_sys::File, 
                 upload(items, key, api);
             }
             Err(PrepareError::Undecodable | PrepareError::EncodeFailed) => {
-                set_status(items, key, PhotoStatus::Failed(i18n::t(api.lang).undecodable.into()));
+                set_status(
+                    items,
+                    key,
+                    PhotoStatus::Failed(i18n::t(api.lang).undecodable.into()),
+                );
             }
         }
     });
@@ -147,7 +169,10 @@ pub fn PhotoPicker(
     let token = StoredValue::new(token);
     let api = move || Api::with_token(lang.get_untracked(), token.get_value());
     let on_change = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
             return;
         };
         if let Some(files) = input.files() {
@@ -169,11 +194,22 @@ pub fn PhotoPicker(
 
     let tile = move |item: PhotoItem| {
         let key = item.key;
-        let status = move || items.with(|v| v.iter().find(|p| p.key == key).map(|p| p.status.clone()));
-        let preview = move || items.with(|v| v.iter().find(|p| p.key == key).and_then(|p| p.preview_url.clone()));
+        let status =
+            move || items.with(|v| v.iter().find(|p| p.key == key).map(|p| p.status.clone()));
+        let preview = move || {
+            items.with(|v| {
+                v.iter()
+                    .find(|p| p.key == key)
+                    .and_then(|p| p.preview_url.clone())
+            })
+        };
         let name = item.name.clone();
         let can_retry = move || {
-            items.with(|v| v.iter().any(|p| p.key == key && p.blob.is_some() && matches!(p.status, PhotoStatus::Failed(_))))
+            items.with(|v| {
+                v.iter().any(|p| {
+                    p.key == key && p.blob.is_some() && matches!(p.status, PhotoStatus::Failed(_))
+                })
+            })
         };
         view! {
             <li class="photo" data-testid="photo-tile" data-status=move || match status() {

@@ -14,7 +14,10 @@ use shared::policy::Deadline;
 
 use crate::api::{Api, ApiError};
 use crate::app::use_lang;
-use crate::components::{Breakdown, ErrorBox, Loading, PhotoItem, PhotoPicker, StatusChip, Steps, any_in_flight, uploaded_ids};
+use crate::components::{
+    Breakdown, ErrorBox, Loading, PhotoItem, PhotoPicker, StatusChip, Steps, any_in_flight,
+    uploaded_ids,
+};
 use crate::pages::encode;
 use crate::pages::order::relookup_path;
 use crate::{format, i18n, session};
@@ -59,7 +62,11 @@ pub fn CasePage() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
-    let number = move || query.with(|q| q.get("order")).or_else(|| session::case_order(&id()));
+    let number = move || {
+        query
+            .with(|q| q.get("order"))
+            .or_else(|| session::case_order(&id()))
+    };
 
     let current = RwSignal::new(None::<Loaded>);
     let notice = RwSignal::new(None::<&'static str>);
@@ -69,11 +76,18 @@ pub fn CasePage() -> impl IntoView {
         let lang = lang.get_untracked();
         async move {
             let Some(token) = token else {
-                return Err(ApiError { status: 401, code: "unauthenticated".into(), message: String::new() });
+                return Err(ApiError {
+                    status: 401,
+                    code: "unauthenticated".into(),
+                    message: String::new(),
+                });
             };
             let sent_at = now_ms();
             let view = Api::with_token(lang, token).case(&id).await?;
-            Ok(Loaded { skew: view.server_time.0 - (sent_at + now_ms()) / 2, view })
+            Ok(Loaded {
+                skew: view.server_time.0 - (sent_at + now_ms()) / 2,
+                view,
+            })
         }
     });
     let load_error = RwSignal::new(None::<ApiError>);
@@ -92,7 +106,13 @@ pub fn CasePage() -> impl IntoView {
                 session::forget_token(&n);
             }
             let here = format!("/case/{}?order={}", encode(&id()), encode(&n));
-            navigate_lookup(&relookup_path(&n, &here), NavigateOptions { replace: true, ..Default::default() });
+            navigate_lookup(
+                &relookup_path(&n, &here),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
         }
         Some(Err(e)) => load_error.set(Some(e)),
         None => {}
@@ -112,14 +132,20 @@ pub fn CasePage() -> impl IntoView {
     }
     Effect::new(move |_| {
         let t = ticks.get();
-        let open = current.with_untracked(|c| c.as_ref().is_some_and(|c| !c.view.case.state().is_closed()));
+        let open = current
+            .with_untracked(|c| c.as_ref().is_some_and(|c| !c.view.case.state().is_closed()));
         let visible = !document().hidden();
         if t > 0 && u64::from(t) % REFRESH.as_secs() == 0 && open && visible {
             case.refetch();
         }
     });
 
-    let token = move || number().as_deref().and_then(session::token).unwrap_or_default();
+    let token = move || {
+        number()
+            .as_deref()
+            .and_then(session::token)
+            .unwrap_or_default()
+    };
     let command = Action::new_local(move |cmd: &Command| {
         let cmd = cmd.clone();
         let api = Api::with_token(lang.get_untracked(), token());
@@ -127,7 +153,10 @@ pub fn CasePage() -> impl IntoView {
         async move {
             let sent_at = now_ms();
             let view = api.command(&id, &cmd).await?;
-            Ok::<_, ApiError>(Loaded { skew: view.server_time.0 - (sent_at + now_ms()) / 2, view })
+            Ok::<_, ApiError>(Loaded {
+                skew: view.server_time.0 - (sent_at + now_ms()) / 2,
+                view,
+            })
         }
     });
     let command_error = RwSignal::new(None::<ApiError>);
@@ -206,7 +235,8 @@ fn CaseBody(
                     <p>{outcome.message(l)}</p>
                     {rated.then(|| view! { <p data-testid="rated">{t.thanks_rating}</p> })}
                 </div>
-            }.into_any(),
+            }
+            .into_any(),
             (_, Some(d)) => {
                 let mine = d.waiting_for == Party::Buyer;
                 view! {
@@ -225,7 +255,8 @@ fn CaseBody(
                 <div class="banner banner-shop" data-testid="whose-move" data-party="none">
                     <p>{t.no_deadline}</p>
                 </div>
-            }.into_any(),
+            }
+            .into_any(),
         }
     };
 
@@ -237,13 +268,25 @@ fn CaseBody(
     let address = cv.return_address.clone().filter(|a| !a.trim().is_empty());
     let awaiting_return = matches!(cv.case.state(), CaseState::AwaitingReturn { .. });
     let events = cv.case.events.clone();
-    let messages: Vec<_> = events.iter().filter(|e| matches!(e.kind, EventKind::MessagePosted { .. })).cloned().collect();
+    let messages: Vec<_> = events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::MessagePosted { .. }))
+        .cloned()
+        .collect();
     let lines: Vec<(String, u32)> = cv
         .case
         .request
         .lines
         .iter()
-        .map(|l| (cv.case.order.line(&l.sku).map_or_else(|| l.sku.clone(), |o| o.title.clone()), l.quantity))
+        .map(|l| {
+            (
+                cv.case
+                    .order
+                    .line(&l.sku)
+                    .map_or_else(|| l.sku.clone(), |o| o.title.clone()),
+                l.quantity,
+            )
+        })
         .collect();
     let photo_ids: Vec<String> = cv
         .case
@@ -252,7 +295,9 @@ fn CaseBody(
         .iter()
         .cloned()
         .chain(events.iter().flat_map(|e| match &e.kind {
-            EventKind::ProofAdded { photos } | EventKind::InfoAnswered { photos, .. } => photos.clone(),
+            EventKind::ProofAdded { photos } | EventKind::InfoAnswered { photos, .. } => {
+                photos.clone()
+            }
             _ => Vec::new(),
         }))
         .collect();
@@ -381,7 +426,14 @@ fn Actions(
     let confirming_cancel = RwSignal::new(false);
     let answer_photos = RwSignal::new_local(Vec::<PhotoItem>::new());
     let proof_photos = RwSignal::new_local(Vec::<PhotoItem>::new());
-    let any = has_tracking || has_answer || has_proof || has_confirm || has_escalate || has_cancel || has_rate || has_reopen;
+    let any = has_tracking
+        || has_answer
+        || has_proof
+        || has_confirm
+        || has_escalate
+        || has_cancel
+        || has_rate
+        || has_reopen;
 
     view! {
         <Show when=move || any>
@@ -542,7 +594,13 @@ fn Actions(
 
 /// Messages between the buyer and the shop, oldest first, with a box to write one.
 #[component]
-fn Messages(messages: Vec<shared::domain::Event>, can_send: bool, send: Callback<Command>, busy: Signal<bool>, zone: i64) -> impl IntoView {
+fn Messages(
+    messages: Vec<shared::domain::Event>,
+    can_send: bool,
+    send: Callback<Command>,
+    busy: Signal<bool>,
+    zone: i64,
+) -> impl IntoView {
     let lang = use_lang();
     let text = RwSignal::new(String::new());
     let empty = messages.is_empty();
@@ -625,10 +683,22 @@ mod tests {
             on_expiry: ExpiryOutcome::AutoApprove,
             paused: false,
         };
-        assert_eq!(countdown_text(&d, 0, Lang::ZhCn), "商家需在 23小时12分 内处理");
-        assert_eq!(countdown_text(&d, 0, Lang::En), "The shop must answer within 23 h 12 min");
-        let mine = Deadline { waiting_for: Party::Buyer, ..d };
-        assert_eq!(countdown_text(&mine, 0, Lang::En), "Please act within 23 h 12 min");
+        assert_eq!(
+            countdown_text(&d, 0, Lang::ZhCn),
+            "商家需在 23小时12分 内处理"
+        );
+        assert_eq!(
+            countdown_text(&d, 0, Lang::En),
+            "The shop must answer within 23 h 12 min"
+        );
+        let mine = Deadline {
+            waiting_for: Party::Buyer,
+            ..d
+        };
+        assert_eq!(
+            countdown_text(&mine, 0, Lang::En),
+            "Please act within 23 h 12 min"
+        );
         assert_eq!(countdown_text(&mine, d.due.0, Lang::En), i18n::EN.overdue);
     }
 }

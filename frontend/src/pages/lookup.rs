@@ -18,7 +18,9 @@ use crate::{i18n, session};
 #[must_use]
 pub fn after_lookup(next: Option<&str>, number: &str) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_string(),
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_string()
+        }
         _ => format!("/order/{}", encode(number)),
     }
 }
@@ -62,7 +64,10 @@ pub fn LookupPage() -> impl IntoView {
                 session::save_token(&n, &found.token, found.expires_at);
             }
             let next = query.with_untracked(|q| q.get("next"));
-            navigate(&after_lookup(next.as_deref(), &number), NavigateOptions::default());
+            navigate(
+                &after_lookup(next.as_deref(), &number),
+                NavigateOptions::default(),
+            );
         }
     });
 
@@ -71,7 +76,10 @@ pub fn LookupPage() -> impl IntoView {
         if lookup.pending().get_untracked() {
             return;
         }
-        lookup.dispatch_local((number.get_untracked().trim().to_string(), contact.get_untracked().trim().to_string()));
+        lookup.dispatch_local((
+            number.get_untracked().trim().to_string(),
+            contact.get_untracked().trim().to_string(),
+        ));
     };
     let error = move || match lookup.value().get() {
         Some(Err(e)) => Some(e),
@@ -143,9 +151,15 @@ mod tests {
 
     #[test]
     fn after_a_lookup_the_buyer_returns_to_a_local_path_or_goes_to_the_order() {
-        assert_eq!(after_lookup(Some("/case/AS-1?order=X"), "X"), "/case/AS-1?order=X");
+        assert_eq!(
+            after_lookup(Some("/case/AS-1?order=X"), "X"),
+            "/case/AS-1?order=X"
+        );
         assert_eq!(after_lookup(None, "TB1"), "/order/TB1");
-        assert_eq!(after_lookup(Some("https://evil.example"), "TB1"), "/order/TB1");
+        assert_eq!(
+            after_lookup(Some("https://evil.example"), "TB1"),
+            "/order/TB1"
+        );
         assert_eq!(after_lookup(Some("//evil.example"), "TB1"), "/order/TB1");
     }
 

@@ -11,7 +11,10 @@ use shared::policy::{Context, Payer, Preview, preview};
 
 use crate::api::{Api, ApiError, new_idempotency_key};
 use crate::app::use_lang;
-use crate::components::{Breakdown, ErrorBox, Loading, PhotoItem, PhotoPicker, StatusChip, Steps, any_in_flight, uploaded_ids};
+use crate::components::{
+    Breakdown, ErrorBox, Loading, PhotoItem, PhotoPicker, StatusChip, Steps, any_in_flight,
+    uploaded_ids,
+};
 use crate::form::{Draft, Missing, kind_options, reason_options};
 use crate::pages::encode;
 use crate::{format, i18n, session};
@@ -46,14 +49,21 @@ pub fn OrderPage() -> impl IntoView {
         let lang = lang.get_untracked();
         async move {
             let Some(token) = token else {
-                return Err(ApiError { status: 401, code: "unauthenticated".into(), message: String::new() });
+                return Err(ApiError {
+                    status: 401,
+                    code: "unauthenticated".into(),
+                    message: String::new(),
+                });
             };
             let sent_at = now_ms();
-            Api::with_token(lang, token.clone()).order().await.map(|view| {
-                // The preview runs on the server's clock: remember how far ours is off.
-                let skew = view.server_time.0 - (sent_at + now_ms()) / 2;
-                (view, skew, token)
-            })
+            Api::with_token(lang, token.clone())
+                .order()
+                .await
+                .map(|view| {
+                    // The preview runs on the server's clock: remember how far ours is off.
+                    let skew = view.server_time.0 - (sent_at + now_ms()) / 2;
+                    (view, skew, token)
+                })
         }
     });
 
@@ -64,7 +74,13 @@ pub fn OrderPage() -> impl IntoView {
         {
             let n = number();
             session::forget_token(&n);
-            navigate(&relookup_path(&n, &format!("/order/{}", encode(&n))), NavigateOptions { replace: true, ..Default::default() });
+            navigate(
+                &relookup_path(&n, &format!("/order/{}", encode(&n))),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
         }
     });
 
@@ -81,7 +97,11 @@ pub fn OrderPage() -> impl IntoView {
 
 /// Units of `sku` held by the buyer's other requests (open, or refunded).
 fn held_elsewhere(cases: &[Case], sku: &str) -> u32 {
-    cases.iter().filter(|c| c.holds_units()).map(|c| c.quantity_of(sku)).sum()
+    cases
+        .iter()
+        .filter(|c| c.holds_units())
+        .map(|c| c.quantity_of(sku))
+        .sum()
 }
 
 #[component]
@@ -125,7 +145,9 @@ fn OrderFacts(order: Order, zone: i64) -> impl IntoView {
     move || {
         let l = lang.get();
         let t = i18n::t(l);
-        let when = |at: Option<Timestamp>, missing: &'static str| at.map_or_else(|| missing.to_string(), |at| format::date(at, zone, l));
+        let when = |at: Option<Timestamp>, missing: &'static str| {
+            at.map_or_else(|| missing.to_string(), |at| format::date(at, zone, l))
+        };
         let paid = format::money(order.total_paid(), &order.currency);
         view! {
             <dl class="facts">
@@ -180,7 +202,8 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
     let draft = RwSignal::new(Draft::default());
     let photos = RwSignal::new_local(Vec::<PhotoItem>::new());
     let data = StoredValue::new(view);
-    let skus: Vec<String> = data.with_value(|v| v.order.lines.iter().map(|l| l.sku.clone()).collect());
+    let skus: Vec<String> =
+        data.with_value(|v| v.order.lines.iter().map(|l| l.sku.clone()).collect());
     let skus = StoredValue::new(skus);
     let currency = data.with_value(|v| v.order.currency.clone());
     let zone = data.with_value(|v| v.policy.utc_offset_minutes);
@@ -194,7 +217,12 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
     let local_preview = Memo::new(move |_| {
         request.get().ok().map(|req| {
             data.with_value(|v| {
-                let ctx = Context { policy: &v.policy, now: Timestamp(now_ms() + skew), other_cases: &v.cases, buyer: v.standing };
+                let ctx = Context {
+                    policy: &v.policy,
+                    now: Timestamp(now_ms() + skew),
+                    other_cases: &v.cases,
+                    buyer: v.standing,
+                };
                 preview(&v.order, &req, &ctx)
             })
         })
@@ -208,29 +236,38 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
     let file = Action::new_local(move |req: &CaseRequest| {
         let req = req.clone();
         let body = serde_json::to_string(&req).unwrap_or_default();
-        let k = key.with_value(|(b, k)| (*b == body).then(|| k.clone())).unwrap_or_else(|| {
-            let k = new_idempotency_key();
-            key.set_value((body, k.clone()));
-            k
-        });
+        let k = key
+            .with_value(|(b, k)| (*b == body).then(|| k.clone()))
+            .unwrap_or_else(|| {
+                let k = new_idempotency_key();
+                key.set_value((body, k.clone()));
+                k
+            });
         let api = Api::with_token(lang.get_untracked(), token_for_submit.clone());
         async move { api.file_case(&req, &k).await }
     });
     let number = data.with_value(|v| v.order.number.clone());
     let number_for_nav = number.clone();
-    Effect::new(move |_| {
-        match file.value().get() {
-            Some(Ok(case)) => {
-                let CaseView { case, .. } = case;
-                session::save_case_order(&case.id, &number_for_nav);
-                navigate(&case_path(&case.id, &number_for_nav), NavigateOptions::default());
-            }
-            Some(Err(e)) if e.needs_lookup() => {
-                session::forget_token(&number_for_nav);
-                navigate(&relookup_path(&number_for_nav, &format!("/order/{}", encode(&number_for_nav))), NavigateOptions::default());
-            }
-            _ => {}
+    Effect::new(move |_| match file.value().get() {
+        Some(Ok(case)) => {
+            let CaseView { case, .. } = case;
+            session::save_case_order(&case.id, &number_for_nav);
+            navigate(
+                &case_path(&case.id, &number_for_nav),
+                NavigateOptions::default(),
+            );
         }
+        Some(Err(e)) if e.needs_lookup() => {
+            session::forget_token(&number_for_nav);
+            navigate(
+                &relookup_path(
+                    &number_for_nav,
+                    &format!("/order/{}", encode(&number_for_nav)),
+                ),
+                NavigateOptions::default(),
+            );
+        }
+        _ => {}
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -246,17 +283,36 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
         _ => None,
     };
 
-    let chosen = move || draft.with(|d| d.quantities.iter().filter(|(_, q)| *q > 0).map(|(s, _)| s.clone()).collect::<Vec<_>>());
+    let chosen = move || {
+        draft.with(|d| {
+            d.quantities
+                .iter()
+                .filter(|(_, q)| *q > 0)
+                .map(|(s, _)| s.clone())
+                .collect::<Vec<_>>()
+        })
+    };
     let kinds = Memo::new(move |_| data.with_value(|v| kind_options(&v.eligibility, &chosen())));
     let reasons = Memo::new(move |_| {
         let kind = draft.with(|d| d.kind);
         data.with_value(|v| reason_options(&v.eligibility, &chosen(), kind))
     });
-    let needs_intact = move || draft.with(|d| d.kind.is_some_and(CaseKind::needs_return) && d.reason.is_some_and(Reason::is_no_reason));
+    let needs_intact = move || {
+        draft.with(|d| {
+            d.kind.is_some_and(CaseKind::needs_return) && d.reason.is_some_and(Reason::is_no_reason)
+        })
+    };
     let intact_rule = move || {
         data.with_value(|v| {
-            let first = draft.with(|d| d.quantities.iter().find(|(_, q)| *q > 0).map(|(s, _)| s.clone()));
-            let category = first.and_then(|s| v.order.line(&s).map(|l| l.category.clone())).unwrap_or_default();
+            let first = draft.with(|d| {
+                d.quantities
+                    .iter()
+                    .find(|(_, q)| *q > 0)
+                    .map(|(s, _)| s.clone())
+            });
+            let category = first
+                .and_then(|s| v.order.line(&s).map(|l| l.category.clone()))
+                .unwrap_or_default();
             v.policy.intact_rule_for(&category)
         })
     };
@@ -363,7 +419,7 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
             <div class="action-bar">
                 <div class="action-bar-inner">
                     <div class="action-bar-sum" aria-live="polite">
-                        {move || local_preview.with(|p| p.as_ref().and_then(|p| p.refund.as_ref().map(|r| r.total))).map(|total| view! {
+                        {move || local_preview.with(|p| p.as_ref().filter(|p| p.refusal.is_none()).and_then(|p| p.refund.as_ref().map(|r| r.total))).map(|total| view! {
                             <span class="muted small">{i18n::t(lang.get()).refund_estimate}</span>
                             <strong data-testid="bar-total">{format::money(total, &cur)}</strong>
                         })}
@@ -386,7 +442,14 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
 
 /// One order line: include it, and how many units.
 #[component]
-fn LinePicker(draft: RwSignal<Draft>, sku: String, title: String, bought: u32, remaining: u32, held: u32) -> impl IntoView {
+fn LinePicker(
+    draft: RwSignal<Draft>,
+    sku: String,
+    title: String,
+    bought: u32,
+    remaining: u32,
+    held: u32,
+) -> impl IntoView {
     let lang = use_lang();
     let sku = StoredValue::new(sku);
     let qty = move || draft.with(|d| sku.with_value(|s| d.quantity(s)));
@@ -478,9 +541,18 @@ fn PreviewPanel(
                     Some(Payer::Buyer) => t.paid_by_you.to_string(),
                     Some(Payer::Shop) => t.paid_by_shop.to_string(),
                     Some(Payer::Insurer) => {
-                        let payout = p.refund.as_ref().map(|r| r.insurance_payout).filter(|m| m.is_positive());
+                        let payout = p
+                            .refund
+                            .as_ref()
+                            .map(|r| r.insurance_payout)
+                            .filter(|m| m.is_positive());
                         match payout {
-                            Some(m) => format!("{} · {} {}", t.insurance_covers, t.insurance_pays, format::money(m, &currency.get_value())),
+                            Some(m) => format!(
+                                "{} · {} {}",
+                                t.insurance_covers,
+                                t.insurance_pays,
+                                format::money(m, &currency.get_value())
+                            ),
                             None => t.insurance_covers.to_string(),
                         }
                     }
@@ -495,8 +567,11 @@ fn PreviewPanel(
                     (Some(b), _) => view! {
                         <h3 class="h4">{t.refund_estimate}</h3>
                         <Breakdown breakdown=b.clone() currency=currency.get_value()/>
-                    }.into_any(),
-                    (None, false) => view! { <p class="muted small">{t.no_refund_kind}</p> }.into_any(),
+                    }
+                    .into_any(),
+                    (None, false) => {
+                        view! { <p class="muted small">{t.no_refund_kind}</p> }.into_any()
+                    }
                     (None, true) => ().into_any(),
                 };
                 let next = p.next_step.map(|n| {
@@ -543,6 +618,9 @@ mod tests {
     #[test]
     fn case_links_carry_their_order_and_relookups_come_back() {
         assert_eq!(case_path("AS-1", "TB 1"), "/case/AS-1?order=TB%201");
-        assert_eq!(relookup_path("TB1", "/case/AS-1?order=TB1"), "/?order=TB1&next=%2Fcase%2FAS-1%3Forder%3DTB1");
+        assert_eq!(
+            relookup_path("TB1", "/case/AS-1?order=TB1"),
+            "/?order=TB1&next=%2Fcase%2FAS-1%3Forder%3DTB1"
+        );
     }
 }

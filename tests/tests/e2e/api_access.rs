@@ -38,10 +38,23 @@ fn callers(tag: &str) -> (Callers, String, shared::domain::Order) {
 /// A refusal: the expected status, the JSON envelope, and none of the order's personal data.
 #[track_caller]
 fn refused(r: &ApiResponse, statuses: &[u16], order: &shared::domain::Order) {
-    assert!(statuses.contains(&r.status), "expected {statuses:?}, got {} {}", r.status, String::from_utf8_lossy(&r.body));
-    assert!(!r.code().is_empty(), "error envelope: {}", String::from_utf8_lossy(&r.body));
+    assert!(
+        statuses.contains(&r.status),
+        "expected {statuses:?}, got {} {}",
+        r.status,
+        String::from_utf8_lossy(&r.body)
+    );
+    assert!(
+        !r.code().is_empty(),
+        "error envelope: {}",
+        String::from_utf8_lossy(&r.body)
+    );
     let body = String::from_utf8_lossy(&r.body);
-    for secret in [order.buyer.name.as_str(), order.buyer.email.as_deref().unwrap_or("-"), order.number.as_str()] {
+    for secret in [
+        order.buyer.name.as_str(),
+        order.buyer.email.as_deref().unwrap_or("-"),
+        order.number.as_str(),
+    ] {
         assert!(!body.contains(secret), "leaks {secret}: {body}");
     }
 }
@@ -60,11 +73,23 @@ fn buyer_routes_answer_only_the_cases_buyer() {
     let (c, case, order) = callers("authz-buyer");
     let routes: Vec<(&str, String, Option<Value>)> = vec![
         ("GET", format!("/api/buyer/cases/{case}"), None),
-        ("POST", format!("/api/buyer/cases/{case}/commands"), Some(json!({"type": "message", "text": "hello"}))),
+        (
+            "POST",
+            format!("/api/buyer/cases/{case}/commands"),
+            Some(json!({"type": "message", "text": "hello"})),
+        ),
     ];
     for (method, path, body) in &routes {
-        refused(&call(&c.anonymous, method, path, body.as_ref()), &[401], &order);
-        refused(&call(&c.other_buyer, method, path, body.as_ref()), &[404], &order);
+        refused(
+            &call(&c.anonymous, method, path, body.as_ref()),
+            &[401],
+            &order,
+        );
+        refused(
+            &call(&c.other_buyer, method, path, body.as_ref()),
+            &[404],
+            &order,
+        );
         for staff in [&c.agent, &c.warehouse, &c.owner] {
             refused(&call(staff, method, path, body.as_ref()), &[401], &order);
         }
@@ -73,12 +98,29 @@ fn buyer_routes_answer_only_the_cases_buyer() {
     refused(&c.anonymous.get("/api/buyer/order"), &[401], &order);
     let other = c.other_buyer.get("/api/buyer/order");
     assert_status(&other, 200);
-    assert!(!String::from_utf8_lossy(&other.body).contains(&order.number), "another buyer sees only their own order");
+    assert!(
+        !String::from_utf8_lossy(&other.body).contains(&order.number),
+        "another buyer sees only their own order"
+    );
     // A tampered or foreign token is worth nothing.
     let token = c.buyer.bearer.clone().unwrap_or_default();
     let tampered = format!("{}x", token);
-    refused(&app().api().with_bearer(&tampered).get(&format!("/api/buyer/cases/{case}")), &[401], &order);
-    refused(&app().api().with_bearer(tests::TEST_API_KEY).get(&format!("/api/buyer/cases/{case}")), &[401], &order);
+    refused(
+        &app()
+            .api()
+            .with_bearer(&tampered)
+            .get(&format!("/api/buyer/cases/{case}")),
+        &[401],
+        &order,
+    );
+    refused(
+        &app()
+            .api()
+            .with_bearer(tests::TEST_API_KEY)
+            .get(&format!("/api/buyer/cases/{case}")),
+        &[401],
+        &order,
+    );
 }
 
 #[test]
@@ -89,16 +131,56 @@ fn staff_routes_answer_staff_by_role() {
     // (method, path, body, roles allowed: agent, warehouse, owner)
     let routes: Vec<(&str, String, Option<Value>, [bool; 3])> = vec![
         ("GET", "/api/staff/queue".into(), None, [true, true, true]),
-        ("GET", format!("/api/staff/cases/{case}"), None, [true, true, true]),
-        ("GET", "/api/staff/canned-replies".into(), None, [true, true, true]),
+        (
+            "GET",
+            format!("/api/staff/cases/{case}"),
+            None,
+            [true, true, true],
+        ),
+        (
+            "GET",
+            "/api/staff/canned-replies".into(),
+            None,
+            [true, true, true],
+        ),
         ("GET", "/api/staff/policy".into(), None, [true, true, true]),
-        ("GET", "/api/staff/analytics".into(), None, [true, true, true]),
-        ("GET", "/api/staff/export.csv".into(), None, [true, true, true]),
+        (
+            "GET",
+            "/api/staff/analytics".into(),
+            None,
+            [true, true, true],
+        ),
+        (
+            "GET",
+            "/api/staff/export.csv".into(),
+            None,
+            [true, true, true],
+        ),
         ("GET", "/api/staff/me".into(), None, [true, true, true]),
-        ("GET", "/api/staff/accounts".into(), None, [false, false, true]),
-        ("PUT", "/api/staff/policy".into(), Some(policy), [false, false, true]),
-        ("PUT", "/api/staff/canned-replies".into(), Some(canned), [false, false, true]),
-        ("POST", "/api/staff/rebuild-indexes".into(), Some(json!({})), [false, false, true]),
+        (
+            "GET",
+            "/api/staff/accounts".into(),
+            None,
+            [false, false, true],
+        ),
+        (
+            "PUT",
+            "/api/staff/policy".into(),
+            Some(policy),
+            [false, false, true],
+        ),
+        (
+            "PUT",
+            "/api/staff/canned-replies".into(),
+            Some(canned),
+            [false, false, true],
+        ),
+        (
+            "POST",
+            "/api/staff/rebuild-indexes".into(),
+            Some(json!({})),
+            [false, false, true],
+        ),
     ];
     for (method, path, body, allowed) in &routes {
         for caller in [&c.anonymous, &c.buyer, &c.other_buyer, &c.shop_system] {
@@ -108,7 +190,12 @@ fn staff_routes_answer_staff_by_role() {
             let role = [1, 2, 0][i];
             let r = call(staff, method, path, body.as_ref());
             if allowed[role] {
-                assert!(r.status == 200 || r.status == 201, "{method} {path} as role {role}: {} {}", r.status, String::from_utf8_lossy(&r.body));
+                assert!(
+                    r.status == 200 || r.status == 201,
+                    "{method} {path} as role {role}: {} {}",
+                    r.status,
+                    String::from_utf8_lossy(&r.body)
+                );
             } else {
                 refused(&r, &[403], &order);
             }
@@ -116,12 +203,24 @@ fn staff_routes_answer_staff_by_role() {
     }
     // The policy decides which role may send which command: the warehouse does not decide.
     let ask = json!({"type": "request_info", "question": "A photo of the label?"});
-    refused(&c.warehouse.post(&format!("/api/staff/cases/{case}/commands"), &ask), &[403], &order);
-    assert_status(&c.agent.post(&format!("/api/staff/cases/{case}/commands"), &ask), 200);
+    refused(
+        &c.warehouse
+            .post(&format!("/api/staff/cases/{case}/commands"), &ask),
+        &[403],
+        &order,
+    );
+    assert_status(
+        &c.agent
+            .post(&format!("/api/staff/cases/{case}/commands"), &ask),
+        200,
+    );
     // Without the CSRF token a signed-in state change is refused.
     let mut no_csrf = c.agent.clone();
     no_csrf.csrf = None;
-    let r = no_csrf.post(&format!("/api/staff/cases/{case}/commands"), &json!({"type": "message", "text": "hi"}));
+    let r = no_csrf.post(
+        &format!("/api/staff/cases/{case}/commands"),
+        &json!({"type": "message", "text": "hi"}),
+    );
     refused(&r, &[403], &order);
     assert_eq!(r.code(), "csrf_mismatch");
 }
@@ -132,24 +231,53 @@ fn shop_system_routes_need_the_api_key() {
     let orders = crate::support::fresh_orders("authz-import");
     for caller in [&c.anonymous, &c.buyer, &c.agent, &c.owner] {
         refused(&caller.post("/api/shop/orders", &orders), &[401], &order);
-        refused(&caller.post("/api/shop/bootstrap", &json!({"email": "x@y.z", "name": "x", "role": "owner", "password": "0123456789"})), &[401], &order);
+        refused(
+            &caller.post(
+                "/api/shop/bootstrap",
+                &json!({"email": "x@y.z", "name": "x", "role": "owner", "password": "0123456789"}),
+            ),
+            &[401],
+            &order,
+        );
     }
     assert_status(&c.shop_system.post("/api/shop/orders", &orders), 200);
     // Bootstrap works once only.
-    let again = c.shop_system.post("/api/shop/bootstrap", &json!({"email": "x@y.z", "name": "x", "role": "owner", "password": "0123456789"}));
+    let again = c.shop_system.post(
+        "/api/shop/bootstrap",
+        &json!({"email": "x@y.z", "name": "x", "role": "owner", "password": "0123456789"}),
+    );
     assert_status(&again, 409);
 }
 
 #[test]
 fn a_wrong_password_is_refused_without_saying_which_part_was_wrong() {
     let _ = staff(app(), AGENT);
-    let wrong = app().api().post("/api/staff/login", &json!({"email": AGENT.0, "password": "not-the-password"}));
-    let nobody = app().api().post("/api/staff/login", &json!({"email": "nobody@test.shop", "password": "not-the-password"}));
+    let wrong = app().api().post(
+        "/api/staff/login",
+        &json!({"email": AGENT.0, "password": "not-the-password"}),
+    );
+    let nobody = app().api().post(
+        "/api/staff/login",
+        &json!({"email": "nobody@test.shop", "password": "not-the-password"}),
+    );
     assert_status(&wrong, 401);
     assert_eq!(wrong.body, nobody.body);
-    let login = app().api().post("/api/staff/login", &json!({"email": AGENT.0, "password": AGENT.1}));
+    let login = app().api().post(
+        "/api/staff/login",
+        &json!({"email": AGENT.0, "password": AGENT.1}),
+    );
     let cookie = login.header("set-cookie").unwrap_or_default().to_string();
-    for attribute in ["__Host-session=", "HttpOnly", "Secure", "SameSite=Strict", "Path=/", "Max-Age="] {
-        assert!(cookie.contains(attribute), "cookie lacks {attribute}: {cookie}");
+    for attribute in [
+        "__Host-session=",
+        "HttpOnly",
+        "Secure",
+        "SameSite=Strict",
+        "Path=/",
+        "Max-Age=",
+    ] {
+        assert!(
+            cookie.contains(attribute),
+            "cookie lacks {attribute}: {cookie}"
+        );
     }
 }

@@ -5,7 +5,9 @@
 use std::process::Command as Process;
 
 use serde_json::{Value, json};
-use shared::domain::{Actor, Case, CaseRequest, Command, MS_PER_HOUR, Order, Role, Solution, Timestamp};
+use shared::domain::{
+    Actor, Case, CaseRequest, Command, MS_PER_HOUR, Order, Role, Solution, Timestamp,
+};
 use shared::policy::{self, BuyerStanding, Context, Policy};
 use tests::{Wrangler, repo_root};
 
@@ -19,7 +21,12 @@ struct Planted {
 }
 
 fn ctx(policy: &Policy, at: Timestamp) -> Context<'_> {
-    Context { policy, now: at, other_cases: &[], buyer: BuyerStanding::default() }
+    Context {
+        policy,
+        now: at,
+        other_cases: &[],
+        buyer: BuyerStanding::default(),
+    }
 }
 
 fn log_key(id: &str, seq: usize, at: Timestamp) -> String {
@@ -28,35 +35,50 @@ fn log_key(id: &str, seq: usize, at: Timestamp) -> String {
 
 fn plant(policy: &Policy, id: &str, order: &Order, request: Value, filed_at: Timestamp) -> Planted {
     let request: CaseRequest = serde_json::from_value(request).expect("request");
-    let case = policy::file_case(id.into(), order, request, &ctx(policy, filed_at)).expect("filed in the past");
+    let case = policy::file_case(id.into(), order, request, &ctx(policy, filed_at))
+        .expect("filed in the past");
     let commit = json!({"type": "filed", "case": case});
-    Planted { entries: vec![json!({"key": log_key(id, 1, filed_at), "value": commit.to_string()})], case }
+    Planted {
+        entries: vec![json!({"key": log_key(id, 1, filed_at), "value": commit.to_string()})],
+        case,
+    }
 }
 
 impl Planted {
     fn then(mut self, policy: &Policy, actor: Actor, command: Command, at: Timestamp) -> Self {
-        let events = policy::decide(&self.case, &command, &actor, &ctx(policy, at)).expect("step in the past");
+        let events = policy::decide(&self.case, &command, &actor, &ctx(policy, at))
+            .expect("step in the past");
         policy::apply(&mut self.case, events.clone());
         let seq = self.entries.len() + 1;
         let commit = json!({"type": "events", "events": events});
-        self.entries.push(json!({"key": log_key(&self.case.id, seq, at), "value": commit.to_string()}));
+        self.entries
+            .push(json!({"key": log_key(&self.case.id, seq, at), "value": commit.to_string()}));
         self
     }
 }
 
 fn agent() -> Actor {
-    Actor::Staff { id: "st_planted".into(), role: Role::Agent }
+    Actor::Staff {
+        id: "st_planted".into(),
+        role: Role::Agent,
+    }
 }
 
 fn warehouse() -> Actor {
-    Actor::Staff { id: "st_planted_wh".into(), role: Role::Warehouse }
+    Actor::Staff {
+        id: "st_planted_wh".into(),
+        role: Role::Warehouse,
+    }
 }
 
 fn state_of(api: &tests::Api, id: &str) -> (String, usize) {
     let r = api.get(&format!("/api/staff/cases/{id}"));
     assert_eq!(r.status, 200, "{id}: {}", String::from_utf8_lossy(&r.body));
     let j = r.json();
-    (j["state"].as_str().unwrap_or_default().to_string(), j["case"]["events"].as_array().map_or(0, Vec::len))
+    (
+        j["state"].as_str().unwrap_or_default().to_string(),
+        j["case"]["events"].as_array().map_or(0, Vec::len),
+    )
 }
 
 #[test]
@@ -67,7 +89,13 @@ fn every_timeout_fires_from_the_cron_once_and_a_second_run_changes_nothing() {
     for o in &mut orders {
         crate::support::age(o, 20);
     }
-    let by = |prefix: &str| orders.iter().find(|o| o.number.starts_with(prefix)).cloned().expect("order");
+    let by = |prefix: &str| {
+        orders
+            .iter()
+            .find(|o| o.number.starts_with(prefix))
+            .cloned()
+            .expect("order")
+    };
     // Each planted case gets an order of its own, so no two open cases claim the same unit.
     let mut own_orders: Vec<Order> = Vec::new();
     let mut own = |o: &Order, tag: &str| {
@@ -88,33 +116,171 @@ fn every_timeout_fires_from_the_cron_once_and_a_second_run_changes_nothing() {
     let signed = |o: &Order| o.signed_for_at.unwrap_or(o.paid_at);
     let after_sign = |o: &Order, h: i64| Timestamp(signed(o).0 + h * MS_PER_HOUR);
 
-    let review = plant(&policy, "AS-CRON-REVIEW", &own(&shirt, "R"), shirt_request.clone(), after_sign(&shirt, 1));
-    let refund_unshipped = plant(&policy, "AS-CRON-UNSHIPPED", &own(&unshipped, "U"),
+    let review = plant(
+        &policy,
+        "AS-CRON-REVIEW",
+        &own(&shirt, "R"),
+        shirt_request.clone(),
+        after_sign(&shirt, 1),
+    );
+    let refund_unshipped = plant(
+        &policy,
+        "AS-CRON-UNSHIPPED",
+        &own(&unshipped, "U"),
         json!({"kind": "refund_only", "reason": "changed_mind", "lines": [{"sku": "SNEAKER-RUN-42", "quantity": 1}]}),
-        Timestamp(unshipped.paid_at.0 + MS_PER_HOUR));
-    let info = plant(&policy, "AS-CRON-INFO", &own(&phone, "I"), phone_request.clone(), after_sign(&phone, 1))
-        .then(&policy, agent(), Command::RequestInfo { question: "Photo of the box?".into() }, after_sign(&phone, 2));
-    let rejected = plant(&policy, "AS-CRON-REJECTED", &own(&phone, "J"), phone_request.clone(), after_sign(&phone, 1))
-        .then(&policy, agent(), Command::Reject { reason_code: shared::domain::RejectReason::InsufficientProof, note: "no photo".into() }, after_sign(&phone, 2));
-    let abandoned = plant(&policy, "AS-CRON-ABANDONED", &own(&shirt, "A"), shirt_request.clone(), after_sign(&shirt, 1))
-        .then(&policy, agent(), Command::Approve { solution: Solution::ReturnAndRefund, note: String::new() }, after_sign(&shirt, 2));
-    let unconfirmed_return = plant(&policy, "AS-CRON-RETURN", &own(&phone, "T"), phone_request.clone(), after_sign(&phone, 1))
-        .then(&policy, agent(), Command::Approve { solution: Solution::Exchange, note: String::new() }, after_sign(&phone, 2))
-        .then(&policy, Actor::Buyer, Command::EnterReturnTracking { carrier: "SF".into(), tracking: "SF1".into() }, after_sign(&phone, 3));
-    let unconfirmed_delivery = plant(&policy, "AS-CRON-DELIVERY", &own(&phone, "D"), phone_request.clone(), after_sign(&phone, 1))
-        .then(&policy, agent(), Command::Approve { solution: Solution::Exchange, note: String::new() }, after_sign(&phone, 2))
-        .then(&policy, Actor::Buyer, Command::EnterReturnTracking { carrier: "SF".into(), tracking: "SF2".into() }, after_sign(&phone, 3))
-        .then(&policy, warehouse(), Command::Receive { inspection: shared::domain::Inspection { passed: true, note: String::new(), deduction: shared::domain::Money(0) } }, after_sign(&phone, 4))
-        .then(&policy, warehouse(), Command::Ship { carrier: "SF".into(), tracking: "SF3".into() }, after_sign(&phone, 5));
-    let escalated = plant(&policy, "AS-CRON-ESCALATED", &own(&phone, "E"), phone_request, after_sign(&phone, 1))
-        .then(&policy, agent(), Command::Escalate { note: "needs the owner".into() }, after_sign(&phone, 2));
+        Timestamp(unshipped.paid_at.0 + MS_PER_HOUR),
+    );
+    let info = plant(
+        &policy,
+        "AS-CRON-INFO",
+        &own(&phone, "I"),
+        phone_request.clone(),
+        after_sign(&phone, 1),
+    )
+    .then(
+        &policy,
+        agent(),
+        Command::RequestInfo {
+            question: "Photo of the box?".into(),
+        },
+        after_sign(&phone, 2),
+    );
+    let rejected = plant(
+        &policy,
+        "AS-CRON-REJECTED",
+        &own(&phone, "J"),
+        phone_request.clone(),
+        after_sign(&phone, 1),
+    )
+    .then(
+        &policy,
+        agent(),
+        Command::Reject {
+            reason_code: shared::domain::RejectReason::InsufficientProof,
+            note: "no photo".into(),
+        },
+        after_sign(&phone, 2),
+    );
+    let abandoned = plant(
+        &policy,
+        "AS-CRON-ABANDONED",
+        &own(&shirt, "A"),
+        shirt_request.clone(),
+        after_sign(&shirt, 1),
+    )
+    .then(
+        &policy,
+        agent(),
+        Command::Approve {
+            solution: Solution::ReturnAndRefund,
+            note: String::new(),
+        },
+        after_sign(&shirt, 2),
+    );
+    let unconfirmed_return = plant(
+        &policy,
+        "AS-CRON-RETURN",
+        &own(&phone, "T"),
+        phone_request.clone(),
+        after_sign(&phone, 1),
+    )
+    .then(
+        &policy,
+        agent(),
+        Command::Approve {
+            solution: Solution::Exchange,
+            note: String::new(),
+        },
+        after_sign(&phone, 2),
+    )
+    .then(
+        &policy,
+        Actor::Buyer,
+        Command::EnterReturnTracking {
+            carrier: "SF".into(),
+            tracking: "SF1".into(),
+        },
+        after_sign(&phone, 3),
+    );
+    let unconfirmed_delivery = plant(
+        &policy,
+        "AS-CRON-DELIVERY",
+        &own(&phone, "D"),
+        phone_request.clone(),
+        after_sign(&phone, 1),
+    )
+    .then(
+        &policy,
+        agent(),
+        Command::Approve {
+            solution: Solution::Exchange,
+            note: String::new(),
+        },
+        after_sign(&phone, 2),
+    )
+    .then(
+        &policy,
+        Actor::Buyer,
+        Command::EnterReturnTracking {
+            carrier: "SF".into(),
+            tracking: "SF2".into(),
+        },
+        after_sign(&phone, 3),
+    )
+    .then(
+        &policy,
+        warehouse(),
+        Command::Receive {
+            inspection: shared::domain::Inspection {
+                passed: true,
+                note: String::new(),
+                deduction: shared::domain::Money(0),
+            },
+        },
+        after_sign(&phone, 4),
+    )
+    .then(
+        &policy,
+        warehouse(),
+        Command::Ship {
+            carrier: "SF".into(),
+            tracking: "SF3".into(),
+        },
+        after_sign(&phone, 5),
+    );
+    let escalated = plant(
+        &policy,
+        "AS-CRON-ESCALATED",
+        &own(&phone, "E"),
+        phone_request,
+        after_sign(&phone, 1),
+    )
+    .then(
+        &policy,
+        agent(),
+        Command::Escalate {
+            note: "needs the owner".into(),
+        },
+        after_sign(&phone, 2),
+    );
 
-    let planted = [&review, &refund_unshipped, &info, &rejected, &abandoned, &unconfirmed_return, &unconfirmed_delivery, &escalated];
+    let planted = [
+        &review,
+        &refund_unshipped,
+        &info,
+        &rejected,
+        &abandoned,
+        &unconfirmed_return,
+        &unconfirmed_delivery,
+        &escalated,
+    ];
     let mut entries: Vec<Value> = planted.iter().flat_map(|p| p.entries.clone()).collect();
     for o in orders.iter().chain(&own_orders) {
         entries.push(json!({"key": format!("order:demo:{}", o.number), "value": serde_json::to_string(o).expect("order json")}));
     }
-    let dir = repo_root().join("test-artifacts/state").join(format!("cron-{}", std::process::id()));
+    let dir = repo_root()
+        .join("test-artifacts/state")
+        .join(format!("cron-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("state dir");
     let bulk = dir.with_extension("bulk.json");
@@ -135,33 +301,71 @@ fn every_timeout_fires_from_the_cron_once_and_a_second_run_changes_nothing() {
     assert_eq!(shop.post("/api/shop/bootstrap", &boot).status, 201);
     let owner = login(&server.base, OWNER.0, OWNER.1);
     let rebuilt = owner.post("/api/staff/rebuild-indexes", &json!({}));
-    assert_eq!(rebuilt.status, 200, "{}", String::from_utf8_lossy(&rebuilt.body));
+    assert_eq!(
+        rebuilt.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&rebuilt.body)
+    );
     assert_eq!(rebuilt.json()["rebuilt_cases"], planted.len());
 
-    let before: Vec<(String, usize)> = planted.iter().map(|p| state_of(&owner, &p.case.id)).collect();
+    let before: Vec<(String, usize)> = planted
+        .iter()
+        .map(|p| state_of(&owner, &p.case.id))
+        .collect();
     let cron = tests::Api::new(&server.base).get("/__scheduled?cron=*/5+*+*+*+*");
-    assert_eq!(cron.status, 200, "cron: {}", String::from_utf8_lossy(&cron.body));
-    let after: Vec<(String, usize)> = planted.iter().map(|p| state_of(&owner, &p.case.id)).collect();
+    assert_eq!(
+        cron.status,
+        200,
+        "cron: {}",
+        String::from_utf8_lossy(&cron.body)
+    );
+    let after: Vec<(String, usize)> = planted
+        .iter()
+        .map(|p| state_of(&owner, &p.case.id))
+        .collect();
 
     let expect = [
-        ("AS-CRON-REVIEW", "approved automatically", "awaiting_return"),
+        (
+            "AS-CRON-REVIEW",
+            "approved automatically",
+            "awaiting_return",
+        ),
         ("AS-CRON-UNSHIPPED", "refunded automatically", "closed"),
         ("AS-CRON-INFO", "closed for missing information", "closed"),
         ("AS-CRON-REJECTED", "closed after the rejection", "closed"),
         ("AS-CRON-ABANDONED", "closed as abandoned", "closed"),
-        ("AS-CRON-RETURN", "replacement released", "awaiting_shipment"),
-        ("AS-CRON-DELIVERY", "receipt confirmed automatically", "closed"),
+        (
+            "AS-CRON-RETURN",
+            "replacement released",
+            "awaiting_shipment",
+        ),
+        (
+            "AS-CRON-DELIVERY",
+            "receipt confirmed automatically",
+            "closed",
+        ),
     ];
     for (i, (id, what, state)) in expect.iter().enumerate() {
-        assert_eq!(after[i].0, *state, "{id} should be {what} (was {:?})", before[i]);
-        assert!(after[i].1 > before[i].1, "{id}: the timeout is recorded as an event");
+        assert_eq!(
+            after[i].0, *state,
+            "{id} should be {what} (was {:?})",
+            before[i]
+        );
+        assert!(
+            after[i].1 > before[i].1,
+            "{id}: the timeout is recorded as an event"
+        );
     }
     assert_eq!(after[7], before[7], "the clock pauses while escalated");
 
     // Running the cron again changes nothing.
     let again = tests::Api::new(&server.base).get("/__scheduled?cron=*/5+*+*+*+*");
     assert_eq!(again.status, 200);
-    let third: Vec<(String, usize)> = planted.iter().map(|p| state_of(&owner, &p.case.id)).collect();
+    let third: Vec<(String, usize)> = planted
+        .iter()
+        .map(|p| state_of(&owner, &p.case.id))
+        .collect();
     // Except a new deadline that is itself already past (the approved review's return window
     // started at the automatic approval, which is now: not due).
     assert_eq!(third, after);

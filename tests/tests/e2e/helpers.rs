@@ -21,7 +21,9 @@ pub const RETURN_ADDRESS: &str = "售后部 收 · 上海市浦东新区张江�
 pub fn staff(app: &TestApp, who: (&str, &str)) -> Api {
     static SESSIONS: std::sync::Mutex<Vec<(String, Api)>> = std::sync::Mutex::new(Vec::new());
     ensure_accounts(app);
-    let mut sessions = SESSIONS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut sessions = SESSIONS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some((_, api)) = sessions.iter().find(|(email, _)| email == who.0) {
         return api.clone();
     }
@@ -33,9 +35,20 @@ pub fn staff(app: &TestApp, who: (&str, &str)) -> Api {
 /// Signs in with a session cookie and its CSRF token.
 pub fn login(base: &str, email: &str, password: &str) -> Api {
     let mut api = Api::new(base);
-    let r = api.post("/api/staff/login", &json!({"email": email, "password": password}));
-    assert_eq!(r.status, 200, "login {email}: {}", String::from_utf8_lossy(&r.body));
-    api.cookie = r.header("set-cookie").and_then(|c| c.split(';').next()).map(str::to_string);
+    let r = api.post(
+        "/api/staff/login",
+        &json!({"email": email, "password": password}),
+    );
+    assert_eq!(
+        r.status,
+        200,
+        "login {email}: {}",
+        String::from_utf8_lossy(&r.body)
+    );
+    api.cookie = r
+        .header("set-cookie")
+        .and_then(|c| c.split(';').next())
+        .map(str::to_string);
     api.csrf = r.json()["csrf_token"].as_str().map(str::to_string);
     api
 }
@@ -45,16 +58,29 @@ fn ensure_accounts(app: &TestApp) {
     DONE.call_once(|| {
         let boot = json!({"email": OWNER.0, "name": "Owner", "role": "owner", "password": OWNER.1});
         let r = app.shop_system().post("/api/shop/bootstrap", &boot);
-        assert!(r.status == 201 || r.status == 409, "bootstrap: {}", String::from_utf8_lossy(&r.body));
+        assert!(
+            r.status == 201 || r.status == 409,
+            "bootstrap: {}",
+            String::from_utf8_lossy(&r.body)
+        );
         let owner = login(&app.base, OWNER.0, OWNER.1);
         let mut policy = owner.get("/api/staff/policy").json();
         policy["return_address"] = json!(RETURN_ADDRESS);
         let r = owner.put("/api/staff/policy", &policy);
-        assert_eq!(r.status, 200, "policy: {}", String::from_utf8_lossy(&r.body));
+        assert_eq!(
+            r.status,
+            200,
+            "policy: {}",
+            String::from_utf8_lossy(&r.body)
+        );
         for (role, (email, password)) in [("agent", AGENT), ("warehouse", WAREHOUSE)] {
             let body = json!({"email": email, "name": role, "role": role, "password": password});
             let r = owner.post("/api/staff/accounts", &body);
-            assert!(r.status == 201 || r.status == 409, "account {email}: {}", String::from_utf8_lossy(&r.body));
+            assert!(
+                r.status == 201 || r.status == 409,
+                "account {email}: {}",
+                String::from_utf8_lossy(&r.body)
+            );
         }
     });
 }
@@ -76,9 +102,22 @@ pub fn story<'a>(orders: &'a [Order], prefix: &str) -> &'a Order {
 
 /// A buyer who looked the order up (with its e-mail, or its phone when it has none).
 pub fn buyer(order: &Order) -> Api {
-    let contact = order.buyer.email.clone().or(order.buyer.phone.clone()).unwrap_or_default();
-    let r = app().api().post("/api/lookup", &json!({"order_number": order.number, "contact": contact}));
-    assert_eq!(r.status, 200, "lookup: {}", String::from_utf8_lossy(&r.body));
+    let contact = order
+        .buyer
+        .email
+        .clone()
+        .or(order.buyer.phone.clone())
+        .unwrap_or_default();
+    let r = app().api().post(
+        "/api/lookup",
+        &json!({"order_number": order.number, "contact": contact}),
+    );
+    assert_eq!(
+        r.status,
+        200,
+        "lookup: {}",
+        String::from_utf8_lossy(&r.body)
+    );
     let token = r.json()["token"].as_str().unwrap_or_default().to_string();
     app().api().with_bearer(&token)
 }
@@ -86,7 +125,12 @@ pub fn buyer(order: &Order) -> Api {
 /// Files a case with an idempotency key.
 pub fn file_with_key(buyer: &Api, key: &str, request: &Value) -> ApiResponse {
     let body = serde_json::to_vec(request).unwrap_or_default();
-    buyer.send("POST", "/api/buyer/cases", Some(("application/json", body)), &[("Idempotency-Key", key)])
+    buyer.send(
+        "POST",
+        "/api/buyer/cases",
+        Some(("application/json", body)),
+        &[("Idempotency-Key", key)],
+    )
 }
 
 /// Files a case (fresh key) and returns its id; fails the test if refused.
@@ -94,7 +138,10 @@ pub fn file(buyer: &Api, request: &Value) -> String {
     let key = crate::support::unique("k");
     let r = file_with_key(buyer, &key, request);
     assert_eq!(r.status, 201, "file: {}", String::from_utf8_lossy(&r.body));
-    r.json()["case"]["id"].as_str().unwrap_or_default().to_string()
+    r.json()["case"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Sends a command as staff.
@@ -110,7 +157,12 @@ pub fn buyer_command(buyer: &Api, case: &str, command: &Value) -> ApiResponse {
 /// Asserts a status, printing the body when it differs.
 #[track_caller]
 pub fn assert_status(r: &ApiResponse, status: u16) {
-    assert_eq!(r.status, status, "body: {}", String::from_utf8_lossy(&r.body));
+    assert_eq!(
+        r.status,
+        status,
+        "body: {}",
+        String::from_utf8_lossy(&r.body)
+    );
 }
 
 /// The shirt story's request: the shirt does not fit.

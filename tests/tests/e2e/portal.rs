@@ -23,7 +23,10 @@ struct Portal {
 
 impl Portal {
     async fn new() -> Self {
-        Self { c: browser().await, base: app().base.clone() }
+        Self {
+            c: browser().await,
+            base: app().base.clone(),
+        }
     }
 
     async fn open(&self, path: &str) {
@@ -33,7 +36,13 @@ impl Portal {
     }
 
     async fn wait(&self, css: &str) -> Element {
-        match self.c.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+        match self
+            .c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+        {
             Ok(e) => e,
             Err(e) => {
                 screenshot(&self.c, "portal-failure").await;
@@ -47,11 +56,25 @@ impl Portal {
     }
 
     async fn attr(&self, css: &str, name: &str) -> String {
-        self.wait(css).await.attr(name).await.ok().flatten().unwrap_or_default()
+        self.wait(css)
+            .await
+            .attr(name)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default()
     }
 
     async fn click(&self, css: &str) {
         let element = self.wait(css).await;
+        // Clear of the sticky header and action bar, as a thumb would scroll it.
+        let _ = self
+            .c
+            .execute(
+                "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})",
+                vec![json!(css)],
+            )
+            .await;
         if let Err(e) = element.click().await {
             panic!("could not click {css}: {e}");
         }
@@ -88,7 +111,8 @@ impl Portal {
     async fn lookup(&self, number: &str, contact: &str) {
         self.open("/").await;
         self.type_into("[data-testid=lookup-number]", number).await;
-        self.type_into("[data-testid=lookup-contact]", contact).await;
+        self.type_into("[data-testid=lookup-contact]", contact)
+            .await;
         self.click("[data-testid=lookup-submit]").await;
     }
 
@@ -123,7 +147,12 @@ impl Portal {
     /// The portal's own preview (from `shared::policy::preview`), as JSON.
     async fn preview(&self) -> Value {
         self.wait("[data-testid=preview-status]").await;
-        let raw = self.js("return document.querySelector('[data-testid=preview-json]').textContent", vec![]).await;
+        let raw = self
+            .js(
+                "return document.querySelector('[data-testid=preview-json]').textContent",
+                vec![],
+            )
+            .await;
         serde_json::from_str(raw.as_str().unwrap_or_default()).unwrap_or(Value::Null)
     }
 
@@ -157,7 +186,11 @@ impl Portal {
               input.dispatchEvent(new Event('change', {bubbles: true}));
               done(true);
             }, 'image/png');";
-        if let Err(e) = self.c.execute_async(script, vec![json!(width), json!(height)]).await {
+        if let Err(e) = self
+            .c
+            .execute_async(script, vec![json!(width), json!(height)])
+            .await
+        {
             panic!("could not attach a photo: {e}");
         }
     }
@@ -166,8 +199,16 @@ impl Portal {
 /// The buyer's side of the API, for checking what the portal did.
 fn buyer_api(number: &str, contact: &str) -> Api {
     let anon = app().api();
-    let r = anon.post("/api/lookup", &json!({"order_number": number, "contact": contact}));
-    assert_eq!(r.status, 200, "lookup through the API: {}", String::from_utf8_lossy(&r.body));
+    let r = anon.post(
+        "/api/lookup",
+        &json!({"order_number": number, "contact": contact}),
+    );
+    assert_eq!(
+        r.status,
+        200,
+        "lookup through the API: {}",
+        String::from_utf8_lossy(&r.body)
+    );
     let token = r.json()["token"].as_str().unwrap_or_default().to_string();
     anon.with_bearer(&token)
 }
@@ -187,7 +228,12 @@ fn find<'a>(orders: &'a [Order], prefix: &str) -> &'a Order {
 }
 
 fn contact(order: &Order) -> String {
-    order.buyer.email.clone().or(order.buyer.phone.clone()).unwrap_or_default()
+    order
+        .buyer
+        .email
+        .clone()
+        .or(order.buyer.phone.clone())
+        .unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -199,15 +245,28 @@ async fn a_wrong_contact_gets_an_error_that_helps_without_revealing_the_order() 
     portal.wait("[data-testid=lookup-form]").await;
     screenshot(&portal.c, "portal-lookup").await;
 
-    portal.lookup(&shirt.number, "someone.else@example.cn").await;
+    portal
+        .lookup(&shirt.number, "someone.else@example.cn")
+        .await;
     let wrong_contact = portal.text("[data-testid=lookup-error]").await;
-    assert_eq!(portal.attr("[data-testid=lookup-error]", "data-code").await, "order_not_found");
-    assert!(wrong_contact.contains("Check"), "the error says what to check: {wrong_contact}");
+    assert_eq!(
+        portal.attr("[data-testid=lookup-error]", "data-code").await,
+        "order_not_found"
+    );
+    assert!(
+        wrong_contact.contains("Check"),
+        "the error says what to check: {wrong_contact}"
+    );
     screenshot(&portal.c, "portal-lookup-error").await;
 
     // A number that does not exist reads exactly the same: nothing is revealed.
-    portal.lookup("TB00000000000-nope", "someone.else@example.cn").await;
-    assert_eq!(portal.text("[data-testid=lookup-error]").await, wrong_contact);
+    portal
+        .lookup("TB00000000000-nope", "someone.else@example.cn")
+        .await;
+    assert_eq!(
+        portal.text("[data-testid=lookup-error]").await,
+        wrong_contact
+    );
     let _ = portal.c.close().await;
 }
 
@@ -218,17 +277,42 @@ async fn the_shirt_story_previews_the_return_files_it_and_lands_on_the_case_page
     let portal = Portal::new().await;
     portal.lookup(&shirt.number, &contact(shirt)).await;
     portal.wait("[data-testid=order-summary]").await;
-    assert!(portal.text("[data-testid=no-cases]").await.contains("No requests"));
+    assert!(
+        portal
+            .text("[data-testid=no-cases]")
+            .await
+            .contains("No requests")
+    );
     screenshot(&portal.c, "portal-order").await;
 
-    portal.fill_return("SHIRT-OX-L", "return_and_refund", "size_or_fit").await;
+    portal
+        .fill_return("SHIRT-OX-L", "return_and_refund", "size_or_fit")
+        .await;
     let local = portal.preview().await;
-    assert_eq!(portal.attr("[data-testid=preview-status]", "data-allowed").await, "true");
+    assert_eq!(
+        portal
+            .attr("[data-testid=preview-status]", "data-allowed")
+            .await,
+        "true"
+    );
     // The shirt's order carries shipping insurance: the buyer does not pay to send it back.
-    assert_eq!(portal.attr("[data-testid=preview-payer]", "data-payer").await, "insurer");
+    assert_eq!(
+        portal
+            .attr("[data-testid=preview-payer]", "data-payer")
+            .await,
+        "insurer"
+    );
     let breakdown = portal.text("[data-testid=breakdown]").await;
-    assert!(breakdown.contains("¥199.00") && breakdown.contains("Total refund"), "{breakdown}");
-    assert!(portal.text("[data-testid=preview-next]").await.contains("The shop answers within"));
+    assert!(
+        breakdown.contains("¥199.00") && breakdown.contains("Total refund"),
+        "{breakdown}"
+    );
+    assert!(
+        portal
+            .text("[data-testid=preview-next]")
+            .await
+            .contains("The shop answers within")
+    );
     screenshot(&portal.c, "portal-preview").await;
 
     // The server's preview of the same request equals the portal's (same shared function).
@@ -242,13 +326,27 @@ async fn the_shirt_story_previews_the_return_files_it_and_lands_on_the_case_page
         assert_eq!(local[field], server[field], "preview field {field}");
     }
     assert_eq!(local["next_step"]["who"], server["next_step"]["who"]);
-    assert_eq!(local["next_step"]["on_expiry"], server["next_step"]["on_expiry"]);
+    assert_eq!(
+        local["next_step"]["on_expiry"],
+        server["next_step"]["on_expiry"]
+    );
 
     let id = portal.submit().await;
     assert!(!id.is_empty());
-    assert_eq!(portal.attr("[data-testid=status-chip]", "data-state").await, "awaiting_review");
-    assert_eq!(portal.attr("[data-testid=whose-move]", "data-party").await, "shop");
-    assert!(portal.text("[data-testid=countdown]").await.starts_with("The shop must answer within"));
+    assert_eq!(
+        portal.attr("[data-testid=status-chip]", "data-state").await,
+        "awaiting_review"
+    );
+    assert_eq!(
+        portal.attr("[data-testid=whose-move]", "data-party").await,
+        "shop"
+    );
+    assert!(
+        portal
+            .text("[data-testid=countdown]")
+            .await
+            .starts_with("The shop must answer within")
+    );
     screenshot(&portal.c, "portal-case").await;
 
     // The server decided what the preview said.
@@ -256,15 +354,30 @@ async fn the_shirt_story_previews_the_return_files_it_and_lands_on_the_case_page
     assert_eq!(case["refund"], local["refund"]);
 
     // A bookmarked case link opened later works from the stored token.
-    let url = portal.c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+    let url = portal
+        .c
+        .current_url()
+        .await
+        .map(|u| u.to_string())
+        .unwrap_or_default();
     assert!(url.contains(&format!("/case/{id}")), "{url}");
     let _ = portal.c.refresh().await;
     assert_eq!(portal.text("[data-testid=case-id]").await, id);
 
     // Messages with the shop.
-    portal.type_into("[data-testid=message]", "Could you confirm the return address?").await;
+    portal
+        .type_into(
+            "[data-testid=message]",
+            "Could you confirm the return address?",
+        )
+        .await;
     portal.click("[data-testid=send-message]").await;
-    portal.until("the message to appear", "return document.querySelector('.bubble-mine') !== null").await;
+    portal
+        .until(
+            "the message to appear",
+            "return document.querySelector('.bubble-mine') !== null",
+        )
+        .await;
     let _ = portal.c.close().await;
 }
 
@@ -274,18 +387,34 @@ async fn a_photo_is_downscaled_uploaded_with_progress_and_sent_with_the_request(
     let phone = find(&orders, "JD20261121002");
     let portal = Portal::new().await;
     portal.lookup(&phone.number, &contact(phone)).await;
-    portal.fill_return("PHONE-X12-256", "exchange", "damaged_in_transit").await;
+    portal
+        .fill_return("PHONE-X12-256", "exchange", "damaged_in_transit")
+        .await;
     portal.attach_generated_photo(3000, 2200).await;
     portal
         .until("the photo to upload", "return document.querySelector('[data-testid=photo-tile][data-status=uploaded]') !== null")
         .await;
-    assert_eq!(portal.js("return window.__sawProgress", vec![]).await, Value::Bool(true), "a progress bar was shown");
+    assert_eq!(
+        portal.js("return window.__sawProgress", vec![]).await,
+        Value::Bool(true),
+        "a progress bar was shown"
+    );
     screenshot(&portal.c, "portal-photo-upload").await;
-    assert_eq!(portal.attr("[data-testid=preview-payer]", "data-payer").await, "shop");
+    assert_eq!(
+        portal
+            .attr("[data-testid=preview-payer]", "data-payer")
+            .await,
+        "shop"
+    );
 
     let id = portal.submit().await;
-    let case = buyer_api(&phone.number, &contact(phone)).get(&format!("/api/buyer/cases/{id}")).json();
-    let photos = case["case"]["request"]["photos"].as_array().cloned().unwrap_or_default();
+    let case = buyer_api(&phone.number, &contact(phone))
+        .get(&format!("/api/buyer/cases/{id}"))
+        .json();
+    let photos = case["case"]["request"]["photos"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(photos.len(), 1, "the uploaded photo went with the request");
     let _ = portal.c.close().await;
 }
@@ -296,12 +425,28 @@ async fn a_refused_request_says_why_and_cannot_be_sent() {
     let milk = find(&orders, "TB20261119006");
     let portal = Portal::new().await;
     portal.lookup(&milk.number, &contact(milk)).await;
-    portal.fill_return("MILK-A2-12", "return_and_refund", "changed_mind").await;
+    portal
+        .fill_return("MILK-A2-12", "return_and_refund", "changed_mind")
+        .await;
     portal.preview().await;
-    assert_eq!(portal.attr("[data-testid=preview-status]", "data-allowed").await, "false");
+    assert_eq!(
+        portal
+            .attr("[data-testid=preview-status]", "data-allowed")
+            .await,
+        "false"
+    );
     let why = portal.text("[data-testid=preview-refusal]").await;
-    assert!(why.to_lowercase().contains("perishable"), "the refusal names the reason: {why}");
-    let disabled = portal.wait("[data-testid=submit]").await.prop("disabled").await.ok().flatten();
+    assert!(
+        why.to_lowercase().contains("perishable"),
+        "the refusal names the reason: {why}"
+    );
+    let disabled = portal
+        .wait("[data-testid=submit]")
+        .await
+        .prop("disabled")
+        .await
+        .ok()
+        .flatten();
     assert_eq!(disabled.as_deref(), Some("true"), "submit is disabled");
     screenshot(&portal.c, "portal-refusal").await;
     let _ = portal.c.close().await;
@@ -313,15 +458,23 @@ async fn a_double_tap_on_send_files_one_case() {
     let shirt = find(&orders, "TB20261120001");
     let portal = Portal::new().await;
     portal.lookup(&shirt.number, &contact(shirt)).await;
-    portal.fill_return("SOCKS-3P", "return_and_refund", "changed_mind").await;
+    portal
+        .fill_return("SOCKS-3P", "return_and_refund", "changed_mind")
+        .await;
     portal.preview().await;
     // Two taps as fast as a thumb can: both reach the page before any answer does.
     portal
         .js("const b = document.querySelector('[data-testid=submit]'); b.click(); b.click(); b.form.requestSubmit();", vec![])
         .await;
     portal.text("[data-testid=case-id]").await;
-    let order = buyer_api(&shirt.number, &contact(shirt)).get("/api/buyer/order").json();
-    assert_eq!(order["cases"].as_array().map(Vec::len), Some(1), "exactly one case was filed");
+    let order = buyer_api(&shirt.number, &contact(shirt))
+        .get("/api/buyer/order")
+        .json();
+    assert_eq!(
+        order["cases"].as_array().map(Vec::len),
+        Some(1),
+        "exactly one case was filed"
+    );
     let _ = portal.c.close().await;
 }
 
@@ -333,21 +486,44 @@ async fn switching_the_language_changes_every_text_and_is_remembered() {
     portal.open("/").await;
     assert_eq!(portal.text("#lookup-title").await, "Get help with an order");
     portal.click("[data-testid=lang-zh]").await;
-    portal.until("Chinese texts", "return document.querySelector('#lookup-title').textContent === '申请售后'").await;
-    assert_eq!(portal.js("return document.documentElement.lang", vec![]).await, json!("zh-CN"));
+    portal
+        .until(
+            "Chinese texts",
+            "return document.querySelector('#lookup-title').textContent === '申请售后'",
+        )
+        .await;
+    assert_eq!(
+        portal
+            .js("return document.documentElement.lang", vec![])
+            .await,
+        json!("zh-CN")
+    );
     screenshot(&portal.c, "portal-lookup-zh").await;
 
     let _ = portal.c.refresh().await;
-    portal.until("Chinese after a reload", "return document.querySelector('#lookup-title')?.textContent === '申请售后'").await;
+    portal
+        .until(
+            "Chinese after a reload",
+            "return document.querySelector('#lookup-title')?.textContent === '申请售后'",
+        )
+        .await;
 
     // Money and dates follow the language, and errors from the API come back in it.
     portal.lookup(&tv.number, &contact(tv)).await;
     portal.wait("[data-testid=order-summary]").await;
     let delivered = portal.text("[data-testid=delivered]").await;
-    assert!(delivered.contains('年') && delivered.contains('日'), "{delivered}");
+    assert!(
+        delivered.contains('年') && delivered.contains('日'),
+        "{delivered}"
+    );
     screenshot(&portal.c, "portal-order-zh").await;
     portal.click("[data-testid=lang-en]").await;
-    portal.until("English dates", "return !document.querySelector('[data-testid=delivered]').textContent.includes('年')").await;
+    portal
+        .until(
+            "English dates",
+            "return !document.querySelector('[data-testid=delivered]').textContent.includes('年')",
+        )
+        .await;
     let _ = portal.c.close().await;
 }
 
@@ -361,24 +537,47 @@ async fn an_expired_link_asks_for_the_lookup_again_and_returns_to_the_case() {
         "carrier_confirms_loss": true
     });
     let body = serde_json::to_vec(&request).unwrap_or_default();
-    let r = buyer.send("POST", "/api/buyer/cases", Some(("application/json", body)), &[("Idempotency-Key", "portal-expired-1")]);
+    let r = buyer.send(
+        "POST",
+        "/api/buyer/cases",
+        Some(("application/json", body)),
+        &[("Idempotency-Key", "portal-expired-1")],
+    );
     assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
-    let id = r.json()["case"]["id"].as_str().unwrap_or_default().to_string();
+    let id = r.json()["case"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
 
     // A fresh browser has no token: the bookmarked case link asks for the lookup first.
     let portal = Portal::new().await;
-    portal.open(&format!("/case/{id}?order={}", book.number)).await;
+    portal
+        .open(&format!("/case/{id}?order={}", book.number))
+        .await;
     portal.wait("[data-testid=lookup-again]").await;
-    let prefilled = portal.wait("[data-testid=lookup-number]").await.prop("value").await.ok().flatten();
+    let prefilled = portal
+        .wait("[data-testid=lookup-number]")
+        .await
+        .prop("value")
+        .await
+        .ok()
+        .flatten();
     assert_eq!(prefilled.as_deref(), Some(book.number.as_str()));
-    portal.type_into("[data-testid=lookup-contact]", &contact(book)).await;
+    portal
+        .type_into("[data-testid=lookup-contact]", &contact(book))
+        .await;
     portal.click("[data-testid=lookup-submit]").await;
     assert_eq!(portal.text("[data-testid=case-id]").await, id);
 
     // Withdrawing asks once more, then closes the case.
     portal.click("[data-testid=cancel]").await;
     portal.click("[data-testid=cancel-confirm]").await;
-    portal.until("the case to close", "return document.querySelector('[data-testid=status-chip]').dataset.state === 'closed'").await;
+    portal
+        .until(
+            "the case to close",
+            "return document.querySelector('[data-testid=status-chip]').dataset.state === 'closed'",
+        )
+        .await;
     screenshot(&portal.c, "portal-case-closed").await;
     let _ = portal.c.close().await;
 }

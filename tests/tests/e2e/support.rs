@@ -25,7 +25,10 @@ pub fn app() -> &'static TestApp {
             Ok(s) => s,
             Err(e) => panic!("could not start wrangler dev: {e}"),
         };
-        TestApp { base: server.base.clone(), _server: server }
+        TestApp {
+            base: server.base.clone(),
+            _server: server,
+        }
     })
 }
 
@@ -79,7 +82,12 @@ impl TestApp {
     /// Imports orders through the API; panics (fails the test) if the import is refused.
     pub fn import_orders(&self, orders: &[Order]) {
         let r = self.shop_system().post("/api/shop/orders", &orders);
-        assert_eq!(r.status, 200, "import failed: {}", String::from_utf8_lossy(&r.body));
+        assert_eq!(
+            r.status,
+            200,
+            "import failed: {}",
+            String::from_utf8_lossy(&r.body)
+        );
     }
 }
 
@@ -107,7 +115,9 @@ fn chromedriver() -> &'static str {
                 Err(e) => panic!("could not start chromedriver: {e}"),
             };
             let url = format!("http://127.0.0.1:{port}");
-            let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(1)).build();
+            let agent = ureq::AgentBuilder::new()
+                .timeout(Duration::from_secs(1))
+                .build();
             for _ in 0..100 {
                 if agent.get(&format!("{url}/status")).call().is_ok() {
                     break;

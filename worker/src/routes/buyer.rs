@@ -32,10 +32,18 @@ fn contact_matches(order: &Order, contact: &str) -> bool {
     if contact.is_empty() {
         return false;
     }
-    let email_ok = order.buyer.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(contact));
+    let email_ok = order
+        .buyer
+        .email
+        .as_deref()
+        .is_some_and(|e| e.eq_ignore_ascii_case(contact));
     let phone = normalize_phone(contact);
     let phone_ok = phone.len() >= 6
-        && order.buyer.phone.as_deref().is_some_and(|p| normalize_phone(p) == phone);
+        && order
+            .buyer
+            .phone
+            .as_deref()
+            .is_some_and(|p| normalize_phone(p) == phone);
     email_ok || phone_ok
 }
 
@@ -57,21 +65,41 @@ fn masked(mut order: Order) -> Order {
 pub async fn lookup(r: &mut Req) -> AppResult<Response> {
     // 1. Limit guessing before anything is read.
     let ip = http::client_ip(&r.req);
-    let per_ip = auth::var_u64(&r.env, "LOOKUPS_PER_IP_PER_MINUTE", LOOKUPS_PER_MINUTE.into()) as u32;
+    let per_ip = auth::var_u64(
+        &r.env,
+        "LOOKUPS_PER_IP_PER_MINUTE",
+        LOOKUPS_PER_MINUTE.into(),
+    ) as u32;
     auth::rate_limit(&r.store, "lookup-ip", &ip, per_ip, r.now.0).await?;
     let body: LookupRequest = json_body(&mut r.req).await?;
     let number = body.order_number.trim().to_string();
     if number.is_empty() || number.len() > 64 {
         return Err(ApiErrorCode::OrderNotFound.into());
     }
-    auth::rate_limit(&r.store, "lookup-order", &number, LOOKUPS_PER_ORDER_PER_MINUTE, r.now.0).await?;
+    auth::rate_limit(
+        &r.store,
+        "lookup-order",
+        &number,
+        LOOKUPS_PER_ORDER_PER_MINUTE,
+        r.now.0,
+    )
+    .await?;
     // 2. A missing order and a wrong contact answer the same, so the answer reveals nothing.
-    let order = r.store.order(&number).await?.filter(|o| contact_matches(o, &body.contact));
+    let order = r
+        .store
+        .order(&number)
+        .await?
+        .filter(|o| contact_matches(o, &body.contact));
     let order = order.ok_or(AppError::Api(ApiErrorCode::OrderNotFound))?;
     // 3. A token for this order's cases.
-    let (token, expires_at) = auth::issue_buyer_token(&r.env, &r.store.shop, &order.number, r.now.0).await?;
+    let (token, expires_at) =
+        auth::issue_buyer_token(&r.env, &r.store.shop, &order.number, r.now.0).await?;
     let view = order_view(r, order).await?;
-    ok(&LookupResponse { token, expires_at: shared::domain::Timestamp(expires_at), order: view })
+    ok(&LookupResponse {
+        token,
+        expires_at: shared::domain::Timestamp(expires_at),
+        order: view,
+    })
 }
 
 async fn order_view(r: &Req, order: Order) -> AppResult<BuyerOrderView> {
@@ -91,7 +119,11 @@ async fn order_view(r: &Req, order: Order) -> AppResult<BuyerOrderView> {
 
 async fn grant_and_order(r: &Req) -> AppResult<(BuyerGrant, Order)> {
     let grant = auth::buyer(&r.req, &r.env, &r.store.shop, r.now.0).await?;
-    let order = r.store.order(&grant.order).await?.ok_or(AppError::Api(ApiErrorCode::NotFound))?;
+    let order = r
+        .store
+        .order(&grant.order)
+        .await?
+        .ok_or(AppError::Api(ApiErrorCode::NotFound))?;
     Ok((grant, order))
 }
 
@@ -108,7 +140,12 @@ pub async fn preview(r: &mut Req) -> AppResult<Response> {
     let policy = cases::policy_of(&r.store).await?;
     let others = cases::order_cases(&r.store, &order.number).await?;
     let (standing, _) = cases::standing(&r.store, &order, None).await?;
-    let ctx = Context { policy: &policy, now: r.now, other_cases: &others, buyer: standing };
+    let ctx = Context {
+        policy: &policy,
+        now: r.now,
+        other_cases: &others,
+        buyer: standing,
+    };
     ok(&policy::preview(&order, &request, &ctx))
 }
 
@@ -124,11 +161,19 @@ pub async fn file(r: &mut Req) -> AppResult<Response> {
     // 1. Who, and which key.
     let (grant, order) = grant_and_order(r).await?;
     let key = header(&r.req, "Idempotency-Key").unwrap_or_default();
-    if key.is_empty() || key.len() > 100 || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if key.is_empty()
+        || key.len() > 100
+        || !key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         return Err(ApiErrorCode::BadRequest.into());
     }
     let content_type = header(&r.req, "Content-Type").unwrap_or_default();
-    if !content_type.to_ascii_lowercase().starts_with("application/json") {
+    if !content_type
+        .to_ascii_lowercase()
+        .starts_with("application/json")
+    {
         return Err(ApiErrorCode::UnsupportedMediaType.into());
     }
     let raw = body_bytes(&mut r.req, http::MAX_JSON_BYTES).await?;
@@ -142,10 +187,15 @@ pub async fn file(r: &mut Req) -> AppResult<Response> {
         return answer_case(r, &record.case_id, 201).await;
     }
     // 3. Decode, check the photos belong to this order, file.
-    let request: CaseRequest = serde_json::from_slice(&raw).map_err(|_| AppError::Api(ApiErrorCode::MalformedJson))?;
+    let request: CaseRequest =
+        serde_json::from_slice(&raw).map_err(|_| AppError::Api(ApiErrorCode::MalformedJson))?;
     check_photos(r, &grant, &request.photos).await?;
     let policy = cases::policy_of(&r.store).await?;
-    let scope = Scope { store: &r.store, policy: &policy, now: r.now };
+    let scope = Scope {
+        store: &r.store,
+        policy: &policy,
+        now: r.now,
+    };
     let id = cases::case_id_for(&r.store.shop, &grant.order, &key, r.now).await?;
     if r.store.load_case(&id).await?.is_some() {
         // The first request with this key is filed but had not recorded its answer yet.
@@ -158,10 +208,22 @@ pub async fn file(r: &mut Req) -> AppResult<Response> {
         Err(e) => return Err(e),
     };
     r.store
-        .put_expiring(&idem_key, &IdempotencyRecord { body_sha256, case_id: loaded.case.id.clone() }, 7 * 86_400)
+        .put_expiring(
+            &idem_key,
+            &IdempotencyRecord {
+                body_sha256,
+                case_id: loaded.case.id.clone(),
+            },
+            7 * 86_400,
+        )
         .await?;
     let (standing, _) = cases::read_context(&r.store, &loaded.case).await?;
-    let ctx = Context { policy: &policy, now: r.now, other_cases: &[], buyer: standing };
+    let ctx = Context {
+        policy: &policy,
+        now: r.now,
+        other_cases: &[],
+        buyer: standing,
+    };
     with_status(201, &cases::view(&loaded, &Actor::Buyer, &ctx, vec![]))
 }
 
@@ -194,7 +256,12 @@ async fn answer_case(r: &Req, id: &str, status: u16) -> AppResult<Response> {
     let loaded = cases::load_visible(&r.store, id, None).await?;
     let policy = cases::policy_of(&r.store).await?;
     let (standing, _) = cases::read_context(&r.store, &loaded.case).await?;
-    let ctx = Context { policy: &policy, now: r.now, other_cases: &[], buyer: standing };
+    let ctx = Context {
+        policy: &policy,
+        now: r.now,
+        other_cases: &[],
+        buyer: standing,
+    };
     with_status(status, &cases::view(&loaded, &Actor::Buyer, &ctx, vec![]))
 }
 
@@ -204,7 +271,12 @@ pub async fn case(r: &Req, id: &str) -> AppResult<Response> {
     let loaded = cases::load_visible(&r.store, id, Some(&grant.order)).await?;
     let policy = cases::policy_of(&r.store).await?;
     let (standing, _) = cases::read_context(&r.store, &loaded.case).await?;
-    let ctx = Context { policy: &policy, now: r.now, other_cases: &[], buyer: standing };
+    let ctx = Context {
+        policy: &policy,
+        now: r.now,
+        other_cases: &[],
+        buyer: standing,
+    };
     ok(&cases::view(&loaded, &Actor::Buyer, &ctx, vec![]))
 }
 
@@ -228,11 +300,20 @@ pub async fn run_and_answer(
     history: Vec<shared::api::CaseSummary>,
 ) -> AppResult<Response> {
     let policy = cases::policy_of(&r.store).await?;
-    let scope = Scope { store: &r.store, policy: &policy, now: r.now };
+    let scope = Scope {
+        store: &r.store,
+        policy: &policy,
+        now: r.now,
+    };
     let id = loaded.case.id.clone();
     // The caller acted on the version it saw: if the case moved on since, it decides again.
     let stale = header(&r.req, "If-Match").is_some_and(|tag| {
-        tag.trim().trim_start_matches("W/").trim_matches('"').parse::<usize>().ok() != Some(loaded.commits.len())
+        tag.trim()
+            .trim_start_matches("W/")
+            .trim_matches('"')
+            .parse::<usize>()
+            .ok()
+            != Some(loaded.commits.len())
     });
     let result = if stale {
         Err(AppError::Api(ApiErrorCode::Conflict))
@@ -242,13 +323,23 @@ pub async fn run_and_answer(
     match result {
         Ok(after) => {
             let (standing, _) = cases::read_context(&r.store, &after.case).await?;
-            let ctx = Context { policy: &policy, now: r.now, other_cases: &[], buyer: standing };
+            let ctx = Context {
+                policy: &policy,
+                now: r.now,
+                other_cases: &[],
+                buyer: standing,
+            };
             ok(&cases::view(&after, actor, &ctx, history))
         }
         Err(AppError::Api(ApiErrorCode::Conflict)) => {
             let current = cases::load_visible(&r.store, &id, None).await?;
             let (standing, _) = cases::read_context(&r.store, &current.case).await?;
-            let ctx = Context { policy: &policy, now: r.now, other_cases: &[], buyer: standing };
+            let ctx = Context {
+                policy: &policy,
+                now: r.now,
+                other_cases: &[],
+                buyer: standing,
+            };
             let view: CaseView = cases::view(&current, actor, &ctx, history);
             let lang = http::lang_of(&r.req);
             let (status, envelope) = AppError::Api(ApiErrorCode::Conflict).envelope(lang);
@@ -265,7 +356,14 @@ pub async fn run_and_answer(
 /// `POST /api/buyer/photos`: one image as the raw body.
 pub async fn upload_photo(r: &mut Req) -> AppResult<Response> {
     let grant = auth::buyer(&r.req, &r.env, &r.store.shop, r.now.0).await?;
-    auth::rate_limit(&r.store, "upload", &grant.order, UPLOADS_PER_MINUTE, r.now.0).await?;
+    auth::rate_limit(
+        &r.store,
+        "upload",
+        &grant.order,
+        UPLOADS_PER_MINUTE,
+        r.now.0,
+    )
+    .await?;
     let bytes = body_bytes(&mut r.req, MAX_PHOTO_BYTES).await?;
     let image = photos::clean(&bytes).map_err(|e| match e {
         PhotoError::UnsupportedType => AppError::Api(ApiErrorCode::UnsupportedMediaType),
@@ -278,13 +376,22 @@ pub async fn upload_photo(r: &mut Req) -> AppResult<Response> {
     r.env
         .bucket(PHOTOS_BINDING)?
         .put(keys::photo(&r.store.shop, &id), image.bytes)
-        .http_metadata(HttpMetadata { content_type: Some(image.kind.mime().into()), ..HttpMetadata::default() })
+        .http_metadata(HttpMetadata {
+            content_type: Some(image.kind.mime().into()),
+            ..HttpMetadata::default()
+        })
         .custom_metadata(metadata)
         .execute()
         .await?;
     with_status(
         201,
-        &PhotoUploaded { id, content_type: image.kind.mime().into(), bytes: size, width: image.width, height: image.height },
+        &PhotoUploaded {
+            id,
+            content_type: image.kind.mime().into(),
+            bytes: size,
+            width: image.width,
+            height: image.height,
+        },
     )
 }
 
@@ -294,7 +401,11 @@ pub async fn photo(r: &Req, id: &str) -> AppResult<Response> {
         return Err(ApiErrorCode::NotFound.into());
     }
     let buyer_order = if auth::bearer(&r.req).is_some() {
-        Some(auth::buyer(&r.req, &r.env, &r.store.shop, r.now.0).await?.order)
+        Some(
+            auth::buyer(&r.req, &r.env, &r.store.shop, r.now.0)
+                .await?
+                .order,
+        )
     } else {
         auth::staff(&r.req, &r.store, r.now.0).await?;
         None
@@ -306,18 +417,23 @@ pub async fn photo(r: &Req, id: &str) -> AppResult<Response> {
         .execute()
         .await?
         .ok_or(AppError::Api(ApiErrorCode::NotFound))?;
-    if let Some(order) = buyer_order {
-        if object.custom_metadata()?.get("order") != Some(&order) {
-            return Err(ApiErrorCode::NotFound.into());
-        }
+    if let Some(order) = buyer_order
+        && object.custom_metadata()?.get("order") != Some(&order)
+    {
+        return Err(ApiErrorCode::NotFound.into());
     }
-    let content_type = object.http_metadata().content_type.unwrap_or_else(|| "application/octet-stream".into());
+    let content_type = object
+        .http_metadata()
+        .content_type
+        .unwrap_or_else(|| "application/octet-stream".into());
     let bytes = match object.body() {
         Some(body) => body.bytes().await?,
         None => Vec::new(),
     };
     let response = http::bytes_response(200, &content_type, bytes)?;
-    let _ = response.headers().set("Cache-Control", "private, max-age=3600");
+    let _ = response
+        .headers()
+        .set("Cache-Control", "private, max-age=3600");
     Ok(response)
 }
 

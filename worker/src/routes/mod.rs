@@ -40,7 +40,9 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
 }
 
 fn shop_id(env: &Env) -> String {
-    env.var("SHOP_ID").map(|v| v.to_string()).unwrap_or_else(|_| "demo".into())
+    env.var("SHOP_ID")
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| "demo".into())
 }
 
 async fn dispatch(req: Request, env: Env) -> AppResult<Response> {
@@ -48,16 +50,28 @@ async fn dispatch(req: Request, env: Env) -> AppResult<Response> {
     let method = req.method();
     let store = Store::open(&env, &shop_id(&env))?;
     let now = Timestamp(worker::Date::now().as_millis() as i64);
-    let segments: Vec<String> = path.trim_start_matches('/').split('/').map(str::to_string).collect();
+    let segments: Vec<String> = path
+        .trim_start_matches('/')
+        .split('/')
+        .map(str::to_string)
+        .collect();
     let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let mut r = Req { req, env, store, now };
+    let mut r = Req {
+        req,
+        env,
+        store,
+        now,
+    };
     match (method, segs.as_slice()) {
-        (Method::Get, ["api", "health"]) => {
-            ok(&Health { service: "aftersales".into(), version: env!("CARGO_PKG_VERSION").into() })
-        }
-        (Method::Get, ["api", "openapi.json"]) => {
-            Ok(bytes_response(200, "application/json; charset=utf-8", OPENAPI.as_bytes().to_vec())?)
-        }
+        (Method::Get, ["api", "health"]) => ok(&Health {
+            service: "aftersales".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }),
+        (Method::Get, ["api", "openapi.json"]) => Ok(bytes_response(
+            200,
+            "application/json; charset=utf-8",
+            OPENAPI.as_bytes().to_vec(),
+        )?),
         // Buyers.
         (Method::Post, ["api", "lookup"]) => buyer::lookup(&mut r).await,
         (Method::Get, ["api", "buyer", "order"]) => buyer::order(&r).await,
@@ -65,7 +79,9 @@ async fn dispatch(req: Request, env: Env) -> AppResult<Response> {
         (Method::Post, ["api", "buyer", "cases"]) => buyer::file(&mut r).await,
         (Method::Post, ["api", "buyer", "photos"]) => buyer::upload_photo(&mut r).await,
         (Method::Get, ["api", "buyer", "cases", id]) => buyer::case(&r, id).await,
-        (Method::Post, ["api", "buyer", "cases", id, "commands"]) => buyer::command(&mut r, id).await,
+        (Method::Post, ["api", "buyer", "cases", id, "commands"]) => {
+            buyer::command(&mut r, id).await
+        }
         (Method::Get, ["api", "photos", id]) => buyer::photo(&r, id).await,
         // Staff.
         (Method::Post, ["api", "staff", "login"]) => staff::login(&mut r).await,
@@ -73,7 +89,9 @@ async fn dispatch(req: Request, env: Env) -> AppResult<Response> {
         (Method::Get, ["api", "staff", "me"]) => staff::me(&r).await,
         (Method::Get, ["api", "staff", "queue"]) => staff::queue(&r).await,
         (Method::Get, ["api", "staff", "cases", id]) => staff::case(&r, id).await,
-        (Method::Post, ["api", "staff", "cases", id, "commands"]) => staff::command(&mut r, id).await,
+        (Method::Post, ["api", "staff", "cases", id, "commands"]) => {
+            staff::command(&mut r, id).await
+        }
         (Method::Get, ["api", "staff", "canned-replies"]) => staff::canned(&r).await,
         (Method::Put, ["api", "staff", "canned-replies"]) => staff::save_canned(&mut r).await,
         (Method::Get, ["api", "staff", "policy"]) => staff::policy(&r).await,

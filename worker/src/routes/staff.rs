@@ -2,7 +2,8 @@
 //! needs the session cookie; every state change also needs the session's CSRF token.
 
 use shared::api::{
-    Analytics, ApiErrorCode, CannedReply, CaseSummary, LoginRequest, NewStaff, QueuePage, SessionView, StaffView,
+    Analytics, ApiErrorCode, CannedReply, CaseSummary, LoginRequest, NewStaff, QueuePage,
+    SessionView, StaffView,
 };
 use shared::domain::{CaseKind, Command, Money, Reason, Role};
 use shared::policy::{Context, Policy};
@@ -22,12 +23,22 @@ const LOGINS_PER_MINUTE: u32 = 20;
 const LOGINS_PER_ACCOUNT_PER_MINUTE: u32 = 5;
 
 fn staff_view(s: &StaffRecord) -> StaffView {
-    StaffView { id: s.id.clone(), email: s.email.clone(), name: s.name.clone(), role: s.role }
+    StaffView {
+        id: s.id.clone(),
+        email: s.email.clone(),
+        name: s.name.clone(),
+        role: s.role,
+    }
 }
 
 fn session_view(s: &Session) -> SessionView {
     SessionView {
-        staff: StaffView { id: s.staff_id.clone(), email: s.email.clone(), name: s.name.clone(), role: s.role },
+        staff: StaffView {
+            id: s.staff_id.clone(),
+            email: s.email.clone(),
+            name: s.name.clone(),
+            role: s.role,
+        },
         csrf_token: s.csrf.clone(),
     }
 }
@@ -39,7 +50,14 @@ pub async fn login(r: &mut Req) -> AppResult<Response> {
     auth::rate_limit(&r.store, "login-ip", &ip, per_ip, r.now.0).await?;
     let body: LoginRequest = json_body(&mut r.req).await?;
     let email = body.email.trim().to_ascii_lowercase();
-    auth::rate_limit(&r.store, "login-account", &email, LOGINS_PER_ACCOUNT_PER_MINUTE, r.now.0).await?;
+    auth::rate_limit(
+        &r.store,
+        "login-account",
+        &email,
+        LOGINS_PER_ACCOUNT_PER_MINUTE,
+        r.now.0,
+    )
+    .await?;
     let record: Option<StaffRecord> = r.store.get(&keys::staff(&r.store.shop, &email)).await?;
     let Some(record) = record.filter(|s| s.active) else {
         // Spend the same time as a real check, so timing does not reveal which e-mails exist.
@@ -52,7 +70,9 @@ pub async fn login(r: &mut Req) -> AppResult<Response> {
     let (id, session) = auth::open_session(&r.env, &r.store, &record, r.now.0).await?;
     let response = with_status(200, &session_view(&session))?;
     let max_age = ((session.expires_at - r.now.0) / 1000).max(0) as u64;
-    response.headers().set("Set-Cookie", &auth::session_cookie(&id, max_age))?;
+    response
+        .headers()
+        .set("Set-Cookie", &auth::session_cookie(&id, max_age))?;
     Ok(response)
 }
 
@@ -61,7 +81,9 @@ pub async fn logout(r: &Req) -> AppResult<Response> {
     let (id, _) = auth::staff(&r.req, &r.store, r.now.0).await?;
     auth::close_session(&r.store, &id).await?;
     let response = with_status(200, &serde_json::json!({ "signed_out": true }))?;
-    response.headers().set("Set-Cookie", &auth::session_cookie("", 0))?;
+    response
+        .headers()
+        .set("Set-Cookie", &auth::session_cookie("", 0))?;
     Ok(response)
 }
 
@@ -72,7 +94,8 @@ pub async fn me(r: &Req) -> AppResult<Response> {
 }
 
 fn parse_enum<T: serde::de::DeserializeOwned>(value: &str) -> AppResult<T> {
-    serde_json::from_value(serde_json::Value::String(value.to_string())).map_err(|_| AppError::Api(ApiErrorCode::BadRequest))
+    serde_json::from_value(serde_json::Value::String(value.to_string()))
+        .map_err(|_| AppError::Api(ApiErrorCode::BadRequest))
 }
 
 /// `GET /api/staff/queue?kind=&state=&overdue=true&assignee=&cursor=&limit=`: open cases, most
@@ -84,7 +107,11 @@ pub async fn queue(r: &Req) -> AppResult<Response> {
     let overdue = query(&r.req, "overdue").is_some_and(|v| v == "true" || v == "1");
     let assignee = query(&r.req, "assignee");
     let limit: usize = match query(&r.req, "limit") {
-        Some(l) => l.parse().ok().filter(|n| (1..=100).contains(n)).ok_or(AppError::Api(ApiErrorCode::BadRequest))?,
+        Some(l) => l
+            .parse()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or(AppError::Api(ApiErrorCode::BadRequest))?,
         None => 25,
     };
     let mut cursor = query(&r.req, "cursor");
@@ -92,12 +119,21 @@ pub async fn queue(r: &Req) -> AppResult<Response> {
         kind.is_none_or(|k| s.kind == k)
             && state.as_deref().is_none_or(|st| s.state == st)
             && (!overdue || s.due.is_some_and(|d| d < r.now))
-            && assignee.as_deref().is_none_or(|a| s.assignee.as_deref() == Some(a))
+            && assignee
+                .as_deref()
+                .is_none_or(|a| s.assignee.as_deref() == Some(a))
     };
     let mut items = Vec::new();
     // At most two lists: a filtered first page that comes back short reads one more.
     for _ in 0..2 {
-        let (page, next) = r.store.list_meta::<CaseSummary>(&keys::queue_prefix(&r.store.shop), limit as u64, cursor.take()).await?;
+        let (page, next) = r
+            .store
+            .list_meta::<CaseSummary>(
+                &keys::queue_prefix(&r.store.shop),
+                limit as u64,
+                cursor.take(),
+            )
+            .await?;
         items.extend(page.into_iter().filter_map(|(_, s)| s).filter(|s| keep(s)));
         cursor = next;
         if items.len() >= limit || cursor.is_none() {
@@ -107,7 +143,10 @@ pub async fn queue(r: &Req) -> AppResult<Response> {
     // A case whose old queue entry was not yet removed appears once.
     let mut seen = std::collections::HashSet::new();
     items.retain(|s| seen.insert(s.id.clone()));
-    ok(&QueuePage { items, next_cursor: cursor })
+    ok(&QueuePage {
+        items,
+        next_cursor: cursor,
+    })
 }
 
 /// `GET /api/staff/cases/{id}`: the case, what this role may do, and the buyer's history.
@@ -116,7 +155,12 @@ pub async fn case(r: &Req, id: &str) -> AppResult<Response> {
     let loaded = cases::load_visible(&r.store, id, None).await?;
     let policy = cases::policy_of(&r.store).await?;
     let (standing, history) = cases::read_context(&r.store, &loaded.case).await?;
-    let ctx = Context { policy: &policy, now: r.now, other_cases: &[], buyer: standing };
+    let ctx = Context {
+        policy: &policy,
+        now: r.now,
+        other_cases: &[],
+        buyer: standing,
+    };
     ok(&cases::view(&loaded, &session.actor(), &ctx, history))
 }
 
@@ -142,14 +186,29 @@ pub async fn save_canned(r: &mut Req) -> AppResult<Response> {
     let replies: Vec<CannedReply> = json_body(&mut r.req).await?;
     let mut problems = Vec::new();
     if replies.len() > 100 {
-        problems.push(field("replies", "too_many", "At most 100 canned replies.", "话术最多 100 条。"));
+        problems.push(field(
+            "replies",
+            "too_many",
+            "At most 100 canned replies.",
+            "话术最多 100 条。",
+        ));
     }
     for (i, reply) in replies.iter().enumerate() {
         if reply.id.trim().is_empty() || reply.title.trim().is_empty() {
-            problems.push(field(&format!("[{i}].title"), "required", "Every reply needs an id and a title.", "每条话术都需要编号和标题。"));
+            problems.push(field(
+                &format!("[{i}].title"),
+                "required",
+                "Every reply needs an id and a title.",
+                "每条话术都需要编号和标题。",
+            ));
         }
         if reply.zh.chars().count() > 2000 || reply.en.chars().count() > 2000 {
-            problems.push(field(&format!("[{i}]"), "too_long", "A reply is at most 2,000 characters.", "每条话术最多 2000 字。"));
+            problems.push(field(
+                &format!("[{i}]"),
+                "too_long",
+                "A reply is at most 2,000 characters.",
+                "每条话术最多 2000 字。",
+            ));
         }
     }
     if !problems.is_empty() {
@@ -174,12 +233,16 @@ pub async fn save_policy(r: &mut Req) -> AppResult<Response> {
     let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
     auth::require_role(&session, &[Role::Owner])?;
     let content_type = http::header(&r.req, "Content-Type").unwrap_or_default();
-    if !content_type.to_ascii_lowercase().starts_with("application/json") {
+    if !content_type
+        .to_ascii_lowercase()
+        .starts_with("application/json")
+    {
         return Err(ApiErrorCode::UnsupportedMediaType.into());
     }
     let raw = body_bytes(&mut r.req, http::MAX_JSON_BYTES).await?;
     let text = String::from_utf8(raw).map_err(|_| AppError::Api(ApiErrorCode::MalformedJson))?;
-    let policy = Policy::from_deserializer(&mut serde_json::Deserializer::from_str(&text)).map_err(AppError::Fields)?;
+    let policy = Policy::from_deserializer(&mut serde_json::Deserializer::from_str(&text))
+        .map_err(AppError::Fields)?;
     shop::save_policy(&r.store, &policy).await?;
     ok(&policy)
 }
@@ -188,12 +251,19 @@ pub async fn save_policy(r: &mut Req) -> AppResult<Response> {
 pub async fn accounts(r: &Req) -> AppResult<Response> {
     let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
     auth::require_role(&session, &[Role::Owner])?;
-    let views = list_staff(r).await?.iter().map(staff_view).collect::<Vec<_>>();
+    let views = list_staff(r)
+        .await?
+        .iter()
+        .map(staff_view)
+        .collect::<Vec<_>>();
     ok(&views)
 }
 
 async fn list_staff(r: &Req) -> AppResult<Vec<StaffRecord>> {
-    let keys_ = r.store.list_all_meta::<serde_json::Value>(&keys::staff_prefix(&r.store.shop)).await?;
+    let keys_ = r
+        .store
+        .list_all_meta::<serde_json::Value>(&keys::staff_prefix(&r.store.shop))
+        .await?;
     let mut out = Vec::new();
     for (key, _) in keys_ {
         if let Some(record) = r.store.get::<StaffRecord>(&key).await? {
@@ -207,16 +277,39 @@ async fn list_staff(r: &Req) -> AppResult<Vec<StaffRecord>> {
 pub fn check_new_staff(new: &NewStaff) -> Result<(), Vec<shared::policy::FieldError>> {
     let mut problems = Vec::new();
     let email = new.email.trim();
-    if email.len() > 254 || !email.contains('@') || email.contains(':') || email.chars().any(char::is_whitespace) {
-        problems.push(field("email", "invalid_email", "Enter a valid e-mail address.", "请输入有效的邮箱地址。"));
+    if email.len() > 254
+        || !email.contains('@')
+        || email.contains(':')
+        || email.chars().any(char::is_whitespace)
+    {
+        problems.push(field(
+            "email",
+            "invalid_email",
+            "Enter a valid e-mail address.",
+            "请输入有效的邮箱地址。",
+        ));
     }
     if new.name.trim().is_empty() || new.name.chars().count() > 80 {
-        problems.push(field("name", "invalid_name", "Enter a name of 1 to 80 characters.", "请输入 1 到 80 个字的姓名。"));
+        problems.push(field(
+            "name",
+            "invalid_name",
+            "Enter a name of 1 to 80 characters.",
+            "请输入 1 到 80 个字的姓名。",
+        ));
     }
     if new.password.chars().count() < 10 || new.password.len() > 200 {
-        problems.push(field("password", "weak_password", "Use a password of at least 10 characters.", "密码至少 10 个字符。"));
+        problems.push(field(
+            "password",
+            "weak_password",
+            "Use a password of at least 10 characters.",
+            "密码至少 10 个字符。",
+        ));
     }
-    if problems.is_empty() { Ok(()) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
 }
 
 /// Creates an account (owner, or the bootstrap).
@@ -269,7 +362,10 @@ pub async fn analytics(r: &Req) -> AppResult<Response> {
 /// Folds summaries into the analytics answer (pure, tested below).
 pub fn aggregate(summaries: &[CaseSummary], now: shared::domain::Timestamp) -> Analytics {
     use std::collections::BTreeMap;
-    let mut a = Analytics { cases: summaries.len() as u32, ..Analytics::default() };
+    let mut a = Analytics {
+        cases: summaries.len() as u32,
+        ..Analytics::default()
+    };
     let mut kinds: BTreeMap<u8, (CaseKind, u32)> = BTreeMap::new();
     let mut reasons: BTreeMap<u8, (Reason, u32)> = BTreeMap::new();
     let mut products: BTreeMap<String, u32> = BTreeMap::new();
@@ -290,7 +386,9 @@ pub fn aggregate(summaries: &[CaseSummary], now: shared::domain::Timestamp) -> A
         if let Some(stars) = s.rating {
             a.ratings += 1;
             rating_sum += u32::from(stars);
-            let agent = by_agent.entry(s.assignee.clone().unwrap_or_else(|| "-".into())).or_default();
+            let agent = by_agent
+                .entry(s.assignee.clone().unwrap_or_else(|| "-".into()))
+                .or_default();
             agent.0 += u32::from(stars);
             agent.1 += 1;
             let kind = by_kind_rating.entry(s.kind as u8).or_insert((s.kind, 0, 0));
@@ -306,8 +404,14 @@ pub fn aggregate(summaries: &[CaseSummary], now: shared::domain::Timestamp) -> A
     a.by_product = products;
     a.refunded = Money(refunded);
     a.rating_avg_x100 = (a.ratings > 0).then(|| rating_sum * 100 / a.ratings);
-    a.rating_by_agent = by_agent.into_iter().map(|(agent, (sum, n))| (agent, sum * 100 / n, n)).collect();
-    a.rating_by_kind = by_kind_rating.into_values().map(|(k, sum, n)| (k, sum * 100 / n, n)).collect();
+    a.rating_by_agent = by_agent
+        .into_iter()
+        .map(|(agent, (sum, n))| (agent, sum * 100 / n, n))
+        .collect();
+    a.rating_by_kind = by_kind_rating
+        .into_values()
+        .map(|(k, sum, n)| (k, sum * 100 / n, n))
+        .collect();
     a
 }
 
@@ -316,18 +420,34 @@ pub async fn export(r: &Req) -> AppResult<Response> {
     auth::staff(&r.req, &r.store, r.now.0).await?;
     let mut summaries = all_summaries(r).await?;
     summaries.sort_by_key(|s| s.filed_at);
-    let response = http::bytes_response(200, "text/csv; charset=utf-8", to_csv(&summaries).into_bytes())?;
-    response.headers().set("Content-Disposition", "attachment; filename=\"cases.csv\"")?;
+    let response = http::bytes_response(
+        200,
+        "text/csv; charset=utf-8",
+        to_csv(&summaries).into_bytes(),
+    )?;
+    response
+        .headers()
+        .set("Content-Disposition", "attachment; filename=\"cases.csv\"")?;
     Ok(response)
 }
 
 /// One row per case. Cells that a spreadsheet would run as a formula are prefixed with `'`.
 pub fn to_csv(summaries: &[CaseSummary]) -> String {
     fn cell(text: &str) -> String {
-        let safe = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() };
-        if safe.contains([',', '"', '\n', '\r']) { format!("\"{}\"", safe.replace('"', "\"\"")) } else { safe }
+        let safe = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{text}")
+        } else {
+            text.to_string()
+        };
+        if safe.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", safe.replace('"', "\"\""))
+        } else {
+            safe
+        }
     }
-    let mut out = String::from("case_id,order,kind,reason,state,filed_at_ms,closed,refunded_minor,rating,assignee,product\n");
+    let mut out = String::from(
+        "case_id,order,kind,reason,state,filed_at_ms,closed,refunded_minor,rating,assignee,product\n",
+    );
     for s in summaries {
         let row = [
             cell(&s.id),
@@ -360,20 +480,30 @@ pub async fn rebuild(r: &Req) -> AppResult<Response> {
 
 async fn rebuild_all(r: &Req, policy: &Policy) -> AppResult<u32> {
     let shop = r.store.shop.clone();
-    for prefix in [keys::queue_prefix(&shop), keys::summary_prefix(&shop), format!("oc:{shop}:"), format!("buyer:{shop}:")] {
+    for prefix in [
+        keys::queue_prefix(&shop),
+        keys::summary_prefix(&shop),
+        format!("oc:{shop}:"),
+        format!("buyer:{shop}:"),
+    ] {
         for (key, _) in r.store.list_all_meta::<serde_json::Value>(&prefix).await? {
             r.store.delete(&key).await?;
         }
     }
     let log_keys = r.store.list_all_meta::<serde_json::Value>("case:").await?;
-    let mut by_case: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+    let mut by_case: std::collections::BTreeMap<String, Vec<String>> =
+        std::collections::BTreeMap::new();
     for (key, _) in log_keys {
         let mut parts = key.splitn(4, ':');
         if let (Some("case"), Some(id), Some("log")) = (parts.next(), parts.next(), parts.next()) {
             by_case.entry(id.to_string()).or_default().push(key.clone());
         }
     }
-    let scope = Scope { store: &r.store, policy, now: r.now };
+    let scope = Scope {
+        store: &r.store,
+        policy,
+        now: r.now,
+    };
     let mut count = 0;
     for (id, keys_) in by_case {
         let winners = crate::store::winning_commits(keys_);
@@ -426,7 +556,10 @@ mod tests {
         assert_eq!((a.cases, a.open, a.overdue, a.ratings), (3, 1, 1, 2));
         assert_eq!(a.rating_avg_x100, Some(350));
         assert_eq!(a.refunded, Money(1000));
-        assert_eq!(a.by_kind, vec![(CaseKind::Exchange, 2), (CaseKind::Repair, 1)]);
+        assert_eq!(
+            a.by_kind,
+            vec![(CaseKind::Exchange, 2), (CaseKind::Repair, 1)]
+        );
         assert_eq!(a.rating_by_agent, vec![("st_1".to_string(), 350, 2)]);
     }
 
@@ -440,9 +573,19 @@ mod tests {
 
     #[test]
     fn a_new_account_needs_an_email_a_name_and_a_long_password() {
-        let bad = NewStaff { email: "no-at".into(), name: " ".into(), role: Role::Agent, password: "short".into() };
+        let bad = NewStaff {
+            email: "no-at".into(),
+            name: " ".into(),
+            role: Role::Agent,
+            password: "short".into(),
+        };
         assert_eq!(check_new_staff(&bad).map_err(|e| e.len()), Err(3));
-        let good = NewStaff { email: "a@b.cn".into(), name: "A".into(), role: Role::Agent, password: "0123456789".into() };
+        let good = NewStaff {
+            email: "a@b.cn".into(),
+            name: "A".into(),
+            role: Role::Agent,
+            password: "0123456789".into(),
+        };
         assert!(check_new_staff(&good).is_ok());
     }
 }
