@@ -29,5 +29,7 @@ printf '%-44s %21d (budget %d, goal %d)\n' "portal first load gzip" "$portal_gz"
 fail=0
 [ "$worker_gz" -le "$WORKER_BUDGET_GZIP" ] || { echo "FAIL: the worker is over its budget" >&2; fail=1; }
 [ "$portal_gz" -le "$PORTAL_BUDGET_GZIP" ] || { echo "FAIL: the portal's first load is over its budget" >&2; fail=1; }
-[ "$portal_gz" -le "$PORTAL_GOAL_GZIP" ] || echo "note: the portal is over the 200 KB goal (still within budget)"
+if [ "$portal_gz" -le "$PORTAL_BUDGET_GZIP" ] && [ "$portal_gz" -gt "$PORTAL_GOAL_GZIP" ]; then
+  echo "note: the portal is within its budget but over the 200 KB goal"
+fi
 exit $fail
