@@ -20,7 +20,7 @@ check "format: cargo fmt --check" cargo fmt --all -- --check
 step "build" scripts/build.sh || exit 1
 check "size budgets" scripts/sizes.sh
 check "edge bundle: wrangler deploy --dry-run" \
-  env AFTERSALES_PREBUILT=1 wrangler deploy --dry-run --outdir .cache/deploy-dry-run --log-level warn
+  env AFTERSALES_PREBUILT=1 wrangler deploy --dry-run --outdir .cache/deploy-dry-run
 check "lint: cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
 check "lint: cargo clippy (end-to-end tests)" cargo clippy -p tests --all-targets --features e2e -- -D warnings
 check "unit and property tests: cargo test --workspace" cargo test --workspace --quiet
