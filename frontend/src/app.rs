@@ -7,6 +7,7 @@ use shared::Lang;
 
 use crate::components::Header;
 use crate::pages::{AdminPage, CasePage, LookupPage, NotFound, OrderPage};
+use crate::i18n::tr;
 use crate::{i18n, session};
 
 /// The buyer's language, shared by every page through context.
@@ -41,7 +42,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
-            <a class="skip" href="#main">{move || i18n::t(lang.get()).skip_to_content}</a>
+            <a class="skip" href="#main">{tr(lang, |t| t.skip_to_content)}</a>
             <Header/>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound/> }>
@@ -51,7 +52,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=AdminPage/>
                 </Routes>
             </main>
-            <footer class="footer">{move || i18n::t(lang.get()).footer}</footer>
+            <footer class="footer">{tr(lang, |t| t.footer)}</footer>
         </Router>
     }
 }

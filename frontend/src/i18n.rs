@@ -532,6 +532,19 @@ pub fn t(lang: Lang) -> &'static Texts {
     }
 }
 
+/// A fixed text in the current language, for a view or an attribute: `{tr(lang, |t| t.submit)}`.
+///
+/// Why a helper rather than `move || t(lang.get()).submit` at each place: every closure is its
+/// own type, and Leptos compiles its rendering code once per type (about 90 texts made 90 copies
+/// in the wasm). The closure returned here has one type whatever `pick` is.
+pub fn tr(
+    lang: leptos::prelude::RwSignal<Lang>,
+    pick: fn(&Texts) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    use leptos::prelude::Get;
+    move || pick(t(lang.get()))
+}
+
 /// Fills the `{}` of a template.
 #[must_use]
 pub fn fill(template: &str, value: &str) -> String {

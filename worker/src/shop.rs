@@ -1,6 +1,8 @@
 //! The shop's settings kept in KV: its policy (every window, fee and threshold, validated by
 //! `shared::policy::Policy`) and its canned replies.
 
+use std::cell::RefCell;
+
 use shared::api::CannedReply;
 use shared::policy::Policy;
 

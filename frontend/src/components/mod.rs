@@ -11,7 +11,7 @@ use shared::domain::RefundBreakdown;
 
 use crate::api::ApiError;
 use crate::app::use_lang;
-use crate::i18n::{self, Tone};
+use crate::i18n::{self, Tone, tr};
 use crate::{format, session};
 
 /// The top bar: the service's name and the language switch (中文 / EN), remembered.
@@ -40,9 +40,9 @@ pub fn Header() -> impl IntoView {
         <header class="top">
             <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true">"售"</span>
-                <span data-testid="app-name">{move || i18n::t(lang.get()).app_name}</span>
+                <span data-testid="app-name">{tr(lang, |t| t.app_name)}</span>
             </a>
-            <div class="lang" role="group" aria-label=move || i18n::t(lang.get()).language>
+            <div class="lang" role="group" aria-label=tr(lang, |t| t.language)>
                 {option(Lang::ZhCn, "中文", "lang-zh")}
                 {option(Lang::En, "EN", "lang-en")}
             </div>
@@ -65,12 +65,12 @@ pub fn Steps(current: u8) -> impl IntoView {
         view! {
             <li class=format!("step step-{state}") aria-current=(n == current).then_some("step")>
                 <span class="step-n" aria-hidden="true">{n}</span>
-                <span class="step-label">{move || label(i18n::t(lang.get()))}</span>
+                <span class="step-label">{tr(lang, label)}</span>
             </li>
         }
     };
     view! {
-        <ol class="steps" aria-label=move || i18n::t(lang.get()).step_of>
+        <ol class="steps" aria-label=tr(lang, |t| t.step_of)>
             {step(1, |t| t.step_find)}
             {step(2, |t| t.step_request)}
             {step(3, |t| t.step_track)}
@@ -85,7 +85,7 @@ pub fn Loading() -> impl IntoView {
     view! {
         <div class="loading" role="status" data-testid="loading">
             <span class="spinner" aria-hidden="true"></span>
-            <span>{move || i18n::t(lang.get()).loading}</span>
+            <span>{tr(lang, |t| t.loading)}</span>
         </div>
     }
 }
@@ -99,11 +99,11 @@ pub fn ErrorBox(
     let lang = use_lang();
     view! {
         <div class="alert alert-error" role="alert" data-testid="error" data-code=error.code.clone()>
-            <p class="alert-title">{move || i18n::t(lang.get()).err_title}</p>
+            <p class="alert-title">{tr(lang, |t| t.err_title)}</p>
             <p>{error.message.clone()}</p>
             {on_retry.map(|retry| view! {
                 <button type="button" class="btn btn-secondary" on:click=move |_| retry.run(())>
-                    {move || i18n::t(lang.get()).retry}
+                    {tr(lang, |t| t.retry)}
                 </button>
             })}
         </div>
@@ -177,13 +177,13 @@ pub fn Breakdown(breakdown: RefundBreakdown, currency: String) -> impl IntoView 
         <dl class="breakdown" data-testid="breakdown">
             {rows}
             <div class="row row-total">
-                <dt>{move || i18n::t(lang.get()).b_total}</dt>
+                <dt>{tr(lang, |t| t.b_total)}</dt>
                 <dd class="amount" data-testid="refund-total">{total}</dd>
             </div>
         </dl>
         {insurance.is_positive().then(|| view! {
             <p class="muted small" data-testid="insurance">
-                {move || i18n::t(lang.get()).insurance_pays}" "{format::money(insurance, &currency)}
+                {tr(lang, |t| t.insurance_pays)}" "{format::money(insurance, &currency)}
             </p>
         })}
     }

@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use crate::api::Api;
 use crate::app::use_lang;
 use crate::photos::{self, PrepareError};
+use crate::i18n::tr;
 use crate::{format, i18n};
 
 /// Where one photo is.
@@ -247,13 +248,13 @@ pub fn PhotoPicker(
                         <Show when=can_retry>
                             <button type="button" class="btn btn-small btn-secondary" data-testid="photo-retry"
                                 on:click=move |_| upload(items, key, api())>
-                                {move || i18n::t(lang.get()).retry}
+                                {tr(lang, |t| t.retry)}
                             </button>
                         </Show>
                         <button type="button" class="btn btn-small btn-ghost" data-testid="photo-remove"
                             aria-label=move || format!("{} {}", i18n::t(lang.get()).remove, key)
                             on:click=move |_| remove(items, key)>
-                            {move || i18n::t(lang.get()).remove}
+                            {tr(lang, |t| t.remove)}
                         </button>
                     </div>
                 </div>
@@ -266,12 +267,12 @@ pub fn PhotoPicker(
             <div class="photo-buttons">
                 <input type="file" accept="image/*" multiple id=pick_id.clone() class="file-input"
                     data-testid="photo-input" disabled=full on:change=on_change />
-                <label for=pick_id class="btn btn-secondary">{move || i18n::t(lang.get()).add_photos}</label>
+                <label for=pick_id class="btn btn-secondary">{tr(lang, |t| t.add_photos)}</label>
                 <input type="file" accept="image/*" capture="environment" id=camera_id.clone() class="file-input"
                     disabled=full on:change=on_change />
-                <label for=camera_id class="btn btn-secondary">{move || i18n::t(lang.get()).take_photo}</label>
+                <label for=camera_id class="btn btn-secondary">{tr(lang, |t| t.take_photo)}</label>
             </div>
-            <p class="hint">{move || i18n::t(lang.get()).photos_hint}</p>
+            <p class="hint">{tr(lang, |t| t.photos_hint)}</p>
             <ul class="photo-list" aria-live="polite">
                 <For each=move || items.get() key=|p| p.key children=tile />
             </ul>

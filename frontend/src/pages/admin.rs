@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::app::use_lang;
-use crate::i18n;
+use crate::i18n::tr;
 
 /// A placeholder until the seller admin exists.
 #[component]
@@ -11,9 +11,9 @@ pub fn AdminPage() -> impl IntoView {
     let lang = use_lang();
     view! {
         <section class="card narrow" data-testid="admin-placeholder">
-            <h1>{move || i18n::t(lang.get()).admin_title}</h1>
-            <p>{move || i18n::t(lang.get()).admin_text}</p>
-            <a class="btn btn-secondary" href="/">{move || i18n::t(lang.get()).go_home}</a>
+            <h1>{tr(lang, |t| t.admin_title)}</h1>
+            <p>{tr(lang, |t| t.admin_text)}</p>
+            <a class="btn btn-secondary" href="/">{tr(lang, |t| t.go_home)}</a>
         </section>
     }
 }
@@ -24,9 +24,9 @@ pub fn NotFound() -> impl IntoView {
     let lang = use_lang();
     view! {
         <section class="card narrow" data-testid="not-found">
-            <h1>{move || i18n::t(lang.get()).not_found_title}</h1>
-            <p>{move || i18n::t(lang.get()).not_found_text}</p>
-            <a class="btn btn-primary" href="/">{move || i18n::t(lang.get()).go_home}</a>
+            <h1>{tr(lang, |t| t.not_found_title)}</h1>
+            <p>{tr(lang, |t| t.not_found_text)}</p>
+            <a class="btn btn-primary" href="/">{tr(lang, |t| t.go_home)}</a>
         </section>
     }
 }

@@ -20,6 +20,7 @@ use crate::components::{
 };
 use crate::pages::encode;
 use crate::pages::order::relookup_path;
+use crate::i18n::tr;
 use crate::{format, i18n, session};
 
 /// How often an open case is reloaded.
@@ -309,7 +310,7 @@ fn CaseBody(
         <section class="card" aria-labelledby="case-title" data-testid="case-page" data-case-id=case_id.clone()>
             <div class="card-head">
                 <h1 id="case-title" class="h2">
-                    {move || i18n::t(lang.get()).case_title}" "<span class="mono" data-testid="case-id">{case_id.clone()}</span>
+                    {tr(lang, |t| t.case_title)}" "<span class="mono" data-testid="case-id">{case_id.clone()}</span>
                 </h1>
                 <StatusChip state=state_code/>
             </div>
@@ -318,8 +319,8 @@ fn CaseBody(
             </p>
             {banner}
             <p class="muted small">
-                {(!closed).then(|| view! { <span>{move || i18n::t(lang.get()).auto_refresh}" · "</span> })}
-                {move || i18n::t(lang.get()).bookmark}
+                {(!closed).then(|| view! { <span>{tr(lang, |t| t.auto_refresh)}" · "</span> })}
+                {tr(lang, |t| t.bookmark)}
             </p>
         </section>
 
@@ -328,12 +329,12 @@ fn CaseBody(
 
         {(has(ActionKind::EnterReturnTracking) || awaiting_return).then(|| address.clone().map(|a| view! {
             <section class="card" aria-labelledby="return-title" data-testid="return-address">
-                <h2 id="return-title" class="h3">{move || i18n::t(lang.get()).return_address}</h2>
+                <h2 id="return-title" class="h3">{tr(lang, |t| t.return_address)}</h2>
                 <ol class="numbered">
                     {move || i18n::t(lang.get()).return_steps.iter().map(|s| view! { <li>{*s}</li> }).collect_view()}
                 </ol>
                 <address class="address">{a}</address>
-                <p class="hint">{move || i18n::t(lang.get()).copy_hint}</p>
+                <p class="hint">{tr(lang, |t| t.copy_hint)}</p>
             </section>
         })).flatten()}
 
@@ -344,13 +345,13 @@ fn CaseBody(
 
         {refund.map(|b| view! {
             <section class="card" aria-labelledby="refund-title">
-                <h2 id="refund-title" class="h3">{move || i18n::t(lang.get()).refund}</h2>
+                <h2 id="refund-title" class="h3">{tr(lang, |t| t.refund)}</h2>
                 <Breakdown breakdown=b currency=currency.clone()/>
             </section>
         })}
 
         <section class="card" aria-labelledby="request-title">
-            <h2 id="request-title" class="h3">{move || i18n::t(lang.get()).request}</h2>
+            <h2 id="request-title" class="h3">{tr(lang, |t| t.request)}</h2>
             <ul class="lines">
                 {lines.into_iter().map(|(title, q)| view! {
                     <li class="line"><span class="line-title">{title}</span><span class="line-meta">"× "{q}</span></li>
@@ -362,13 +363,13 @@ fn CaseBody(
                     {photo_ids.iter().map(|p| view! { <StoredPhoto id=p.clone() token=token_s.get_value()/> }).collect_view()}
                 </ul>
             })}
-            <a class="link" href=order_href>{move || i18n::t(lang.get()).back_to_order}</a>
+            <a class="link" href=order_href>{tr(lang, |t| t.back_to_order)}</a>
         </section>
 
         <Messages messages=messages can_send=has(ActionKind::Message) send=send busy=busy zone=zone/>
 
         <section class="card" aria-labelledby="timeline-title">
-            <h2 id="timeline-title" class="h3">{move || i18n::t(lang.get()).timeline}</h2>
+            <h2 id="timeline-title" class="h3">{tr(lang, |t| t.timeline)}</h2>
             <ol class="timeline" data-testid="timeline">
                 {events.into_iter().rev().map(|e| {
                     let cur = cv.case.order.currency.clone();
@@ -438,7 +439,7 @@ fn Actions(
     view! {
         <Show when=move || any>
             <section class="card actions" aria-labelledby="actions-title" data-testid="actions">
-                <h2 id="actions-title" class="h3">{move || t().what_you_can_do}</h2>
+                <h2 id="actions-title" class="h3">{tr(lang, |t| t.what_you_can_do)}</h2>
 
                 {has_tracking.then(|| view! {
                     <form class="form action" data-testid="tracking-form" on:submit=move |ev| {
@@ -447,7 +448,7 @@ fn Actions(
                     }>
                         <div class="field-row">
                             <div class="field">
-                                <label for="carrier">{move || t().courier}</label>
+                                <label for="carrier">{tr(lang, |t| t.courier)}</label>
                                 <input id="carrier" required autocomplete="off" data-testid="carrier" list="carriers"
                                     prop:value=move || carrier.get() on:input=move |ev| carrier.set(event_target_value(&ev)) />
                                 <datalist id="carriers">
@@ -456,12 +457,12 @@ fn Actions(
                                 </datalist>
                             </div>
                             <div class="field">
-                                <label for="tracking">{move || t().tracking}</label>
+                                <label for="tracking">{tr(lang, |t| t.tracking)}</label>
                                 <input id="tracking" required autocomplete="off" spellcheck="false" data-testid="tracking"
                                     prop:value=move || tracking.get() on:input=move |ev| tracking.set(event_target_value(&ev)) />
                             </div>
                         </div>
-                        <button type="submit" class="btn btn-primary" data-testid="send-tracking" disabled=move || busy.get()>{move || t().send_tracking}</button>
+                        <button type="submit" class="btn btn-primary" data-testid="send-tracking" disabled=move || busy.get()>{tr(lang, |t| t.send_tracking)}</button>
                     </form>
                 })}
 
@@ -473,16 +474,16 @@ fn Actions(
                             let photos = answer_photos.with_untracked(|p| uploaded_ids(p));
                             send.run(Command::AnswerInfo { note: answer.get_untracked().trim().into(), photos });
                         }>
-                            <h3 class="h4">{move || t().answer_title}</h3>
+                            <h3 class="h4">{tr(lang, |t| t.answer_title)}</h3>
                             {question.clone().map(|q| view! { <p class="quote">{q}</p> })}
                             <div class="field">
-                                <label for="answer">{move || t().answer_label}</label>
+                                <label for="answer">{tr(lang, |t| t.answer_label)}</label>
                                 <textarea id="answer" rows="3" required data-testid="answer"
                                     prop:value=move || answer.get() on:input=move |ev| answer.set(event_target_value(&ev))></textarea>
                             </div>
                             <PhotoPicker items=answer_photos token=token id_prefix="answer-photos"/>
                             <button type="submit" class="btn btn-primary" disabled=move || busy.get() || answer_photos.with(|p| any_in_flight(p))>
-                                {move || t().send_answer}
+                                {tr(lang, |t| t.send_answer)}
                             </button>
                         </form>
                     }
@@ -492,12 +493,12 @@ fn Actions(
                     let token = token.clone();
                     view! {
                         <div class="action" data-testid="proof-form">
-                            <h3 class="h4">{move || t().add_proof}</h3>
+                            <h3 class="h4">{tr(lang, |t| t.add_proof)}</h3>
                             <PhotoPicker items=proof_photos token=token id_prefix="proof-photos"/>
                             <button type="button" class="btn btn-secondary"
                                 disabled=move || busy.get() || proof_photos.with(|p| any_in_flight(p) || uploaded_ids(p).is_empty())
                                 on:click=move |_| send.run(Command::AddProof { photos: proof_photos.with_untracked(|p| uploaded_ids(p)) })>
-                                {move || t().add_proof}
+                                {tr(lang, |t| t.add_proof)}
                             </button>
                         </div>
                     }
@@ -505,17 +506,17 @@ fn Actions(
 
                 {has_confirm.then(|| view! {
                     <div class="action">
-                        <p class="hint">{move || t().confirm_receipt_hint}</p>
+                        <p class="hint">{tr(lang, |t| t.confirm_receipt_hint)}</p>
                         <button type="button" class="btn btn-primary" data-testid="confirm-receipt" disabled=move || busy.get()
-                            on:click=move |_| send.run(Command::ConfirmReceipt)>{move || t().confirm_receipt}</button>
+                            on:click=move |_| send.run(Command::ConfirmReceipt)>{tr(lang, |t| t.confirm_receipt)}</button>
                     </div>
                 })}
 
                 {has_reopen.then(|| view! {
                     <div class="action">
-                        <p class="hint">{move || t().reopen_hint}</p>
+                        <p class="hint">{tr(lang, |t| t.reopen_hint)}</p>
                         <button type="button" class="btn btn-primary" data-testid="reopen" disabled=move || busy.get()
-                            on:click=move |_| send.run(Command::Reopen)>{move || t().reopen}</button>
+                            on:click=move |_| send.run(Command::Reopen)>{tr(lang, |t| t.reopen)}</button>
                     </div>
                 })}
 
@@ -527,7 +528,7 @@ fn Actions(
                         }
                     }>
                         <fieldset class="stars">
-                            <legend>{move || t().rate_title}</legend>
+                            <legend>{tr(lang, |t| t.rate_title)}</legend>
                             {(1..=5u8).map(|n| {
                                 let id = format!("star-{n}");
                                 view! {
@@ -541,28 +542,28 @@ fn Actions(
                             }).collect_view()}
                         </fieldset>
                         <div class="field">
-                            <label for="comment">{move || t().comment}</label>
+                            <label for="comment">{tr(lang, |t| t.comment)}</label>
                             <textarea id="comment" rows="2" data-testid="comment"
                                 prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
                         </div>
                         <button type="submit" class="btn btn-primary" data-testid="send-rating" disabled=move || { busy.get() || stars.get() == 0 }>
-                            {move || t().send_rating}
+                            {tr(lang, |t| t.send_rating)}
                         </button>
                     </form>
                 })}
 
                 {has_escalate.then(|| view! {
                     <details class="action">
-                        <summary data-testid="escalate-open">{move || t().escalate}</summary>
-                        <p class="hint">{move || t().escalate_hint}</p>
+                        <summary data-testid="escalate-open">{tr(lang, |t| t.escalate)}</summary>
+                        <p class="hint">{tr(lang, |t| t.escalate_hint)}</p>
                         <div class="field">
-                            <label for="escalate-note">{move || t().escalate_note}</label>
+                            <label for="escalate-note">{tr(lang, |t| t.escalate_note)}</label>
                             <textarea id="escalate-note" rows="2" data-testid="escalate-note"
                                 prop:value=move || escalate_note.get() on:input=move |ev| escalate_note.set(event_target_value(&ev))></textarea>
                         </div>
                         <button type="button" class="btn btn-secondary" data-testid="escalate" disabled=move || busy.get()
                             on:click=move |_| send.run(Command::Escalate { note: escalate_note.get_untracked().trim().into() })>
-                            {move || t().escalate}
+                            {tr(lang, |t| t.escalate)}
                         </button>
                     </details>
                 })}
@@ -572,15 +573,15 @@ fn Actions(
                         <Show when=move || confirming_cancel.get()
                             fallback=move || view! {
                                 <button type="button" class="btn btn-ghost btn-danger-text" data-testid="cancel"
-                                    on:click=move |_| confirming_cancel.set(true)>{move || t().cancel_request}</button>
+                                    on:click=move |_| confirming_cancel.set(true)>{tr(lang, |t| t.cancel_request)}</button>
                             }>
                             <div class="confirm" role="alertdialog" aria-labelledby="cancel-q">
-                                <p id="cancel-q">{move || t().cancel_confirm}</p>
+                                <p id="cancel-q">{tr(lang, |t| t.cancel_confirm)}</p>
                                 <div class="btn-row">
                                     <button type="button" class="btn btn-danger" data-testid="cancel-confirm" disabled=move || busy.get()
-                                        on:click=move |_| send.run(Command::Cancel)>{move || t().cancel_request}</button>
+                                        on:click=move |_| send.run(Command::Cancel)>{tr(lang, |t| t.cancel_request)}</button>
                                     <button type="button" class="btn btn-secondary" on:click=move |_| confirming_cancel.set(false)>
-                                        {move || t().keep_request}
+                                        {tr(lang, |t| t.keep_request)}
                                     </button>
                                 </div>
                             </div>
@@ -606,8 +607,8 @@ fn Messages(
     let empty = messages.is_empty();
     view! {
         <section class="card" aria-labelledby="messages-title" data-testid="messages">
-            <h2 id="messages-title" class="h3">{move || i18n::t(lang.get()).messages}</h2>
-            {empty.then(|| view! { <p class="muted">{move || i18n::t(lang.get()).no_messages}</p> })}
+            <h2 id="messages-title" class="h3">{tr(lang, |t| t.messages)}</h2>
+            {empty.then(|| view! { <p class="muted">{tr(lang, |t| t.no_messages)}</p> })}
             <ul class="bubbles">
                 {messages.into_iter().map(|m| {
                     let mine = m.actor == Actor::Buyer;
@@ -630,12 +631,12 @@ fn Messages(
                         text.set(String::new());
                     }
                 }>
-                    <label for="message">{move || i18n::t(lang.get()).message_label}</label>
+                    <label for="message">{tr(lang, |t| t.message_label)}</label>
                     <div class="message-row">
                         <textarea id="message" rows="2" data-testid="message"
                             prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                         <button type="submit" class="btn btn-primary" data-testid="send-message" disabled=move || busy.get()>
-                            {move || i18n::t(lang.get()).send}
+                            {tr(lang, |t| t.send)}
                         </button>
                     </div>
                 </form>
@@ -660,7 +661,7 @@ fn StoredPhoto(id: String, token: String) -> impl IntoView {
         <li class="photo">
             <div class="photo-thumb">
                 {move || match url.get() {
-                    Some(Ok(src)) => view! { <img src=src alt=move || i18n::t(lang.get()).photo_alt /> }.into_any(),
+                    Some(Ok(src)) => view! { <img src=src alt=tr(lang, |t| t.photo_alt) /> }.into_any(),
                     Some(Err(_)) => view! { <span class="muted small">"—"</span> }.into_any(),
                     None => view! { <span class="spinner" aria-hidden="true"></span> }.into_any(),
                 }}

@@ -10,6 +10,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api::{Api, ApiError};
 use crate::app::use_lang;
 use crate::components::Steps;
+use crate::i18n::tr;
 use crate::{i18n, session};
 
 /// Where to go after a lookup: `next` when it is a path of this portal, else the order page.
@@ -89,28 +90,28 @@ pub fn LookupPage() -> impl IntoView {
     view! {
         <Steps current=1/>
         <section class="card narrow" aria-labelledby="lookup-title">
-            <h1 id="lookup-title">{move || i18n::t(lang.get()).lookup_title}</h1>
-            <p class="lead">{move || i18n::t(lang.get()).lookup_intro}</p>
+            <h1 id="lookup-title">{tr(lang, |t| t.lookup_title)}</h1>
+            <p class="lead">{tr(lang, |t| t.lookup_intro)}</p>
             {expired.then(|| view! {
-                <p class="alert alert-info" data-testid="lookup-again">{move || i18n::t(lang.get()).lookup_again}</p>
+                <p class="alert alert-info" data-testid="lookup-again">{tr(lang, |t| t.lookup_again)}</p>
             })}
             <form class="form" on:submit=submit data-testid="lookup-form">
                 <div class="field">
-                    <label for="order-number">{move || i18n::t(lang.get()).order_number}</label>
+                    <label for="order-number">{tr(lang, |t| t.order_number)}</label>
                     <input id="order-number" name="order" type="text" required autocomplete="off"
                         autocapitalize="characters" spellcheck="false" aria-describedby="order-number-hint"
                         data-testid="lookup-number"
                         prop:value=move || number.get()
                         on:input=move |ev| number.set(event_target_value(&ev)) />
-                    <p class="hint" id="order-number-hint">{move || i18n::t(lang.get()).order_number_hint}</p>
+                    <p class="hint" id="order-number-hint">{tr(lang, |t| t.order_number_hint)}</p>
                 </div>
                 <div class="field">
-                    <label for="contact">{move || i18n::t(lang.get()).contact}</label>
+                    <label for="contact">{tr(lang, |t| t.contact)}</label>
                     <input id="contact" name="contact" type="text" required autocomplete="email"
                         spellcheck="false" aria-describedby="contact-hint" data-testid="lookup-contact"
                         prop:value=move || contact.get()
                         on:input=move |ev| contact.set(event_target_value(&ev)) />
-                    <p class="hint" id="contact-hint">{move || i18n::t(lang.get()).contact_hint}</p>
+                    <p class="hint" id="contact-hint">{tr(lang, |t| t.contact_hint)}</p>
                 </div>
                 {move || error().map(|e| view! { <LookupError error=e/> })}
                 <button type="submit" class="btn btn-primary btn-block" data-testid="lookup-submit"
@@ -121,7 +122,7 @@ pub fn LookupPage() -> impl IntoView {
                     }}
                 </button>
             </form>
-            <p class="muted small">{move || i18n::t(lang.get()).privacy_note}</p>
+            <p class="muted small">{tr(lang, |t| t.privacy_note)}</p>
         </section>
     }
 }
@@ -136,7 +137,7 @@ fn LookupError(error: ApiError) -> impl IntoView {
         <div class="alert alert-error" role="alert" data-testid="lookup-error" data-code=error.code.clone()>
             <p class="alert-title">{error.message.clone()}</p>
             {not_found.then(|| view! {
-                <p>{move || i18n::t(lang.get()).lookup_help_title}</p>
+                <p>{tr(lang, |t| t.lookup_help_title)}</p>
                 <ul>
                     {move || i18n::t(lang.get()).lookup_help.iter().map(|h| view! { <li>{*h}</li> }).collect_view()}
                 </ul>

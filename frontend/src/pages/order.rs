@@ -17,6 +17,7 @@ use crate::components::{
 };
 use crate::form::{Draft, Missing, kind_options, reason_options};
 use crate::pages::encode;
+use crate::i18n::tr;
 use crate::{format, i18n, session};
 
 /// The lookup page that brings the buyer back to `path` once they proved the order is theirs.
@@ -116,8 +117,8 @@ fn OrderView(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="order-title" data-testid="order-summary">
             <div class="card-head">
-                <h1 id="order-title">{move || i18n::t(lang.get()).order_title}" "<span class="mono">{number.clone()}</span></h1>
-                <a class="link small" href="/">{move || i18n::t(lang.get()).another_order}</a>
+                <h1 id="order-title">{tr(lang, |t| t.order_title)}" "<span class="mono">{number.clone()}</span></h1>
+                <a class="link small" href="/">{tr(lang, |t| t.another_order)}</a>
             </div>
             <OrderFacts order=summary zone=zone/>
             <ul class="lines">
@@ -167,8 +168,8 @@ fn CaseList(cases: Vec<Case>, number: String, currency: String, zone: i64) -> im
     let _ = currency;
     view! {
         <section class="card" aria-labelledby="cases-title" data-testid="case-list">
-            <h2 id="cases-title">{move || i18n::t(lang.get()).your_cases}</h2>
-            {empty.then(|| view! { <p class="muted" data-testid="no-cases">{move || i18n::t(lang.get()).no_cases}</p> })}
+            <h2 id="cases-title">{tr(lang, |t| t.your_cases)}</h2>
+            {empty.then(|| view! { <p class="muted" data-testid="no-cases">{tr(lang, |t| t.no_cases)}</p> })}
             <ul class="case-links">
                 {cases.into_iter().map(|c| {
                     let href = case_path(&c.id, &number);
@@ -322,10 +323,10 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
 
     view! {
         <form class="request" on:submit=submit data-testid="request-form" aria-labelledby="request-title">
-            <h2 id="request-title" class="section-title">{move || i18n::t(lang.get()).new_request}</h2>
+            <h2 id="request-title" class="section-title">{tr(lang, |t| t.new_request)}</h2>
 
             <fieldset class="card">
-                <legend>{move || i18n::t(lang.get()).q_items}</legend>
+                <legend>{tr(lang, |t| t.q_items)}</legend>
                 {data.with_value(|v| v.order.lines.iter().map(|line| {
                     let sku = line.sku.clone();
                     let remaining = v.eligibility.iter().find(|e| e.sku == line.sku).map_or(0, |e| e.remaining_quantity);
@@ -335,7 +336,7 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
             </fieldset>
 
             <fieldset class="card">
-                <legend>{move || i18n::t(lang.get()).q_kind}</legend>
+                <legend>{tr(lang, |t| t.q_kind)}</legend>
                 <div class="choices">
                     {move || kinds.get().into_iter().map(|o| {
                         let kind = o.kind;
@@ -359,7 +360,7 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
             </fieldset>
 
             <fieldset class="card">
-                <legend>{move || i18n::t(lang.get()).q_reason}</legend>
+                <legend>{tr(lang, |t| t.q_reason)}</legend>
                 <div class="chips-choice">
                     {move || reasons.get().into_iter().map(|(reason, open)| {
                         let id = format!("reason-{}", reason.code());
@@ -376,16 +377,16 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
             </fieldset>
 
             <fieldset class="card">
-                <legend>{move || i18n::t(lang.get()).q_details}</legend>
+                <legend>{tr(lang, |t| t.q_details)}</legend>
                 <div class="field">
-                    <label for="note">{move || i18n::t(lang.get()).note}</label>
+                    <label for="note">{tr(lang, |t| t.note)}</label>
                     <textarea id="note" rows="3" data-testid="note" aria-describedby="note-hint"
                         prop:value=move || draft.with(|d| d.note.clone())
                         on:input=move |ev| draft.update(|d| d.note = event_target_value(&ev))></textarea>
-                    <p class="hint" id="note-hint">{move || i18n::t(lang.get()).note_hint}</p>
+                    <p class="hint" id="note-hint">{tr(lang, |t| t.note_hint)}</p>
                 </div>
                 <div class="field">
-                    <span class="label">{move || i18n::t(lang.get()).photos}</span>
+                    <span class="label">{tr(lang, |t| t.photos)}</span>
                     <PhotoPicker items=photos token=token.clone() id_prefix="request-photos"/>
                 </div>
                 <Show when=needs_intact>
@@ -401,14 +402,14 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
                         <input type="checkbox" data-testid="carrier-loss"
                             prop:checked=move || draft.with(|d| d.carrier_confirms_loss)
                             on:change=move |ev| draft.update(|d| d.carrier_confirms_loss = event_target_checked(&ev)) />
-                        <span>{move || i18n::t(lang.get()).carrier_loss}</span>
+                        <span>{tr(lang, |t| t.carrier_loss)}</span>
                     </label>
                 </Show>
                 <label class="check">
                     <input type="checkbox" data-testid="urgent"
                         prop:checked=move || draft.with(|d| d.urgent)
                         on:change=move |ev| draft.update(|d| d.urgent = event_target_checked(&ev)) />
-                    <span>{move || i18n::t(lang.get()).urgent}</span>
+                    <span>{tr(lang, |t| t.urgent)}</span>
                 </label>
             </fieldset>
 
@@ -433,7 +434,7 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
                     </button>
                 </div>
                 <Show when=in_flight>
-                    <p class="small muted">{move || i18n::t(lang.get()).uploads_pending}</p>
+                    <p class="small muted">{tr(lang, |t| t.uploads_pending)}</p>
                 </Show>
             </div>
         </form>
@@ -478,18 +479,18 @@ fn LinePicker(
                             parts.join(" · ")
                         }}
                     </span>
-                    {none_left.then(|| view! { <span class="small bad">{move || i18n::t(lang.get()).nothing_left}</span> })}
+                    {none_left.then(|| view! { <span class="small bad">{tr(lang, |t| t.nothing_left)}</span> })}
                 </span>
             </label>
             <Show when=move || { remaining > 1 && qty() > 0 }>
-                <div class="stepper" role="group" aria-label=move || i18n::t(lang.get()).quantity>
-                    <button type="button" class="btn btn-icon" aria-label=move || i18n::t(lang.get()).decrease
+                <div class="stepper" role="group" aria-label=tr(lang, |t| t.quantity)>
+                    <button type="button" class="btn btn-icon" aria-label=tr(lang, |t| t.decrease)
                         disabled=move || { qty() <= 1 } on:click=move |_| set(qty().saturating_sub(1).max(1))>"−"</button>
-                    <label class="sr-only" for=qty_id.clone()>{move || i18n::t(lang.get()).quantity}</label>
+                    <label class="sr-only" for=qty_id.clone()>{tr(lang, |t| t.quantity)}</label>
                     <input id=qty_id.clone() data-testid=qty_id.clone() type="number" inputmode="numeric" min="1" max=remaining
                         prop:value=move || qty().to_string()
                         on:change=move |ev| set(event_target_value(&ev).parse().unwrap_or(1).max(1)) />
-                    <button type="button" class="btn btn-icon" aria-label=move || i18n::t(lang.get()).increase
+                    <button type="button" class="btn btn-icon" aria-label=tr(lang, |t| t.increase)
                         disabled=move || { qty() >= remaining } on:click=move |_| set(qty() + 1)>"+"</button>
                 </div>
             </Show>
@@ -605,7 +606,7 @@ fn PreviewPanel(
     };
     view! {
         <section class="card preview" aria-labelledby="preview-title" aria-live="polite" data-testid="preview">
-            <h2 id="preview-title" class="h3">{move || i18n::t(lang.get()).preview_title}</h2>
+            <h2 id="preview-title" class="h3">{tr(lang, |t| t.preview_title)}</h2>
             {body}
         </section>
     }

@@ -8,6 +8,7 @@ mod api_access;
 mod api_basics;
 mod api_cron;
 mod api_input;
+mod api_staff;
 mod api_stories;
 mod helpers;
 mod portal;
