@@ -24,8 +24,9 @@ lockver() { awk -v n="$1" '$0=="name = \""n"\"" {getline; gsub(/version = |"/,""
 # Prints a step's name, runs it, and reports its time; a failing step stops the script.
 step() {
   local name=$1; shift
-  local start=$SECONDS
+  local start=$SECONDS rc=0
   printf '\n\033[1m== %s\033[0m\n' "$name"
-  "$@"
+  "$@" || rc=$?
   printf '   (%s: %ds)\n' "$name" $((SECONDS - start))
+  return $rc
 }

@@ -17,7 +17,10 @@ rustup target list --installed | grep -qx "$RUST_TARGET" || rustup target add "$
 stamp=node_modules/.lock-hash
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install`, not `npm ci`: the registry here serves only this platform's builds of workerd's
+  # optional packages, which npm leaves out of the lock file and `npm ci` then refuses. The lock
+  # file still pins every version; install does not change it.
+  npm install --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
 fi
 

@@ -52,8 +52,8 @@ impl ApiError {
     /// The error of a non-2xx answer with the API's envelope as body (or not).
     #[must_use]
     pub fn from_body(lang: Lang, status: u16, body: &str) -> Self {
-        match serde_json::from_str::<ErrorBody>(body) {
-            Ok(e) if !e.message.is_empty() => Self {
+        match decode::<ErrorBody>(body) {
+            Some(e) if !e.message.is_empty() => Self {
                 status,
                 code: e.code,
                 message: e.message,
@@ -119,7 +119,7 @@ impl Api {
             .await
             .map_err(|_| ApiError::network(self.lang))?;
         if (200..300).contains(&status) {
-            serde_json::from_str(&body).map_err(|_| ApiError::bad_response(self.lang, status))
+            decode(&body).ok_or_else(|| ApiError::bad_response(self.lang, status))
         } else {
             Err(ApiError::from_body(self.lang, status, &body))
         }
@@ -264,11 +264,18 @@ impl Api {
         let status = xhr.status().unwrap_or(0);
         let text = xhr.response_text().ok().flatten().unwrap_or_default();
         if (200..300).contains(&status) {
-            serde_json::from_str(&text).map_err(|_| ApiError::bad_response(lang, status))
+            decode(&text).ok_or_else(|| ApiError::bad_response(lang, status))
         } else {
             Err(ApiError::from_body(lang, status, &text))
         }
     }
+}
+
+/// A JSON body as `T`: parsed by the browser (`JSON.parse`), then read by serde-wasm-bindgen.
+/// The wire format is the same JSON; only the parser differs (see Cargo.toml for why).
+fn decode<T: DeserializeOwned>(body: &str) -> Option<T> {
+    let value = js_sys::JSON::parse(body).ok()?;
+    serde_wasm_bindgen::from_value(value).ok()
 }
 
 /// Bytes as an object URL (for thumbnails); `None` if the browser refuses.
