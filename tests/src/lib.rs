@@ -8,4 +8,4 @@ pub mod fixtures;
 pub mod server;
 
 pub use client::{Api, ApiResponse};
-pub use server::{ProcessGroup, TEST_API_KEY, Wrangler, free_port, repo_root};
+pub use server::{ProcessGroup, TEST_API_KEY, TEST_WEBHOOK_SECRET, Wrangler, free_port, repo_root};

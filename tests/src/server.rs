@@ -114,6 +114,11 @@ impl Wrangler {
 
     /// Starts on a free port over an existing state directory (a restart keeps the data).
     pub fn start(state_dir: &Path) -> io::Result<Self> {
+        Self::start_with(state_dir, &[])
+    }
+
+    /// Like [`Wrangler::start`], with extra `[vars]` (e.g. a `WEBHOOK_URL`).
+    pub fn start_with(state_dir: &Path, vars: &[(&str, &str)]) -> io::Result<Self> {
         let port = free_port()?;
         let log = state_dir.with_extension("log");
         // AFTERSALES_PREBUILT: the test command built the worker once already; the [build] step
@@ -122,8 +127,11 @@ impl Wrangler {
             "exec wrangler dev --ip 127.0.0.1 --port {port} --persist-to '{}' --test-scheduled --log-level warn \
              --show-interactive-dev-session=false --var SIGNING_KEY:{TEST_SIGNING_KEY} --var IMPORT_API_KEY:{TEST_API_KEY} \
              --var WEBHOOK_SECRET:{TEST_WEBHOOK_SECRET} --var LOOKUPS_PER_IP_PER_MINUTE:100000 \
-             --var LOGINS_PER_IP_PER_MINUTE:100000",
-            state_dir.display()
+             --var LOGINS_PER_IP_PER_MINUTE:100000{}",
+            state_dir.display(),
+            vars.iter()
+                .map(|(k, v)| format!(" --var '{k}:{v}'"))
+                .collect::<String>()
         );
         let group = ProcessGroup::spawn(&command, &log, &[("AFTERSALES_PREBUILT", "1")])?;
         let wrangler = Self {

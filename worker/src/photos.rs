@@ -384,6 +384,22 @@ mod tests {
     }
 
     #[test]
+    fn no_prefix_or_single_byte_change_of_an_image_makes_the_parser_panic() {
+        for image in [jpeg_with_exif(), png_with_text(), webp_with_exif()] {
+            for cut in 0..image.len() {
+                let _ = clean(&image[..cut]);
+            }
+            for at in 0..image.len() {
+                for value in [0x00, 0xFF, 0x7F] {
+                    let mut changed = image.clone();
+                    changed[at] = value;
+                    let _ = clean(&changed);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn scripts_and_documents_are_not_images_whatever_their_name() {
         assert_eq!(
             clean(b"#!/bin/sh\nrm -rf /\n"),

@@ -78,3 +78,53 @@ fn data_survives_a_restart_of_wrangler_dev() {
     assert_eq!(read.json()["state"], "awaiting_review");
     again.stop();
 }
+
+#[test]
+fn every_case_event_reaches_the_shops_webhook_signed_with_hmac_sha256() {
+    use hmac::{Hmac, Mac};
+    let orders = crate::helpers::orders("hook");
+    let buyer = crate::helpers::buyer(crate::helpers::story(
+        &orders,
+        tests::fixtures::stories::SHIRT,
+    ));
+    let case = crate::helpers::file(&buyer, &crate::helpers::shirt_return());
+    // The cron delivers what the commits queued.
+    let mut delivered = None;
+    for _ in 0..20 {
+        let r = app().api().get("/__scheduled?cron=*/5+*+*+*+*");
+        assert_eq!(r.status, 200);
+        let hooks = app().webhooks.lock().map(|h| h.clone()).unwrap_or_default();
+        delivered = hooks.into_iter().find(|(_, body)| body.contains(&case));
+        if delivered.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    let (head, body) = delivered.expect("a webhook for the new case");
+    let event: serde_json::Value = serde_json::from_str(&body).expect("JSON body");
+    assert_eq!(event["case_id"], case.as_str());
+    assert_eq!(event["events"][0]["kind"]["type"], "filed");
+    let signature = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("x-aftersales-signature:")
+                .map(|v| v.trim().to_string())
+        })
+        .expect("signature header");
+    let (t, v1) = signature.split_once(",v1=").expect("t=…,v1=…");
+    let t = t.trim_start_matches("t=");
+    let mut mac =
+        Hmac::<sha2::Sha256>::new_from_slice(tests::TEST_WEBHOOK_SECRET.as_bytes()).expect("key");
+    mac.update(format!("{t}.{body}").as_bytes());
+    let expected: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        v1, expected,
+        "the signature verifies with the shared secret"
+    );
+}

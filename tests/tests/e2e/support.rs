@@ -1,8 +1,10 @@
 //! The shared test app: one `wrangler dev` for the whole binary (started on first use, stopped
 //! by its watchdog when the binary exits), typed helpers, and a headless Chromium.
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder};
@@ -13,23 +15,72 @@ use tests::{Api, ProcessGroup, TEST_API_KEY, Wrangler, free_port, repo_root};
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`
     pub base: String,
+    /// What the shop's webhook receiver got: (head, body) per delivery.
+    pub webhooks: Arc<Mutex<Vec<(String, String)>>>,
     _server: Wrangler,
 }
 
 static APP: OnceLock<TestApp> = OnceLock::new();
 
-/// The shared app (started on first use).
+/// The shared app (started on first use), with a webhook receiver on loopback.
 pub fn app() -> &'static TestApp {
     APP.get_or_init(|| {
-        let server = match Wrangler::start_fresh("e2e") {
+        let webhooks = Arc::new(Mutex::new(Vec::new()));
+        let receiver = webhook_receiver(webhooks.clone());
+        let dir = repo_root()
+            .join("test-artifacts/state")
+            .join(format!("e2e-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::create_dir_all(&dir);
+        let server = match Wrangler::start_with(&dir, &[("WEBHOOK_URL", &receiver)]) {
             Ok(s) => s,
             Err(e) => panic!("could not start wrangler dev: {e}"),
         };
         TestApp {
             base: server.base.clone(),
+            webhooks,
             _server: server,
         }
     })
+}
+
+/// A minimal HTTP/1.1 receiver: records each request's head and body, answers 200.
+fn webhook_receiver(store: Arc<Mutex<Vec<(String, String)>>>) -> String {
+    let listener = match TcpListener::bind("127.0.0.1:0") {
+        Ok(l) => l,
+        Err(e) => panic!("webhook receiver: {e}"),
+    };
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let Ok(read_half) = stream.try_clone() else {
+                continue;
+            };
+            let mut reader = BufReader::new(read_half);
+            let mut head = String::new();
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                head.push_str(&line);
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let mut deliveries = store
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            deliveries.push((head, String::from_utf8_lossy(&body).into_owned()));
+            drop(deliveries);
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        }
+    });
+    format!("http://127.0.0.1:{port}/hooks/aftersales")
 }
 
 /// Now, as the tests' orders see it.
