@@ -1,13 +1,12 @@
-//! The shell: the language, the header with the language switch, the routes.
+//! The shell: the language, the header with the language switch, the page of the route.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 use shared::Lang;
 
 use crate::components::Header;
-use crate::pages::{AdminPage, CasePage, LookupPage, NotFound, OrderPage};
 use crate::i18n::tr;
+use crate::pages::{AdminPage, CasePage, LookupPage, NotFound, OrderPage};
+use crate::router::{self, Route};
 use crate::{i18n, session};
 
 /// The buyer's language, shared by every page through context.
@@ -40,19 +39,22 @@ pub fn App() -> impl IntoView {
         document().set_title(i18n::t(l).app_name);
     });
 
+    let location = router::start();
+    provide_context(location);
+    let page = Memo::new(move |_| location.route());
+
     view! {
-        <Router>
             <a class="skip" href="#main">{tr(lang, |t| t.skip_to_content)}</a>
             <Header/>
             <main id="main" tabindex="-1">
-                <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=LookupPage/>
-                    <Route path=path!("/order/:number") view=OrderPage/>
-                    <Route path=path!("/case/:id") view=CasePage/>
-                    <Route path=path!("/admin") view=AdminPage/>
-                </Routes>
+                {move || match page.get() {
+                    Route::Lookup => view! { <LookupPage/> }.into_any(),
+                    Route::Order(number) => view! { <OrderPage number=number/> }.into_any(),
+                    Route::Case(id) => view! { <CasePage id=id/> }.into_any(),
+                    Route::Admin => view! { <AdminPage/> }.into_any(),
+                    Route::NotFound => view! { <NotFound/> }.into_any(),
+                }}
             </main>
             <footer class="footer">{tr(lang, |t| t.footer)}</footer>
-        </Router>
     }
 }

@@ -14,6 +14,7 @@ mod format;
 mod i18n;
 mod pages;
 mod photos;
+mod router;
 mod session;
 
 fn main() {

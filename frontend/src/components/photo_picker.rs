@@ -10,8 +10,8 @@ use wasm_bindgen::JsCast;
 
 use crate::api::Api;
 use crate::app::use_lang;
-use crate::photos::{self, PrepareError};
 use crate::i18n::tr;
+use crate::photos::{self, PrepareError};
 use crate::{format, i18n};
 
 /// Where one photo is.

@@ -5,8 +5,6 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use shared::Localized;
 use shared::api::CaseView;
 use shared::domain::{ActionKind, Actor, CaseState, Command, EventKind, Party};
@@ -18,9 +16,10 @@ use crate::components::{
     Breakdown, ErrorBox, Loading, PhotoItem, PhotoPicker, StatusChip, Steps, any_in_flight,
     uploaded_ids,
 };
+use crate::i18n::tr;
 use crate::pages::encode;
 use crate::pages::order::relookup_path;
-use crate::i18n::tr;
+use crate::router::use_location;
 use crate::{format, i18n, session};
 
 /// How often an open case is reloaded.
@@ -57,15 +56,17 @@ pub fn countdown_text(deadline: &Deadline, now_ms: i64, lang: shared::Lang) -> S
 
 /// The case page.
 #[component]
-pub fn CasePage() -> impl IntoView {
+pub fn CasePage(
+    /// The case id from the path.
+    id: String,
+) -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
-    let query = use_query_map();
-    let navigate = use_navigate();
-    let id = move || params.with(|p| p.get("id")).unwrap_or_default();
+    let location = use_location();
+    let id = StoredValue::new(id);
+    let id = move || id.get_value();
     let number = move || {
-        query
-            .with(|q| q.get("order"))
+        location
+            .query("order")
             .or_else(|| session::case_order(&id()))
     };
 
@@ -92,7 +93,6 @@ pub fn CasePage() -> impl IntoView {
         }
     });
     let load_error = RwSignal::new(None::<ApiError>);
-    let navigate_lookup = navigate.clone();
     Effect::new(move |_| match case.get() {
         Some(Ok(loaded)) => {
             if let Some(n) = number() {
@@ -107,13 +107,7 @@ pub fn CasePage() -> impl IntoView {
                 session::forget_token(&n);
             }
             let here = format!("/case/{}?order={}", encode(&id()), encode(&n));
-            navigate_lookup(
-                &relookup_path(&n, &here),
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
+            location.navigate(&relookup_path(&n, &here), true);
         }
         Some(Err(e)) => load_error.set(Some(e)),
         None => {}

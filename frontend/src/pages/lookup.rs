@@ -4,13 +4,12 @@
 //! whose token expired sends the buyer here and comes back to the case after the lookup.
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{Api, ApiError};
 use crate::app::use_lang;
 use crate::components::Steps;
 use crate::i18n::tr;
+use crate::router::use_location;
 use crate::{i18n, session};
 
 /// Where to go after a lookup: `next` when it is a path of this portal, else the order page.
@@ -45,11 +44,10 @@ pub fn encode(s: &str) -> String {
 #[component]
 pub fn LookupPage() -> impl IntoView {
     let lang = use_lang();
-    let query = use_query_map();
-    let navigate = use_navigate();
-    let number = RwSignal::new(query.with_untracked(|q| q.get("order")).unwrap_or_default());
+    let location = use_location();
+    let number = RwSignal::new(location.query_untracked("order").unwrap_or_default());
     let contact = RwSignal::new(String::new());
-    let expired = query.with_untracked(|q| q.get("next").is_some());
+    let expired = location.query_untracked("next").is_some();
 
     let lookup = Action::new_local(move |(n, c): &(String, String)| {
         let (n, c) = (n.clone(), c.clone());
@@ -64,11 +62,8 @@ pub fn LookupPage() -> impl IntoView {
             if number != n {
                 session::save_token(&n, &found.token, found.expires_at);
             }
-            let next = query.with_untracked(|q| q.get("next"));
-            navigate(
-                &after_lookup(next.as_deref(), &number),
-                NavigateOptions::default(),
-            );
+            let next = location.query_untracked("next");
+            location.navigate(&after_lookup(next.as_deref(), &number), false);
         }
     });
 

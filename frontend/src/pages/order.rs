@@ -2,8 +2,6 @@
 //! policy's live preview.
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::Lang;
 use shared::api::{BuyerOrderView, CaseView};
 use shared::domain::{Case, CaseKind, CaseRequest, Order, Reason, Timestamp};
@@ -16,8 +14,9 @@ use crate::components::{
     uploaded_ids,
 };
 use crate::form::{Draft, Missing, kind_options, reason_options};
-use crate::pages::encode;
 use crate::i18n::tr;
+use crate::pages::encode;
+use crate::router::use_location;
 use crate::{format, i18n, session};
 
 /// The lookup page that brings the buyer back to `path` once they proved the order is theirs.
@@ -38,11 +37,14 @@ fn now_ms() -> i64 {
 
 /// The order page.
 #[component]
-pub fn OrderPage() -> impl IntoView {
+pub fn OrderPage(
+    /// The order number from the path.
+    number: String,
+) -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
-    let navigate = use_navigate();
-    let number = move || params.with(|p| p.get("number")).unwrap_or_default();
+    let location = use_location();
+    let number = StoredValue::new(number);
+    let number = move || number.get_value();
 
     let order = LocalResource::new(move || {
         let number = number();
@@ -75,13 +77,7 @@ pub fn OrderPage() -> impl IntoView {
         {
             let n = number();
             session::forget_token(&n);
-            navigate(
-                &relookup_path(&n, &format!("/order/{}", encode(&n))),
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
+            location.navigate(&relookup_path(&n, &format!("/order/{}", encode(&n))), true);
         }
     });
 
@@ -199,7 +195,7 @@ fn CaseList(cases: Vec<Case>, number: String, currency: String, zone: i64) -> im
 #[component]
 fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView {
     let lang = use_lang();
-    let navigate = use_navigate();
+    let location = use_location();
     let draft = RwSignal::new(Draft::default());
     let photos = RwSignal::new_local(Vec::<PhotoItem>::new());
     let data = StoredValue::new(view);
@@ -253,19 +249,16 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
         Some(Ok(case)) => {
             let CaseView { case, .. } = case;
             session::save_case_order(&case.id, &number_for_nav);
-            navigate(
-                &case_path(&case.id, &number_for_nav),
-                NavigateOptions::default(),
-            );
+            location.navigate(&case_path(&case.id, &number_for_nav), false);
         }
         Some(Err(e)) if e.needs_lookup() => {
             session::forget_token(&number_for_nav);
-            navigate(
+            location.navigate(
                 &relookup_path(
                     &number_for_nav,
                     &format!("/order/{}", encode(&number_for_nav)),
                 ),
-                NavigateOptions::default(),
+                false,
             );
         }
         _ => {}
