@@ -7,6 +7,7 @@ use crate::domain::{ActionKind, Actor, Case, CaseState, Role};
 
 use super::context::Context;
 use super::deadline::due_timeout;
+use super::eligibility::remaining_quantity;
 use super::error::PolicyError;
 use super::time::window_end;
 
@@ -297,7 +298,15 @@ pub(crate) fn admissible(
                 ctx.policy.deadlines.buyer_reopen_days,
                 ctx.policy.utc_offset_minutes,
             );
-            if *reopenable && ctx.now <= until {
+            // The closure freed the units: a later case may have claimed them since, and two
+            // open cases must never claim the same unit.
+            let others = ctx.others(&case.id);
+            let units_left = case.request.lines.iter().all(|requested| {
+                case.order
+                    .line(&requested.sku)
+                    .is_some_and(|line| requested.quantity <= remaining_quantity(line, others))
+            });
+            if *reopenable && ctx.now <= until && units_left {
                 Ok(())
             } else {
                 Err(PolicyError::ReopenUnavailable)
@@ -410,6 +419,62 @@ mod tests {
             if !state_allows(&state, action) {
                 let refused = admissible(&run.case, &state, action, &owner(), &run.ctx());
                 assert!(refused.is_err(), "{action:?}");
+            }
+        }
+    }
+
+    /// Reopening must not let two open cases claim the same unit: after an information
+    /// timeout the units are free, and a later case may have claimed them.
+    #[test]
+    fn a_reopen_is_refused_when_a_later_case_holds_the_units() {
+        use crate::domain::CaseState;
+        // (units bought, units the later case claims, reopen allowed)
+        let table = [(1, 0, true), (1, 1, false), (2, 1, true), (2, 2, false)];
+        for (bought, claimed, allowed) in table {
+            let o = order(vec![line("phone", "electronics", 99_900, bought)]);
+            let filed = day_after_signed(1, 10, 0);
+            let mut run = Run::file(
+                &o,
+                request(CaseKind::Exchange, Reason::QualityFault, &[("phone", 1)]),
+                filed,
+            )
+            .expect("filed");
+            run.ok(
+                &agent(),
+                Command::RequestInfo {
+                    question: "Video?".into(),
+                },
+            );
+            run.at(filed.plus_days(4));
+            run.expire();
+            assert!(matches!(run.state(), CaseState::Closed { .. }));
+            if claimed > 0 {
+                let ctx = Context {
+                    other_cases: std::slice::from_ref(&run.case),
+                    ..run.ctx()
+                };
+                let mut later = crate::policy::file_case(
+                    "case-2".into(),
+                    &o,
+                    request(
+                        CaseKind::Exchange,
+                        Reason::QualityFault,
+                        &[("phone", claimed)],
+                    ),
+                    &ctx,
+                )
+                .expect("the freed units may be claimed");
+                later.id = "case-2".into();
+                run.others.push(later);
+            }
+            let result = run.act(&Actor::Buyer, Command::Reopen);
+            assert_eq!(
+                result.is_ok(),
+                allowed,
+                "{bought} bought, {claimed} claimed: {result:?}"
+            );
+            if !allowed {
+                assert_eq!(result, Err(PolicyError::ReopenUnavailable));
             }
         }
     }

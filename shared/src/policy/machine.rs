@@ -207,6 +207,12 @@ fn approve(
         (false, Solution::RefundOnly { amount }) => {
             events.extend(refund_and_close(case, CaseKind::RefundOnly, ctx, *amount)?);
         }
+        // Money already went back (a fast refund): goods must not follow it.
+        (false, Solution::Exchange | Solution::Repair | Solution::Reship) if case.has_refund() => {
+            return Err(PolicyError::SolutionNotPossibleHere {
+                kind: solution.kind(),
+            });
+        }
         (
             false,
             Solution::ReturnAndRefund | Solution::Exchange | Solution::Repair | Solution::Reship,
@@ -315,8 +321,10 @@ fn events_for(
                 carrier: carrier.trim().to_owned(),
                 tracking: number.trim().to_owned(),
             }];
-            // 极速退款: judged at filing, like eligibility, with the buyer's standing now.
+            // 极速退款: judged at filing, like eligibility, with the buyer's standing now; never
+            // a second time (a return re-approved after an escalation is shipped again).
             if *solution == Solution::ReturnAndRefund
+                && !case.has_refund()
                 && fast_refund_qualifies(
                     &case.order,
                     &case.request.lines,
@@ -1570,5 +1578,106 @@ mod tests {
         run.ok(&owner(), ship("SF", "2"));
         assert_eq!(run.state_name(), StateName::Shipped);
         let _ = Role::Owner;
+    }
+
+    /// A fast-refunded return that an escalation (or an override) sends back to "awaiting
+    /// return" must never pay again nor turn into goods as well as the money.
+    #[test]
+    fn a_fast_refunded_case_re_approved_after_an_escalation_never_pays_or_ships_twice() {
+        type Step = fn() -> (Actor, Command);
+        let resolve: Step = || {
+            (
+                owner(),
+                Command::ResolveEscalation {
+                    resolution: Resolution::Approve {
+                        solution: Solution::ReturnAndRefund,
+                    },
+                    note: String::new(),
+                },
+            )
+        };
+        let override_refund: Step = || {
+            (
+                owner(),
+                Command::Override {
+                    reason: "goodwill".into(),
+                    action: OverrideAction::Approve {
+                        solution: Solution::ReturnAndRefund,
+                    },
+                },
+            )
+        };
+        let resolve_exchange: Step = || {
+            (
+                owner(),
+                Command::ResolveEscalation {
+                    resolution: Resolution::Approve {
+                        solution: Solution::Exchange,
+                    },
+                    note: String::new(),
+                },
+            )
+        };
+        let override_exchange: Step = || {
+            (
+                owner(),
+                Command::Override {
+                    reason: "goodwill".into(),
+                    action: OverrideAction::Approve {
+                        solution: Solution::Exchange,
+                    },
+                },
+            )
+        };
+        // (re-approval, refused?)
+        let table: [(Step, bool); 4] = [
+            (resolve, false),
+            (override_refund, false),
+            (resolve_exchange, true),
+            (override_exchange, true),
+        ];
+        for (i, (step, refused)) in table.into_iter().enumerate() {
+            let o = order(vec![line("shirt", "clothing", 9_900, 1)]);
+            let mut run = Run::file_with(
+                &o,
+                request(
+                    CaseKind::ReturnAndRefund,
+                    Reason::SizeOrFit,
+                    &[("shirt", 1)],
+                ),
+                day_after_signed(2, 10, 0),
+                Policy::default(),
+                Vec::new(),
+                BuyerStanding {
+                    past_cases: 3,
+                    rejected_for_abuse: 0,
+                },
+            )
+            .expect("filed");
+            run.ok(&agent(), approve(Solution::ReturnAndRefund));
+            run.ok(&Actor::Buyer, tracking("SF1"));
+            assert_eq!(run.case.refunded_total(), Money(9_900), "row {i}");
+            run.ok(
+                &agent(),
+                Command::Escalate {
+                    note: "lost parcel?".into(),
+                },
+            );
+            let (actor, command) = step();
+            let result = run.act(&actor, command);
+            assert_eq!(result.is_err(), refused, "row {i}: {result:?}");
+            if refused {
+                continue;
+            }
+            // The buyer ships again: no second fast refund, and the goods' arrival pays nothing.
+            run.ok(&Actor::Buyer, tracking("SF2"));
+            run.ok(
+                &warehouse(),
+                Command::Receive {
+                    inspection: passed(),
+                },
+            );
+            assert_eq!(run.case.refunded_total(), Money(9_900), "row {i}");
+        }
     }
 }
