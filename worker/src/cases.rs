@@ -197,7 +197,27 @@ pub fn view(
 
 /// Runs one command on a stored case: decide against the current state, append the events,
 /// refresh the read models, notify. Returns the case after the command.
+///
+/// A deadline that has passed resolves the case before anyone acts on it, whether or not the cron
+/// got there first (DOMAIN.md "Time limits"): an agent cannot reject at hour 40 a request the
+/// policy approved at hour 36, nor a buyer enter tracking after the shipping window closed. The
+/// expiry is its own commit, as the system; the command is then judged on the resolved state.
 pub async fn run_command(
+    scope: &Scope<'_>,
+    mut loaded: LoadedCase,
+    command: &Command,
+    actor: &Actor,
+) -> AppResult<LoadedCase> {
+    if !matches!(command, Command::Expire { .. })
+        && let Some(expiry) = policy::due_timeout(&loaded.case, scope.policy, scope.now)
+    {
+        loaded = decide_and_store(scope, loaded, &expiry, &Actor::System).await?;
+    }
+    decide_and_store(scope, loaded, command, actor).await
+}
+
+/// Decides one command and stores its events (no deadline resolution first).
+async fn decide_and_store(
     scope: &Scope<'_>,
     mut loaded: LoadedCase,
     command: &Command,

@@ -9,19 +9,46 @@ use shared::policy::Policy;
 use crate::error::{AppError, AppResult};
 use crate::store::{Store, keys};
 
-/// The shop's policy, or DOMAIN.md's defaults if it never saved one.
-pub async fn policy(store: &Store) -> AppResult<Policy> {
-    match store.kv.get(&keys::policy(&store.shop)).text().await? {
-        Some(json) => Policy::from_deserializer(&mut serde_json::Deserializer::from_str(&json))
-            .map_err(AppError::Fields),
-        None => Ok(Policy::default()),
-    }
+/// How long an isolate keeps the policy it read. Reads of a case or the queue then cost no KV
+/// operation for it; a change saved through another isolate is seen within this time.
+const POLICY_CACHE_MS: f64 = 60_000.0;
+
+thread_local! {
+    /// (shop, read at ms, policy): one shop per deployment, so one slot.
+    static POLICY_CACHE: RefCell<Option<(String, f64, Policy)>> = const { RefCell::new(None) };
 }
 
-/// Saves a validated policy.
+/// The shop's policy, or DOMAIN.md's defaults if it never saved one.
+pub async fn policy(store: &Store) -> AppResult<Policy> {
+    let now = worker::Date::now().as_millis() as f64;
+    let cached = POLICY_CACHE.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(shop, at, _)| *shop == store.shop && now - at < POLICY_CACHE_MS)
+            .map(|(_, _, p)| p.clone())
+    });
+    if let Some(policy) = cached {
+        return Ok(policy);
+    }
+    let policy = match store.kv.get(&keys::policy(&store.shop)).text().await? {
+        Some(json) => Policy::from_deserializer(&mut serde_json::Deserializer::from_str(&json))
+            .map_err(AppError::Fields)?,
+        None => Policy::default(),
+    };
+    remember(&store.shop, now, &policy);
+    Ok(policy)
+}
+
+fn remember(shop: &str, at: f64, policy: &Policy) {
+    POLICY_CACHE.with(|c| *c.borrow_mut() = Some((shop.to_string(), at, policy.clone())));
+}
+
+/// Saves a validated policy (and serves it from this isolate at once).
 pub async fn save_policy(store: &Store, policy: &Policy) -> AppResult<()> {
     policy.validate().map_err(AppError::Fields)?;
-    store.put(&keys::policy(&store.shop), policy).await
+    store.put(&keys::policy(&store.shop), policy).await?;
+    remember(&store.shop, worker::Date::now().as_millis() as f64, policy);
+    Ok(())
 }
 
 /// The shop's canned replies, or a starter set: apologise first, then fix.

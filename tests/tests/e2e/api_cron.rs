@@ -264,6 +264,13 @@ fn every_timeout_fires_from_the_cron_once_and_a_second_run_changes_nothing() {
         after_sign(&phone, 2),
     );
 
+    let late = plant(
+        &policy,
+        "AS-CRON-LATE",
+        &own(&shirt, "L"),
+        shirt_request.clone(),
+        after_sign(&shirt, 1),
+    );
     let planted = [
         &review,
         &refund_unshipped,
@@ -275,6 +282,7 @@ fn every_timeout_fires_from_the_cron_once_and_a_second_run_changes_nothing() {
         &escalated,
     ];
     let mut entries: Vec<Value> = planted.iter().flat_map(|p| p.entries.clone()).collect();
+    entries.extend(late.entries.clone());
     for o in orders.iter().chain(&own_orders) {
         entries.push(json!({"key": format!("order:demo:{}", o.number), "value": serde_json::to_string(o).expect("order json")}));
     }
@@ -307,7 +315,31 @@ fn every_timeout_fires_from_the_cron_once_and_a_second_run_changes_nothing() {
         "{}",
         String::from_utf8_lossy(&rebuilt.body)
     );
-    assert_eq!(rebuilt.json()["rebuilt_cases"], planted.len());
+    assert_eq!(rebuilt.json()["rebuilt_cases"], planted.len() + 1);
+
+    // Acting on a case whose deadline has passed, before the cron ran: the deadline resolves the
+    // case first, and the command is judged on the resolved state.
+    let agent_account = json!({"email": "late@test.shop", "name": "Agent", "role": "agent", "password": "agent-password-9"});
+    assert_eq!(
+        owner.post("/api/staff/accounts", &agent_account).status,
+        201
+    );
+    let agent = login(&server.base, "late@test.shop", "agent-password-9");
+    let too_late = agent.post(
+        &format!("/api/staff/cases/{}/commands", late.case.id),
+        &json!({"type": "reject", "reason_code": "other", "note": "no"}),
+    );
+    assert_eq!(
+        too_late.status,
+        409,
+        "{}",
+        String::from_utf8_lossy(&too_late.body)
+    );
+    let (state, _) = state_of(&owner, &late.case.id);
+    assert_eq!(
+        state, "awaiting_return",
+        "the request was approved when its 36 hours passed"
+    );
 
     let before: Vec<(String, usize)> = planted
         .iter()
