@@ -581,3 +581,85 @@ async fn an_expired_link_asks_for_the_lookup_again_and_returns_to_the_case() {
     screenshot(&portal.c, "portal-case-closed").await;
     let _ = portal.c.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_phone_story_is_exchanged_while_the_buyer_follows_it_on_the_case_page() {
+    use crate::helpers::{AGENT, WAREHOUSE, staff, staff_command};
+    let orders = imported("pe");
+    let phone = find(&orders, "JD20261121002");
+    let portal = Portal::new().await;
+    portal.lookup(&phone.number, &contact(phone)).await;
+    portal
+        .fill_return("PHONE-X12-256", "exchange", "damaged_in_transit")
+        .await;
+    assert_eq!(
+        portal
+            .attr("[data-testid=preview-payer]", "data-payer")
+            .await,
+        "shop",
+        "the shop pays for damage in transit"
+    );
+    let id = portal.submit().await;
+
+    // The shop approves; the page shows where to send the phone and asks for the tracking number.
+    let agent = staff(app(), AGENT);
+    let approved = staff_command(
+        &agent,
+        &id,
+        &json!({"type": "approve", "solution": {"kind": "exchange"}, "note": "非常抱歉，已为您安排换新。"}),
+    );
+    assert_eq!(approved.status, 200);
+    let _ = portal.c.refresh().await;
+    portal.wait("[data-testid=return-address]").await;
+    assert_eq!(
+        portal.attr("[data-testid=whose-move]", "data-party").await,
+        "buyer"
+    );
+    portal
+        .type_into("[data-testid=carrier]", "SF Express")
+        .await;
+    portal
+        .type_into("[data-testid=tracking]", "SF1029384756")
+        .await;
+    portal.click("[data-testid=send-tracking]").await;
+    portal
+        .until("the return to be on its way", "return document.querySelector('[data-testid=status-chip]')?.dataset.state === 'return_in_transit'")
+        .await;
+    screenshot(&portal.c, "portal-return-in-transit").await;
+
+    // The warehouse receives it and ships the new phone; the buyer confirms and rates.
+    let warehouse = staff(app(), WAREHOUSE);
+    assert_eq!(
+        staff_command(
+            &warehouse,
+            &id,
+            &json!({"type": "receive", "inspection": {"passed": true}})
+        )
+        .status,
+        200
+    );
+    assert_eq!(
+        staff_command(
+            &warehouse,
+            &id,
+            &json!({"type": "ship", "carrier": "JD", "tracking": "JD0099"})
+        )
+        .status,
+        200
+    );
+    let _ = portal.c.refresh().await;
+    portal.click("[data-testid=confirm-receipt]").await;
+    portal.wait("[data-testid=rate-form]").await;
+    portal.click("label[for='star-5']").await;
+    portal
+        .type_into("[data-testid=comment]", "Fast and kind, thank you")
+        .await;
+    portal.click("[data-testid=send-rating]").await;
+    portal.wait("[data-testid=rated]").await;
+    assert_eq!(
+        portal.attr("[data-testid=status-chip]", "data-state").await,
+        "closed"
+    );
+    screenshot(&portal.c, "portal-rated").await;
+    let _ = portal.c.close().await;
+}
