@@ -105,7 +105,7 @@ fn shipment_of(solution: &Solution) -> ShipmentKind {
 }
 
 /// The refund this case pays for `kind`.
-fn case_refund(
+pub(crate) fn refund_for_kind(
     case: &Case,
     kind: CaseKind,
     ctx: &Context<'_>,
@@ -137,12 +137,12 @@ fn refund_and_close(
     if !case.has_refund() {
         let deduction = case.inspection_deduction();
         if let Some(amount) = agreed_amount {
-            let full = case_refund(case, kind, ctx, deduction, None).total;
+            let full = refund_for_kind(case, kind, ctx, deduction, None).total;
             if !amount.is_positive() || amount > full {
                 return Err(PolicyError::InvalidAmount { amount, max: full });
             }
         }
-        let breakdown = case_refund(case, kind, ctx, deduction, agreed_amount);
+        let breakdown = refund_for_kind(case, kind, ctx, deduction, agreed_amount);
         events.push(EventKind::Refunded { breakdown });
     }
     events.push(EventKind::Closed {
@@ -335,7 +335,7 @@ fn events_for(
                 )
             {
                 let breakdown =
-                    case_refund(case, CaseKind::ReturnAndRefund, ctx, Money::ZERO, None);
+                    refund_for_kind(case, CaseKind::ReturnAndRefund, ctx, Money::ZERO, None);
                 events.push(EventKind::FastRefunded { breakdown });
             }
             Ok(events)

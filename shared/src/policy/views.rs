@@ -7,7 +7,6 @@ use crate::domain::{
 };
 
 use super::context::Context;
-use super::refund::{RefundInput, refund_breakdown};
 use super::settings::Policy;
 use super::shipping::{Payer, return_shipping_payer};
 
@@ -51,17 +50,13 @@ pub fn case_refund(case: &Case, ctx: &Context<'_>) -> Option<RefundBreakdown> {
         Some(Solution::RefundOnly { amount }) => amount,
         _ => None,
     };
-    Some(refund_breakdown(&RefundInput {
-        order: &case.order,
-        lines: &case.request.lines,
-        reason: case.request.reason,
+    Some(super::machine::refund_for_kind(
+        case,
         kind,
-        other_cases: ctx.other_cases,
-        case_id: &case.id,
-        policy: ctx.policy,
-        inspection_deduction: case.inspection_deduction(),
+        ctx,
+        case.inspection_deduction(),
         agreed_amount,
-    }))
+    ))
 }
 
 /// Who pays to send the goods back for the kind the case is about now.
