@@ -37,4 +37,4 @@ if [ "${1:-}" = "--browser" ]; then
     DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq $APT_PACKAGES >/dev/null
   fi
 fi
-echo "tools: node $(node --version), $(wrangler --version 2>/dev/null | head -1 | tr -d '\n'), worker-build $(worker-build --version | awk '{print $2}'), $(wasm-bindgen --version), $(trunk --version), wasm-opt $(wasm-opt --version | awk '{print $3}')"
+echo "tools: node $(node --version), $(wrangler --version 2>/dev/null | head -1 | tr -d '\n'), worker-build $(worker-build --version | tr -d "\n"), $(wasm-bindgen --version), $(trunk --version), wasm-opt $(wasm-opt --version | awk '{print $3}')"

@@ -163,7 +163,7 @@ fn seed(base: &str, api_key: &str) -> Result<(), String> {
     );
     let _ = phone;
 
-    println!("\nDemo staff accounts (seller admin at {base}/admin):");
+    println!("\nDemo staff accounts (POST {base}/api/staff/login):");
     for (role, email, password, _) in ACCOUNTS {
         println!("  {role:<10} {email:<22} password: {password}");
     }
