@@ -12,6 +12,7 @@ pub mod api;
 pub mod domain;
 pub mod i18n;
 pub mod policy;
+mod wire;
 
 pub use domain::*;
 pub use i18n::{Lang, Localized};

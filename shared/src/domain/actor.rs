@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::wire::{Missing, req};
+
 /// A staff role (DOMAIN.md "Who uses it").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -15,8 +17,10 @@ pub enum Role {
 }
 
 /// Whoever sends a command or appears in a case's history.
+///
+/// Written with its `type` tag by the derive; read through [`ActorWire`] (see [`crate::wire`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "ActorWire")]
 pub enum Actor {
     /// The buyer of the order (the portal has no accounts: the worker authenticates the buyer by
     /// the order, the shop by a staff account).
@@ -50,8 +54,10 @@ impl Actor {
 }
 
 /// Whose move it is on a case: the buyer, or one role of the shop.
+///
+/// Written with its `party` tag by the derive; read through [`PartyWire`] (see [`crate::wire`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "party", rename_all = "snake_case")]
+#[serde(tag = "party", rename_all = "snake_case", try_from = "PartyWire")]
 pub enum Party {
     /// The buyer must act.
     Buyer,
@@ -60,6 +66,70 @@ pub enum Party {
         /// The role responsible for the next step.
         role: Role,
     },
+}
+
+/// The `type` tag of an [`Actor`] (same names and order as the variants).
+#[derive(Deserialize)]
+#[serde(variant_identifier, rename_all = "snake_case")]
+enum ActorTag {
+    Buyer,
+    Staff,
+    System,
+}
+
+/// An [`Actor`] as read: the tag and the staff fields, optional.
+#[derive(Deserialize)]
+struct ActorWire {
+    #[serde(rename = "type")]
+    tag: ActorTag,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    role: Option<Role>,
+}
+
+impl TryFrom<ActorWire> for Actor {
+    type Error = Missing;
+
+    fn try_from(w: ActorWire) -> Result<Self, Missing> {
+        Ok(match w.tag {
+            ActorTag::Buyer => Self::Buyer,
+            ActorTag::Staff => Self::Staff {
+                id: req(w.id, "id")?,
+                role: req(w.role, "role")?,
+            },
+            ActorTag::System => Self::System,
+        })
+    }
+}
+
+/// The `party` tag of a [`Party`] (same names and order as the variants).
+#[derive(Deserialize)]
+#[serde(variant_identifier, rename_all = "snake_case")]
+enum PartyTag {
+    Buyer,
+    Shop,
+}
+
+/// A [`Party`] as read: the tag and the shop's role, optional.
+#[derive(Deserialize)]
+struct PartyWire {
+    party: PartyTag,
+    #[serde(default)]
+    role: Option<Role>,
+}
+
+impl TryFrom<PartyWire> for Party {
+    type Error = Missing;
+
+    fn try_from(w: PartyWire) -> Result<Self, Missing> {
+        Ok(match w.party {
+            PartyTag::Buyer => Self::Buyer,
+            PartyTag::Shop => Self::Shop {
+                role: req(w.role, "role")?,
+            },
+        })
+    }
 }
 
 #[cfg(test)]

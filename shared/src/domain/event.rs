@@ -1,12 +1,15 @@
 //! Events: the history of a case. Nothing about a case is overwritten; its state is the fold of
 //! these (DOMAIN.md "Records").
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::actor::Actor;
 use super::case::Outcome;
 use super::command::{Inspection, OverrideAction, RejectReason, Resolution, Solution};
 use super::values::{Money, Timestamp};
+use crate::wire::{Missing, req};
 
 /// One thing that happened to a case: who, when, what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,8 +107,11 @@ pub struct RefundBreakdown {
 }
 
 /// What happened.
+///
+/// Written with its `type` tag by the derive; read through [`EventKindWire`] (see
+/// [`crate::wire`]): the same JSON, without serde's per-variant buffering.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "EventKindWire")]
 pub enum EventKind {
     /// The buyer filed the request (the request itself is on the case).
     Filed,
@@ -227,6 +233,284 @@ pub enum EventKind {
         /// The text.
         text: String,
     },
+}
+
+/// The `type` tag of an [`EventKind`]: read like the derive's own variant identifier (same
+/// names, same order, same "unknown variant" error).
+#[derive(Deserialize)]
+#[serde(variant_identifier, rename_all = "snake_case")]
+enum EventKindTag {
+    Filed,
+    ProofAdded,
+    InfoRequested,
+    InfoAnswered,
+    Approved,
+    Rejected,
+    Escalated,
+    EscalationResolved,
+    Overridden,
+    ReturnShipped,
+    FastRefunded,
+    ReturnArrived,
+    Received,
+    ReturnDeemedReceived,
+    Refunded,
+    ItemShipped,
+    ReceiptConfirmed,
+    DeadlineExpired,
+    Closed,
+    Reopened,
+    Rated,
+    MessagePosted,
+}
+
+/// `outcome` is an [`ExpiryOutcome`] in `deadline_expired` and an [`Outcome`] in `closed`: read
+/// as either (the names do not overlap), then checked against the variant.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum AnyOutcome {
+    AutoRefund,
+    AutoApprove,
+    CloseRejected,
+    CloseInfoTimeout,
+    CloseAbandoned,
+    ReleaseReturn,
+    ProceedAfterInspection,
+    EscalateToOwner,
+    AutoConfirmReceipt,
+    Refunded,
+    Exchanged,
+    Repaired,
+    Reshipped,
+    Rejected,
+    Withdrawn,
+    InfoTimeout,
+    Abandoned,
+    ClosedByOwner,
+}
+
+impl AnyOutcome {
+    /// The expiry outcome, if it is one.
+    const fn expiry(self) -> Option<ExpiryOutcome> {
+        Some(match self {
+            Self::AutoRefund => ExpiryOutcome::AutoRefund,
+            Self::AutoApprove => ExpiryOutcome::AutoApprove,
+            Self::CloseRejected => ExpiryOutcome::CloseRejected,
+            Self::CloseInfoTimeout => ExpiryOutcome::CloseInfoTimeout,
+            Self::CloseAbandoned => ExpiryOutcome::CloseAbandoned,
+            Self::ReleaseReturn => ExpiryOutcome::ReleaseReturn,
+            Self::ProceedAfterInspection => ExpiryOutcome::ProceedAfterInspection,
+            Self::EscalateToOwner => ExpiryOutcome::EscalateToOwner,
+            Self::AutoConfirmReceipt => ExpiryOutcome::AutoConfirmReceipt,
+            _ => return None,
+        })
+    }
+
+    /// The case outcome, if it is one.
+    const fn outcome(self) -> Option<Outcome> {
+        Some(match self {
+            Self::Refunded => Outcome::Refunded,
+            Self::Exchanged => Outcome::Exchanged,
+            Self::Repaired => Outcome::Repaired,
+            Self::Reshipped => Outcome::Reshipped,
+            Self::Rejected => Outcome::Rejected,
+            Self::Withdrawn => Outcome::Withdrawn,
+            Self::InfoTimeout => Outcome::InfoTimeout,
+            Self::Abandoned => Outcome::Abandoned,
+            Self::ClosedByOwner => Outcome::ClosedByOwner,
+            _ => return None,
+        })
+    }
+
+    /// The wire name (for the "unknown variant" error).
+    const fn name(self) -> &'static str {
+        match self {
+            Self::AutoRefund => "auto_refund",
+            Self::AutoApprove => "auto_approve",
+            Self::CloseRejected => "close_rejected",
+            Self::CloseInfoTimeout => "close_info_timeout",
+            Self::CloseAbandoned => "close_abandoned",
+            Self::ReleaseReturn => "release_return",
+            Self::ProceedAfterInspection => "proceed_after_inspection",
+            Self::EscalateToOwner => "escalate_to_owner",
+            Self::AutoConfirmReceipt => "auto_confirm_receipt",
+            Self::Refunded => "refunded",
+            Self::Exchanged => "exchanged",
+            Self::Repaired => "repaired",
+            Self::Reshipped => "reshipped",
+            Self::Rejected => "rejected",
+            Self::Withdrawn => "withdrawn",
+            Self::InfoTimeout => "info_timeout",
+            Self::Abandoned => "abandoned",
+            Self::ClosedByOwner => "closed_by_owner",
+        }
+    }
+}
+
+/// An [`EventKind`] as read: the tag and every variant's fields, each optional (a field name has
+/// one type across the variants, `outcome` aside).
+#[derive(Deserialize)]
+struct EventKindWire {
+    #[serde(rename = "type")]
+    tag: EventKindTag,
+    #[serde(default)]
+    photos: Option<Vec<String>>,
+    #[serde(default)]
+    question: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    solution: Option<Solution>,
+    #[serde(default)]
+    reason_code: Option<RejectReason>,
+    #[serde(default)]
+    by_timeout: Option<bool>,
+    #[serde(default)]
+    resolution: Option<Resolution>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    action: Option<OverrideAction>,
+    #[serde(default)]
+    carrier: Option<String>,
+    #[serde(default)]
+    tracking: Option<String>,
+    #[serde(default)]
+    breakdown: Option<RefundBreakdown>,
+    #[serde(default)]
+    inspection: Option<Inspection>,
+    #[serde(default)]
+    shipment: Option<ShipmentKind>,
+    #[serde(default)]
+    automatic: Option<bool>,
+    #[serde(default)]
+    due: Option<Timestamp>,
+    #[serde(default)]
+    outcome: Option<AnyOutcome>,
+    #[serde(default)]
+    stars: Option<u8>,
+    #[serde(default)]
+    comment: Option<String>,
+    #[serde(default)]
+    text: Option<String>,
+}
+
+/// Why an [`EventKindWire`] is not an [`EventKind`].
+#[derive(Debug)]
+enum EventKindError {
+    /// A required field is absent.
+    Missing(Missing),
+    /// `outcome` names the other variant's kind of outcome.
+    WrongOutcome(&'static str, &'static str),
+}
+
+impl From<Missing> for EventKindError {
+    fn from(m: Missing) -> Self {
+        Self::Missing(m)
+    }
+}
+
+impl fmt::Display for EventKindError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Missing(m) => m.fmt(f),
+            Self::WrongOutcome(name, expected) => {
+                write!(f, "unknown variant `{name}`, expected one of {expected}")
+            }
+        }
+    }
+}
+
+impl TryFrom<EventKindWire> for EventKind {
+    type Error = EventKindError;
+
+    fn try_from(w: EventKindWire) -> Result<Self, Self::Error> {
+        use EventKindTag as T;
+        Ok(match w.tag {
+            T::Filed => Self::Filed,
+            T::ProofAdded => Self::ProofAdded {
+                photos: req(w.photos, "photos")?,
+            },
+            T::InfoRequested => Self::InfoRequested {
+                question: req(w.question, "question")?,
+            },
+            T::InfoAnswered => Self::InfoAnswered {
+                note: req(w.note, "note")?,
+                photos: req(w.photos, "photos")?,
+            },
+            T::Approved => Self::Approved {
+                solution: req(w.solution, "solution")?,
+                note: req(w.note, "note")?,
+            },
+            T::Rejected => Self::Rejected {
+                reason_code: req(w.reason_code, "reason_code")?,
+                note: req(w.note, "note")?,
+            },
+            T::Escalated => Self::Escalated {
+                note: req(w.note, "note")?,
+                by_timeout: req(w.by_timeout, "by_timeout")?,
+            },
+            T::EscalationResolved => Self::EscalationResolved {
+                resolution: req(w.resolution, "resolution")?,
+                note: req(w.note, "note")?,
+            },
+            T::Overridden => Self::Overridden {
+                reason: req(w.reason, "reason")?,
+                action: req(w.action, "action")?,
+            },
+            T::ReturnShipped => Self::ReturnShipped {
+                carrier: req(w.carrier, "carrier")?,
+                tracking: req(w.tracking, "tracking")?,
+            },
+            T::FastRefunded => Self::FastRefunded {
+                breakdown: req(w.breakdown, "breakdown")?,
+            },
+            T::ReturnArrived => Self::ReturnArrived,
+            T::Received => Self::Received {
+                inspection: req(w.inspection, "inspection")?,
+            },
+            T::ReturnDeemedReceived => Self::ReturnDeemedReceived,
+            T::Refunded => Self::Refunded {
+                breakdown: req(w.breakdown, "breakdown")?,
+            },
+            T::ItemShipped => Self::ItemShipped {
+                shipment: req(w.shipment, "shipment")?,
+                carrier: req(w.carrier, "carrier")?,
+                tracking: req(w.tracking, "tracking")?,
+            },
+            T::ReceiptConfirmed => Self::ReceiptConfirmed {
+                automatic: req(w.automatic, "automatic")?,
+            },
+            T::DeadlineExpired => {
+                let due = req(w.due, "due")?;
+                let any = req(w.outcome, "outcome")?;
+                let outcome = any.expiry().ok_or(EventKindError::WrongOutcome(
+                    any.name(),
+                    "`auto_refund`, `auto_approve`, `close_rejected`, `close_info_timeout`, \
+                     `close_abandoned`, `release_return`, `proceed_after_inspection`, \
+                     `escalate_to_owner`, `auto_confirm_receipt`",
+                ))?;
+                Self::DeadlineExpired { due, outcome }
+            }
+            T::Closed => {
+                let any = req(w.outcome, "outcome")?;
+                let outcome = any.outcome().ok_or(EventKindError::WrongOutcome(
+                    any.name(),
+                    "`refunded`, `exchanged`, `repaired`, `reshipped`, `rejected`, `withdrawn`, \
+                     `info_timeout`, `abandoned`, `closed_by_owner`",
+                ))?;
+                Self::Closed { outcome }
+            }
+            T::Reopened => Self::Reopened,
+            T::Rated => Self::Rated {
+                stars: req(w.stars, "stars")?,
+                comment: req(w.comment, "comment")?,
+            },
+            T::MessagePosted => Self::MessagePosted {
+                text: req(w.text, "text")?,
+            },
+        })
+    }
 }
 
 impl EventKind {

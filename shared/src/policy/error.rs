@@ -6,13 +6,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{ActionKind, CaseKind, Exclusion, Money, Reason, StateName, Timestamp};
 use crate::i18n::{Lang, Localized};
+use crate::wire::{Missing, req};
 
 use super::settings::IntactRule;
 use super::time::LocalDate;
 
 /// Why a line cannot get a kind of service (DOMAIN.md "Rules a policy must be able to express").
+///
+/// Written with its `code` tag by the derive; read through [`RefusalWire`] (see
+/// [`crate::wire`]): the same JSON, without serde's per-variant buffering.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
+#[serde(tag = "code", rename_all = "snake_case", try_from = "RefusalWire")]
 pub enum Refusal {
     /// The order has not shipped: only a refund (cancellation) is possible.
     NotShipped,
@@ -61,6 +65,77 @@ pub enum Refusal {
         /// How "intact" is judged for the item.
         rule: IntactRule,
     },
+}
+
+/// The `code` tag of a [`Refusal`] (same names and order as the variants).
+#[derive(Deserialize)]
+#[serde(variant_identifier, rename_all = "snake_case")]
+enum RefusalTag {
+    NotShipped,
+    NotDelivered,
+    NoReasonWindowClosed,
+    ExcludedFromNoReason,
+    QualityReturnWindowClosed,
+    QualityExchangeWindowClosed,
+    WarrantyExpired,
+    ReasonDoesNotFitKind,
+    RefundOnlyNeedsReturn,
+    CarrierProofRequired,
+    NothingLeft,
+    IntactNotConfirmed,
+}
+
+/// A [`Refusal`] as read: the tag and every variant's fields, each optional.
+#[derive(Deserialize)]
+struct RefusalWire {
+    code: RefusalTag,
+    #[serde(default)]
+    until: Option<LocalDate>,
+    #[serde(default)]
+    exclusion: Option<Exclusion>,
+    #[serde(default)]
+    kind: Option<CaseKind>,
+    #[serde(default)]
+    reason: Option<Reason>,
+    #[serde(default)]
+    rule: Option<IntactRule>,
+}
+
+impl TryFrom<RefusalWire> for Refusal {
+    type Error = Missing;
+
+    fn try_from(w: RefusalWire) -> Result<Self, Missing> {
+        use RefusalTag as T;
+        Ok(match w.code {
+            T::NotShipped => Self::NotShipped,
+            T::NotDelivered => Self::NotDelivered,
+            T::NoReasonWindowClosed => Self::NoReasonWindowClosed {
+                until: req(w.until, "until")?,
+            },
+            T::ExcludedFromNoReason => Self::ExcludedFromNoReason {
+                exclusion: req(w.exclusion, "exclusion")?,
+            },
+            T::QualityReturnWindowClosed => Self::QualityReturnWindowClosed {
+                until: req(w.until, "until")?,
+            },
+            T::QualityExchangeWindowClosed => Self::QualityExchangeWindowClosed {
+                until: req(w.until, "until")?,
+            },
+            T::WarrantyExpired => Self::WarrantyExpired {
+                until: req(w.until, "until")?,
+            },
+            T::ReasonDoesNotFitKind => Self::ReasonDoesNotFitKind {
+                kind: req(w.kind, "kind")?,
+                reason: req(w.reason, "reason")?,
+            },
+            T::RefundOnlyNeedsReturn => Self::RefundOnlyNeedsReturn,
+            T::CarrierProofRequired => Self::CarrierProofRequired,
+            T::NothingLeft => Self::NothingLeft,
+            T::IntactNotConfirmed => Self::IntactNotConfirmed {
+                rule: req(w.rule, "rule")?,
+            },
+        })
+    }
 }
 
 /// Why a request or a command is refused.

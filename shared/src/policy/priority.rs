@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{Actor, Case, CaseState, EventKind, Party, Timestamp};
+use crate::wire::{Missing, req};
 
 use super::deadline::current_deadline;
 use super::settings::Policy;
@@ -38,8 +39,15 @@ pub enum PriorityClass {
 }
 
 /// Why a case sits where it does in the queue.
+///
+/// Written with its `code` tag by the derive; read through [`PriorityReasonWire`] (see
+/// [`crate::wire`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
+#[serde(
+    tag = "code",
+    rename_all = "snake_case",
+    try_from = "PriorityReasonWire"
+)]
 pub enum PriorityReason {
     /// A supervisor was asked to step in.
     Escalated,
@@ -60,6 +68,48 @@ pub enum PriorityReason {
     Logistics,
     /// The buyer marked it urgent (a gift, an event).
     BuyerUrgent,
+}
+
+/// The `code` tag of a [`PriorityReason`] (same names and order as the variants).
+#[derive(Deserialize)]
+#[serde(variant_identifier, rename_all = "snake_case")]
+enum PriorityReasonTag {
+    Escalated,
+    Rejected,
+    OverdueShopDeadline,
+    ThreatWords,
+    ShopFault,
+    NoFault,
+    Logistics,
+    BuyerUrgent,
+}
+
+/// A [`PriorityReason`] as read: the tag and the threat word, optional.
+#[derive(Deserialize)]
+struct PriorityReasonWire {
+    code: PriorityReasonTag,
+    #[serde(default)]
+    word: Option<String>,
+}
+
+impl TryFrom<PriorityReasonWire> for PriorityReason {
+    type Error = Missing;
+
+    fn try_from(w: PriorityReasonWire) -> Result<Self, Missing> {
+        use PriorityReasonTag as T;
+        Ok(match w.code {
+            T::Escalated => Self::Escalated,
+            T::Rejected => Self::Rejected,
+            T::OverdueShopDeadline => Self::OverdueShopDeadline,
+            T::ThreatWords => Self::ThreatWords {
+                word: req(w.word, "word")?,
+            },
+            T::ShopFault => Self::ShopFault,
+            T::NoFault => Self::NoFault,
+            T::Logistics => Self::Logistics,
+            T::BuyerUrgent => Self::BuyerUrgent,
+        })
+    }
 }
 
 /// Where a case belongs in the queue, and why.
