@@ -165,6 +165,27 @@ pub fn queue_sort_key(summary: &CaseSummary, urgent: bool) -> Option<String> {
     ))
 }
 
+/// An order as a buyer sees it: the contact details masked, so that knowing the e-mail does not
+/// reveal the phone number (or the other way round).
+pub fn masked(mut order: Order) -> Order {
+    order.buyer.email = order.buyer.email.map(|e| match e.split_once('@') {
+        Some((user, domain)) => format!("{}***@{domain}", user.chars().next().unwrap_or('*')),
+        None => "***".into(),
+    });
+    order.buyer.phone = order.buyer.phone.map(|p| {
+        let digits: Vec<char> = p.chars().filter(char::is_ascii_digit).collect();
+        let tail: String = digits.iter().skip(digits.len().saturating_sub(4)).collect();
+        format!("****{tail}")
+    });
+    order
+}
+
+/// A case as a buyer sees it (its order snapshot masked).
+pub fn masked_case(mut case: Case) -> Case {
+    case.order = masked(case.order);
+    case
+}
+
 /// Builds what the caller sees of a case.
 pub fn view(
     loaded: &LoadedCase,
@@ -180,7 +201,11 @@ pub fn view(
     );
     let is_staff = matches!(actor, Actor::Staff { .. });
     CaseView {
-        case: case.clone(),
+        case: if is_staff {
+            case.clone()
+        } else {
+            masked_case(case.clone())
+        },
         state: state.name().code().to_string(),
         deadline: policy::current_deadline(case, ctx.policy),
         actions: policy::available_actions(case, actor, ctx),

@@ -95,6 +95,18 @@ fn buyer_routes_answer_only_the_cases_buyer() {
         }
         assert_status(&call(&c.buyer, method, path, body.as_ref()), 200);
     }
+    // Knowing the e-mail does not reveal the phone number, in the order or in a case's snapshot.
+    let phone = order.buyer.phone.clone().unwrap_or_default();
+    for path in [
+        "/api/buyer/order".to_string(),
+        format!("/api/buyer/cases/{case}"),
+    ] {
+        let body = String::from_utf8_lossy(&c.buyer.get(&path).body).into_owned();
+        assert!(
+            !phone.is_empty() && !body.contains(&phone),
+            "{path} reveals the phone: {body}"
+        );
+    }
     refused(&c.anonymous.get("/api/buyer/order"), &[401], &order);
     let other = c.other_buyer.get("/api/buyer/order");
     assert_status(&other, 200);

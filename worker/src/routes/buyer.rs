@@ -12,7 +12,7 @@ use worker::{HttpMetadata, Response};
 
 use super::Req;
 use crate::auth::{self, BuyerGrant};
-use crate::cases::{self, Scope, normalize_phone};
+use crate::cases::{self, Scope, masked, normalize_phone};
 use crate::crypto::{hex, random_hex, sha256};
 use crate::error::{AppError, AppResult};
 use crate::http::{self, MAX_PHOTO_BYTES, body_bytes, header, json_body, ok, with_status};
@@ -45,20 +45,6 @@ fn contact_matches(order: &Order, contact: &str) -> bool {
             .as_deref()
             .is_some_and(|p| normalize_phone(p) == phone);
     email_ok || phone_ok
-}
-
-/// Shows a buyer their order without revealing the contact they did not type.
-fn masked(mut order: Order) -> Order {
-    order.buyer.email = order.buyer.email.map(|e| match e.split_once('@') {
-        Some((user, domain)) => format!("{}***@{domain}", user.chars().next().unwrap_or('*')),
-        None => "***".into(),
-    });
-    order.buyer.phone = order.buyer.phone.map(|p| {
-        let digits: Vec<char> = p.chars().filter(char::is_ascii_digit).collect();
-        let tail: String = digits.iter().skip(digits.len().saturating_sub(4)).collect();
-        format!("****{tail}")
-    });
-    order
 }
 
 /// `POST /api/lookup`
@@ -109,8 +95,8 @@ async fn order_view(r: &Req, order: Order) -> AppResult<BuyerOrderView> {
     let eligibility = policy::eligibility(&order, &others, &policy, r.now);
     Ok(BuyerOrderView {
         order: masked(order),
+        cases: others.into_iter().map(cases::masked_case).collect(),
         eligibility,
-        cases: others,
         policy,
         standing,
         server_time: r.now,
