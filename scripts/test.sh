@@ -34,5 +34,9 @@ fi
 printf '\n\033[1m== integration and browser tests against wrangler dev (screenshots: test-artifacts/screenshots/)\033[0m\n'
 cargo test -p tests --features e2e --test e2e -- --test-threads 2
 e2e=$?
+# The test binary's watchdogs stop its servers and browsers when it exits; this only catches
+# anything that outlived them (a test binary killed with SIGKILL, say).
+sleep 4
+pkill -KILL -f "$ROOT/test-artifacts/(state|chrome)" 2>/dev/null
 [ ${#failed[@]} -eq 0 ] && exit $e2e
 exit 1

@@ -4,7 +4,7 @@
 //! JSON calls go through `gloo-net` (fetch). Photo uploads use `XMLHttpRequest` instead, because
 //! fetch reports no upload progress and the issue asks for a progress bar per file.
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Request, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::Lang;
@@ -108,26 +108,40 @@ impl Api {
         }
     }
 
-    async fn finish<T: DeserializeOwned>(
+    /// Sends `builder` (with a JSON body when `body` is some) and answers the parsed JSON of a
+    /// 2xx reply. Not generic: one copy of the request plumbing for every endpoint.
+    async fn send(
         &self,
-        sent: Result<Response, gloo_net::Error>,
-    ) -> Result<T, ApiError> {
-        let response = sent.map_err(|_| ApiError::network(self.lang))?;
+        builder: RequestBuilder,
+        body: Option<String>,
+    ) -> Result<(u16, JsValue), ApiError> {
+        let lang = self.lang;
+        let sent = match body {
+            Some(body) => {
+                builder
+                    .header("Content-Type", "application/json")
+                    .body(body)
+                    .map_err(|_| ApiError::bad_response(lang, 0))?
+                    .send()
+                    .await
+            }
+            None => builder.send().await,
+        };
+        let response = sent.map_err(|_| ApiError::network(lang))?;
         let status = response.status();
-        let body = response
-            .text()
-            .await
-            .map_err(|_| ApiError::network(self.lang))?;
+        let body = response.text().await.map_err(|_| ApiError::network(lang))?;
         if (200..300).contains(&status) {
-            decode(&body).ok_or_else(|| ApiError::bad_response(self.lang, status))
+            js_sys::JSON::parse(&body)
+                .map(|v| (status, v))
+                .map_err(|_| ApiError::bad_response(lang, status))
         } else {
-            Err(ApiError::from_body(self.lang, status, &body))
+            Err(ApiError::from_body(lang, status, &body))
         }
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        let sent = self.prepare(Request::get(path)).send().await;
-        self.finish(sent).await
+        let (status, value) = self.send(self.prepare(Request::get(path)), None).await?;
+        self.read(status, value)
     }
 
     async fn post<B: Serialize, T: DeserializeOwned>(
@@ -140,11 +154,14 @@ impl Api {
         if let Some((k, v)) = extra {
             builder = builder.header(k, v);
         }
-        let request = builder
-            .json(body)
-            .map_err(|_| ApiError::bad_response(self.lang, 0))?;
-        let sent = request.send().await;
-        self.finish(sent).await
+        let body = serde_json::to_string(body).map_err(|_| ApiError::bad_response(self.lang, 0))?;
+        let (status, value) = self.send(builder, Some(body)).await?;
+        self.read(status, value)
+    }
+
+    /// A 2xx reply's JSON as `T`.
+    fn read<T: DeserializeOwned>(&self, status: u16, value: JsValue) -> Result<T, ApiError> {
+        T::deserialize(crate::de::De(value)).map_err(|_| ApiError::bad_response(self.lang, status))
     }
 
     /// `POST /api/lookup`: an order number and the e-mail or phone on it → a token and the order.
@@ -271,11 +288,11 @@ impl Api {
     }
 }
 
-/// A JSON body as `T`: parsed by the browser (`JSON.parse`), then read by serde-wasm-bindgen.
+/// A JSON body as `T`: parsed by the browser (`JSON.parse`), then read by [`crate::de`].
 /// The wire format is the same JSON; only the parser differs (see Cargo.toml for why).
 fn decode<T: DeserializeOwned>(body: &str) -> Option<T> {
     let value = js_sys::JSON::parse(body).ok()?;
-    serde_wasm_bindgen::from_value(value).ok()
+    T::deserialize(crate::de::De(value)).ok()
 }
 
 /// Bytes as an object URL (for thumbnails); `None` if the browser refuses.

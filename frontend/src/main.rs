@@ -9,6 +9,7 @@
 mod api;
 mod app;
 mod components;
+mod de;
 mod form;
 mod format;
 mod i18n;
@@ -16,6 +17,7 @@ mod pages;
 mod photos;
 mod router;
 mod session;
+mod task;
 
 fn main() {
     console_error_panic_hook::set_once();

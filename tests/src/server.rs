@@ -34,10 +34,13 @@ impl ProcessGroup {
             .create(true)
             .append(true)
             .open(log)?;
+        // `kill -SIG -PGID`, not `kill -SIG -- -PGID`: dash's builtin kill refuses `--`. The
+        // watchdog ignores TERM only after its child is started, so it survives its own TERM to
+        // follow up with KILL for anything (wrangler, workerd) that did not stop.
         let script = format!(
             "{command} >>'{log}' 2>&1 </dev/null & w=$!; \
              while kill -0 {parent} 2>/dev/null && kill -0 $w 2>/dev/null; do sleep 1; done; \
-             kill -TERM -- -$$ 2>/dev/null",
+             trap '' TERM; kill -TERM -$$ 2>/dev/null; sleep 3; kill -KILL -$$ 2>/dev/null",
             log = log.display(),
             parent = std::process::id(),
         );

@@ -5,7 +5,6 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::api::Api;
@@ -94,7 +93,7 @@ fn upload(items: RwSignal<Vec<PhotoItem>, LocalStorage>, key: u32, api: Api) {
         return;
     };
     set_status(items, key, PhotoStatus::Uploading(0));
-    spawn_local(async move {
+    crate::task::spawn(Box::pin(async move {
         let progress = move |loaded: f64, total: f64| {
             set_status(items, key, PhotoStatus::Uploading(percent(loaded, total)))
         };
@@ -106,7 +105,7 @@ fn upload(items: RwSignal<Vec<PhotoItem>, LocalStorage>, key: u32, api: Api) {
             Err(e) => PhotoStatus::Failed(e.message),
         };
         set_status(items, key, status);
-    });
+    }));
 }
 
 fn add_file(items: RwSignal<Vec<PhotoItem>, LocalStorage>, file: web_sys::File, api: Api) {
@@ -120,7 +119,7 @@ fn add_file(items: RwSignal<Vec<PhotoItem>, LocalStorage>, file: web_sys::File, 
             status: PhotoStatus::Preparing,
         });
     });
-    spawn_local(async move {
+    crate::task::spawn(Box::pin(async move {
         match photos::prepare(&file).await {
             Ok(prepared) => {
                 items.update(|v| {
@@ -139,7 +138,7 @@ fn add_file(items: RwSignal<Vec<PhotoItem>, LocalStorage>, file: web_sys::File, 
                 );
             }
         }
-    });
+    }));
 }
 
 fn remove(items: RwSignal<Vec<PhotoItem>, LocalStorage>, key: u32) {

@@ -20,7 +20,7 @@ use crate::i18n::tr;
 use crate::pages::encode;
 use crate::pages::order::relookup_path;
 use crate::router::use_location;
-use crate::{format, i18n, session};
+use crate::{format, i18n, session, task};
 
 /// How often an open case is reloaded.
 const REFRESH: Duration = Duration::from_secs(15);
@@ -72,7 +72,7 @@ pub fn CasePage(
 
     let current = RwSignal::new(None::<Loaded>);
     let notice = RwSignal::new(None::<&'static str>);
-    let case = LocalResource::new(move || {
+    let case = task::Load::new(move || {
         let (id, number) = (id(), number());
         let token = number.as_deref().and_then(session::token);
         let lang = lang.get_untracked();
@@ -141,7 +141,7 @@ pub fn CasePage(
             .and_then(session::token)
             .unwrap_or_default()
     };
-    let command = Action::new_local(move |cmd: &Command| {
+    let command = task::Sender::new(move |cmd: &Command| {
         let cmd = cmd.clone();
         let api = Api::with_token(lang.get_untracked(), token());
         let id = id();
@@ -646,7 +646,7 @@ fn StoredPhoto(id: String, token: String) -> impl IntoView {
     let lang = use_lang();
     let id = StoredValue::new(id);
     let token = StoredValue::new(token);
-    let url = LocalResource::new(move || {
+    let url = task::Load::new(move || {
         let api = Api::with_token(lang.get_untracked(), token.get_value());
         let id = id.get_value();
         async move { api.photo_url(&id).await }

@@ -10,7 +10,7 @@ use crate::app::use_lang;
 use crate::components::Steps;
 use crate::i18n::tr;
 use crate::router::use_location;
-use crate::{i18n, session};
+use crate::{i18n, session, task};
 
 /// Where to go after a lookup: `next` when it is a path of this portal, else the order page.
 /// (Only same-origin paths: `next` comes from the URL, and an open redirect would let a crafted
@@ -49,7 +49,7 @@ pub fn LookupPage() -> impl IntoView {
     let contact = RwSignal::new(String::new());
     let expired = location.query_untracked("next").is_some();
 
-    let lookup = Action::new_local(move |(n, c): &(String, String)| {
+    let lookup = task::Sender::new(move |(n, c): &(String, String)| {
         let (n, c) = (n.clone(), c.clone());
         let api = Api::new(lang.get_untracked());
         async move { api.lookup(&n, &c).await.map(|r| (n, r)) }

@@ -17,7 +17,7 @@ use crate::form::{Draft, Missing, kind_options, reason_options};
 use crate::i18n::tr;
 use crate::pages::encode;
 use crate::router::use_location;
-use crate::{format, i18n, session};
+use crate::{format, i18n, session, task};
 
 /// The lookup page that brings the buyer back to `path` once they proved the order is theirs.
 #[must_use]
@@ -46,7 +46,7 @@ pub fn OrderPage(
     let number = StoredValue::new(number);
     let number = move || number.get_value();
 
-    let order = LocalResource::new(move || {
+    let order = task::Load::new(move || {
         let number = number();
         let token = session::token(&number);
         let lang = lang.get_untracked();
@@ -230,7 +230,7 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
     // Filing: one idempotency key per distinct body, so a double tap or a retry files once.
     let key = StoredValue::new((String::new(), String::new()));
     let token_for_submit = token.clone();
-    let file = Action::new_local(move |req: &CaseRequest| {
+    let file = task::Sender::new(move |req: &CaseRequest| {
         let req = req.clone();
         let body = serde_json::to_string(&req).unwrap_or_default();
         let k = key
