@@ -9,7 +9,7 @@ PORTAL_BUDGET_GZIP=$((250 * 1000))    # 250 KB first load (the goal is 200 KB)
 PORTAL_GOAL_GZIP=$((200 * 1000))
 # The portal does not meet its budget yet (see README "Sizes"). Until it does, CI enforces this
 # ceiling, the measured size plus a little, so that the first load can only shrink.
-PORTAL_CEILING_GZIP=$((275 * 1000))
+PORTAL_CEILING_GZIP=$((270 * 1000))
 
 gz() { gzip -9c "$1" | wc -c; }
 row() { printf '%-44s %10d %10d\n' "$1" "$(stat -c %s "$2")" "$(gz "$2")"; }

@@ -188,3 +188,19 @@ pub fn Breakdown(breakdown: RefundBreakdown, currency: String) -> impl IntoView 
         })}
     }
 }
+
+/// A text field's value, read reactively. One closure type for every bound field, so the view
+/// code for `prop:value` is compiled once.
+pub fn field_value(s: RwSignal<String>) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    move || s.get()
+}
+
+/// Writes a text field's input into its signal (one handler type for every bound field).
+pub fn on_field_input(s: RwSignal<String>) -> impl Fn(web_sys::Event) + Copy + 'static {
+    move |ev| s.set(event_target_value(&ev))
+}
+
+/// A flag, read reactively (one closure type for every `disabled` that only waits on it).
+pub fn flag(s: Signal<bool>) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+    move || s.get()
+}

@@ -14,7 +14,7 @@ use crate::api::{Api, ApiError};
 use crate::app::use_lang;
 use crate::components::{
     Breakdown, ErrorBox, Loading, PhotoItem, PhotoPicker, StatusChip, Steps, any_in_flight,
-    uploaded_ids,
+    field_value, flag, on_field_input, uploaded_ids,
 };
 use crate::i18n::tr;
 use crate::pages::encode;
@@ -444,7 +444,7 @@ fn Actions(
                             <div class="field">
                                 <label for="carrier">{tr(lang, |t| t.courier)}</label>
                                 <input id="carrier" required autocomplete="off" data-testid="carrier" list="carriers"
-                                    prop:value=move || carrier.get() on:input=move |ev| carrier.set(event_target_value(&ev)) />
+                                    prop:value=field_value(carrier) on:input=on_field_input(carrier) />
                                 <datalist id="carriers">
                                     <option value="顺丰 SF Express"/><option value="中通 ZTO"/><option value="圆通 YTO"/>
                                     <option value="京东物流 JD"/><option value="EMS"/><option value="Royal Mail"/><option value="UPS"/>
@@ -453,10 +453,10 @@ fn Actions(
                             <div class="field">
                                 <label for="tracking">{tr(lang, |t| t.tracking)}</label>
                                 <input id="tracking" required autocomplete="off" spellcheck="false" data-testid="tracking"
-                                    prop:value=move || tracking.get() on:input=move |ev| tracking.set(event_target_value(&ev)) />
+                                    prop:value=field_value(tracking) on:input=on_field_input(tracking) />
                             </div>
                         </div>
-                        <button type="submit" class="btn btn-primary" data-testid="send-tracking" disabled=move || busy.get()>{tr(lang, |t| t.send_tracking)}</button>
+                        <button type="submit" class="btn btn-primary" data-testid="send-tracking" disabled=flag(busy)>{tr(lang, |t| t.send_tracking)}</button>
                     </form>
                 })}
 
@@ -473,7 +473,7 @@ fn Actions(
                             <div class="field">
                                 <label for="answer">{tr(lang, |t| t.answer_label)}</label>
                                 <textarea id="answer" rows="3" required data-testid="answer"
-                                    prop:value=move || answer.get() on:input=move |ev| answer.set(event_target_value(&ev))></textarea>
+                                    prop:value=field_value(answer) on:input=on_field_input(answer)></textarea>
                             </div>
                             <PhotoPicker items=answer_photos token=token id_prefix="answer-photos"/>
                             <button type="submit" class="btn btn-primary" disabled=move || busy.get() || answer_photos.with(|p| any_in_flight(p))>
@@ -501,7 +501,7 @@ fn Actions(
                 {has_confirm.then(|| view! {
                     <div class="action">
                         <p class="hint">{tr(lang, |t| t.confirm_receipt_hint)}</p>
-                        <button type="button" class="btn btn-primary" data-testid="confirm-receipt" disabled=move || busy.get()
+                        <button type="button" class="btn btn-primary" data-testid="confirm-receipt" disabled=flag(busy)
                             on:click=move |_| send.run(Command::ConfirmReceipt)>{tr(lang, |t| t.confirm_receipt)}</button>
                     </div>
                 })}
@@ -509,7 +509,7 @@ fn Actions(
                 {has_reopen.then(|| view! {
                     <div class="action">
                         <p class="hint">{tr(lang, |t| t.reopen_hint)}</p>
-                        <button type="button" class="btn btn-primary" data-testid="reopen" disabled=move || busy.get()
+                        <button type="button" class="btn btn-primary" data-testid="reopen" disabled=flag(busy)
                             on:click=move |_| send.run(Command::Reopen)>{tr(lang, |t| t.reopen)}</button>
                     </div>
                 })}
@@ -538,7 +538,7 @@ fn Actions(
                         <div class="field">
                             <label for="comment">{tr(lang, |t| t.comment)}</label>
                             <textarea id="comment" rows="2" data-testid="comment"
-                                prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                                prop:value=field_value(comment) on:input=on_field_input(comment)></textarea>
                         </div>
                         <button type="submit" class="btn btn-primary" data-testid="send-rating" disabled=move || { busy.get() || stars.get() == 0 }>
                             {tr(lang, |t| t.send_rating)}
@@ -553,9 +553,9 @@ fn Actions(
                         <div class="field">
                             <label for="escalate-note">{tr(lang, |t| t.escalate_note)}</label>
                             <textarea id="escalate-note" rows="2" data-testid="escalate-note"
-                                prop:value=move || escalate_note.get() on:input=move |ev| escalate_note.set(event_target_value(&ev))></textarea>
+                                prop:value=field_value(escalate_note) on:input=on_field_input(escalate_note)></textarea>
                         </div>
-                        <button type="button" class="btn btn-secondary" data-testid="escalate" disabled=move || busy.get()
+                        <button type="button" class="btn btn-secondary" data-testid="escalate" disabled=flag(busy)
                             on:click=move |_| send.run(Command::Escalate { note: escalate_note.get_untracked().trim().into() })>
                             {tr(lang, |t| t.escalate)}
                         </button>
@@ -572,7 +572,7 @@ fn Actions(
                             <div class="confirm" role="alertdialog" aria-labelledby="cancel-q">
                                 <p id="cancel-q">{tr(lang, |t| t.cancel_confirm)}</p>
                                 <div class="btn-row">
-                                    <button type="button" class="btn btn-danger" data-testid="cancel-confirm" disabled=move || busy.get()
+                                    <button type="button" class="btn btn-danger" data-testid="cancel-confirm" disabled=flag(busy)
                                         on:click=move |_| send.run(Command::Cancel)>{tr(lang, |t| t.cancel_request)}</button>
                                     <button type="button" class="btn btn-secondary" on:click=move |_| confirming_cancel.set(false)>
                                         {tr(lang, |t| t.keep_request)}
@@ -628,8 +628,8 @@ fn Messages(
                     <label for="message">{tr(lang, |t| t.message_label)}</label>
                     <div class="message-row">
                         <textarea id="message" rows="2" data-testid="message"
-                            prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                        <button type="submit" class="btn btn-primary" data-testid="send-message" disabled=move || busy.get()>
+                            prop:value=field_value(text) on:input=on_field_input(text)></textarea>
+                        <button type="submit" class="btn btn-primary" data-testid="send-message" disabled=flag(busy)>
                             {tr(lang, |t| t.send)}
                         </button>
                     </div>

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::{Api, ApiError};
 use crate::app::use_lang;
-use crate::components::Steps;
+use crate::components::{Steps, field_value, on_field_input};
 use crate::i18n::tr;
 use crate::router::use_location;
 use crate::{i18n, session, task};
@@ -96,16 +96,16 @@ pub fn LookupPage() -> impl IntoView {
                     <input id="order-number" name="order" type="text" required autocomplete="off"
                         autocapitalize="characters" spellcheck="false" aria-describedby="order-number-hint"
                         data-testid="lookup-number"
-                        prop:value=move || number.get()
-                        on:input=move |ev| number.set(event_target_value(&ev)) />
+                        prop:value=field_value(number)
+                        on:input=on_field_input(number) />
                     <p class="hint" id="order-number-hint">{tr(lang, |t| t.order_number_hint)}</p>
                 </div>
                 <div class="field">
                     <label for="contact">{tr(lang, |t| t.contact)}</label>
                     <input id="contact" name="contact" type="text" required autocomplete="email"
                         spellcheck="false" aria-describedby="contact-hint" data-testid="lookup-contact"
-                        prop:value=move || contact.get()
-                        on:input=move |ev| contact.set(event_target_value(&ev)) />
+                        prop:value=field_value(contact)
+                        on:input=on_field_input(contact) />
                     <p class="hint" id="contact-hint">{tr(lang, |t| t.contact_hint)}</p>
                 </div>
                 {move || error().map(|e| view! { <LookupError error=e/> })}
