@@ -128,3 +128,45 @@ fn every_case_event_reaches_the_shops_webhook_signed_with_hmac_sha256() {
         "the signature verifies with the shared secret"
     );
 }
+
+#[test]
+fn the_openapi_document_describes_every_route() {
+    let r = app().api().get("/api/openapi.json");
+    assert_eq!(r.status, 200);
+    let doc = r.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"]
+        .as_object()
+        .map(|p| p.keys().cloned().collect::<Vec<_>>())
+        .unwrap_or_default();
+    for route in [
+        "/api/health",
+        "/api/lookup",
+        "/api/buyer/order",
+        "/api/buyer/preview",
+        "/api/buyer/cases",
+        "/api/buyer/photos",
+        "/api/buyer/cases/{id}",
+        "/api/buyer/cases/{id}/commands",
+        "/api/photos/{id}",
+        "/api/staff/login",
+        "/api/staff/logout",
+        "/api/staff/me",
+        "/api/staff/queue",
+        "/api/staff/cases/{id}",
+        "/api/staff/cases/{id}/commands",
+        "/api/staff/canned-replies",
+        "/api/staff/policy",
+        "/api/staff/accounts",
+        "/api/staff/analytics",
+        "/api/staff/export.csv",
+        "/api/staff/rebuild-indexes",
+        "/api/shop/orders",
+        "/api/shop/bootstrap",
+    ] {
+        assert!(
+            paths.iter().any(|p| p == route),
+            "{route} is not documented"
+        );
+    }
+}
