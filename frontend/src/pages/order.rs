@@ -516,7 +516,7 @@ fn PreviewPanel(
             }
             (Ok(_), None) => view! { <p class="muted">{t.preview_pick}</p> }.into_any(),
             (Ok(req), Some(p)) => {
-                let json = serde_json::to_string(&p).unwrap_or_default();
+                let facts = preview_facts(&p);
                 let status = match &p.refusal {
                     None => view! {
                         <p class="verdict verdict-ok" data-testid="preview-status" data-allowed="true">
@@ -592,7 +592,7 @@ fn PreviewPanel(
                     {p.fast_refund.then(|| view! { <p class="alert alert-info small">{t.fast_refund}</p> })}
                     {next}
                     <p class="muted small">{t.server_check}</p>
-                    <output hidden data-testid="preview-json">{json}</output>
+                    <output hidden data-testid="preview-facts">{facts}</output>
                 }.into_any()
             }
         }
@@ -615,6 +615,73 @@ mod tests {
         assert_eq!(
             relookup_path("TB1", "/case/AS-1?order=TB1"),
             "/?order=TB1&next=%2Fcase%2FAS-1%3Forder%3DTB1"
+        );
+    }
+}
+
+/// The preview's decisive facts as `key=value;` pairs, for the page's tests to compare with the
+/// server's preview. Plain integers and codes: serializing the whole `Preview` with serde_json
+/// here cost the first load about 18 KB of code.
+pub fn preview_facts(p: &shared::policy::Preview) -> String {
+    use shared::i18n::Localized;
+    let mut out = format!(
+        "refusal={};",
+        p.refusal.as_ref().map_or("none", |e| e.code())
+    );
+    let payer = match p.shipping_payer {
+        None => "none",
+        Some(Payer::Buyer) => "buyer",
+        Some(Payer::Shop) => "shop",
+        Some(Payer::Insurer) => "insurer",
+    };
+    out.push_str(&format!("payer={payer};fast_refund={};", p.fast_refund));
+    if let Some(r) = &p.refund {
+        for (name, m) in [
+            ("items", r.items),
+            ("discounts", r.discounts),
+            ("original_shipping", r.original_shipping),
+            ("restocking_fee", r.restocking_fee),
+            ("free_shipping_deduction", r.free_shipping_deduction),
+            ("insurance_payout", r.insurance_payout),
+            ("total", r.total),
+        ] {
+            out.push_str(&format!("{name}={};", m.0));
+        }
+    }
+    if let Some(n) = &p.next_step {
+        let who = match n.who {
+            shared::domain::Party::Buyer => "buyer",
+            shared::domain::Party::Shop { .. } => "shop",
+        };
+        out.push_str(&format!("next={who};on_expiry={};", n.on_expiry.code()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod facts_tests {
+    use super::preview_facts;
+    use shared::domain::{Money, RefundBreakdown};
+    use shared::policy::{Payer, Preview};
+
+    #[test]
+    fn the_preview_facts_name_the_refusal_the_payer_and_every_amount() {
+        let p = Preview {
+            refusal: None,
+            shipping_payer: Some(Payer::Insurer),
+            refund: Some(RefundBreakdown {
+                items: Money(19_900),
+                discounts: Money(2_000),
+                total: Money(16_900),
+                ..Default::default()
+            }),
+            fast_refund: false,
+            next_step: None,
+        };
+        assert_eq!(
+            preview_facts(&p),
+            "refusal=none;payer=insurer;fast_refund=false;items=19900;discounts=2000;original_shipping=0;\
+             restocking_fee=0;free_shipping_deduction=0;insurance_payout=0;total=16900;"
         );
     }
 }
