@@ -233,30 +233,33 @@ pub async fn run_command(
     command: &Command,
     actor: &Actor,
 ) -> AppResult<LoadedCase> {
+    // Read once for both steps: the order's other cases and the buyer's standing do not change
+    // when this case's deadline expires (the context skips this case by id).
+    let others = order_cases(scope.store, &loaded.case.order.number).await?;
+    let (buyer, _) = standing(scope.store, &loaded.case.order, Some(&loaded.case.id)).await?;
+    let ctx = Context {
+        policy: scope.policy,
+        now: scope.now,
+        other_cases: &others,
+        buyer,
+    };
     if !matches!(command, Command::Expire { .. })
         && let Some(expiry) = policy::due_timeout(&loaded.case, scope.policy, scope.now)
     {
-        loaded = decide_and_store(scope, loaded, &expiry, &Actor::System).await?;
+        loaded = decide_and_store(scope, &ctx, loaded, &expiry, &Actor::System).await?;
     }
-    decide_and_store(scope, loaded, command, actor).await
+    decide_and_store(scope, &ctx, loaded, command, actor).await
 }
 
 /// Decides one command and stores its events (no deadline resolution first).
 async fn decide_and_store(
     scope: &Scope<'_>,
+    ctx: &Context<'_>,
     mut loaded: LoadedCase,
     command: &Command,
     actor: &Actor,
 ) -> AppResult<LoadedCase> {
-    let others = order_cases(scope.store, &loaded.case.order.number).await?;
-    let (standing, _) = standing(scope.store, &loaded.case.order, Some(&loaded.case.id)).await?;
-    let ctx = Context {
-        policy: scope.policy,
-        now: scope.now,
-        other_cases: &others,
-        buyer: standing,
-    };
-    let events = policy::decide(&loaded.case, command, actor, &ctx)?;
+    let events = policy::decide(&loaded.case, command, actor, ctx)?;
     if events.is_empty() {
         // Nothing changes (e.g. a stale expiry): nothing to write.
         return Ok(loaded);
@@ -390,6 +393,17 @@ pub async fn load_visible(
         }
     }
     Ok(loaded)
+}
+
+/// The context a case view is computed with: no sibling cases are read for a view (see
+/// [`read_context`]), so the refund shown is an estimate until a command recomputes it.
+pub fn view_context<'a>(policy: &'a Policy, now: Timestamp, buyer: BuyerStanding) -> Context<'a> {
+    Context {
+        policy,
+        now,
+        other_cases: &[],
+        buyer,
+    }
 }
 
 /// What reading a case needs besides the case: the buyer's standing and history, from one list.

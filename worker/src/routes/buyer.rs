@@ -204,12 +204,7 @@ pub async fn file(r: &mut Req) -> AppResult<Response> {
         )
         .await?;
     let (standing, _) = cases::read_context(&r.store, &loaded.case).await?;
-    let ctx = Context {
-        policy: &policy,
-        now: r.now,
-        other_cases: &[],
-        buyer: standing,
-    };
+    let ctx = cases::view_context(&policy, r.now, standing);
     with_status(201, &cases::view(&loaded, &Actor::Buyer, &ctx, vec![]))
 }
 
@@ -242,12 +237,7 @@ async fn answer_case(r: &Req, id: &str, status: u16) -> AppResult<Response> {
     let loaded = cases::load_visible(&r.store, id, None).await?;
     let policy = cases::policy_of(&r.store).await?;
     let (standing, _) = cases::read_context(&r.store, &loaded.case).await?;
-    let ctx = Context {
-        policy: &policy,
-        now: r.now,
-        other_cases: &[],
-        buyer: standing,
-    };
+    let ctx = cases::view_context(&policy, r.now, standing);
     with_status(status, &cases::view(&loaded, &Actor::Buyer, &ctx, vec![]))
 }
 
@@ -258,12 +248,7 @@ pub async fn case(r: &Req, id: &str) -> AppResult<Response> {
     // standing changes nothing a buyer's page shows, so their history is not read here.
     let loaded = cases::load_visible(&r.store, id, Some(&grant.order)).await?;
     let policy = cases::policy_of(&r.store).await?;
-    let ctx = Context {
-        policy: &policy,
-        now: r.now,
-        other_cases: &[],
-        buyer: Default::default(),
-    };
+    let ctx = cases::view_context(&policy, r.now, Default::default());
     ok(&cases::view(&loaded, &Actor::Buyer, &ctx, vec![]))
 }
 
@@ -310,23 +295,13 @@ pub async fn run_and_answer(
     match result {
         Ok(after) => {
             let (standing, _) = cases::read_context(&r.store, &after.case).await?;
-            let ctx = Context {
-                policy: &policy,
-                now: r.now,
-                other_cases: &[],
-                buyer: standing,
-            };
+            let ctx = cases::view_context(&policy, r.now, standing);
             ok(&cases::view(&after, actor, &ctx, history))
         }
         Err(AppError::Api(ApiErrorCode::Conflict)) => {
             let current = cases::load_visible(&r.store, &id, None).await?;
             let (standing, _) = cases::read_context(&r.store, &current.case).await?;
-            let ctx = Context {
-                policy: &policy,
-                now: r.now,
-                other_cases: &[],
-                buyer: standing,
-            };
+            let ctx = cases::view_context(&policy, r.now, standing);
             let view: CaseView = cases::view(&current, actor, &ctx, history);
             let lang = http::lang_of(&r.req);
             let (status, envelope) = AppError::Api(ApiErrorCode::Conflict).envelope(lang);

@@ -6,7 +6,7 @@ use shared::api::{
     SessionView, StaffView,
 };
 use shared::domain::{CaseKind, Command, Money, Reason, Role};
-use shared::policy::{Context, Policy};
+use shared::policy::Policy;
 use worker::Response;
 
 use super::Req;
@@ -155,12 +155,7 @@ pub async fn case(r: &Req, id: &str) -> AppResult<Response> {
     let loaded = cases::load_visible(&r.store, id, None).await?;
     let policy = cases::policy_of(&r.store).await?;
     let (standing, history) = cases::read_context(&r.store, &loaded.case).await?;
-    let ctx = Context {
-        policy: &policy,
-        now: r.now,
-        other_cases: &[],
-        buyer: standing,
-    };
+    let ctx = cases::view_context(&policy, r.now, standing);
     ok(&cases::view(&loaded, &session.actor(), &ctx, history))
 }
 
