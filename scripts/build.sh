@@ -16,7 +16,7 @@ fresh() { # part, output, inputs...
 }
 
 common=(shared Cargo.toml Cargo.lock .cargo scripts/versions.env)
-if fresh portal dist/index.html frontend index.html Trunk.toml "${common[@]}"; then
+if fresh portal dist/index.html frontend index.html Trunk.toml scripts/minify-assets.mjs package-lock.json "${common[@]}"; then
   echo "portal: up to date"
 else
   touch "$stamps/portal.next"   # taken before building: an edit made meanwhile is seen next time

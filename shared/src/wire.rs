@@ -11,9 +11,10 @@
 //! Unknown fields are ignored as before (none of these enums denies them). Two inputs no writer
 //! produces are read differently: a field that belongs to another variant is now type-checked and
 //! refused if repeated (before, it was ignored), and the array form serde accepts for tagged enums
-//! is now read positionally in the flat struct's order. The tagged enums that deny unknown fields
-//! (`Solution`, `Resolution`, `OverrideAction`, `Command`) keep the derive: a flat struct cannot
-//! refuse unknown fields for one variant while ignoring them for the unit variants, as serde does.
+//! is now read positionally in the flat struct's order. The payload enums that deny unknown fields
+//! (`Solution`, `Resolution`, `OverrideAction`) deny them in their flat struct too, and also refuse
+//! a field of another variant, where serde ignored any field next to a unit variant. `Command`, which
+//! the portal only writes, keeps the derive.
 
 use std::fmt;
 
@@ -257,6 +258,69 @@ mod tests {
                 stars: 1,
                 comment: String::new(),
             },
+        );
+    }
+
+    #[test]
+    fn payloads_read_fields_in_any_order() {
+        reads(
+            r#"{"amount":500,"kind":"refund_only"}"#,
+            &Solution::RefundOnly {
+                amount: Some(Money(500)),
+            },
+        );
+        reads(
+            r#"{"kind":"refund_only","amount":null}"#,
+            &Solution::RefundOnly { amount: None },
+        );
+        reads(
+            r#"{"solution":{"kind":"repair"},"decision":"approve"}"#,
+            &Resolution::Approve {
+                solution: Solution::Repair,
+            },
+        );
+        reads(
+            r#"{"solution":{"kind":"reship"},"action":"approve"}"#,
+            &OverrideAction::Approve {
+                solution: Solution::Reship,
+            },
+        );
+    }
+
+    #[test]
+    fn payloads_refuse_unknown_fields_fields_of_another_variant_and_missing_ones() {
+        refused::<Solution>(r#"{"kind":"refund_only","x":1}"#, "unknown field `x`");
+        // Serde's derive read these as a plain exchange, dropping the amount unseen.
+        refused::<Solution>(r#"{"kind":"exchange","x":1}"#, "unknown field `x`");
+        refused::<Solution>(
+            r#"{"kind":"exchange","amount":100}"#,
+            "unknown field `amount`",
+        );
+        refused::<Solution>(r#"{"kind":"gift"}"#, "unknown variant `gift`");
+        refused::<Solution>(r#"{"amount":1}"#, "missing field `kind`");
+        refused::<Resolution>(r#"{"decision":"approve"}"#, "missing field `solution`");
+        refused::<Resolution>(r#"{"decision":"reject"}"#, "missing field `reason_code`");
+        refused::<Resolution>(
+            r#"{"decision":"reject","reason_code":"fraud","solution":{"kind":"repair"}}"#,
+            "unknown field `solution`",
+        );
+        refused::<Resolution>(
+            r#"{"decision":"approve","reason_code":"fraud","solution":{"kind":"repair"}}"#,
+            "unknown field `reason_code`",
+        );
+        refused::<Resolution>(
+            r#"{"decision":"resume","reason_code":"fraud"}"#,
+            "unknown field `reason_code`",
+        );
+        refused::<Resolution>(r#"{"decision":"resume","note":""}"#, "unknown field `note`");
+        refused::<OverrideAction>(r#"{"action":"approve"}"#, "missing field `solution`");
+        refused::<OverrideAction>(
+            r#"{"action":"close","solution":{"kind":"repair"}}"#,
+            "unknown field `solution`",
+        );
+        refused::<OverrideAction>(
+            r#"{"action":"approve","solution":{"kind":"exchange","amount":1}}"#,
+            "unknown field `amount`",
         );
     }
 

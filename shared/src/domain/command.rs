@@ -1,15 +1,23 @@
 //! Commands: what each actor may ask the engine to do on a case, and their payloads.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use super::case::CaseKind;
 use super::values::{Money, Timestamp};
+use crate::wire::{Missing, req};
 
 /// The shop's answer to a request: which kind of after-sales service it grants. An agent may
 /// grant a different kind than the buyer asked for (an exchange instead of a refund); the engine
 /// checks it against the line's eligibility.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    deny_unknown_fields,
+    try_from = "SolutionWire"
+)]
 pub enum Solution {
     /// Money back without the goods coming back.
     RefundOnly {
@@ -103,7 +111,12 @@ impl RejectReason {
 
 /// The owner's decision on an escalated case (介入).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "decision", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(
+    tag = "decision",
+    rename_all = "snake_case",
+    deny_unknown_fields,
+    try_from = "ResolutionWire"
+)]
 pub enum Resolution {
     /// Grant this solution (the case continues with it).
     Approve {
@@ -123,7 +136,12 @@ pub enum Resolution {
 /// What an owner's override does. Overrides bypass eligibility windows (goodwill), never the
 /// safety rules: money and replacements still wait for the return.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(
+    tag = "action",
+    rename_all = "snake_case",
+    deny_unknown_fields,
+    try_from = "OverrideActionWire"
+)]
 pub enum OverrideAction {
     /// Grant a solution even where the policy would refuse it.
     Approve {
@@ -132,6 +150,157 @@ pub enum OverrideAction {
     },
     /// Close the case now.
     Close,
+}
+
+// The three payload enums above are read through flat structs (see `crate::wire`): the tag plus
+// every variant's fields as options, no unknown field allowed, then a conversion that refuses a
+// field that belongs to another variant. Serde's derive would instead ignore unknown fields next
+// to a unit variant (`{"kind":"exchange","amount":100}` read as a plain exchange), and it reads
+// through its `Content` buffer, which costs the portal's wasm several kilobytes.
+
+/// Why a flat payload is not one of the enums above.
+#[derive(Debug)]
+enum PayloadError {
+    /// A required field is absent.
+    Missing(Missing),
+    /// A field that the chosen variant does not have.
+    Unexpected(&'static str),
+}
+
+impl From<Missing> for PayloadError {
+    fn from(m: Missing) -> Self {
+        Self::Missing(m)
+    }
+}
+
+impl fmt::Display for PayloadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Missing(m) => m.fmt(f),
+            Self::Unexpected(name) => write!(f, "unknown field `{name}`"),
+        }
+    }
+}
+
+/// `Ok` when a field the chosen variant does not have is absent.
+fn absent<T>(value: &Option<T>, name: &'static str) -> Result<(), PayloadError> {
+    match value {
+        Some(_) => Err(PayloadError::Unexpected(name)),
+        None => Ok(()),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum SolutionTag {
+    RefundOnly,
+    ReturnAndRefund,
+    Exchange,
+    Repair,
+    Reship,
+}
+
+/// A [`Solution`] as read.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SolutionWire {
+    kind: SolutionTag,
+    #[serde(default)]
+    amount: Option<Money>,
+}
+
+impl TryFrom<SolutionWire> for Solution {
+    type Error = PayloadError;
+
+    fn try_from(w: SolutionWire) -> Result<Self, Self::Error> {
+        if !matches!(w.kind, SolutionTag::RefundOnly) {
+            absent(&w.amount, "amount")?;
+        }
+        Ok(match w.kind {
+            SolutionTag::RefundOnly => Self::RefundOnly { amount: w.amount },
+            SolutionTag::ReturnAndRefund => Self::ReturnAndRefund,
+            SolutionTag::Exchange => Self::Exchange,
+            SolutionTag::Repair => Self::Repair,
+            SolutionTag::Reship => Self::Reship,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ResolutionTag {
+    Approve,
+    Reject,
+    Resume,
+}
+
+/// A [`Resolution`] as read.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResolutionWire {
+    decision: ResolutionTag,
+    #[serde(default)]
+    solution: Option<Solution>,
+    #[serde(default)]
+    reason_code: Option<RejectReason>,
+}
+
+impl TryFrom<ResolutionWire> for Resolution {
+    type Error = PayloadError;
+
+    fn try_from(w: ResolutionWire) -> Result<Self, Self::Error> {
+        Ok(match w.decision {
+            ResolutionTag::Approve => {
+                absent(&w.reason_code, "reason_code")?;
+                Self::Approve {
+                    solution: req(w.solution, "solution")?,
+                }
+            }
+            ResolutionTag::Reject => {
+                absent(&w.solution, "solution")?;
+                Self::Reject {
+                    reason_code: req(w.reason_code, "reason_code")?,
+                }
+            }
+            ResolutionTag::Resume => {
+                absent(&w.solution, "solution")?;
+                absent(&w.reason_code, "reason_code")?;
+                Self::Resume
+            }
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum OverrideTag {
+    Approve,
+    Close,
+}
+
+/// An [`OverrideAction`] as read.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OverrideActionWire {
+    action: OverrideTag,
+    #[serde(default)]
+    solution: Option<Solution>,
+}
+
+impl TryFrom<OverrideActionWire> for OverrideAction {
+    type Error = PayloadError;
+
+    fn try_from(w: OverrideActionWire) -> Result<Self, Self::Error> {
+        Ok(match w.action {
+            OverrideTag::Approve => Self::Approve {
+                solution: req(w.solution, "solution")?,
+            },
+            OverrideTag::Close => {
+                absent(&w.solution, "solution")?;
+                Self::Close
+            }
+        })
+    }
 }
 
 /// Everything an actor can ask of a case. Which actor may send which command, and in which
