@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use shared::domain::Order;
 use tests::Api;
 
-use crate::support::{app, browser, fresh_orders, screenshot};
+use crate::support::{app, browser, browser_with, fresh_orders, screenshot};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -25,6 +25,14 @@ impl Portal {
     async fn new() -> Self {
         Self {
             c: browser().await,
+            base: app().base.clone(),
+        }
+    }
+
+    /// A phone whose browser prefers `lang`.
+    async fn in_language(lang: &str) -> Self {
+        Self {
+            c: browser_with(lang, 390, 844).await,
             base: app().base.clone(),
         }
     }
@@ -724,5 +732,199 @@ async fn the_phone_story_is_exchanged_while_the_buyer_follows_it_on_the_case_pag
         "closed"
     );
     screenshot(&portal.c, "portal-rated").await;
+    let _ = portal.c.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tv_story_is_refused_a_refund_after_weeks_and_repaired_instead() {
+    use crate::helpers::{AGENT, WAREHOUSE, staff, staff_command};
+    let orders = imported("tvs");
+    let tv = find(&orders, "TB20261013003");
+    let portal = Portal::in_language("zh-CN").await;
+    portal.lookup(&tv.number, &contact(tv)).await;
+
+    // Forty days after delivery a refund for a fault is past its window: the page says so in
+    // Chinese and will not send it.
+    portal
+        .fill_return("TV-55-4K", "return_and_refund", "quality_fault")
+        .await;
+    portal.preview().await;
+    assert_eq!(
+        portal
+            .attr("[data-testid=preview-status]", "data-allowed")
+            .await,
+        "false"
+    );
+    let why = portal.text("[data-testid=preview-refusal]").await;
+    assert!(
+        why.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "the refusal is explained in Chinese: {why}"
+    );
+    assert_eq!(
+        portal
+            .wait("[data-testid=submit]")
+            .await
+            .prop("disabled")
+            .await
+            .ok()
+            .flatten()
+            .as_deref(),
+        Some("true")
+    );
+    screenshot(&portal.c, "portal-tv-refused").await;
+
+    // A repair is what the warranty gives: allowed, and the shop pays the postage both ways.
+    portal.pick_kind("repair").await;
+    let facts = portal.preview().await;
+    assert_eq!(
+        portal
+            .attr("[data-testid=preview-status]", "data-allowed")
+            .await,
+        "true",
+        "repair is allowed: {facts:?}"
+    );
+    assert_eq!(
+        portal
+            .attr("[data-testid=preview-payer]", "data-payer")
+            .await,
+        "shop"
+    );
+    portal
+        .type_into("[data-testid=note]", "无法开机，待机灯闪烁")
+        .await;
+    let id = portal.submit().await;
+    assert_eq!(
+        portal.attr("[data-testid=whose-move]", "data-party").await,
+        "shop"
+    );
+
+    let agent = staff(app(), AGENT);
+    assert_eq!(
+        staff_command(
+            &agent,
+            &id,
+            &json!({"type": "approve", "solution": {"kind": "repair"}, "note": "抱歉给您带来不便，请寄回维修。"})
+        )
+        .status,
+        200
+    );
+    // The page refreshes itself while open: the return address appears without a reload.
+    portal.wait("[data-testid=return-address]").await;
+    portal.type_into("[data-testid=carrier]", "顺丰速运").await;
+    portal
+        .type_into("[data-testid=tracking]", "SF7788990011")
+        .await;
+    portal.click("[data-testid=send-tracking]").await;
+    portal
+        .until("the TV to be on its way", "return document.querySelector('[data-testid=status-chip]')?.dataset.state === 'return_in_transit'")
+        .await;
+
+    let warehouse = staff(app(), WAREHOUSE);
+    for command in [
+        json!({"type": "receive", "inspection": {"passed": true}}),
+        json!({"type": "ship", "carrier": "顺丰速运", "tracking": "SF7788990012"}),
+    ] {
+        assert_eq!(staff_command(&warehouse, &id, &command).status, 200);
+    }
+    let _ = portal.c.refresh().await;
+    portal.click("[data-testid=confirm-receipt]").await;
+    portal.wait("[data-testid=rate-form]").await;
+    assert_eq!(
+        portal.attr("[data-testid=status-chip]", "data-state").await,
+        "closed"
+    );
+    let timeline = portal.text("[data-testid=timeline]").await;
+    assert!(
+        timeline.contains("请寄回维修"),
+        "the shop's note is in the timeline: {timeline}"
+    );
+    screenshot(&portal.c, "portal-tv-repaired").await;
+    let _ = portal.c.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_book_story_is_reshipped_after_the_buyer_reports_it_never_arrived() {
+    use crate::helpers::{AGENT, WAREHOUSE, staff, staff_command};
+    let orders = imported("bks");
+    let book = find(&orders, "AM20261110004");
+    let portal = Portal::new().await;
+    portal.lookup(&book.number, &contact(book)).await;
+    assert!(
+        portal
+            .text("[data-testid=delivered]")
+            .await
+            .to_lowercase()
+            .contains("not"),
+        "the order shows it was never signed for"
+    );
+    portal
+        .fill_return("BOOK-RUST-2E", "reship", "not_received")
+        .await;
+    // Never signed for: the page does not ask for the courier's confirmation of a loss.
+    let asks_for_loss = portal
+        .js(
+            "return document.querySelector('[data-testid=carrier-loss]') !== null",
+            vec![],
+        )
+        .await;
+    assert_eq!(asks_for_loss, Value::Bool(false));
+    portal.click("[data-testid=urgent]").await;
+    portal.preview().await;
+    assert_eq!(
+        portal
+            .attr("[data-testid=preview-status]", "data-allowed")
+            .await,
+        "true"
+    );
+    let next = portal.text("[data-testid=preview-next]").await;
+    assert!(
+        !next.trim().is_empty(),
+        "the preview says what happens next"
+    );
+    screenshot(&portal.c, "portal-book-preview").await;
+    let id = portal.submit().await;
+
+    let agent = staff(app(), AGENT);
+    assert_eq!(
+        staff_command(
+            &agent,
+            &id,
+            &json!({"type": "approve", "solution": {"kind": "reship"}, "note": "Sorry — another copy is on its way."})
+        )
+        .status,
+        200
+    );
+    // Nothing comes back for a parcel that never arrived: no return address, no tracking form.
+    let warehouse = staff(app(), WAREHOUSE);
+    assert_eq!(
+        staff_command(
+            &warehouse,
+            &id,
+            &json!({"type": "ship", "carrier": "UPS", "tracking": "1Z999AA10123456784"})
+        )
+        .status,
+        200
+    );
+    let _ = portal.c.refresh().await;
+    portal.wait("[data-testid=confirm-receipt]").await;
+    let shown = portal
+        .js(
+            "return [document.querySelector('[data-testid=return-address]') !== null, document.querySelector('[data-testid=tracking-form]') !== null]",
+            vec![],
+        )
+        .await;
+    assert_eq!(shown, json!([false, false]), "no return is asked for");
+    let timeline = portal.text("[data-testid=timeline]").await;
+    assert!(
+        timeline.contains("another copy is on its way"),
+        "the shop's apology is in the timeline: {timeline}"
+    );
+    portal.click("[data-testid=confirm-receipt]").await;
+    portal.wait("[data-testid=rate-form]").await;
+    assert_eq!(
+        portal.attr("[data-testid=status-chip]", "data-state").await,
+        "closed"
+    );
+    screenshot(&portal.c, "portal-book-closed").await;
     let _ = portal.c.close().await;
 }
