@@ -251,6 +251,10 @@ pub enum CaseState {
         clock: Clock,
         /// When the courier reported it signed for at the shop.
         arrived_at: Option<Timestamp>,
+        /// How long the clock had been paused when the parcel arrived: the confirmation window
+        /// after arrival is shifted only by the pauses that came after it.
+        #[serde(default)]
+        paused_before_arrival_ms: i64,
         /// Already refunded under the fast-refund rule.
         fast_refunded: bool,
     },
@@ -402,7 +406,40 @@ impl CaseState {
                 clock.paused_ms = clock.paused_ms.saturating_add(at.millis_since(since));
             }
         }
+        if let Self::ReturnInTransit {
+            paused_before_arrival_ms,
+            ..
+        } = &mut self
+            && by_timeout
+        {
+            *paused_before_arrival_ms = 0;
+        }
         self
+    }
+
+    /// The state after the courier reported the return signed for at the shop (the first report
+    /// counts), `ongoing_pause_ms` into an escalation that is still running.
+    fn arrived(self, at: Timestamp, ongoing_pause_ms: i64) -> Self {
+        match self {
+            Self::ReturnInTransit {
+                solution,
+                carrier,
+                tracking,
+                clock,
+                arrived_at: None,
+                fast_refunded,
+                ..
+            } => Self::ReturnInTransit {
+                solution,
+                carrier,
+                tracking,
+                clock,
+                arrived_at: Some(at),
+                paused_before_arrival_ms: clock.paused_ms.saturating_add(ongoing_pause_ms),
+                fast_refunded,
+            },
+            other => other,
+        }
     }
 
     /// The state after goods that came back were accepted (inspected or deemed received):
@@ -513,6 +550,7 @@ impl CaseState {
                     tracking: tracking.clone(),
                     clock: Clock::start(at),
                     arrived_at: None,
+                    paused_before_arrival_ms: 0,
                     fast_refunded: false,
                 },
                 other => other,
@@ -524,6 +562,7 @@ impl CaseState {
                     tracking,
                     clock,
                     arrived_at,
+                    paused_before_arrival_ms,
                     ..
                 } => S::ReturnInTransit {
                     solution,
@@ -531,27 +570,27 @@ impl CaseState {
                     tracking,
                     clock,
                     arrived_at,
+                    paused_before_arrival_ms,
                     fast_refunded: true,
                 },
                 other => other,
             },
+            // The courier's record is a fact even while a supervisor looks at the case: it is
+            // kept in the paused step, whose clock then counts from the arrival once resumed.
             E::ReturnArrived => match self {
-                S::ReturnInTransit {
-                    solution,
-                    carrier,
-                    tracking,
-                    clock,
-                    arrived_at,
-                    fast_refunded,
-                } => S::ReturnInTransit {
-                    solution,
-                    carrier,
-                    tracking,
-                    clock,
-                    arrived_at: arrived_at.or(Some(at)),
-                    fast_refunded,
-                },
-                other => other,
+                S::Escalated {
+                    previous,
+                    since,
+                    by_timeout,
+                } => {
+                    let paused_so_far = at.millis_since(since).max(0);
+                    S::Escalated {
+                        previous: Box::new(previous.arrived(at, paused_so_far)),
+                        since,
+                        by_timeout,
+                    }
+                }
+                other => other.arrived(at, 0),
             },
             E::Received { inspection } => match self.mark_goods_at_shop(memo) {
                 S::ReturnInTransit {

@@ -223,6 +223,10 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             S::Escalated { .. },
             A::AddProof | A::Message | A::ResolveEscalation | A::Override | A::Expire,
         ) => true,
+        // The courier does not wait for the supervisor: a parcel can arrive meanwhile.
+        (S::Escalated { previous, .. }, A::ReturnArrived) => {
+            matches!(**previous, S::ReturnInTransit { .. })
+        }
         (
             S::Escalated { .. },
             A::AnswerInfo
@@ -235,7 +239,6 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Approve
             | A::Reject
             | A::RequestInfo
-            | A::ReturnArrived
             | A::Receive
             | A::Ship,
         ) => false,

@@ -1,16 +1,16 @@
 //! Whose move it is and by when (DOMAIN.md "Time limits", 时效). Every open step has one
 //! deadline; when it passes, the case resolves itself, and every shop deadline resolves in the
-//! buyer's favour. Clocks pause while a case is escalated; day-based buyer clocks also skip the
-//! shop's declared holidays.
+//! buyer's favour. Clocks pause while a case is escalated and on the shop's declared holidays
+//! (both parties' clocks: the shop is closed, and so are the couriers the buyer depends on).
 
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Case, CaseKind, CaseState, Clock, Command, ExpiryOutcome, Party, Role, Timestamp,
+    Case, CaseKind, CaseState, Clock, Command, ExpiryOutcome, MS_PER_HOUR, Party, Role, Timestamp,
 };
 
 use super::settings::Policy;
-use super::time::{window_end, window_end_skipping};
+use super::time::{after_skipping, window_end_skipping};
 
 /// The current deadline of a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,18 +30,19 @@ const fn shop(role: Role) -> Party {
     Party::Shop { role }
 }
 
-/// A plain duration of `hours` from the clock's start, shifted by its pauses.
-const fn hours(clock: Clock, hours: i64) -> Timestamp {
-    clock.since.plus_hours(hours).plus_ms(clock.paused_ms)
+/// A clock of `hours` from its start, holidays skipped, shifted by its pauses.
+fn hours(clock: Clock, hours: i64, policy: &Policy) -> Timestamp {
+    after_skipping(
+        clock.since,
+        hours.saturating_mul(MS_PER_HOUR),
+        policy.utc_offset_minutes,
+        &policy.holiday_days(),
+    )
+    .plus_ms(clock.paused_ms)
 }
 
-/// A shop clock of `days` calendar days.
-const fn shop_days(clock: Clock, days: i64, policy: &Policy) -> Timestamp {
-    window_end(clock.since, days, policy.utc_offset_minutes).plus_ms(clock.paused_ms)
-}
-
-/// A buyer clock of `days` calendar days, holidays skipped.
-fn buyer_days(clock: Clock, days: i64, policy: &Policy) -> Timestamp {
+/// A clock of `days` calendar days, holidays skipped, shifted by its pauses.
+fn days(clock: Clock, days: i64, policy: &Policy) -> Timestamp {
     window_end_skipping(
         clock.since,
         days,
@@ -66,57 +67,69 @@ fn deadline_of(case: &Case, state: &CaseState, policy: &Policy) -> Option<Deadli
             if case.request.kind == CaseKind::RefundOnly && case.order.shipped_at.is_none() {
                 open(
                     shop(Role::Agent),
-                    hours(*clock, d.shop_answer_unshipped_refund_hours),
+                    hours(*clock, d.shop_answer_unshipped_refund_hours, policy),
                     ExpiryOutcome::AutoRefund,
                 )
             } else {
                 open(
                     shop(Role::Agent),
-                    hours(*clock, d.shop_answer_hours),
+                    hours(*clock, d.shop_answer_hours, policy),
                     ExpiryOutcome::AutoApprove,
                 )
             }
         }
         CaseState::InfoRequested { clock, .. } => open(
             Party::Buyer,
-            buyer_days(*clock, d.buyer_info_days, policy),
+            days(*clock, d.buyer_info_days, policy),
             ExpiryOutcome::CloseInfoTimeout,
         ),
         CaseState::Rejected { clock, .. } => open(
             Party::Buyer,
-            buyer_days(*clock, d.buyer_after_reject_days, policy),
+            days(*clock, d.buyer_after_reject_days, policy),
             ExpiryOutcome::CloseRejected,
         ),
         CaseState::AwaitingReturn { clock, .. } => open(
             Party::Buyer,
-            buyer_days(*clock, d.buyer_ship_return_days, policy),
+            days(*clock, d.buyer_ship_return_days, policy),
             ExpiryOutcome::CloseAbandoned,
         ),
         CaseState::ReturnInTransit {
-            clock, arrived_at, ..
+            clock,
+            arrived_at,
+            paused_before_arrival_ms,
+            ..
         } => {
-            let latest = shop_days(*clock, d.shop_confirm_return_max_days, policy);
+            let latest = days(*clock, d.shop_confirm_return_max_days, policy);
             let due = arrived_at.map_or(latest, |arrived| {
-                arrived
-                    .plus_hours(d.shop_confirm_return_hours_after_signed)
-                    .plus_ms(clock.paused_ms)
-                    .min(latest)
+                let since_arrival = Clock {
+                    since: arrived,
+                    paused_ms: clock
+                        .paused_ms
+                        .saturating_sub(*paused_before_arrival_ms)
+                        .max(0),
+                };
+                hours(
+                    since_arrival,
+                    d.shop_confirm_return_hours_after_signed,
+                    policy,
+                )
+                .min(latest)
             });
             open(shop(Role::Warehouse), due, ExpiryOutcome::ReleaseReturn)
         }
         CaseState::AwaitingDecision { clock, .. } => open(
             shop(Role::Agent),
-            hours(*clock, d.shop_decide_after_inspection_hours),
+            hours(*clock, d.shop_decide_after_inspection_hours, policy),
             ExpiryOutcome::ProceedAfterInspection,
         ),
         CaseState::AwaitingShipment { clock, .. } => open(
             shop(Role::Warehouse),
-            hours(*clock, d.warehouse_ship_hours),
+            hours(*clock, d.warehouse_ship_hours, policy),
             ExpiryOutcome::EscalateToOwner,
         ),
         CaseState::Shipped { clock, .. } => open(
             Party::Buyer,
-            buyer_days(*clock, d.buyer_confirm_delivery_days, policy),
+            days(*clock, d.buyer_confirm_delivery_days, policy),
             ExpiryOutcome::AutoConfirmReceipt,
         ),
         // The paused clock of the step the case was escalated from; the owner must act, with
@@ -490,6 +503,55 @@ mod tests {
         assert_eq!(after, before.plus_days(2));
     }
 
+    fn escalate() -> Command {
+        Command::Escalate {
+            note: String::new(),
+        }
+    }
+
+    fn resume() -> Command {
+        Command::ResolveEscalation {
+            resolution: Resolution::Resume,
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_parcel_that_arrives_while_escalated_is_recorded_and_its_72_hours_start_at_resumption() {
+        let mut run = at_step(&[approve(), (Actor::Buyer, tracking())]);
+        run.at(filed().plus_days(1)).ok(&agent(), escalate());
+        run.at(filed().plus_days(2))
+            .ok(&Actor::System, Command::ReturnArrived);
+        assert_eq!(run.state_name(), StateName::Escalated);
+        // The warehouse inspects once the supervisor is done, not before.
+        assert!(
+            run.at(filed().plus_days(2))
+                .act(&warehouse(), inspection(true))
+                .is_err()
+        );
+        let resumed_at = filed().plus_days(3);
+        run.at(resumed_at).ok(&owner(), resume());
+        let d = current_deadline(&run.case, &run.policy).expect("deadline");
+        assert_eq!(d.due, resumed_at.plus_hours(72));
+        assert_eq!(d.on_expiry, ExpiryOutcome::ReleaseReturn);
+    }
+
+    #[test]
+    fn an_escalation_before_the_parcel_arrived_does_not_lengthen_its_72_hours() {
+        let mut run = at_step(&[approve(), (Actor::Buyer, tracking())]);
+        run.at(filed().plus_days(1)).ok(&agent(), escalate());
+        run.at(filed().plus_days(3)).ok(&owner(), resume());
+        let arrived = filed().plus_days(4);
+        run.at(arrived).ok(&Actor::System, Command::ReturnArrived);
+        let d = current_deadline(&run.case, &run.policy).expect("deadline");
+        assert_eq!(d.due, arrived.plus_hours(72));
+        // An escalation after the arrival does lengthen it.
+        run.at(arrived.plus_hours(10)).ok(&agent(), escalate());
+        run.at(arrived.plus_hours(30)).ok(&owner(), resume());
+        let d = current_deadline(&run.case, &run.policy).expect("deadline");
+        assert_eq!(d.due, arrived.plus_hours(72 + 20));
+    }
+
     #[test]
     fn a_timeout_escalation_resumes_with_a_fresh_clock() {
         let mut run = at_step(&[
@@ -521,7 +583,7 @@ mod tests {
     }
 
     #[test]
-    fn holidays_extend_buyer_clocks_but_not_shop_clocks() {
+    fn holidays_extend_both_parties_clocks() {
         // 3 to 5 Nov 2024 are holidays.
         let policy = Policy {
             holidays: vec![
@@ -531,18 +593,30 @@ mod tests {
             ],
             ..Policy::default()
         };
-        let mut run = Run::file_with(
-            &order(vec![line("phone", "electronics", 99_900, 1)]),
-            exchange(),
-            cst(2024, 11, 2, 9, 0),
-            policy,
-            Vec::new(),
-            Default::default(),
-        )
-        .expect("filed");
+        let file_at = |at| {
+            Run::file_with(
+                &order(vec![line("phone", "electronics", 99_900, 1)]),
+                exchange(),
+                at,
+                policy.clone(),
+                Vec::new(),
+                Default::default(),
+            )
+            .expect("filed")
+        };
+        let due = |run: &Run| current_deadline(&run.case, &run.policy).map(|d| d.due);
+        // The shop's 36 hours: 15 on 2 Nov, then 21 after the holidays.
+        let mut run = file_at(cst(2024, 11, 2, 9, 0));
+        assert_eq!(due(&run), Some(cst(2024, 11, 6, 21, 0)));
+        // Filed on a holiday: the clock starts when the holidays end.
         assert_eq!(
-            current_deadline(&run.case, &run.policy).map(|d| d.due),
-            Some(cst(2024, 11, 3, 21, 0))
+            due(&file_at(cst(2024, 11, 4, 12, 0))),
+            Some(cst(2024, 11, 7, 12, 0))
+        );
+        // Filed the day before with time to spare: the holidays are never reached.
+        assert_eq!(
+            due(&file_at(cst(2024, 10, 31, 9, 0))),
+            Some(cst(2024, 11, 1, 21, 0))
         );
         run.at(cst(2024, 11, 2, 10, 0)).ok(
             &agent(),
@@ -550,11 +624,8 @@ mod tests {
                 question: "?".into(),
             },
         );
-        // Three days after 2 Nov, skipping 3–5 Nov: 6, 7, 8 Nov.
-        assert_eq!(
-            current_deadline(&run.case, &run.policy).map(|d| d.due),
-            Some(cst(2024, 11, 9, 0, 0).plus_ms(-1))
-        );
+        // The buyer's three days after 2 Nov, skipping 3–5 Nov: 6, 7, 8 Nov.
+        assert_eq!(due(&run), Some(cst(2024, 11, 9, 0, 0).plus_ms(-1)));
     }
 
     #[test]

@@ -393,14 +393,21 @@ fn events_for(
                 question: question.clone(),
             }])
         }
-        Command::ReturnArrived => match state {
-            // Repeated courier notifications change nothing.
-            CaseState::ReturnInTransit {
-                arrived_at: Some(_),
-                ..
-            } => Ok(Vec::new()),
-            _ => Ok(vec![EventKind::ReturnArrived]),
-        },
+        Command::ReturnArrived => {
+            // Also while escalated from the transit step (the table admits nothing else).
+            let step = match state {
+                CaseState::Escalated { previous, .. } => previous.as_ref(),
+                other => other,
+            };
+            match step {
+                // Repeated courier notifications change nothing.
+                CaseState::ReturnInTransit {
+                    arrived_at: Some(_),
+                    ..
+                } => Ok(Vec::new()),
+                _ => Ok(vec![EventKind::ReturnArrived]),
+            }
+        }
         Command::Receive { inspection } => {
             text(&inspection.note, ctx, false)?;
             let CaseState::ReturnInTransit { solution, .. } = state else {

@@ -147,9 +147,10 @@ pub struct Policy {
     pub fast_refund: FastRefundPolicy,
     /// Time limits.
     pub deadlines: Deadlines,
-    /// Holiday pauses, "YYYY-MM-DD" local dates: day-based buyer clocks skip them (a window of N
-    /// days then ends at the end of its Nth non-holiday day). Statutory windows (no-reason,
-    /// 三包, warranty) do not pause: the law counts them in plain calendar days.
+    /// Holiday pauses, "YYYY-MM-DD" local dates: every case clock, the shop's and the buyer's,
+    /// stops for them (a window of N days ends at the end of its Nth non-holiday day; a limit in
+    /// hours counts only non-holiday hours). Statutory windows (no-reason, 三包, warranty) do not
+    /// pause: the law counts them in plain calendar days.
     pub holidays: Vec<String>,
     /// Most photos per request or command.
     pub max_photos: i64,

@@ -68,6 +68,34 @@ pub fn window_end_skipping(
     end_of_local_day(day, utc_offset_minutes)
 }
 
+/// The instant `ms` milliseconds of non-holiday time after `from`: a holiday (a sorted local day
+/// number) met on the way adds its length, and a clock started on a holiday starts when it ends.
+#[must_use]
+pub fn after_skipping(
+    from: Timestamp,
+    ms: i64,
+    utc_offset_minutes: i64,
+    holidays: &[i64],
+) -> Timestamp {
+    let mut at = from;
+    let mut left = ms;
+    // One pass over the holidays: each either lies wholly before `at`, or starts after the
+    // time runs out (and so do all later ones), or moves `at` to its end.
+    for &day in holidays {
+        let start = start_of_local_day(day, utc_offset_minutes);
+        let end = start_of_local_day(day.saturating_add(1), utc_offset_minutes);
+        if end <= at {
+            continue;
+        }
+        if start >= at.plus_ms(left) {
+            break;
+        }
+        left -= start.0.saturating_sub(at.0).max(0);
+        at = end;
+    }
+    at.plus_ms(left)
+}
+
 /// A local calendar date; serialized as `"YYYY-MM-DD"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct LocalDate {
@@ -169,6 +197,34 @@ pub(crate) mod tests {
     pub(crate) fn cst(year: i64, month: u32, day: u32, hour: i64, minute: i64) -> Timestamp {
         let d = LocalDate { year, month, day }.day_number();
         Timestamp(d * MS_PER_DAY + hour * MS_PER_HOUR + minute * MS_PER_MINUTE - 8 * MS_PER_HOUR)
+    }
+
+    #[test]
+    fn a_duration_skips_the_holidays_it_meets() {
+        let day = |y, m, d| {
+            LocalDate {
+                year: y,
+                month: m,
+                day: d,
+            }
+            .day_number()
+        };
+        let holidays = [day(2024, 11, 3), day(2024, 11, 4), day(2024, 11, 10)];
+        let after = |from, hours: i64| after_skipping(from, hours * MS_PER_HOUR, 480, &holidays);
+        // No holiday in reach.
+        assert_eq!(after(cst(2024, 11, 1, 9, 0), 24), cst(2024, 11, 2, 9, 0));
+        // Runs out exactly where a holiday starts.
+        assert_eq!(after(cst(2024, 11, 2, 0, 0), 24), cst(2024, 11, 3, 0, 0));
+        // Crosses two consecutive holidays.
+        assert_eq!(after(cst(2024, 11, 2, 12, 0), 24), cst(2024, 11, 5, 12, 0));
+        // Starts inside one; then meets the next a week later.
+        assert_eq!(after(cst(2024, 11, 4, 8, 0), 0), cst(2024, 11, 5, 0, 0));
+        assert_eq!(
+            after(cst(2024, 11, 4, 8, 0), 24 * 5 + 12),
+            cst(2024, 11, 11, 12, 0)
+        );
+        // Holidays behind the clock change nothing.
+        assert_eq!(after(cst(2024, 11, 12, 1, 0), 2), cst(2024, 11, 12, 3, 0));
     }
 
     #[test]
