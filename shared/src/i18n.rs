@@ -8,6 +8,7 @@ mod messages;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::Money;
+use crate::policy::time::LocalDate;
 
 /// A language the portal speaks (DOMAIN.md "Talking to the buyer": at least zh-CN and en).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -54,6 +55,26 @@ impl Lang {
             }
         }
         best.map_or(Self::ZhCn, |(_, lang)| lang)
+    }
+}
+
+/// English month abbreviations.
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A calendar date as the buyer reads it: `2026年10月21日` / `21 Oct 2026`.
+#[must_use]
+pub fn local_date(d: LocalDate, lang: Lang) -> String {
+    match lang {
+        Lang::ZhCn => format!("{}年{}月{}日", d.year, d.month, d.day),
+        Lang::En => {
+            let month = MONTHS_EN
+                .get((d.month as usize).saturating_sub(1))
+                .copied()
+                .unwrap_or("");
+            format!("{} {month} {}", d.day, d.year)
+        }
     }
 }
 

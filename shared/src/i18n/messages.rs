@@ -187,15 +187,18 @@ impl Localized for Refusal {
                 "包裹还没有签收。签收后即可申请退货、换货或维修；如果包裹迟迟未到，请选择“未收到货”。",
                 "The parcel hasn't been signed for yet. Once it arrives you can ask for a return, exchange or repair; if it never arrives, choose \"not received\".",
             ),
-            Self::NoReasonWindowClosed { until } => pick(
-                lang,
-                format!(
-                    "七天无理由退换的期限已于 {until} 结束。如果商品有质量问题，请选择对应的原因申请。"
-                ),
-                format!(
-                    "The no-reason return period ended on {until}. If the item is faulty, please choose that reason instead."
-                ),
-            ),
+            Self::NoReasonWindowClosed { until } => {
+                let until = super::local_date(*until, lang);
+                pick(
+                    lang,
+                    format!(
+                        "七天无理由退换的期限已于 {until} 结束。如果商品有质量问题，请选择对应的原因申请。"
+                    ),
+                    format!(
+                        "The no-reason return period ended on {until}. If the item is faulty, please choose that reason instead."
+                    ),
+                )
+            }
             Self::ExcludedFromNoReason { exclusion } => pick(
                 lang,
                 format!(
@@ -207,29 +210,38 @@ impl Localized for Refusal {
                     exclusion_text(*exclusion, lang)
                 ),
             ),
-            Self::QualityReturnWindowClosed { until } => pick(
-                lang,
-                format!("质量问题退货的期限已于 {until} 结束，您仍可在期限内申请换货或维修。"),
-                format!(
-                    "The period to return a faulty item ended on {until}; you can still ask for an exchange or a repair while those are open."
-                ),
-            ),
-            Self::QualityExchangeWindowClosed { until } => pick(
-                lang,
-                format!("质量问题换货的期限已于 {until} 结束，保修期内可以申请免费维修。"),
-                format!(
-                    "The period to exchange a faulty item ended on {until}; within the warranty you can ask for a free repair."
-                ),
-            ),
-            Self::WarrantyExpired { until } => pick(
-                lang,
-                format!(
-                    "保修期已于 {until} 结束（已计入维修占用的天数）。如需付费维修，请联系商家。"
-                ),
-                format!(
-                    "The warranty ended on {until} (days spent in repair included). Please contact the shop about a paid repair."
-                ),
-            ),
+            Self::QualityReturnWindowClosed { until } => {
+                let until = super::local_date(*until, lang);
+                pick(
+                    lang,
+                    format!("质量问题退货的期限已于 {until} 结束，您仍可在期限内申请换货或维修。"),
+                    format!(
+                        "The period to return a faulty item ended on {until}; you can still ask for an exchange or a repair while those are open."
+                    ),
+                )
+            }
+            Self::QualityExchangeWindowClosed { until } => {
+                let until = super::local_date(*until, lang);
+                pick(
+                    lang,
+                    format!("质量问题换货的期限已于 {until} 结束，保修期内可以申请免费维修。"),
+                    format!(
+                        "The period to exchange a faulty item ended on {until}; within the warranty you can ask for a free repair."
+                    ),
+                )
+            }
+            Self::WarrantyExpired { until } => {
+                let until = super::local_date(*until, lang);
+                pick(
+                    lang,
+                    format!(
+                        "保修期已于 {until} 结束（已计入维修占用的天数）。如需付费维修，请联系商家。"
+                    ),
+                    format!(
+                        "The warranty ended on {until} (days spent in repair included). Please contact the shop about a paid repair."
+                    ),
+                )
+            }
             Self::ReasonDoesNotFitKind { kind, reason } => pick(
                 lang,
                 format!(
@@ -757,8 +769,9 @@ mod tests {
             refusal: Refusal::NoReasonWindowClosed { until },
         };
         assert_eq!(e.code(), "no_reason_window_closed");
-        assert!(e.message(Lang::En).contains("2024-11-08"));
-        assert!(e.message(Lang::ZhCn).contains("2024-11-08"));
+        // Dates as each language writes them.
+        assert!(e.message(Lang::En).contains("ended on 8 Nov 2024."));
+        assert!(e.message(Lang::ZhCn).contains("已于 2024年11月8日 结束"));
     }
 
     #[test]

@@ -198,7 +198,11 @@ impl LineCheck<'_> {
                 }
                 match reason {
                     Reason::NotReceived => self.not_received(),
-                    Reason::ChangedMind | Reason::SizeOrFit => Err(Refusal::RefundOnlyNeedsReturn),
+                    // Shipped goods without a fault come back first; point to a return only
+                    // while one is open, otherwise say why none is.
+                    Reason::ChangedMind | Reason::SizeOrFit => self
+                        .no_reason(line)
+                        .and(Err(Refusal::RefundOnlyNeedsReturn)),
                     // "Not worth sending back": a fault the shop may settle without the goods,
                     // within the same band as a return.
                     Reason::NotAsDescribed
@@ -701,6 +705,23 @@ mod tests {
             check(&o, &[], &policy, at).check(&l, CaseKind::Reship, Reason::NotReceived),
             Err(Refusal::NotShipped)
         );
+    }
+
+    #[test]
+    fn a_refund_only_without_a_fault_points_to_a_return_only_while_one_is_open() {
+        let l = line("x", "misc", 1_000, 1);
+        let o = order(vec![l.clone()]);
+        let policy = Policy::default();
+        let within = check(&o, &[], &policy, day_after_signed(2, 12, 0));
+        assert_eq!(
+            within.check(&l, CaseKind::RefundOnly, Reason::ChangedMind),
+            Err(Refusal::RefundOnlyNeedsReturn)
+        );
+        let after = check(&o, &[], &policy, day_after_signed(30, 12, 0));
+        assert!(matches!(
+            after.check(&l, CaseKind::RefundOnly, Reason::SizeOrFit),
+            Err(Refusal::NoReasonWindowClosed { .. })
+        ));
     }
 
     #[test]
