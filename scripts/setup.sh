@@ -24,11 +24,20 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-have_version worker-build "$WORKER_BUILD_VERSION" || cargo install --locked "worker-build@$WORKER_BUILD_VERSION"
+# The three build tools are compiled here once. Their own release profiles (Trunk's is fat LTO
+# with one codegen unit) make that the slowest part of a cold set-up on 2 cores; a profile that
+# compiles fast (no LTO, parallel codegen, -O1) cuts it to a few minutes, and the tools only
+# orchestrate and rewrite a few megabytes, so they stay quick (measured: Trunk 4 min to install).
+tool_install() {
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false \
+    cargo install "$@"
+}
+have_version worker-build "$WORKER_BUILD_VERSION" || tool_install --locked "worker-build@$WORKER_BUILD_VERSION"
 wbg=$(lockver wasm-bindgen)
 # Without --locked: the CLI's own lock file names a crate version the registry lacks.
-have_version wasm-bindgen "$wbg" || cargo install "wasm-bindgen-cli@$wbg"
-have_version trunk "$TRUNK_VERSION" || cargo install --locked "trunk@$TRUNK_VERSION"
+have_version wasm-bindgen "$wbg" || tool_install "wasm-bindgen-cli@$wbg"
+have_version trunk "$TRUNK_VERSION" || tool_install --locked "trunk@$TRUNK_VERSION"
 
 if [ "${1:-}" = "--browser" ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
