@@ -18,19 +18,40 @@
 
 use std::fmt;
 
-/// A required field of the chosen variant was absent (serde's own message).
+/// Why a flat wire struct is not the enum it stands for, in serde's own wording.
 #[derive(Debug)]
-pub(crate) struct Missing(pub(crate) &'static str);
+pub(crate) enum WireError {
+    /// A required field of the chosen variant is absent.
+    Missing(&'static str),
+    /// A field that the chosen variant does not have.
+    Unexpected(&'static str),
+    /// A value that belongs to another variant (`name`, and the ones this variant takes).
+    WrongVariant(&'static str, &'static str),
+}
 
-impl fmt::Display for Missing {
+impl fmt::Display for WireError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "missing field `{}`", self.0)
+        match self {
+            Self::Missing(name) => write!(f, "missing field `{name}`"),
+            Self::Unexpected(name) => write!(f, "unknown field `{name}`"),
+            Self::WrongVariant(name, expected) => {
+                write!(f, "unknown variant `{name}`, expected one of {expected}")
+            }
+        }
     }
 }
 
 /// `value`, or the missing-field error for `name`.
-pub(crate) fn req<T>(value: Option<T>, name: &'static str) -> Result<T, Missing> {
-    value.ok_or(Missing(name))
+pub(crate) fn req<T>(value: Option<T>, name: &'static str) -> Result<T, WireError> {
+    value.ok_or(WireError::Missing(name))
+}
+
+/// `Ok` when a field that the chosen variant does not have is absent.
+pub(crate) fn absent<T>(value: &Option<T>, name: &'static str) -> Result<(), WireError> {
+    match value {
+        Some(_) => Err(WireError::Unexpected(name)),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::wire::{Missing, req};
+use crate::wire::{WireError, req};
 
 /// A staff role (DOMAIN.md "Who uses it").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -89,9 +89,9 @@ struct ActorWire {
 }
 
 impl TryFrom<ActorWire> for Actor {
-    type Error = Missing;
+    type Error = WireError;
 
-    fn try_from(w: ActorWire) -> Result<Self, Missing> {
+    fn try_from(w: ActorWire) -> Result<Self, WireError> {
         Ok(match w.tag {
             ActorTag::Buyer => Self::Buyer,
             ActorTag::Staff => Self::Staff {
@@ -120,9 +120,9 @@ struct PartyWire {
 }
 
 impl TryFrom<PartyWire> for Party {
-    type Error = Missing;
+    type Error = WireError;
 
-    fn try_from(w: PartyWire) -> Result<Self, Missing> {
+    fn try_from(w: PartyWire) -> Result<Self, WireError> {
         Ok(match w.party {
             PartyTag::Buyer => Self::Buyer,
             PartyTag::Shop => Self::Shop {

@@ -1,12 +1,10 @@
 //! Commands: what each actor may ask the engine to do on a case, and their payloads.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use super::case::CaseKind;
 use super::values::{Money, Timestamp};
-use crate::wire::{Missing, req};
+use crate::wire::{WireError, absent, req};
 
 /// The shop's answer to a request: which kind of after-sales service it grants. An agent may
 /// grant a different kind than the buyer asked for (an exchange instead of a refund); the engine
@@ -158,38 +156,6 @@ pub enum OverrideAction {
 // to a unit variant (`{"kind":"exchange","amount":100}` read as a plain exchange), and it reads
 // through its `Content` buffer, which costs the portal's wasm several kilobytes.
 
-/// Why a flat payload is not one of the enums above.
-#[derive(Debug)]
-enum PayloadError {
-    /// A required field is absent.
-    Missing(Missing),
-    /// A field that the chosen variant does not have.
-    Unexpected(&'static str),
-}
-
-impl From<Missing> for PayloadError {
-    fn from(m: Missing) -> Self {
-        Self::Missing(m)
-    }
-}
-
-impl fmt::Display for PayloadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Missing(m) => m.fmt(f),
-            Self::Unexpected(name) => write!(f, "unknown field `{name}`"),
-        }
-    }
-}
-
-/// `Ok` when a field the chosen variant does not have is absent.
-fn absent<T>(value: &Option<T>, name: &'static str) -> Result<(), PayloadError> {
-    match value {
-        Some(_) => Err(PayloadError::Unexpected(name)),
-        None => Ok(()),
-    }
-}
-
 #[derive(Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum SolutionTag {
@@ -210,7 +176,7 @@ struct SolutionWire {
 }
 
 impl TryFrom<SolutionWire> for Solution {
-    type Error = PayloadError;
+    type Error = WireError;
 
     fn try_from(w: SolutionWire) -> Result<Self, Self::Error> {
         if !matches!(w.kind, SolutionTag::RefundOnly) {
@@ -246,7 +212,7 @@ struct ResolutionWire {
 }
 
 impl TryFrom<ResolutionWire> for Resolution {
-    type Error = PayloadError;
+    type Error = WireError;
 
     fn try_from(w: ResolutionWire) -> Result<Self, Self::Error> {
         Ok(match w.decision {
@@ -288,7 +254,7 @@ struct OverrideActionWire {
 }
 
 impl TryFrom<OverrideActionWire> for OverrideAction {
-    type Error = PayloadError;
+    type Error = WireError;
 
     fn try_from(w: OverrideActionWire) -> Result<Self, Self::Error> {
         Ok(match w.action {

@@ -1,15 +1,13 @@
 //! Events: the history of a case. Nothing about a case is overwritten; its state is the fold of
 //! these (DOMAIN.md "Records").
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use super::actor::Actor;
 use super::case::Outcome;
 use super::command::{Inspection, OverrideAction, RejectReason, Resolution, Solution};
 use super::values::{Money, Timestamp};
-use crate::wire::{Missing, req};
+use crate::wire::{WireError, req};
 
 /// One thing that happened to a case: who, when, what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -395,34 +393,8 @@ struct EventKindWire {
     text: Option<String>,
 }
 
-/// Why an [`EventKindWire`] is not an [`EventKind`].
-#[derive(Debug)]
-enum EventKindError {
-    /// A required field is absent.
-    Missing(Missing),
-    /// `outcome` names the other variant's kind of outcome.
-    WrongOutcome(&'static str, &'static str),
-}
-
-impl From<Missing> for EventKindError {
-    fn from(m: Missing) -> Self {
-        Self::Missing(m)
-    }
-}
-
-impl fmt::Display for EventKindError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Missing(m) => m.fmt(f),
-            Self::WrongOutcome(name, expected) => {
-                write!(f, "unknown variant `{name}`, expected one of {expected}")
-            }
-        }
-    }
-}
-
 impl TryFrom<EventKindWire> for EventKind {
-    type Error = EventKindError;
+    type Error = WireError;
 
     fn try_from(w: EventKindWire) -> Result<Self, Self::Error> {
         use EventKindTag as T;
@@ -484,7 +456,7 @@ impl TryFrom<EventKindWire> for EventKind {
             T::DeadlineExpired => {
                 let due = req(w.due, "due")?;
                 let any = req(w.outcome, "outcome")?;
-                let outcome = any.expiry().ok_or(EventKindError::WrongOutcome(
+                let outcome = any.expiry().ok_or(WireError::WrongVariant(
                     any.name(),
                     "`auto_refund`, `auto_approve`, `close_rejected`, `close_info_timeout`, \
                      `close_abandoned`, `release_return`, `proceed_after_inspection`, \
@@ -494,7 +466,7 @@ impl TryFrom<EventKindWire> for EventKind {
             }
             T::Closed => {
                 let any = req(w.outcome, "outcome")?;
-                let outcome = any.outcome().ok_or(EventKindError::WrongOutcome(
+                let outcome = any.outcome().ok_or(WireError::WrongVariant(
                     any.name(),
                     "`refunded`, `exchanged`, `repaired`, `reshipped`, `rejected`, `withdrawn`, \
                      `info_timeout`, `abandoned`, `closed_by_owner`",

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{ActionKind, CaseKind, Exclusion, Money, Reason, StateName, Timestamp};
 use crate::i18n::{Lang, Localized};
-use crate::wire::{Missing, req};
+use crate::wire::{WireError, req};
 
 use super::settings::IntactRule;
 use super::time::LocalDate;
@@ -102,9 +102,9 @@ struct RefusalWire {
 }
 
 impl TryFrom<RefusalWire> for Refusal {
-    type Error = Missing;
+    type Error = WireError;
 
-    fn try_from(w: RefusalWire) -> Result<Self, Missing> {
+    fn try_from(w: RefusalWire) -> Result<Self, WireError> {
         use RefusalTag as T;
         Ok(match w.code {
             T::NotShipped => Self::NotShipped,

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{Actor, Case, CaseState, EventKind, Party, Timestamp};
-use crate::wire::{Missing, req};
+use crate::wire::{WireError, req};
 
 use super::deadline::current_deadline;
 use super::settings::Policy;
@@ -93,9 +93,9 @@ struct PriorityReasonWire {
 }
 
 impl TryFrom<PriorityReasonWire> for PriorityReason {
-    type Error = Missing;
+    type Error = WireError;
 
-    fn try_from(w: PriorityReasonWire) -> Result<Self, Missing> {
+    fn try_from(w: PriorityReasonWire) -> Result<Self, WireError> {
         use PriorityReasonTag as T;
         Ok(match w.code {
             T::Escalated => Self::Escalated,
