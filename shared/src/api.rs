@@ -340,6 +340,9 @@ pub struct CaseView {
     pub buyer_history: Vec<CaseSummary>,
     /// The server's clock when this was read (the portal's countdown starts from it).
     pub server_time: Timestamp,
+    /// The shop's time zone as minutes east of UTC: the page shows times and calendar days as
+    /// the shop's deadlines count them.
+    pub utc_offset_minutes: i64,
     /// How many commits the case has: send it back as `If-Match: "<version>"` with a command so
     /// that it is refused (409) if someone changed the case since this view was read.
     pub version: u32,

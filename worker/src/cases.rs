@@ -216,6 +216,7 @@ pub fn view(
         priority: is_staff.then(|| policy::priority(case, ctx.policy, ctx.now)),
         buyer_history: staff_history,
         server_time: ctx.now,
+        utc_offset_minutes: ctx.policy.utc_offset_minutes,
         version: loaded.commits.len() as u32,
     }
 }
