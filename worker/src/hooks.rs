@@ -1,7 +1,9 @@
 //! Webhooks: every case event is posted, signed with HMAC-SHA256, to the shop's `WEBHOOK_URL`.
-//! A delivery is first written to KV (so no event is lost if the worker stops) and then tried by
-//! the next cron run; failures back off (1, 5, 30, 120, 720 minutes) and give up after 6 tries.
-//! Nothing is sent when `WEBHOOK_URL` is unset.
+//! A delivery is first written to KV (so no event is lost if the worker stops), then sent right
+//! after the answer to the request that caused it ([`deliver_now`], in the request's
+//! `wait_until`), and otherwise by the next cron run; failures back off (1, 5, 30, 120, 720
+//! minutes) and give up after 6 tries. Delivery is at least once: a receiver drops repeats by
+//! `X-Aftersales-Delivery`. Nothing is sent when `WEBHOOK_URL` is unset.
 
 use serde::{Deserialize, Serialize};
 use shared::domain::{Case, Event, Timestamp};
@@ -62,7 +64,26 @@ pub async fn enqueue(
         .await
 }
 
-/// Sends every due delivery (called by the cron). Returns (sent, failed).
+/// True when the shop has a webhook receiver.
+pub fn configured(env: &Env) -> bool {
+    env.var("WEBHOOK_URL")
+        .is_ok_and(|v| !v.to_string().trim().is_empty())
+}
+
+/// Sends what is due now, after a request's answer went out. Errors are logged: the cron retries.
+pub async fn deliver_now(env: Env, shop: String) {
+    let now = Timestamp(worker::Date::now().as_millis() as i64);
+    let result = match Store::open(&env, &shop) {
+        Ok(store) => deliver_due(&env, &store, now).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = result {
+        let (_, body) = e.envelope(shared::i18n::Lang::En);
+        worker::console_error!("webhook delivery after a request failed: {}", body.code);
+    }
+}
+
+/// Sends every due delivery (called by the cron and after writes). Returns (sent, failed).
 pub async fn deliver_due(env: &Env, store: &Store, now: Timestamp) -> AppResult<(u32, u32)> {
     let url = env
         .var("WEBHOOK_URL")

@@ -15,24 +15,31 @@ mod shop;
 mod store;
 
 use shared::domain::Timestamp;
-use worker::{Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent, event};
+use worker::{
+    Context, Env, Method, Request, Response, Result, ScheduleContext, ScheduledEvent, event,
+};
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     // wrangler.toml routes only /api/* here first; anything else that reaches the worker is the
     // portal's, served by the assets binding (with its single-page-application fallback).
     if !req.path().starts_with(shared::api::API_PREFIX) {
         return env.assets("ASSETS")?.fetch_request(req).await;
     }
-    routes::handle(req, env).await
+    let writes = !matches!(req.method(), Method::Get | Method::Head | Method::Options);
+    let response = routes::handle(req, env.clone()).await;
+    // A write may have queued webhook deliveries: send them once the answer is out, so the shop
+    // hears of a milestone at once rather than at the next cron run (which retries failures).
+    if writes && hooks::configured(&env) {
+        let shop = routes::shop_id(&env);
+        ctx.wait_until(hooks::deliver_now(env, shop));
+    }
+    response
 }
 
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    let shop = env
-        .var("SHOP_ID")
-        .map(|v| v.to_string())
-        .unwrap_or_else(|_| "demo".into());
+    let shop = routes::shop_id(&env);
     let now = Timestamp(worker::Date::now().as_millis() as i64);
     match cron::run(&env, &shop, now).await {
         Ok(report) => worker::console_log!(

@@ -80,6 +80,30 @@ fn data_survives_a_restart_of_wrangler_dev() {
 }
 
 #[test]
+fn a_webhook_goes_out_right_after_the_commit_without_waiting_for_the_cron() {
+    let orders = crate::helpers::orders("hooknow");
+    let buyer = crate::helpers::buyer(crate::helpers::story(
+        &orders,
+        tests::fixtures::stories::PHONE,
+    ));
+    let case = crate::helpers::file(
+        &buyer,
+        &serde_json::json!({"kind": "exchange", "reason": "damaged_in_transit",
+            "lines": [{"sku": "PHONE-X12-256", "quantity": 1}]}),
+    );
+    // No cron call here: the request that filed the case sends its webhook once it has answered.
+    let arrived = (0..40).any(|_| {
+        let hooks = app().webhooks.lock().map(|h| h.clone()).unwrap_or_default();
+        if hooks.iter().any(|(_, body)| body.contains(&case)) {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        false
+    });
+    assert!(arrived, "the webhook for {case} arrived without the cron");
+}
+
+#[test]
 fn every_case_event_reaches_the_shops_webhook_signed_with_hmac_sha256() {
     use hmac::{Hmac, Mac};
     let orders = crate::helpers::orders("hook");

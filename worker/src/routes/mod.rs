@@ -39,7 +39,8 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
     }
 }
 
-fn shop_id(env: &Env) -> String {
+/// The shop this deployment serves (`SHOP_ID`, "demo" by default).
+pub fn shop_id(env: &Env) -> String {
     env.var("SHOP_ID")
         .map(|v| v.to_string())
         .unwrap_or_else(|_| "demo".into())
