@@ -30,18 +30,25 @@ fn initial_lang() -> Lang {
 pub fn App() -> impl IntoView {
     let lang = RwSignal::new(initial_lang());
     provide_context(LangSignal(lang));
-    // <html lang> follows the choice, so screen readers and fonts switch too.
+    let location = router::start();
+    provide_context(location);
+    let page = Memo::new(move |_| location.route());
+
+    // <html lang> follows the choice, so screen readers and fonts switch too; the tab's title
+    // names the page ("Order TB… · After-sales").
     Effect::new(move |_| {
         let l = lang.get();
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("lang", i18n::code(l));
         }
-        document().set_title(i18n::t(l).app_name);
+        let t = i18n::t(l);
+        let title = match page.get() {
+            Route::Order(n) => format!("{} {n} · {}", t.order_title, t.app_name),
+            Route::Case(id) => format!("{} {id} · {}", t.case_title, t.app_name),
+            _ => t.app_name.to_string(),
+        };
+        document().set_title(&title);
     });
-
-    let location = router::start();
-    provide_context(location);
-    let page = Memo::new(move |_| location.route());
 
     view! {
             <a class="skip" href="#main">{tr(lang, |t| t.skip_to_content)}</a>

@@ -154,7 +154,8 @@ pub fn kind_options(eligibility: &[LineEligibility], chosen: &[String]) -> Vec<K
         .collect()
 }
 
-/// Every reason, with whether it opens `kind` on every chosen line.
+/// Every reason, with whether it opens `kind` on every chosen line (every reason is open until
+/// a kind is chosen: nothing is ruled out before the buyer says what they need).
 #[must_use]
 pub fn reason_options(
     eligibility: &[LineEligibility],
@@ -165,7 +166,7 @@ pub fn reason_options(
     Reason::ALL
         .into_iter()
         .map(|reason| {
-            let open = kind.is_some_and(|kind| {
+            let open = kind.is_none_or(|kind| {
                 let allows = |l: &&LineEligibility| {
                     l.allowed
                         .iter()
@@ -282,5 +283,11 @@ mod tests {
         assert!(reasons.contains(&(Reason::SizeOrFit, false)));
         let shirt_only = reason_options(&elig, &["SHIRT".into()], Some(CaseKind::ReturnAndRefund));
         assert!(shirt_only.contains(&(Reason::SizeOrFit, true)));
+        // Before a kind is chosen nothing is marked unavailable.
+        assert!(
+            reason_options(&elig, &[], None)
+                .iter()
+                .all(|(_, open)| *open)
+        );
     }
 }

@@ -95,10 +95,8 @@ pub fn date(at: Timestamp, utc_offset_minutes: i64, lang: Lang) -> String {
 #[must_use]
 pub fn date_time(at: Timestamp, utc_offset_minutes: i64, lang: Lang) -> String {
     let (h, m) = clock(at, utc_offset_minutes);
-    match lang {
-        Lang::ZhCn => format!("{} {h:02}:{m:02}", date(at, utc_offset_minutes, lang)),
-        Lang::En => format!("{}, {h:02}:{m:02}", date(at, utc_offset_minutes, lang)),
-    }
+    let sep = if lang == Lang::ZhCn { " " } else { ", " };
+    format!("{}{sep}{h:02}:{m:02}", date(at, utc_offset_minutes, lang))
 }
 
 /// The time zone as the buyer reads it next to a deadline: `UTC+8`, `UTC-5:30`.
@@ -113,61 +111,55 @@ pub fn zone(utc_offset_minutes: i64) -> String {
     }
 }
 
-/// A remaining duration at minute precision, largest two units: `2天3小时` / `2 d 3 h`,
-/// `23小时12分` / `23 h 12 min`, `8分钟` / `8 min`; under a minute: `不到1分钟` / `under a minute`.
-/// Minutes are rounded up so that a countdown never shows "0 min" while time remains.
+/// A remaining duration at minute precision, largest two units, spelled out: `2天3小时` /
+/// `2 days 3 hours`, `23小时12分钟` / `23 hours 12 minutes`, `8分钟` / `8 minutes`; under a
+/// minute: `不到1分钟` / `under a minute`. Minutes are rounded up so that a countdown never shows
+/// "0 minutes" while time remains.
 #[must_use]
 pub fn duration(ms: i64, lang: Lang) -> String {
-    let minutes = (ms.max(0) + MS_PER_MINUTE - 1) / MS_PER_MINUTE;
-    if ms <= 0 {
-        return match lang {
-            Lang::ZhCn => "0分钟".into(),
-            Lang::En => "0 min".into(),
-        };
-    }
+    let zh = lang == Lang::ZhCn;
     if ms < MS_PER_MINUTE {
-        return match lang {
-            Lang::ZhCn => "不到1分钟".into(),
-            Lang::En => "under a minute".into(),
-        };
+        return match (ms <= 0, zh) {
+            (true, true) => "0分钟",
+            (true, false) => "0 minutes",
+            (false, true) => "不到1分钟",
+            (false, false) => "under a minute",
+        }
+        .into();
     }
+    let minutes = (ms + MS_PER_MINUTE - 1) / MS_PER_MINUTE;
     let (days, hours, mins) = (minutes / (24 * 60), (minutes / 60) % 24, minutes % 60);
-    match lang {
-        Lang::ZhCn => {
-            if days > 0 {
-                if hours > 0 {
-                    format!("{days}天{hours}小时")
-                } else {
-                    format!("{days}天")
-                }
-            } else if hours > 0 {
-                if mins > 0 {
-                    format!("{hours}小时{mins}分")
-                } else {
-                    format!("{hours}小时")
-                }
-            } else {
-                format!("{mins}分钟")
-            }
+    let (first, second) = if days > 0 {
+        ((days, 0), (hours, 1))
+    } else if hours > 0 {
+        ((hours, 1), (mins, 2))
+    } else {
+        ((mins, 2), (0, 2))
+    };
+    let word = |(n, unit): (i64, usize)| {
+        const ZH: [&str; 3] = ["天", "小时", "分钟"];
+        const EN: [[&str; 2]; 3] = [["day", "days"], ["hour", "hours"], ["minute", "minutes"]];
+        if zh {
+            format!("{n}{}", ZH[unit])
+        } else {
+            format!("{n} {}", EN[unit][usize::from(n != 1)])
         }
-        Lang::En => {
-            if days > 0 {
-                if hours > 0 {
-                    format!("{days} d {hours} h")
-                } else {
-                    format!("{days} d")
-                }
-            } else if hours > 0 {
-                if mins > 0 {
-                    format!("{hours} h {mins} min")
-                } else {
-                    format!("{hours} h")
-                }
-            } else {
-                format!("{mins} min")
-            }
+    };
+    let mut out = word(first);
+    if second.0 > 0 {
+        if !zh {
+            out.push(' ');
         }
+        out.push_str(&word(second));
     }
+    out
+}
+
+/// A time of day: `14:05`.
+#[must_use]
+pub fn hm(at: Timestamp, utc_offset_minutes: i64) -> String {
+    let (h, m) = clock(at, utc_offset_minutes);
+    format!("{h:02}:{m:02}")
 }
 
 /// A stored photo's size: `850 KB`, `1.2 MB`.
@@ -209,16 +201,18 @@ mod tests {
     }
 
     #[test]
-    fn durations_show_the_two_largest_units_and_round_minutes_up() {
+    fn durations_show_the_two_largest_units_spelled_out_and_round_minutes_up() {
         let d = |h: i64, m: i64| h * MS_PER_HOUR + m * MS_PER_MINUTE;
-        assert_eq!(duration(d(23, 12), Lang::ZhCn), "23小时12分");
-        assert_eq!(duration(d(23, 12), Lang::En), "23 h 12 min");
-        assert_eq!(duration(d(23, 11) + 1, Lang::En), "23 h 12 min");
+        assert_eq!(duration(d(23, 12), Lang::ZhCn), "23小时12分钟");
+        assert_eq!(duration(d(23, 12), Lang::En), "23 hours 12 minutes");
+        assert_eq!(duration(d(23, 11) + 1, Lang::En), "23 hours 12 minutes");
         assert_eq!(duration(d(51, 0), Lang::ZhCn), "2天3小时");
-        assert_eq!(duration(d(48, 0), Lang::En), "2 d");
-        assert_eq!(duration(d(0, 8), Lang::En), "8 min");
+        assert_eq!(duration(d(36, 0), Lang::En), "1 day 12 hours");
+        assert_eq!(duration(d(168, 0), Lang::En), "7 days");
+        assert_eq!(duration(d(1, 1), Lang::En), "1 hour 1 minute");
+        assert_eq!(duration(d(0, 8), Lang::En), "8 minutes");
         assert_eq!(duration(30_000, Lang::ZhCn), "不到1分钟");
-        assert_eq!(duration(-5, Lang::En), "0 min");
+        assert_eq!(duration(-5, Lang::En), "0 minutes");
     }
 
     #[test]

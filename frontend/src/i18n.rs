@@ -49,6 +49,7 @@ pub struct Texts {
     pub lookup_help_title: &'static str,
     pub lookup_help: [&'static str; 3],
     pub lookup_again: &'static str,
+    pub lookup_to_see: &'static str,
     pub privacy_note: &'static str,
 
     pub order_title: &'static str,
@@ -75,6 +76,9 @@ pub struct Texts {
     pub nothing_left: &'static str,
     pub choose_kind: &'static str,
     pub choose_reason: &'static str,
+    pub reason_closed: &'static str,
+    pub need_items: &'static str,
+    pub need_intact: &'static str,
     pub note: &'static str,
     pub note_hint: &'static str,
     pub photos: &'static str,
@@ -87,6 +91,7 @@ pub struct Texts {
     pub upload_failed: &'static str,
     pub undecodable: &'static str,
     pub remove: &'static str,
+    pub remove_photo: &'static str,
     pub intact_confirm: &'static str,
     pub urgent: &'static str,
     pub carrier_loss: &'static str,
@@ -129,8 +134,13 @@ pub struct Texts {
     pub you_must_act: &'static str,
     pub overdue: &'static str,
     pub paused: &'static str,
-    pub if_not: &'static str,
     pub due_at: &'static str,
+    pub due_paren: &'static str,
+    pub passive_kicker: &'static str,
+    pub passive_title: &'static str,
+    pub stale: &'static str,
+    pub no_such_case: &'static str,
+    pub no_such_case_text: &'static str,
     pub no_deadline: &'static str,
     pub closed_banner: &'static str,
     pub auto_refresh: &'static str,
@@ -140,6 +150,8 @@ pub struct Texts {
     pub return_address: &'static str,
     pub return_steps: [&'static str; 3],
     pub copy_hint: &'static str,
+    pub copy: &'static str,
+    pub copied: &'static str,
     pub courier: &'static str,
     pub tracking: &'static str,
     pub send_tracking: &'static str,
@@ -168,6 +180,15 @@ pub struct Texts {
     pub reopen_hint: &'static str,
     pub what_you_can_do: &'static str,
     pub done: &'static str,
+    pub done_tracking: &'static str,
+    pub done_answer: &'static str,
+    pub done_proof: &'static str,
+    pub done_receipt: &'static str,
+    pub done_reopen: &'static str,
+    pub done_rate: &'static str,
+    pub done_escalate: &'static str,
+    pub done_cancel: &'static str,
+    pub done_message: &'static str,
     pub changed_elsewhere: &'static str,
     pub you: &'static str,
     pub shop: &'static str,
@@ -216,6 +237,7 @@ pub static ZH: Texts = Texts {
         "手机号可以带或不带空格、区号",
     ],
     lookup_again: "为保护您的隐私，请再次验证订单后继续。",
+    lookup_to_see: "请先查询订单，即可查看此售后单。",
     privacy_note: "我们只用这些信息找到您的订单，不会显示他人的订单信息。",
 
     order_title: "订单",
@@ -242,6 +264,9 @@ pub static ZH: Texts = Texts {
     nothing_left: "该商品已全部在售后中或已退款",
     choose_kind: "请选择需要的帮助。",
     choose_reason: "请选择原因。",
+    reason_closed: "虚线框的原因不适用于所选商品和服务，选择后“预计结果”会说明原因。",
+    need_items: "请先选择商品",
+    need_intact: "还差一步：请在第 4 步确认商品完整",
     note: "补充说明（选填）",
     note_hint: "例如：哪里有问题、何时发现。",
     photos: "照片凭证",
@@ -254,6 +279,7 @@ pub static ZH: Texts = Texts {
     upload_failed: "上传失败",
     undecodable: "无法读取此图片，请换一张 JPEG 或 PNG 照片。",
     remove: "删除",
+    remove_photo: "删除照片",
     intact_confirm: "我确认商品完整，且",
     urgent: "比较着急（如礼物、活动），希望尽快处理",
     carrier_loss: "物流记录显示包裹丢失或未送达",
@@ -296,8 +322,13 @@ pub static ZH: Texts = Texts {
     you_must_act: "请在 {} 内处理",
     overdue: "已到期，系统正在自动处理",
     paused: "主管介入期间，时限暂停计时",
-    if_not: "逾期：",
     due_at: "截止",
+    due_paren: "（截止 {}）",
+    passive_kicker: "收到前无需操作",
+    passive_title: "收到后请确认收货 · {}自动确认",
+    stale: "无法更新 · 最后更新于 {}",
+    no_such_case: "没有这个售后单",
+    no_such_case_text: "链接可能不完整。订单页列出了您的全部售后申请。",
     no_deadline: "目前没有待处理的时限。",
     closed_banner: "售后已结束",
     auto_refresh: "本页会自动刷新",
@@ -311,6 +342,8 @@ pub static ZH: Texts = Texts {
         "在本页填写快递公司和运单号。",
     ],
     copy_hint: "长按可复制地址",
+    copy: "复制地址",
+    copied: "已复制",
     courier: "快递公司",
     tracking: "运单号",
     send_tracking: "提交运单号",
@@ -339,6 +372,15 @@ pub static ZH: Texts = Texts {
     reopen_hint: "申请因未补充信息而关闭，您可以重新打开一次。",
     what_you_can_do: "您可以",
     done: "已提交",
+    done_tracking: "运单号已提交",
+    done_answer: "回复已提交",
+    done_proof: "照片已补充",
+    done_receipt: "已确认收货",
+    done_reopen: "申请已重新打开",
+    done_rate: "评价已提交",
+    done_escalate: "已申请主管介入",
+    done_cancel: "申请已撤销",
+    done_message: "留言已发送",
     changed_elsewhere: "售后单刚被更新，已为您显示最新状态。",
     you: "您",
     shop: "商家",
@@ -387,6 +429,7 @@ pub static EN: Texts = Texts {
         "phone numbers work with or without spaces and country code",
     ],
     lookup_again: "To protect your privacy, please confirm your order again to continue.",
+    lookup_to_see: "Look up your order to see this request.",
     privacy_note: "We only use these details to find your order and never show anyone else's.",
 
     order_title: "Order",
@@ -413,6 +456,9 @@ pub static EN: Texts = Texts {
     nothing_left: "Every unit is already in a request or refunded",
     choose_kind: "Choose what you need.",
     choose_reason: "Choose a reason.",
+    reason_closed: "Dashed reasons don't fit the items and help chosen; pick one and the preview says why.",
+    need_items: "Choose items first",
+    need_intact: "One more step: confirm the item is intact (in step 4)",
     note: "Anything else the shop should know (optional)",
     note_hint: "For example: what is wrong and when you noticed.",
     photos: "Photos",
@@ -425,7 +471,8 @@ pub static EN: Texts = Texts {
     upload_failed: "Upload failed",
     undecodable: "This image can't be read. Please pick a JPEG or PNG photo.",
     remove: "Remove",
-    intact_confirm: "I confirm the item is complete and",
+    remove_photo: "Remove photo",
+    intact_confirm: "I confirm the item is complete and ",
     urgent: "This is urgent for me (a gift, an event)",
     carrier_loss: "The courier's record shows the parcel was lost or not delivered",
 
@@ -467,8 +514,13 @@ pub static EN: Texts = Texts {
     you_must_act: "Please act within {}",
     overdue: "Time is up; this is being handled automatically",
     paused: "The clock is paused while a supervisor looks at it",
-    if_not: "If not:",
     due_at: "Due",
+    due_paren: " (due {})",
+    passive_kicker: "Nothing to do until it arrives",
+    passive_title: "Confirm when it arrives · confirmed automatically on {}",
+    stale: "Couldn't update — last updated {}",
+    no_such_case: "This request doesn't exist",
+    no_such_case_text: "The link may be incomplete. Your order lists all your requests.",
     no_deadline: "Nothing is waiting on a deadline right now.",
     closed_banner: "This request is closed",
     auto_refresh: "This page updates itself",
@@ -482,6 +534,8 @@ pub static EN: Texts = Texts {
         "Enter the courier and tracking number on this page.",
     ],
     copy_hint: "Press and hold to copy the address",
+    copy: "Copy address",
+    copied: "Copied",
     courier: "Courier",
     tracking: "Tracking number",
     send_tracking: "Send tracking number",
@@ -510,6 +564,15 @@ pub static EN: Texts = Texts {
     reopen_hint: "Closed because the information didn't arrive; you can reopen it once.",
     what_you_can_do: "You can",
     done: "Sent",
+    done_tracking: "Tracking number sent",
+    done_answer: "Answer sent",
+    done_proof: "Photos added",
+    done_receipt: "Receipt confirmed",
+    done_reopen: "Request reopened",
+    done_rate: "Rating sent",
+    done_escalate: "A supervisor will review it",
+    done_cancel: "Request withdrawn",
+    done_message: "Message sent",
     changed_elsewhere: "This request was just updated; here is its current state.",
     you: "You",
     shop: "Shop",
@@ -548,7 +611,10 @@ pub fn tr(
 /// Fills the `{}` of a template.
 #[must_use]
 pub fn fill(template: &str, value: &str) -> String {
-    template.replacen("{}", value, 1)
+    match template.split_once("{}") {
+        Some((before, after)) => [before, value, after].concat(),
+        None => template.to_string(),
+    }
 }
 
 /// A kind as a choice: name and one line on what it means.
@@ -665,20 +731,6 @@ pub fn state_chip_code(code: &str, lang: Lang) -> (&'static str, Tone) {
     )
 }
 
-/// Whose move it is, in words.
-#[must_use]
-pub fn party(p: Party, lang: Lang) -> &'static str {
-    let t = t(lang);
-    match p {
-        Party::Buyer => t.you,
-        Party::Shop {
-            role: Role::Warehouse,
-        } => t.warehouse,
-        Party::Shop { role: Role::Owner } => t.supervisor,
-        Party::Shop { role: Role::Agent } => t.shop,
-    }
-}
-
 /// What "intact" means for an item, completing [`Texts::intact_confirm`].
 #[must_use]
 pub fn intact_rule(rule: IntactRule, lang: Lang) -> &'static str {
@@ -720,9 +772,9 @@ pub fn intact_rule(rule: IntactRule, lang: Lang) -> &'static str {
 pub fn next_step_text(who: Party, lang: Lang) -> &'static str {
     match (who, lang) {
         (Party::Buyer, Lang::ZhCn) => "您需要处理的剩余时间：",
-        (Party::Buyer, Lang::En) => "You'll have this long to act:",
+        (Party::Buyer, Lang::En) => "You'll have this long to act: ",
         (Party::Shop { .. }, Lang::ZhCn) => "商家会在这段时间内答复：",
-        (Party::Shop { .. }, Lang::En) => "The shop answers within",
+        (Party::Shop { .. }, Lang::En) => "The shop answers within ",
     }
 }
 
@@ -736,63 +788,63 @@ pub fn expiry_future(outcome: ExpiryOutcome, lang: Lang) -> &'static str {
             if zh {
                 "逾期未处理将自动退款"
             } else {
-                "if no answer by then, you are refunded automatically"
+                "If no answer by then, you are refunded automatically."
             }
         }
         ExpiryOutcome::AutoApprove => {
             if zh {
                 "逾期未处理将自动同意您的申请"
             } else {
-                "if no answer by then, your request is approved automatically"
+                "If no answer by then, your request is approved automatically."
             }
         }
         ExpiryOutcome::CloseRejected => {
             if zh {
                 "逾期未修改或申请介入，售后将关闭"
             } else {
-                "if you neither revise nor escalate by then, the request closes"
+                "If you neither revise nor escalate by then, the request closes."
             }
         }
         ExpiryOutcome::CloseInfoTimeout => {
             if zh {
                 "逾期未补充信息，售后将关闭（可重新打开一次）"
             } else {
-                "without the information by then, the request closes (you can reopen it once)"
+                "Without the information by then, the request closes (you can reopen it once)."
             }
         }
         ExpiryOutcome::CloseAbandoned => {
             if zh {
                 "逾期未寄回，售后将关闭"
             } else {
-                "if nothing is sent back by then, the request closes"
+                "If nothing is sent back by then, the request closes."
             }
         }
         ExpiryOutcome::ReleaseReturn => {
             if zh {
                 "逾期未确认收货，将自动退款或换新"
             } else {
-                "if the shop doesn't confirm by then, your refund or replacement is released automatically"
+                "If the shop doesn't confirm by then, your refund or replacement is released automatically."
             }
         }
         ExpiryOutcome::ProceedAfterInspection => {
             if zh {
                 "逾期未处理，将按验货结果继续"
             } else {
-                "if the shop doesn't decide by then, it goes ahead on the inspection"
+                "If the shop doesn't decide by then, it goes ahead on the inspection."
             }
         }
         ExpiryOutcome::EscalateToOwner => {
             if zh {
                 "逾期未发货，将交由主管跟进"
             } else {
-                "if it hasn't shipped by then, a supervisor takes over"
+                "If it hasn't shipped by then, a supervisor takes over."
             }
         }
         ExpiryOutcome::AutoConfirmReceipt => {
             if zh {
                 "逾期未确认，将自动确认收货"
             } else {
-                "if you don't confirm by then, delivery is confirmed automatically"
+                "If you don't confirm by then, delivery is confirmed automatically."
             }
         }
     }
@@ -961,7 +1013,8 @@ pub fn event_line(kind: &EventKind, lang: Lang, currency: &str) -> (String, Opti
             },
             note(comment),
         ),
-        EventKind::MessagePosted { text } => (s("留言", "Message"), Some(text.clone())),
+        // The case page lists messages on their own, not in the timeline.
+        EventKind::MessagePosted { .. } => (s("留言", "Message"), None),
     }
 }
 

@@ -91,6 +91,8 @@ impl Location {
         let (path, query) = browser_location();
         if self.path.with_untracked(|p| *p != path) {
             self.path.set(path);
+            // A new page: keyboard and screen-reader users start at its content, as after a load.
+            crate::components::focus_soon("#main");
         }
         if self.query.with_untracked(|q| *q != query) {
             self.query.set(query);

@@ -8,6 +8,7 @@ pub use photo_picker::{PhotoItem, PhotoPicker, any_in_flight, uploaded_ids};
 use leptos::prelude::*;
 use shared::Lang;
 use shared::domain::RefundBreakdown;
+use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
 use crate::app::use_lang;
@@ -69,8 +70,9 @@ pub fn Steps(current: u8) -> impl IntoView {
             </li>
         }
     };
+    // The lookup's strip lines up with its narrow card.
     view! {
-        <ol class="steps" aria-label=tr(lang, |t| t.step_of)>
+        <ol class=if current == 1 { "steps narrow" } else { "steps" } aria-label=tr(lang, |t| t.step_of)>
             {step(1, |t| t.step_find)}
             {step(2, |t| t.step_request)}
             {step(3, |t| t.step_track)}
@@ -203,4 +205,22 @@ pub fn on_field_input(s: RwSignal<String>) -> impl Fn(web_sys::Event) + Copy + '
 /// A flag, read reactively (one closure type for every `disabled` that only waits on it).
 pub fn flag(s: Signal<bool>) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
     move || s.get()
+}
+
+/// Moves the keyboard and screen-reader focus to the first element matching `selector` once the
+/// page has drawn what was just changed (effects run first, on microtasks).
+pub fn focus_soon(selector: &'static str) {
+    set_timeout(
+        move || {
+            if let Some(el) = document()
+                .query_selector(selector)
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = el.focus();
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }

@@ -204,6 +204,7 @@ pub fn PhotoPicker(
             })
         };
         let name = item.name.clone();
+        let label = item.name;
         let can_retry = move || {
             items.with(|v| {
                 v.iter().any(|p| {
@@ -251,7 +252,7 @@ pub fn PhotoPicker(
                             </button>
                         </Show>
                         <button type="button" class="btn btn-small btn-ghost" data-testid="photo-remove"
-                            aria-label=move || format!("{} {}", i18n::t(lang.get()).remove, key)
+                            aria-label=move || format!("{} {label}", i18n::t(lang.get()).remove_photo)
                             on:click=move |_| remove(items, key)>
                             {tr(lang, |t| t.remove)}
                         </button>
@@ -267,9 +268,10 @@ pub fn PhotoPicker(
                 <input type="file" accept="image/*" multiple id=pick_id.clone() class="file-input"
                     data-testid="photo-input" disabled=full on:change=on_change />
                 <label for=pick_id class="btn btn-secondary">{tr(lang, |t| t.add_photos)}</label>
-                <input type="file" accept="image/*" capture="environment" id=camera_id.clone() class="file-input"
+                // The camera button only where there is one (touch screens).
+                <input type="file" accept="image/*" capture="environment" id=camera_id.clone() class="file-input touch"
                     disabled=full on:change=on_change />
-                <label for=camera_id class="btn btn-secondary">{tr(lang, |t| t.take_photo)}</label>
+                <label for=camera_id class="btn btn-secondary touch">{tr(lang, |t| t.take_photo)}</label>
             </div>
             <p class="hint">{tr(lang, |t| t.photos_hint)}</p>
             <ul class="photo-list" aria-live="polite">

@@ -7,15 +7,16 @@ use std::time::Duration;
 use leptos::prelude::*;
 use shared::Localized;
 use shared::api::CaseView;
-use shared::domain::{ActionKind, Actor, CaseState, Command, EventKind, Party};
+use shared::domain::{ActionKind, Actor, CaseState, Command, EventKind, ExpiryOutcome, Party};
 use shared::policy::Deadline;
 
 use crate::api::{Api, ApiError};
 use crate::app::use_lang;
 use crate::components::{
     Breakdown, ErrorBox, Loading, PhotoItem, PhotoPicker, StatusChip, Steps, any_in_flight,
-    field_value, flag, on_field_input, uploaded_ids,
+    field_value, flag, focus_soon, on_field_input, uploaded_ids,
 };
+use crate::i18n::Texts;
 use crate::i18n::tr;
 use crate::pages::encode;
 use crate::pages::order::relookup_path;
@@ -36,9 +37,13 @@ struct Loaded {
     skew: i64,
 }
 
-/// The whose-move banner's sentence: who must act within how long.
+/// A text of the page, picked when shown (so it follows a change of language).
+type Text = fn(&Texts) -> &'static str;
+
+/// The whose-move banner's sentence: who must act within how long. Confirming a delivery is
+/// passive (it confirms itself at the deadline): that says when, not how little time is left.
 #[must_use]
-pub fn countdown_text(deadline: &Deadline, now_ms: i64, lang: shared::Lang) -> String {
+pub fn countdown_text(deadline: &Deadline, now_ms: i64, lang: shared::Lang, zone: i64) -> String {
     let t = i18n::t(lang);
     if deadline.paused {
         return t.paused.to_string();
@@ -47,11 +52,47 @@ pub fn countdown_text(deadline: &Deadline, now_ms: i64, lang: shared::Lang) -> S
     if left <= 0 {
         return t.overdue.to_string();
     }
+    if deadline.on_expiry == ExpiryOutcome::AutoConfirmReceipt {
+        return i18n::fill(t.passive_title, &format::date(deadline.due, zone, lang));
+    }
     let template = match deadline.waiting_for {
         Party::Buyer => t.you_must_act,
         Party::Shop { .. } => t.shop_must_answer,
     };
     i18n::fill(template, &format::duration(left, lang))
+}
+
+/// What the notice says once a command went through.
+fn done_text(cmd: &Command) -> Text {
+    match cmd {
+        Command::EnterReturnTracking { .. } => |t| t.done_tracking,
+        Command::AnswerInfo { .. } => |t| t.done_answer,
+        Command::AddProof { .. } => |t| t.done_proof,
+        Command::ConfirmReceipt => |t| t.done_receipt,
+        Command::Reopen => |t| t.done_reopen,
+        Command::Rate { .. } => |t| t.done_rate,
+        Command::Escalate { .. } => |t| t.done_escalate,
+        Command::Cancel => |t| t.done_cancel,
+        Command::Message { .. } => |t| t.done_message,
+        _ => |t| t.done,
+    }
+}
+
+/// Writes `text` to the clipboard with `navigator.clipboard.writeText` (read through `Reflect`:
+/// the web-sys binding needs another feature) and sets `copied` once the browser says it did.
+fn copy(text: &str, copied: RwSignal<bool>) {
+    use wasm_bindgen::JsCast;
+    let written =
+        js_sys::Reflect::get(&window().navigator(), &"clipboard".into()).and_then(|clipboard| {
+            js_sys::Reflect::get(&clipboard, &"writeText".into())?
+                .dyn_into::<js_sys::Function>()?
+                .call1(&clipboard, &text.into())
+        });
+    if let Ok(promise) = written.and_then(|p| p.dyn_into::<js_sys::Promise>()) {
+        task::spawn(Box::pin(async move {
+            copied.set(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
+        }));
+    }
 }
 
 /// The case page.
@@ -71,7 +112,9 @@ pub fn CasePage(
     };
 
     let current = RwSignal::new(None::<Loaded>);
-    let notice = RwSignal::new(None::<&'static str>);
+    let notice = RwSignal::new(None::<Text>);
+    // When the case was last read (server clock), for "last updated" when a refresh fails.
+    let updated = StoredValue::new(0i64);
     let case = task::Load::new(move || {
         let (id, number) = (id(), number());
         let token = number.as_deref().and_then(session::token);
@@ -98,8 +141,22 @@ pub fn CasePage(
             if let Some(n) = number() {
                 session::save_case_order(&loaded.view.case.id, &n);
             }
-            load_error.set(None);
-            current.set(Some(loaded));
+            updated.set_value(now_ms() + loaded.skew);
+            if load_error.with_untracked(Option::is_some) {
+                load_error.set(None);
+            }
+            // Drawn again only when something happened: a redraw drops what the buyer is typing
+            // and where their focus is.
+            let changed = current.with_untracked(|c| {
+                c.as_ref().is_none_or(|c| {
+                    c.view.case.events.len() != loaded.view.case.events.len()
+                        || c.view.actions != loaded.view.actions
+                        || c.view.deadline != loaded.view.deadline
+                })
+            });
+            if changed {
+                current.set(Some(loaded));
+            }
         }
         Some(Err(e)) if e.needs_lookup() => {
             let n = number().unwrap_or_default();
@@ -155,24 +212,31 @@ pub fn CasePage(
         }
     });
     let command_error = RwSignal::new(None::<ApiError>);
-    Effect::new(move |_| match command.value().get() {
-        Some(Ok(loaded)) => {
-            command_error.set(None);
-            notice.set(Some(i18n::t(lang.get_untracked()).done));
-            current.set(Some(loaded));
+    let done = StoredValue::new((|t| t.done) as Text);
+    Effect::new(move |_| {
+        match command.value().get() {
+            Some(Ok(loaded)) => {
+                updated.set_value(now_ms() + loaded.skew);
+                command_error.set(None);
+                notice.set(Some(done.get_value()));
+                current.set(Some(loaded));
+            }
+            Some(Err(e)) if e.is_conflict() => {
+                // Someone else moved first: show what the case is now, and say so.
+                command_error.set(None);
+                notice.set(Some(|t| t.changed_elsewhere));
+                case.refetch();
+            }
+            Some(Err(e)) => command_error.set(Some(e)),
+            None => return,
         }
-        Some(Err(e)) if e.is_conflict() => {
-            // Someone else moved first: show what the case is now, and say so.
-            command_error.set(None);
-            notice.set(Some(i18n::t(lang.get_untracked()).changed_elsewhere));
-            case.refetch();
-        }
-        Some(Err(e)) => command_error.set(Some(e)),
-        None => {}
+        // The answer is read where the buyer is: focus (and so scroll to) it.
+        focus_soon("#feedback");
     });
     let send = Callback::new(move |cmd: Command| {
         if !command.pending().get_untracked() {
             notice.set(None);
+            done.set_value(done_text(&cmd));
             command.dispatch_local(cmd);
         }
     });
@@ -180,13 +244,25 @@ pub fn CasePage(
 
     view! {
         <Steps current=3/>
-        {move || match (current.get(), load_error.get()) {
-            (Some(loaded), _) => view! {
+        {move || match current.get() {
+            Some(loaded) => view! {
                 <CaseBody loaded=loaded now=now send=send busy=busy token=token() number=number().unwrap_or_default()
-                    notice=notice command_error=command_error/>
+                    notice=notice command_error=command_error load_error=load_error updated=updated case=case/>
             }.into_any(),
-            (None, Some(e)) => view! { <ErrorBox error=e on_retry=Callback::new(move |()| case.refetch())/> }.into_any(),
-            (None, None) => view! { <Loading/> }.into_any(),
+            None => match load_error.get() {
+                // No such case (or not this order's): retrying cannot help.
+                Some(e) if e.status == 404 => view! {
+                    <section class="card narrow" data-testid="no-case">
+                        <h1>{tr(lang, |t| t.no_such_case)}</h1>
+                        <p>{tr(lang, |t| t.no_such_case_text)}</p>
+                        <a class="btn btn-primary" href=format!("/order/{}", encode(&number().unwrap_or_default()))>
+                            {tr(lang, |t| t.back_to_order)}
+                        </a>
+                    </section>
+                }.into_any(),
+                Some(e) => view! { <ErrorBox error=e on_retry=Callback::new(move |()| case.refetch())/> }.into_any(),
+                None => view! { <Loading/> }.into_any(),
+            },
         }}
     }
 }
@@ -200,14 +276,16 @@ fn CaseBody(
     busy: Signal<bool>,
     token: String,
     number: String,
-    notice: RwSignal<Option<&'static str>>,
+    notice: RwSignal<Option<Text>>,
     command_error: RwSignal<Option<ApiError>>,
+    load_error: RwSignal<Option<ApiError>>,
+    updated: StoredValue<i64>,
+    case: task::Load<Result<Loaded, ApiError>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let Loaded { view: cv, skew } = loaded;
-    // The shop's zone. TODO(lead): `CaseView` does not carry the policy's `utc_offset_minutes`;
-    // until it does, dates on this page use the default policy's zone (China Standard Time).
-    let zone = shared::policy::Policy::default().utc_offset_minutes;
+    // The shop's zone: dates and deadlines are shown as its clocks count them.
+    let zone = cv.utc_offset_minutes;
     let currency = cv.case.order.currency.clone();
     let state = cv.case.state();
     let closed = state.is_closed();
@@ -234,15 +312,19 @@ fn CaseBody(
             .into_any(),
             (_, Some(d)) => {
                 let mine = d.waiting_for == Party::Buyer;
+                // Waiting for a parcel to arrive asks nothing urgent of the buyer.
+                let passive = d.on_expiry == ExpiryOutcome::AutoConfirmReceipt;
                 view! {
-                    <div class=if mine { "banner banner-you" } else { "banner banner-shop" } data-testid="whose-move"
+                    <div class=if mine && !passive { "banner banner-you" } else { "banner banner-shop" } data-testid="whose-move"
                         data-party=if mine { "buyer" } else { "shop" }>
-                        <p class="banner-kicker">{if mine { t.your_move } else { t.shop_move }}</p>
+                        <p class="banner-kicker">{if passive { t.passive_kicker } else if mine { t.your_move } else { t.shop_move }}</p>
                         <p class="banner-title" data-testid="countdown" aria-live="off">
-                            {move || countdown_text(&d, now.get() + skew, lang.get())}
+                            {move || countdown_text(&d, now.get() + skew, lang.get(), zone)}
                         </p>
-                        <p class="small">{t.due_at}" "{format::date_time(d.due, zone, l)}" "{format::zone(zone)}</p>
-                        <p class="small">{t.if_not}" "{i18n::expiry_future(d.on_expiry, l)}</p>
+                        {(!passive).then(|| view! {
+                            <p class="small">{t.due_at}" "{format::date_time(d.due, zone, l)}" "{format::zone(zone)}</p>
+                            <p class="small">{i18n::expiry_future(d.on_expiry, l)}</p>
+                        })}
                     </div>
                 }.into_any()
             }
@@ -299,8 +381,11 @@ fn CaseBody(
     let note = cv.case.request.note.clone();
     let state_code = cv.state.clone();
     let token_s = StoredValue::new(token);
+    let copied = RwSignal::new(false);
 
     view! {
+        <div class="case-grid">
+        <div class="case-main">
         <section class="card" aria-labelledby="case-title" data-testid="case-page" data-case-id=case_id.clone()>
             <div class="card-head">
                 <h1 id="case-title" class="h2">
@@ -312,14 +397,28 @@ fn CaseBody(
                 {move || i18n::kind_choice(kind, lang.get()).0}" · "{move || i18n::reason_label(reason, lang.get())}
             </p>
             {banner}
-            <p class="muted small">
-                {(!closed).then(|| view! { <span>{tr(lang, |t| t.auto_refresh)}" · "</span> })}
-                {tr(lang, |t| t.bookmark)}
-            </p>
+            {move || match load_error.get() {
+                // The self-refresh failed: say how old the page is, and offer to try now.
+                Some(_) => view! {
+                    <div class="alert alert-error small stale" role="alert" data-testid="stale">
+                        <span>{i18n::fill(i18n::t(lang.get()).stale, &format::hm(shared::domain::Timestamp(updated.get_value()), zone))}</span>
+                        <button type="button" class="btn btn-small btn-secondary" on:click=move |_| case.refetch()>{tr(lang, |t| t.retry)}</button>
+                    </div>
+                }.into_any(),
+                None => view! {
+                    <p class="muted small">
+                        {(!closed).then(|| view! { <span>{tr(lang, |t| t.auto_refresh)}" · "</span> })}
+                        {tr(lang, |t| t.bookmark)}
+                    </p>
+                }.into_any(),
+            }}
         </section>
 
-        {move || notice.get().map(|n| view! { <p class="alert alert-info" role="status" data-testid="notice">{n}</p> })}
-        {move || command_error.get().map(|e| view! { <ErrorBox error=e/> })}
+        // What a command answered, focused when it arrives.
+        <div id="feedback" tabindex="-1">
+            {move || notice.get().map(|n| view! { <p class="alert alert-info" role="status" data-testid="notice">{tr(lang, n)}</p> })}
+            {move || command_error.get().map(|e| view! { <ErrorBox error=e/> })}
+        </div>
 
         {(has(ActionKind::EnterReturnTracking) || awaiting_return).then(|| address.clone().map(|a| view! {
             <section class="card" aria-labelledby="return-title" data-testid="return-address">
@@ -327,8 +426,14 @@ fn CaseBody(
                 <ol class="numbered">
                     {move || i18n::t(lang.get()).return_steps.iter().map(|s| view! { <li>{*s}</li> }).collect_view()}
                 </ol>
-                <address class="address">{a}</address>
-                <p class="hint">{tr(lang, |t| t.copy_hint)}</p>
+                <address class="address">{a.clone()}</address>
+                <div class="copy-row">
+                    <button type="button" class="btn btn-small btn-secondary" data-testid="copy-address"
+                        on:click=move |_| copy(&a, copied)>
+                        {move || { let t = i18n::t(lang.get()); if copied.get() { t.copied } else { t.copy } }}
+                    </button>
+                    <p class="hint touch">{tr(lang, |t| t.copy_hint)}</p>
+                </div>
             </section>
         })).flatten()}
 
@@ -337,6 +442,10 @@ fn CaseBody(
             has_cancel=has(ActionKind::Cancel) has_rate=has(ActionKind::Rate) has_reopen=has(ActionKind::Reopen)
             question=question send=send busy=busy token=token_s.get_value()/>
 
+        <Messages messages=messages can_send=has(ActionKind::Message) send=send busy=busy zone=zone/>
+        </div>
+
+        <div class="case-side">
         {refund.map(|b| view! {
             <section class="card" aria-labelledby="refund-title">
                 <h2 id="refund-title" class="h3">{tr(lang, |t| t.refund)}</h2>
@@ -360,8 +469,6 @@ fn CaseBody(
             <a class="link" href=order_href>{tr(lang, |t| t.back_to_order)}</a>
         </section>
 
-        <Messages messages=messages can_send=has(ActionKind::Message) send=send busy=busy zone=zone/>
-
         <section class="card" aria-labelledby="timeline-title">
             <h2 id="timeline-title" class="h3">{tr(lang, |t| t.timeline)}</h2>
             <ol class="timeline" data-testid="timeline">
@@ -369,8 +476,10 @@ fn CaseBody(
                     let cur = cv.case.order.currency.clone();
                     let kind = e.kind.clone();
                     let actor = e.actor.clone();
+                    // Messages are under Messages, not repeated here.
+                    let message = matches!(e.kind, EventKind::MessagePosted { .. });
                     view! {
-                        <li class="tl-item">
+                        <li class="tl-item" hidden=message>
                             <span class="tl-dot" aria-hidden="true"></span>
                             <div class="tl-body">
                                 {move || {
@@ -390,6 +499,8 @@ fn CaseBody(
                 }).collect_view()}
             </ol>
         </section>
+        </div>
+        </div>
     }
 }
 
@@ -567,14 +678,15 @@ fn Actions(
                         <Show when=move || confirming_cancel.get()
                             fallback=move || view! {
                                 <button type="button" class="btn btn-ghost btn-danger-text" data-testid="cancel"
-                                    on:click=move |_| confirming_cancel.set(true)>{tr(lang, |t| t.cancel_request)}</button>
+                                    on:click=move |_| { confirming_cancel.set(true); focus_soon("#keep-request"); }>{tr(lang, |t| t.cancel_request)}</button>
                             }>
                             <div class="confirm" role="alertdialog" aria-labelledby="cancel-q">
                                 <p id="cancel-q">{tr(lang, |t| t.cancel_confirm)}</p>
                                 <div class="btn-row">
                                     <button type="button" class="btn btn-danger" data-testid="cancel-confirm" disabled=flag(busy)
                                         on:click=move |_| send.run(Command::Cancel)>{tr(lang, |t| t.cancel_request)}</button>
-                                    <button type="button" class="btn btn-secondary" on:click=move |_| confirming_cancel.set(false)>
+                                    <button type="button" class="btn btn-secondary" id="keep-request"
+                                        on:click=move |_| { confirming_cancel.set(false); focus_soon("[data-testid=cancel]"); }>
                                         {tr(lang, |t| t.keep_request)}
                                     </button>
                                 </div>
@@ -679,21 +791,38 @@ mod tests {
             paused: false,
         };
         assert_eq!(
-            countdown_text(&d, 0, Lang::ZhCn),
-            "商家需在 23小时12分 内处理"
+            countdown_text(&d, 0, Lang::ZhCn, 480),
+            "商家需在 23小时12分钟 内处理"
         );
         assert_eq!(
-            countdown_text(&d, 0, Lang::En),
-            "The shop must answer within 23 h 12 min"
+            countdown_text(&d, 0, Lang::En, 480),
+            "The shop must answer within 23 hours 12 minutes"
         );
         let mine = Deadline {
             waiting_for: Party::Buyer,
             ..d
         };
         assert_eq!(
-            countdown_text(&mine, 0, Lang::En),
-            "Please act within 23 h 12 min"
+            countdown_text(&mine, 0, Lang::En, 480),
+            "Please act within 23 hours 12 minutes"
         );
-        assert_eq!(countdown_text(&mine, d.due.0, Lang::En), i18n::EN.overdue);
+        assert_eq!(
+            countdown_text(&mine, d.due.0, Lang::En, 480),
+            i18n::EN.overdue
+        );
+        // Waiting for a delivery says when it confirms itself, not "act within".
+        let arriving = Deadline {
+            on_expiry: ExpiryOutcome::AutoConfirmReceipt,
+            due: Timestamp(1_795_154_700_000),
+            ..mine
+        };
+        assert_eq!(
+            countdown_text(&arriving, 0, Lang::En, 480),
+            "Confirm when it arrives · confirmed automatically on 20 Nov 2026"
+        );
+        assert_eq!(
+            countdown_text(&arriving, 0, Lang::ZhCn, 480),
+            "收到后请确认收货 · 2026年11月20日自动确认"
+        );
     }
 }

@@ -87,8 +87,11 @@ pub fn LookupPage() -> impl IntoView {
         <section class="card narrow" aria-labelledby="lookup-title">
             <h1 id="lookup-title">{tr(lang, |t| t.lookup_title)}</h1>
             <p class="lead">{tr(lang, |t| t.lookup_intro)}</p>
-            {expired.then(|| view! {
-                <p class="alert alert-info" data-testid="lookup-again">{tr(lang, |t| t.lookup_again)}</p>
+            {expired.then(|| {
+                // A case link without its order (no token yet) vs. a token that expired.
+                let text: fn(&i18n::Texts) -> &'static str =
+                    if number.get_untracked().is_empty() { |t| t.lookup_to_see } else { |t| t.lookup_again };
+                view! { <p class="alert alert-info" data-testid="lookup-again">{tr(lang, text)}</p> }
             })}
             <form class="form" on:submit=submit data-testid="lookup-form">
                 <div class="field">

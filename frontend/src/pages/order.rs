@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use shared::Lang;
 use shared::api::{BuyerOrderView, CaseView};
 use shared::domain::{Case, CaseKind, CaseRequest, Order, Reason, Timestamp};
-use shared::policy::{Context, Payer, Preview, preview};
+use shared::policy::{Context, Payer, PolicyError, Preview, Refusal, preview};
 
 use crate::api::{Api, ApiError, new_idempotency_key};
 use crate::app::use_lang;
@@ -131,7 +131,7 @@ fn OrderView(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </section>
-        <CaseList cases=cases number=order.number.clone() currency=order.currency.clone() zone=zone/>
+        <CaseList cases=cases number=order.number.clone() zone=zone/>
         <RequestForm view=view skew=skew token=token/>
     }
 }
@@ -158,10 +158,9 @@ fn OrderFacts(order: Order, zone: i64) -> impl IntoView {
 }
 
 #[component]
-fn CaseList(cases: Vec<Case>, number: String, currency: String, zone: i64) -> impl IntoView {
+fn CaseList(cases: Vec<Case>, number: String, zone: i64) -> impl IntoView {
     let lang = use_lang();
     let empty = cases.is_empty();
-    let _ = currency;
     view! {
         <section class="card" aria-labelledby="cases-title" data-testid="case-list">
             <h2 id="cases-title">{tr(lang, |t| t.your_cases)}</h2>
@@ -360,6 +359,7 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
                         view! {
                             <span class=if open { "pill" } else { "pill pill-closed" }>
                                 <input type="radio" name="reason" id=id.clone() data-testid=id.clone()
+                                    aria-describedby=(!open).then_some("reason-closed")
                                     prop:checked=move || draft.with(|d| d.reason == Some(reason))
                                     on:change=move |_| draft.update(|d| d.reason = Some(reason)) />
                                 <label for=id>{i18n::reason_label(reason, lang.get())}</label>
@@ -367,6 +367,9 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
                         }
                     }).collect_view()}
                 </div>
+                <p class="hint" id="reason-closed" hidden=move || reasons.with(|r| r.iter().all(|(_, open)| *open))>
+                    {tr(lang, |t| t.reason_closed)}
+                </p>
             </fieldset>
 
             <fieldset class="card">
@@ -387,7 +390,7 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
                         <input type="checkbox" data-testid="intact"
                             prop:checked=move || draft.with(|d| d.intact_confirmed)
                             on:change=move |ev| draft.update(|d| d.intact_confirmed = event_target_checked(&ev)) />
-                        <span>{move || format!("{} {}", i18n::t(lang.get()).intact_confirm, i18n::intact_rule(intact_rule(), lang.get()))}</span>
+                        <span>{tr(lang, |t| t.intact_confirm)}{move || i18n::intact_rule(intact_rule(), lang.get())}</span>
                     </label>
                 </Show>
                 <Show when=needs_loss>
@@ -413,10 +416,31 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
             <div class="action-bar">
                 <div class="action-bar-inner">
                     <div class="action-bar-sum" aria-live="polite">
-                        {move || local_preview.with(|p| p.as_ref().filter(|p| p.refusal.is_none()).and_then(|p| p.refund.as_ref().map(|r| r.total))).map(|total| view! {
-                            <span class="muted small">{i18n::t(lang.get()).refund_estimate}</span>
-                            <strong data-testid="bar-total">{format::money(total, &cur)}</strong>
-                        })}
+                        {move || {
+                            // The refund, or why Send is not possible yet.
+                            let t = i18n::t(lang.get());
+                            let why = if in_flight() {
+                                Some(t.uploads_pending)
+                            } else {
+                                match request.with(|r| r.as_ref().err().copied()) {
+                                    Some(Missing::Items) => Some(t.need_items),
+                                    Some(Missing::Kind) => Some(t.choose_kind),
+                                    Some(Missing::Reason) => Some(t.choose_reason),
+                                    None => local_preview.with(|p| {
+                                        p.as_ref().and_then(|p| p.refusal.as_ref()).map(|e| {
+                                            if waits_for_tick(e) { t.need_intact } else { t.refused }
+                                        })
+                                    }),
+                                }
+                            };
+                            match why {
+                                Some(why) => view! { <span class="small" data-testid="submit-why">{why}</span> }.into_any(),
+                                None => local_preview.with(|p| p.as_ref().and_then(|p| p.refund.as_ref().map(|r| r.total))).map(|total| view! {
+                                    <span class="muted small">{t.refund_estimate}</span>
+                                    <strong data-testid="bar-total">{format::money(total, &cur)}</strong>
+                                }).into_any(),
+                            }
+                        }}
                     </div>
                     <button type="submit" class="btn btn-primary" data-testid="submit"
                         disabled=move || !allowed() || in_flight() || file.pending().get()>
@@ -426,9 +450,6 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
                         }}
                     </button>
                 </div>
-                <Show when=in_flight>
-                    <p class="small muted">{tr(lang, |t| t.uploads_pending)}</p>
-                </Show>
             </div>
         </form>
     }
@@ -491,6 +512,28 @@ fn LinePicker(
     }
 }
 
+/// A refusal that only waits for the "item intact" tick: shown as a step still to do, not as a
+/// refusal.
+fn waits_for_tick(e: &PolicyError) -> bool {
+    matches!(
+        e,
+        PolicyError::Ineligible {
+            refusal: Refusal::IntactNotConfirmed { .. },
+            ..
+        }
+    )
+}
+
+/// Who pays return shipping, as a stable code.
+fn payer_code(p: Option<Payer>) -> &'static str {
+    match p {
+        None => "none",
+        Some(Payer::Buyer) => "buyer",
+        Some(Payer::Shop) => "shop",
+        Some(Payer::Insurer) => "insurer",
+    }
+}
+
 /// What to expect: allowed or why not, who pays return shipping, the refund with its breakdown,
 /// and what happens next by when. All from `shared::policy::preview`.
 #[component]
@@ -502,104 +545,97 @@ fn PreviewPanel(
 ) -> impl IntoView {
     let lang = use_lang();
     let currency = StoredValue::new(currency);
-    let body = move || {
+    // The verdict: the only part announced when it changes (its live region stays in the page).
+    let status = move || {
         let l = lang.get();
         let t = i18n::t(l);
-        match (request.get(), preview.get()) {
-            (Err(missing), _) => {
-                let hint = match missing {
-                    Missing::Items => t.preview_pick,
-                    Missing::Kind => t.choose_kind,
-                    Missing::Reason => t.choose_reason,
-                };
-                view! { <p class="muted" data-testid="preview-missing">{hint}</p> }.into_any()
-            }
-            (Ok(_), None) => view! { <p class="muted">{t.preview_pick}</p> }.into_any(),
-            (Ok(req), Some(p)) => {
-                let facts = preview_facts(&p);
-                let status = match &p.refusal {
-                    None => view! {
-                        <p class="verdict verdict-ok" data-testid="preview-status" data-allowed="true">
-                            <span aria-hidden="true">"✓ "</span>{t.allowed}
-                        </p>
-                    }.into_any(),
-                    Some(err) => view! {
-                        <div class="verdict verdict-no" data-testid="preview-status" data-allowed="false" role="alert">
-                            <p><span aria-hidden="true">"✕ "</span>{t.refused}</p>
-                            <p class="verdict-why" data-testid="preview-refusal" data-code=err.code()>{err.message(l)}</p>
-                        </div>
-                    }.into_any(),
-                };
-                let payer = match p.shipping_payer {
-                    None => t.no_return_needed.to_string(),
-                    Some(Payer::Buyer) => t.paid_by_you.to_string(),
-                    Some(Payer::Shop) => t.paid_by_shop.to_string(),
-                    Some(Payer::Insurer) => {
-                        let payout = p
-                            .refund
-                            .as_ref()
-                            .map(|r| r.insurance_payout)
-                            .filter(|m| m.is_positive());
-                        match payout {
-                            Some(m) => format!(
-                                "{} · {} {}",
-                                t.insurance_covers,
-                                t.insurance_pays,
-                                format::money(m, &currency.get_value())
-                            ),
-                            None => t.insurance_covers.to_string(),
-                        }
-                    }
-                };
-                let payer_code = match p.shipping_payer {
-                    None => "none",
-                    Some(Payer::Buyer) => "buyer",
-                    Some(Payer::Shop) => "shop",
-                    Some(Payer::Insurer) => "insurer",
-                };
-                let refund = match (&p.refund, req.kind.refunds()) {
-                    (Some(b), _) => view! {
-                        <h3 class="h4">{t.refund_estimate}</h3>
-                        <Breakdown breakdown=b.clone() currency=currency.get_value()/>
-                    }
-                    .into_any(),
-                    (None, false) => {
-                        view! { <p class="muted small">{t.no_refund_kind}</p> }.into_any()
-                    }
-                    (None, true) => ().into_any(),
-                };
-                let next = p.next_step.map(|n| {
-                    let left = n.due.0 - now_ms();
-                    let who = i18n::party(n.who, l);
-                    view! {
-                        <div class="next" data-testid="preview-next">
-                            <h3 class="h4">{t.next_steps}</h3>
-                            <p>
-                                {i18n::next_step_text(n.who, l)}" "
-                                <strong>{format::duration(left, l)}</strong>
-                                <span class="muted small">" ("{t.due_at}" "{format::date_time(n.due, zone, l)}" "{format::zone(zone)}")"</span>
-                            </p>
-                            <p class="muted small">{who}": "{i18n::expiry_future(n.on_expiry, l)}</p>
-                        </div>
-                    }
-                });
-                view! {
-                    {status}
-                    <dl class="facts facts-one">
-                        <div><dt>{t.return_shipping}</dt><dd data-testid="preview-payer" data-payer=payer_code>{payer}</dd></div>
-                    </dl>
-                    {refund}
-                    {p.fast_refund.then(|| view! { <p class="alert alert-info small">{t.fast_refund}</p> })}
-                    {next}
-                    <p class="muted small">{t.server_check}</p>
-                    <output hidden data-testid="preview-facts">{facts}</output>
-                }.into_any()
-            }
+        let missing = |hint: &'static str| {
+            view! { <p class="muted" data-testid="preview-missing">{hint}</p> }.into_any()
+        };
+        match request.with(|r| r.as_ref().err().copied()) {
+            Some(Missing::Items) => missing(t.preview_pick),
+            Some(Missing::Kind) => missing(t.choose_kind),
+            Some(Missing::Reason) => missing(t.choose_reason),
+            None => preview.with(|p| match p.as_ref().map(|p| &p.refusal) {
+                None => missing(t.preview_pick),
+                Some(None) => view! {
+                    <p class="verdict verdict-ok" data-testid="preview-status" data-allowed="true">
+                        <span aria-hidden="true">"✓ "</span>{t.allowed}
+                    </p>
+                }
+                .into_any(),
+                Some(Some(e)) if waits_for_tick(e) => missing(t.need_intact),
+                Some(Some(err)) => view! {
+                    <div class="verdict verdict-no" data-testid="preview-status" data-allowed="false">
+                        <p><span aria-hidden="true">"✕ "</span>{t.refused}</p>
+                        <p class="verdict-why" data-testid="preview-refusal" data-code=err.code()>{err.message(l)}</p>
+                    </div>
+                }
+                .into_any(),
+            }),
         }
     };
+    // The details of a request that can be sent (or only waits for the tick).
+    let body = move || {
+        let (Ok(req), Some(p)) = (request.get(), preview.get()) else {
+            return ().into_any();
+        };
+        let l = lang.get();
+        let t = i18n::t(l);
+        let facts = preview_facts(&p);
+        let refused = p.refusal.as_ref().is_some_and(|e| !waits_for_tick(e));
+        let details = (!refused).then(|| {
+            let payer = match p.shipping_payer {
+                None => t.no_return_needed,
+                Some(Payer::Buyer) => t.paid_by_you,
+                Some(Payer::Shop) => t.paid_by_shop,
+                Some(Payer::Insurer) => t.insurance_covers,
+            };
+            let refund = match (&p.refund, req.kind.refunds()) {
+                (Some(b), _) => view! {
+                    <h3 class="h4">{t.refund_estimate}</h3>
+                    <Breakdown breakdown=b.clone() currency=currency.get_value()/>
+                }
+                .into_any(),
+                (None, false) => {
+                    view! { <p class="muted small">{t.no_refund_kind}</p> }.into_any()
+                }
+                (None, true) => ().into_any(),
+            };
+            let next = p.next_step.map(|n| {
+                let due = format!("{} {}", format::date_time(n.due, zone, l), format::zone(zone));
+                view! {
+                    <div class="next" data-testid="preview-next">
+                        <h3 class="h4">{t.next_steps}</h3>
+                        <p>
+                            {i18n::next_step_text(n.who, l)}
+                            <strong>{format::duration(n.due.0 - now_ms(), l)}</strong>
+                            <span class="muted small">{i18n::fill(t.due_paren, &due)}</span>
+                        </p>
+                        <p class="muted small">{i18n::expiry_future(n.on_expiry, l)}</p>
+                    </div>
+                }
+            });
+            view! {
+                <dl class="facts facts-one">
+                    <div><dt>{t.return_shipping}</dt><dd data-testid="preview-payer" data-payer=payer_code(p.shipping_payer)>{payer}</dd></div>
+                </dl>
+                {refund}
+                {p.fast_refund.then(|| view! { <p class="alert alert-info small">{t.fast_refund}</p> })}
+                {next}
+                <p class="muted small">{t.server_check}</p>
+            }
+        });
+        view! {
+            {details}
+            <output hidden data-testid="preview-facts">{facts}</output>
+        }
+        .into_any()
+    };
     view! {
-        <section class="card preview" aria-labelledby="preview-title" aria-live="polite" data-testid="preview">
+        <section class="card preview" aria-labelledby="preview-title" data-testid="preview">
             <h2 id="preview-title" class="h3">{tr(lang, |t| t.preview_title)}</h2>
+            <div aria-live="polite">{status}</div>
             {body}
         </section>
     }
@@ -628,13 +664,11 @@ pub fn preview_facts(p: &shared::policy::Preview) -> String {
         "refusal={};",
         p.refusal.as_ref().map_or("none", |e| e.code())
     );
-    let payer = match p.shipping_payer {
-        None => "none",
-        Some(Payer::Buyer) => "buyer",
-        Some(Payer::Shop) => "shop",
-        Some(Payer::Insurer) => "insurer",
-    };
-    out.push_str(&format!("payer={payer};fast_refund={};", p.fast_refund));
+    out.push_str(&format!(
+        "payer={};fast_refund={};",
+        payer_code(p.shipping_payer),
+        p.fast_refund
+    ));
     if let Some(r) = &p.refund {
         for (name, m) in [
             ("items", r.items),

@@ -88,6 +88,16 @@ impl Portal {
         }
     }
 
+    /// Scrolls an element to the middle of the screen (for a screenshot of it).
+    async fn show(&self, css: &str) {
+        self.wait(css).await;
+        self.js(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})",
+            vec![json!(css)],
+        )
+        .await;
+    }
+
     async fn type_into(&self, css: &str, text: &str) {
         let element = self.wait(css).await;
         let _ = element.clear().await;
@@ -352,10 +362,48 @@ async fn the_shirt_story_previews_the_return_files_it_and_lands_on_the_case_page
             .contains("No requests")
     );
     screenshot(&portal.c, "portal-order").await;
+    assert!(
+        portal
+            .js("return document.title", vec![])
+            .await
+            .as_str()
+            .is_some_and(|t| t.contains(&shirt.number)),
+        "the tab names the order"
+    );
 
-    portal
-        .fill_return("SHIRT-OX-L", "return_and_refund", "size_or_fit")
-        .await;
+    portal.wait("[data-testid=request-form]").await;
+    assert!(
+        portal
+            .text("[data-testid=submit-why]")
+            .await
+            .contains("Choose items"),
+        "the action bar says why Send is not possible yet"
+    );
+    portal.pick_line("SHIRT-OX-L").await;
+    portal.pick_kind("return_and_refund").await;
+    portal.pick_reason("size_or_fit").await;
+    // Only the "intact" tick is missing: a step still to do, not a refusal.
+    let missing = portal.text("[data-testid=preview-missing]").await;
+    assert!(missing.contains("confirm the item is intact"), "{missing}");
+    assert_eq!(
+        portal
+            .js(
+                "return document.querySelector('[data-testid=preview-status]') === null",
+                vec![]
+            )
+            .await,
+        Value::Bool(true),
+        "no verdict while the tick is missing"
+    );
+    assert!(
+        portal
+            .text("[data-testid=submit-why]")
+            .await
+            .contains("confirm the item is intact")
+    );
+    portal.show("[data-testid=preview]").await;
+    screenshot(&portal.c, "portal-preview-tick").await;
+    portal.confirm_intact().await;
     let local = portal.preview().await;
     assert_eq!(
         portal
@@ -374,6 +422,11 @@ async fn the_shirt_story_previews_the_return_files_it_and_lands_on_the_case_page
     assert!(
         breakdown.contains("¥199.00") && breakdown.contains("Total refund"),
         "{breakdown}"
+    );
+    assert_eq!(
+        portal.text("[data-testid=preview-payer]").await,
+        "Covered by shipping insurance",
+        "the payout is said once, under the refund"
     );
     assert!(
         portal
@@ -449,6 +502,57 @@ async fn the_shirt_story_previews_the_return_files_it_and_lands_on_the_case_page
             "return document.querySelector('.bubble-mine') !== null",
         )
         .await;
+    assert_eq!(portal.text("[data-testid=notice]").await, "Message sent");
+    assert_eq!(
+        portal
+            .js(
+                "return document.activeElement && document.activeElement.id",
+                vec![]
+            )
+            .await,
+        json!("feedback"),
+        "the answer of a command gets the focus"
+    );
+    let timeline = portal.text("[data-testid=timeline]").await;
+    assert!(
+        !timeline.contains("Could you confirm"),
+        "messages are not repeated in the timeline: {timeline}"
+    );
+    assert!(
+        portal
+            .js("return document.title", vec![])
+            .await
+            .as_str()
+            .is_some_and(|t| t.contains(&id)),
+        "the tab names the request"
+    );
+
+    // A failed self-refresh says how old the page is and offers to try again.
+    portal
+        .js(
+            "window.__fetch = window.fetch; window.fetch = () => Promise.reject(new TypeError('offline'));",
+            vec![],
+        )
+        .await;
+    let stale = portal.text("[data-testid=stale]").await;
+    assert!(stale.contains("Couldn't update"), "{stale}");
+    screenshot(&portal.c, "portal-case-stale").await;
+    portal.js("window.fetch = window.__fetch;", vec![]).await;
+    portal.click("[data-testid=stale] button").await;
+    portal
+        .until(
+            "the page to update again",
+            "return document.querySelector('[data-testid=stale]') === null",
+        )
+        .await;
+
+    // On a desktop the case page uses two columns.
+    let _ = portal.c.set_window_size(1280, 900).await;
+    portal
+        .open(&format!("/case/{id}?order={}", shirt.number))
+        .await;
+    portal.wait("[data-testid=case-id]").await;
+    screenshot(&portal.c, "portal-case-desktop").await;
     let _ = portal.c.close().await;
 }
 
@@ -519,6 +623,17 @@ async fn a_refused_request_says_why_and_cannot_be_sent() {
         .ok()
         .flatten();
     assert_eq!(disabled.as_deref(), Some("true"), "submit is disabled");
+    // A refusal shows no refund and no shipping payer that would never apply.
+    assert_eq!(
+        portal
+            .js(
+                "return [!!document.querySelector('[data-testid=refund-total]'), !!document.querySelector('[data-testid=preview-payer]')]",
+                vec![]
+            )
+            .await,
+        json!([false, false])
+    );
+    portal.show("[data-testid=preview]").await;
     screenshot(&portal.c, "portal-refusal").await;
     let _ = portal.c.close().await;
 }
@@ -640,8 +755,14 @@ async fn an_expired_link_asks_for_the_lookup_again_and_returns_to_the_case() {
     portal.click("[data-testid=lookup-submit]").await;
     assert_eq!(portal.text("[data-testid=case-id]").await, id);
 
-    // Withdrawing asks once more, then closes the case.
+    // Withdrawing asks once more (the safe answer focused), then closes the case.
     portal.click("[data-testid=cancel]").await;
+    portal
+        .until(
+            "the safe answer to be focused",
+            "return document.activeElement && document.activeElement.id === 'keep-request'",
+        )
+        .await;
     portal.click("[data-testid=cancel-confirm]").await;
     portal
         .until(
@@ -649,6 +770,10 @@ async fn an_expired_link_asks_for_the_lookup_again_and_returns_to_the_case() {
             "return document.querySelector('[data-testid=status-chip]').dataset.state === 'closed'",
         )
         .await;
+    assert_eq!(
+        portal.text("[data-testid=notice]").await,
+        "Request withdrawn"
+    );
     screenshot(&portal.c, "portal-case-closed").await;
     let _ = portal.c.close().await;
 }
@@ -686,6 +811,14 @@ async fn the_phone_story_is_exchanged_while_the_buyer_follows_it_on_the_case_pag
         portal.attr("[data-testid=whose-move]", "data-party").await,
         "buyer"
     );
+    portal.click("[data-testid=copy-address]").await;
+    portal
+        .until(
+            "the address to be copied",
+            "return document.querySelector('[data-testid=copy-address]').textContent === 'Copied'",
+        )
+        .await;
+    screenshot(&portal.c, "portal-return-address").await;
     portal
         .type_into("[data-testid=carrier]", "SF Express")
         .await;
@@ -789,6 +922,13 @@ async fn the_tv_story_is_refused_a_refund_after_weeks_and_repaired_instead() {
             .await,
         "shop"
     );
+    let next = portal.text("[data-testid=preview-next]").await;
+    assert!(
+        next.contains("（截止"),
+        "full-width brackets in Chinese: {next}"
+    );
+    portal.show("[data-testid=preview-next]").await;
+    screenshot(&portal.c, "portal-tv-preview").await;
     portal
         .type_into("[data-testid=note]", "无法开机，待机灯闪烁")
         .await;
@@ -797,6 +937,9 @@ async fn the_tv_story_is_refused_a_refund_after_weeks_and_repaired_instead() {
         portal.attr("[data-testid=whose-move]", "data-party").await,
         "shop"
     );
+    screenshot(&portal.c, "portal-tv-case").await;
+    portal.show("[data-testid=messages]").await;
+    screenshot(&portal.c, "portal-tv-messages").await;
 
     let agent = staff(app(), AGENT);
     assert_eq!(
@@ -907,6 +1050,13 @@ async fn the_book_story_is_reshipped_after_the_buyer_reports_it_never_arrived() 
     );
     let _ = portal.c.refresh().await;
     portal.wait("[data-testid=confirm-receipt]").await;
+    // Waiting for the parcel is not an alarm: it says when it confirms itself.
+    let banner = portal.text("[data-testid=countdown]").await;
+    assert!(
+        banner.starts_with("Confirm when it arrives · confirmed automatically on"),
+        "{banner}"
+    );
+    screenshot(&portal.c, "portal-book-shipped").await;
     let shown = portal
         .js(
             "return [document.querySelector('[data-testid=return-address]') !== null, document.querySelector('[data-testid=tracking-form]') !== null]",
@@ -926,5 +1076,45 @@ async fn the_book_story_is_reshipped_after_the_buyer_reports_it_never_arrived() 
         "closed"
     );
     screenshot(&portal.c, "portal-book-closed").await;
+    let _ = portal.c.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_case_link_without_a_token_asks_for_the_order_and_an_unknown_case_says_it_does_not_exist()
+{
+    let orders = imported("nx");
+    let shirt = find(&orders, "TB20261120001");
+    let portal = Portal::new().await;
+    let _ = portal.c.set_window_size(1280, 900).await;
+    // No order and no token: the lookup says why it is shown.
+    portal.open("/case/AS-20990101-NOPE").await;
+    assert!(
+        portal
+            .text("[data-testid=lookup-again]")
+            .await
+            .contains("Look up your order to see this request")
+    );
+    screenshot(&portal.c, "portal-lookup-desktop").await;
+
+    // With the order's token, an id that is not one of its requests: no retry, a way back.
+    portal.lookup(&shirt.number, &contact(shirt)).await;
+    portal.wait("[data-testid=order-summary]").await;
+    screenshot(&portal.c, "portal-order-desktop").await;
+    let _ = portal.c.set_window_size(390, 844).await;
+    portal
+        .open(&format!("/case/AS-20990101-NOPE?order={}", shirt.number))
+        .await;
+    let gone = portal.text("[data-testid=no-case]").await;
+    assert!(gone.contains("This request doesn't exist"), "{gone}");
+    assert_eq!(
+        portal
+            .js(
+                "return [document.querySelectorAll('[data-testid=no-case] button').length, document.querySelector('[data-testid=no-case] a').getAttribute('href')]",
+                vec![]
+            )
+            .await,
+        json!([0, format!("/order/{}", shirt.number)])
+    );
+    screenshot(&portal.c, "portal-case-unknown").await;
     let _ = portal.c.close().await;
 }
