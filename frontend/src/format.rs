@@ -60,10 +60,6 @@ pub fn money(amount: Money, currency: &str) -> String {
     }
 }
 
-const MONTHS_EN: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
 /// Hours and minutes of an instant in a zone.
 fn clock(at: Timestamp, utc_offset_minutes: i64) -> (i64, i64) {
     let local_ms =
@@ -78,17 +74,7 @@ fn clock(at: Timestamp, utc_offset_minutes: i64) -> (i64, i64) {
 /// A date: `2026年11月20日` / `20 Nov 2026`.
 #[must_use]
 pub fn date(at: Timestamp, utc_offset_minutes: i64, lang: Lang) -> String {
-    let d = LocalDate::of(at, utc_offset_minutes);
-    match lang {
-        Lang::ZhCn => format!("{}年{}月{}日", d.year, d.month, d.day),
-        Lang::En => {
-            let month = MONTHS_EN
-                .get((d.month as usize).saturating_sub(1))
-                .copied()
-                .unwrap_or("");
-            format!("{} {month} {}", d.day, d.year)
-        }
-    }
+    shared::i18n::local_date(LocalDate::of(at, utc_offset_minutes), lang)
 }
 
 /// A date and time: `2026年11月20日 14:05` / `20 Nov 2026, 14:05`.

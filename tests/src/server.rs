@@ -60,13 +60,20 @@ impl ProcessGroup {
     /// Stops the whole group and waits until every member is gone.
     pub fn stop(&mut self) {
         let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        // Quiet: the group may already be gone (stopped twice, or it exited on its own).
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline && group_alive(&group) {
             std::thread::sleep(Duration::from_millis(100));
         }
         if group_alive(&group) {
-            let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &group])
+                .stderr(Stdio::null())
+                .status();
         }
         let _ = self.child.wait();
     }
