@@ -27,7 +27,10 @@ for (const name of readdirSync(staging)) {
     target: "es2020",
   });
   writeFileSync(path, code);
+  // Trunk writes a sha384 hash for each asset; a page whose hash no longer matched would refuse
+  // to load it, so a hash not found is an error, not a skip.
   const before = integrity(source);
-  if (html.includes(before)) html = html.replaceAll(before, integrity(Buffer.from(code)));
+  if (!html.includes(before)) throw new Error(`no sha384 integrity hash for ${name} in index.html`);
+  html = html.replaceAll(before, integrity(Buffer.from(code)));
 }
 writeFileSync(htmlPath, html);

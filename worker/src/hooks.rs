@@ -1,9 +1,10 @@
 //! Webhooks: every case event is posted, signed with HMAC-SHA256, to the shop's `WEBHOOK_URL`.
-//! A delivery is first written to KV (so no event is lost if the worker stops), then sent right
-//! after the answer to the request that caused it ([`deliver_now`], in the request's
-//! `wait_until`), and otherwise by the next cron run; failures back off (1, 5, 30, 120, 720
-//! minutes) and give up after 6 tries. Delivery is at least once: a receiver drops repeats by
-//! `X-Aftersales-Delivery`. Nothing is sent when `WEBHOOK_URL` is unset.
+//! A delivery is first written to KV (so no event is lost if the worker stops), due a minute
+//! later; the request that queued it sends it right after its answer ([`deliver_now`], in the
+//! request's `wait_until`) and deletes it, so the cron only sees the ones that attempt did not
+//! settle. Failures back off (1, 5, 30, 120, 720 minutes) and give up after 6 tries. Delivery is
+//! at least once: a receiver drops repeats by `X-Aftersales-Delivery`. Nothing is sent when
+//! `WEBHOOK_URL` is unset.
 
 use serde::{Deserialize, Serialize};
 use shared::domain::{Case, Event, Timestamp};
@@ -37,7 +38,11 @@ struct Payload<'a> {
     events: &'a [Event],
 }
 
-/// Records a delivery for the events of one commit; the cron sends it.
+/// How long the request that queued a delivery has to send it before the cron may.
+const IMMEDIATE_WINDOW_MS: i64 = 60_000;
+
+/// Records a delivery for the events of one commit, for this request to send after its answer
+/// (or the cron, if it does not).
 pub async fn enqueue(
     store: &Store,
     case: &Case,
@@ -56,12 +61,10 @@ pub async fn enqueue(
         body,
         attempts: 0,
     };
-    store
-        .put(
-            &keys::webhook_retry(&store.shop, now.0, &delivery.id),
-            &delivery,
-        )
-        .await
+    let key = keys::webhook_retry(&store.shop, now.0 + IMMEDIATE_WINDOW_MS, &delivery.id);
+    store.put(&key, &delivery).await?;
+    store.queued_hooks.borrow_mut().push(key);
+    Ok(())
 }
 
 /// True when the shop has a webhook receiver.
@@ -70,13 +73,27 @@ pub fn configured(env: &Env) -> bool {
         .is_ok_and(|v| !v.to_string().trim().is_empty())
 }
 
-/// Sends what is due now, after a request's answer went out. Errors are logged: the cron retries.
-pub async fn deliver_now(env: Env, shop: String) {
+/// Sends the deliveries a request queued (`keys`), once its answer went out. A failure leaves
+/// the delivery where it is, for the cron and its back-off.
+pub async fn deliver_now(env: Env, shop: String, keys: Vec<String>) {
+    let url = env
+        .var("WEBHOOK_URL")
+        .map(|v| v.to_string())
+        .unwrap_or_default();
     let now = Timestamp(worker::Date::now().as_millis() as i64);
-    let result = match Store::open(&env, &shop) {
-        Ok(store) => deliver_due(&env, &store, now).await.map(|_| ()),
-        Err(e) => Err(e),
-    };
+    let result: AppResult<()> = async {
+        let store = Store::open(&env, &shop)?;
+        for key in keys {
+            let Some(delivery) = store.get::<Delivery>(&key).await? else {
+                continue;
+            };
+            if post(&env, &url, &delivery, now).await.unwrap_or(false) {
+                store.delete(&key).await?;
+            }
+        }
+        Ok(())
+    }
+    .await;
     if let Err(e) = result {
         let (_, body) = e.envelope(shared::i18n::Lang::En);
         worker::console_error!("webhook delivery after a request failed: {}", body.code);
@@ -110,14 +127,15 @@ pub async fn deliver_due(env: &Env, store: &Store, now: Timestamp) -> AppResult<
             store.delete(&key).await?;
             continue;
         }
-        let ok = post(env, &url, &delivery, now).await.unwrap_or(false);
-        store.delete(&key).await?;
-        if ok {
+        if post(env, &url, &delivery, now).await.unwrap_or(false) {
+            store.delete(&key).await?;
             sent += 1;
             continue;
         }
         failed += 1;
         delivery.attempts += 1;
+        // The next attempt is written before this one is deleted: a failed write keeps the
+        // delivery (tried again next run) instead of losing it.
         if let Some(minutes) = BACKOFF_MINUTES.get(delivery.attempts as usize - 1) {
             let next = now.0 + minutes * 60_000;
             store
@@ -126,7 +144,9 @@ pub async fn deliver_due(env: &Env, store: &Store, now: Timestamp) -> AppResult<
                     &delivery,
                 )
                 .await?;
+            store.delete(&key).await?;
         } else {
+            store.delete(&key).await?;
             worker::console_error!(
                 "webhook {} dropped after {} attempts",
                 delivery.id,

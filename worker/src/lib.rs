@@ -15,9 +15,7 @@ mod shop;
 mod store;
 
 use shared::domain::Timestamp;
-use worker::{
-    Context, Env, Method, Request, Response, Result, ScheduleContext, ScheduledEvent, event,
-};
+use worker::{Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent, event};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
@@ -26,13 +24,12 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     if !req.path().starts_with(shared::api::API_PREFIX) {
         return env.assets("ASSETS")?.fetch_request(req).await;
     }
-    let writes = !matches!(req.method(), Method::Get | Method::Head | Method::Options);
-    let response = routes::handle(req, env.clone()).await;
-    // A write may have queued webhook deliveries: send them once the answer is out, so the shop
-    // hears of a milestone at once rather than at the next cron run (which retries failures).
-    if writes && hooks::configured(&env) {
+    let (response, queued_hooks) = routes::handle(req, env.clone()).await;
+    // The commits of this request queued webhook deliveries: send them once the answer is out, so
+    // the shop hears of a milestone at once rather than at the next cron run (which retries).
+    if !queued_hooks.is_empty() && hooks::configured(&env) {
         let shop = routes::shop_id(&env);
-        ctx.wait_until(hooks::deliver_now(env, shop));
+        ctx.wait_until(hooks::deliver_now(env, shop, queued_hooks));
     }
     response
 }

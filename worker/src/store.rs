@@ -10,6 +10,9 @@
 //! docs/ARCHITECTURE.md). The snapshot `case:{id}:snap` and the index keys are read models derived
 //! from the log: rebuilding them from the log (`rebuild`) gives the same answers.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use shared::domain::{Case, Event, Order};
@@ -168,6 +171,8 @@ pub struct Store {
     pub kv: KvStore,
     /// The shop this request serves.
     pub shop: String,
+    /// Keys of the webhook deliveries this request queued, sent once its answer is out.
+    pub queued_hooks: Rc<RefCell<Vec<String>>>,
 }
 
 /// Keeps, for each sequence number, the key that sorts first; stops at the first gap.
@@ -197,6 +202,7 @@ impl Store {
         Ok(Self {
             kv: env.kv(CASES_BINDING)?,
             shop: shop.to_string(),
+            queued_hooks: Rc::default(),
         })
     }
 

@@ -30,26 +30,26 @@ const fn shop(role: Role) -> Party {
     Party::Shop { role }
 }
 
-/// A clock of `hours` from its start, holidays skipped, shifted by its pauses.
+/// A clock of `hours` from its start, shifted by its pauses, holidays skipped. The pauses are
+/// added before the holidays are skipped, so a deadline never lands inside a holiday (a pause
+/// that spanned a holiday counts it twice: in the buyer's and the shop's favour alike).
 fn hours(clock: Clock, hours: i64, policy: &Policy) -> Timestamp {
     after_skipping(
         clock.since,
-        hours.saturating_mul(MS_PER_HOUR),
+        hours
+            .saturating_mul(MS_PER_HOUR)
+            .saturating_add(clock.paused_ms),
         policy.utc_offset_minutes,
         &policy.holiday_days(),
     )
-    .plus_ms(clock.paused_ms)
 }
 
-/// A clock of `days` calendar days, holidays skipped, shifted by its pauses.
+/// A clock of `days` calendar days, holidays skipped, then shifted by its pauses (also around
+/// holidays).
 fn days(clock: Clock, days: i64, policy: &Policy) -> Timestamp {
-    window_end_skipping(
-        clock.since,
-        days,
-        policy.utc_offset_minutes,
-        &policy.holiday_days(),
-    )
-    .plus_ms(clock.paused_ms)
+    let holidays = policy.holiday_days();
+    let end = window_end_skipping(clock.since, days, policy.utc_offset_minutes, &holidays);
+    after_skipping(end, clock.paused_ms, policy.utc_offset_minutes, &holidays)
 }
 
 fn deadline_of(case: &Case, state: &CaseState, policy: &Policy) -> Option<Deadline> {
@@ -626,6 +626,34 @@ mod tests {
         );
         // The buyer's three days after 2 Nov, skipping 3–5 Nov: 6, 7, 8 Nov.
         assert_eq!(due(&run), Some(cst(2024, 11, 9, 0, 0).plus_ms(-1)));
+    }
+
+    #[test]
+    fn a_deadline_moved_by_an_escalation_never_lands_on_a_holiday() {
+        let policy = Policy {
+            holidays: vec![
+                "2024-11-03".into(),
+                "2024-11-04".into(),
+                "2024-11-05".into(),
+            ],
+            ..Policy::default()
+        };
+        let mut run = Run::file_with(
+            &order(vec![line("phone", "electronics", 99_900, 1)]),
+            exchange(),
+            cst(2024, 11, 1, 9, 0),
+            policy,
+            Vec::new(),
+            Default::default(),
+        )
+        .expect("filed");
+        run.at(cst(2024, 11, 1, 10, 0)).ok(&agent(), escalate());
+        run.at(cst(2024, 11, 2, 10, 0)).ok(&owner(), resume());
+        // 36 hours plus the day escalated: 39 hours before the holidays, 21 after.
+        assert_eq!(
+            current_deadline(&run.case, &run.policy).map(|d| d.due),
+            Some(cst(2024, 11, 6, 21, 0))
+        );
     }
 
     #[test]

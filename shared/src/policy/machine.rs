@@ -274,6 +274,24 @@ fn granted(state: &CaseState) -> Option<&Solution> {
     }
 }
 
+/// True when a returned parcel is at the shop but not yet inspected in the step under an
+/// escalation. A supervisor may grant a new solution for a parcel lost on its way back (the buyer
+/// ships again), never for one that arrived: the warehouse inspects it first (resume, then
+/// receive), or the buyer would be asked to send goods the shop already holds.
+fn parcel_awaiting_inspection(state: &CaseState) -> bool {
+    let step = match state {
+        CaseState::Escalated { previous, .. } => previous.as_ref(),
+        other => other,
+    };
+    matches!(
+        step,
+        CaseState::ReturnInTransit {
+            arrived_at: Some(_),
+            ..
+        }
+    )
+}
+
 /// Steps 2–3 for each command. The (state, action) pairs were admitted by
 /// [`super::actions::state_allows`]; the `let … else` arms below only read the data of the
 /// admitted states.
@@ -454,6 +472,9 @@ fn events_for(
             let mut events = vec![resolved];
             match resolution {
                 Resolution::Approve { solution } => {
+                    if parcel_awaiting_inspection(state) {
+                        return Err(in_state());
+                    }
                     events.extend(approve(case, solution, note, ctx, true)?);
                 }
                 Resolution::Reject { .. } => {
@@ -476,8 +497,9 @@ fn events_for(
                 OverrideAction::Approve { solution } => {
                     // Goodwill may bend windows, not the order of things: no new solution while
                     // goods or a shipment are already on the move.
-                    if granted(state).is_some()
-                        && !matches!(state, CaseState::AwaitingDecision { .. })
+                    if (granted(state).is_some()
+                        && !matches!(state, CaseState::AwaitingDecision { .. }))
+                        || parcel_awaiting_inspection(state)
                     {
                         return Err(in_state());
                     }
@@ -1589,6 +1611,60 @@ mod tests {
 
     /// A fast-refunded return that an escalation (or an override) sends back to "awaiting
     /// return" must never pay again nor turn into goods as well as the money.
+    #[test]
+    fn a_parcel_that_arrived_while_escalated_is_inspected_before_any_new_solution() {
+        let o = order(vec![line("shirt", "clothing", 9_900, 1)]);
+        let mut run = Run::file(
+            &o,
+            request(
+                CaseKind::ReturnAndRefund,
+                Reason::SizeOrFit,
+                &[("shirt", 1)],
+            ),
+            day_after_signed(2, 10, 0),
+        )
+        .expect("filed");
+        run.ok(&agent(), approve(Solution::ReturnAndRefund));
+        run.ok(&Actor::Buyer, tracking("SF1"));
+        run.ok(
+            &agent(),
+            Command::Escalate {
+                note: "where is it?".into(),
+            },
+        );
+        run.ok(&Actor::System, Command::ReturnArrived);
+        for command in [
+            Command::ResolveEscalation {
+                resolution: Resolution::Approve {
+                    solution: Solution::ReturnAndRefund,
+                },
+                note: String::new(),
+            },
+            Command::Override {
+                reason: "goodwill".into(),
+                action: OverrideAction::Approve {
+                    solution: Solution::Exchange,
+                },
+            },
+        ] {
+            assert!(run.act(&owner(), command).is_err());
+        }
+        run.ok(
+            &owner(),
+            Command::ResolveEscalation {
+                resolution: Resolution::Resume,
+                note: String::new(),
+            },
+        );
+        run.ok(
+            &warehouse(),
+            Command::Receive {
+                inspection: passed(),
+            },
+        );
+        assert_eq!(run.case.refunded_total(), Money(9_900));
+    }
+
     #[test]
     fn a_fast_refunded_case_re_approved_after_an_escalation_never_pays_or_ships_twice() {
         type Step = fn() -> (Actor, Command);

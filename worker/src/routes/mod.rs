@@ -5,6 +5,9 @@ mod buyer;
 mod shop_system;
 mod staff;
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use shared::api::{ApiErrorCode, Health, routes};
 use shared::domain::Timestamp;
 use worker::{Env, Method, Request, Response};
@@ -29,14 +32,18 @@ pub struct Req {
     pub now: Timestamp,
 }
 
-/// Answers one `/api/*` request.
-pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
+/// Answers one `/api/*` request; also returns the webhook deliveries it queued, to be sent once
+/// the answer is out.
+pub async fn handle(req: Request, env: Env) -> (worker::Result<Response>, Vec<String>) {
     let lang = lang_of(&req);
-    let result = dispatch(req, env).await;
-    match result {
+    let queued = Rc::new(RefCell::new(Vec::new()));
+    let result = dispatch(req, env, queued.clone()).await;
+    let queued = std::mem::take(&mut *queued.borrow_mut());
+    let response = match result {
         Ok(response) => Ok(response),
         Err(e) => e.into_response(lang),
-    }
+    };
+    (response, queued)
 }
 
 /// The shop this deployment serves (`SHOP_ID`, "demo" by default).
@@ -46,10 +53,17 @@ pub fn shop_id(env: &Env) -> String {
         .unwrap_or_else(|_| "demo".into())
 }
 
-async fn dispatch(req: Request, env: Env) -> AppResult<Response> {
+async fn dispatch(
+    req: Request,
+    env: Env,
+    queued_hooks: Rc<RefCell<Vec<String>>>,
+) -> AppResult<Response> {
     let path = req.path();
     let method = req.method();
-    let store = Store::open(&env, &shop_id(&env))?;
+    let store = Store {
+        queued_hooks,
+        ..Store::open(&env, &shop_id(&env))?
+    };
     let now = Timestamp(worker::Date::now().as_millis() as i64);
     let segments: Vec<String> = path
         .trim_start_matches('/')
