@@ -79,8 +79,10 @@ fn done_text(cmd: &Command) -> Text {
 }
 
 /// Writes `text` to the clipboard with `navigator.clipboard.writeText` (read through `Reflect`:
-/// the web-sys binding needs another feature) and sets `copied` once the browser says it did.
-fn copy(text: &str, copied: RwSignal<bool>) {
+/// the web-sys binding needs another feature) and sets `copied` to what the browser answered.
+/// Without a clipboard (plain http is not a secure context) or when it refuses, the address is
+/// selected for a manual copy and `copied` says so.
+fn copy(text: &str, copied: RwSignal<Option<bool>>) {
     use wasm_bindgen::JsCast;
     let written =
         js_sys::Reflect::get(&window().navigator(), &"clipboard".into()).and_then(|clipboard| {
@@ -88,10 +90,75 @@ fn copy(text: &str, copied: RwSignal<bool>) {
                 .dyn_into::<js_sys::Function>()?
                 .call1(&clipboard, &text.into())
         });
-    if let Ok(promise) = written.and_then(|p| p.dyn_into::<js_sys::Promise>()) {
-        task::spawn(Box::pin(async move {
-            copied.set(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
-        }));
+    let failed = move || {
+        if let (Ok(Some(address)), Ok(Some(selection))) = (
+            document().query_selector("address.address"),
+            window().get_selection(),
+        ) {
+            let _ = selection.select_all_children(&address);
+        }
+        copied.set(Some(false));
+    };
+    match written.and_then(|p| p.dyn_into::<js_sys::Promise>()) {
+        Ok(promise) => task::spawn(Box::pin(async move {
+            if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
+                copied.set(Some(true));
+            } else {
+                failed();
+            }
+        })),
+        Err(_) => failed(),
+    }
+}
+
+/// What the buyer is typing or choosing on the case page. The page owns it, not the case view
+/// it fills in, so a self-refresh that redraws the case (a new message from the shop) keeps a
+/// half-written answer, its photos and an open confirmation; a successful command clears it.
+#[derive(Clone, Copy)]
+struct Drafts {
+    carrier: RwSignal<String>,
+    tracking: RwSignal<String>,
+    answer: RwSignal<String>,
+    escalate_note: RwSignal<String>,
+    stars: RwSignal<u8>,
+    comment: RwSignal<String>,
+    confirming_cancel: RwSignal<bool>,
+    answer_photos: RwSignal<Vec<PhotoItem>, LocalStorage>,
+    proof_photos: RwSignal<Vec<PhotoItem>, LocalStorage>,
+    message: RwSignal<String>,
+}
+
+impl Drafts {
+    fn new() -> Self {
+        Self {
+            carrier: RwSignal::new(String::new()),
+            tracking: RwSignal::new(String::new()),
+            answer: RwSignal::new(String::new()),
+            escalate_note: RwSignal::new(String::new()),
+            stars: RwSignal::new(0),
+            comment: RwSignal::new(String::new()),
+            confirming_cancel: RwSignal::new(false),
+            answer_photos: RwSignal::new_local(Vec::new()),
+            proof_photos: RwSignal::new_local(Vec::new()),
+            message: RwSignal::new(String::new()),
+        }
+    }
+
+    fn clear(self) {
+        for text in [
+            self.carrier,
+            self.tracking,
+            self.answer,
+            self.escalate_note,
+            self.comment,
+            self.message,
+        ] {
+            text.set(String::new());
+        }
+        self.stars.set(0);
+        self.confirming_cancel.set(false);
+        self.answer_photos.set(Vec::new());
+        self.proof_photos.set(Vec::new());
     }
 }
 
@@ -108,8 +175,10 @@ pub fn CasePage(
     let number = move || {
         location
             .query("order")
+            .filter(|n| !n.is_empty())
             .or_else(|| session::case_order(&id()))
     };
+    let drafts = Drafts::new();
 
     let current = RwSignal::new(None::<Loaded>);
     let notice = RwSignal::new(None::<Text>);
@@ -218,6 +287,8 @@ pub fn CasePage(
             Some(Ok(loaded)) => {
                 updated.set_value(now_ms() + loaded.skew);
                 command_error.set(None);
+                load_error.set(None);
+                drafts.clear();
                 notice.set(Some(done.get_value()));
                 current.set(Some(loaded));
             }
@@ -236,6 +307,7 @@ pub fn CasePage(
     let send = Callback::new(move |cmd: Command| {
         if !command.pending().get_untracked() {
             notice.set(None);
+            command_error.set(None);
             done.set_value(done_text(&cmd));
             command.dispatch_local(cmd);
         }
@@ -247,7 +319,7 @@ pub fn CasePage(
         {move || match current.get() {
             Some(loaded) => view! {
                 <CaseBody loaded=loaded now=now send=send busy=busy token=token() number=number().unwrap_or_default()
-                    notice=notice command_error=command_error load_error=load_error updated=updated case=case/>
+                    notice=notice command_error=command_error load_error=load_error updated=updated case=case drafts=drafts/>
             }.into_any(),
             None => match load_error.get() {
                 // No such case (or not this order's): retrying cannot help.
@@ -281,6 +353,7 @@ fn CaseBody(
     load_error: RwSignal<Option<ApiError>>,
     updated: StoredValue<i64>,
     case: task::Load<Result<Loaded, ApiError>>,
+    drafts: Drafts,
 ) -> impl IntoView {
     let lang = use_lang();
     let Loaded { view: cv, skew } = loaded;
@@ -381,7 +454,7 @@ fn CaseBody(
     let note = cv.case.request.note.clone();
     let state_code = cv.state.clone();
     let token_s = StoredValue::new(token);
-    let copied = RwSignal::new(false);
+    let copied = RwSignal::new(None::<bool>);
 
     view! {
         <div class="case-grid">
@@ -430,8 +503,11 @@ fn CaseBody(
                 <div class="copy-row">
                     <button type="button" class="btn btn-small btn-secondary" data-testid="copy-address"
                         on:click=move |_| copy(&a, copied)>
-                        {move || { let t = i18n::t(lang.get()); if copied.get() { t.copied } else { t.copy } }}
+                        {move || { let t = i18n::t(lang.get()); if copied.get() == Some(true) { t.copied } else { t.copy } }}
                     </button>
+                    {move || (copied.get() == Some(false)).then(|| view! {
+                        <p class="hint" role="status" data-testid="copy-failed">{tr(lang, |t| t.copy_failed)}</p>
+                    })}
                     <p class="hint touch">{tr(lang, |t| t.copy_hint)}</p>
                 </div>
             </section>
@@ -440,9 +516,9 @@ fn CaseBody(
         <Actions has_tracking=has(ActionKind::EnterReturnTracking) has_answer=has(ActionKind::AnswerInfo)
             has_proof=has(ActionKind::AddProof) has_confirm=has(ActionKind::ConfirmReceipt) has_escalate=has(ActionKind::Escalate)
             has_cancel=has(ActionKind::Cancel) has_rate=has(ActionKind::Rate) has_reopen=has(ActionKind::Reopen)
-            question=question send=send busy=busy token=token_s.get_value()/>
+            question=question send=send busy=busy token=token_s.get_value() drafts=drafts/>
 
-        <Messages messages=messages can_send=has(ActionKind::Message) send=send busy=busy zone=zone/>
+        <Messages messages=messages can_send=has(ActionKind::Message) send=send busy=busy zone=zone text=drafts.message/>
         </div>
 
         <div class="case-side">
@@ -520,18 +596,22 @@ fn Actions(
     send: Callback<Command>,
     busy: Signal<bool>,
     token: String,
+    drafts: Drafts,
 ) -> impl IntoView {
     let lang = use_lang();
     let t = move || i18n::t(lang.get());
-    let carrier = RwSignal::new(String::new());
-    let tracking = RwSignal::new(String::new());
-    let answer = RwSignal::new(String::new());
-    let escalate_note = RwSignal::new(String::new());
-    let stars = RwSignal::new(0u8);
-    let comment = RwSignal::new(String::new());
-    let confirming_cancel = RwSignal::new(false);
-    let answer_photos = RwSignal::new_local(Vec::<PhotoItem>::new());
-    let proof_photos = RwSignal::new_local(Vec::<PhotoItem>::new());
+    let Drafts {
+        carrier,
+        tracking,
+        answer,
+        escalate_note,
+        stars,
+        comment,
+        confirming_cancel,
+        answer_photos,
+        proof_photos,
+        ..
+    } = drafts;
     let any = has_tracking
         || has_answer
         || has_proof
@@ -707,9 +787,10 @@ fn Messages(
     send: Callback<Command>,
     busy: Signal<bool>,
     zone: i64,
+    /// The message being written (the page's draft).
+    text: RwSignal<String>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let text = RwSignal::new(String::new());
     let empty = messages.is_empty();
     view! {
         <section class="card" aria-labelledby="messages-title" data-testid="messages">

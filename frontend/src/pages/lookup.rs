@@ -19,7 +19,11 @@ use crate::{i18n, session, task};
 pub fn after_lookup(next: Option<&str>, number: &str) -> String {
     match next {
         Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_string()
+            // A case link that did not know its order learns it from this lookup.
+            match path.strip_suffix("?order=") {
+                Some(case) => format!("{case}?order={}", encode(number)),
+                None => path.to_string(),
+            }
         }
         _ => format!("/order/{}", encode(number)),
     }
@@ -155,6 +159,10 @@ mod tests {
             "/case/AS-1?order=X"
         );
         assert_eq!(after_lookup(None, "TB1"), "/order/TB1");
+        assert_eq!(
+            after_lookup(Some("/case/AS-1?order="), "TB 1"),
+            "/case/AS-1?order=TB%201"
+        );
         assert_eq!(
             after_lookup(Some("https://evil.example"), "TB1"),
             "/order/TB1"

@@ -1118,3 +1118,44 @@ async fn a_case_link_without_a_token_asks_for_the_order_and_an_unknown_case_says
     screenshot(&portal.c, "portal-case-unknown").await;
     let _ = portal.c.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_self_refresh_that_brings_news_keeps_what_the_buyer_is_typing() {
+    use crate::helpers::{AGENT, staff, staff_command};
+    let orders = imported("draft");
+    let shirt = find(&orders, "TB20261120001");
+    let portal = Portal::new().await;
+    portal.lookup(&shirt.number, &contact(shirt)).await;
+    portal
+        .fill_return("SHIRT-OX-L", "return_and_refund", "size_or_fit")
+        .await;
+    let id = portal.submit().await;
+    portal
+        .type_into("[data-testid=message]", "Can I send it next week?")
+        .await;
+    let agent = staff(app(), AGENT);
+    assert_eq!(
+        staff_command(
+            &agent,
+            &id,
+            &json!({"type": "message", "text": "Sorry for the trouble, we are on it."})
+        )
+        .status,
+        200
+    );
+    // The page refreshes itself and shows the shop's message; the draft is still there.
+    portal
+        .until(
+            "the shop's message to appear",
+            "return [...document.querySelectorAll('.bubble')].some(b => b.textContent.includes('we are on it'))",
+        )
+        .await;
+    let draft = portal
+        .js(
+            "return document.querySelector('[data-testid=message]').value",
+            vec![],
+        )
+        .await;
+    assert_eq!(draft, json!("Can I send it next week?"));
+    let _ = portal.c.close().await;
+}
