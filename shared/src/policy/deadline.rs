@@ -582,17 +582,21 @@ mod tests {
         );
     }
 
-    #[test]
-    fn holidays_extend_both_parties_clocks() {
-        // 3 to 5 Nov 2024 are holidays.
-        let policy = Policy {
+    /// 3 to 5 Nov 2024 are holidays.
+    fn three_days_off() -> Policy {
+        Policy {
             holidays: vec![
                 "2024-11-03".into(),
                 "2024-11-04".into(),
                 "2024-11-05".into(),
             ],
             ..Policy::default()
-        };
+        }
+    }
+
+    #[test]
+    fn holidays_extend_both_parties_clocks() {
+        let policy = three_days_off();
         let file_at = |at| {
             Run::file_with(
                 &order(vec![line("phone", "electronics", 99_900, 1)]),
@@ -630,14 +634,7 @@ mod tests {
 
     #[test]
     fn a_deadline_moved_by_an_escalation_never_lands_on_a_holiday() {
-        let policy = Policy {
-            holidays: vec![
-                "2024-11-03".into(),
-                "2024-11-04".into(),
-                "2024-11-05".into(),
-            ],
-            ..Policy::default()
-        };
+        let policy = three_days_off();
         let mut run = Run::file_with(
             &order(vec![line("phone", "electronics", 99_900, 1)]),
             exchange(),

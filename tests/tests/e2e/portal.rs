@@ -174,6 +174,26 @@ impl Portal {
         facts(raw.as_str().unwrap_or_default())
     }
 
+    /// The preview's refusal: checks that the request is refused and cannot be sent, and
+    /// returns the reason the page gives.
+    async fn refusal(&self) -> String {
+        self.preview().await;
+        assert_eq!(
+            self.attr("[data-testid=preview-status]", "data-allowed")
+                .await,
+            "false"
+        );
+        let disabled = self
+            .wait("[data-testid=submit]")
+            .await
+            .prop("disabled")
+            .await
+            .ok()
+            .flatten();
+        assert_eq!(disabled.as_deref(), Some("true"), "submit is disabled");
+        self.text("[data-testid=preview-refusal]").await
+    }
+
     /// Sends the request and waits for the case page; returns the case id.
     async fn submit(&self) -> String {
         self.click("[data-testid=submit]").await;
@@ -603,26 +623,11 @@ async fn a_refused_request_says_why_and_cannot_be_sent() {
     portal
         .fill_return("MILK-A2-12", "return_and_refund", "changed_mind")
         .await;
-    portal.preview().await;
-    assert_eq!(
-        portal
-            .attr("[data-testid=preview-status]", "data-allowed")
-            .await,
-        "false"
-    );
-    let why = portal.text("[data-testid=preview-refusal]").await;
+    let why = portal.refusal().await;
     assert!(
         why.to_lowercase().contains("perishable"),
         "the refusal names the reason: {why}"
     );
-    let disabled = portal
-        .wait("[data-testid=submit]")
-        .await
-        .prop("disabled")
-        .await
-        .ok()
-        .flatten();
-    assert_eq!(disabled.as_deref(), Some("true"), "submit is disabled");
     // A refusal shows no refund and no shipping payer that would never apply.
     assert_eq!(
         portal
@@ -881,28 +886,10 @@ async fn the_tv_story_is_refused_a_refund_after_weeks_and_repaired_instead() {
     portal
         .fill_return("TV-55-4K", "return_and_refund", "quality_fault")
         .await;
-    portal.preview().await;
-    assert_eq!(
-        portal
-            .attr("[data-testid=preview-status]", "data-allowed")
-            .await,
-        "false"
-    );
-    let why = portal.text("[data-testid=preview-refusal]").await;
+    let why = portal.refusal().await;
     assert!(
         why.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
         "the refusal is explained in Chinese: {why}"
-    );
-    assert_eq!(
-        portal
-            .wait("[data-testid=submit]")
-            .await
-            .prop("disabled")
-            .await
-            .ok()
-            .flatten()
-            .as_deref(),
-        Some("true")
     );
     screenshot(&portal.c, "portal-tv-refused").await;
 
