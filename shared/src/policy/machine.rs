@@ -1238,11 +1238,10 @@ mod tests {
         );
     }
 
-    #[test]
-    fn commands_outside_an_actors_role_are_refused_whatever_the_state() {
-        let o = order(vec![line("shirt", "clothing", 9_900, 1)]);
-        let mut run = Run::file(
-            &o,
+    /// A shirt that does not fit, filed for a return two days after it was signed for.
+    fn shirt_size_return() -> Run {
+        Run::file(
+            &order(vec![line("shirt", "clothing", 9_900, 1)]),
             request(
                 CaseKind::ReturnAndRefund,
                 Reason::SizeOrFit,
@@ -1250,7 +1249,12 @@ mod tests {
             ),
             day_after_signed(2, 10, 0),
         )
-        .expect("filed");
+        .expect("filed")
+    }
+
+    #[test]
+    fn commands_outside_an_actors_role_are_refused_whatever_the_state() {
+        let mut run = shirt_size_return();
         let table = [
             (Actor::Buyer, approve(Solution::ReturnAndRefund)),
             (warehouse(), approve(Solution::ReturnAndRefund)),
@@ -1292,17 +1296,7 @@ mod tests {
 
     #[test]
     fn a_closed_case_accepts_only_messages_and_one_rating() {
-        let o = order(vec![line("shirt", "clothing", 9_900, 1)]);
-        let mut run = Run::file(
-            &o,
-            request(
-                CaseKind::ReturnAndRefund,
-                Reason::SizeOrFit,
-                &[("shirt", 1)],
-            ),
-            day_after_signed(2, 10, 0),
-        )
-        .expect("filed");
+        let mut run = shirt_size_return();
         run.ok(&Actor::Buyer, Command::Cancel);
         for (actor, command) in [
             (agent(), approve(Solution::ReturnAndRefund)),
@@ -1568,17 +1562,7 @@ mod tests {
 
     #[test]
     fn a_replayed_history_gives_the_same_state_and_survives_json() {
-        let o = order(vec![line("shirt", "clothing", 9_900, 1)]);
-        let mut run = Run::file(
-            &o,
-            request(
-                CaseKind::ReturnAndRefund,
-                Reason::SizeOrFit,
-                &[("shirt", 1)],
-            ),
-            day_after_signed(2, 10, 0),
-        )
-        .expect("filed");
+        let mut run = shirt_size_return();
         run.ok(&agent(), approve(Solution::ReturnAndRefund));
         run.ok(&Actor::Buyer, tracking("SF1"));
         let json = serde_json::to_string(&run.case).expect("serializes");
@@ -1613,17 +1597,7 @@ mod tests {
     /// return" must never pay again nor turn into goods as well as the money.
     #[test]
     fn a_parcel_that_arrived_while_escalated_is_inspected_before_any_new_solution() {
-        let o = order(vec![line("shirt", "clothing", 9_900, 1)]);
-        let mut run = Run::file(
-            &o,
-            request(
-                CaseKind::ReturnAndRefund,
-                Reason::SizeOrFit,
-                &[("shirt", 1)],
-            ),
-            day_after_signed(2, 10, 0),
-        )
-        .expect("filed");
+        let mut run = shirt_size_return();
         run.ok(&agent(), approve(Solution::ReturnAndRefund));
         run.ok(&Actor::Buyer, tracking("SF1"));
         run.ok(

@@ -125,6 +125,19 @@ impl Portal {
         panic!("timed out waiting for {what}");
     }
 
+    /// A phone browser (in `lang`, else English) that looked up a fresh copy of the demo order
+    /// `number` (imported under `tag`); the order as imported.
+    async fn at_order(tag: &str, number: &str, lang: Option<&str>) -> (Self, Order) {
+        let orders = imported(tag);
+        let order = find(&orders, number).clone();
+        let portal = match lang {
+            Some(lang) => Self::in_language(lang).await,
+            None => Self::new().await,
+        };
+        portal.lookup(&order.number, &contact(&order)).await;
+        (portal, order)
+    }
+
     /// Looks an order up with its number and the e-mail or phone on it.
     async fn lookup(&self, number: &str, contact: &str) {
         self.open("/").await;
@@ -370,10 +383,8 @@ async fn a_wrong_contact_gets_an_error_that_helps_without_revealing_the_order() 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_shirt_story_previews_the_return_files_it_and_lands_on_the_case_page() {
-    let orders = imported("sh");
-    let shirt = find(&orders, "TB20261120001");
-    let portal = Portal::new().await;
-    portal.lookup(&shirt.number, &contact(shirt)).await;
+    let (portal, shirt) = Portal::at_order("sh", "TB20261120001", None).await;
+    let shirt = &shirt;
     portal.wait("[data-testid=order-summary]").await;
     assert!(
         portal
@@ -578,10 +589,8 @@ async fn the_shirt_story_previews_the_return_files_it_and_lands_on_the_case_page
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_photo_is_downscaled_uploaded_with_progress_and_sent_with_the_request() {
-    let orders = imported("ph");
-    let phone = find(&orders, "JD20261121002");
-    let portal = Portal::new().await;
-    portal.lookup(&phone.number, &contact(phone)).await;
+    let (portal, phone) = Portal::at_order("ph", "JD20261121002", None).await;
+    let phone = &phone;
     portal
         .fill_return("PHONE-X12-256", "exchange", "damaged_in_transit")
         .await;
@@ -616,10 +625,7 @@ async fn a_photo_is_downscaled_uploaded_with_progress_and_sent_with_the_request(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refused_request_says_why_and_cannot_be_sent() {
-    let orders = imported("rf");
-    let milk = find(&orders, "TB20261119006");
-    let portal = Portal::new().await;
-    portal.lookup(&milk.number, &contact(milk)).await;
+    let (portal, _) = Portal::at_order("rf", "TB20261119006", None).await;
     portal
         .fill_return("MILK-A2-12", "return_and_refund", "changed_mind")
         .await;
@@ -645,10 +651,8 @@ async fn a_refused_request_says_why_and_cannot_be_sent() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_double_tap_on_send_files_one_case() {
-    let orders = imported("dt");
-    let shirt = find(&orders, "TB20261120001");
-    let portal = Portal::new().await;
-    portal.lookup(&shirt.number, &contact(shirt)).await;
+    let (portal, shirt) = Portal::at_order("dt", "TB20261120001", None).await;
+    let shirt = &shirt;
     portal
         .fill_return("SOCKS-3P", "return_and_refund", "changed_mind")
         .await;
@@ -786,10 +790,7 @@ async fn an_expired_link_asks_for_the_lookup_again_and_returns_to_the_case() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_phone_story_is_exchanged_while_the_buyer_follows_it_on_the_case_page() {
     use crate::helpers::{AGENT, WAREHOUSE, staff, staff_command};
-    let orders = imported("pe");
-    let phone = find(&orders, "JD20261121002");
-    let portal = Portal::new().await;
-    portal.lookup(&phone.number, &contact(phone)).await;
+    let (portal, _) = Portal::at_order("pe", "JD20261121002", None).await;
     portal
         .fill_return("PHONE-X12-256", "exchange", "damaged_in_transit")
         .await;
@@ -876,10 +877,7 @@ async fn the_phone_story_is_exchanged_while_the_buyer_follows_it_on_the_case_pag
 #[tokio::test(flavor = "multi_thread")]
 async fn the_tv_story_is_refused_a_refund_after_weeks_and_repaired_instead() {
     use crate::helpers::{AGENT, WAREHOUSE, staff, staff_command};
-    let orders = imported("tvs");
-    let tv = find(&orders, "TB20261013003");
-    let portal = Portal::in_language("zh-CN").await;
-    portal.lookup(&tv.number, &contact(tv)).await;
+    let (portal, _) = Portal::at_order("tvs", "TB20261013003", Some("zh-CN")).await;
 
     // Forty days after delivery a refund for a fault is past its window: the page says so in
     // Chinese and will not send it.
@@ -975,10 +973,7 @@ async fn the_tv_story_is_refused_a_refund_after_weeks_and_repaired_instead() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_book_story_is_reshipped_after_the_buyer_reports_it_never_arrived() {
     use crate::helpers::{AGENT, WAREHOUSE, staff, staff_command};
-    let orders = imported("bks");
-    let book = find(&orders, "AM20261110004");
-    let portal = Portal::new().await;
-    portal.lookup(&book.number, &contact(book)).await;
+    let (portal, _) = Portal::at_order("bks", "AM20261110004", None).await;
     assert!(
         portal
             .text("[data-testid=delivered]")
@@ -1109,10 +1104,7 @@ async fn a_case_link_without_a_token_asks_for_the_order_and_an_unknown_case_says
 #[tokio::test(flavor = "multi_thread")]
 async fn a_self_refresh_that_brings_news_keeps_what_the_buyer_is_typing() {
     use crate::helpers::{AGENT, staff, staff_command};
-    let orders = imported("draft");
-    let shirt = find(&orders, "TB20261120001");
-    let portal = Portal::new().await;
-    portal.lookup(&shirt.number, &contact(shirt)).await;
+    let (portal, _) = Portal::at_order("draft", "TB20261120001", None).await;
     portal
         .fill_return("SHIRT-OX-L", "return_and_refund", "size_or_fit")
         .await;
