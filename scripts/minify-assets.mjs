@@ -1,7 +1,8 @@
 // Trunk post-build hook: minifies wasm-bindgen's JS glue and the stylesheet with esbuild (the
 // copy wrangler already brings; Trunk's own JS minifier cannot parse the glue) and updates their
 // sub-resource integrity hashes in index.html, so the page still verifies what it loads. Saves
-// about 3 KB gzip of the portal's first load (`scripts/sizes.sh`).
+// about 3 KB gzip of the portal's first load (`scripts/sizes.sh`). Then writes the inline loader's
+// hash into the Content-Security-Policy of `_headers`.
 import { createRequire } from "node:module";
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync, readdirSync } from "node:fs";
@@ -34,3 +35,17 @@ for (const name of readdirSync(staging)) {
   html = html.replaceAll(before, integrity(Buffer.from(code)));
 }
 writeFileSync(htmlPath, html);
+
+// The portal's Content-Security-Policy (frontend/_headers, copied here by Trunk) allows Trunk's
+// inline loader script by its sha256: the loader names this build's hashed files, so its hash is
+// known only now. A missing placeholder or loader is an error: the page would not start.
+const placeholder = "TRUNK_INLINE_SCRIPT_HASHES";
+const headersPath = join(staging, "_headers");
+const inlineScripts = [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)];
+if (inlineScripts.length === 0) throw new Error("no inline loader script in index.html");
+const sources = inlineScripts
+  .map(([, body]) => `'sha256-${createHash("sha256").update(body, "utf8").digest("base64")}'`)
+  .join(" ");
+const headers = readFileSync(headersPath, "utf8");
+if (!headers.includes(placeholder)) throw new Error(`no ${placeholder} in _headers`);
+writeFileSync(headersPath, headers.replaceAll(placeholder, sources));

@@ -202,9 +202,22 @@ impl Api {
         self.get(&routes::buyer_case(id)).await
     }
 
-    /// `POST /api/buyer/cases/{id}/commands`
-    pub async fn command(&self, id: &str, command: &Command) -> Result<CaseView, ApiError> {
-        self.post(&routes::buyer_command(id), command, None).await
+    /// `POST /api/buyer/cases/{id}/commands`, decided on the case's `version` as the page shows
+    /// it (`If-Match`): if the case moved on meanwhile, the server refuses with 409 instead of
+    /// applying a decision taken on an old state.
+    pub async fn command(
+        &self,
+        id: &str,
+        command: &Command,
+        version: u32,
+    ) -> Result<CaseView, ApiError> {
+        let tag = format!("\"{version}\"");
+        self.post(
+            &routes::buyer_command(id),
+            command,
+            Some(("If-Match", &tag)),
+        )
+        .await
     }
 
     /// `GET /api/photos/{id}` as an object URL for an `<img>` (the route needs the bearer

@@ -69,6 +69,10 @@ pub enum ApiErrorCode {
     Conflict,
     /// 409: the same Idempotency-Key was used with a different body.
     IdempotencyKeyReused,
+    /// 428: a command without `If-Match`: every change names the version it was decided on.
+    VersionRequired,
+    /// 503: the case's storage has not caught up with its last change yet; retry shortly.
+    TryAgain,
     /// 413: the body is larger than this route accepts.
     TooLarge,
     /// 415: not a JPEG, PNG or WebP, or a body type this route does not take.
@@ -77,6 +81,8 @@ pub enum ApiErrorCode {
     HeicUnsupported,
     /// 422: the image is truncated or broken.
     BrokenImage,
+    /// 422: the image has more pixels than the shop's `max_photo_megapixels` allows (a pixel bomb).
+    ImageTooLarge,
     /// 422: a case already holds the maximum number of photos.
     TooManyPhotos,
     /// 429: too many attempts; try again later.
@@ -94,9 +100,11 @@ impl ApiErrorCode {
             Self::Forbidden | Self::CsrfMismatch => 403,
             Self::NotFound | Self::OrderNotFound => 404,
             Self::Conflict | Self::IdempotencyKeyReused => 409,
+            Self::VersionRequired => 428,
+            Self::TryAgain => 503,
             Self::TooLarge => 413,
             Self::UnsupportedMediaType | Self::HeicUnsupported => 415,
-            Self::BrokenImage | Self::TooManyPhotos => 422,
+            Self::BrokenImage | Self::ImageTooLarge | Self::TooManyPhotos => 422,
             Self::RateLimited => 429,
             Self::Internal => 500,
         }
@@ -115,10 +123,13 @@ impl ApiErrorCode {
             Self::OrderNotFound => "order_not_found",
             Self::Conflict => "conflict",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::VersionRequired => "version_required",
+            Self::TryAgain => "try_again",
             Self::TooLarge => "too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::HeicUnsupported => "heic_unsupported",
             Self::BrokenImage => "broken_image",
+            Self::ImageTooLarge => "image_too_large",
             Self::TooManyPhotos => "too_many_photos",
             Self::RateLimited => "rate_limited",
             Self::Internal => "internal",
@@ -171,6 +182,16 @@ impl ApiErrorCode {
                 "该请求编号已用于其他内容。",
                 "This request key was already used for a different request.",
             ),
+            Self::VersionRequired => pick(
+                zh,
+                "请基于售后单的当前版本操作（缺少 If-Match），请查看最新状态后重试。",
+                "Say which version of the case you acted on (If-Match); review its current state and try again.",
+            ),
+            Self::TryAgain => pick(
+                zh,
+                "系统正在同步该售后单，请稍后几秒再试。",
+                "This case is still being saved; please try again in a few seconds.",
+            ),
             Self::TooLarge => pick(
                 zh,
                 "内容太大（照片每张最多 10 MB）。",
@@ -190,6 +211,11 @@ impl ApiErrorCode {
                 zh,
                 "图片文件不完整或已损坏。",
                 "The image is incomplete or damaged.",
+            ),
+            Self::ImageTooLarge => pick(
+                zh,
+                "图片像素过多，请缩小后再上传。",
+                "This image has too many pixels; please resize it and try again.",
             ),
             Self::TooManyPhotos => pick(
                 zh,

@@ -7,7 +7,7 @@ mod messages;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Money;
+use crate::domain::{Actor, Money};
 use crate::policy::time::LocalDate;
 
 /// A language the portal speaks (DOMAIN.md "Talking to the buyer": at least zh-CN and en).
@@ -55,6 +55,30 @@ impl Lang {
             }
         }
         best.map_or(Self::ZhCn, |(_, lang)| lang)
+    }
+}
+
+/// Whom a sentence speaks to. The same refusal asks different things of different people: "the
+/// shop is waiting for you to send the goods back" is the buyer's next step, while a warehouse
+/// worker told the same thing would read an instruction that is not theirs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// The buyer, in the portal ("you" is the buyer). The default: most sentences are theirs.
+    #[default]
+    Buyer,
+    /// The shop's staff; also the system, whose refusals only reach the logs staff read.
+    Staff,
+}
+
+impl Audience {
+    /// Who reads the answer to a command `actor` sent.
+    #[must_use]
+    pub const fn of(actor: &Actor) -> Self {
+        match actor {
+            Actor::Buyer => Self::Buyer,
+            Actor::Staff { .. } | Actor::System => Self::Staff,
+        }
     }
 }
 

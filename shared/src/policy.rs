@@ -24,7 +24,7 @@ mod fixtures;
 #[cfg(test)]
 mod properties;
 
-pub use actions::available_actions;
+pub use actions::{available_actions, role_allows};
 pub use context::{BuyerStanding, Context};
 pub use deadline::{Deadline, current_deadline, due_timeout};
 pub use eligibility::{KindEligibility, LineEligibility, eligibility, line_eligibility};

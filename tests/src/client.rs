@@ -110,6 +110,23 @@ impl Api {
         self.send("POST", path, Some(("application/json", bytes)), &[])
     }
 
+    /// `POST {case}/commands` naming the version the command was decided on (`If-Match`), read
+    /// from `GET {case}` just before, as a page would have it: `case` is the case's path as this
+    /// caller reads it (`/api/buyer/cases/{id}` or `/api/staff/cases/{id}`). When the caller
+    /// cannot read the case, the command goes without `If-Match`.
+    pub fn command<B: Serialize>(&self, case: &str, body: &B) -> ApiResponse {
+        let bytes = serde_json::to_vec(body).unwrap_or_default();
+        let version = self.get(case).json()["version"].as_u64();
+        let tag = version.map(|v| format!("\"{v}\""));
+        let headers: Vec<(&str, &str)> = tag.iter().map(|t| ("If-Match", t.as_str())).collect();
+        self.send(
+            "POST",
+            &format!("{case}/commands"),
+            Some(("application/json", bytes)),
+            &headers,
+        )
+    }
+
     /// `PUT path` with a JSON body.
     pub fn put<B: Serialize>(&self, path: &str, body: &B) -> ApiResponse {
         let bytes = serde_json::to_vec(body).unwrap_or_default();

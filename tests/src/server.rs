@@ -130,11 +130,14 @@ impl Wrangler {
     /// Like [`Wrangler::start`], with extra `[vars]` (e.g. a `WEBHOOK_URL`).
     pub fn start_with(state_dir: &Path, vars: &[(&str, &str)]) -> io::Result<Self> {
         let port = free_port()?;
+        // Its own inspector port too: two servers starting at once would both take the default
+        // (9229) and one would fail with "Address already in use".
+        let inspector = free_port()?;
         let log = state_dir.with_extension("log");
         // AFTERSALES_PREBUILT: the test command built the worker once already; the [build] step
         // would otherwise rebuild it at every start.
         let command = format!(
-            "exec wrangler dev --ip 127.0.0.1 --port {port} --persist-to '{}' --test-scheduled --log-level warn \
+            "exec wrangler dev --ip 127.0.0.1 --port {port} --inspector-port {inspector} --persist-to '{}' --test-scheduled --log-level warn \
              --show-interactive-dev-session=false --var SIGNING_KEY:{TEST_SIGNING_KEY} --var IMPORT_API_KEY:{TEST_API_KEY} \
              --var WEBHOOK_SECRET:{TEST_WEBHOOK_SECRET} --var LOOKUPS_PER_IP_PER_MINUTE:100000 \
              --var LOGINS_PER_IP_PER_MINUTE:100000{}",

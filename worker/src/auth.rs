@@ -12,6 +12,7 @@ use crate::crypto::{
     b64url, b64url_decode, constant_time_eq, hex, hmac_sha256, pbkdf2_sha256, random_hex, sha256,
 };
 use crate::error::{AppError, AppResult};
+use crate::guard::Caller;
 use crate::http::header;
 use crate::store::{Store, keys};
 
@@ -88,8 +89,9 @@ pub async fn verify_buyer_token(env: &Env, token: &str, now: i64) -> AppResult<B
         return Err(unauthenticated());
     }
     let expected = hmac_sha256(secret(env, "SIGNING_KEY")?.as_bytes(), signed.as_bytes()).await?;
-    let given = b64url_decode(sig).ok_or_else(unauthenticated)?;
-    if !constant_time_eq(&expected, &given) {
+    // Strictly decoded (one spelling per signature: flipped spare bits are another token, and
+    // refused), then compared in constant time.
+    if !crate::crypto::signature_matches(&expected, sig) {
         return Err(unauthenticated());
     }
     let grant: BuyerGrant =
@@ -290,21 +292,155 @@ pub fn require_role(session: &Session, roles: &[Role]) -> AppResult<()> {
     }
 }
 
-/// Counts an attempt for `caller` in the current minute and refuses past `per_minute`.
-/// KV counters are approximate under concurrency; good enough against guessing, which needs
-/// thousands of attempts.
-pub async fn rate_limit(
-    store: &Store,
-    bucket: &str,
-    caller: &str,
-    per_minute: u32,
+/// The device cookie: a random id a browser gets at its first successful sign-in or lookup, so
+/// that a guessing attack on an account or an order does not lock out the devices that proved
+/// themselves there before (`guard`).
+pub const DEVICE_COOKIE: &str = "__Host-device";
+/// How long a device stays known to a target, and its cookie's life.
+const DEVICE_KEEP_SECONDS: i64 = 180 * 86_400;
+
+/// The caller as the guessing limits see it.
+pub fn caller(req: &Request) -> Caller {
+    Caller {
+        client: crate::http::client_key(req),
+        device: cookie_value(req, DEVICE_COOKIE)
+            .filter(|d| d.len() == 32 && d.bytes().all(|b| b.is_ascii_hexdigit())),
+    }
+}
+
+/// A guessing limit: the `[vars]` that set it and their defaults.
+#[derive(Debug, Clone, Copy)]
+pub struct GuessLimit {
+    /// What is guessed (also the guard's scope).
+    pub scope: &'static str,
+    /// Attempts per client address (or /64) per minute, across targets.
+    pub per_address_var: &'static str,
+    /// Its default.
+    pub per_address: u32,
+    /// Failed attempts one client may make on one target per window.
+    pub per_client_var: &'static str,
+    /// Its default.
+    pub per_client: u32,
+    /// Failed attempts all unknown devices may make on one target per window.
+    pub per_target_var: &'static str,
+    /// Its default.
+    pub per_target: u32,
+}
+
+/// Order lookups: order number + contact.
+pub const LOOKUP_LIMIT: GuessLimit = GuessLimit {
+    scope: "lookup",
+    per_address_var: "LOOKUPS_PER_IP_PER_MINUTE",
+    per_address: 10,
+    per_client_var: "LOOKUP_GUESSES_PER_CLIENT_PER_ORDER",
+    per_client: 5,
+    per_target_var: "LOOKUP_GUESSES_PER_ORDER",
+    per_target: 30,
+};
+
+/// Staff sign-in: e-mail + password.
+pub const LOGIN_LIMIT: GuessLimit = GuessLimit {
+    scope: "login",
+    per_address_var: "LOGINS_PER_IP_PER_MINUTE",
+    per_address: 20,
+    per_client_var: "LOGIN_GUESSES_PER_CLIENT_PER_ACCOUNT",
+    per_client: 5,
+    per_target_var: "LOGIN_GUESSES_PER_ACCOUNT",
+    per_target: 30,
+};
+
+fn var_u32(env: &Env, name: &str, default: u32) -> u32 {
+    u32::try_from(var_u64(env, name, default.into())).unwrap_or(u32::MAX)
+}
+
+/// The window over which guesses on one target add up (`GUESS_WINDOW_MINUTES`, 15 by default).
+fn guess_window_ms(env: &Env) -> i64 {
+    i64::try_from(var_u64(env, "GUESS_WINDOW_MINUTES", 15).clamp(1, 24 * 60)).unwrap_or(15) * 60_000
+}
+
+/// Spends one attempt of this client's per-minute budget across every target (before the body
+/// is even read).
+pub async fn limit_address(
+    env: &Env,
+    shop: &str,
+    limit: GuessLimit,
+    caller: &Caller,
     now: i64,
 ) -> AppResult<()> {
-    let minute = now / 60_000;
-    let key = keys::rate(bucket, caller, minute);
-    let count: u32 = store.get(&key).await?.unwrap_or(0);
-    if count >= per_minute {
-        return Err(ApiErrorCode::RateLimited.into());
-    }
-    store.put_expiring(&key, &(count + 1), 120).await
+    let per_minute = var_u32(env, limit.per_address_var, limit.per_address);
+    let scope = format!("{}-address", limit.scope);
+    crate::guard::attempt(
+        env,
+        shop,
+        (&scope, &caller.client),
+        &Caller {
+            client: caller.client.clone(),
+            device: None,
+        },
+        crate::guard::Budget {
+            per_client: per_minute,
+            total: per_minute,
+            window_ms: 60_000,
+        },
+        now,
+    )
+    .await
+}
+
+/// Spends one attempt on `target` (an order number, an account): this client's share, and the
+/// target's total unless this device is known there.
+pub async fn limit_target(
+    env: &Env,
+    shop: &str,
+    limit: GuessLimit,
+    target: &str,
+    caller: &Caller,
+    now: i64,
+) -> AppResult<()> {
+    crate::guard::attempt(
+        env,
+        shop,
+        (limit.scope, target),
+        caller,
+        crate::guard::Budget {
+            per_client: var_u32(env, limit.per_client_var, limit.per_client),
+            total: var_u32(env, limit.per_target_var, limit.per_target),
+            window_ms: guess_window_ms(env),
+        },
+        now,
+    )
+    .await
+}
+
+/// The guess on `target` was right: the attempt is given back and the device remembered there.
+/// Returns the `Set-Cookie` value when the browser had no device cookie yet.
+pub async fn guessed_right(
+    env: &Env,
+    shop: &str,
+    limit: GuessLimit,
+    target: &str,
+    caller: &Caller,
+    now: i64,
+) -> AppResult<Option<String>> {
+    let (device, cookie) = match &caller.device {
+        Some(d) => (d.clone(), None),
+        None => {
+            let d = random_hex::<16>()?;
+            let cookie = format!(
+                "{DEVICE_COOKIE}={d}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={DEVICE_KEEP_SECONDS}"
+            );
+            (d, Some(cookie))
+        }
+    };
+    crate::guard::succeeded(
+        env,
+        shop,
+        (limit.scope, target),
+        &caller.client,
+        &device,
+        DEVICE_KEEP_SECONDS * 1000,
+        now,
+    )
+    .await?;
+    Ok(cookie)
 }

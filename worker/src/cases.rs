@@ -165,27 +165,6 @@ pub fn queue_sort_key(summary: &CaseSummary, urgent: bool) -> Option<String> {
     ))
 }
 
-/// An order as a buyer sees it: the contact details masked, so that knowing the e-mail does not
-/// reveal the phone number (or the other way round).
-pub fn masked(mut order: Order) -> Order {
-    order.buyer.email = order.buyer.email.map(|e| match e.split_once('@') {
-        Some((user, domain)) => format!("{}***@{domain}", user.chars().next().unwrap_or('*')),
-        None => "***".into(),
-    });
-    order.buyer.phone = order.buyer.phone.map(|p| {
-        let digits: Vec<char> = p.chars().filter(char::is_ascii_digit).collect();
-        let tail: String = digits.iter().skip(digits.len().saturating_sub(4)).collect();
-        format!("****{tail}")
-    });
-    order
-}
-
-/// A case as a buyer sees it (its order snapshot masked).
-pub fn masked_case(mut case: Case) -> Case {
-    case.order = masked(case.order);
-    case
-}
-
 /// Builds what the caller sees of a case.
 pub fn view(
     loaded: &LoadedCase,
@@ -201,11 +180,7 @@ pub fn view(
     );
     let is_staff = matches!(actor, Actor::Staff { .. });
     CaseView {
-        case: if is_staff {
-            case.clone()
-        } else {
-            masked_case(case.clone())
-        },
+        case: crate::visibility::case_for(actor, case.clone()),
         state: state.name().code().to_string(),
         deadline: policy::current_deadline(case, ctx.policy),
         actions: policy::available_actions(case, actor, ctx),
@@ -217,7 +192,7 @@ pub fn view(
         buyer_history: staff_history,
         server_time: ctx.now,
         utc_offset_minutes: ctx.policy.utc_offset_minutes,
-        version: loaded.commits.len() as u32,
+        version: loaded.version,
     }
 }
 
@@ -269,14 +244,15 @@ async fn decide_and_store(
         .store
         .append(
             &loaded.case.id,
-            &loaded.commits,
+            loaded.version,
             &Commit::Events {
                 events: events.clone(),
             },
         )
         .await?;
     policy::apply(&mut loaded.case, events.clone());
-    loaded.commits.push(key);
+    loaded.version += 1;
+    loaded.last_commit = key;
     reindex(scope, &mut loaded).await?;
     hooks::enqueue(scope.store, &loaded.case, &events, scope.now).await?;
     Ok(loaded)
@@ -329,7 +305,7 @@ pub async fn file(
         .store
         .append(
             &id,
-            &[],
+            0,
             &Commit::Filed {
                 case: Box::new(case.clone()),
             },
@@ -337,7 +313,8 @@ pub async fn file(
         .await?;
     let mut loaded = LoadedCase {
         case,
-        commits: vec![key],
+        version: 1,
+        last_commit: key,
         queue_key: None,
     };
     reindex(scope, &mut loaded).await?;
@@ -396,26 +373,42 @@ pub async fn load_visible(
     Ok(loaded)
 }
 
-/// The context a case view is computed with: no sibling cases are read for a view (see
-/// [`read_context`]), so the refund shown is an estimate until a command recomputes it.
-pub fn view_context<'a>(policy: &'a Policy, now: Timestamp, buyer: BuyerStanding) -> Context<'a> {
-    Context {
-        policy,
-        now,
-        other_cases: &[],
-        buyer,
+/// What a case's rules need besides the case: the order's cases (for quantities, refund caps and
+/// whether a reopened case's units are still free) and the buyer's standing.
+#[derive(Debug, Clone, Default)]
+pub struct World {
+    /// Every case of the order (the case itself too; the rules skip it by id).
+    pub order_cases: Vec<Case>,
+    /// The buyer's standing with the shop.
+    pub standing: BuyerStanding,
+}
+
+impl World {
+    /// The policy's context over this world.
+    pub fn context<'a>(&'a self, policy: &'a Policy, now: Timestamp) -> Context<'a> {
+        Context {
+            policy,
+            now,
+            other_cases: &self.order_cases,
+            buyer: self.standing,
+        }
     }
 }
 
-/// What reading a case needs besides the case: the buyer's standing and history, from one list.
-/// Reads stay at three KV operations (log list, snapshot, history list) however many cases
-/// exist, so the order's sibling cases are not read here: they only cap a refund *estimate*,
-/// and every command (which does read them) recomputes the real amount.
-pub async fn read_context(
-    store: &Store,
-    case: &Case,
-) -> AppResult<(BuyerStanding, Vec<CaseSummary>)> {
-    standing(store, &case.order, Some(&case.id)).await
+/// What reading a case needs besides the case: the order's cases and the buyer's standing and
+/// history. A view is computed with the same context a command is decided with, so a page never
+/// offers an action (a Reopen whose units another case has since taken) that the server would
+/// then refuse.
+pub async fn read_context(store: &Store, case: &Case) -> AppResult<(World, Vec<CaseSummary>)> {
+    let order_cases = order_cases(store, &case.order.number).await?;
+    let (standing, history) = standing(store, &case.order, Some(&case.id)).await?;
+    Ok((
+        World {
+            order_cases,
+            standing,
+        },
+        history,
+    ))
 }
 
 /// Loads the shop's policy (defaults when the shop never saved one).

@@ -29,12 +29,6 @@ pub struct CronReport {
 /// Runs the timeouts of one shop.
 pub async fn run(env: &Env, shop: &str, now: Timestamp) -> AppResult<CronReport> {
     let store = Store::open(env, shop)?;
-    let policy = cases::policy_of(&store).await?;
-    let scope = Scope {
-        store: &store,
-        policy: &policy,
-        now,
-    };
     let mut report = CronReport::default();
     // The queue holds every open case with its deadline in the summary: only cases whose deadline
     // has passed are read in full.
@@ -48,17 +42,34 @@ pub async fn run(env: &Env, shop: &str, now: Timestamp) -> AppResult<CronReport>
         if !seen.insert(summary.id.clone()) || summary.due.is_none_or(|due| due > now) {
             continue;
         }
-        let Some(loaded) = store.load_case(&summary.id).await? else {
-            continue;
-        };
-        let Some(command) = policy::due_timeout(&loaded.case, &policy, now) else {
-            continue;
-        };
-        match cases::run_command(&scope, loaded, &command, &Actor::System).await {
-            Ok(_) => report.expired += 1,
-            Err(crate::error::AppError::Api(shared::api::ApiErrorCode::Conflict)) => {
-                report.conflicts += 1
+        // The expiry is a change like any other: it runs in the order's desk, after (or before)
+        // whatever a buyer or an agent is doing to the same order at this moment.
+        let answer = crate::desk::send(
+            env,
+            shop,
+            &summary.order,
+            worker::Method::Post,
+            &format!("/desk/expire/{}", summary.id),
+            worker::Headers::new(),
+            None,
+        )
+        .await;
+        match answer {
+            Ok(mut response) if response.status_code() == 200 => {
+                if response
+                    .json::<ExpiryAnswer>()
+                    .await
+                    .is_ok_and(|a| a.expired)
+                {
+                    report.expired += 1;
+                }
             }
+            Ok(response) if response.status_code() == 409 => report.conflicts += 1,
+            Ok(response) => worker::console_error!(
+                "cron: case {}: status {}",
+                summary.id,
+                response.status_code()
+            ),
             Err(e) => {
                 let (_, body) = e.envelope(shared::i18n::Lang::En);
                 worker::console_error!("cron: case {}: {}", summary.id, body.code);
@@ -67,4 +78,36 @@ pub async fn run(env: &Env, shop: &str, now: Timestamp) -> AppResult<CronReport>
     }
     report.webhooks = hooks::deliver_due(env, &store, now).await?;
     Ok(report)
+}
+
+/// What a desk answers the cron for one case.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct ExpiryAnswer {
+    expired: bool,
+}
+
+/// `POST /desk/expire/{id}` inside the order's desk: applies the case's due timeout, if one is
+/// still due now that every earlier change of the order has been applied.
+pub async fn expire_in_desk(r: &mut crate::routes::Req, id: &str) -> AppResult<worker::Response> {
+    let Some(desk_storage) = r.desk.take() else {
+        return Err(shared::api::ApiErrorCode::NotFound.into());
+    };
+    let Some(loaded) = r.store.load_case(id).await? else {
+        return crate::http::ok(&ExpiryAnswer { expired: false });
+    };
+    let policy = cases::policy_of(&r.store).await?;
+    let Some(command) = policy::due_timeout(&loaded.case, &policy, r.now) else {
+        return crate::http::ok(&ExpiryAnswer { expired: false });
+    };
+    let scope = Scope {
+        store: &r.store,
+        policy: &policy,
+        now: r.now,
+    };
+    let before = loaded.version;
+    let after = cases::run_command(&scope, loaded, &command, &Actor::System).await?;
+    crate::desk::record_version(&desk_storage, id, after.version).await?;
+    crate::http::ok(&ExpiryAnswer {
+        expired: after.version > before,
+    })
 }

@@ -125,9 +125,11 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The URL-safe base64 alphabet (RFC 4648 §5).
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
 /// URL-safe base64 without padding, for tokens.
 pub fn b64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let n = chunk
@@ -142,32 +144,51 @@ pub fn b64url(bytes: &[u8]) -> String {
     out
 }
 
-/// Decodes [`b64url`]; `None` on any character outside the alphabet.
+/// The value of a base64url character.
+fn b64url_value(c: u8) -> Option<u32> {
+    Some(u32::from(match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'-' => 62,
+        b'_' => 63,
+        _ => return None,
+    }))
+}
+
+/// Decodes [`b64url`], and only what it writes: the URL-safe alphabet, no padding, no length
+/// that leaves a lone character (`len % 4 == 1` carries no whole byte), and zero in the bits the
+/// last character holds beyond the last byte. A lenient decoder ignores those bits, so a 32-byte
+/// signature (43 characters, 2 spare bits) would have four accepted spellings: a token could be
+/// altered and still verify, and two spellings of one token would look like two tokens.
 pub fn b64url_decode(text: &str) -> Option<Vec<u8>> {
-    let value = |c: u8| -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'-' => 62,
-            b'_' => 63,
-            _ => return None,
-        } as u32)
-    };
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    for chunk in text.as_bytes().chunks(4) {
-        if chunk.len() == 1 {
-            return None;
-        }
+    let bytes = text.as_bytes();
+    if bytes.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() / 4 * 3 + 2);
+    for chunk in bytes.chunks(4) {
         let mut n = 0u32;
         for (i, c) in chunk.iter().enumerate() {
-            n |= value(*c)? << (18 - 6 * i);
+            n |= b64url_value(*c)? << (18 - 6 * i);
         }
-        for i in 0..chunk.len() - 1 {
+        // 2, 3 or 4 characters carry 1, 2 or 3 bytes; the bits below them must be zero.
+        let whole_bytes = chunk.len().saturating_sub(1);
+        let spare_bits = (1u32 << (24 - 8 * whole_bytes)) - 1;
+        if n & spare_bits != 0 {
+            return None;
+        }
+        for i in 0..whole_bytes {
             out.push((n >> (16 - 8 * i)) as u8);
         }
     }
     Some(out)
+}
+
+/// True when `given` is exactly the base64url of `expected` (decoded strictly, so one signature
+/// has one spelling) and the bytes match, compared in constant time.
+pub fn signature_matches(expected: &[u8], given: &str) -> bool {
+    b64url_decode(given).is_some_and(|given| constant_time_eq(expected, &given))
 }
 
 #[cfg(test)]
@@ -182,6 +203,77 @@ mod tests {
         }
         assert_eq!(b64url(b"hello"), "aGVsbG8");
         assert_eq!(b64url_decode("a*"), None);
+    }
+
+    /// Every other spelling of the last character of `text`: the same high bits, other spare
+    /// bits (none for a length that is a multiple of 4).
+    fn respellings(text: &str) -> Vec<String> {
+        let spare = match text.len() % 4 {
+            2 => 4,
+            3 => 2,
+            _ => 0,
+        };
+        let Some((head, last)) = text.len().checked_sub(1).map(|i| text.split_at(i)) else {
+            return Vec::new();
+        };
+        let value = last.bytes().next().and_then(b64url_value).unwrap_or(0);
+        (1..(1u32 << spare))
+            .map(|flip| format!("{head}{}", ALPHABET[(value ^ flip) as usize] as char))
+            .collect()
+    }
+
+    #[test]
+    fn base64url_has_one_spelling_for_every_length() {
+        for len in 0..64u8 {
+            let data: Vec<u8> = (0..len)
+                .map(|i| i.wrapping_mul(151).wrapping_add(7))
+                .collect();
+            let text = b64url(&data);
+            assert_ne!(text.len() % 4, 1, "{len}");
+            assert_eq!(
+                b64url_decode(&text).as_deref(),
+                Some(data.as_slice()),
+                "{len}"
+            );
+            let others = respellings(&text);
+            assert_eq!(others.len(), [0, 15, 3][usize::from(len) % 3], "{len}");
+            for other in others {
+                assert_eq!(b64url_decode(&other), None, "{len}: {other}");
+            }
+        }
+    }
+
+    #[test]
+    fn base64url_refuses_lone_characters_padding_and_foreign_alphabets() {
+        for bad in [
+            "A",
+            "AAAAA",
+            "AAAAAAAAA",
+            "aGVsbG8=",
+            "aGVs+G8",
+            "aGVs/G8",
+            "aGV sbG8",
+            "é",
+        ] {
+            assert_eq!(b64url_decode(bad), None, "{bad}");
+        }
+        assert_eq!(b64url_decode(""), Some(Vec::new()));
+    }
+
+    #[test]
+    fn a_signature_with_its_spare_bits_flipped_is_refused() {
+        // An HMAC-SHA256 signature: 32 bytes, 43 characters, 2 spare bits in the last one.
+        let signature: Vec<u8> = (0..32u8).map(|i| i.wrapping_mul(97)).collect();
+        let text = b64url(&signature);
+        assert_eq!(text.len(), 43);
+        assert!(signature_matches(&signature, &text));
+        let others = respellings(&text);
+        assert_eq!(others.len(), 3);
+        for other in others {
+            assert!(!signature_matches(&signature, &other), "{other}");
+        }
+        assert!(!signature_matches(&signature, &text[..42]));
+        assert!(!signature_matches(&signature, &format!("{text}=")));
     }
 
     #[test]

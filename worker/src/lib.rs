@@ -6,13 +6,16 @@ mod auth;
 mod cases;
 mod cron;
 mod crypto;
+mod desk;
 mod error;
+mod guard;
 mod hooks;
 mod http;
 mod photos;
 mod routes;
 mod shop;
 mod store;
+mod visibility;
 
 use shared::domain::Timestamp;
 use worker::{Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent, event};

@@ -42,6 +42,10 @@ pub mod keys {
     pub fn log(case: &str, seq: u32, written_at: i64, nonce: &str) -> String {
         format!("case:{case}:log:{seq:08}:{written_at:013}:{nonce}")
     }
+    /// Prefix of the candidates for one sequence number of a case's log.
+    pub fn log_seq_prefix(case: &str, seq: u32) -> String {
+        format!("case:{case}:log:{seq:08}:")
+    }
     /// The case's snapshot (a cache of the folded log).
     pub fn snapshot(case: &str) -> String {
         format!("case:{case}:snap")
@@ -78,10 +82,6 @@ pub mod keys {
     pub fn buyer_cases_prefix(shop: &str, contact_hash: &str) -> String {
         format!("buyer:{shop}:{contact_hash}:")
     }
-    /// A filing's idempotency record.
-    pub fn idempotency(shop: &str, order: &str, key: &str) -> String {
-        format!("idem:{shop}:{order}:{key}")
-    }
     /// A staff account, by e-mail.
     pub fn staff(shop: &str, email: &str) -> String {
         format!("staff:{shop}:{email}")
@@ -101,10 +101,6 @@ pub mod keys {
     /// The shop's canned replies.
     pub fn canned(shop: &str) -> String {
         format!("canned:{shop}")
-    }
-    /// A rate-limit counter for one caller in one minute.
-    pub fn rate(bucket: &str, caller: &str, minute: i64) -> String {
-        format!("rate:{bucket}:{caller}:{minute}")
     }
     /// Prefix of webhook deliveries waiting for a retry.
     pub fn webhook_retry_prefix(shop: &str) -> String {
@@ -136,25 +132,50 @@ pub enum Commit {
     },
 }
 
-/// The cached fold of a case's log.
+/// The cached fold of a case's log. It records how many commits it folded and the key of the
+/// last one, not the whole list: a case's read stays two KV operations however long its log grows
+/// (a case with 5,000 events is read as fast as one with five).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Snapshot {
     /// The case with every winning commit applied.
     pub case: Case,
-    /// The log keys folded into `case`, in order.
+    /// How many commits `case` folds (the case's version).
+    #[serde(default)]
+    pub version: u32,
+    /// The key of the last commit folded.
+    #[serde(default)]
+    pub last_commit: String,
+    /// Snapshots written before `version` existed listed every folded key; read, never written.
+    #[serde(default, skip_serializing)]
     pub commits: Vec<String>,
     /// The case's current queue key, so the next change can remove it.
     #[serde(default)]
     pub queue_key: Option<String>,
 }
 
-/// A case as read: its state and the log keys behind it.
+impl Snapshot {
+    /// (version, last commit key), also for a snapshot of the old shape.
+    fn position(&self) -> (u32, String) {
+        if self.version > 0 || self.commits.is_empty() {
+            (self.version, self.last_commit.clone())
+        } else {
+            (
+                u32::try_from(self.commits.len()).unwrap_or(u32::MAX),
+                self.commits.last().cloned().unwrap_or_default(),
+            )
+        }
+    }
+}
+
+/// A case as read: its state and where it stands in its log.
 #[derive(Debug, Clone)]
 pub struct LoadedCase {
     /// The folded case.
     pub case: Case,
-    /// The winning log keys, in order.
-    pub commits: Vec<String>,
+    /// How many commits the case has (what `If-Match` names).
+    pub version: u32,
+    /// The key of its last commit.
+    pub last_commit: String,
     /// The queue key the snapshot recorded.
     pub queue_key: Option<String>,
 }
@@ -191,6 +212,11 @@ pub fn winning_commits(mut keys: Vec<String>) -> Vec<String> {
     winners
 }
 
+/// A log's length as a version number.
+fn count(winners: &[String]) -> u32 {
+    u32::try_from(winners.len()).unwrap_or(u32::MAX)
+}
+
 /// The sequence number inside a log key.
 pub fn seq_of(key: &str) -> Option<u32> {
     key.split(':').nth(3)?.parse().ok()
@@ -208,7 +234,12 @@ impl Store {
 
     /// Reads a JSON value.
     pub async fn get<T: DeserializeOwned>(&self, key: &str) -> AppResult<Option<T>> {
-        Ok(self.kv.get(key).json::<T>().await?)
+        // Parsed by serde_json in Rust, not by the runtime's JSON.parse: JavaScript numbers would
+        // round every integer above 2^53 and break the value for good.
+        match self.kv.get(key).text().await? {
+            Some(text) => Ok(Some(serde_json::from_str(&text)?)),
+            None => Ok(None),
+        }
     }
 
     /// Writes a JSON value.
@@ -298,34 +329,58 @@ impl Store {
         self.get(&keys::order(&self.shop, number)).await
     }
 
-    /// Reads a case: one list of its log and one read of its snapshot. Only when the snapshot
-    /// lags the log (a writer stopped between its commit and its snapshot) are the missing
-    /// commits read, folded and the snapshot repaired.
-    pub async fn load_case(&self, id: &str) -> AppResult<Option<LoadedCase>> {
-        let (log, _) = self
-            .list_meta::<serde_json::Value>(&keys::log_prefix(id), 1000, None)
+    /// Every key of a case's log, all pages (the repair and rebuild path).
+    async fn log_keys(&self, id: &str) -> AppResult<Vec<String>> {
+        Ok(self
+            .list_all_meta::<serde_json::Value>(&keys::log_prefix(id))
+            .await?
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect())
+    }
+
+    /// The candidates for one sequence number of a case's log (one small list).
+    async fn candidates(&self, id: &str, seq: u32) -> AppResult<Vec<String>> {
+        let (items, _) = self
+            .list_meta::<serde_json::Value>(&keys::log_seq_prefix(id, seq), 100, None)
             .await?;
-        let winners = winning_commits(log.into_iter().map(|(k, _)| k).collect());
+        let mut keys_: Vec<String> = items.into_iter().map(|(k, _)| k).collect();
+        keys_.sort();
+        Ok(keys_)
+    }
+
+    /// Reads a case: its snapshot and one list of the sequence number after it, whatever the
+    /// length of its log. Only when a commit follows the snapshot (a writer stopped between its
+    /// commit and its snapshot) is the log listed in full and the missing commits folded in.
+    pub async fn load_case(&self, id: &str) -> AppResult<Option<LoadedCase>> {
+        let snapshot: Option<Snapshot> = self.get(&keys::snapshot(id)).await?;
+        if let Some(snap) = &snapshot {
+            let (version, last) = snap.position();
+            if version > 0 && self.candidates(id, version + 1).await?.is_empty() {
+                return Ok(Some(LoadedCase {
+                    case: snap.case.clone(),
+                    version,
+                    last_commit: last,
+                    queue_key: snap.queue_key.clone(),
+                }));
+            }
+        }
+        let winners = winning_commits(self.log_keys(id).await?);
         if winners.is_empty() {
             return Ok(None);
         }
-        let snapshot: Option<Snapshot> = self.get(&keys::snapshot(id)).await?;
         if let Some(snap) = snapshot {
-            if snap.commits == winners {
-                return Ok(Some(LoadedCase {
-                    case: snap.case,
-                    commits: snap.commits,
-                    queue_key: snap.queue_key,
-                }));
-            }
-            if winners.starts_with(&snap.commits) && !snap.commits.is_empty() {
+            let (version, last) = snap.position();
+            let folded = usize::try_from(version).unwrap_or(usize::MAX);
+            if folded > 0 && winners.get(folded - 1) == Some(&last) {
                 let mut case = snap.case;
-                for key in &winners[snap.commits.len()..] {
+                for key in &winners[folded..] {
                     self.apply_commit(&mut case, key).await?;
                 }
                 let loaded = LoadedCase {
                     case,
-                    commits: winners,
+                    version: count(&winners),
+                    last_commit: winners.last().cloned().unwrap_or_default(),
                     queue_key: snap.queue_key,
                 };
                 self.write_snapshot(&loaded).await?;
@@ -352,7 +407,8 @@ impl Store {
         let case = case.ok_or_else(|| AppError::Internal(format!("case {id}: empty log")))?;
         let loaded = LoadedCase {
             case,
-            commits: winners,
+            version: count(&winners),
+            last_commit: winners.last().cloned().unwrap_or_default(),
             queue_key: None,
         };
         self.write_snapshot(&loaded).await?;
@@ -375,14 +431,17 @@ impl Store {
     pub async fn write_snapshot(&self, loaded: &LoadedCase) -> AppResult<()> {
         let snap = Snapshot {
             case: loaded.case.clone(),
-            commits: loaded.commits.clone(),
+            version: loaded.version,
+            last_commit: loaded.last_commit.clone(),
+            commits: Vec::new(),
             queue_key: loaded.queue_key.clone(),
         };
         self.put(&keys::snapshot(&loaded.case.id), &snap).await
     }
 
-    /// Appends one commit after `commits` and acknowledges it only once it is the sole
-    /// candidate for its sequence number; otherwise the caller answers 409 and the key goes.
+    /// Appends one commit after the `version` commits the caller decided on and acknowledges it
+    /// only once it is the sole candidate for its sequence number; otherwise the caller answers
+    /// 409 and the key goes.
     ///
     /// After writing, the writer lists the log. Alone: it won. Not the first key among the
     /// candidates: it lost. First but not alone: another writer is deciding at this moment, so it
@@ -390,27 +449,17 @@ impl Store {
     /// looked (and everybody writing later sees it and loses), or all of them saw each other and
     /// exactly the first stays. A writer that looked and was alone is never outranked, so an
     /// acknowledged command is never undone, and two conflicting commands never both apply.
-    pub async fn append(
-        &self,
-        case_id: &str,
-        commits: &[String],
-        commit: &Commit,
-    ) -> AppResult<String> {
+    pub async fn append(&self, case_id: &str, version: u32, commit: &Commit) -> AppResult<String> {
         let written_at = worker::Date::now().as_millis() as i64;
-        let seq = commits.len() as u32 + 1;
+        let seq = version
+            .checked_add(1)
+            .ok_or_else(|| AppError::Internal(format!("case {case_id}: log full")))?;
         let nonce = crate::crypto::random_hex::<8>()?;
         let key = keys::log(case_id, seq, written_at, &nonce);
         self.put(&key, commit).await?;
         for attempt in 0..CONTENTION_CHECKS {
-            let (log, _) = self
-                .list_meta::<serde_json::Value>(&keys::log_prefix(case_id), 1000, None)
-                .await?;
-            let mut rivals: Vec<String> = log
-                .into_iter()
-                .map(|(k, _)| k)
-                .filter(|k| seq_of(k) == Some(seq))
-                .collect();
-            rivals.sort();
+            // Only this sequence number's keys: one small list, however long the log is.
+            let rivals = self.candidates(case_id, seq).await?;
             match rivals.as_slice() {
                 [only] if *only == key => return Ok(key),
                 [first, ..] if *first == key && attempt + 1 < CONTENTION_CHECKS => {

@@ -271,9 +271,11 @@ pub fn CasePage(
         let cmd = cmd.clone();
         let api = Api::with_token(lang.get_untracked(), token());
         let id = id();
+        // The version the buyer is looking at: the command was decided on it.
+        let version = current.with_untracked(|c| c.as_ref().map_or(0, |c| c.view.version));
         async move {
             let sent_at = now_ms();
-            let view = api.command(&id, &cmd).await?;
+            let view = api.command(&id, &cmd, version).await?;
             Ok::<_, ApiError>(Loaded {
                 skew: view.server_time.0 - (sent_at + now_ms()) / 2,
                 view,

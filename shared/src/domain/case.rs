@@ -338,6 +338,20 @@ pub enum StateName {
 }
 
 impl StateName {
+    /// Every state, in the order of the variants (tests walk it; a new state must join it).
+    pub const ALL: [Self; 10] = [
+        Self::AwaitingReview,
+        Self::InfoRequested,
+        Self::Rejected,
+        Self::AwaitingReturn,
+        Self::ReturnInTransit,
+        Self::AwaitingDecision,
+        Self::AwaitingShipment,
+        Self::Shipped,
+        Self::Escalated,
+        Self::Closed,
+    ];
+
     /// Stable snake_case name.
     #[must_use]
     pub const fn code(self) -> &'static str {

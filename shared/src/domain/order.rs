@@ -6,6 +6,7 @@ use super::values::{Money, Timestamp};
 
 /// How to reach the buyer (for notifications; the engine never reads it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BuyerContact {
     /// The buyer's name as on the order.
     pub name: String,
@@ -21,6 +22,7 @@ pub struct BuyerContact {
 /// return"). The statutory exclusions are facts of the goods; `non_returnable_confirmed` records
 /// that the buyer saw and accepted a shop-declared exclusion at purchase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LineFlags {
     /// Made to the buyer's order (定制).
     #[serde(default)]
@@ -57,6 +59,7 @@ pub enum Exclusion {
 
 /// One line of an order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OrderLine {
     /// The shop's stock-keeping unit; unique within the order.
     pub sku: String,
@@ -122,7 +125,13 @@ impl OrderLine {
 }
 
 /// A paid order, as the shop's system knows it.
+///
+/// Unknown fields are refused here and in every part (contact, lines, flags), as in every other
+/// body the API reads: a shop system that misspells `signed_for_at` must hear of it, not import
+/// an order that was never delivered. Stored orders (KV, case snapshots) are written from this
+/// type, so they hold no other field and read back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Order {
     /// The order number shown to the buyer.
     pub number: String,
@@ -225,6 +234,59 @@ mod tests {
         l.flags.periodical = true;
         l.flags.non_returnable_confirmed = true;
         assert_eq!(l.no_reason_exclusion(), Some(Exclusion::Periodical));
+    }
+
+    fn an_order() -> Order {
+        Order {
+            number: "1".into(),
+            shop_id: "shop".into(),
+            currency: "CNY".into(),
+            buyer: BuyerContact {
+                name: "b".into(),
+                email: Some("b@example.cn".into()),
+                phone: None,
+            },
+            lines: vec![line(2, 0)],
+            shipping_fee: Money(800),
+            free_shipping_threshold: None,
+            shipping_insurance: false,
+            paid_at: Timestamp(1),
+            shipped_at: None,
+            signed_for_at: None,
+        }
+    }
+
+    #[test]
+    fn an_order_as_stored_reads_back_unchanged() {
+        let order = an_order();
+        let json = serde_json::to_string(&order).unwrap_or_default();
+        assert_eq!(serde_json::from_str::<Order>(&json).ok(), Some(order));
+    }
+
+    #[test]
+    fn an_unknown_field_anywhere_in_an_order_is_refused() {
+        let json = serde_json::to_value(an_order()).unwrap_or_default();
+        let misspelt = |path: &[&str]| {
+            let mut doc = json.clone();
+            let mut at = &mut doc;
+            for key in path {
+                at = match key.parse::<usize>() {
+                    Ok(i) => &mut at[i],
+                    Err(_) => &mut at[*key],
+                };
+            }
+            at["signed_at"] = serde_json::Value::from(5);
+            serde_json::from_value::<Order>(doc).is_err()
+        };
+        assert!(misspelt(&[]));
+        assert!(misspelt(&["buyer"]));
+        assert!(misspelt(&["lines", "0"]));
+        assert!(misspelt(&["lines", "0", "flags"]));
+        // Optional fields may still be left out.
+        let minimal = r#"{"number":"1","shop_id":"s","currency":"CNY","buyer":{"name":"b"},
+            "lines":[{"sku":"a","title":"t","category":"c","unit_price":1,"quantity":1}],
+            "paid_at":1}"#;
+        assert!(serde_json::from_str::<Order>(minimal).is_ok());
     }
 
     #[test]

@@ -22,6 +22,21 @@ pub const MS_PER_DAY: i64 = 86_400_000;
 pub struct Timestamp(pub i64);
 
 impl Timestamp {
+    /// The earliest instant an input may carry: 2000-01-01T00:00:00Z. Online shops, and so their
+    /// orders, are younger; an earlier time is a unit mix-up (seconds for milliseconds) or a typo.
+    pub const MIN: Self = Self(946_684_800_000);
+    /// The latest instant an input may carry: 2200-12-31T23:59:59.999Z. Like [`Money::MAX`], far
+    /// below 2^53, so that every instant accepted survives a JavaScript number (the portal, KV's
+    /// JSON) exactly, and deadlines computed from it (days and holidays added) cannot overflow.
+    pub const MAX: Self = Self(7_289_654_399_999);
+
+    /// True for an instant between [`Timestamp::MIN`] and [`Timestamp::MAX`]: what order imports
+    /// and commands accept at the edge.
+    #[must_use]
+    pub const fn is_valid(self) -> bool {
+        self.0 >= Self::MIN.0 && self.0 <= Self::MAX.0
+    }
+
     /// This instant moved by `ms` milliseconds (saturating, never panics).
     #[must_use]
     pub const fn plus_ms(self, ms: i64) -> Self {
@@ -48,6 +63,11 @@ impl Timestamp {
     }
 }
 
+// Checked when the crate compiles: the bounds, and a thousand amounts added up, stay below 2^53
+// (exact as JavaScript numbers), and instants stay after the epoch.
+const _: () = assert!(Money::MAX.0.saturating_mul(1_000) < 1 << 53);
+const _: () = assert!(Timestamp::MAX.0 < 1 << 53 && Timestamp::MIN.0 > 0);
+
 /// An amount in the order's currency, in minor units (fen, cents). The currency is carried by
 /// the [`crate::domain::Order`]; arithmetic saturates instead of overflowing so that hostile input
 /// can never panic the worker.
@@ -60,6 +80,19 @@ pub struct Money(pub i64);
 impl Money {
     /// Nothing.
     pub const ZERO: Self = Self(0);
+
+    /// The largest amount an input may carry: 10^12 minor units (¥10 billion, far above any real
+    /// order). The bound keeps every amount, and the sums a refund adds up from a few thousand of
+    /// them, below 2^53: a JavaScript number (the portal, KV's JSON) then holds it exactly, where
+    /// an unbounded `i64` would come back rounded and break every later read of the order.
+    pub const MAX: Self = Self(1_000_000_000_000);
+
+    /// True for an amount from zero to [`Money::MAX`]: a price, fee, threshold or deduction that
+    /// imports, settings and commands accept.
+    #[must_use]
+    pub const fn is_valid(self) -> bool {
+        self.0 >= 0 && self.0 <= Self::MAX.0
+    }
 
     /// This amount times a quantity.
     #[must_use]
@@ -147,6 +180,36 @@ mod tests {
         assert_eq!(Money(1000).share(2, 3), Money(666));
         assert_eq!(Money(1000).share(1, 0), Money::ZERO);
         assert_eq!(Money(i64::MAX).share(10_000, 10_000), Money(i64::MAX));
+    }
+
+    #[test]
+    fn the_bounds_accept_their_own_edges_and_nothing_beyond() {
+        assert!(Money::ZERO.is_valid() && Money::MAX.is_valid());
+        assert!(!Money(-1).is_valid() && !Money(Money::MAX.0 + 1).is_valid());
+        assert!(Timestamp::MIN.is_valid() && Timestamp::MAX.is_valid());
+        assert!(!Timestamp::MIN.plus_ms(-1).is_valid() && !Timestamp::MAX.plus_ms(1).is_valid());
+        // The edges are the calendar years the docs name.
+        let date = |t: Timestamp| crate::policy::time::LocalDate::of(t, 0).to_string();
+        assert_eq!(date(Timestamp::MIN), "2000-01-01");
+        assert_eq!(date(Timestamp::MAX), "2200-12-31");
+        assert_eq!(date(Timestamp::MAX.plus_ms(1)), "2201-01-01");
+    }
+
+    #[test]
+    fn amounts_and_instants_at_the_bounds_read_back_exactly() {
+        for money in [Money::ZERO, Money(1), Money::MAX] {
+            let json = serde_json::to_string(&money).unwrap_or_default();
+            assert_eq!(serde_json::from_str::<Money>(&json).ok(), Some(money));
+            // Through an f64, as a JavaScript reader would hold it.
+            let as_f64: f64 = serde_json::from_str(&json).unwrap_or(f64::NAN);
+            assert_eq!(as_f64 as i64, money.0);
+        }
+        for at in [Timestamp::MIN, Timestamp::MAX] {
+            let json = serde_json::to_string(&at).unwrap_or_default();
+            assert_eq!(serde_json::from_str::<Timestamp>(&json).ok(), Some(at));
+            let as_f64: f64 = serde_json::from_str(&json).unwrap_or(f64::NAN);
+            assert_eq!(as_f64 as i64, at.0);
+        }
     }
 
     #[test]

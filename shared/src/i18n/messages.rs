@@ -1,13 +1,14 @@
 //! Every sentence the engine says, in zh-CN and English, next to its stable code. Sentences
-//! address the buyer ("you") unless only staff can see them, apologise where the shop is at
-//! fault, and always say what the buyer can do next.
+//! address the buyer ("you") unless only staff can see them or they name their [`Audience`] (a
+//! refusal for the case's state speaks to whoever sent the command), apologise where the shop is
+//! at fault, and always say what the reader can do next.
 
 use crate::domain::{
     ActionKind, CaseKind, Exclusion, ExpiryOutcome, Outcome, Reason, RejectReason, StateName,
 };
 use crate::policy::{IntactRule, PolicyError, PriorityReason, Refusal};
 
-use super::{Lang, Localized, format_amount};
+use super::{Audience, Lang, Localized, format_amount};
 
 /// Pick the sentence for the language.
 fn pick(lang: Lang, zh: impl Into<String>, en: impl Into<String>) -> String {
@@ -130,30 +131,67 @@ fn action_name(action: ActionKind, lang: Lang) -> &'static str {
     }
 }
 
-fn state_name(state: StateName, lang: Lang) -> &'static str {
-    match (state, lang) {
-        (StateName::AwaitingReview, Lang::ZhCn) => "等待商家处理",
-        (StateName::AwaitingReview, Lang::En) => "waiting for the shop's answer",
-        (StateName::InfoRequested, Lang::ZhCn) => "等待您补充信息",
-        (StateName::InfoRequested, Lang::En) => "waiting for your information",
-        (StateName::Rejected, Lang::ZhCn) => "商家已拒绝",
-        (StateName::Rejected, Lang::En) => "rejected by the shop",
-        (StateName::AwaitingReturn, Lang::ZhCn) => "等待您寄回商品",
-        (StateName::AwaitingReturn, Lang::En) => "waiting for you to send the goods back",
-        (StateName::ReturnInTransit, Lang::ZhCn) => "退货运输中",
-        (StateName::ReturnInTransit, Lang::En) => "return on its way to the shop",
-        (StateName::AwaitingDecision, Lang::ZhCn) => "验货后等待商家决定",
-        (StateName::AwaitingDecision, Lang::En) => {
-            "waiting for the shop's decision after inspection"
+/// Where a case stands, as a clause that starts a sentence, told from the reader's side: the
+/// buyer is told what the shop waits for from them, staff what the case waits for. (A bare state
+/// name such as "return on its way" does not fit one sentence frame for both.)
+fn state_clause(state: StateName, audience: Audience, lang: Lang) -> &'static str {
+    use Audience::{Buyer, Staff};
+    use Lang::{En, ZhCn};
+    match (state, audience, lang) {
+        (StateName::AwaitingReview, Buyer, ZhCn) => "商家还未处理您的申请",
+        (StateName::AwaitingReview, Buyer, En) => "The shop hasn't answered your request yet",
+        (StateName::AwaitingReview, Staff, ZhCn) => "申请正在等待商家处理",
+        (StateName::AwaitingReview, Staff, En) => "The request is waiting for the shop's answer",
+        (StateName::InfoRequested, Buyer, ZhCn) => "商家正在等待您补充信息",
+        (StateName::InfoRequested, Buyer, En) => {
+            "The shop is waiting for the information it asked you for"
         }
-        (StateName::AwaitingShipment, Lang::ZhCn) => "等待商家发货",
-        (StateName::AwaitingShipment, Lang::En) => "waiting for the shop to ship",
-        (StateName::Shipped, Lang::ZhCn) => "商家已发货",
-        (StateName::Shipped, Lang::En) => "shipped to you",
-        (StateName::Escalated, Lang::ZhCn) => "主管介入中",
-        (StateName::Escalated, Lang::En) => "with a supervisor",
-        (StateName::Closed, Lang::ZhCn) => "已关闭",
-        (StateName::Closed, Lang::En) => "closed",
+        (StateName::InfoRequested, Staff, ZhCn) => "买家尚未补充所要求的信息",
+        (StateName::InfoRequested, Staff, En) => {
+            "The buyer hasn't supplied the information asked for yet"
+        }
+        (StateName::Rejected, Buyer, ZhCn) => "商家已拒绝您的申请",
+        (StateName::Rejected, Buyer, En) => "The shop has rejected your request",
+        (StateName::Rejected, Staff, ZhCn) => "申请已被拒绝，买家可以修改申请或申请介入",
+        (StateName::Rejected, Staff, En) => {
+            "The request was rejected and the buyer may revise it or escalate"
+        }
+        (StateName::AwaitingReturn, Buyer, ZhCn) => "商家正在等待您寄回商品",
+        (StateName::AwaitingReturn, Buyer, En) => {
+            "The shop is waiting for you to send the goods back"
+        }
+        (StateName::AwaitingReturn, Staff, ZhCn) => "买家尚未寄回商品",
+        (StateName::AwaitingReturn, Staff, En) => "The buyer hasn't sent the goods back yet",
+        (StateName::ReturnInTransit, Buyer, ZhCn) => "您的退货正在寄回商家的途中",
+        (StateName::ReturnInTransit, Buyer, En) => "Your return is on its way to the shop",
+        (StateName::ReturnInTransit, Staff, ZhCn) => "退货正在寄回途中，尚未验货",
+        (StateName::ReturnInTransit, Staff, En) => {
+            "The return is on its way to the shop and not inspected yet"
+        }
+        (StateName::AwaitingDecision, Buyer, ZhCn) => "商家已验货，正在决定处理方式",
+        (StateName::AwaitingDecision, Buyer, En) => {
+            "The shop is deciding what to do after inspecting your return"
+        }
+        (StateName::AwaitingDecision, Staff, ZhCn) => "退货已验货，正在等待商家决定",
+        (StateName::AwaitingDecision, Staff, En) => {
+            "The return was inspected and is waiting for the shop's decision"
+        }
+        (StateName::AwaitingShipment, Buyer, ZhCn) => "商家正在准备给您发货",
+        (StateName::AwaitingShipment, Buyer, En) => "The shop is preparing a shipment to you",
+        (StateName::AwaitingShipment, Staff, ZhCn) => "售后正在等待仓库发货",
+        (StateName::AwaitingShipment, Staff, En) => "The case is waiting for the warehouse to ship",
+        (StateName::Shipped, Buyer, ZhCn) => "商家已给您发货",
+        (StateName::Shipped, Buyer, En) => "The shop has shipped the goods to you",
+        (StateName::Shipped, Staff, ZhCn) => "商品已发往买家",
+        (StateName::Shipped, Staff, En) => "The shipment to the buyer is on its way",
+        (StateName::Escalated, Buyer, ZhCn) => "主管正在介入处理您的申请",
+        (StateName::Escalated, Buyer, En) => "A supervisor is looking into your request",
+        (StateName::Escalated, Staff, ZhCn) => "售后已升级，正在等待主管处理",
+        (StateName::Escalated, Staff, En) => "The case is escalated and waiting for a supervisor",
+        (StateName::Closed, Buyer, ZhCn) => "这个售后已关闭",
+        (StateName::Closed, Buyer, En) => "This request is closed",
+        (StateName::Closed, Staff, ZhCn) => "这个售后已关闭",
+        (StateName::Closed, Staff, En) => "The case is closed",
     }
 }
 
@@ -298,6 +336,7 @@ impl Localized for PolicyError {
             Self::TooManyPhotos { .. } => "too_many_photos",
             Self::NoteTooLong { .. } => "note_too_long",
             Self::EmptyText => "empty_text",
+            Self::TooManyMessages { .. } => "too_many_messages",
             Self::MissingTracking => "missing_tracking",
             Self::InvalidRating { .. } => "invalid_rating",
             Self::AlreadyRated => "already_rated",
@@ -320,19 +359,36 @@ impl Localized for PolicyError {
                     action_name(*action, lang)
                 ),
             ),
-            Self::NotAllowedInState { action, state } => pick(
-                lang,
-                format!(
-                    "当前售后{}，暂时不能{}。",
-                    state_name(*state, lang),
-                    action_name(*action, lang)
-                ),
-                format!(
-                    "This request is {}, so {} isn't possible right now.",
-                    state_name(*state, lang),
-                    action_name(*action, lang)
-                ),
-            ),
+            Self::NotAllowedInState {
+                action,
+                state,
+                audience,
+            } => {
+                let (clause, action) = (
+                    state_clause(*state, *audience, lang),
+                    action_name(*action, lang),
+                );
+                // The next step: the page or case the caller holds is out of date, and reloading
+                // it shows the actions that are open now.
+                match audience {
+                    Audience::Buyer => pick(
+                        lang,
+                        format!("{clause}，现在不能{action}。请刷新页面，查看现在可以进行的操作。"),
+                        format!(
+                            "{clause}, so {action} isn't possible now. Please refresh the page to see what you can do next."
+                        ),
+                    ),
+                    Audience::Staff => pick(
+                        lang,
+                        format!(
+                            "{clause}，现在不能{action}。请刷新售后单，查看现在可以执行的操作。"
+                        ),
+                        format!(
+                            "{clause}, so {action} isn't possible now. Reload the case to see which actions are open."
+                        ),
+                    ),
+                }
+            }
             Self::Ineligible { refusal, .. } => refusal.message(lang),
             Self::UnknownLine { sku } => pick(
                 lang,
@@ -371,6 +427,13 @@ impl Localized for PolicyError {
                 format!("Please keep the text under {max} characters."),
             ),
             Self::EmptyText => pick(lang, "请填写内容。", "Please write something."),
+            Self::TooManyMessages { max } => pick(
+                lang,
+                format!("每小时最多发送 {max} 条消息，请稍后再发。"),
+                format!(
+                    "At most {max} messages an hour can be sent on a request; please wait a little."
+                ),
+            ),
             Self::MissingTracking => pick(
                 lang,
                 "请填写快递公司和运单号。",
@@ -697,6 +760,7 @@ mod tests {
             PolicyError::NotAllowedInState {
                 action: ActionKind::Ship,
                 state: StateName::Closed,
+                audience: Audience::Staff,
             },
             PolicyError::Ineligible {
                 sku: "a".into(),
@@ -713,6 +777,7 @@ mod tests {
             PolicyError::TooManyPhotos { max: 9 },
             PolicyError::NoteTooLong { max: 2000 },
             PolicyError::EmptyText,
+            PolicyError::TooManyMessages { max: 30 },
             PolicyError::MissingTracking,
             PolicyError::InvalidRating { stars: 9 },
             PolicyError::AlreadyRated,
@@ -755,6 +820,69 @@ mod tests {
             assert!(!e.message(Lang::ZhCn).is_empty() && !e.message(Lang::En).is_empty());
             assert_eq!(e.to_string(), e.message(Lang::En));
         }
+    }
+
+    #[test]
+    fn a_refusal_for_the_state_names_no_code_and_asks_staff_nothing_of_the_buyers() {
+        // Every state, both audiences, both languages, and every action that can be refused.
+        for state in StateName::ALL {
+            for audience in [Audience::Buyer, Audience::Staff] {
+                for lang in [Lang::ZhCn, Lang::En] {
+                    for action in ActionKind::ALL {
+                        let m = PolicyError::NotAllowedInState {
+                            action,
+                            state,
+                            audience,
+                        }
+                        .message(lang);
+                        // No raw code such as `return_in_transit` or `enter_return_tracking`.
+                        assert!(!m.contains('_'), "{m}");
+                        assert!(!m.contains("is return"), "{m}");
+                        match lang {
+                            Lang::En => {
+                                assert!(m.starts_with(char::is_uppercase), "{m}");
+                                assert!(m.ends_with('.') && !m.contains(".."), "{m}");
+                            }
+                            Lang::ZhCn => {
+                                assert!(m.ends_with('。') && !m.is_ascii(), "{m}");
+                            }
+                        }
+                        if audience == Audience::Staff {
+                            // Staff are never addressed as the buyer ("you ... send the goods").
+                            let words: Vec<String> = m
+                                .split(|c: char| !c.is_alphabetic())
+                                .map(str::to_lowercase)
+                                .collect();
+                            assert!(!words.iter().any(|w| w == "you" || w == "your"), "{m}");
+                            assert!(!m.contains('您'), "{m}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_state_refusal_tells_the_buyer_what_the_shop_waits_for_and_staff_what_the_case_waits_for() {
+        let refusal = |audience| PolicyError::NotAllowedInState {
+            action: ActionKind::Cancel,
+            state: StateName::ReturnInTransit,
+            audience,
+        };
+        assert_eq!(
+            refusal(Audience::Buyer).message(Lang::En),
+            "Your return is on its way to the shop, so cancelling isn't possible now. \
+             Please refresh the page to see what you can do next."
+        );
+        assert_eq!(
+            refusal(Audience::Staff).message(Lang::ZhCn),
+            "退货正在寄回途中，尚未验货，现在不能撤销申请。请刷新售后单，查看现在可以执行的操作。"
+        );
+        // Read back without the audience (an older answer), the refusal speaks to the buyer.
+        let old: Result<PolicyError, _> = serde_json::from_str(
+            r#"{"code":"not_allowed_in_state","action":"cancel","state":"return_in_transit"}"#,
+        );
+        assert_eq!(old.ok(), Some(refusal(Audience::Buyer)));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! worker accepts cannot disagree.
 
 use crate::domain::{ActionKind, Actor, Case, CaseState, Role};
+use crate::i18n::Audience;
 
 use super::context::Context;
 use super::deadline::due_timeout;
@@ -12,7 +13,7 @@ use super::error::PolicyError;
 use super::time::window_end;
 
 /// May this actor ever send this action? (DOMAIN.md "Who uses it".)
-pub(crate) fn role_allows(actor: &Actor, action: ActionKind) -> bool {
+pub fn role_allows(actor: &Actor, action: ActionKind) -> bool {
     use ActionKind as A;
     let buyer = matches!(actor, Actor::Buyer);
     match action {
@@ -280,6 +281,7 @@ pub(crate) fn admissible(
     let in_state = PolicyError::NotAllowedInState {
         action,
         state: state.name(),
+        audience: Audience::of(actor),
     };
     if !state_allows(state, action) {
         return Err(in_state);

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{ActionKind, CaseKind, Exclusion, Money, Reason, StateName, Timestamp};
-use crate::i18n::{Lang, Localized};
+use crate::i18n::{Audience, Lang, Localized};
 use crate::wire::{WireError, req};
 
 use super::settings::IntactRule;
@@ -154,6 +154,10 @@ pub enum PolicyError {
         action: ActionKind,
         /// The state.
         state: StateName,
+        /// Who was refused: the sentence describes the state from their side and says what they
+        /// can do (a buyer is waited for; staff wait for the buyer).
+        #[serde(default)]
+        audience: Audience,
     },
     /// A line is not eligible for the kind of service asked or granted.
     Ineligible {
@@ -195,6 +199,11 @@ pub enum PolicyError {
     },
     /// A message, question, answer or reason is empty.
     EmptyText,
+    /// This party already sent the shop's hourly limit of messages on this case.
+    TooManyMessages {
+        /// The limit per hour.
+        max: i64,
+    },
     /// The carrier or tracking number is missing.
     MissingTracking,
     /// Stars must be 1 to 5.

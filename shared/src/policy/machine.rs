@@ -14,9 +14,11 @@
 //! nothing back by definition and is checked against eligibility like any other.
 
 use crate::domain::{
-    Actor, Case, CaseKind, CaseState, Command, Event, EventKind, ExpiryOutcome, Money, Outcome,
-    OverrideAction, Resolution, ShipmentKind, Solution,
+    Actor, Case, CaseKind, CaseState, Command, Event, EventKind, ExpiryOutcome, MS_PER_HOUR, Money,
+    Outcome, OverrideAction, Resolution, ShipmentKind, Solution, Timestamp,
 };
+
+use crate::i18n::Audience;
 
 use super::actions::admissible;
 use super::context::Context;
@@ -40,7 +42,11 @@ pub fn decide(
     // 1. Role and state.
     admissible(case, &state, command.action(), actor, ctx)?;
     // 2–3. Payload and policy.
-    let kinds = events_for(case, &state, command, ctx)?;
+    amounts_in_bounds(command)?;
+    let kinds = events_for(case, &state, command, actor, ctx)?;
+    if matches!(command, Command::Message { .. }) {
+        message_budget(case, actor, ctx)?;
+    }
     // 4. Stamp.
     Ok(kinds
         .into_iter()
@@ -67,6 +73,80 @@ fn text(value: &str, ctx: &Context<'_>, required: bool) -> Result<(), PolicyErro
         return Err(PolicyError::NoteTooLong { max });
     }
     Ok(())
+}
+
+/// One party's messages on a case within the last hour stay under the shop's limit, so a chatty
+/// (or scripted) side cannot bury the case under thousands of commits. Staff count as one party.
+fn message_budget(case: &Case, actor: &Actor, ctx: &Context<'_>) -> Result<(), PolicyError> {
+    let max = ctx.policy.max_messages_per_case_per_hour;
+    let since = Timestamp(ctx.now.0.saturating_sub(MS_PER_HOUR));
+    let same_party = |other: &Actor| {
+        matches!(
+            (actor, other),
+            (Actor::Buyer, Actor::Buyer) | (Actor::Staff { .. }, Actor::Staff { .. })
+        )
+    };
+    let recent = case
+        .events
+        .iter()
+        .rev()
+        .take_while(|e| e.at > since)
+        .filter(|e| matches!(e.kind, EventKind::MessagePosted { .. }) && same_party(&e.actor))
+        .count();
+    if i64::try_from(recent).unwrap_or(i64::MAX) >= max {
+        return Err(PolicyError::TooManyMessages { max });
+    }
+    Ok(())
+}
+
+/// Every amount a command carries is one any input may carry ([`Money::is_valid`]), whatever
+/// the state: the later checks compare an amount with what the case allows only on the paths that
+/// pay, while the command itself is recorded in the history on every path (a partial-refund
+/// amount on a case whose fast refund already went out is kept, not checked), and a history
+/// holding 2^63 would not read back through a JavaScript number.
+fn amounts_in_bounds(command: &Command) -> Result<(), PolicyError> {
+    let of_solution = |solution: &Solution| match solution {
+        Solution::RefundOnly { amount } => *amount,
+        Solution::ReturnAndRefund | Solution::Exchange | Solution::Repair | Solution::Reship => {
+            None
+        }
+    };
+    // Every command listed, so that a new one carrying money is considered here.
+    let amount = match command {
+        Command::Approve { solution, .. }
+        | Command::ResolveEscalation {
+            resolution: Resolution::Approve { solution },
+            ..
+        }
+        | Command::Override {
+            action: OverrideAction::Approve { solution },
+            ..
+        } => of_solution(solution),
+        Command::Receive { inspection } => Some(inspection.deduction),
+        Command::AddProof { .. }
+        | Command::AnswerInfo { .. }
+        | Command::EnterReturnTracking { .. }
+        | Command::Cancel
+        | Command::Escalate { .. }
+        | Command::ConfirmReceipt
+        | Command::Rate { .. }
+        | Command::Reopen
+        | Command::Message { .. }
+        | Command::Reject { .. }
+        | Command::RequestInfo { .. }
+        | Command::ReturnArrived
+        | Command::Ship { .. }
+        | Command::ResolveEscalation { .. }
+        | Command::Override { .. }
+        | Command::Expire { .. } => None,
+    };
+    match amount {
+        Some(amount) if !amount.is_valid() => Err(PolicyError::InvalidAmount {
+            amount,
+            max: Money::MAX,
+        }),
+        Some(_) | None => Ok(()),
+    }
 }
 
 pub(crate) fn photos(photos: &[String], ctx: &Context<'_>) -> Result<(), PolicyError> {
@@ -303,11 +383,13 @@ fn events_for(
     case: &Case,
     state: &CaseState,
     command: &Command,
+    actor: &Actor,
     ctx: &Context<'_>,
 ) -> Result<Vec<EventKind>, PolicyError> {
     let in_state = || PolicyError::NotAllowedInState {
         action: command.action(),
         state: state.name(),
+        audience: Audience::of(actor),
     };
     match command {
         Command::AddProof { photos: list } => {
@@ -752,7 +834,9 @@ mod tests {
             run.act(&warehouse(), ship("SF", "R1")),
             Err(PolicyError::NotAllowedInState {
                 action: ActionKind::Ship,
-                state: StateName::ReturnInTransit
+                state: StateName::ReturnInTransit,
+                // Told as staff: the warehouse is not asked to send goods back.
+                audience: Audience::Staff,
             })
         ));
         run.at(day_after_signed(4, 9, 0)).ok(
@@ -1465,6 +1549,33 @@ mod tests {
     }
 
     #[test]
+    fn each_party_has_an_hourly_message_budget_per_case() {
+        let o = order(vec![line("phone", "electronics", 99_900, 1)]);
+        let start = day_after_signed(1, 10, 0);
+        let mut run = Run::file(
+            &o,
+            request(CaseKind::Exchange, Reason::QualityFault, &[("phone", 1)]),
+            start,
+        )
+        .expect("filed");
+        run.policy.max_messages_per_case_per_hour = 3;
+        let say = |n: i64| Command::Message {
+            text: format!("message {n}"),
+        };
+        for n in 0..3 {
+            run.at(start.plus_ms(n * 60_000)).ok(&Actor::Buyer, say(n));
+        }
+        assert_eq!(
+            run.at(start.plus_ms(5 * 60_000)).act(&Actor::Buyer, say(3)),
+            Err(PolicyError::TooManyMessages { max: 3 })
+        );
+        // The other party is not held back by the buyer's messages.
+        run.ok(&agent(), say(4));
+        // An hour after the first message, the buyer may write again.
+        run.at(start.plus_ms(61 * 60_000)).ok(&Actor::Buyer, say(5));
+    }
+
+    #[test]
     fn payload_limits_are_enforced() {
         let o = order(vec![line("phone", "electronics", 99_900, 1)]);
         let mut run = Run::file(
@@ -1736,5 +1847,109 @@ mod tests {
             );
             assert_eq!(run.case.refunded_total(), Money(9_900), "row {i}");
         }
+    }
+
+    #[test]
+    fn an_amount_beyond_the_bound_is_refused_even_where_nothing_is_paid() {
+        // The fast refund already went out, so an owner's goodwill re-approval pays nothing and its
+        // amount was never compared with the case: it would have been recorded as sent.
+        let o = order(vec![line("shirt", "clothing", 9_900, 1)]);
+        let mut run = Run::file_with(
+            &o,
+            request(
+                CaseKind::ReturnAndRefund,
+                Reason::SizeOrFit,
+                &[("shirt", 1)],
+            ),
+            day_after_signed(2, 10, 0),
+            Policy::default(),
+            Vec::new(),
+            BuyerStanding {
+                past_cases: 3,
+                rejected_for_abuse: 0,
+            },
+        )
+        .expect("filed");
+        run.ok(&agent(), approve(Solution::ReturnAndRefund));
+        run.ok(&Actor::Buyer, tracking("SF1"));
+        run.ok(
+            &agent(),
+            Command::Escalate {
+                note: "lost parcel?".into(),
+            },
+        );
+        let huge = Money(i64::MAX);
+        let resolve = |amount| Command::Override {
+            reason: "goodwill".into(),
+            action: OverrideAction::Approve {
+                solution: Solution::RefundOnly {
+                    amount: Some(amount),
+                },
+            },
+        };
+        let before = run.case.events.len();
+        assert_eq!(
+            run.act(&owner(), resolve(huge)),
+            Err(PolicyError::InvalidAmount {
+                amount: huge,
+                max: Money::MAX
+            })
+        );
+        assert_eq!(run.case.events.len(), before);
+        // Within the bound, the rules that compare with the case decide as before.
+        let within = run.act(&owner(), resolve(Money(500)));
+        assert!(within.is_ok(), "{within:?}");
+    }
+
+    #[test]
+    fn a_refusal_for_the_state_is_worded_for_whoever_sent_the_command() {
+        let o = order(vec![line("shirt", "clothing", 9_900, 1)]);
+        let mut run = Run::file(
+            &o,
+            request(
+                CaseKind::ReturnAndRefund,
+                Reason::SizeOrFit,
+                &[("shirt", 1)],
+            ),
+            day_after_signed(2, 10, 0),
+        )
+        .expect("filed");
+        run.ok(&agent(), approve(Solution::ReturnAndRefund));
+        // The goods are awaited from the buyer: the warehouse cannot ship, the buyer cannot
+        // confirm a delivery.
+        let to_warehouse = run.act(&warehouse(), ship("SF", "1")).err();
+        let to_buyer = run.act(&Actor::Buyer, Command::ConfirmReceipt).err();
+        assert!(
+            matches!(
+                to_warehouse,
+                Some(PolicyError::NotAllowedInState {
+                    audience: Audience::Staff,
+                    ..
+                })
+            ),
+            "{to_warehouse:?}"
+        );
+        assert!(
+            matches!(
+                to_buyer,
+                Some(PolicyError::NotAllowedInState {
+                    audience: Audience::Buyer,
+                    ..
+                })
+            ),
+            "{to_buyer:?}"
+        );
+        let en = |e: Option<PolicyError>| e.map(|e| e.message(crate::i18n::Lang::En));
+        let staff_en = en(to_warehouse).unwrap_or_default();
+        assert!(
+            staff_en.contains("buyer hasn't sent the goods back"),
+            "{staff_en}"
+        );
+        assert!(!staff_en.contains("you"), "{staff_en}");
+        let buyer_en = en(to_buyer).unwrap_or_default();
+        assert!(
+            buyer_en.contains("waiting for you to send the goods back"),
+            "{buyer_en}"
+        );
     }
 }

@@ -8,7 +8,8 @@
 //! * a closed case accepts only messages and a rating (and the single reopen);
 //! * replaying a history gives the same state;
 //! * no command from an actor outside its role is ever accepted;
-//! * what `available_actions` lists is what `decide` accepts, and an expiry runs once.
+//! * what `available_actions` lists is what `decide` accepts (and the other way round, with the
+//!   order's other cases in the context), and an expiry runs once.
 
 use proptest::prelude::*;
 
@@ -389,7 +390,7 @@ proptest! {
         o in arb_order(),
         attempts in prop::collection::vec(
             (prop::sample::select(CaseKind::ALL.to_vec()), prop::sample::select(Reason::ALL.to_vec()),
-             prop::collection::vec((0usize..3, 1u32..4), 1..3), 0u8..4),
+             prop::collection::vec((0usize..3, 1u32..4), 1..3), 0u8..5),
             1..8,
         ),
     ) {
@@ -412,7 +413,9 @@ proptest! {
             };
             let ctx = Context { policy: &policy, now, other_cases: &cases, buyer };
             let Ok(mut case) = file_case(format!("c{i}"), &o, request, &ctx) else { continue };
-            // Drive it: 0 leave open, 1 cancel, 2 grant as asked and complete, 3 owner refund.
+            // Drive it: 0 leave open, 1 cancel, 2 grant as asked and complete, 3 owner refund,
+            // 4 ask for information that never comes (closed by the deadline, reopenable while
+            // its units are free).
             let script: Vec<(Actor, Command)> = match path {
                 0 => vec![],
                 1 => vec![(Actor::Buyer, Command::Cancel)],
@@ -423,6 +426,7 @@ proptest! {
                     (warehouse(), Command::Ship { carrier: "SF".into(), tracking: "2".into() }),
                     (Actor::Buyer, Command::ConfirmReceipt),
                 ],
+                4 => vec![(agent(), Command::RequestInfo { question: "A photo of the label?".into() })],
                 _ => vec![(owner(), Command::Override {
                     reason: "goodwill".into(),
                     action: OverrideAction::Approve { solution: Solution::RefundOnly { amount: None } },
@@ -435,7 +439,32 @@ proptest! {
                     apply(&mut case, events);
                 }
             }
+            if path == 4 {
+                now = now.plus_hours(24 * 4);
+                let ctx = Context { policy: &policy, now, other_cases: &cases, buyer };
+                if let Some(expiry) = due_timeout(&case, &policy, now)
+                    && let Ok(events) = decide(&case, &expiry, &Actor::System, &ctx)
+                {
+                    apply(&mut case, events);
+                }
+            }
             cases.push(case);
+
+            // What a page offers the buyer, computed with the order's cases as the worker
+            // computes it, the server accepts: no Reopen whose units another case has taken.
+            let ctx = Context { policy: &policy, now, other_cases: &cases, buyer };
+            for c in &cases {
+                for action in available_actions(c, &Actor::Buyer, &ctx) {
+                    let command = match action {
+                        ActionKind::Reopen => Command::Reopen,
+                        ActionKind::Cancel => Command::Cancel,
+                        ActionKind::ConfirmReceipt => Command::ConfirmReceipt,
+                        _ => continue,
+                    };
+                    let answer = decide(c, &command, &Actor::Buyer, &ctx);
+                    prop_assert!(answer.is_ok(), "{:?} offered on {} but refused: {:?}", action, c.id, answer);
+                }
+            }
 
             for line in &o.lines {
                 let held: u32 = cases.iter().filter(|c| c.holds_units()).map(|c| c.quantity_of(&line.sku)).sum();

@@ -156,6 +156,12 @@ pub struct Policy {
     pub max_photos: i64,
     /// Longest note, message or answer, in characters.
     pub max_note_chars: i64,
+    /// Largest proof photo, in megapixels (width × height / 1,000,000): a pixel bomb (a small file
+    /// that decodes to gigabytes) is refused before it is stored or shown to staff.
+    pub max_photo_megapixels: i64,
+    /// Most messages one party may send on one case in an hour: a case stays workable (its page,
+    /// its commands) however chatty one side gets.
+    pub max_messages_per_case_per_hour: i64,
     /// Per-category overrides, by the order line's category key.
     pub categories: BTreeMap<String, CategoryPolicy>,
     /// Where returns go.
@@ -180,6 +186,8 @@ impl Default for Policy {
             holidays: Vec::new(),
             max_photos: 9,
             max_note_chars: 2_000,
+            max_photo_megapixels: 50,
+            max_messages_per_case_per_hour: 30,
             categories: BTreeMap::new(),
             return_address: String::new(),
         }
@@ -293,13 +301,13 @@ impl Policy {
             "shipping_insurance_payout",
             self.shipping_insurance_payout.0,
             0,
-            i64::MAX,
+            Money::MAX.0,
         );
         c.range(
             "fast_refund.max_order_value",
             self.fast_refund.max_order_value.0,
             0,
-            i64::MAX,
+            Money::MAX.0,
         );
         let d = &self.deadlines;
         for (field, value, max) in [
@@ -365,6 +373,13 @@ impl Policy {
         }
         c.range("max_photos", self.max_photos, 1, 50);
         c.range("max_note_chars", self.max_note_chars, 1, 100_000);
+        c.range("max_photo_megapixels", self.max_photo_megapixels, 1, 500);
+        c.range(
+            "max_messages_per_case_per_hour",
+            self.max_messages_per_case_per_hour,
+            1,
+            10_000,
+        );
         for (name, cat) in &self.categories {
             if let Some(days) = cat.warranty_days {
                 c.range(
@@ -572,6 +587,13 @@ mod tests {
                 r#"{"fast_refund": {"max_order_value": -1}}"#,
                 &["fast_refund.max_order_value"],
             ),
+            // Amounts a JavaScript number could not hold exactly (2^53 and above) never get in.
+            (
+                r#"{"shipping_insurance_payout": 9007199254740993,
+                    "fast_refund": {"max_order_value": 1000000000001}}"#,
+                &["shipping_insurance_payout", "fast_refund.max_order_value"],
+            ),
+            (r#"{"shipping_insurance_payout": 1000000000000}"#, &[]),
         ];
         for (json, expected) in table {
             assert_eq!(fields(parse(json)), expected.to_vec(), "{json}");

@@ -169,6 +169,113 @@ impl LocalDate {
     }
 }
 
+/// Reads a date-time as shop systems and spreadsheets write it, RFC 3339 / ISO 8601 style:
+/// `YYYY-MM-DD`, then `T` or a space, then `HH:MM`, optional `:SS` and a fraction (`.` or `,`,
+/// any number of digits, kept to the millisecond), then `Z`, an offset `±HH:MM`, `±HHMM` or
+/// `±HH`, or nothing. A time without an offset is a wall-clock time in the shop's zone
+/// (`utc_offset_minutes`): Chinese systems write `2026-11-01 10:00:00` meaning Beijing time.
+///
+/// `None` unless the date is real (days per month, leap years), the time is within its day
+/// (no hour 24, no leap second) and the offset within ±23:59. Never panics: byte indexing is
+/// checked and the arithmetic too, whatever the input.
+#[must_use]
+pub fn parse_date_time(text: &str, utc_offset_minutes: i64) -> Option<Timestamp> {
+    let b = text.as_bytes();
+    // `get` on a `str` refuses a cut inside a multi-byte character instead of panicking.
+    let date = LocalDate::parse(text.get(..10)?)?;
+    if !matches!(b.get(10)?, b'T' | b't' | b' ') {
+        return None;
+    }
+    let hour = two_digits(b, 11)?;
+    if *b.get(13)? != b':' {
+        return None;
+    }
+    let minute = two_digits(b, 14)?;
+    let mut at = 16;
+    let (mut second, mut millis) = (0, 0);
+    if b.get(at) == Some(&b':') {
+        second = two_digits(b, at + 1)?;
+        at += 3;
+        if matches!(b.get(at), Some(b'.' | b',')) {
+            at += 1;
+            let digits = b
+                .get(at..)?
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            if digits == 0 {
+                return None;
+            }
+            // The first three digits are the milliseconds; finer ones are dropped (truncated,
+            // as a clock reading is).
+            for (i, place) in [100, 10, 1].into_iter().enumerate().take(digits) {
+                millis += i64::from(*b.get(at + i)? - b'0') * place;
+            }
+            at += digits;
+        }
+    }
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let offset_minutes = match b.get(at) {
+        None => utc_offset_minutes,
+        Some(b'Z' | b'z') if at + 1 == b.len() => 0,
+        Some(&sign @ (b'+' | b'-')) => {
+            let hours = two_digits(b, at + 1)?;
+            let minutes = match b.get(at + 3..)? {
+                [] => 0,
+                [b':', _, _] => two_digits(b, at + 4)?,
+                [_, _] => two_digits(b, at + 3)?,
+                _ => return None,
+            };
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let offset = hours * 60 + minutes;
+            if sign == b'-' { -offset } else { offset }
+        }
+        Some(_) => return None,
+    };
+    let seconds_of_day = hour * 3_600 + minute * 60 + second;
+    date.day_number()
+        .checked_mul(MS_PER_DAY)?
+        .checked_add(seconds_of_day * 1_000 + millis)?
+        .checked_sub(offset_minutes.checked_mul(MS_PER_MINUTE)?)
+        .map(Timestamp)
+}
+
+/// Two ASCII digits at `at`, as a number.
+fn two_digits(b: &[u8], at: usize) -> Option<i64> {
+    match b.get(at..at.checked_add(2)?)? {
+        [t @ b'0'..=b'9', u @ b'0'..=b'9'] => Some(i64::from(t - b'0') * 10 + i64::from(u - b'0')),
+        _ => None,
+    }
+}
+
+/// An instant as RFC 3339 in a zone: `2026-11-01T10:00:00.000+08:00` (`Z` for UTC). What
+/// [`parse_date_time`] reads back to the same instant.
+#[must_use]
+pub fn format_date_time(at: Timestamp, utc_offset_minutes: i64) -> String {
+    let local =
+        at.0.saturating_add(utc_offset_minutes.saturating_mul(MS_PER_MINUTE));
+    let date = LocalDate::from_day_number(local.div_euclid(MS_PER_DAY));
+    let ms_of_day = local.rem_euclid(MS_PER_DAY);
+    let (seconds, millis) = (ms_of_day / 1_000, ms_of_day % 1_000);
+    let zone = if utc_offset_minutes == 0 {
+        "Z".to_owned()
+    } else {
+        let sign = if utc_offset_minutes < 0 { '-' } else { '+' };
+        let minutes = utc_offset_minutes.unsigned_abs();
+        format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+    };
+    format!(
+        "{date}T{:02}:{:02}:{:02}.{millis:03}{zone}",
+        seconds / 3_600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
+}
+
 impl fmt::Display for LocalDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -280,6 +387,90 @@ pub(crate) mod tests {
             "abcd-ef-gh",
         ] {
             assert_eq!(LocalDate::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_same_instant_reads_alike_in_every_spelling() {
+        // 2026-11-01 10:00 in Beijing is 02:00 UTC.
+        let instant = parse_date_time("2026-11-01T02:00:00Z", 480);
+        assert_eq!(instant, Some(cst(2026, 11, 1, 10, 0)));
+        for text in [
+            "2026-11-01T10:00:00+08:00",
+            "2026-11-01T10:00:00+0800",
+            "2026-11-01T10:00+08",
+            "2026-11-01 10:00:00",
+            "2026-11-01 10:00",
+            "2026-11-01t02:00:00z",
+            "2026-11-01T02:00:00.000Z",
+            "2026-10-31T21:00:00-05:00",
+            "2026-11-01T02:00:00,0004Z",
+        ] {
+            assert_eq!(parse_date_time(text, 480), instant, "{text}");
+        }
+        // A bare local time is read in the shop's zone, not UTC.
+        assert_eq!(
+            parse_date_time("2026-11-01 02:00:00", 0),
+            parse_date_time("2026-11-01 10:00:00", 480)
+        );
+        assert_eq!(
+            parse_date_time("2026-11-01T02:00:00.1239Z", 0),
+            instant.map(|t| t.plus_ms(123))
+        );
+    }
+
+    #[test]
+    fn only_real_date_times_parse() {
+        for bad in [
+            "2026-02-30T10:00:00Z",
+            "2025-02-29 10:00",
+            "2026-11-01T24:00:00Z",
+            "2026-11-01T23:60:00Z",
+            "2026-11-01T23:59:60Z",
+            "9999999-01-01T00:00:00Z",
+            "2026-11-01",
+            "2026-11-01T",
+            "2026-11-01T10",
+            "2026-11-01T10:00:00+24:00",
+            "2026-11-01T10:00:00+08:60",
+            "2026-11-01T10:00:00+8",
+            "2026-11-01T10:00:00+08:0",
+            "2026-11-01T10:00:00.Z",
+            "2026-11-01T10:00:00ZZ",
+            "2026-11-01T10:00:00 Z",
+            "2026-11-01_10:00:00",
+            "2026-11-01T1０:00:00Z",
+            "2026-11-0１T10:00:00Z",
+            "",
+        ] {
+            assert_eq!(parse_date_time(bad, 480), None, "{bad}");
+        }
+        // Leap years: 2024 and 2000 have 29 February, 2100 does not.
+        assert!(parse_date_time("2024-02-29T00:00:00Z", 0).is_some());
+        assert!(parse_date_time("2000-02-29T00:00:00Z", 0).is_some());
+        assert!(parse_date_time("2100-02-29T00:00:00Z", 0).is_none());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_date_time_parser_never_panics(text in "\\PC{0,40}", offset in -840i64..=840) {
+            let _ = parse_date_time(&text, offset);
+        }
+
+        #[test]
+        fn the_date_time_parser_never_panics_on_near_misses(
+            text in "[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{0,12})?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?",
+        ) {
+            let _ = parse_date_time(&text, 480);
+        }
+
+        #[test]
+        fn formatted_instants_read_back_exactly(
+            ms in Timestamp::MIN.0..=Timestamp::MAX.0,
+            offset in -1_439i64..=1_439,
+        ) {
+            let text = format_date_time(Timestamp(ms), offset);
+            proptest::prop_assert_eq!(parse_date_time(&text, 0), Some(Timestamp(ms)), "{}", text);
         }
     }
 

@@ -239,7 +239,7 @@ fn file(
 }
 
 fn step(staff: &Api, case: &str, command: serde_json::Value) {
-    let r = staff.post(&format!("/api/staff/cases/{case}/commands"), &command);
+    let r = staff.command(&format!("/api/staff/cases/{case}"), &command);
     if r.status == 200 {
         println!(
             "case {case}: {} -> {}",

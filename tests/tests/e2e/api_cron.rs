@@ -283,39 +283,9 @@ fn every_timeout_fires_from_the_cron_once_and_a_second_run_changes_nothing() {
     ];
     let mut entries: Vec<Value> = planted.iter().flat_map(|p| p.entries.clone()).collect();
     entries.extend(late.entries.clone());
-    for o in orders.iter().chain(&own_orders) {
-        entries.push(json!({"key": format!("order:demo:{}", o.number), "value": serde_json::to_string(o).expect("order json")}));
-    }
-    let dir = repo_root()
-        .join("test-artifacts/state")
-        .join(format!("cron-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("state dir");
-    let bulk = dir.with_extension("bulk.json");
-    std::fs::write(&bulk, serde_json::to_vec(&entries).expect("bulk json")).expect("write bulk");
-    let status = Process::new("wrangler")
-        .args(["kv", "bulk", "put"])
-        .arg(&bulk)
-        .args(["--binding", "CASES", "--local", "--persist-to"])
-        .arg(&dir)
-        .current_dir(repo_root())
-        .status()
-        .expect("run wrangler kv bulk put");
-    assert!(status.success(), "planting the histories failed");
-
-    let server = Wrangler::start(&dir).expect("wrangler dev");
-    let shop = tests::Api::new(&server.base).with_bearer(tests::TEST_API_KEY);
-    let boot = json!({"email": OWNER.0, "name": "Owner", "role": "owner", "password": OWNER.1});
-    assert_eq!(shop.post("/api/shop/bootstrap", &boot).status, 201);
-    let owner = login(&server.base, OWNER.0, OWNER.1);
-    let rebuilt = owner.post("/api/staff/rebuild-indexes", &json!({}));
-    assert_eq!(
-        rebuilt.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&rebuilt.body)
-    );
-    assert_eq!(rebuilt.json()["rebuilt_cases"], planted.len() + 1);
+    let all_orders: Vec<Order> = orders.iter().chain(&own_orders).cloned().collect();
+    let (server, owner, rebuilt) = serve_planted("cron", entries, &all_orders);
+    assert_eq!(rebuilt, planted.len() + 1);
 
     // Acting on a case whose deadline has passed, before the cron ran: the deadline resolves the
     // case first, and the command is judged on the resolved state.
@@ -325,8 +295,8 @@ fn every_timeout_fires_from_the_cron_once_and_a_second_run_changes_nothing() {
         201
     );
     let agent = login(&server.base, "late@test.shop", "agent-password-9");
-    let too_late = agent.post(
-        &format!("/api/staff/cases/{}/commands", late.case.id),
+    let too_late = agent.command(
+        &format!("/api/staff/cases/{}", late.case.id),
         &json!({"type": "reject", "reason_code": "other", "note": "no"}),
     );
     assert_eq!(
@@ -402,4 +372,101 @@ fn every_timeout_fires_from_the_cron_once_and_a_second_run_changes_nothing() {
     // started at the automatic approval, which is now: not due).
     assert_eq!(third, after);
     server.stop();
+}
+
+/// Puts `entries` (plus the orders) into a fresh local KV state and starts a server on it, with
+/// the owner bootstrapped and the read models rebuilt from the planted logs.
+fn serve_planted(
+    tag: &str,
+    mut entries: Vec<Value>,
+    orders: &[Order],
+) -> (Wrangler, tests::Api, usize) {
+    for o in orders {
+        entries.push(json!({"key": format!("order:demo:{}", o.number), "value": serde_json::to_string(o).expect("order json")}));
+    }
+    let dir = repo_root()
+        .join("test-artifacts/state")
+        .join(format!("{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("state dir");
+    let bulk = dir.with_extension("bulk.json");
+    std::fs::write(&bulk, serde_json::to_vec(&entries).expect("bulk json")).expect("write bulk");
+    let status = Process::new("wrangler")
+        .args(["kv", "bulk", "put"])
+        .arg(&bulk)
+        .args(["--binding", "CASES", "--local", "--persist-to"])
+        .arg(&dir)
+        .current_dir(repo_root())
+        .status()
+        .expect("run wrangler kv bulk put");
+    assert!(status.success(), "planting the histories failed");
+    let server = Wrangler::start(&dir).expect("wrangler dev");
+    let shop = tests::Api::new(&server.base).with_bearer(tests::TEST_API_KEY);
+    let boot = json!({"email": OWNER.0, "name": "Owner", "role": "owner", "password": OWNER.1});
+    assert_eq!(shop.post("/api/shop/bootstrap", &boot).status, 201);
+    let owner = login(&server.base, OWNER.0, OWNER.1);
+    let rebuilt = owner.post("/api/staff/rebuild-indexes", &json!({}));
+    assert_eq!(
+        rebuilt.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&rebuilt.body)
+    );
+    let count = rebuilt.json()["rebuilt_cases"].as_u64().unwrap_or(0);
+    (server, owner, usize::try_from(count).unwrap_or(0))
+}
+
+#[test]
+fn a_case_with_5000_events_is_still_read_and_worked() {
+    // Planted with a generous message budget; the server keeps the default one (30 an hour),
+    // which these messages, all older than an hour, no longer count against.
+    let planting = Policy {
+        max_messages_per_case_per_hour: 10_000,
+        ..Policy::default()
+    };
+    let orders = fresh_orders("long");
+    let shirt = orders
+        .iter()
+        .find(|o| o.number.starts_with(tests::fixtures::stories::SHIRT))
+        .cloned()
+        .expect("shirt order");
+    let filed_at = Timestamp(crate::support::now().0 - 30 * MS_PER_HOUR);
+    let mut long = plant(
+        &planting,
+        "AS-LONG-LOG",
+        &shirt,
+        json!({"kind": "return_and_refund", "reason": "size_or_fit", "lines": [{"sku": "SHIRT-OX-L", "quantity": 1}], "intact_confirmed": true}),
+        filed_at,
+    );
+    for n in 1..5_000 {
+        let who = if n % 2 == 0 { agent() } else { Actor::Buyer };
+        long = long.then(
+            &planting,
+            who,
+            Command::Message {
+                text: format!("message {n}"),
+            },
+            Timestamp(filed_at.0 + n * 2_000),
+        );
+    }
+    assert_eq!(long.entries.len(), 5_000);
+    let (_server, owner, _) = serve_planted("long-log", long.entries.clone(), &orders);
+    let case = owner.get("/api/staff/cases/AS-LONG-LOG");
+    assert_eq!(case.status, 200);
+    assert_eq!(case.json()["version"], 5_000);
+    assert_eq!(case.json()["state"], "awaiting_review");
+    // Every party can still act on it, each naming the version it saw.
+    let r = owner.command(
+        "/api/staff/cases/AS-LONG-LOG",
+        &json!({"type": "message", "text": "Sorry for the wait."}),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["version"], 5_001);
+    let r = owner.command(
+        "/api/staff/cases/AS-LONG-LOG",
+        &json!({"type": "approve", "solution": {"kind": "return_and_refund"}}),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["state"], "awaiting_return");
+    assert_eq!(r.json()["version"], 5_002);
 }

@@ -146,12 +146,12 @@ pub fn file(buyer: &Api, request: &Value) -> String {
 
 /// Sends a command as staff.
 pub fn staff_command(staff: &Api, case: &str, command: &Value) -> ApiResponse {
-    staff.post(&format!("/api/staff/cases/{case}/commands"), command)
+    staff.command(&format!("/api/staff/cases/{case}"), command)
 }
 
 /// Sends a command as the buyer.
 pub fn buyer_command(buyer: &Api, case: &str, command: &Value) -> ApiResponse {
-    buyer.post(&format!("/api/buyer/cases/{case}/commands"), command)
+    buyer.command(&format!("/api/buyer/cases/{case}"), command)
 }
 
 /// Asserts a status, printing the body when it differs.

@@ -6,8 +6,11 @@ mod support;
 
 mod api_access;
 mod api_basics;
+mod api_concurrency;
 mod api_cron;
+mod api_hardening_input;
 mod api_input;
+mod api_photos_hostile;
 mod api_staff;
 mod api_stories;
 mod helpers;

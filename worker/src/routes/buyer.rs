@@ -12,17 +12,15 @@ use worker::{HttpMetadata, Response};
 
 use super::Req;
 use crate::auth::{self, BuyerGrant};
-use crate::cases::{self, Scope, masked, normalize_phone};
+use crate::cases::{self, Scope, normalize_phone};
 use crate::crypto::{hex, random_hex, sha256};
+use crate::desk;
 use crate::error::{AppError, AppResult};
 use crate::http::{self, MAX_PHOTO_BYTES, body_bytes, header, json_body, ok, with_status};
 use crate::photos::{self, PhotoError};
 use crate::store::{PHOTOS_BINDING, keys};
+use crate::visibility::{masked, masked_case};
 
-/// Lookups per client address per minute, and per order number per minute (guessing a contact
-/// for a known order number).
-const LOOKUPS_PER_MINUTE: u32 = 10;
-const LOOKUPS_PER_ORDER_PER_MINUTE: u32 = 10;
 /// Photo uploads per order per minute.
 const UPLOADS_PER_MINUTE: u32 = 30;
 
@@ -49,24 +47,22 @@ fn contact_matches(order: &Order, contact: &str) -> bool {
 
 /// `POST /api/lookup`
 pub async fn lookup(r: &mut Req) -> AppResult<Response> {
-    // 1. Limit guessing before anything is read.
-    let ip = http::client_ip(&r.req);
-    let per_ip = auth::var_u64(
-        &r.env,
-        "LOOKUPS_PER_IP_PER_MINUTE",
-        LOOKUPS_PER_MINUTE.into(),
-    ) as u32;
-    auth::rate_limit(&r.store, "lookup-ip", &ip, per_ip, r.now.0).await?;
+    // 1. Limit guessing before anything is read: this client's attempts per minute, then its
+    //    share of this order number's guesses (counted before the guess is evaluated, so a burst
+    //    gets exactly its budget; a right answer gives its attempt back).
+    let caller = auth::caller(&r.req);
+    auth::limit_address(&r.env, &r.store.shop, auth::LOOKUP_LIMIT, &caller, r.now.0).await?;
     let body: LookupRequest = json_body(&mut r.req).await?;
     let number = body.order_number.trim().to_string();
     if number.is_empty() || number.len() > 64 {
         return Err(ApiErrorCode::OrderNotFound.into());
     }
-    auth::rate_limit(
-        &r.store,
-        "lookup-order",
+    auth::limit_target(
+        &r.env,
+        &r.store.shop,
+        auth::LOOKUP_LIMIT,
         &number,
-        LOOKUPS_PER_ORDER_PER_MINUTE,
+        &caller,
         r.now.0,
     )
     .await?;
@@ -77,15 +73,28 @@ pub async fn lookup(r: &mut Req) -> AppResult<Response> {
         .await?
         .filter(|o| contact_matches(o, &body.contact));
     let order = order.ok_or(AppError::Api(ApiErrorCode::OrderNotFound))?;
+    let device_cookie = auth::guessed_right(
+        &r.env,
+        &r.store.shop,
+        auth::LOOKUP_LIMIT,
+        &number,
+        &caller,
+        r.now.0,
+    )
+    .await?;
     // 3. A token for this order's cases.
     let (token, expires_at) =
         auth::issue_buyer_token(&r.env, &r.store.shop, &order.number, r.now.0).await?;
     let view = order_view(r, order).await?;
-    ok(&LookupResponse {
+    let response = ok(&LookupResponse {
         token,
         expires_at: shared::domain::Timestamp(expires_at),
         order: view,
-    })
+    })?;
+    if let Some(cookie) = device_cookie {
+        response.headers().append("Set-Cookie", &cookie)?;
+    }
+    Ok(response)
 }
 
 async fn order_view(r: &Req, order: Order) -> AppResult<BuyerOrderView> {
@@ -95,7 +104,7 @@ async fn order_view(r: &Req, order: Order) -> AppResult<BuyerOrderView> {
     let eligibility = policy::eligibility(&order, &others, &policy, r.now);
     Ok(BuyerOrderView {
         order: masked(order),
-        cases: others.into_iter().map(cases::masked_case).collect(),
+        cases: others.into_iter().map(masked_case).collect(),
         eligibility,
         policy,
         standing,
@@ -135,14 +144,9 @@ pub async fn preview(r: &mut Req) -> AppResult<Response> {
     ok(&policy::preview(&order, &request, &ctx))
 }
 
-/// What an idempotent filing remembers: the body it answered and the case it made.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-struct IdempotencyRecord {
-    body_sha256: String,
-    case_id: String,
-}
-
-/// `POST /api/buyer/cases` with `Idempotency-Key`.
+/// `POST /api/buyer/cases` with `Idempotency-Key`. Runs in the order's desk, so filings of one
+/// order are decided one at a time: one key gives one case and one answer, and two filings never
+/// both take the same units.
 pub async fn file(r: &mut Req) -> AppResult<Response> {
     // 1. Who, and which key.
     let (grant, order) = grant_and_order(r).await?;
@@ -162,54 +166,61 @@ pub async fn file(r: &mut Req) -> AppResult<Response> {
     {
         return Err(ApiErrorCode::UnsupportedMediaType.into());
     }
+    let Some(desk_storage) = r.desk.take() else {
+        return desk::forward(r, &grant.order).await;
+    };
     let raw = body_bytes(&mut r.req, http::MAX_JSON_BYTES).await?;
     let body_sha256 = hex(&sha256(&raw).await?);
-    let idem_key = keys::idempotency(&r.store.shop, &grant.order, &key);
-    // 2. A retry answers what the first request answered; the same key with another body is refused.
-    if let Some(record) = r.store.get::<IdempotencyRecord>(&idem_key).await? {
-        if record.body_sha256 != body_sha256 {
+    // 2. A retry answers what the first request answered; the same key with another body is
+    //    refused. The record lives in the desk's own storage (strongly consistent).
+    if let Some((first_body, case_id)) = desk::idempotency(&desk_storage, &key).await? {
+        if first_body != body_sha256 {
             return Err(ApiErrorCode::IdempotencyKeyReused.into());
         }
-        return answer_case(r, &record.case_id, 201).await;
+        return answer_case(r, &case_id, 201).await;
     }
-    // 3. Decode, check the photos belong to this order, file.
+    // 3. Decode, check the photos belong to this order (their count first), file.
     let request: CaseRequest =
         serde_json::from_slice(&raw).map_err(|_| AppError::Api(ApiErrorCode::MalformedJson))?;
-    check_photos(r, &grant, &request.photos).await?;
     let policy = cases::policy_of(&r.store).await?;
+    check_photos(r, &grant, &request.photos, &policy).await?;
     let scope = Scope {
         store: &r.store,
         policy: &policy,
         now: r.now,
     };
     let id = cases::case_id_for(&r.store.shop, &grant.order, &key, r.now).await?;
-    if r.store.load_case(&id).await?.is_some() {
-        // The first request with this key is filed but had not recorded its answer yet.
-        return answer_case(r, &id, 201).await;
-    }
-    let loaded = match cases::file(&scope, id.clone(), &order, request).await {
-        Ok(loaded) => loaded,
-        // A simultaneous twin won the race: both taps get the one case.
-        Err(AppError::Api(ApiErrorCode::Conflict)) => return answer_case(r, &id, 201).await,
-        Err(e) => return Err(e),
-    };
-    r.store
-        .put_expiring(
-            &idem_key,
-            &IdempotencyRecord {
-                body_sha256,
-                case_id: loaded.case.id.clone(),
-            },
-            7 * 86_400,
-        )
-        .await?;
-    let (standing, _) = cases::read_context(&r.store, &loaded.case).await?;
-    let ctx = cases::view_context(&policy, r.now, standing);
+    let loaded = cases::file(&scope, id.clone(), &order, request).await?;
+    desk::record_idempotency(&desk_storage, &key, &body_sha256, &id).await?;
+    desk::record_version(&desk_storage, &id, loaded.version).await?;
+    let (ctx_parts, _) = cases::read_context(&r.store, &loaded.case).await?;
+    let ctx = ctx_parts.context(&policy, r.now);
     with_status(201, &cases::view(&loaded, &Actor::Buyer, &ctx, vec![]))
 }
 
-/// Every referenced photo must have been uploaded for this order.
-async fn check_photos(r: &Req, grant: &BuyerGrant, ids: &[String]) -> AppResult<()> {
+/// Every referenced photo must have been uploaded for this order. The count and duplicates are
+/// checked before any storage is read, so a filing naming one id a thousand times costs nothing.
+async fn check_photos(
+    r: &Req,
+    grant: &BuyerGrant,
+    ids: &[String],
+    policy: &shared::policy::Policy,
+) -> AppResult<()> {
+    if i64::try_from(ids.len()).unwrap_or(i64::MAX) > policy.max_photos {
+        return Err(shared::policy::PolicyError::TooManyPhotos {
+            max: policy.max_photos,
+        }
+        .into());
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = ids.iter().find(|id| !seen.insert(id.as_str())) {
+        return Err(AppError::Fields(vec![shared::policy::FieldError::new(
+            "photos",
+            "duplicate_photo",
+            format!("Photo {twice} is listed twice."),
+            format!("照片 {twice} 重复。"),
+        )]));
+    }
     let bucket = r.env.bucket(PHOTOS_BINDING)?;
     for id in ids {
         let ok = valid_photo_id(id)
@@ -236,101 +247,173 @@ fn valid_photo_id(id: &str) -> bool {
 async fn answer_case(r: &Req, id: &str, status: u16) -> AppResult<Response> {
     let loaded = cases::load_visible(&r.store, id, None).await?;
     let policy = cases::policy_of(&r.store).await?;
-    let (standing, _) = cases::read_context(&r.store, &loaded.case).await?;
-    let ctx = cases::view_context(&policy, r.now, standing);
+    let (ctx_parts, _) = cases::read_context(&r.store, &loaded.case).await?;
+    let ctx = ctx_parts.context(&policy, r.now);
     with_status(status, &cases::view(&loaded, &Actor::Buyer, &ctx, vec![]))
 }
 
 /// `GET /api/buyer/cases/{id}`
 pub async fn case(r: &Req, id: &str) -> AppResult<Response> {
     let grant = auth::buyer(&r.req, &r.env, &r.store.shop, r.now.0).await?;
-    // Two KV operations (the log's list and the snapshot; the policy is cached): the buyer's
-    // standing changes nothing a buyer's page shows, so their history is not read here.
     let loaded = cases::load_visible(&r.store, id, Some(&grant.order)).await?;
     let policy = cases::policy_of(&r.store).await?;
-    let ctx = cases::view_context(&policy, r.now, Default::default());
+    let (ctx_parts, _) = cases::read_context(&r.store, &loaded.case).await?;
+    let ctx = ctx_parts.context(&policy, r.now);
     ok(&cases::view(&loaded, &Actor::Buyer, &ctx, vec![]))
 }
 
-/// `POST /api/buyer/cases/{id}/commands`
+/// `POST /api/buyer/cases/{id}/commands` (runs in the order's desk).
 pub async fn command(r: &mut Req, id: &str) -> AppResult<Response> {
     let grant = auth::buyer(&r.req, &r.env, &r.store.shop, r.now.0).await?;
+    let Some(desk_storage) = r.desk.take() else {
+        return desk::forward(r, &grant.order).await;
+    };
     let command: Command = json_body(&mut r.req).await?;
     let loaded = cases::load_visible(&r.store, id, Some(&grant.order)).await?;
     if let Command::AddProof { photos } | Command::AnswerInfo { photos, .. } = &command {
-        check_photos(r, &grant, photos).await?;
+        let policy = cases::policy_of(&r.store).await?;
+        check_photos(r, &grant, photos, &policy).await?;
     }
-    run_and_answer(r, loaded, &command, &Actor::Buyer, vec![]).await
+    run_and_answer(r, &desk_storage, loaded, &command, &Actor::Buyer).await
 }
 
-/// Runs a command and answers the case after it; a lost race answers 409 with the current case.
+/// How often a desk reads a case again when KV has not caught up with the desk's own last commit.
+const STALE_READ_RETRIES: u32 = 4;
+
+/// Runs a command in the order's desk and answers the case after it. The caller must name the
+/// version it decided on (`If-Match`): without it 428, on another version 409, both with the
+/// current case in `current` so the page can show it and let the person decide again.
 pub async fn run_and_answer(
     r: &Req,
-    loaded: crate::store::LoadedCase,
+    desk_storage: &worker::Storage,
+    mut loaded: crate::store::LoadedCase,
     command: &Command,
     actor: &Actor,
-    history: Vec<shared::api::CaseSummary>,
 ) -> AppResult<Response> {
     let policy = cases::policy_of(&r.store).await?;
+    let id = loaded.case.id.clone();
+    // The desk knows the last version it committed: a read behind it is KV catching up.
+    let committed = desk::committed_version(desk_storage, &id).await?;
+    let mut retries = 0;
+    while loaded.version < committed {
+        if retries == STALE_READ_RETRIES {
+            return Err(ApiErrorCode::TryAgain.into());
+        }
+        retries += 1;
+        worker::Delay::from(std::time::Duration::from_millis(50)).await;
+        loaded = cases::load_visible(&r.store, &id, None).await?;
+    }
+    // A command this role may never send is refused as such, whatever version it names.
+    if !policy::role_allows(actor, command.action()) {
+        return Err(shared::policy::PolicyError::NotAllowedForActor {
+            action: command.action(),
+        }
+        .into());
+    }
+    let named = header(&r.req, "If-Match").map(|tag| {
+        tag.trim()
+            .trim_start_matches("W/")
+            .trim_matches('"')
+            .parse::<u32>()
+            .ok()
+    });
+    let refusal = match named {
+        None => Some(ApiErrorCode::VersionRequired),
+        Some(version) if version != Some(loaded.version) => Some(ApiErrorCode::Conflict),
+        Some(_) => None,
+    };
+    if let Some(code) = refusal {
+        return answer_with_current(r, code, &loaded, actor, &policy).await;
+    }
     let scope = Scope {
         store: &r.store,
         policy: &policy,
         now: r.now,
     };
-    let id = loaded.case.id.clone();
-    // The caller acted on the version it saw: if the case moved on since, it decides again.
-    let stale = header(&r.req, "If-Match").is_some_and(|tag| {
-        tag.trim()
-            .trim_start_matches("W/")
-            .trim_matches('"')
-            .parse::<usize>()
-            .ok()
-            != Some(loaded.commits.len())
-    });
-    let result = if stale {
-        Err(AppError::Api(ApiErrorCode::Conflict))
-    } else {
-        cases::run_command(&scope, loaded, command, actor).await
-    };
-    match result {
+    match cases::run_command(&scope, loaded, command, actor).await {
         Ok(after) => {
-            let (standing, _) = cases::read_context(&r.store, &after.case).await?;
-            let ctx = cases::view_context(&policy, r.now, standing);
-            ok(&cases::view(&after, actor, &ctx, history))
+            desk::record_version(desk_storage, &id, after.version).await?;
+            let (ctx_parts, history) = cases::read_context(&r.store, &after.case).await?;
+            let ctx = ctx_parts.context(&policy, r.now);
+            ok(&cases::view(
+                &after,
+                actor,
+                &ctx,
+                staff_only(actor, history),
+            ))
         }
         Err(AppError::Api(ApiErrorCode::Conflict)) => {
             let current = cases::load_visible(&r.store, &id, None).await?;
-            let (standing, _) = cases::read_context(&r.store, &current.case).await?;
-            let ctx = cases::view_context(&policy, r.now, standing);
-            let view: CaseView = cases::view(&current, actor, &ctx, history);
-            let lang = http::lang_of(&r.req);
-            let (status, envelope) = AppError::Api(ApiErrorCode::Conflict).envelope(lang);
-            let mut body = serde_json::to_value(&envelope)?;
-            if let Some(obj) = body.as_object_mut() {
-                obj.insert("current".into(), serde_json::to_value(&view)?);
-            }
-            with_status(status, &body)
+            answer_with_current(r, ApiErrorCode::Conflict, &current, actor, &policy).await
         }
         Err(e) => Err(e),
     }
 }
 
+/// The buyer's history is staff's business only.
+fn staff_only(
+    actor: &Actor,
+    history: Vec<shared::api::CaseSummary>,
+) -> Vec<shared::api::CaseSummary> {
+    if matches!(actor, Actor::Staff { .. }) {
+        history
+    } else {
+        Vec::new()
+    }
+}
+
+/// An error envelope that carries the case as it is now (`current`), for 409 and 428.
+async fn answer_with_current(
+    r: &Req,
+    code: ApiErrorCode,
+    current: &crate::store::LoadedCase,
+    actor: &Actor,
+    policy: &shared::policy::Policy,
+) -> AppResult<Response> {
+    let (ctx_parts, history) = cases::read_context(&r.store, &current.case).await?;
+    let ctx = ctx_parts.context(policy, r.now);
+    let view: CaseView = cases::view(current, actor, &ctx, staff_only(actor, history));
+    let lang = http::lang_of(&r.req);
+    let (status, envelope) = AppError::Api(code).envelope(lang);
+    let mut body = serde_json::to_value(&envelope)?;
+    if let Some(obj) = body.as_object_mut() {
+        obj.insert("current".into(), serde_json::to_value(&view)?);
+    }
+    with_status(status, &body)
+}
+
 /// `POST /api/buyer/photos`: one image as the raw body.
 pub async fn upload_photo(r: &mut Req) -> AppResult<Response> {
     let grant = auth::buyer(&r.req, &r.env, &r.store.shop, r.now.0).await?;
-    auth::rate_limit(
-        &r.store,
-        "upload",
-        &grant.order,
-        UPLOADS_PER_MINUTE,
+    // Counted in the order's guard, so a burst of uploads gets exactly the budget.
+    crate::guard::attempt(
+        &r.env,
+        &r.store.shop,
+        ("upload", &grant.order),
+        &crate::guard::Caller {
+            client: grant.order.clone(),
+            device: None,
+        },
+        crate::guard::Budget {
+            per_client: UPLOADS_PER_MINUTE,
+            total: UPLOADS_PER_MINUTE,
+            window_ms: 60_000,
+        },
         r.now.0,
     )
     .await?;
+    let policy = cases::policy_of(&r.store).await?;
+    // Validation keeps the setting positive; were it ever negative, no photo is accepted rather
+    // than the limit wrapping into a huge number.
+    let max_pixels = u64::try_from(policy.max_photo_megapixels)
+        .unwrap_or(0)
+        .saturating_mul(1_000_000);
     let bytes = body_bytes(&mut r.req, MAX_PHOTO_BYTES).await?;
-    let image = photos::clean(&bytes).map_err(|e| match e {
+    let image = photos::clean(&bytes, max_pixels).map_err(|e| match e {
         PhotoError::UnsupportedType => AppError::Api(ApiErrorCode::UnsupportedMediaType),
         PhotoError::Heic => AppError::Api(ApiErrorCode::HeicUnsupported),
         PhotoError::Truncated => AppError::Api(ApiErrorCode::BrokenImage),
+        PhotoError::TooManyPixels => AppError::Api(ApiErrorCode::ImageTooLarge),
     })?;
     let id = random_hex::<16>()?;
     let size = image.bytes.len() as u64;
@@ -384,19 +467,13 @@ pub async fn photo(r: &Req, id: &str) -> AppResult<Response> {
     {
         return Err(ApiErrorCode::NotFound.into());
     }
-    let content_type = object
-        .http_metadata()
-        .content_type
-        .unwrap_or_else(|| "application/octet-stream".into());
+    let stored_type = object.http_metadata().content_type.unwrap_or_default();
     let bytes = match object.body() {
         Some(body) => body.bytes().await?,
         None => Vec::new(),
     };
-    let response = http::bytes_response(200, &content_type, bytes)?;
-    let _ = response
-        .headers()
-        .set("Cache-Control", "private, max-age=3600");
-    Ok(response)
+    // Inline under its own name, sandboxed (see `http::photo_response`).
+    Ok(http::photo_response(id, &stored_type, bytes)?)
 }
 
 #[cfg(test)]

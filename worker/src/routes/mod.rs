@@ -30,14 +30,34 @@ pub struct Req {
     pub store: Store,
     /// The request's clock (the worker's; no override exists in any build).
     pub now: Timestamp,
+    /// Inside an order's desk (`desk::OrderDesk`): its storage. Handlers that change cases do
+    /// their work only here; outside, they forward the request to the order's desk.
+    pub desk: Option<worker::Storage>,
 }
 
 /// Answers one `/api/*` request; also returns the webhook deliveries it queued, to be sent once
 /// the answer is out.
 pub async fn handle(req: Request, env: Env) -> (worker::Result<Response>, Vec<String>) {
+    handle_with(req, env, None).await
+}
+
+/// Answers a request forwarded to an order's desk, with the desk's storage (see `desk`).
+pub async fn handle_in_desk(
+    req: Request,
+    env: Env,
+    storage: worker::Storage,
+) -> (worker::Result<Response>, Vec<String>) {
+    handle_with(req, env, Some(storage)).await
+}
+
+async fn handle_with(
+    req: Request,
+    env: Env,
+    desk: Option<worker::Storage>,
+) -> (worker::Result<Response>, Vec<String>) {
     let lang = lang_of(&req);
     let queued = Rc::new(RefCell::new(Vec::new()));
-    let result = dispatch(req, env, queued.clone()).await;
+    let result = dispatch(req, env, queued.clone(), desk).await;
     let queued = std::mem::take(&mut *queued.borrow_mut());
     let response = match result {
         Ok(response) => Ok(response),
@@ -57,6 +77,7 @@ async fn dispatch(
     req: Request,
     env: Env,
     queued_hooks: Rc<RefCell<Vec<String>>>,
+    desk: Option<worker::Storage>,
 ) -> AppResult<Response> {
     let path = req.path();
     let method = req.method();
@@ -71,11 +92,13 @@ async fn dispatch(
         .map(str::to_string)
         .collect();
     let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let in_desk = desk.is_some();
     let mut r = Req {
         req,
         env,
         store,
         now,
+        desk,
     };
     match (method, segs.as_slice()) {
         (Method::Get, ["api", "health"]) => ok(&Health {
@@ -119,6 +142,11 @@ async fn dispatch(
         // Shop systems.
         (Method::Post, ["api", "shop", "orders"]) => shop_system::import_orders(&mut r).await,
         (Method::Post, ["api", "shop", "bootstrap"]) => shop_system::bootstrap(&mut r).await,
+        // The cron's expiries, run in the order's desk (never reachable from outside: only the
+        // worker addresses a desk).
+        (Method::Post, ["desk", "expire", id]) if in_desk => {
+            crate::cron::expire_in_desk(&mut r, id).await
+        }
         _ => Err(ApiErrorCode::NotFound.into()),
     }
 }

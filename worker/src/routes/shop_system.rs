@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use shared::api::{ApiErrorCode, FieldProblem, ImportReport, NewStaff};
 use shared::domain::{BuyerContact, LineFlags, Money, Order, OrderLine, Role, Timestamp};
-use shared::policy::time::LocalDate;
+use shared::i18n::format_amount;
+use shared::policy::time::parse_date_time;
 use worker::Response;
 
 use super::Req;
@@ -28,7 +29,9 @@ pub async fn import_orders(r: &mut Req) -> AppResult<Response> {
         serde_json::from_slice(&raw).map_err(|_| AppError::Api(ApiErrorCode::MalformedJson))?
     } else if content_type.starts_with("text/csv") {
         let text = String::from_utf8(raw).map_err(|_| AppError::Api(ApiErrorCode::BadRequest))?;
-        let mut orders = parse_csv(&text).map_err(AppError::Fields)?;
+        // Times written without an offset are the shop's wall-clock times.
+        let zone = crate::shop::policy(&r.store).await?.utc_offset_minutes;
+        let mut orders = parse_csv(&text, zone).map_err(AppError::Fields)?;
         // A CSV has no shop column: the API key names the shop.
         orders
             .iter_mut()
@@ -90,6 +93,8 @@ pub fn check_order(order: &Order, shop: &str) -> Vec<Problem> {
     let mut add = |field: String, code: &'static str, en: &str, zh: &str| {
         p.push((field, code, en.into(), zh.into()))
     };
+    // Amounts and instants are bounded where they enter (see `Money::MAX`, `Timestamp::MAX`).
+    let max = format_amount(Money::MAX);
     let n = &order.number;
     if n.is_empty()
         || n.len() > 64
@@ -154,22 +159,59 @@ pub fn check_order(order: &Order, shop: &str) -> Vec<Problem> {
                 "数量须为 1 到 10000。",
             );
         }
-        if line.unit_price.0 < 0 || line.discount.0 < 0 || line.discount > line.gross() {
+        // The line's total is bounded too: refunds add it up, and it must stay exact.
+        if !line.unit_price.is_valid()
+            || !line.discount.is_valid()
+            || !line.gross().is_valid()
+            || line.discount > line.gross()
+        {
             add(
                 format!("lines[{i}].unit_price"),
                 "invalid_amount",
-                "Prices and discounts are not negative, and a discount is at most the line's price.",
-                "价格和优惠不能为负，优惠不能超过商品金额。",
+                &format!(
+                    "Prices, discounts and a line's total are between 0 and {max}, and a discount is at most the line's price."
+                ),
+                &format!("价格、优惠和每行合计须在 0 到 {max} 之间，优惠不能超过商品金额。"),
             );
         }
     }
-    if order.shipping_fee.0 < 0 {
+    if !order.shipping_fee.is_valid() {
         add(
             "shipping_fee".into(),
             "invalid_amount",
-            "The shipping fee is not negative.",
-            "运费不能为负。",
+            &format!("The shipping fee is between 0 and {max}."),
+            &format!("运费须在 0 到 {max} 之间。"),
         );
+    }
+    if order.free_shipping_threshold.is_some_and(|t| !t.is_valid()) {
+        add(
+            "free_shipping_threshold".into(),
+            "invalid_amount",
+            &format!("The free-shipping threshold is between 0 and {max}."),
+            &format!("包邮门槛须在 0 到 {max} 之间。"),
+        );
+    }
+    if !(order.items_net() + order.shipping_fee).is_valid() {
+        add(
+            "lines".into(),
+            "invalid_amount",
+            &format!("The order's total (lines and shipping) is at most {max}."),
+            &format!("订单总额（商品和运费）不能超过 {max}。"),
+        );
+    }
+    for (field, at) in [
+        ("paid_at", Some(order.paid_at)),
+        ("shipped_at", order.shipped_at),
+        ("signed_for_at", order.signed_for_at),
+    ] {
+        if at.is_some_and(|t| !t.is_valid()) {
+            add(
+                field.into(),
+                "invalid_time",
+                "Times are milliseconds since 1970 (UTC) between the years 2000 and 2200.",
+                "时间须为 2000 年至 2200 年之间的毫秒时间戳（UTC）。",
+            );
+        }
     }
     let times = [Some(order.paid_at), order.shipped_at, order.signed_for_at];
     let ordered = times.windows(2).all(|w| match (w[0], w[1]) {
@@ -188,16 +230,56 @@ pub fn check_order(order: &Order, shop: &str) -> Vec<Problem> {
     p
 }
 
-/// CSV columns (header row required, any order):
-/// `order_number,buyer_name,email,phone,currency,sku,title,category,unit_price,quantity,discount,
-/// shipping_fee,free_shipping_threshold,shipping_insurance,paid_at,shipped_at,signed_for_at,flags`.
-/// Amounts in minor units; times as milliseconds or `YYYY-MM-DDTHH:MM:SSZ`; flags separated by
-/// `|` (custom_made, perishable, digital_unsealed, periodical, non_returnable_confirmed).
-pub fn parse_csv(text: &str) -> Result<Vec<Order>, Vec<shared::policy::FieldError>> {
+/// The CSV columns, in the order the docs list them.
+const CSV_COLUMNS: [&str; 18] = [
+    "order_number",
+    "buyer_name",
+    "email",
+    "phone",
+    "currency",
+    "sku",
+    "title",
+    "category",
+    "unit_price",
+    "quantity",
+    "discount",
+    "shipping_fee",
+    "free_shipping_threshold",
+    "shipping_insurance",
+    "paid_at",
+    "shipped_at",
+    "signed_for_at",
+    "flags",
+];
+
+/// CSV columns ([`CSV_COLUMNS`]; header row required, any order, a column not among them is an
+/// error like an unknown field in JSON: a misspelt `signed_for_at` must not import an order as
+/// never delivered). Amounts in minor units; times as milliseconds or an RFC 3339 / ISO 8601
+/// date-time (see [`parse_date_time`]: `2026-11-01T10:00:00+08:00`, `…Z`, or
+/// `2026-11-01 10:00:00` in the shop's zone, `utc_offset_minutes`); flags separated by `|`
+/// (custom_made, perishable, digital_unsealed, periodical, non_returnable_confirmed). A leading
+/// byte-order mark (Excel's "CSV UTF-8" writes one) is skipped.
+pub fn parse_csv(
+    text: &str,
+    utc_offset_minutes: i64,
+) -> Result<Vec<Order>, Vec<shared::policy::FieldError>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut rows = csv_rows(text).into_iter();
     let header = rows.next().unwrap_or_default();
     let col = |name: &str| header.iter().position(|h| h.trim() == name);
     let mut errors = Vec::new();
+    // Empty header cells are the blank columns spreadsheets leave at the right.
+    for name in header.iter().map(|h| h.trim()) {
+        if !name.is_empty() && !CSV_COLUMNS.contains(&name) {
+            let known = CSV_COLUMNS.join(", ");
+            errors.push(shared::policy::FieldError::new(
+                &format!("header.{name}"),
+                "unknown_column",
+                format!("The column \"{name}\" is not known; the columns are: {known}."),
+                format!("未知的列“{name}”，可用的列为：{known}。"),
+            ));
+        }
+    }
     let mut orders: BTreeMap<String, Order> = BTreeMap::new();
     for (i, row) in rows.enumerate() {
         let line_no = i + 2;
@@ -208,11 +290,23 @@ pub fn parse_csv(text: &str) -> Result<Vec<Order>, Vec<shared::policy::FieldErro
                 .unwrap_or_default()
         };
         let mut bad = |field: &str| {
+            // A time names the forms it may take: the most common mistake is the format.
+            let (hint_en, hint_zh) = if field.ends_with("_at") {
+                (
+                    " Write milliseconds since 1970, or a date-time such as \
+                     2026-11-01T10:00:00+08:00, 2026-11-01T02:00:00Z or 2026-11-01 10:00:00 \
+                     (the shop's time zone).",
+                    "时间须为毫秒时间戳，或 2026-11-01T10:00:00+08:00、2026-11-01T02:00:00Z、\
+                     2026-11-01 10:00:00（店铺时区）这样的日期时间。",
+                )
+            } else {
+                ("", "")
+            };
             errors.push(shared::policy::FieldError::new(
                 &format!("row {line_no}.{field}"),
                 "invalid_value",
-                format!("Row {line_no}: {field} is not valid."),
-                format!("第 {line_no} 行：{field} 无效。"),
+                format!("Row {line_no}: {field} is not valid.{hint_en}"),
+                format!("第 {line_no} 行：{field} 无效。{hint_zh}"),
             ));
         };
         if row.iter().all(|c| c.trim().is_empty()) {
@@ -234,7 +328,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<Order>, Vec<shared::policy::FieldErro
             bad("amounts");
             continue;
         };
-        let Some(paid_at) = parse_time(&get("paid_at")) else {
+        let Some(paid_at) = parse_time(&get("paid_at"), utc_offset_minutes) else {
             bad("paid_at");
             continue;
         };
@@ -242,7 +336,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<Order>, Vec<shared::policy::FieldErro
             if v.is_empty() {
                 Ok(None)
             } else {
-                parse_time(&v).map(Some).ok_or(())
+                parse_time(&v, utc_offset_minutes).map(Some).ok_or(())
             }
         };
         let (Ok(shipped_at), Ok(signed_for_at)) = (
@@ -252,7 +346,16 @@ pub fn parse_csv(text: &str) -> Result<Vec<Order>, Vec<shared::policy::FieldErro
             bad("shipped_at/signed_for_at");
             continue;
         };
+        // An empty threshold is "none"; one that does not read is an error, not "none".
         let threshold = get("free_shipping_threshold");
+        let threshold = if threshold.is_empty() {
+            None
+        } else if let Ok(minor) = threshold.parse::<i64>() {
+            Some(Money(minor))
+        } else {
+            bad("free_shipping_threshold");
+            continue;
+        };
         let flags_text = get("flags");
         let has = |f: &str| flags_text.split('|').any(|x| x.trim() == f);
         let number = get("order_number");
@@ -267,7 +370,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<Order>, Vec<shared::policy::FieldErro
             },
             lines: Vec::new(),
             shipping_fee: Money(fee),
-            free_shipping_threshold: threshold.parse::<i64>().ok().map(Money),
+            free_shipping_threshold: threshold,
             shipping_insurance: matches!(get("shipping_insurance").as_str(), "true" | "1" | "yes"),
             paid_at,
             shipped_at,
@@ -296,26 +399,12 @@ pub fn parse_csv(text: &str) -> Result<Vec<Order>, Vec<shared::policy::FieldErro
     }
 }
 
-/// Milliseconds, or `YYYY-MM-DDTHH:MM:SSZ` (UTC).
-fn parse_time(text: &str) -> Option<Timestamp> {
-    if let Ok(ms) = text.parse::<i64>() {
-        return Some(Timestamp(ms));
+/// Milliseconds since the epoch (digits only), or a date-time (shared: the one parser).
+fn parse_time(text: &str, utc_offset_minutes: i64) -> Option<Timestamp> {
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse::<i64>().ok().map(Timestamp);
     }
-    let text = text.strip_suffix('Z')?;
-    let (date, time) = text.split_once('T')?;
-    let date = LocalDate::parse(date)?;
-    let mut hms = time.split(':').map(|p| p.parse::<i64>().ok());
-    let (h, m, s) = (
-        hms.next()??,
-        hms.next()??,
-        hms.next().flatten().unwrap_or(0),
-    );
-    if !(0..24).contains(&h) || !(0..60).contains(&m) || !(0..60).contains(&s) {
-        return None;
-    }
-    Some(Timestamp(
-        date.day_number() * 86_400_000 + (h * 3600 + m * 60 + s) * 1000,
-    ))
+    parse_date_time(text, utc_offset_minutes)
 }
 
 /// RFC 4180 rows: quoted cells may hold commas, quotes (doubled) and newlines.
@@ -377,7 +466,7 @@ mod tests {
 
     #[test]
     fn csv_rows_of_one_order_become_one_order_with_its_lines() {
-        let orders = parse_csv(CSV).unwrap_or_default();
+        let orders = parse_csv(CSV, 480).unwrap_or_default();
         assert_eq!(orders.len(), 1);
         let o = &orders[0];
         assert_eq!(o.lines.len(), 2);
@@ -391,14 +480,147 @@ mod tests {
     #[test]
     fn a_bad_csv_row_is_reported_by_row_number() {
         let bad = CSV.replace("19900", "lots");
-        let errors = parse_csv(&bad).err().unwrap_or_default();
+        let errors = parse_csv(&bad, 480).err().unwrap_or_default();
         assert_eq!(errors.len(), 1);
         assert!(errors[0].field.starts_with("row 2"));
     }
 
     #[test]
+    fn a_csv_saved_by_excel_imports() {
+        // Excel's "CSV UTF-8": a byte-order mark, CRLF line ends, quoted cells; a Chinese shop
+        // system's times with an offset or in local time.
+        let excel = format!(
+            "\u{feff}{}",
+            CSV.replace('\n', "\r\n")
+                .replace("2026-11-01T02:00:00Z", "2026-11-01 10:00:00")
+                .replace("2026-11-02T02:00:00Z", "2026-11-02T10:00:00+08:00")
+        );
+        let orders = parse_csv(&excel, 480).unwrap_or_default();
+        assert_eq!(orders.len(), 1);
+        let o = &orders[0];
+        assert_eq!(o.number, "T1");
+        assert_eq!(o.lines[0].title, "衬衫, 白色");
+        assert!(o.lines[1].flags.custom_made);
+        assert_eq!(o.paid_at, Timestamp(1_793_498_400_000));
+        assert_eq!(o.shipped_at, Some(Timestamp(1_793_584_800_000)));
+    }
+
+    #[test]
+    fn an_offset_and_z_naming_the_same_instant_give_the_same_time() {
+        let utc = parse_csv(CSV, 0).unwrap_or_default();
+        let beijing = parse_csv(
+            &CSV.replace("2026-11-01T02:00:00Z", "2026-11-01T10:00:00+08:00"),
+            0,
+        )
+        .unwrap_or_default();
+        assert_eq!(
+            beijing.first().map(|o| o.paid_at),
+            Some(Timestamp(1_793_498_400_000))
+        );
+        assert_eq!(
+            beijing.first().map(|o| o.paid_at),
+            utc.first().map(|o| o.paid_at)
+        );
+    }
+
+    #[test]
+    fn impossible_dates_are_row_errors() {
+        for bad in [
+            "2026-02-30T02:00:00Z",
+            "2026-11-01T24:00:00Z",
+            "9999999-01-01T00:00:00Z",
+            "2026-11-01T02:00:00+25:00",
+            "yesterday",
+        ] {
+            let csv = CSV.replace("2026-11-01T02:00:00Z", bad);
+            let errors = parse_csv(&csv, 480).err().unwrap_or_default();
+            assert_eq!(errors.len(), 2, "{bad}");
+            assert_eq!(errors[0].field, "row 2.paid_at", "{bad}");
+        }
+        let csv = CSV.replace(",9900,", ",lots,");
+        let errors = parse_csv(&csv, 480).err().unwrap_or_default();
+        assert_eq!(errors[0].field, "row 2.free_shipping_threshold");
+    }
+
+    #[test]
+    fn an_unknown_column_is_refused_and_named() {
+        let misspelt = CSV.replacen("signed_for_at", "signed_at", 1);
+        let errors = parse_csv(&misspelt, 480).err().unwrap_or_default();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "header.signed_at");
+        assert_eq!(errors[0].code, "unknown_column");
+        // Blank columns at the right, as spreadsheets leave them, are not columns.
+        let padded = CSV.replace('\n', ",,\n");
+        assert_eq!(parse_csv(&padded, 480).map(|o| o.len()), Ok(1));
+    }
+
+    #[test]
+    fn a_bad_time_says_which_forms_are_read() {
+        let errors = parse_csv(&CSV.replace("2026-11-01T02:00:00Z", "1/11/2026"), 480)
+            .err()
+            .unwrap_or_default();
+        assert!(errors[0].message_en.contains("2026-11-01T10:00:00+08:00"));
+        assert!(errors[0].message_zh.contains("店铺时区"));
+    }
+
+    #[test]
+    fn amounts_and_times_beyond_the_bounds_are_refused_per_field() {
+        let mut order = parse_csv(CSV, 480).unwrap_or_default().remove(0);
+        order.shop_id = "demo".into();
+        let fields = |order: &Order| -> Vec<(String, &'static str)> {
+            check_order(order, "demo")
+                .into_iter()
+                .map(|p| (p.0, p.1))
+                .collect()
+        };
+        // At the bounds: accepted.
+        let mut edge = order.clone();
+        edge.lines.truncate(1);
+        edge.lines[0].unit_price = Money::MAX;
+        edge.lines[0].discount = Money::ZERO;
+        edge.shipping_fee = Money::ZERO;
+        edge.paid_at = Timestamp::MIN;
+        edge.shipped_at = Some(Timestamp::MAX);
+        edge.signed_for_at = Some(Timestamp::MAX);
+        assert_eq!(fields(&edge), vec![]);
+        // 2^53: a JavaScript number cannot hold it, so it never gets in.
+        let huge = 1_i64 << 53;
+        let mut bad = order.clone();
+        bad.lines[0].unit_price = Money(huge);
+        bad.shipping_fee = Money(huge);
+        bad.free_shipping_threshold = Some(Money(huge));
+        bad.paid_at = Timestamp(huge);
+        bad.shipped_at = Some(Timestamp(huge));
+        bad.signed_for_at = Some(Timestamp(huge));
+        assert_eq!(
+            fields(&bad),
+            vec![
+                ("lines[0].unit_price".to_string(), "invalid_amount"),
+                ("shipping_fee".to_string(), "invalid_amount"),
+                ("free_shipping_threshold".to_string(), "invalid_amount"),
+                ("lines".to_string(), "invalid_amount"),
+                ("paid_at".to_string(), "invalid_time"),
+                ("shipped_at".to_string(), "invalid_time"),
+                ("signed_for_at".to_string(), "invalid_time"),
+            ]
+        );
+        // Each unit within the bound, the line's total beyond it.
+        let mut many = order.clone();
+        many.lines[0].unit_price = Money::MAX;
+        many.lines[0].quantity = 2;
+        assert!(fields(&many).contains(&("lines[0].unit_price".to_string(), "invalid_amount")));
+        // Seconds for milliseconds (a unit mix-up) lands in 1970: refused.
+        let mut seconds = order;
+        seconds.paid_at = Timestamp(1_793_498_400);
+        assert_eq!(
+            fields(&seconds),
+            vec![("paid_at".to_string(), "invalid_time")]
+        );
+    }
+
+    #[test]
     fn orders_with_bad_values_are_reported_per_field() {
-        let mut order = parse_csv(CSV).unwrap_or_default().remove(0);
+        let mut order = parse_csv(CSV, 480).unwrap_or_default().remove(0);
         order.shop_id = "demo".into();
         assert!(check_order(&order, "demo").is_empty());
         order.number = "bad:number".into();

@@ -17,10 +17,7 @@ use crate::error::{AppError, AppResult};
 use crate::http::{self, body_bytes, json_body, ok, query, with_status};
 use crate::shop;
 use crate::store::keys;
-
-/// Sign-in attempts per address per minute, and per account per minute.
-const LOGINS_PER_MINUTE: u32 = 20;
-const LOGINS_PER_ACCOUNT_PER_MINUTE: u32 = 5;
+use crate::visibility;
 
 fn staff_view(s: &StaffRecord) -> StaffView {
     StaffView {
@@ -45,16 +42,22 @@ fn session_view(s: &Session) -> SessionView {
 
 /// `POST /api/staff/login`
 pub async fn login(r: &mut Req) -> AppResult<Response> {
-    let ip = http::client_ip(&r.req);
-    let per_ip = auth::var_u64(&r.env, "LOGINS_PER_IP_PER_MINUTE", LOGINS_PER_MINUTE.into()) as u32;
-    auth::rate_limit(&r.store, "login-ip", &ip, per_ip, r.now.0).await?;
+    // Guessing limits: this client's attempts per minute, then its share of this account's
+    // failures (a wrong guess from elsewhere does not lock the owner out; a known device passes
+    // even while many addresses guess at once).
+    let caller = auth::caller(&r.req);
+    auth::limit_address(&r.env, &r.store.shop, auth::LOGIN_LIMIT, &caller, r.now.0).await?;
     let body: LoginRequest = json_body(&mut r.req).await?;
     let email = body.email.trim().to_ascii_lowercase();
-    auth::rate_limit(
-        &r.store,
-        "login-account",
+    if email.is_empty() || email.len() > 254 {
+        return Err(ApiErrorCode::BadCredentials.into());
+    }
+    auth::limit_target(
+        &r.env,
+        &r.store.shop,
+        auth::LOGIN_LIMIT,
         &email,
-        LOGINS_PER_ACCOUNT_PER_MINUTE,
+        &caller,
         r.now.0,
     )
     .await?;
@@ -67,12 +70,24 @@ pub async fn login(r: &mut Req) -> AppResult<Response> {
     if !auth::password_matches(&record, &body.password).await? {
         return Err(ApiErrorCode::BadCredentials.into());
     }
+    let device_cookie = auth::guessed_right(
+        &r.env,
+        &r.store.shop,
+        auth::LOGIN_LIMIT,
+        &email,
+        &caller,
+        r.now.0,
+    )
+    .await?;
     let (id, session) = auth::open_session(&r.env, &r.store, &record, r.now.0).await?;
     let response = with_status(200, &session_view(&session))?;
     let max_age = ((session.expires_at - r.now.0) / 1000).max(0) as u64;
     response
         .headers()
         .set("Set-Cookie", &auth::session_cookie(&id, max_age))?;
+    if let Some(cookie) = device_cookie {
+        response.headers().append("Set-Cookie", &cookie)?;
+    }
     Ok(response)
 }
 
@@ -154,18 +169,21 @@ pub async fn case(r: &Req, id: &str) -> AppResult<Response> {
     let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
     let loaded = cases::load_visible(&r.store, id, None).await?;
     let policy = cases::policy_of(&r.store).await?;
-    let (standing, history) = cases::read_context(&r.store, &loaded.case).await?;
-    let ctx = cases::view_context(&policy, r.now, standing);
+    let (world, history) = cases::read_context(&r.store, &loaded.case).await?;
+    let ctx = world.context(&policy, r.now);
     ok(&cases::view(&loaded, &session.actor(), &ctx, history))
 }
 
-/// `POST /api/staff/cases/{id}/commands`
+/// `POST /api/staff/cases/{id}/commands` (runs in the case's order's desk).
 pub async fn command(r: &mut Req, id: &str) -> AppResult<Response> {
     let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
-    let command: Command = json_body(&mut r.req).await?;
     let loaded = cases::load_visible(&r.store, id, None).await?;
-    let (_, history) = cases::read_context(&r.store, &loaded.case).await?;
-    run_and_answer(r, loaded, &command, &session.actor(), history).await
+    let Some(desk_storage) = r.desk.take() else {
+        let order = loaded.case.order.number.clone();
+        return crate::desk::forward(r, &order).await;
+    };
+    let command: Command = json_body(&mut r.req).await?;
+    run_and_answer(r, &desk_storage, loaded, &command, &session.actor()).await
 }
 
 /// `GET /api/staff/canned-replies`
@@ -236,8 +254,9 @@ pub async fn save_policy(r: &mut Req) -> AppResult<Response> {
     }
     let raw = body_bytes(&mut r.req, http::MAX_JSON_BYTES).await?;
     let text = String::from_utf8(raw).map_err(|_| AppError::Api(ApiErrorCode::MalformedJson))?;
-    let policy = Policy::from_deserializer(&mut serde_json::Deserializer::from_str(&text))
-        .map_err(AppError::Fields)?;
+    // `from_json`, not `from_deserializer`: the document must end where the JSON ends, so that
+    // `{…} trailing` is refused like any other malformed body.
+    let policy = Policy::from_json(&text).map_err(AppError::Fields)?;
     shop::save_policy(&r.store, &policy).await?;
     ok(&policy)
 }
@@ -347,10 +366,11 @@ async fn all_summaries(r: &Req) -> AppResult<Vec<CaseSummary>> {
         .collect())
 }
 
-/// `GET /api/staff/analytics`: counts per kind, reason and product, refunds, ratings per agent
-/// and per kind.
+/// `GET /api/staff/analytics` (agent, owner): counts per kind, reason and product, refunds,
+/// ratings per agent and per kind.
 pub async fn analytics(r: &Req) -> AppResult<Response> {
-    auth::staff(&r.req, &r.store, r.now.0).await?;
+    let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
+    auth::require_role(&session, &visibility::REPORT_ROLES)?;
     ok(&aggregate(&all_summaries(r).await?, r.now))
 }
 
@@ -410,9 +430,10 @@ pub fn aggregate(summaries: &[CaseSummary], now: shared::domain::Timestamp) -> A
     a
 }
 
-/// `GET /api/staff/export.csv`
+/// `GET /api/staff/export.csv` (agent, owner)
 pub async fn export(r: &Req) -> AppResult<Response> {
-    auth::staff(&r.req, &r.store, r.now.0).await?;
+    let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
+    auth::require_role(&session, &visibility::REPORT_ROLES)?;
     let mut summaries = all_summaries(r).await?;
     summaries.sort_by_key(|s| s.filed_at);
     let response = http::bytes_response(
@@ -564,6 +585,16 @@ mod tests {
         let row = csv.lines().nth(1).unwrap_or_default();
         assert!(row.ends_with("\"'=HYPERLINK(\"\"x\"\")\""), "{row}");
         assert!(row.starts_with("a,O1,exchange,size_or_fit,closed,1,true,500,5,st_1,"));
+    }
+
+    #[test]
+    fn a_policy_document_with_anything_after_it_is_refused() {
+        for bad in ["{} x", "{}{}", "{\"max_photos\": 9} {\"max_photos\": 1}"] {
+            let errors = Policy::from_json(bad).err().unwrap_or_default();
+            assert_eq!(errors.len(), 1, "{bad}");
+            assert_eq!(errors[0].field, "$", "{bad}");
+        }
+        assert_eq!(Policy::from_json(" {} \n").ok(), Some(Policy::default()));
     }
 
     #[test]

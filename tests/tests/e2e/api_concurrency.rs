@@ -1,0 +1,394 @@
+//! Limits, races and idempotency under concurrent requests against the real worker: the faults
+//! that one request at a time never shows.
+
+use std::sync::{Arc, Barrier, OnceLock};
+
+use serde_json::{Value, json};
+use tests::{Api, ApiResponse, Wrangler, repo_root};
+
+use crate::helpers::*;
+use crate::support::{app, fresh_orders, unique};
+use tests::fixtures::stories;
+
+/// Sends `count` requests at the same moment (one thread each) and returns every answer.
+fn burst<F>(count: usize, request: F) -> Vec<ApiResponse>
+where
+    F: Fn(usize) -> ApiResponse + Send + Sync + 'static,
+{
+    let barrier = Arc::new(Barrier::new(count));
+    let request = Arc::new(request);
+    let handles: Vec<_> = (0..count)
+        .map(|i| {
+            let (barrier, request) = (barrier.clone(), request.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                request(i)
+            })
+        })
+        .collect();
+    handles
+        .into_iter()
+        .map(|h| h.join().expect("request thread"))
+        .collect()
+}
+
+fn count(answers: &[ApiResponse], status: u16) -> usize {
+    answers.iter().filter(|a| a.status == status).count()
+}
+
+fn statuses(answers: &[ApiResponse]) -> Vec<u16> {
+    answers.iter().map(|a| a.status).collect()
+}
+
+fn staff_case(case: &str) -> Value {
+    staff(app(), AGENT)
+        .get(&format!("/api/staff/cases/{case}"))
+        .json()
+}
+
+#[test]
+fn a_command_without_if_match_is_refused_with_the_current_case_and_changes_nothing() {
+    let orders = orders("nomatch");
+    let buyer = buyer(story(&orders, stories::SHIRT));
+    let case = file(&buyer, &shirt_return());
+    let before = staff_case(&case);
+    let c1 = case.clone();
+    let answers = burst(2, move |i| {
+        let (who, command) = if i == 0 {
+            (
+                staff(app(), AGENT),
+                json!({"type": "approve", "solution": {"kind": "return_and_refund"}}),
+            )
+        } else {
+            (
+                staff(app(), OWNER),
+                json!({"type": "reject", "reason_code": "insufficient_proof", "note": "need photos"}),
+            )
+        };
+        who.post(&format!("/api/staff/cases/{c1}/commands"), &command)
+    });
+    assert_eq!(statuses(&answers), vec![428, 428]);
+    for a in &answers {
+        assert_eq!(a.code(), "version_required");
+        assert_eq!(a.json()["current"]["version"], before["version"]);
+        assert_eq!(a.json()["current"]["state"], "awaiting_review");
+    }
+    let after = staff_case(&case);
+    assert_eq!(after["version"], before["version"]);
+    assert_eq!(after["case"]["events"], before["case"]["events"]);
+    // The buyer's side of the API asks for the version too.
+    let r = buyer.post(
+        &format!("/api/buyer/cases/{case}/commands"),
+        &json!({"type": "message", "text": "hello"}),
+    );
+    assert_status(&r, 428);
+}
+
+#[test]
+fn ten_races_between_an_approval_and_a_rejection_each_apply_exactly_one() {
+    let orders: Vec<_> = (0..10).map(|i| orders(&format!("race10-{i}"))).collect();
+    for (round, orders) in orders.iter().enumerate() {
+        let buyer = buyer(story(orders, stories::SHIRT));
+        let case = file(&buyer, &shirt_return());
+        let seen = staff_case(&case)["version"].to_string();
+        let c = case.clone();
+        let answers = burst(2, move |i| {
+            let (who, command) = if i == 0 {
+                (
+                    staff(app(), AGENT),
+                    json!({"type": "approve", "solution": {"kind": "return_and_refund"}}),
+                )
+            } else {
+                (
+                    staff(app(), OWNER),
+                    json!({"type": "reject", "reason_code": "insufficient_proof", "note": "need photos"}),
+                )
+            };
+            who.send(
+                "POST",
+                &format!("/api/staff/cases/{c}/commands"),
+                Some((
+                    "application/json",
+                    serde_json::to_vec(&command).unwrap_or_default(),
+                )),
+                &[("If-Match", &format!("\"{seen}\""))],
+            )
+        });
+        assert_eq!(
+            count(&answers, 200),
+            1,
+            "round {round}: {:?}",
+            statuses(&answers)
+        );
+        assert_eq!(
+            count(&answers, 409),
+            1,
+            "round {round}: {:?}",
+            statuses(&answers)
+        );
+        let events = staff_case(&case)["case"]["events"].clone();
+        let decisions = events.as_array().map_or(0, |e| {
+            e.iter()
+                .filter(|e| matches!(e["kind"]["type"].as_str(), Some("approved" | "rejected")))
+                .count()
+        });
+        assert_eq!(decisions, 1, "round {round}: {events}");
+    }
+}
+
+#[test]
+fn one_idempotency_key_with_two_bodies_at_once_files_one_case_and_refuses_the_other() {
+    for round in 0..5 {
+        let orders = orders(&format!("idemrace{round}"));
+        let buyer = buyer(story(&orders, stories::SHIRT));
+        let key = unique("idemrace");
+        let answers = burst(2, move |i| {
+            let mut request = shirt_return();
+            request["note"] = json!(format!("body {i}"));
+            file_with_key(&buyer, &key, &request)
+        });
+        assert_eq!(
+            count(&answers, 201),
+            1,
+            "round {round}: {:?}",
+            statuses(&answers)
+        );
+        let loser = answers.iter().find(|a| a.status != 201);
+        assert_eq!(
+            loser.map(|a| (a.status, a.code())),
+            Some((409, "idempotency_key_reused".into()))
+        );
+    }
+}
+
+/// A second server with the guessing limits as deployed (the shared test server lifts the
+/// per-address limits so that the other tests can look orders up freely).
+struct LimitedServer {
+    base: String,
+    _server: Wrangler,
+}
+
+fn limited() -> &'static LimitedServer {
+    static SERVER: OnceLock<LimitedServer> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let dir = repo_root()
+            .join("test-artifacts/state")
+            .join(format!("limits-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::create_dir_all(&dir);
+        let server = Wrangler::start_with(
+            &dir,
+            &[
+                ("LOOKUPS_PER_IP_PER_MINUTE", "10"),
+                ("LOGINS_PER_IP_PER_MINUTE", "20"),
+            ],
+        )
+        .expect("wrangler dev with the deployed limits");
+        let base = server.base.clone();
+        let shop = Api::new(&base).with_bearer(tests::TEST_API_KEY);
+        let boot = json!({"email": OWNER.0, "name": "Owner", "role": "owner", "password": OWNER.1});
+        assert_eq!(shop.post("/api/shop/bootstrap", &boot).status, 201);
+        LimitedServer {
+            base,
+            _server: server,
+        }
+    })
+}
+
+fn import(server: &LimitedServer, tag: &str) -> Vec<shared::domain::Order> {
+    let orders = fresh_orders(tag);
+    let shop = Api::new(&server.base).with_bearer(tests::TEST_API_KEY);
+    let r = shop.post("/api/shop/orders", &orders);
+    assert_status(&r, 200);
+    orders
+}
+
+fn lookup_from(base: &str, address: &str, number: &str, contact: &str) -> ApiResponse {
+    let body = serde_json::to_vec(&json!({"order_number": number, "contact": contact}))
+        .unwrap_or_default();
+    Api::new(base).send(
+        "POST",
+        "/api/lookup",
+        Some(("application/json", body)),
+        &[("CF-Connecting-IP", address)],
+    )
+}
+
+#[test]
+fn forty_concurrent_lookups_from_one_address_evaluate_exactly_ten() {
+    let base = limited().base.clone();
+    let answers = burst(40, move |i| {
+        lookup_from(&base, "198.51.100.10", &format!("NOPE-{i}"), "x@y.cn")
+    });
+    assert_eq!(count(&answers, 404), 10, "{:?}", statuses(&answers));
+    assert_eq!(count(&answers, 429), 30, "{:?}", statuses(&answers));
+}
+
+#[test]
+fn one_ipv6_64_is_one_client() {
+    let base = limited().base.clone();
+    let answers = burst(16, move |i| {
+        lookup_from(
+            &base,
+            &format!("2001:db8:77:1::{:x}", i + 1),
+            &format!("V6-{i}"),
+            "x@y.cn",
+        )
+    });
+    assert_eq!(count(&answers, 404), 10, "{:?}", statuses(&answers));
+    // The next /64 is another client.
+    let r = lookup_from(&limited().base, "2001:db8:77:2::1", "V6-next", "x@y.cn");
+    assert_status(&r, 404);
+}
+
+#[test]
+fn guesses_on_one_order_from_many_addresses_stop_at_its_budget_and_the_buyer_still_gets_in() {
+    let server = limited();
+    let orders = import(server, "guess-many");
+    let order = story(&orders, stories::SHIRT).clone();
+    let email = order.buyer.email.clone().unwrap_or_default();
+    // The buyer looked the order up before, on this phone: it has a device cookie.
+    let first = lookup_from(&server.base, "203.0.113.5", &order.number, &email);
+    assert_status(&first, 200);
+    let device = first
+        .headers
+        .iter()
+        .find(|(k, v)| k == "set-cookie" && v.starts_with("__Host-device="))
+        .and_then(|(_, v)| v.split(';').next())
+        .map(str::to_string)
+        .expect("a device cookie");
+    // Forty guessers, one wrong guess each, at once: the order's budget (30) holds.
+    let (base, number) = (server.base.clone(), order.number.clone());
+    let answers = burst(40, move |i| {
+        lookup_from(
+            &base,
+            &format!("192.0.2.{}", i + 1),
+            &number,
+            &format!("guess{i}@x.cn"),
+        )
+    });
+    assert_eq!(count(&answers, 404), 30, "{:?}", statuses(&answers));
+    assert_eq!(count(&answers, 429), 10, "{:?}", statuses(&answers));
+    // An unknown device is held back now, even with the right contact...
+    let stranger = lookup_from(&server.base, "203.0.113.99", &order.number, &email);
+    assert_status(&stranger, 429);
+    // ...but the buyer's own phone, on another network, still gets in.
+    let body = serde_json::to_vec(&json!({"order_number": order.number, "contact": email}))
+        .unwrap_or_default();
+    let known = Api::new(&server.base).send(
+        "POST",
+        "/api/lookup",
+        Some(("application/json", body)),
+        &[("CF-Connecting-IP", "203.0.113.77"), ("Cookie", &device)],
+    );
+    assert_status(&known, 200);
+}
+
+#[test]
+fn ten_wrong_guesses_from_one_address_do_not_lock_out_the_real_buyer() {
+    let server = limited();
+    let orders = import(server, "guess-one");
+    let order = story(&orders, stories::PHONE).clone();
+    let contact = order
+        .buyer
+        .email
+        .clone()
+        .or(order.buyer.phone.clone())
+        .unwrap_or_default();
+    let guesses: Vec<u16> = (0..10)
+        .map(|i| {
+            lookup_from(
+                &server.base,
+                "198.51.100.66",
+                &order.number,
+                &format!("g{i}@x.cn"),
+            )
+            .status
+        })
+        .collect();
+    assert_eq!(
+        guesses.iter().filter(|s| **s == 404).count(),
+        5,
+        "{guesses:?}"
+    );
+    assert!(guesses[5..].iter().all(|s| *s == 429), "{guesses:?}");
+    let real = lookup_from(&server.base, "203.0.113.20", &order.number, &contact);
+    assert_status(&real, 200);
+}
+
+fn login_from(
+    base: &str,
+    address: &str,
+    email: &str,
+    password: &str,
+    cookie: Option<&str>,
+) -> ApiResponse {
+    let body =
+        serde_json::to_vec(&json!({"email": email, "password": password})).unwrap_or_default();
+    let mut headers = vec![("CF-Connecting-IP", address)];
+    if let Some(c) = cookie {
+        headers.push(("Cookie", c));
+    }
+    Api::new(base).send(
+        "POST",
+        "/api/staff/login",
+        Some(("application/json", body)),
+        &headers,
+    )
+}
+
+#[test]
+fn wrong_passwords_lock_out_the_guesser_not_the_owner() {
+    let server = limited();
+    // The owner signed in before on this device.
+    let first = login_from(&server.base, "203.0.113.1", OWNER.0, OWNER.1, None);
+    assert_status(&first, 200);
+    let device = first
+        .headers
+        .iter()
+        .find(|(k, v)| k == "set-cookie" && v.starts_with("__Host-device="))
+        .and_then(|(_, v)| v.split(';').next())
+        .map(str::to_string)
+        .expect("a device cookie");
+    // One guesser: five wrong passwords, then refused.
+    let guesser: Vec<u16> = (0..7)
+        .map(|i| {
+            login_from(
+                &server.base,
+                "198.51.100.200",
+                OWNER.0,
+                &format!("wrong-{i}"),
+                None,
+            )
+            .status
+        })
+        .collect();
+    assert_eq!(guesser, vec![401, 401, 401, 401, 401, 429, 429]);
+    // The owner elsewhere is not locked out.
+    assert_status(
+        &login_from(&server.base, "203.0.113.2", OWNER.0, OWNER.1, None),
+        200,
+    );
+    // Many guessers at once spend the account's budget (30)...
+    let base = server.base.clone();
+    let answers = burst(40, move |i| {
+        login_from(
+            &base,
+            &format!("192.0.2.{}", 100 + i),
+            OWNER.0,
+            "wrong-password",
+            None,
+        )
+    });
+    assert!(count(&answers, 401) <= 30, "{:?}", statuses(&answers));
+    assert!(count(&answers, 429) >= 10, "{:?}", statuses(&answers));
+    // ...after which only a device that signed in before gets through.
+    assert_status(
+        &login_from(&server.base, "203.0.113.3", OWNER.0, OWNER.1, None),
+        429,
+    );
+    assert_status(
+        &login_from(&server.base, "203.0.113.4", OWNER.0, OWNER.1, Some(&device)),
+        200,
+    );
+}
