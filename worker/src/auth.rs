@@ -358,89 +358,87 @@ fn guess_window_ms(env: &Env) -> i64 {
     i64::try_from(var_u64(env, "GUESS_WINDOW_MINUTES", 15).clamp(1, 24 * 60)).unwrap_or(15) * 60_000
 }
 
-/// Spends one attempt of this client's per-minute budget across every target (before the body
-/// is even read).
-pub async fn limit_address(
-    env: &Env,
-    shop: &str,
+/// One request's guesses of one kind (lookups, sign-ins): who is guessing, under which limits.
+#[derive(Debug)]
+pub struct Guesses<'a> {
+    env: &'a Env,
+    shop: &'a str,
     limit: GuessLimit,
-    caller: &Caller,
-    now: i64,
-) -> AppResult<()> {
-    let per_minute = var_u32(env, limit.per_address_var, limit.per_address);
-    let scope = format!("{}-address", limit.scope);
-    crate::guard::attempt(
-        env,
-        shop,
-        (&scope, &caller.client),
-        &Caller {
-            client: caller.client.clone(),
+    caller: Caller,
+}
+
+impl<'a> Guesses<'a> {
+    /// The guesses of this request's caller.
+    pub fn new(req: &Request, env: &'a Env, shop: &'a str, limit: GuessLimit) -> Self {
+        Self {
+            env,
+            shop,
+            limit,
+            caller: caller(req),
+        }
+    }
+
+    /// Spends one attempt of this client's per-minute budget across every target (before the
+    /// body is even read).
+    pub async fn limit_address(&self) -> AppResult<()> {
+        let per_minute = var_u32(self.env, self.limit.per_address_var, self.limit.per_address);
+        let scope = format!("{}-address", self.limit.scope);
+        let anonymous = Caller {
+            client: self.caller.client.clone(),
             device: None,
-        },
-        crate::guard::Budget {
+        };
+        let budget = crate::guard::Budget {
             per_client: per_minute,
             total: per_minute,
             window_ms: 60_000,
-        },
-        now,
-    )
-    .await
-}
+        };
+        self.spend((&scope, &self.caller.client), &anonymous, budget)
+            .await
+    }
 
-/// Spends one attempt on `target` (an order number, an account): this client's share, and the
-/// target's total unless this device is known there.
-pub async fn limit_target(
-    env: &Env,
-    shop: &str,
-    limit: GuessLimit,
-    target: &str,
-    caller: &Caller,
-    now: i64,
-) -> AppResult<()> {
-    crate::guard::attempt(
-        env,
-        shop,
-        (limit.scope, target),
-        caller,
-        crate::guard::Budget {
-            per_client: var_u32(env, limit.per_client_var, limit.per_client),
-            total: var_u32(env, limit.per_target_var, limit.per_target),
-            window_ms: guess_window_ms(env),
-        },
-        now,
-    )
-    .await
-}
+    /// Spends one attempt on `target` (an order number, an account): this client's share, and
+    /// the target's total unless this device is known there.
+    pub async fn limit_target(&self, target: &str) -> AppResult<()> {
+        let budget = crate::guard::Budget {
+            per_client: var_u32(self.env, self.limit.per_client_var, self.limit.per_client),
+            total: var_u32(self.env, self.limit.per_target_var, self.limit.per_target),
+            window_ms: guess_window_ms(self.env),
+        };
+        self.spend((self.limit.scope, target), &self.caller, budget)
+            .await
+    }
 
-/// The guess on `target` was right: the attempt is given back and the device remembered there.
-/// Returns the `Set-Cookie` value when the browser had no device cookie yet.
-pub async fn guessed_right(
-    env: &Env,
-    shop: &str,
-    limit: GuessLimit,
-    target: &str,
-    caller: &Caller,
-    now: i64,
-) -> AppResult<Option<String>> {
-    let (device, cookie) = match &caller.device {
-        Some(d) => (d.clone(), None),
-        None => {
-            let d = random_hex::<16>()?;
-            let cookie = format!(
-                "{DEVICE_COOKIE}={d}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={DEVICE_KEEP_SECONDS}"
-            );
-            (d, Some(cookie))
-        }
-    };
-    crate::guard::succeeded(
-        env,
-        shop,
-        (limit.scope, target),
-        &caller.client,
-        &device,
-        DEVICE_KEEP_SECONDS * 1000,
-        now,
-    )
-    .await?;
-    Ok(cookie)
+    async fn spend(
+        &self,
+        target: (&str, &str),
+        caller: &Caller,
+        budget: crate::guard::Budget,
+    ) -> AppResult<()> {
+        crate::guard::attempt(self.env, self.shop, target, caller, budget).await
+    }
+
+    /// The guess on `target` was right: the attempt is given back and the device remembered
+    /// there. Returns the `Set-Cookie` value when the browser had no device cookie yet.
+    pub async fn guessed_right(&self, target: &str) -> AppResult<Option<String>> {
+        let (device, cookie) = match &self.caller.device {
+            Some(d) => (d.clone(), None),
+            None => {
+                let d = random_hex::<16>()?;
+                let cookie = format!(
+                    "{DEVICE_COOKIE}={d}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={DEVICE_KEEP_SECONDS}"
+                );
+                (d, Some(cookie))
+            }
+        };
+        crate::guard::succeeded(
+            self.env,
+            self.shop,
+            (self.limit.scope, target),
+            &self.caller.client,
+            &device,
+            DEVICE_KEEP_SECONDS * 1000,
+        )
+        .await?;
+        Ok(cookie)
+    }
 }

@@ -27,12 +27,22 @@ pub async fn order_cases(store: &Store, order: &str) -> AppResult<Vec<Case>> {
     let refs = store
         .list_all_meta::<serde_json::Value>(&keys::order_cases_prefix(&store.shop, order))
         .await?;
-    let mut cases = Vec::with_capacity(refs.len());
-    for (key, _) in refs {
-        let Some(id) = key.rsplit(':').next() else {
-            continue;
-        };
-        if let Some(loaded) = store.load_case(id).await? {
+    let mut ids: Vec<String> = refs
+        .iter()
+        .filter_map(|(key, _)| key.rsplit(':').next().map(str::to_string))
+        .collect();
+    // Inside the desk, its own record of the order's cases and their versions is the truth:
+    // nothing it committed is missed or read stale.
+    if let Some(desk) = &store.desk {
+        for id in crate::desk::order_cases(desk).await? {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    let mut cases = Vec::with_capacity(ids.len());
+    for id in &ids {
+        if let Some(loaded) = store.load_fresh(id).await? {
             cases.push(loaded.case);
         }
     }
@@ -253,6 +263,7 @@ async fn decide_and_store(
     policy::apply(&mut loaded.case, events.clone());
     loaded.version += 1;
     loaded.last_commit = key;
+    scope.store.committed(&loaded).await?;
     reindex(scope, &mut loaded).await?;
     hooks::enqueue(scope.store, &loaded.case, &events, scope.now).await?;
     Ok(loaded)
@@ -317,6 +328,7 @@ pub async fn file(
         last_commit: key,
         queue_key: None,
     };
+    scope.store.committed(&loaded).await?;
     reindex(scope, &mut loaded).await?;
     let filed_events = loaded.case.events.clone();
     hooks::enqueue(scope.store, &loaded.case, &filed_events, scope.now).await?;
@@ -357,7 +369,7 @@ pub async fn load_visible(
         return Err(ApiErrorCode::NotFound.into());
     }
     let loaded = store
-        .load_case(id)
+        .load_fresh(id)
         .await?
         .ok_or(AppError::Api(ApiErrorCode::NotFound))?;
     if loaded.case.order.shop_id != store.shop {

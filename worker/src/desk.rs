@@ -134,6 +134,25 @@ pub async fn record_version(storage: &Storage, case: &str, version: u32) -> AppR
     Ok(())
 }
 
+/// The cases filed through this desk (its order's cases), so that a sibling just filed is never
+/// missed by a KV list that has not caught up yet.
+pub async fn order_cases(storage: &Storage) -> AppResult<Vec<String>> {
+    Ok(storage
+        .get::<Vec<String>>("cases")
+        .await?
+        .unwrap_or_default())
+}
+
+/// Adds a newly filed case to this desk's order's cases.
+pub async fn record_order_case(storage: &Storage, case: &str) -> AppResult<()> {
+    let mut cases = order_cases(storage).await?;
+    if !cases.iter().any(|c| c == case) {
+        cases.push(case.to_string());
+        storage.put("cases", cases).await?;
+    }
+    Ok(())
+}
+
 /// A filing's idempotency record in the desk's storage: the body's hash and the case it made.
 pub async fn idempotency(storage: &Storage, key: &str) -> AppResult<Option<(String, String)>> {
     Ok(storage

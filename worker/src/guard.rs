@@ -50,8 +50,6 @@ pub struct Budget {
 pub enum GuardCall {
     /// Spend one attempt, or be refused.
     Attempt {
-        /// The request's clock, ms.
-        now: i64,
         /// The client (address or /64).
         client: String,
         /// The caller's device cookie, if any.
@@ -61,8 +59,6 @@ pub enum GuardCall {
     },
     /// The attempt succeeded: give its unit back and remember the device.
     Succeeded {
-        /// The request's clock, ms.
-        now: i64,
         /// The client.
         client: String,
         /// The device to remember.
@@ -94,7 +90,9 @@ pub struct Counters {
 impl Counters {
     fn roll(&mut self, now: i64, window_ms: i64) {
         let window_ms = window_ms.max(1);
-        if now.saturating_sub(self.window_start) >= window_ms || now < self.window_start {
+        // Only forward: a clock reading older than the window (never expected from the object's
+        // own clock) counts in the current window instead of clearing it.
+        if now.saturating_sub(self.window_start) >= window_ms {
             self.window_start = now - now.rem_euclid(window_ms);
             self.total = 0;
             self.per_client.clear();
@@ -193,6 +191,9 @@ impl DurableObject for Guard {
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         let call: GuardCall = req.json().await?;
         let storage = self.state.storage();
+        // The object's own clock, read once the attempt is delivered, not the caller's (a request
+        // that started before a window's end and arrives after it must not open a new window).
+        let now = worker::Date::now().as_millis() as i64;
         // Read, change and write the counters while no other attempt is delivered.
         let verdict = self
             .state
@@ -203,18 +204,16 @@ impl DurableObject for Guard {
                 };
                 let verdict = match &call {
                     GuardCall::Attempt {
-                        now,
                         client,
                         device,
                         budget,
-                    } => counters.attempt(*now, client, device.as_deref(), *budget),
+                    } => counters.attempt(now, client, device.as_deref(), *budget),
                     GuardCall::Succeeded {
-                        now,
                         client,
                         device,
                         keep_ms,
                     } => {
-                        counters.succeeded(*now, client, device, *keep_ms);
+                        counters.succeeded(now, client, device, *keep_ms);
                         Verdict {
                             allowed: true,
                             retry_after_s: 0,
@@ -274,13 +273,11 @@ pub async fn attempt(
     (scope, target): (&str, &str),
     caller: &Caller,
     budget: Budget,
-    now: i64,
 ) -> AppResult<()> {
     let verdict = call(
         env,
         &guard_name(shop, scope, target),
         &GuardCall::Attempt {
-            now,
             client: caller.client.clone(),
             device: caller.device.clone(),
             budget,
@@ -302,13 +299,11 @@ pub async fn succeeded(
     client: &str,
     device: &str,
     keep_ms: i64,
-    now: i64,
 ) -> AppResult<()> {
     call(
         env,
         &guard_name(shop, scope, target),
         &GuardCall::Succeeded {
-            now,
             client: client.to_string(),
             device: device.to_string(),
             keep_ms,

@@ -145,8 +145,9 @@ pub struct Snapshot {
     /// The key of the last commit folded.
     #[serde(default)]
     pub last_commit: String,
-    /// Snapshots written before `version` existed listed every folded key; read, never written.
-    #[serde(default, skip_serializing)]
+    /// Snapshots written before `version` existed listed every folded key; read, and written
+    /// empty so that the previous release still reads these snapshots (it then folds the log).
+    #[serde(default)]
     pub commits: Vec<String>,
     /// The case's current queue key, so the next change can remove it.
     #[serde(default)]
@@ -183,6 +184,8 @@ pub struct LoadedCase {
 /// How often the first of several rival writers looks again before giving up, and how long it
 /// waits in between: long enough for a rival's list to see it, short enough to stay interactive.
 const CONTENTION_CHECKS: u32 = 8;
+/// How often a desk reads a case again when KV has not caught up with the desk's own commit.
+const STALE_READ_RETRIES: u32 = 4;
 const CONTENTION_WAIT_MS: u64 = 25;
 
 /// Access to the namespace for one shop.
@@ -194,6 +197,10 @@ pub struct Store {
     pub shop: String,
     /// Keys of the webhook deliveries this request queued, sent once its answer is out.
     pub queued_hooks: Rc<RefCell<Vec<String>>>,
+    /// Inside an order's desk: its storage, which knows the version the desk last committed for
+    /// each case and the order's cases. Only the desk repairs snapshots (a reader elsewhere could
+    /// put an older one over the desk's newer one).
+    pub desk: Option<Rc<worker::Storage>>,
 }
 
 /// Keeps, for each sequence number, the key that sorts first; stops at the first gap.
@@ -229,6 +236,7 @@ impl Store {
             kv: env.kv(CASES_BINDING)?,
             shop: shop.to_string(),
             queued_hooks: Rc::default(),
+            desk: None,
         })
     }
 
@@ -383,11 +391,51 @@ impl Store {
                     last_commit: winners.last().cloned().unwrap_or_default(),
                     queue_key: snap.queue_key,
                 };
-                self.write_snapshot(&loaded).await?;
+                if self.desk.is_some() {
+                    self.write_snapshot(&loaded).await?;
+                }
                 return Ok(Some(loaded));
             }
         }
-        self.fold_from_log(id, winners).await.map(Some)
+        let loaded = self.fold_from_log(id, winners).await?;
+        if self.desk.is_some() {
+            self.write_snapshot(&loaded).await?;
+        }
+        Ok(Some(loaded))
+    }
+
+    /// Reads a case at least as new as the last version this desk committed for it: KV lagging
+    /// the desk's own write is read again (4 × 50 ms), then answered 503 rather than decided on.
+    /// Outside a desk, a plain read.
+    pub async fn load_fresh(&self, id: &str) -> AppResult<Option<LoadedCase>> {
+        let Some(desk) = &self.desk else {
+            return self.load_case(id).await;
+        };
+        let committed = crate::desk::committed_version(desk, id).await?;
+        for attempt in 0..=STALE_READ_RETRIES {
+            let loaded = self.load_case(id).await?;
+            if committed == 0 || loaded.as_ref().is_some_and(|l| l.version >= committed) {
+                return Ok(loaded);
+            }
+            if attempt < STALE_READ_RETRIES {
+                worker::Delay::from(std::time::Duration::from_millis(50)).await;
+            }
+        }
+        Err(ApiErrorCode::TryAgain.into())
+    }
+
+    /// Tells the desk (if any) that `loaded` was just committed.
+    pub async fn committed(&self, loaded: &LoadedCase) -> AppResult<()> {
+        match &self.desk {
+            Some(desk) => {
+                crate::desk::record_version(desk, &loaded.case.id, loaded.version).await?;
+                if loaded.version == 1 {
+                    crate::desk::record_order_case(desk, &loaded.case.id).await?;
+                }
+                Ok(())
+            }
+            None => Ok(()),
+        }
     }
 
     /// Folds a case from its log alone (the repair and rebuild path).
@@ -405,14 +453,12 @@ impl Store {
             }
         }
         let case = case.ok_or_else(|| AppError::Internal(format!("case {id}: empty log")))?;
-        let loaded = LoadedCase {
+        Ok(LoadedCase {
             case,
             version: count(&winners),
             last_commit: winners.last().cloned().unwrap_or_default(),
             queue_key: None,
-        };
-        self.write_snapshot(&loaded).await?;
-        Ok(loaded)
+        })
     }
 
     async fn apply_commit(&self, case: &mut Case, key: &str) -> AppResult<()> {

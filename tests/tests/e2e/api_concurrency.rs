@@ -46,6 +46,21 @@ fn staff_case(case: &str) -> Value {
         .json()
 }
 
+/// The two rivals of a decision race: the agent approves (0), the owner rejects (1).
+fn rival_decision(i: usize) -> (Api, Value) {
+    if i == 0 {
+        (
+            staff(app(), AGENT),
+            json!({"type": "approve", "solution": {"kind": "return_and_refund"}}),
+        )
+    } else {
+        (
+            staff(app(), OWNER),
+            json!({"type": "reject", "reason_code": "insufficient_proof", "note": "need photos"}),
+        )
+    }
+}
+
 #[test]
 fn a_command_without_if_match_is_refused_with_the_current_case_and_changes_nothing() {
     let orders = orders("nomatch");
@@ -54,17 +69,7 @@ fn a_command_without_if_match_is_refused_with_the_current_case_and_changes_nothi
     let before = staff_case(&case);
     let c1 = case.clone();
     let answers = burst(2, move |i| {
-        let (who, command) = if i == 0 {
-            (
-                staff(app(), AGENT),
-                json!({"type": "approve", "solution": {"kind": "return_and_refund"}}),
-            )
-        } else {
-            (
-                staff(app(), OWNER),
-                json!({"type": "reject", "reason_code": "insufficient_proof", "note": "need photos"}),
-            )
-        };
+        let (who, command) = rival_decision(i);
         who.post(&format!("/api/staff/cases/{c1}/commands"), &command)
     });
     assert_eq!(statuses(&answers), vec![428, 428]);
@@ -93,17 +98,7 @@ fn ten_races_between_an_approval_and_a_rejection_each_apply_exactly_one() {
         let seen = staff_case(&case)["version"].to_string();
         let c = case.clone();
         let answers = burst(2, move |i| {
-            let (who, command) = if i == 0 {
-                (
-                    staff(app(), AGENT),
-                    json!({"type": "approve", "solution": {"kind": "return_and_refund"}}),
-                )
-            } else {
-                (
-                    staff(app(), OWNER),
-                    json!({"type": "reject", "reason_code": "insufficient_proof", "note": "need photos"}),
-                )
-            };
+            let (who, command) = rival_decision(i);
             who.send(
                 "POST",
                 &format!("/api/staff/cases/{c}/commands"),
@@ -289,12 +284,7 @@ fn ten_wrong_guesses_from_one_address_do_not_lock_out_the_real_buyer() {
     let server = limited();
     let orders = import(server, "guess-one");
     let order = story(&orders, stories::PHONE).clone();
-    let contact = order
-        .buyer
-        .email
-        .clone()
-        .or(order.buyer.phone.clone())
-        .unwrap_or_default();
+    let contact = contact_of(&order);
     let guesses: Vec<u16> = (0..10)
         .map(|i| {
             lookup_from(

@@ -100,14 +100,19 @@ pub fn story<'a>(orders: &'a [Order], prefix: &str) -> &'a Order {
     }
 }
 
-/// A buyer who looked the order up (with its e-mail, or its phone when it has none).
-pub fn buyer(order: &Order) -> Api {
-    let contact = order
+/// The contact a buyer looks an order up with: its e-mail, or its phone when it has none.
+pub fn contact_of(order: &Order) -> String {
+    order
         .buyer
         .email
         .clone()
         .or(order.buyer.phone.clone())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// A buyer who looked the order up (with its e-mail, or its phone when it has none).
+pub fn buyer(order: &Order) -> Api {
+    let contact = contact_of(order);
     let r = app().api().post(
         "/api/lookup",
         &json!({"order_number": order.number, "contact": contact}),

@@ -50,22 +50,15 @@ pub async fn lookup(r: &mut Req) -> AppResult<Response> {
     // 1. Limit guessing before anything is read: this client's attempts per minute, then its
     //    share of this order number's guesses (counted before the guess is evaluated, so a burst
     //    gets exactly its budget; a right answer gives its attempt back).
-    let caller = auth::caller(&r.req);
-    auth::limit_address(&r.env, &r.store.shop, auth::LOOKUP_LIMIT, &caller, r.now.0).await?;
+    let shop = r.store.shop.clone();
+    let guesses = auth::Guesses::new(&r.req, &r.env, &shop, auth::LOOKUP_LIMIT);
+    guesses.limit_address().await?;
     let body: LookupRequest = json_body(&mut r.req).await?;
     let number = body.order_number.trim().to_string();
     if number.is_empty() || number.len() > 64 {
         return Err(ApiErrorCode::OrderNotFound.into());
     }
-    auth::limit_target(
-        &r.env,
-        &r.store.shop,
-        auth::LOOKUP_LIMIT,
-        &number,
-        &caller,
-        r.now.0,
-    )
-    .await?;
+    guesses.limit_target(&number).await?;
     // 2. A missing order and a wrong contact answer the same, so the answer reveals nothing.
     let order = r
         .store
@@ -73,15 +66,7 @@ pub async fn lookup(r: &mut Req) -> AppResult<Response> {
         .await?
         .filter(|o| contact_matches(o, &body.contact));
     let order = order.ok_or(AppError::Api(ApiErrorCode::OrderNotFound))?;
-    let device_cookie = auth::guessed_right(
-        &r.env,
-        &r.store.shop,
-        auth::LOOKUP_LIMIT,
-        &number,
-        &caller,
-        r.now.0,
-    )
-    .await?;
+    let device_cookie = guesses.guessed_right(&number).await?;
     // 3. A token for this order's cases.
     let (token, expires_at) =
         auth::issue_buyer_token(&r.env, &r.store.shop, &order.number, r.now.0).await?;
@@ -166,7 +151,7 @@ pub async fn file(r: &mut Req) -> AppResult<Response> {
     {
         return Err(ApiErrorCode::UnsupportedMediaType.into());
     }
-    let Some(desk_storage) = r.desk.take() else {
+    let Some(desk_storage) = r.desk.clone() else {
         return desk::forward(r, &grant.order).await;
     };
     let raw = body_bytes(&mut r.req, http::MAX_JSON_BYTES).await?;
@@ -179,6 +164,13 @@ pub async fn file(r: &mut Req) -> AppResult<Response> {
         }
         return answer_case(r, &case_id, 201).await;
     }
+    // A first attempt that filed the case but stopped before recording the key (or a filing
+    // made before the record moved into the desk): the key names the case, so answer it.
+    let id = cases::case_id_for(&r.store.shop, &grant.order, &key, r.now).await?;
+    if r.store.load_fresh(&id).await?.is_some() {
+        desk::record_idempotency(&desk_storage, &key, &body_sha256, &id).await?;
+        return answer_case(r, &id, 201).await;
+    }
     // 3. Decode, check the photos belong to this order (their count first), file.
     let request: CaseRequest =
         serde_json::from_slice(&raw).map_err(|_| AppError::Api(ApiErrorCode::MalformedJson))?;
@@ -189,10 +181,8 @@ pub async fn file(r: &mut Req) -> AppResult<Response> {
         policy: &policy,
         now: r.now,
     };
-    let id = cases::case_id_for(&r.store.shop, &grant.order, &key, r.now).await?;
     let loaded = cases::file(&scope, id.clone(), &order, request).await?;
     desk::record_idempotency(&desk_storage, &key, &body_sha256, &id).await?;
-    desk::record_version(&desk_storage, &id, loaded.version).await?;
     let (ctx_parts, _) = cases::read_context(&r.store, &loaded.case).await?;
     let ctx = ctx_parts.context(&policy, r.now);
     with_status(201, &cases::view(&loaded, &Actor::Buyer, &ctx, vec![]))
@@ -265,44 +255,29 @@ pub async fn case(r: &Req, id: &str) -> AppResult<Response> {
 /// `POST /api/buyer/cases/{id}/commands` (runs in the order's desk).
 pub async fn command(r: &mut Req, id: &str) -> AppResult<Response> {
     let grant = auth::buyer(&r.req, &r.env, &r.store.shop, r.now.0).await?;
-    let Some(desk_storage) = r.desk.take() else {
+    if r.desk.is_none() {
         return desk::forward(r, &grant.order).await;
-    };
+    }
     let command: Command = json_body(&mut r.req).await?;
     let loaded = cases::load_visible(&r.store, id, Some(&grant.order)).await?;
     if let Command::AddProof { photos } | Command::AnswerInfo { photos, .. } = &command {
         let policy = cases::policy_of(&r.store).await?;
         check_photos(r, &grant, photos, &policy).await?;
     }
-    run_and_answer(r, &desk_storage, loaded, &command, &Actor::Buyer).await
+    run_and_answer(r, loaded, &command, &Actor::Buyer).await
 }
-
-/// How often a desk reads a case again when KV has not caught up with the desk's own last commit.
-const STALE_READ_RETRIES: u32 = 4;
 
 /// Runs a command in the order's desk and answers the case after it. The caller must name the
 /// version it decided on (`If-Match`): without it 428, on another version 409, both with the
 /// current case in `current` so the page can show it and let the person decide again.
 pub async fn run_and_answer(
     r: &Req,
-    desk_storage: &worker::Storage,
-    mut loaded: crate::store::LoadedCase,
+    loaded: crate::store::LoadedCase,
     command: &Command,
     actor: &Actor,
 ) -> AppResult<Response> {
     let policy = cases::policy_of(&r.store).await?;
     let id = loaded.case.id.clone();
-    // The desk knows the last version it committed: a read behind it is KV catching up.
-    let committed = desk::committed_version(desk_storage, &id).await?;
-    let mut retries = 0;
-    while loaded.version < committed {
-        if retries == STALE_READ_RETRIES {
-            return Err(ApiErrorCode::TryAgain.into());
-        }
-        retries += 1;
-        worker::Delay::from(std::time::Duration::from_millis(50)).await;
-        loaded = cases::load_visible(&r.store, &id, None).await?;
-    }
     // A command this role may never send is refused as such, whatever version it names.
     if !policy::role_allows(actor, command.action()) {
         return Err(shared::policy::PolicyError::NotAllowedForActor {
@@ -332,7 +307,6 @@ pub async fn run_and_answer(
     };
     match cases::run_command(&scope, loaded, command, actor).await {
         Ok(after) => {
-            desk::record_version(desk_storage, &id, after.version).await?;
             let (ctx_parts, history) = cases::read_context(&r.store, &after.case).await?;
             let ctx = ctx_parts.context(&policy, r.now);
             ok(&cases::view(
@@ -399,7 +373,6 @@ pub async fn upload_photo(r: &mut Req) -> AppResult<Response> {
             total: UPLOADS_PER_MINUTE,
             window_ms: 60_000,
         },
-        r.now.0,
     )
     .await?;
     let policy = cases::policy_of(&r.store).await?;

@@ -32,7 +32,7 @@ pub struct Req {
     pub now: Timestamp,
     /// Inside an order's desk (`desk::OrderDesk`): its storage. Handlers that change cases do
     /// their work only here; outside, they forward the request to the order's desk.
-    pub desk: Option<worker::Storage>,
+    pub desk: Option<Rc<worker::Storage>>,
 }
 
 /// Answers one `/api/*` request; also returns the webhook deliveries it queued, to be sent once
@@ -81,8 +81,10 @@ async fn dispatch(
 ) -> AppResult<Response> {
     let path = req.path();
     let method = req.method();
+    let desk = desk.map(Rc::new);
     let store = Store {
         queued_hooks,
+        desk: desk.clone(),
         ..Store::open(&env, &shop_id(&env))?
     };
     let now = Timestamp(worker::Date::now().as_millis() as i64);

@@ -45,22 +45,15 @@ pub async fn login(r: &mut Req) -> AppResult<Response> {
     // Guessing limits: this client's attempts per minute, then its share of this account's
     // failures (a wrong guess from elsewhere does not lock the owner out; a known device passes
     // even while many addresses guess at once).
-    let caller = auth::caller(&r.req);
-    auth::limit_address(&r.env, &r.store.shop, auth::LOGIN_LIMIT, &caller, r.now.0).await?;
+    let shop = r.store.shop.clone();
+    let guesses = auth::Guesses::new(&r.req, &r.env, &shop, auth::LOGIN_LIMIT);
+    guesses.limit_address().await?;
     let body: LoginRequest = json_body(&mut r.req).await?;
     let email = body.email.trim().to_ascii_lowercase();
     if email.is_empty() || email.len() > 254 {
         return Err(ApiErrorCode::BadCredentials.into());
     }
-    auth::limit_target(
-        &r.env,
-        &r.store.shop,
-        auth::LOGIN_LIMIT,
-        &email,
-        &caller,
-        r.now.0,
-    )
-    .await?;
+    guesses.limit_target(&email).await?;
     let record: Option<StaffRecord> = r.store.get(&keys::staff(&r.store.shop, &email)).await?;
     let Some(record) = record.filter(|s| s.active) else {
         // Spend the same time as a real check, so timing does not reveal which e-mails exist.
@@ -70,15 +63,7 @@ pub async fn login(r: &mut Req) -> AppResult<Response> {
     if !auth::password_matches(&record, &body.password).await? {
         return Err(ApiErrorCode::BadCredentials.into());
     }
-    let device_cookie = auth::guessed_right(
-        &r.env,
-        &r.store.shop,
-        auth::LOGIN_LIMIT,
-        &email,
-        &caller,
-        r.now.0,
-    )
-    .await?;
+    let device_cookie = guesses.guessed_right(&email).await?;
     let (id, session) = auth::open_session(&r.env, &r.store, &record, r.now.0).await?;
     let response = with_status(200, &session_view(&session))?;
     let max_age = ((session.expires_at - r.now.0) / 1000).max(0) as u64;
@@ -178,12 +163,12 @@ pub async fn case(r: &Req, id: &str) -> AppResult<Response> {
 pub async fn command(r: &mut Req, id: &str) -> AppResult<Response> {
     let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
     let loaded = cases::load_visible(&r.store, id, None).await?;
-    let Some(desk_storage) = r.desk.take() else {
+    if r.desk.is_none() {
         let order = loaded.case.order.number.clone();
         return crate::desk::forward(r, &order).await;
-    };
+    }
     let command: Command = json_body(&mut r.req).await?;
-    run_and_answer(r, &desk_storage, loaded, &command, &session.actor()).await
+    run_and_answer(r, loaded, &command, &session.actor()).await
 }
 
 /// `GET /api/staff/canned-replies`
