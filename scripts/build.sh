@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Builds the portal (Trunk, release) into dist/ and the worker (worker-build) into worker/build/.
-# Skips a part whose sources did not change since its last successful build (wasm-opt would
-# otherwise rerun every time).
+# Builds the buyer portal (Trunk, release) into dist/, the seller admin into dist/admin/, and the
+# worker (worker-build) into worker/build/. Skips a part whose sources did not change since its
+# last successful build (wasm-opt would otherwise rerun every time).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 stamps=.cache/build-stamps
+admin_dist=.cache/admin-dist
 mkdir -p "$stamps"
 
 # True when an output exists and no input is newer than the part's stamp.
@@ -15,14 +16,38 @@ fresh() { # part, output, inputs...
   [ -z "$(find "$@" -newer "$stamps/$part" -type f -print -quit 2>/dev/null)" ]
 }
 
-common=(shared Cargo.toml Cargo.lock .cargo scripts/versions.env)
-if fresh portal dist/index.html frontend index.html Trunk.toml scripts/minify-assets.mjs package-lock.json "${common[@]}"; then
+common=(shared Cargo.toml Cargo.lock .cargo scripts/versions.env scripts/minify-assets.mjs
+  package-lock.json Trunk.toml frontend/Cargo.toml frontend/src/lib.rs frontend/src/de.rs
+  frontend/src/format.rs frontend/_headers)
+# The portal's own sources are frontend/src without the admin; the admin's are its directory.
+portal_sources=(index.html frontend/style.css $(find frontend/src -path frontend/src/admin -prune -o -type f -print))
+admin_sources=(admin.html frontend/admin.css frontend/src/admin)
+
+if fresh portal dist/index.html "${portal_sources[@]}" "${common[@]}" && [ -f .cache/portal-hashes.txt ]; then
   echo "portal: up to date"
 else
   touch "$stamps/portal.next"   # taken before building: an edit made meanwhile is seen next time
-  step "portal: trunk build --release" trunk build --release --dist dist
+  step "portal: trunk build --release" trunk build --release --dist dist index.html
+  mv dist/inline-script-hashes.txt .cache/portal-hashes.txt
   mv "$stamps/portal.next" "$stamps/portal"
 fi
+if fresh admin "$admin_dist/index.html" "${admin_sources[@]}" "${common[@]}"; then
+  echo "admin: up to date"
+else
+  touch "$stamps/admin.next"
+  step "admin: trunk build --release" trunk build --release --dist "$admin_dist" --public-url /admin/ admin.html
+  mv "$stamps/admin.next" "$stamps/admin"
+fi
+# The portal's build empties dist/, so the admin is copied in after it every time (a copy of a
+# few hundred kilobytes), and the one Content-Security-Policy names both apps' inline loaders.
+rm -rf dist/admin
+mkdir -p dist/admin
+cp -R "$admin_dist"/. dist/admin/
+rm -f dist/admin/inline-script-hashes.txt
+hashes="$(cat .cache/portal-hashes.txt "$admin_dist/inline-script-hashes.txt" | tr '\n' ' ' | sed 's/ *$//')"
+grep -q TRUNK_INLINE_SCRIPT_HASHES frontend/_headers || { echo "no TRUNK_INLINE_SCRIPT_HASHES in frontend/_headers" >&2; exit 1; }
+sed "s|TRUNK_INLINE_SCRIPT_HASHES|$hashes|" frontend/_headers > dist/_headers
+
 if fresh worker worker/build/index.js worker/src worker/Cargo.toml worker/openapi.json "${common[@]}"; then
   echo "worker: up to date"
 else

@@ -42,7 +42,7 @@ cat <<MSG
 
   After-sales is running at http://127.0.0.1:$PORT
     buyer portal:  http://127.0.0.1:$PORT/
-    seller admin:  the API for now (sign in with POST /api/staff/login); /admin is a placeholder
+    seller admin:  http://127.0.0.1:$PORT/admin   (demo staff sign-ins above; a phone-sized window suits it)
     API:           http://127.0.0.1:$PORT/api/health   (routes: /api/openapi.json)
     run the deadline cron now: curl 'http://127.0.0.1:$PORT/__scheduled?cron=*/5+*+*+*+*'
   Ctrl-C stops it.

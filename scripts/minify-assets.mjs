@@ -1,8 +1,8 @@
 // Trunk post-build hook: minifies wasm-bindgen's JS glue and the stylesheet with esbuild (the
 // copy wrangler already brings; Trunk's own JS minifier cannot parse the glue) and updates their
 // sub-resource integrity hashes in index.html, so the page still verifies what it loads. Saves
-// about 3 KB gzip of the portal's first load (`scripts/sizes.sh`). Then writes the inline loader's
-// hash into the Content-Security-Policy of `_headers`.
+// about 3 KB gzip of each app's first load (`scripts/sizes.sh`). Then records the inline loader's
+// hash for the Content-Security-Policy.
 import { createRequire } from "node:module";
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync, readdirSync } from "node:fs";
@@ -36,16 +36,13 @@ for (const name of readdirSync(staging)) {
 }
 writeFileSync(htmlPath, html);
 
-// The portal's Content-Security-Policy (frontend/_headers, copied here by Trunk) allows Trunk's
-// inline loader script by its sha256: the loader names this build's hashed files, so its hash is
-// known only now. A missing placeholder or loader is an error: the page would not start.
-const placeholder = "TRUNK_INLINE_SCRIPT_HASHES";
-const headersPath = join(staging, "_headers");
+// Trunk's inline loader names this build's hashed files, so its sha256 is known only now. Each
+// build (the portal's and the admin's) leaves its loaders' hashes in `inline-script-hashes.txt`;
+// scripts/build.sh writes them all into the Content-Security-Policy of `_headers` (one policy
+// serves both apps) and removes the file. No loader is an error: the page would not start.
 const inlineScripts = [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)];
 if (inlineScripts.length === 0) throw new Error("no inline loader script in index.html");
 const sources = inlineScripts
   .map(([, body]) => `'sha256-${createHash("sha256").update(body, "utf8").digest("base64")}'`)
   .join(" ");
-const headers = readFileSync(headersPath, "utf8");
-if (!headers.includes(placeholder)) throw new Error(`no ${placeholder} in _headers`);
-writeFileSync(headersPath, headers.replaceAll(placeholder, sources));
+writeFileSync(join(staging, "inline-script-hashes.txt"), sources + "\n");

@@ -1,15 +1,28 @@
 #!/usr/bin/env bash
 # Prints the shipped artefacts' sizes (raw and gzip -9) and fails when a budget is passed.
-# Budgets: the worker as uploaded to the edge, and everything a phone downloads on first load.
+# Budgets: the worker as uploaded to the edge, and everything a phone downloads on the first load
+# of the buyer portal and of the seller admin (each its own app).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 WORKER_BUDGET_GZIP=$((1024 * 1024))   # 1 MiB: the edge's free-plan limit for a compressed worker
 PORTAL_BUDGET_GZIP=$((250 * 1000))    # 250 KB first load (the goal is 200 KB)
 PORTAL_GOAL_GZIP=$((200 * 1000))
+ADMIN_BUDGET_GZIP=$((250 * 1000))     # the seller admin's first load (the goal is 150 KB)
+ADMIN_GOAL_GZIP=$((150 * 1000))
 
 gz() { gzip -9c "$1" | wc -c; }
 row() { printf '%-44s %10d %10d\n' "$1" "$(stat -c %s "$2")" "$(gz "$2")"; }
+# Everything a first load of the app in $1 fetches: its page, wasm, JS glue and stylesheet.
+first_load() { # dir, label
+  local total=0 f
+  for f in "$1"/index.html "$1"/*.wasm "$1"/*.js "$1"/*.css; do
+    [ -f "$f" ] || continue
+    row "$2 ${f#"$1"/}" "$f" >&2
+    total=$((total + $(gz "$f")))
+  done
+  echo "$total"
+}
 
 printf '%-44s %10s %10s\n' artefact raw gzip
 worker_wasm=worker/build/index_bg.wasm
@@ -18,16 +31,17 @@ row "worker wasm ($worker_wasm)" "$worker_wasm"
 worker_gz=$(gz "$worker_wasm")
 for f in worker/build/*.js; do row "worker glue ($f)" "$f"; worker_gz=$((worker_gz + $(gz "$f"))); done
 
-portal_gz=0
-for f in dist/index.html dist/*.wasm dist/*.js dist/*.css; do
-  [ -f "$f" ] || continue
-  row "portal ${f#dist/}" "$f"
-  portal_gz=$((portal_gz + $(gz "$f")))
-done
+portal_gz=$(first_load dist portal)
+admin_gz=$(first_load dist/admin admin)
+[ -f dist/admin/index.html ] || { echo "FAIL: no admin build in dist/admin" >&2; exit 1; }
 printf '%-44s %21d (budget %d)\n' "worker total gzip" "$worker_gz" "$WORKER_BUDGET_GZIP"
 printf '%-44s %21d (budget %d, goal %d)\n' "portal first load gzip" "$portal_gz" \
   "$PORTAL_BUDGET_GZIP" "$PORTAL_GOAL_GZIP"
+printf '%-44s %21d (budget %d, goal %d)\n' "admin first load gzip" "$admin_gz" \
+  "$ADMIN_BUDGET_GZIP" "$ADMIN_GOAL_GZIP"
 fail=0
+[ "$admin_gz" -le "$ADMIN_BUDGET_GZIP" ] || {
+  echo "FAIL: the admin's first load is $((admin_gz - ADMIN_BUDGET_GZIP)) bytes over its budget" >&2; fail=1; }
 [ "$worker_gz" -le "$WORKER_BUDGET_GZIP" ] || { echo "FAIL: the worker is over its budget" >&2; fail=1; }
 [ "$portal_gz" -le "$PORTAL_BUDGET_GZIP" ] || {
   echo "FAIL: the portal's first load is $((portal_gz - PORTAL_BUDGET_GZIP)) bytes over its budget" >&2; fail=1; }

@@ -5,7 +5,7 @@ use shared::Lang;
 
 use crate::components::Header;
 use crate::i18n::tr;
-use crate::pages::{AdminPage, CasePage, LookupPage, NotFound, OrderPage};
+use crate::pages::{CasePage, LookupPage, NotFound, OrderPage};
 use crate::router::{self, Route};
 use crate::{i18n, session};
 
@@ -58,7 +58,6 @@ pub fn App() -> impl IntoView {
                     Route::Lookup => view! { <LookupPage/> }.into_any(),
                     Route::Order(number) => view! { <OrderPage number=number/> }.into_any(),
                     Route::Case(id) => view! { <CasePage id=id/> }.into_any(),
-                    Route::Admin => view! { <AdminPage/> }.into_any(),
                     Route::NotFound => view! { <NotFound/> }.into_any(),
                 }}
             </main>

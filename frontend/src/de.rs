@@ -85,6 +85,7 @@ fn kind(v: &JsValue) -> Kind {
 }
 
 /// A parsed JSON value as a serde deserializer.
+#[derive(Debug)]
 pub struct De(pub JsValue);
 
 impl<'de> de::Deserializer<'de> for De {

@@ -97,6 +97,21 @@ pub fn zone(utc_offset_minutes: i64) -> String {
     }
 }
 
+/// Percent-encodes a path segment or query value (order numbers and case ids are usually plain, but
+/// a shop may use `/` or `#`).
+#[must_use]
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// A remaining duration at minute precision, largest two units, spelled out: `2天3小时` /
 /// `2 days 3 hours`, `23小时12分钟` / `23 hours 12 minutes`, `8分钟` / `8 minutes`; under a
 /// minute: `不到1分钟` / `under a minute`. Minutes are rounded up so that a countdown never shows
@@ -206,5 +221,11 @@ mod tests {
         assert_eq!(bytes(1), "1 KB");
         assert_eq!(bytes(870_000), "850 KB");
         assert_eq!(bytes(1_250_000), "1.2 MB");
+    }
+
+    #[test]
+    fn order_numbers_are_encoded_for_urls() {
+        assert_eq!(encode("TB20261120001-x1"), "TB20261120001-x1");
+        assert_eq!(encode("A/B #1"), "A%2FB%20%231");
     }
 }

@@ -7,7 +7,7 @@
 use shared::Lang;
 use shared::Localized;
 use shared::domain::{
-    Actor, CaseKind, EventKind, ExpiryOutcome, Party, Reason, Role, ShipmentKind, StateName,
+    Actor, CaseKind, EventKind, ExpiryOutcome, Offer, Party, Reason, Role, ShipmentKind, StateName,
 };
 use shared::policy::IntactRule;
 
@@ -169,6 +169,8 @@ pub struct Texts {
     pub escalate_note: &'static str,
     pub confirm_receipt: &'static str,
     pub confirm_receipt_hint: &'static str,
+    pub accept_offer: &'static str,
+    pub decline_offer: &'static str,
     pub rate_title: &'static str,
     pub stars_label: &'static str,
     pub comment: &'static str,
@@ -200,8 +202,6 @@ pub struct Texts {
     pub back_to_order: &'static str,
     pub photo_alt: &'static str,
 
-    pub admin_title: &'static str,
-    pub admin_text: &'static str,
 }
 
 /// Simplified Chinese.
@@ -362,6 +362,8 @@ pub static ZH: Texts = Texts {
     escalate_note: "您的理由（选填）",
     confirm_receipt: "确认收货",
     confirm_receipt_hint: "收到商家寄出的商品后请确认。",
+    accept_offer: "接受",
+    decline_offer: "不接受",
     rate_title: "评价本次售后服务",
     stars_label: "星",
     comment: "评价内容（选填）",
@@ -393,8 +395,6 @@ pub static ZH: Texts = Texts {
     back_to_order: "返回订单",
     photo_alt: "照片",
 
-    admin_title: "商家后台",
-    admin_text: "商家后台即将上线。买家请从订单查询开始。",
 };
 
 /// English.
@@ -555,6 +555,8 @@ pub static EN: Texts = Texts {
     escalate_note: "Why (optional)",
     confirm_receipt: "I've received it",
     confirm_receipt_hint: "Confirm once the goods the shop sent have arrived.",
+    accept_offer: "Accept",
+    decline_offer: "Decline",
     rate_title: "Rate this service",
     stars_label: "stars",
     comment: "Comment (optional)",
@@ -586,8 +588,6 @@ pub static EN: Texts = Texts {
     back_to_order: "Back to order",
     photo_alt: "Photo",
 
-    admin_title: "Shop admin",
-    admin_text: "The shop's admin is coming soon. Buyers, please start from the order lookup.",
 };
 
 /// The table for a language.
@@ -688,50 +688,26 @@ pub enum Tone {
     Neutral,
 }
 
-/// A state as a chip: its label and tone.
+/// A state as a chip: its label (the one table, `shared::i18n::labels`) and its tone.
 #[must_use]
 pub fn state_chip(state: StateName, lang: Lang) -> (&'static str, Tone) {
-    let zh = lang == Lang::ZhCn;
-    let pick = |a: &'static str, b: &'static str| if zh { a } else { b };
-    match state {
-        StateName::AwaitingReview => (pick("待商家审核", "Waiting for review"), Tone::Waiting),
-        StateName::InfoRequested => (pick("待您补充信息", "Information needed"), Tone::Action),
-        StateName::Rejected => (pick("商家已拒绝", "Rejected"), Tone::Bad),
-        StateName::AwaitingReturn => (pick("待您寄回", "Send it back"), Tone::Action),
-        StateName::ReturnInTransit => (pick("退货运输中", "Return on its way"), Tone::Waiting),
-        StateName::AwaitingDecision => (pick("验货待处理", "Inspection review"), Tone::Waiting),
-        StateName::AwaitingShipment => (pick("待商家发货", "Waiting to ship"), Tone::Waiting),
-        StateName::Shipped => (pick("商家已发货", "Shipped to you"), Tone::Good),
-        StateName::Escalated => (pick("主管介入中", "With a supervisor"), Tone::Waiting),
-        StateName::Closed => (pick("已结束", "Closed"), Tone::Neutral),
-    }
-}
-
-/// The chip of a state given by its stable code (as in `CaseView.state`).
-#[must_use]
-pub fn state_chip_code(code: &str, lang: Lang) -> (&'static str, Tone) {
-    const ALL: [StateName; 10] = [
-        StateName::AwaitingReview,
-        StateName::InfoRequested,
-        StateName::Rejected,
-        StateName::AwaitingReturn,
-        StateName::ReturnInTransit,
-        StateName::AwaitingDecision,
-        StateName::AwaitingShipment,
-        StateName::Shipped,
-        StateName::Escalated,
-        StateName::Closed,
-    ];
-    ALL.into_iter().find(|s| s.code() == code).map_or(
-        (
-            if lang == Lang::ZhCn {
-                "处理中"
-            } else {
-                "In progress"
-            },
-            Tone::Waiting,
-        ),
-        |s| state_chip(s, lang),
+    let tone = match state {
+        StateName::InfoRequested | StateName::AwaitingReturn | StateName::OfferPending => {
+            Tone::Action
+        }
+        StateName::Rejected => Tone::Bad,
+        StateName::Shipped => Tone::Good,
+        StateName::Closed => Tone::Neutral,
+        StateName::AwaitingReview
+        | StateName::ReturnInTransit
+        | StateName::AwaitingDecision
+        | StateName::AwaitingShipment
+        | StateName::Escalated
+        | StateName::AwaitingOwnerApproval => Tone::Waiting,
+    };
+    (
+        shared::i18n::labels::state(state, shared::i18n::Audience::Buyer, lang),
+        tone,
     )
 }
 
@@ -849,6 +825,13 @@ pub fn expiry_future(outcome: ExpiryOutcome, lang: Lang) -> &'static str {
                 "逾期未确认，将自动确认收货"
             } else {
                 "If you don't confirm by then, delivery is confirmed automatically."
+            }
+        }
+        ExpiryOutcome::DeclineOffer => {
+            if zh {
+                "逾期未答复，视为不接受"
+            } else {
+                "If you don't answer by then, the offer counts as declined."
             }
         }
     }
@@ -1019,6 +1002,41 @@ pub fn event_line(kind: &EventKind, lang: Lang, currency: &str) -> (String, Opti
         ),
         // The case page lists messages on their own, not in the timeline.
         EventKind::MessagePosted { .. } => (s("留言", "Message"), None),
+        EventKind::OfferMade { offer, note: n } => {
+            let what = match offer {
+                Offer::PartialRefund { amount } => {
+                    let m = crate::format::money(*amount, currency);
+                    if zh {
+                        format!("部分退款 {m}，商品无需寄回")
+                    } else {
+                        format!("a partial refund of {m}; you keep the item")
+                    }
+                }
+                Offer::Exchange => kind_name(CaseKind::Exchange).to_string(),
+                Offer::Repair => kind_name(CaseKind::Repair).to_string(),
+            };
+            (
+                if zh {
+                    format!("商家提出新方案：{what}")
+                } else {
+                    format!("The shop offers: {what}")
+                },
+                note(n),
+            )
+        }
+        EventKind::OfferAccepted => (s("您接受了商家的方案", "You accepted the offer"), None),
+        EventKind::OfferDeclined { note: n, automatic } => (
+            if *automatic {
+                s("未答复，视为不接受", "Not answered: declined")
+            } else {
+                s("您未接受商家的方案", "You declined the offer")
+            },
+            note(n),
+        ),
+        // The shop's internal sign-off (its notes are not shown to the buyer).
+        EventKind::RefundProposed { .. }
+        | EventKind::ProposalApproved { .. }
+        | EventKind::ProposalDeclined { .. } => (s("商家审核中", "The shop is reviewing"), None),
     }
 }
 
@@ -1039,18 +1057,27 @@ mod tests {
     }
 
     #[test]
-    fn every_state_code_has_a_chip_in_both_languages() {
-        for code in [
-            "awaiting_review",
-            "rejected",
-            "closed",
-            "escalated",
-            "shipped",
-        ] {
-            let (zh, _) = state_chip_code(code, Lang::ZhCn);
-            let (en, _) = state_chip_code(code, Lang::En);
-            assert!(!zh.is_empty() && !en.is_empty() && zh != en, "{code}");
+    fn every_state_has_a_chip_in_both_languages() {
+        for state in StateName::ALL {
+            let (zh, _) = state_chip(state, Lang::ZhCn);
+            let (en, _) = state_chip(state, Lang::En);
+            assert!(!zh.is_empty() && !en.is_empty() && zh != en, "{state:?}");
         }
+    }
+
+    #[test]
+    fn an_offer_says_what_the_buyer_would_get_with_the_shops_note() {
+        let kind = EventKind::OfferMade {
+            offer: Offer::PartialRefund {
+                amount: shared::domain::Money(8_000),
+            },
+            note: "Sorry".into(),
+        };
+        let (en, note) = event_line(&kind, Lang::En, "CNY");
+        assert!(en.contains("80.00") && en.contains("keep the item"), "{en}");
+        assert_eq!(note.as_deref(), Some("Sorry"));
+        let (zh, _) = event_line(&kind, Lang::ZhCn, "CNY");
+        assert!(zh.contains("80.00") && zh.contains("无需寄回"), "{zh}");
     }
 
     #[test]

@@ -9,15 +9,16 @@
 mod api;
 mod app;
 mod components;
-mod de;
 mod form;
-mod format;
 mod i18n;
 mod pages;
 mod photos;
 mod router;
 mod session;
 mod task;
+
+/// The JSON reader and the number and date formats, shared with the seller admin.
+use frontend::{de, format};
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -1,7 +1,7 @@
 //! The portal's routes and a small router over the History API: `pushState` for navigation,
 //! `popstate` for back and forward, and same-origin `<a href>` clicks turned into navigations.
 //!
-//! Why not `leptos_router`: the portal has four fixed routes and reads two query values, and the
+//! Why not `leptos_router`: the portal has three fixed pages and reads two query values, and the
 //! general router (nested routes, matchers, generic views per route) was about 65 KB of the
 //! wasm before optimisation, a fifth of the way to the first-load budget. Matching is the plain
 //! function [`route`], tested natively.
@@ -19,8 +19,6 @@ pub enum Route {
     Order(String),
     /// `/case/:id`
     Case(String),
-    /// `/admin`
-    Admin,
     /// Anything else.
     NotFound,
 }
@@ -33,7 +31,6 @@ pub fn route(path: &str) -> Route {
         [] => Route::Lookup,
         ["order", number] => Route::Order(decode(number, false)),
         ["case", id] => Route::Case(decode(id, false)),
-        ["admin"] => Route::Admin,
         _ => Route::NotFound,
     }
 }
@@ -198,11 +195,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn paths_match_the_four_pages_and_nothing_else() {
+    fn paths_match_the_three_pages_and_nothing_else() {
         assert_eq!(route("/"), Route::Lookup);
         assert_eq!(route("/order/TB%201"), Route::Order("TB 1".into()));
         assert_eq!(route("/case/AS-1"), Route::Case("AS-1".into()));
-        assert_eq!(route("/admin"), Route::Admin);
+        // The seller admin is another app (the worker answers /admin with it).
+        assert_eq!(route("/admin"), Route::NotFound);
         assert_eq!(route("/order"), Route::NotFound);
         assert_eq!(route("/case/AS-1/more"), Route::NotFound);
     }

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    ActionKind, Case, CaseKind, CaseRequest, Command, Money, Order, Party, Reason, RefundBreakdown,
-    Role, Timestamp,
+    ActionKind, Case, CaseKind, CaseRequest, Command, ExpiryOutcome, Money, Order, Party, Reason,
+    RefundBreakdown, Role, StateName, Timestamp,
 };
 use crate::i18n::Lang;
 use crate::policy::{BuyerStanding, Deadline, LineEligibility, Payer, Policy, Priority};
@@ -262,7 +262,8 @@ pub mod routes {
     pub const STAFF_LOGOUT: &str = "/api/staff/logout";
     /// `GET` (staff): who is signed in, with the CSRF token.
     pub const STAFF_ME: &str = "/api/staff/me";
-    /// `GET` (staff): the queue.
+    /// `GET` (staff) `?kind=&state=&overdue=true&assignee=|mine=true|unassigned=true&cursor=&limit=`:
+    /// a [`super::QueuePage`] of open cases, most urgent first, holding only matches.
     pub const STAFF_QUEUE: &str = "/api/staff/queue";
     /// `GET` (staff): canned replies; `PUT` (owner): replace them.
     pub const STAFF_CANNED: &str = "/api/staff/canned-replies";
@@ -276,6 +277,11 @@ pub mod routes {
     pub const STAFF_EXPORT: &str = "/api/staff/export.csv";
     /// `POST` (owner): rebuild the read models from the case logs.
     pub const STAFF_REBUILD: &str = "/api/staff/rebuild-indexes";
+    /// `GET` (staff) `?q=`: the [`super::CaseSummary`]s a case id, an order number or a tracking
+    /// number (the buyer's return, the shop's shipment) names; none found is an empty list.
+    pub const STAFF_SEARCH: &str = "/api/staff/search";
+    /// `POST` (agent, owner) [`super::BatchApproveRequest`]: approve low-risk cases in one step.
+    pub const STAFF_BATCH_APPROVE: &str = "/api/staff/batch-approve";
     /// `POST` (shop system, API key): import orders as JSON or CSV.
     pub const SHOP_ORDERS: &str = "/api/shop/orders";
     /// `POST` (shop system, API key): create the first owner account.
@@ -300,6 +306,11 @@ pub mod routes {
     /// `POST` (staff) a [`crate::domain::Command`] to a case.
     pub fn staff_command(id: &str) -> String {
         format!("/api/staff/cases/{id}/commands")
+    }
+    /// `POST` (staff, no body): "I have this case open" (for 60 s); answers the other
+    /// [`super::Viewer`]s who had it open within the last 60 s.
+    pub fn staff_presence(id: &str) -> String {
+        format!("/api/staff/cases/{id}/presence")
     }
 }
 
@@ -346,8 +357,8 @@ pub struct BuyerOrderView {
 pub struct CaseView {
     /// The case with its whole history.
     pub case: Case,
-    /// The state's stable name (`awaiting_decision`, `closed`, ...).
-    pub state: String,
+    /// The state (`awaiting_decision`, `closed`, ...).
+    pub state: StateName,
     /// Who must act, by when, and what happens if they don't.
     pub deadline: Option<Deadline>,
     /// What the caller may do now.
@@ -386,8 +397,8 @@ pub struct CaseSummary {
     pub kind: CaseKind,
     /// Why.
     pub reason: Reason,
-    /// The state's stable name.
-    pub state: String,
+    /// The state.
+    pub state: StateName,
     /// Whose move.
     pub waiting_for: Option<Party>,
     /// By when.
@@ -410,6 +421,25 @@ pub struct CaseSummary {
     pub rating: Option<u8>,
     /// The staff member who last acted.
     pub assignee: Option<String>,
+    /// What happens when the deadline passes (the queue's "auto-approves in 3 h").
+    #[serde(default)]
+    pub on_expiry: Option<ExpiryOutcome>,
+    /// The money at stake: the refund as it stands (estimate before approval).
+    #[serde(default)]
+    pub amount: Option<Money>,
+    /// The order's currency.
+    #[serde(default)]
+    pub currency: String,
+    /// The policy counts this case low-risk: it may be approved in a batch.
+    #[serde(default)]
+    pub low_risk: bool,
+    /// The case's version, sent back with a batch decision so each case is decided on what the
+    /// queue showed.
+    #[serde(default)]
+    pub version: u32,
+    /// The buyer's language (the one they filed in), for replies in it.
+    #[serde(default)]
+    pub buyer_lang: Option<Lang>,
 }
 
 /// `GET /api/staff/queue`: one page, most urgent first.
@@ -419,6 +449,16 @@ pub struct QueuePage {
     pub items: Vec<CaseSummary>,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// `POST /api/staff/cases/{id}/presence` answers a list of these: another staff member who had
+/// the case open within the last minute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    /// Staff id (`st_…`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
 }
 
 /// `POST /api/buyer/photos` answer.
@@ -537,3 +577,89 @@ pub type CommandRequest = Command;
 
 /// A buyer's filing (same shape as the domain's request, checked by the policy).
 pub type FileRequest = CaseRequest;
+
+/// `POST /api/staff/batch-approve`: approve several low-risk cases in one step, each on the
+/// version the queue showed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchApproveRequest {
+    /// The cases, at most the shop's `batch_max_cases`.
+    pub cases: Vec<BatchItem>,
+}
+
+/// One case of a batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchItem {
+    /// Case id.
+    pub id: String,
+    /// The version the decision was made on (as `If-Match` for a single command).
+    pub version: u32,
+}
+
+/// What happened to one case of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchOutcome {
+    /// Approved.
+    Applied,
+    /// The case changed since the queue was read: nothing done; look at it again.
+    Changed,
+    /// The policy refused it (no longer low-risk, or not allowed in its state).
+    Refused,
+}
+
+/// `POST /api/staff/batch-approve` answer: one result per case, in the request's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchApproveReport {
+    /// Per case.
+    pub results: Vec<BatchResult>,
+}
+
+/// One case's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchResult {
+    /// Case id.
+    pub id: String,
+    /// What happened.
+    pub outcome: BatchOutcome,
+    /// Why, in the caller's language, when not applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::StateName;
+
+    #[test]
+    fn a_state_crosses_the_wire_as_the_same_snake_case_code_as_before_it_was_typed() {
+        // `CaseView.state` and `CaseSummary.state` were `state.name().code().to_string()`.
+        for state in StateName::ALL {
+            let json = serde_json::to_value(state).unwrap_or_default();
+            assert_eq!(json, serde_json::Value::String(state.code().into()));
+            assert_eq!(serde_json::from_value::<StateName>(json).ok(), Some(state));
+        }
+    }
+
+    #[test]
+    fn a_summary_without_the_fields_added_later_still_reads() {
+        // What an index entry written by the previous release holds in its metadata.
+        let old = serde_json::json!({
+            "id": "AS-1", "order": "O1", "kind": "repair", "reason": "quality_fault",
+            "state": "awaiting_review", "waiting_for": null, "due": 5, "filed_at": 1,
+            "closed": false, "priority_class": 2, "priority_reasons": [], "title": "t",
+            "buyer": "b", "refunded": null, "rating": null, "assignee": null,
+        });
+        let summary: Option<CaseSummary> = serde_json::from_value(old).ok();
+        assert_eq!(
+            summary.as_ref().map(|s| s.state),
+            Some(StateName::AwaitingReview)
+        );
+        assert_eq!(
+            serde_json::to_value(&summary).unwrap_or_default()["state"],
+            "awaiting_review"
+        );
+    }
+}

@@ -3,6 +3,7 @@
 //! in Simplified Chinese and English ([`Localized::message`]). The texts live together in
 //! `i18n/messages.rs` so that a translator reviews one file.
 
+pub mod labels;
 mod messages;
 
 use serde::{Deserialize, Serialize};

@@ -4,9 +4,11 @@
 //! Entry points: [`file_case`] and [`preview`] for new requests, [`decide`] and [`apply`] for
 //! every later command, and the queries [`eligibility`], [`available_actions`],
 //! [`current_deadline`], [`due_timeout`], [`return_shipping_payer`], [`refund_breakdown`],
-//! [`priority`] and [`fast_refund_allowed`].
+//! [`priority`] and [`fast_refund_allowed`]; for batch decisions, [`is_low_risk`] and
+//! [`plan_batch`].
 
 mod actions;
+mod batch;
 mod context;
 mod deadline;
 mod eligibility;
@@ -25,6 +27,9 @@ mod fixtures;
 mod properties;
 
 pub use actions::{available_actions, role_allows};
+pub use batch::{
+    BatchCandidate, BatchPlan, BatchRefusal, batch_candidate, is_low_risk, plan_batch,
+};
 pub use context::{BuyerStanding, Context};
 pub use deadline::{Deadline, current_deadline, due_timeout};
 pub use eligibility::{KindEligibility, LineEligibility, eligibility, line_eligibility};
@@ -35,7 +40,9 @@ pub use priority::{Priority, PriorityClass, PriorityReason, priority};
 pub use refund::{
     RefundInput, allocate_order_discount, fast_refund_allowed, refund_breakdown, refund_for_request,
 };
-pub use settings::{CategoryPolicy, Deadlines, FastRefundPolicy, FieldError, IntactRule, Policy};
+pub use settings::{
+    ApprovalLimits, CategoryPolicy, Deadlines, FastRefundPolicy, FieldError, IntactRule, Policy,
+};
 pub use shipping::{Payer, return_shipping_payer};
 
 mod views;

@@ -12,9 +12,9 @@
 //! produces are read differently: a field that belongs to another variant is now type-checked and
 //! refused if repeated (before, it was ignored), and the array form serde accepts for tagged enums
 //! is now read positionally in the flat struct's order. The payload enums that deny unknown fields
-//! (`Solution`, `Resolution`, `OverrideAction`) deny them in their flat struct too, and also refuse
-//! a field of another variant, where serde ignored any field next to a unit variant. `Command`, which
-//! the portal only writes, keeps the derive.
+//! (`Solution`, `Offer`, `Proposal`, `Resolution`, `OverrideAction`) deny them in their flat struct
+//! too, and also refuse a field of another variant, where serde ignored any field next to a unit
+//! variant. `Command`, which the portal only writes, keeps the derive.
 
 use std::fmt;
 
@@ -61,9 +61,9 @@ mod tests {
 
     use crate::domain::CaseKind;
     use crate::domain::{
-        Actor, Event, EventKind, Exclusion, ExpiryOutcome, Inspection, Money, Outcome,
-        OverrideAction, Party, Reason, RefundBreakdown, RefundLine, RejectReason, Resolution, Role,
-        ShipmentKind, Solution, Timestamp,
+        Actor, Event, EventKind, Exclusion, ExpiryOutcome, Inspection, Money, Offer, Outcome,
+        OverrideAction, Party, Proposal, Reason, RefundBreakdown, RefundLine, RejectReason,
+        Resolution, Role, ShipmentKind, Solution, Timestamp,
     };
     use crate::policy::time::LocalDate;
     use crate::policy::{IntactRule, PriorityReason, Refusal};
@@ -211,11 +211,51 @@ mod tests {
                 comment: "great".into(),
             },
             E::MessagePosted { text: "hi".into() },
+            E::OfferMade {
+                offer: Offer::PartialRefund {
+                    amount: Money(3_000),
+                },
+                note: "keep it".into(),
+            },
+            E::OfferMade {
+                offer: Offer::Exchange,
+                note: String::new(),
+            },
+            E::OfferAccepted,
+            E::OfferDeclined {
+                note: "no".into(),
+                automatic: false,
+            },
+            E::DeadlineExpired {
+                due: Timestamp(1_700_000_000_000),
+                outcome: ExpiryOutcome::DeclineOffer,
+            },
+            E::RefundProposed {
+                proposal: Proposal::Approve {
+                    solution: Solution::ReturnAndRefund,
+                },
+                amount: Money(250_000),
+                note: "sorry".into(),
+            },
+            E::RefundProposed {
+                proposal: Proposal::Offer {
+                    offer: Offer::PartialRefund {
+                        amount: Money(210_000),
+                    },
+                },
+                amount: Money(210_000),
+                note: String::new(),
+            },
+            E::ProposalApproved { note: "ok".into() },
+            E::ProposalDeclined {
+                note: "too much".into(),
+            },
         ]
     }
 
-    /// What every sample of `event_kinds()` writes (captured before the flat readers).
-    const EVENT_JSON: [&str; 25] = [
+    /// What every sample of `event_kinds()` writes (captured before the flat readers; the
+    /// negotiation and proposal samples at the end as designed).
+    const EVENT_JSON: [&str; 34] = [
         r#"{"type":"filed"}"#,
         r#"{"type":"proof_added","photos":["p1","p2"]}"#,
         r#"{"type":"info_requested","question":"q"}"#,
@@ -241,6 +281,15 @@ mod tests {
         r#"{"type":"reopened"}"#,
         r#"{"type":"rated","stars":5,"comment":"great"}"#,
         r#"{"type":"message_posted","text":"hi"}"#,
+        r#"{"type":"offer_made","offer":{"kind":"partial_refund","amount":3000},"note":"keep it"}"#,
+        r#"{"type":"offer_made","offer":{"kind":"exchange"},"note":""}"#,
+        r#"{"type":"offer_accepted"}"#,
+        r#"{"type":"offer_declined","note":"no","automatic":false}"#,
+        r#"{"type":"deadline_expired","due":1700000000000,"outcome":"decline_offer"}"#,
+        r#"{"type":"refund_proposed","proposal":{"action":"approve","solution":{"kind":"return_and_refund"}},"amount":250000,"note":"sorry"}"#,
+        r#"{"type":"refund_proposed","proposal":{"action":"offer","offer":{"kind":"partial_refund","amount":210000}},"amount":210000,"note":""}"#,
+        r#"{"type":"proposal_approved","note":"ok"}"#,
+        r#"{"type":"proposal_declined","note":"too much"}"#,
     ];
 
     #[test]
@@ -343,6 +392,23 @@ mod tests {
             r#"{"action":"approve","solution":{"kind":"exchange","amount":1}}"#,
             "unknown field `amount`",
         );
+        refused::<Offer>(r#"{"kind":"partial_refund"}"#, "missing field `amount`");
+        refused::<Offer>(r#"{"kind":"repair","amount":1}"#, "unknown field `amount`");
+        refused::<Offer>(r#"{"kind":"reship"}"#, "unknown variant `reship`");
+        refused::<Offer>(r#"{"kind":"exchange","note":""}"#, "unknown field `note`");
+        refused::<Proposal>(r#"{"action":"approve"}"#, "missing field `solution`");
+        refused::<Proposal>(
+            r#"{"action":"offer","offer":{"kind":"exchange"},"solution":{"kind":"repair"}}"#,
+            "unknown field `solution`",
+        );
+        refused::<Proposal>(
+            r#"{"action":"approve","solution":{"kind":"repair"},"offer":{"kind":"repair"}}"#,
+            "unknown field `offer`",
+        );
+        reads(
+            r#"{"amount":700,"kind":"partial_refund"}"#,
+            &Offer::PartialRefund { amount: Money(700) },
+        );
     }
 
     #[test]
@@ -362,6 +428,18 @@ mod tests {
         );
         refused::<EventKind>(r#"{"type":"closed"}"#, "missing field `outcome`");
         refused::<EventKind>(r#"{"type":"rated","stars":5}"#, "missing field `comment`");
+        refused::<EventKind>(
+            r#"{"type":"offer_made","note":""}"#,
+            "missing field `offer`",
+        );
+        refused::<EventKind>(
+            r#"{"type":"offer_declined","note":""}"#,
+            "missing field `automatic`",
+        );
+        refused::<EventKind>(
+            r#"{"type":"refund_proposed","proposal":{"action":"offer","offer":{"kind":"repair"}},"note":""}"#,
+            "missing field `amount`",
+        );
         refused::<EventKind>(r#"{"photos":[]}"#, "missing field `type`");
         refused::<EventKind>(r#"{"type":"exploded"}"#, "unknown variant `exploded`");
         refused::<EventKind>(r#"{"type":"rated","stars":500,"comment":""}"#, "500");
@@ -515,6 +593,10 @@ mod tests {
             (P::NoFault, r#"{"code":"no_fault"}"#),
             (P::Logistics, r#"{"code":"logistics"}"#),
             (P::BuyerUrgent, r#"{"code":"buyer_urgent"}"#),
+            (
+                P::AwaitingOwnerApproval,
+                r#"{"code":"awaiting_owner_approval"}"#,
+            ),
         ]);
         refused::<PriorityReason>(r#"{"code":"threat_words"}"#, "missing field `word`");
     }

@@ -7,7 +7,7 @@ use shared::i18n::Localized;
 use shared::policy::{self, BuyerStanding, Context, Policy};
 
 use crate::error::{AppError, AppResult};
-use crate::store::{Commit, LoadedCase, Store, keys};
+use crate::store::{Commit, LoadedCase, QueueIndex, Store, keys};
 use crate::{hooks, shop};
 
 /// Everything one request works with.
@@ -98,8 +98,10 @@ pub async fn standing(
     Ok((standing, history))
 }
 
-/// The one-line summary the indexes keep.
-pub fn summarize(case: &Case, policy: &Policy, now: Timestamp) -> CaseSummary {
+/// The one-line summary the indexes keep. `ctx` is the case's world (its order's other cases and
+/// the buyer's standing): what the queue shows of the money at stake and of the risk needs it.
+pub fn summarize(case: &Case, ctx: &policy::Context<'_>) -> CaseSummary {
+    let (policy, now) = (ctx.policy, ctx.now);
     let state = case.state();
     let deadline = policy::current_deadline(case, policy);
     let priority = policy::priority(case, policy, now);
@@ -134,7 +136,7 @@ pub fn summarize(case: &Case, policy: &Policy, now: Timestamp) -> CaseSummary {
         order: case.order.number.clone(),
         kind: case.request.kind,
         reason: case.request.reason,
-        state: state.name().code().to_string(),
+        state: state.name(),
         waiting_for: deadline.as_ref().map(|d| d.waiting_for),
         due: deadline.as_ref().map(|d| d.due),
         filed_at: case.filed_at,
@@ -146,6 +148,12 @@ pub fn summarize(case: &Case, policy: &Policy, now: Timestamp) -> CaseSummary {
         refunded: (refunded.0 > 0).then_some(refunded),
         rating,
         assignee,
+        on_expiry: deadline.as_ref().map(|d| d.on_expiry),
+        amount: policy::case_refund(case, ctx).map(|r| r.total),
+        currency: case.order.currency.clone(),
+        low_risk: !state.is_closed() && policy::is_low_risk(case, ctx),
+        version: 0,
+        buyer_lang: None,
     }
 }
 
@@ -175,6 +183,48 @@ pub fn queue_sort_key(summary: &CaseSummary, urgent: bool) -> Option<String> {
     ))
 }
 
+/// Every index entry a case has now: while it is open, one in the queue and one in each filter
+/// index (its kind, its state, its assignee); open or closed, one per tracking number of its
+/// parcels (the buyer's return, the shop's shipments), so a search by tracking number finds it.
+pub fn index_keys(shop: &str, case: &Case, summary: &CaseSummary) -> Vec<String> {
+    let mut out: Vec<String> = queue_sort_key(summary, case.request.urgent)
+        .map(|sort| {
+            QueueIndex::of(summary)
+                .iter()
+                .map(|index| keys::queue_index(index, shop, &sort, &case.id))
+                .collect()
+        })
+        .unwrap_or_default();
+    for number in case.events.iter().filter_map(|e| match &e.kind {
+        EventKind::ReturnShipped { tracking, .. } | EventKind::ItemShipped { tracking, .. } => {
+            normalize_tracking(tracking)
+        }
+        _ => None,
+    }) {
+        let key = keys::tracking(shop, &number, &case.id);
+        if !out.contains(&key) {
+            out.push(key);
+        }
+    }
+    out
+}
+
+/// A tracking number as it is indexed and searched: without spaces, upper case, so that
+/// "sf 1234 5678" finds "SF12345678". `None` for one too long to be a real tracking number
+/// (carriers' run to about 30 characters; a KV key holds at most 512 bytes): such text is
+/// kept on the case but not indexed.
+pub fn normalize_tracking(number: &str) -> Option<String> {
+    let normalized: String = number
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect();
+    (!normalized.is_empty() && normalized.len() <= MAX_TRACKING_BYTES).then_some(normalized)
+}
+
+/// The longest tracking number indexed, in bytes.
+pub const MAX_TRACKING_BYTES: usize = 100;
+
 /// Builds what the caller sees of a case.
 pub fn view(
     loaded: &LoadedCase,
@@ -191,7 +241,7 @@ pub fn view(
     let is_staff = matches!(actor, Actor::Staff { .. });
     CaseView {
         case: crate::visibility::case_for(actor, case.clone()),
-        state: state.name().code().to_string(),
+        state: state.name(),
         deadline: policy::current_deadline(case, ctx.policy),
         actions: policy::available_actions(case, actor, ctx),
         refund: policy::case_refund(case, ctx),
@@ -271,9 +321,13 @@ async fn decide_and_store(
 
 /// Rewrites the snapshot and the index entries of a case.
 pub async fn reindex(scope: &Scope<'_>, loaded: &mut LoadedCase) -> AppResult<()> {
-    let summary = summarize(&loaded.case, scope.policy, scope.now);
-    let sort = queue_sort_key(&summary, loaded.case.request.urgent);
-    scope.store.index(loaded, &summary, sort).await?;
+    let (world, _) = read_context(scope.store, &loaded.case).await?;
+    let summary = CaseSummary {
+        version: loaded.version,
+        ..summarize(&loaded.case, &world.context(scope.policy, scope.now))
+    };
+    let index = index_keys(&scope.store.shop, &loaded.case, &summary);
+    scope.store.index(loaded, &summary, index).await?;
     let hash = contact_hash(&loaded.case.order).await?;
     scope
         .store
@@ -326,7 +380,7 @@ pub async fn file(
         case,
         version: 1,
         last_commit: key,
-        queue_key: None,
+        index_keys: Vec::new(),
     };
     scope.store.committed(&loaded).await?;
     reindex(scope, &mut loaded).await?;
@@ -426,4 +480,27 @@ pub async fn read_context(store: &Store, case: &Case) -> AppResult<(World, Vec<C
 /// Loads the shop's policy (defaults when the shop never saved one).
 pub async fn policy_of(store: &Store) -> AppResult<Policy> {
     shop::policy(store).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracking_numbers_are_indexed_without_spaces_in_upper_case() {
+        assert_eq!(
+            normalize_tracking(" sf 1234 5678\t"),
+            Some("SF12345678".into())
+        );
+        assert_eq!(normalize_tracking("yt-9"), Some("YT-9".into()));
+        assert_eq!(normalize_tracking("   "), None);
+        assert_eq!(
+            normalize_tracking(&"9".repeat(MAX_TRACKING_BYTES)).map(|n| n.len()),
+            Some(MAX_TRACKING_BYTES)
+        );
+        assert_eq!(
+            normalize_tracking(&"9".repeat(MAX_TRACKING_BYTES + 1)),
+            None
+        );
+    }
 }

@@ -16,6 +16,8 @@ pub enum AppError {
     Policy(PolicyError),
     /// Several fields are wrong (a policy update, an import).
     Fields(Vec<FieldError>),
+    /// A batch approval does not fit the shop's caps (422).
+    Batch(shared::policy::BatchRefusal),
     /// Something broke on our side; the text is logged, never sent.
     Internal(String),
 }
@@ -76,6 +78,14 @@ impl AppError {
                 ErrorBody {
                     code: e.code().into(),
                     message: e.message(lang),
+                    fields: vec![],
+                },
+            ),
+            Self::Batch(refusal) => (
+                422,
+                ErrorBody {
+                    code: refusal.code().into(),
+                    message: refusal.message(lang),
                     fields: vec![],
                 },
             ),

@@ -1,5 +1,5 @@
-//! The Cloudflare Worker: the JSON API under `/api/*`, the static portal for every other path,
-//! and the deadline cron. Handlers stay thin (decode, authorize, load, decide in `shared`,
+//! The Cloudflare Worker: the JSON API under `/api/*`, the seller admin's page under `/admin`, the
+//! static portal for every other path, and the deadline cron. Handlers stay thin (decode, authorize, load, decide in `shared`,
 //! store, respond); KV and R2 access lives in `store`.
 
 mod auth;
@@ -12,6 +12,7 @@ mod guard;
 mod hooks;
 mod http;
 mod photos;
+mod queue;
 mod routes;
 mod shop;
 mod store;
@@ -24,7 +25,11 @@ use worker::{Context, Env, Request, Response, Result, ScheduleContext, Scheduled
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     // wrangler.toml routes only /api/* here first; anything else that reaches the worker is the
     // portal's, served by the assets binding (with its single-page-application fallback).
-    if !req.path().starts_with(shared::api::API_PREFIX) {
+    let path = req.path();
+    if is_admin_page(&path) {
+        return admin_page(&req, &env).await;
+    }
+    if !path.starts_with(shared::api::API_PREFIX) {
         return env.assets("ASSETS")?.fetch_request(req).await;
     }
     let (response, queued_hooks) = routes::handle(req, env.clone()).await;
@@ -35,6 +40,22 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
         ctx.wait_until(hooks::deliver_now(env, shop, queued_hooks));
     }
     response
+}
+
+/// A navigation inside the seller admin (`/admin`, `/admin/case/AS-1`), as opposed to one of its
+/// files (`/admin/admin-1a2b.wasm`): the last segment of a file has an extension.
+fn is_admin_page(path: &str) -> bool {
+    let inside = path == "/admin" || path.starts_with("/admin/");
+    inside && !path.rsplit('/').next().is_some_and(|last| last.contains('.'))
+}
+
+/// The admin's page for any of its paths; its files are served by the assets binding as they
+/// are. Fetched as `/admin/` from the assets, so `_headers` (the CSP) applies as to any page.
+async fn admin_page(req: &Request, env: &Env) -> Result<Response> {
+    let mut url = req.url()?;
+    url.set_path("/admin/");
+    url.set_query(None);
+    env.assets("ASSETS")?.fetch(url.to_string(), None).await
 }
 
 #[event(scheduled)]
@@ -52,6 +73,21 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         Err(e) => {
             let (_, body) = e.envelope(shared::i18n::Lang::En);
             worker::console_error!("cron failed: {}", body.code);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_admin_page;
+
+    #[test]
+    fn admin_navigations_get_the_admin_page_and_its_files_pass_through() {
+        for page in ["/admin", "/admin/", "/admin/case/AS-1", "/admin/signin"] {
+            assert!(is_admin_page(page), "{page}");
+        }
+        for file in ["/admin/admin-1a2b_bg.wasm", "/admin/admin.css", "/administrator", "/", "/case/AS-1"] {
+            assert!(!is_admin_page(file), "{file}");
         }
     }
 }

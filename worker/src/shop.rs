@@ -30,7 +30,7 @@ pub async fn policy(store: &Store) -> AppResult<Policy> {
     if let Some(policy) = cached {
         return Ok(policy);
     }
-    let policy = match store.kv.get(&keys::policy(&store.shop)).text().await? {
+    let policy = match store.get_text(&keys::policy(&store.shop)).await? {
         Some(json) => Policy::from_deserializer(&mut serde_json::Deserializer::from_str(&json))
             .map_err(AppError::Fields)?,
         None => Policy::default(),

@@ -10,12 +10,12 @@
 //! docs/ARCHITECTURE.md). The snapshot `case:{id}:snap` and the index keys are read models derived
 //! from the log: rebuilding them from the log (`rebuild`) gives the same answers.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use shared::domain::{Case, Event, Order};
+use shared::domain::{Case, CaseKind, Event, Order, StateName};
 use worker::{Env, KvStore};
 
 use crate::error::{AppError, AppResult};
@@ -50,13 +50,50 @@ pub mod keys {
     pub fn snapshot(case: &str) -> String {
         format!("case:{case}:snap")
     }
-    /// Open-case queue entry, sorted by priority then deadline: listing the prefix is the queue.
-    pub fn queue(shop: &str, sort_key: &str, case: &str) -> String {
-        format!("q:{shop}:{sort_key}:{case}")
-    }
-    /// Prefix of the open-case queue.
+    /// Prefix of the open-case queue (entries: [`queue_index`] of [`super::QueueIndex::All`]),
+    /// sorted by priority then deadline: listing the prefix is the queue.
     pub fn queue_prefix(shop: &str) -> String {
         format!("q:{shop}:")
+    }
+    /// An entry of one of the queue's indexes: the index's prefix, then the same sort part as
+    /// the queue's, so every index lists in priority order.
+    pub fn queue_index(
+        index: &super::QueueIndex,
+        shop: &str,
+        sort_key: &str,
+        case: &str,
+    ) -> String {
+        format!("{}{sort_key}:{case}", index.prefix(shop))
+    }
+    /// Prefixes of the queue and its filter indexes (each family, every value), for the rebuild.
+    pub fn queue_families(shop: &str) -> [String; 4] {
+        [
+            queue_prefix(shop),
+            format!("qk:{shop}:"),
+            format!("qs:{shop}:"),
+            format!("qa:{shop}:"),
+        ]
+    }
+    /// A tracking number of a case (the buyer's return parcel or the shop's shipment), as
+    /// [`crate::cases::normalize_tracking`] spells it; metadata: the case's summary.
+    pub fn tracking(shop: &str, number: &str, case: &str) -> String {
+        format!("trk:{shop}:{number}:{case}")
+    }
+    /// Prefix of the cases of one tracking number.
+    pub fn tracking_prefix(shop: &str, number: &str) -> String {
+        format!("trk:{shop}:{number}:")
+    }
+    /// Prefix of every tracking number, for the rebuild.
+    pub fn trackings_prefix(shop: &str) -> String {
+        format!("trk:{shop}:")
+    }
+    /// "This staff member has this case open" (expires 60 s after the last call).
+    pub fn presence(shop: &str, case: &str, staff: &str) -> String {
+        format!("seen:{shop}:{case}:{staff}")
+    }
+    /// Prefix of who has one case open.
+    pub fn presence_prefix(shop: &str, case: &str) -> String {
+        format!("seen:{shop}:{case}:")
     }
     /// Every case of the shop, for analytics and export (metadata: its summary).
     pub fn summary(shop: &str, case: &str) -> String {
@@ -114,6 +151,68 @@ pub mod keys {
     pub fn photo(shop: &str, id: &str) -> String {
         format!("photos/{shop}/{id}")
     }
+
+    /// The id at the end of `key` when `key` is `prefix` followed by one id, else `None`. A
+    /// prefix ending in a value that holds `:` (an order number, a tracking number) also lists
+    /// the keys of longer values that start the same way; ids never hold `:`, so those are
+    /// told apart here.
+    pub fn id_after<'k>(key: &'k str, prefix: &str) -> Option<&'k str> {
+        key.strip_prefix(prefix)
+            .filter(|id| !id.is_empty() && !id.contains(':'))
+    }
+}
+
+/// One of the open-case queue's indexes. Each holds an entry per open case it selects, under
+/// the same sort part as the queue (priority class, nearest deadline, urgency), with the case's
+/// summary as metadata: a filtered page is a prefix list, full of matches, in priority order.
+///
+/// | index | key |
+/// | --- | --- |
+/// | every open case | `q:{shop}:{class}:{due:013}:{urgent}:{id}` |
+/// | per kind | `qk:{shop}:{kind}:{class}:{due:013}:{urgent}:{id}` |
+/// | per state | `qs:{shop}:{state}:{class}:{due:013}:{urgent}:{id}` |
+/// | per assignee | `qa:{shop}:{staff id, or "-" for nobody}:{class}:{due:013}:{urgent}:{id}` |
+///
+/// Overdue is not an index of its own (a case becomes overdue without anything being written):
+/// within one class, entries sort by deadline, so a class's overdue cases are the start of its
+/// prefix (`…:{class}:`) and end at the first entry due now or later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueueIndex {
+    /// Every open case.
+    All,
+    /// The open cases of one kind.
+    Kind(CaseKind),
+    /// The open cases in one state.
+    State(StateName),
+    /// The open cases whose last staff actor is this one (`None`: no staff member acted yet).
+    Assignee(Option<String>),
+}
+
+/// The assignee part of an unassigned case's key (staff ids are `st_…`).
+const UNASSIGNED: &str = "-";
+
+impl QueueIndex {
+    /// The indexes a case with this summary is listed in.
+    pub fn of(summary: &CaseSummary) -> [Self; 4] {
+        [
+            Self::All,
+            Self::Kind(summary.kind),
+            Self::State(summary.state),
+            Self::Assignee(summary.assignee.clone()),
+        ]
+    }
+
+    /// The prefix that lists this index.
+    pub fn prefix(&self, shop: &str) -> String {
+        match self {
+            Self::All => keys::queue_prefix(shop),
+            Self::Kind(kind) => format!("qk:{shop}:{}:", kind.code()),
+            Self::State(state) => format!("qs:{shop}:{}:", state.code()),
+            Self::Assignee(staff) => {
+                format!("qa:{shop}:{}:", staff.as_deref().unwrap_or(UNASSIGNED))
+            }
+        }
+    }
 }
 
 /// What one commit holds: the filing itself, or the events of one accepted command.
@@ -149,9 +248,14 @@ pub struct Snapshot {
     /// empty so that the previous release still reads these snapshots (it then folds the log).
     #[serde(default)]
     pub commits: Vec<String>,
-    /// The case's current queue key, so the next change can remove it.
+    /// The case's queue key (also in `index_keys`), written for the previous release, which
+    /// reads only this one.
     #[serde(default)]
     pub queue_key: Option<String>,
+    /// Every index key the case has now (queue, filter indexes, tracking numbers), so that the
+    /// next change can remove those it no longer has.
+    #[serde(default)]
+    pub index_keys: Vec<String>,
 }
 
 impl Snapshot {
@@ -166,6 +270,16 @@ impl Snapshot {
             )
         }
     }
+
+    /// The index keys the case has, also for a snapshot written before `index_keys` existed
+    /// (its queue key was its only one).
+    fn index_keys(&self) -> Vec<String> {
+        if self.index_keys.is_empty() {
+            self.queue_key.iter().cloned().collect()
+        } else {
+            self.index_keys.clone()
+        }
+    }
 }
 
 /// A case as read: its state and where it stands in its log.
@@ -177,8 +291,9 @@ pub struct LoadedCase {
     pub version: u32,
     /// The key of its last commit.
     pub last_commit: String,
-    /// The queue key the snapshot recorded.
-    pub queue_key: Option<String>,
+    /// The index keys the snapshot recorded (removed by the next change if it no longer has
+    /// them).
+    pub index_keys: Vec<String>,
 }
 
 /// How often the first of several rival writers looks again before giving up, and how long it
@@ -192,9 +307,12 @@ const CONTENTION_WAIT_MS: u64 = 25;
 #[derive(Debug)]
 pub struct Store {
     /// The KV namespace.
-    pub kv: KvStore,
+    kv: KvStore,
     /// The shop this request serves.
     pub shop: String,
+    /// KV operations made through this store (reads, writes, deletes, lists): what a route costs,
+    /// reported in `X-KV-Ops` where the `REPORT_KV_OPS` var is set (development and tests).
+    pub ops: Rc<Cell<u32>>,
     /// Keys of the webhook deliveries this request queued, sent once its answer is out.
     pub queued_hooks: Rc<RefCell<Vec<String>>>,
     /// Inside an order's desk: its storage, which knows the version the desk last committed for
@@ -235,16 +353,28 @@ impl Store {
         Ok(Self {
             kv: env.kv(CASES_BINDING)?,
             shop: shop.to_string(),
+            ops: Rc::default(),
             queued_hooks: Rc::default(),
             desk: None,
         })
+    }
+
+    /// Counts one KV operation.
+    fn count(&self) {
+        self.ops.set(self.ops.get().saturating_add(1));
+    }
+
+    /// Reads a value as text.
+    pub async fn get_text(&self, key: &str) -> AppResult<Option<String>> {
+        self.count();
+        Ok(self.kv.get(key).text().await?)
     }
 
     /// Reads a JSON value.
     pub async fn get<T: DeserializeOwned>(&self, key: &str) -> AppResult<Option<T>> {
         // Parsed by serde_json in Rust, not by the runtime's JSON.parse: JavaScript numbers would
         // round every integer above 2^53 and break the value for good.
-        match self.kv.get(key).text().await? {
+        match self.get_text(key).await? {
             Some(text) => Ok(Some(serde_json::from_str(&text)?)),
             None => Ok(None),
         }
@@ -252,6 +382,7 @@ impl Store {
 
     /// Writes a JSON value.
     pub async fn put<T: Serialize>(&self, key: &str, value: &T) -> AppResult<()> {
+        self.count();
         self.kv
             .put(key, serde_json::to_string(value)?)?
             .execute()
@@ -266,6 +397,7 @@ impl Store {
         value: &T,
         ttl_seconds: u64,
     ) -> AppResult<()> {
+        self.count();
         self.kv
             .put(key, serde_json::to_string(value)?)?
             .expiration_ttl(ttl_seconds.max(60))
@@ -276,12 +408,32 @@ impl Store {
 
     /// Writes an empty value whose metadata carries `meta` (read back by `list_meta`).
     pub async fn put_meta<T: Serialize>(&self, key: &str, meta: &T) -> AppResult<()> {
+        self.count();
         self.kv.put(key, "")?.metadata(meta)?.execute().await?;
+        Ok(())
+    }
+
+    /// Like [`Store::put_meta`], for a key KV forgets after `ttl_seconds` (at least 60, KV's
+    /// minimum).
+    pub async fn put_meta_expiring<T: Serialize>(
+        &self,
+        key: &str,
+        meta: &T,
+        ttl_seconds: u64,
+    ) -> AppResult<()> {
+        self.count();
+        self.kv
+            .put(key, "")?
+            .metadata(meta)?
+            .expiration_ttl(ttl_seconds.max(60))
+            .execute()
+            .await?;
         Ok(())
     }
 
     /// Deletes a key (a missing key is fine).
     pub async fn delete(&self, key: &str) -> AppResult<()> {
+        self.count();
         Ok(self.kv.delete(key).await?)
     }
 
@@ -292,6 +444,7 @@ impl Store {
         limit: u64,
         cursor: Option<String>,
     ) -> AppResult<(Vec<(String, Option<T>)>, Option<String>)> {
+        self.count();
         let mut builder = self.kv.list().prefix(prefix.to_string()).limit(limit);
         if let Some(c) = cursor {
             builder = builder.cursor(c);
@@ -369,7 +522,7 @@ impl Store {
                     case: snap.case.clone(),
                     version,
                     last_commit: last,
-                    queue_key: snap.queue_key.clone(),
+                    index_keys: snap.index_keys(),
                 }));
             }
         }
@@ -381,6 +534,7 @@ impl Store {
             let (version, last) = snap.position();
             let folded = usize::try_from(version).unwrap_or(usize::MAX);
             if folded > 0 && winners.get(folded - 1) == Some(&last) {
+                let index_keys = snap.index_keys();
                 let mut case = snap.case;
                 for key in &winners[folded..] {
                     self.apply_commit(&mut case, key).await?;
@@ -389,7 +543,7 @@ impl Store {
                     case,
                     version: count(&winners),
                     last_commit: winners.last().cloned().unwrap_or_default(),
-                    queue_key: snap.queue_key,
+                    index_keys,
                 };
                 if self.desk.is_some() {
                     self.write_snapshot(&loaded).await?;
@@ -457,7 +611,7 @@ impl Store {
             case,
             version: count(&winners),
             last_commit: winners.last().cloned().unwrap_or_default(),
-            queue_key: None,
+            index_keys: Vec::new(),
         })
     }
 
@@ -475,12 +629,18 @@ impl Store {
 
     /// Rewrites the snapshot from a loaded case.
     pub async fn write_snapshot(&self, loaded: &LoadedCase) -> AppResult<()> {
+        let queue_prefix = keys::queue_prefix(&self.shop);
         let snap = Snapshot {
             case: loaded.case.clone(),
             version: loaded.version,
             last_commit: loaded.last_commit.clone(),
             commits: Vec::new(),
-            queue_key: loaded.queue_key.clone(),
+            queue_key: loaded
+                .index_keys
+                .iter()
+                .find(|k| k.starts_with(&queue_prefix))
+                .cloned(),
+            index_keys: loaded.index_keys.clone(),
         };
         self.put(&keys::snapshot(&loaded.case.id), &snap).await
     }
@@ -519,26 +679,28 @@ impl Store {
         Err(ApiErrorCode::Conflict.into())
     }
 
-    /// Brings the read models of a case up to date: snapshot, queue entry, summary.
+    /// Brings the read models of a case up to date: its index entries (`index_keys`: queue,
+    /// filter indexes, tracking numbers, each with the summary as metadata), snapshot, summary.
+    ///
+    /// Every entry is written again (its metadata is the summary, which changes with almost
+    /// every commit); the entries the case had and no longer has are deleted after the new ones
+    /// exist, so a reader between the two sees the case twice (the pages drop the repeat) rather
+    /// than not at all. The snapshot records the new set for the next change.
     pub async fn index(
         &self,
         loaded: &mut LoadedCase,
         summary: &CaseSummary,
-        queue_sort_key: Option<String>,
+        index_keys: Vec<String>,
     ) -> AppResult<()> {
-        let new_queue_key =
-            queue_sort_key.map(|sort| keys::queue(&self.shop, &sort, &loaded.case.id));
-        if new_queue_key != loaded.queue_key {
-            if let Some(new_key) = &new_queue_key {
-                self.put_meta(new_key, summary).await?;
-            }
-            if let Some(old_key) = &loaded.queue_key {
-                self.delete(old_key).await?;
-            }
-        } else if let Some(key) = &new_queue_key {
+        for key in &index_keys {
             self.put_meta(key, summary).await?;
         }
-        loaded.queue_key = new_queue_key;
+        for old in &loaded.index_keys {
+            if !index_keys.contains(old) {
+                self.delete(old).await?;
+            }
+        }
+        loaded.index_keys = index_keys;
         self.write_snapshot(loaded).await?;
         self.put_meta(&keys::summary(&self.shop, &loaded.case.id), summary)
             .await
@@ -559,6 +721,48 @@ mod tests {
             k(4, 400, "dd"),
         ]);
         assert_eq!(winners, vec![k(1, 100, "aa"), k(2, 150, "zz")]);
+    }
+
+    #[test]
+    fn a_prefix_ending_in_a_value_finds_only_that_values_ids() {
+        let prefix = keys::tracking_prefix("demo", "SF1");
+        assert_eq!(keys::id_after("trk:demo:SF1:AS-1", &prefix), Some("AS-1"));
+        // Tracking number "SF1:X" starts like "SF1".
+        assert_eq!(keys::id_after("trk:demo:SF1:X:AS-2", &prefix), None);
+        assert_eq!(keys::id_after("trk:demo:SF1:", &prefix), None);
+        assert_eq!(keys::id_after("trk:demo:SF2:AS-1", &prefix), None);
+    }
+
+    #[test]
+    fn every_queue_index_lists_in_the_queues_order_under_a_prefix_of_its_own() {
+        let shop = "demo";
+        let prefixes = [
+            QueueIndex::All.prefix(shop),
+            QueueIndex::Kind(CaseKind::Repair).prefix(shop),
+            QueueIndex::State(StateName::AwaitingReview).prefix(shop),
+            QueueIndex::Assignee(Some("st_1".into())).prefix(shop),
+            QueueIndex::Assignee(None).prefix(shop),
+        ];
+        for (i, a) in prefixes.iter().enumerate() {
+            for b in &prefixes[i + 1..] {
+                assert!(
+                    !a.starts_with(b.as_str()) && !b.starts_with(a.as_str()),
+                    "{a} {b}"
+                );
+            }
+        }
+        let key = keys::queue_index(
+            &QueueIndex::Kind(CaseKind::Repair),
+            shop,
+            "2:0000000000100:1",
+            "AS-1",
+        );
+        assert_eq!(key, "qk:demo:repair:2:0000000000100:1:AS-1");
+        assert!(
+            keys::queue_families(shop)
+                .iter()
+                .all(|f| prefixes.iter().any(|p| p.starts_with(f.as_str())))
+        );
     }
 
     #[test]

@@ -10,9 +10,10 @@
 //! * A buyer sees who acted by role ("the shop", "the warehouse", "a supervisor"), never which
 //!   account: ids are the shop's internal business and would let a buyer pick on one employee.
 //!   Internal notes are the owner's reason for an override (also repeated as the note of the
-//!   approval the override grants) and the note a member of staff writes when escalating to a
-//!   supervisor; what the shop writes *to* the buyer (approval, rejection and resolution notes,
-//!   questions, messages, inspection findings) stays.
+//!   approval the override grants), the note a member of staff writes when escalating to a
+//!   supervisor, and the notes of a refund proposal and of the owner's answer to it; what the
+//!   shop writes *to* the buyer (approval, rejection, offer and resolution notes, questions,
+//!   messages, inspection findings) stays.
 //! * The warehouse receives, inspects and ships parcels: it needs the buyer's name to match a
 //!   parcel, not the e-mail address or phone number (the order holds no postal address; the
 //!   courier has it). It does not read the analytics or the export, which list every case's
@@ -89,6 +90,12 @@ pub fn masked_case(mut case: Case) -> Case {
                     note.clear();
                 }
             }
+            // A proposal is the shop's internal sign-off (an agent asking the owner): the
+            // agent's note reaches the buyer with the approval or offer once applied, and the
+            // owner's answer is for the agent.
+            EventKind::RefundProposed { note, .. }
+            | EventKind::ProposalApproved { note }
+            | EventKind::ProposalDeclined { note } => note.clear(),
             EventKind::Filed
             | EventKind::ProofAdded { .. }
             | EventKind::InfoRequested { .. }
@@ -107,7 +114,10 @@ pub fn masked_case(mut case: Case) -> Case {
             | EventKind::Closed { .. }
             | EventKind::Reopened
             | EventKind::Rated { .. }
-            | EventKind::MessagePosted { .. } => {}
+            | EventKind::MessagePosted { .. }
+            | EventKind::OfferMade { .. }
+            | EventKind::OfferAccepted
+            | EventKind::OfferDeclined { .. } => {}
         }
     }
     case
@@ -266,6 +276,49 @@ mod tests {
         assert_eq!(seen.order.buyer.phone.as_deref(), Some("****8001"));
         // The history keeps its length and order: the state folds the same.
         assert_eq!(seen.state(), case().state());
+    }
+
+    #[test]
+    fn a_buyer_sees_the_shops_offer_but_not_its_internal_sign_off() {
+        use shared::domain::{Offer, Proposal};
+        let mut stored = case();
+        stored.events.truncate(1);
+        let agent = || staff("st_agent", Role::Agent);
+        let owner = || staff("st_owner", Role::Owner);
+        let offer = Offer::PartialRefund {
+            amount: Money(250_000),
+        };
+        stored.events.extend([
+            event(
+                agent(),
+                EventKind::RefundProposed {
+                    proposal: Proposal::Offer {
+                        offer: offer.clone(),
+                    },
+                    amount: Money(250_000),
+                    note: "Keep it, with most of the money back.".into(),
+                },
+            ),
+            event(
+                owner(),
+                EventKind::ProposalApproved {
+                    note: "Fine, this once".into(),
+                },
+            ),
+            event(
+                owner(),
+                EventKind::OfferMade {
+                    offer,
+                    note: "Keep it, with most of the money back.".into(),
+                },
+            ),
+        ]);
+        let seen = case_for(&Actor::Buyer, stored.clone());
+        let json = serde_json::to_string(&seen).unwrap_or_default();
+        assert!(!json.contains("this once"), "{json}");
+        // The agent's words reach the buyer once, with the offer that applies.
+        assert_eq!(json.matches("most of the money back").count(), 1, "{json}");
+        assert_eq!(seen.state(), stored.state());
     }
 
     #[test]

@@ -114,11 +114,10 @@ pub fn ErrorBox(
 
 /// A case state as a coloured chip with its name (never colour alone).
 #[component]
-pub fn StatusChip(state: String) -> impl IntoView {
+pub fn StatusChip(state: shared::domain::StateName) -> impl IntoView {
     let lang = use_lang();
-    let state_for_tone = state.clone();
-    let data_state = state.clone();
-    let tone = move || match i18n::state_chip_code(&state_for_tone, lang.get()).1 {
+    let data_state = state.code();
+    let tone = move || match i18n::state_chip(state, lang.get()).1 {
         Tone::Waiting => "chip chip-waiting",
         Tone::Action => "chip chip-action",
         Tone::Good => "chip chip-good",
@@ -127,7 +126,7 @@ pub fn StatusChip(state: String) -> impl IntoView {
     };
     view! {
         <span class=tone data-testid="status-chip" data-state=data_state>
-            {move || i18n::state_chip_code(&state, lang.get()).0}
+            {move || i18n::state_chip(state, lang.get()).0}
         </span>
     }
 }

@@ -416,6 +416,14 @@ fn CaseBody(
         CaseState::InfoRequested { question, .. } => Some(question.clone()),
         _ => None,
     };
+    // The shop's open offer (协商), told as its timeline entry says it, when the buyer may answer.
+    let offer = match cv.case.state() {
+        CaseState::OfferPending { offer, note, .. } if has(ActionKind::AcceptOffer) => {
+            Some(EventKind::OfferMade { offer, note })
+        }
+        _ => None,
+    };
+    let offer_currency = currency.clone();
     let refund = cv.refund.clone();
     let address = cv.return_address.clone().filter(|a| !a.trim().is_empty());
     let awaiting_return = matches!(cv.case.state(), CaseState::AwaitingReturn { .. });
@@ -454,7 +462,7 @@ fn CaseBody(
         }))
         .collect();
     let note = cv.case.request.note.clone();
-    let state_code = cv.state.clone();
+    let state_code = cv.state;
     let token_s = StoredValue::new(token);
     let copied = RwSignal::new(None::<bool>);
 
@@ -514,6 +522,21 @@ fn CaseBody(
                 </div>
             </section>
         })).flatten()}
+
+        {offer.map(|kind| view! {
+            <section class="card" data-testid="offer">
+                {move || {
+                    let (head, detail) = i18n::event_line(&kind, lang.get(), &offer_currency);
+                    view! { <h2 class="h3">{head}</h2> {detail.map(|d| view! { <p class="quote">{d}</p> })} }
+                }}
+                <div class="btn-row">
+                    <button type="button" class="btn btn-primary" data-testid="accept-offer" disabled=flag(busy)
+                        on:click=move |_| send.run(Command::AcceptOffer)>{tr(lang, |t| t.accept_offer)}</button>
+                    <button type="button" class="btn btn-secondary" data-testid="decline-offer" disabled=flag(busy)
+                        on:click=move |_| send.run(Command::DeclineOffer { note: String::new() })>{tr(lang, |t| t.decline_offer)}</button>
+                </div>
+            </section>
+        })}
 
         <Actions has_tracking=has(ActionKind::EnterReturnTracking) has_answer=has(ActionKind::AnswerInfo)
             has_proof=has(ActionKind::AddProof) has_confirm=has(ActionKind::ConfirmReceipt) has_escalate=has(ActionKind::Escalate)

@@ -1,11 +1,11 @@
 //! One module per route.
 
-mod admin;
+mod not_found;
 mod case;
 mod lookup;
 mod order;
 
-pub use admin::{AdminPage, NotFound};
+pub use not_found::NotFound;
 pub use case::CasePage;
 pub use lookup::{LookupPage, encode};
 pub use order::OrderPage;

@@ -168,7 +168,7 @@ fn CaseList(cases: Vec<Case>, number: String, zone: i64) -> impl IntoView {
             <ul class="case-links">
                 {cases.into_iter().map(|c| {
                     let href = case_path(&c.id, &number);
-                    let state = c.state().name().code().to_string();
+                    let state = c.state().name();
                     let kind = c.request.kind;
                     let filed = c.filed_at;
                     let id = c.id.clone();

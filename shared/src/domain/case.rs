@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::command::{Inspection, RejectReason, Resolution, Solution};
+use super::command::{Inspection, Offer, Proposal, RejectReason, Resolution, Solution};
 use super::event::{Event, EventKind, ShipmentKind};
 use super::order::Order;
 use super::values::{Money, Timestamp};
@@ -103,6 +103,15 @@ impl Reason {
     #[must_use]
     pub const fn is_no_reason(self) -> bool {
         matches!(self, Self::ChangedMind | Self::SizeOrFit)
+    }
+
+    /// True for a fault of the goods or of their delivery: the shop is at fault and the claim is
+    /// about the goods themselves. A parcel that never arrived is the shop's fault too, but the
+    /// dispute there is the courier's record, not the goods, so it is not a fault in this sense
+    /// (an offer of an exchange or a repair makes no sense for it).
+    #[must_use]
+    pub const fn is_fault(self) -> bool {
+        self.is_shop_fault() && !self.is_logistics()
     }
 
     /// True for a logistics question (the parcel never arrived).
@@ -289,6 +298,31 @@ pub enum CaseState {
         /// Since it shipped.
         clock: Clock,
     },
+    /// The shop offered another solution (协商); the buyer accepts or declines it.
+    OfferPending {
+        /// What is offered.
+        offer: Offer,
+        /// The shop's explanation (the note of the approval, if accepted).
+        note: String,
+        /// Since the offer: the buyer's time to answer.
+        clock: Clock,
+        /// The shop's decision step the case goes back to if the buyer declines (its clock is
+        /// restarted then).
+        previous: Box<CaseState>,
+    },
+    /// An agent's approval or offer above their refund limit waits for the owner (DOMAIN.md
+    /// "Two people for big money").
+    AwaitingOwnerApproval {
+        /// What the agent sent.
+        proposal: Proposal,
+        /// The refund it commits.
+        amount: Money,
+        /// The agent's note to the buyer.
+        note: String,
+        /// The shop's decision step, whose clock keeps running: asking for a sign-off does not
+        /// give the shop more time, and a declined proposal goes back to it as it was.
+        previous: Box<CaseState>,
+    },
     /// A supervisor is looking at it (介入); clocks pause.
     Escalated {
         /// Where the case was.
@@ -335,11 +369,15 @@ pub enum StateName {
     Escalated,
     /// See [`CaseState::Closed`].
     Closed,
+    /// See [`CaseState::OfferPending`].
+    OfferPending,
+    /// See [`CaseState::AwaitingOwnerApproval`].
+    AwaitingOwnerApproval,
 }
 
 impl StateName {
     /// Every state, in the order of the variants (tests walk it; a new state must join it).
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 12] = [
         Self::AwaitingReview,
         Self::InfoRequested,
         Self::Rejected,
@@ -350,6 +388,8 @@ impl StateName {
         Self::Shipped,
         Self::Escalated,
         Self::Closed,
+        Self::OfferPending,
+        Self::AwaitingOwnerApproval,
     ];
 
     /// Stable snake_case name.
@@ -366,6 +406,8 @@ impl StateName {
             Self::Shipped => "shipped",
             Self::Escalated => "escalated",
             Self::Closed => "closed",
+            Self::OfferPending => "offer_pending",
+            Self::AwaitingOwnerApproval => "awaiting_owner_approval",
         }
     }
 }
@@ -385,6 +427,8 @@ impl CaseState {
             Self::Shipped { .. } => StateName::Shipped,
             Self::Escalated { .. } => StateName::Escalated,
             Self::Closed { .. } => StateName::Closed,
+            Self::OfferPending { .. } => StateName::OfferPending,
+            Self::AwaitingOwnerApproval { .. } => StateName::AwaitingOwnerApproval,
         }
     }
 
@@ -404,9 +448,43 @@ impl CaseState {
             | Self::ReturnInTransit { clock, .. }
             | Self::AwaitingDecision { clock, .. }
             | Self::AwaitingShipment { clock, .. }
-            | Self::Shipped { clock, .. } => Some(clock),
+            | Self::Shipped { clock, .. }
+            | Self::OfferPending { clock, .. } => Some(clock),
+            Self::AwaitingOwnerApproval { previous, .. } => previous.clock_mut(),
             Self::Escalated { .. } | Self::Closed { .. } => None,
         }
+    }
+
+    /// The shop's decision step that an offer or a proposal made in this state goes back to:
+    /// a review or a post-inspection decision as it is; from a question to the buyer or a
+    /// rejection, the shop took the move back, so a review whose clock starts at `at`.
+    fn decision_step(self, at: Timestamp) -> Self {
+        match self {
+            Self::AwaitingReview { .. } | Self::AwaitingDecision { .. } => self,
+            // An offer or proposal pending already (not produced by the engine): its step.
+            Self::OfferPending { previous, .. } | Self::AwaitingOwnerApproval { previous, .. } => {
+                *previous
+            }
+            Self::InfoRequested { .. }
+            | Self::Rejected { .. }
+            | Self::AwaitingReturn { .. }
+            | Self::ReturnInTransit { .. }
+            | Self::AwaitingShipment { .. }
+            | Self::Shipped { .. }
+            | Self::Escalated { .. }
+            | Self::Closed { .. } => Self::AwaitingReview {
+                clock: Clock::start(at),
+            },
+        }
+    }
+
+    /// This step with its clock restarted at `at` (a declined offer gives the shop its full
+    /// time to decide again: the buyer's answer took some of it).
+    fn restarted(mut self, at: Timestamp) -> Self {
+        if let Some(clock) = self.clock_mut() {
+            *clock = Clock::start(at);
+        }
+        self
     }
 
     /// The state a resumed escalation returns to: the same step, its clock shifted by the time
@@ -654,7 +732,34 @@ impl CaseState {
                 },
                 other => other,
             },
-            E::ProofAdded { .. }
+            E::OfferMade { offer, note } => S::OfferPending {
+                offer: offer.clone(),
+                note: note.clone(),
+                clock: Clock::start(at),
+                previous: Box::new(self.decision_step(at)),
+            },
+            E::OfferDeclined { .. } => match self {
+                S::OfferPending { previous, .. } => previous.restarted(at),
+                other => other,
+            },
+            E::RefundProposed {
+                proposal,
+                amount,
+                note,
+            } => S::AwaitingOwnerApproval {
+                proposal: proposal.clone(),
+                amount: *amount,
+                note: note.clone(),
+                previous: Box::new(self.decision_step(at)),
+            },
+            // Back to the step as it was; an approved proposal's own events follow.
+            E::ProposalApproved { .. } | E::ProposalDeclined { .. } => match self {
+                S::AwaitingOwnerApproval { previous, .. } => *previous,
+                other => other,
+            },
+            // The approval of the offered solution follows in the same commit and moves the case.
+            E::OfferAccepted
+            | E::ProofAdded { .. }
             | E::EscalationResolved { .. }
             | E::Overridden { .. }
             | E::Refunded { .. }
@@ -738,6 +843,14 @@ impl Case {
                 EventKind::Received { .. } | EventKind::ReturnDeemedReceived
             )
         })
+    }
+
+    /// True once the buyer declined an offer of the shop, or let one lapse (silence declines).
+    #[must_use]
+    pub fn offer_declined(&self) -> bool {
+        self.events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::OfferDeclined { .. }))
     }
 
     /// The deduction recorded by the latest failed inspection, if any.

@@ -60,6 +60,66 @@ impl Solution {
     }
 }
 
+/// What the shop offers the buyer instead of refusing (协商, DOMAIN.md "Negotiation"): each is
+/// a solution the buyer did not ask for, so it applies only if the buyer accepts it. Reship is
+/// not offered: it answers a lost parcel, not a dispute about the goods.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    deny_unknown_fields,
+    try_from = "OfferWire"
+)]
+pub enum Offer {
+    /// Part of the money back while the buyer keeps the goods: once accepted, a refund-only of
+    /// `amount` with nothing sent back (or, when the goods already came back, a refund of
+    /// `amount` for them).
+    PartialRefund {
+        /// What the shop refunds, at most the case's full breakdown.
+        amount: Money,
+    },
+    /// A new unit instead of the money.
+    Exchange,
+    /// A repair instead of the money.
+    Repair,
+}
+
+impl Offer {
+    /// The solution an accepted offer grants, exactly as if the shop had approved it.
+    #[must_use]
+    pub const fn solution(&self) -> Solution {
+        match self {
+            Self::PartialRefund { amount } => Solution::RefundOnly {
+                amount: Some(*amount),
+            },
+            Self::Exchange => Solution::Exchange,
+            Self::Repair => Solution::Repair,
+        }
+    }
+}
+
+/// What an agent asked for that is above their refund limit (DOMAIN.md "Two people for big
+/// money"): it waits for the owner, who applies it as sent or declines it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "action",
+    rename_all = "snake_case",
+    deny_unknown_fields,
+    try_from = "ProposalWire"
+)]
+pub enum Proposal {
+    /// Grant this solution (an agent's [`Command::Approve`]).
+    Approve {
+        /// What would be granted.
+        solution: Solution,
+    },
+    /// Offer this to the buyer (an agent's [`Command::Offer`]).
+    Offer {
+        /// What would be offered.
+        offer: Offer,
+    },
+}
+
 /// What the warehouse found when it opened the returned parcel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -150,7 +210,7 @@ pub enum OverrideAction {
     Close,
 }
 
-// The three payload enums above are read through flat structs (see `crate::wire`): the tag plus
+// The payload enums above are read through flat structs (see `crate::wire`): the tag plus
 // every variant's fields as options, no unknown field allowed, then a conversion that refuses a
 // field that belongs to another variant. Serde's derive would instead ignore unknown fields next
 // to a unit variant (`{"kind":"exchange","amount":100}` read as a plain exchange), and it reads
@@ -188,6 +248,82 @@ impl TryFrom<SolutionWire> for Solution {
             SolutionTag::Exchange => Self::Exchange,
             SolutionTag::Repair => Self::Repair,
             SolutionTag::Reship => Self::Reship,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum OfferTag {
+    PartialRefund,
+    Exchange,
+    Repair,
+}
+
+/// An [`Offer`] as read.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OfferWire {
+    kind: OfferTag,
+    #[serde(default)]
+    amount: Option<Money>,
+}
+
+impl TryFrom<OfferWire> for Offer {
+    type Error = WireError;
+
+    fn try_from(w: OfferWire) -> Result<Self, Self::Error> {
+        Ok(match w.kind {
+            OfferTag::PartialRefund => Self::PartialRefund {
+                amount: req(w.amount, "amount")?,
+            },
+            OfferTag::Exchange => {
+                absent(&w.amount, "amount")?;
+                Self::Exchange
+            }
+            OfferTag::Repair => {
+                absent(&w.amount, "amount")?;
+                Self::Repair
+            }
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ProposalTag {
+    Approve,
+    Offer,
+}
+
+/// A [`Proposal`] as read.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProposalWire {
+    action: ProposalTag,
+    #[serde(default)]
+    solution: Option<Solution>,
+    #[serde(default)]
+    offer: Option<Offer>,
+}
+
+impl TryFrom<ProposalWire> for Proposal {
+    type Error = WireError;
+
+    fn try_from(w: ProposalWire) -> Result<Self, Self::Error> {
+        Ok(match w.action {
+            ProposalTag::Approve => {
+                absent(&w.offer, "offer")?;
+                Self::Approve {
+                    solution: req(w.solution, "solution")?,
+                }
+            }
+            ProposalTag::Offer => {
+                absent(&w.solution, "solution")?;
+                Self::Offer {
+                    offer: req(w.offer, "offer")?,
+                }
+            }
         })
     }
 }
@@ -320,6 +456,14 @@ pub enum Command {
         /// The text.
         text: String,
     },
+    /// Accept the shop's open offer: it applies as the shop's approval of it would.
+    AcceptOffer,
+    /// Decline the shop's open offer: the shop decides again.
+    DeclineOffer {
+        /// Why, for the shop.
+        #[serde(default)]
+        note: String,
+    },
     // Agent.
     /// Grant a solution.
     Approve {
@@ -341,6 +485,15 @@ pub enum Command {
     RequestInfo {
         /// What is asked.
         question: String,
+    },
+    /// Offer the buyer another solution instead of refusing (协商); the buyer accepts or
+    /// declines it.
+    Offer {
+        /// What is offered.
+        offer: Offer,
+        /// The explanation shown to the buyer.
+        #[serde(default)]
+        note: String,
     },
     // Warehouse (and the courier's notification, as the system).
     /// The courier reports the return parcel signed for at the shop.
@@ -373,6 +526,18 @@ pub enum Command {
         /// What to do.
         action: OverrideAction,
     },
+    /// Apply the agent's proposal that is above their refund limit, as the agent sent it.
+    ApproveProposal {
+        /// For the agent.
+        #[serde(default)]
+        note: String,
+    },
+    /// Decline the agent's proposal: the case is back to the agent's decision.
+    DeclineProposal {
+        /// Why, for the agent.
+        #[serde(default)]
+        note: String,
+    },
     // System.
     /// The deadline due at `due` has passed: run its automatic outcome. Stale or repeated
     /// expiries are no-ops, so the worker may retry freely.
@@ -404,12 +569,18 @@ pub enum ActionKind {
     Reopen,
     /// See [`Command::Message`].
     Message,
+    /// See [`Command::AcceptOffer`].
+    AcceptOffer,
+    /// See [`Command::DeclineOffer`].
+    DeclineOffer,
     /// See [`Command::Approve`].
     Approve,
     /// See [`Command::Reject`].
     Reject,
     /// See [`Command::RequestInfo`].
     RequestInfo,
+    /// See [`Command::Offer`].
+    Offer,
     /// See [`Command::ReturnArrived`].
     ReturnArrived,
     /// See [`Command::Receive`].
@@ -420,13 +591,17 @@ pub enum ActionKind {
     ResolveEscalation,
     /// See [`Command::Override`].
     Override,
+    /// See [`Command::ApproveProposal`].
+    ApproveProposal,
+    /// See [`Command::DeclineProposal`].
+    DeclineProposal,
     /// See [`Command::Expire`].
     Expire,
 }
 
 impl ActionKind {
     /// Every action, in a stable order.
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 23] = [
         Self::AddProof,
         Self::AnswerInfo,
         Self::EnterReturnTracking,
@@ -436,14 +611,19 @@ impl ActionKind {
         Self::Rate,
         Self::Reopen,
         Self::Message,
+        Self::AcceptOffer,
+        Self::DeclineOffer,
         Self::Approve,
         Self::Reject,
         Self::RequestInfo,
+        Self::Offer,
         Self::ReturnArrived,
         Self::Receive,
         Self::Ship,
         Self::ResolveEscalation,
         Self::Override,
+        Self::ApproveProposal,
+        Self::DeclineProposal,
         Self::Expire,
     ];
 
@@ -460,14 +640,19 @@ impl ActionKind {
             Self::Rate => "rate",
             Self::Reopen => "reopen",
             Self::Message => "message",
+            Self::AcceptOffer => "accept_offer",
+            Self::DeclineOffer => "decline_offer",
             Self::Approve => "approve",
             Self::Reject => "reject",
             Self::RequestInfo => "request_info",
+            Self::Offer => "offer",
             Self::ReturnArrived => "return_arrived",
             Self::Receive => "receive",
             Self::Ship => "ship",
             Self::ResolveEscalation => "resolve_escalation",
             Self::Override => "override",
+            Self::ApproveProposal => "approve_proposal",
+            Self::DeclineProposal => "decline_proposal",
             Self::Expire => "expire",
         }
     }
@@ -487,14 +672,19 @@ impl Command {
             Self::Rate { .. } => ActionKind::Rate,
             Self::Reopen => ActionKind::Reopen,
             Self::Message { .. } => ActionKind::Message,
+            Self::AcceptOffer => ActionKind::AcceptOffer,
+            Self::DeclineOffer { .. } => ActionKind::DeclineOffer,
             Self::Approve { .. } => ActionKind::Approve,
             Self::Reject { .. } => ActionKind::Reject,
             Self::RequestInfo { .. } => ActionKind::RequestInfo,
+            Self::Offer { .. } => ActionKind::Offer,
             Self::ReturnArrived => ActionKind::ReturnArrived,
             Self::Receive { .. } => ActionKind::Receive,
             Self::Ship { .. } => ActionKind::Ship,
             Self::ResolveEscalation { .. } => ActionKind::ResolveEscalation,
             Self::Override { .. } => ActionKind::Override,
+            Self::ApproveProposal { .. } => ActionKind::ApproveProposal,
+            Self::DeclineProposal { .. } => ActionKind::DeclineProposal,
             Self::Expire { .. } => ActionKind::Expire,
         }
     }
@@ -532,6 +722,64 @@ mod tests {
                 note: String::new()
             })
         );
+    }
+
+    #[test]
+    fn negotiation_and_proposal_commands_have_these_shapes() {
+        let table = [
+            (
+                Command::Offer {
+                    offer: Offer::PartialRefund {
+                        amount: Money(5_000),
+                    },
+                    note: "keep it".into(),
+                },
+                r#"{"type":"offer","offer":{"kind":"partial_refund","amount":5000},"note":"keep it"}"#,
+            ),
+            (
+                Command::Offer {
+                    offer: Offer::Repair,
+                    note: String::new(),
+                },
+                r#"{"type":"offer","offer":{"kind":"repair"},"note":""}"#,
+            ),
+            (Command::AcceptOffer, r#"{"type":"accept_offer"}"#),
+            (
+                Command::DeclineOffer { note: "no".into() },
+                r#"{"type":"decline_offer","note":"no"}"#,
+            ),
+            (
+                Command::ApproveProposal { note: "ok".into() },
+                r#"{"type":"approve_proposal","note":"ok"}"#,
+            ),
+            (
+                Command::DeclineProposal {
+                    note: String::new(),
+                },
+                r#"{"type":"decline_proposal","note":""}"#,
+            ),
+        ];
+        for (command, json) in table {
+            assert_eq!(serde_json::to_string(&command).unwrap_or_default(), json);
+            let back: Result<Command, _> = serde_json::from_str(json);
+            assert_eq!(back.ok(), Some(command));
+        }
+        // Notes default to empty; an amount belongs to the partial refund only.
+        let minimal: Result<Command, _> = serde_json::from_str(r#"{"type":"decline_offer"}"#);
+        assert_eq!(
+            minimal.ok(),
+            Some(Command::DeclineOffer {
+                note: String::new()
+            })
+        );
+        for bad in [
+            r#"{"type":"offer","offer":{"kind":"exchange","amount":1}}"#,
+            r#"{"type":"offer","offer":{"kind":"partial_refund"}}"#,
+            r#"{"type":"offer","offer":{"kind":"reship"}}"#,
+            r#"{"type":"offer"}"#,
+        ] {
+            assert!(serde_json::from_str::<Command>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

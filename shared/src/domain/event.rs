@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::actor::Actor;
 use super::case::Outcome;
-use super::command::{Inspection, OverrideAction, RejectReason, Resolution, Solution};
+use super::command::{
+    Inspection, Offer, OverrideAction, Proposal, RejectReason, Resolution, Solution,
+};
 use super::values::{Money, Timestamp};
 use crate::wire::{WireError, req};
 
@@ -55,6 +57,9 @@ pub enum ExpiryOutcome {
     EscalateToOwner,
     /// The buyer did not confirm the shipment arrived: confirmed automatically.
     AutoConfirmReceipt,
+    /// The buyer did not answer the shop's offer: declined, back to the shop (DOMAIN.md
+    /// "silence declines": an offer the buyer never saw must not bind them).
+    DeclineOffer,
 }
 
 /// One line of a refund.
@@ -231,6 +236,42 @@ pub enum EventKind {
         /// The text.
         text: String,
     },
+    /// The shop offered another solution instead of refusing (协商); the buyer answers.
+    OfferMade {
+        /// What was offered.
+        offer: Offer,
+        /// The explanation shown to the buyer.
+        note: String,
+    },
+    /// The buyer accepted the open offer; the approval of its solution follows in the same
+    /// commit.
+    OfferAccepted,
+    /// The open offer was declined: the shop decides again, on a fresh clock.
+    OfferDeclined {
+        /// The buyer's reason.
+        note: String,
+        /// True when the buyer's silence declined it (the deadline passed).
+        automatic: bool,
+    },
+    /// An agent's approval or offer above their refund limit waits for the owner.
+    RefundProposed {
+        /// What the agent sent.
+        proposal: Proposal,
+        /// The refund it commits (the amount the limit was compared with).
+        amount: Money,
+        /// The agent's note to the buyer, used when the proposal applies.
+        note: String,
+    },
+    /// The owner applied the proposal; its events follow in the same commit.
+    ProposalApproved {
+        /// The owner's note to the agent.
+        note: String,
+    },
+    /// The owner declined the proposal: back to the agent's decision.
+    ProposalDeclined {
+        /// The owner's note to the agent.
+        note: String,
+    },
 }
 
 /// The `type` tag of an [`EventKind`]: read like the derive's own variant identifier (same
@@ -260,6 +301,12 @@ enum EventKindTag {
     Reopened,
     Rated,
     MessagePosted,
+    OfferMade,
+    OfferAccepted,
+    OfferDeclined,
+    RefundProposed,
+    ProposalApproved,
+    ProposalDeclined,
 }
 
 /// `outcome` is an [`ExpiryOutcome`] in `deadline_expired` and an [`Outcome`] in `closed`: read
@@ -276,6 +323,7 @@ enum AnyOutcome {
     ProceedAfterInspection,
     EscalateToOwner,
     AutoConfirmReceipt,
+    DeclineOffer,
     Refunded,
     Exchanged,
     Repaired,
@@ -300,6 +348,7 @@ impl AnyOutcome {
             Self::ProceedAfterInspection => ExpiryOutcome::ProceedAfterInspection,
             Self::EscalateToOwner => ExpiryOutcome::EscalateToOwner,
             Self::AutoConfirmReceipt => ExpiryOutcome::AutoConfirmReceipt,
+            Self::DeclineOffer => ExpiryOutcome::DeclineOffer,
             _ => return None,
         })
     }
@@ -332,6 +381,7 @@ impl AnyOutcome {
             Self::ProceedAfterInspection => "proceed_after_inspection",
             Self::EscalateToOwner => "escalate_to_owner",
             Self::AutoConfirmReceipt => "auto_confirm_receipt",
+            Self::DeclineOffer => "decline_offer",
             Self::Refunded => "refunded",
             Self::Exchanged => "exchanged",
             Self::Repaired => "repaired",
@@ -391,6 +441,12 @@ struct EventKindWire {
     comment: Option<String>,
     #[serde(default)]
     text: Option<String>,
+    #[serde(default)]
+    offer: Option<Offer>,
+    #[serde(default)]
+    proposal: Option<Proposal>,
+    #[serde(default)]
+    amount: Option<Money>,
 }
 
 impl TryFrom<EventKindWire> for EventKind {
@@ -460,7 +516,7 @@ impl TryFrom<EventKindWire> for EventKind {
                     any.name(),
                     "`auto_refund`, `auto_approve`, `close_rejected`, `close_info_timeout`, \
                      `close_abandoned`, `release_return`, `proceed_after_inspection`, \
-                     `escalate_to_owner`, `auto_confirm_receipt`",
+                     `escalate_to_owner`, `auto_confirm_receipt`, `decline_offer`",
                 ))?;
                 Self::DeadlineExpired { due, outcome }
             }
@@ -480,6 +536,26 @@ impl TryFrom<EventKindWire> for EventKind {
             },
             T::MessagePosted => Self::MessagePosted {
                 text: req(w.text, "text")?,
+            },
+            T::OfferMade => Self::OfferMade {
+                offer: req(w.offer, "offer")?,
+                note: req(w.note, "note")?,
+            },
+            T::OfferAccepted => Self::OfferAccepted,
+            T::OfferDeclined => Self::OfferDeclined {
+                note: req(w.note, "note")?,
+                automatic: req(w.automatic, "automatic")?,
+            },
+            T::RefundProposed => Self::RefundProposed {
+                proposal: req(w.proposal, "proposal")?,
+                amount: req(w.amount, "amount")?,
+                note: req(w.note, "note")?,
+            },
+            T::ProposalApproved => Self::ProposalApproved {
+                note: req(w.note, "note")?,
+            },
+            T::ProposalDeclined => Self::ProposalDeclined {
+                note: req(w.note, "note")?,
             },
         })
     }

@@ -6,7 +6,7 @@
 use crate::domain::{
     ActionKind, CaseKind, Exclusion, ExpiryOutcome, Outcome, Reason, RejectReason, StateName,
 };
-use crate::policy::{IntactRule, PolicyError, PriorityReason, Refusal};
+use crate::policy::{BatchRefusal, IntactRule, PolicyError, PriorityReason, Refusal};
 
 use super::{Audience, Lang, Localized, format_amount};
 
@@ -110,12 +110,18 @@ fn action_name(action: ActionKind, lang: Lang) -> &'static str {
         (ActionKind::Reopen, Lang::En) => "reopening",
         (ActionKind::Message, Lang::ZhCn) => "留言",
         (ActionKind::Message, Lang::En) => "sending a message",
+        (ActionKind::AcceptOffer, Lang::ZhCn) => "接受商家方案",
+        (ActionKind::AcceptOffer, Lang::En) => "accepting the offer",
+        (ActionKind::DeclineOffer, Lang::ZhCn) => "拒绝商家方案",
+        (ActionKind::DeclineOffer, Lang::En) => "declining the offer",
         (ActionKind::Approve, Lang::ZhCn) => "同意",
         (ActionKind::Approve, Lang::En) => "approving",
         (ActionKind::Reject, Lang::ZhCn) => "拒绝",
         (ActionKind::Reject, Lang::En) => "rejecting",
         (ActionKind::RequestInfo, Lang::ZhCn) => "要求补充信息",
         (ActionKind::RequestInfo, Lang::En) => "asking for information",
+        (ActionKind::Offer, Lang::ZhCn) => "提出协商方案",
+        (ActionKind::Offer, Lang::En) => "making an offer",
         (ActionKind::ReturnArrived, Lang::ZhCn) => "登记退货签收",
         (ActionKind::ReturnArrived, Lang::En) => "recording the return's arrival",
         (ActionKind::Receive, Lang::ZhCn) => "收货验货",
@@ -126,6 +132,10 @@ fn action_name(action: ActionKind, lang: Lang) -> &'static str {
         (ActionKind::ResolveEscalation, Lang::En) => "resolving the escalation",
         (ActionKind::Override, Lang::ZhCn) => "特殊处理",
         (ActionKind::Override, Lang::En) => "overriding",
+        (ActionKind::ApproveProposal, Lang::ZhCn) => "批准退款提议",
+        (ActionKind::ApproveProposal, Lang::En) => "approving the proposal",
+        (ActionKind::DeclineProposal, Lang::ZhCn) => "驳回退款提议",
+        (ActionKind::DeclineProposal, Lang::En) => "declining the proposal",
         (ActionKind::Expire, Lang::ZhCn) => "超时处理",
         (ActionKind::Expire, Lang::En) => "running the deadline",
     }
@@ -192,6 +202,18 @@ fn state_clause(state: StateName, audience: Audience, lang: Lang) -> &'static st
         (StateName::Closed, Buyer, En) => "This request is closed",
         (StateName::Closed, Staff, ZhCn) => "这个售后已关闭",
         (StateName::Closed, Staff, En) => "The case is closed",
+        (StateName::OfferPending, Buyer, ZhCn) => "商家给您提出了新的方案，正在等待您的答复",
+        (StateName::OfferPending, Buyer, En) => {
+            "The shop has made you an offer and is waiting for your answer"
+        }
+        (StateName::OfferPending, Staff, ZhCn) => "协商方案已发给买家，正在等待买家答复",
+        (StateName::OfferPending, Staff, En) => "The offer is waiting for the buyer's answer",
+        (StateName::AwaitingOwnerApproval, Buyer, ZhCn) => "商家正在审核您的申请",
+        (StateName::AwaitingOwnerApproval, Buyer, En) => "The shop is reviewing your request",
+        (StateName::AwaitingOwnerApproval, Staff, ZhCn) => "退款提议正在等待店主批准",
+        (StateName::AwaitingOwnerApproval, Staff, En) => {
+            "The refund proposal is waiting for the owner's approval"
+        }
     }
 }
 
@@ -346,6 +368,7 @@ impl Localized for PolicyError {
             Self::ReopenUnavailable => "reopen_unavailable",
             Self::NotDue { .. } => "not_due",
             Self::EmptyCaseId => "empty_case_id",
+            Self::OfferRequiredBeforeReject => "offer_required_before_reject",
         }
     }
 
@@ -483,6 +506,12 @@ impl Localized for PolicyError {
                 format!("The deadline has not passed yet (due at {} ms).", due.0),
             ),
             Self::EmptyCaseId => pick(lang, "售后编号不能为空。", "The case id is empty."),
+            // Only staff reject: the sentence says what they can do instead.
+            Self::OfferRequiredBeforeReject => pick(
+                lang,
+                "本店要求拒绝质量类申请前先与买家协商：请先提出部分退款、换货或维修方案，买家拒绝后才能拒绝申请。",
+                "This shop asks for an offer before a fault claim is rejected: offer a partial refund, an exchange or a repair first; once the buyer declines it, the request can be rejected.",
+            ),
         }
     }
 }
@@ -499,6 +528,7 @@ impl Localized for ExpiryOutcome {
             Self::ProceedAfterInspection => "proceed_after_inspection",
             Self::EscalateToOwner => "escalate_to_owner",
             Self::AutoConfirmReceipt => "auto_confirm_receipt",
+            Self::DeclineOffer => "decline_offer",
         }
     }
 
@@ -549,6 +579,11 @@ impl Localized for ExpiryOutcome {
                 "发货后已超过确认时限，系统已自动确认收货。如有问题，请联系商家。",
                 "The time to confirm delivery has passed, so it was confirmed automatically. Contact the shop if anything is wrong.",
             ),
+            Self::DeclineOffer => pick(
+                lang,
+                "您未在时限内答复商家的方案，视为不接受，商家将重新处理您的申请。",
+                "The shop's offer wasn't answered in time, so it counts as declined and the shop will decide on your request again.",
+            ),
         }
     }
 }
@@ -564,6 +599,7 @@ impl Localized for PriorityReason {
             Self::NoFault => "no_fault",
             Self::Logistics => "logistics",
             Self::BuyerUrgent => "buyer_urgent",
+            Self::AwaitingOwnerApproval => "awaiting_owner_approval",
         }
     }
 
@@ -594,6 +630,67 @@ impl Localized for PriorityReason {
                 lang,
                 "买家着急（礼物或活动）。",
                 "The buyer is in a hurry (a gift or an event).",
+            ),
+            Self::AwaitingOwnerApproval => pick(
+                lang,
+                "退款超出客服权限，等待店主批准。",
+                "A refund above the agent's limit waits for the owner's approval.",
+            ),
+        }
+    }
+}
+
+impl Localized for BatchRefusal {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Empty => "batch_empty",
+            Self::DuplicateCase { .. } => "batch_duplicate_case",
+            Self::NotLowRisk { .. } => "batch_not_low_risk",
+            Self::TooManyCases { .. } => "batch_too_many_cases",
+            Self::OverAmount { .. } => "batch_over_amount",
+        }
+    }
+
+    // Staff read these: they say what to change in the selection.
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Self::Empty => pick(
+                lang,
+                "请至少选择一个售后单。",
+                "Please select at least one case.",
+            ),
+            Self::DuplicateCase { case_id } => pick(
+                lang,
+                format!("售后单 {case_id} 选了两次，请只保留一次。"),
+                format!("Case {case_id} is selected twice; please keep it once."),
+            ),
+            Self::NotLowRisk { case_ids } => {
+                let ids = case_ids.join(", ");
+                pick(
+                    lang,
+                    format!("以下售后单不适合批量同意，请逐个处理：{ids}。"),
+                    format!(
+                        "These cases can't be approved in a batch; please decide them one by one: {ids}."
+                    ),
+                )
+            }
+            Self::TooManyCases { count, max } => pick(
+                lang,
+                format!("每批最多 {max} 个售后单，当前选择了 {count} 个。"),
+                format!("A batch holds at most {max} cases; {count} are selected."),
+            ),
+            Self::OverAmount { total, max } => pick(
+                lang,
+                format!(
+                    "每批退款合计最多 {}，当前合计 {}。",
+                    format_amount(*max),
+                    format_amount(*total)
+                ),
+                format!(
+                    "A batch refunds at most {} in total; the selection adds up to {}.",
+                    format_amount(*max),
+                    format_amount(*total)
+                ),
             ),
         }
     }
@@ -792,6 +889,7 @@ mod tests {
             PolicyError::ReopenUnavailable,
             PolicyError::NotDue { due: Timestamp(1) },
             PolicyError::EmptyCaseId,
+            PolicyError::OfferRequiredBeforeReject,
         ]
     }
 
@@ -914,6 +1012,7 @@ mod tests {
             ExpiryOutcome::ProceedAfterInspection,
             ExpiryOutcome::EscalateToOwner,
             ExpiryOutcome::AutoConfirmReceipt,
+            ExpiryOutcome::DeclineOffer,
         ] {
             let json = serde_json::to_string(&o).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", o.code()));

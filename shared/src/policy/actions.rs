@@ -23,14 +23,18 @@ pub fn role_allows(actor: &Actor, action: ActionKind) -> bool {
         | A::Cancel
         | A::ConfirmReceipt
         | A::Rate
-        | A::Reopen => buyer,
+        | A::Reopen
+        | A::AcceptOffer
+        | A::DeclineOffer => buyer,
         A::Escalate => buyer || actor.acts_as(Role::Agent),
         A::Message => buyer || actor.role().is_some(),
-        A::Approve | A::Reject | A::RequestInfo => actor.acts_as(Role::Agent),
+        A::Approve | A::Reject | A::RequestInfo | A::Offer => actor.acts_as(Role::Agent),
         // The courier's notification arrives as the system.
         A::ReturnArrived => actor.acts_as(Role::Warehouse) || matches!(actor, Actor::System),
         A::Receive | A::Ship => actor.acts_as(Role::Warehouse),
-        A::ResolveEscalation | A::Override => actor.role() == Some(Role::Owner),
+        A::ResolveEscalation | A::Override | A::ApproveProposal | A::DeclineProposal => {
+            actor.role() == Some(Role::Owner)
+        }
         A::Expire => matches!(actor, Actor::System),
     }
 }
@@ -46,6 +50,7 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
     use ActionKind as A;
     use CaseState as S;
     match (state, action) {
+        // The shop's decision steps: approve, reject, ask, or offer something else (协商).
         (
             S::AwaitingReview { .. },
             A::AddProof
@@ -54,6 +59,7 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Approve
             | A::Reject
             | A::RequestInfo
+            | A::Offer
             | A::Escalate
             | A::Override
             | A::Expire,
@@ -65,10 +71,14 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ConfirmReceipt
             | A::Rate
             | A::Reopen
+            | A::AcceptOffer
+            | A::DeclineOffer
             | A::ReturnArrived
             | A::Receive
             | A::Ship
-            | A::ResolveEscalation,
+            | A::ResolveEscalation
+            | A::ApproveProposal
+            | A::DeclineProposal,
         ) => false,
         (
             S::InfoRequested { .. },
@@ -79,6 +89,7 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Approve
             | A::Reject
             | A::RequestInfo
+            | A::Offer
             | A::Escalate
             | A::Override
             | A::Expire,
@@ -89,11 +100,17 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ConfirmReceipt
             | A::Rate
             | A::Reopen
+            | A::AcceptOffer
+            | A::DeclineOffer
             | A::ReturnArrived
             | A::Receive
             | A::Ship
-            | A::ResolveEscalation,
+            | A::ResolveEscalation
+            | A::ApproveProposal
+            | A::DeclineProposal,
         ) => false,
+        // After a refusal the shop may still change its mind (approve), but negotiation comes
+        // before a refusal, not after it.
         (
             S::Rejected { .. },
             A::AddProof
@@ -111,12 +128,17 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ConfirmReceipt
             | A::Rate
             | A::Reopen
+            | A::AcceptOffer
+            | A::DeclineOffer
             | A::Reject
             | A::RequestInfo
+            | A::Offer
             | A::ReturnArrived
             | A::Receive
             | A::Ship
-            | A::ResolveEscalation,
+            | A::ResolveEscalation
+            | A::ApproveProposal
+            | A::DeclineProposal,
         ) => false,
         (
             S::AwaitingReturn { .. },
@@ -129,13 +151,18 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ConfirmReceipt
             | A::Rate
             | A::Reopen
+            | A::AcceptOffer
+            | A::DeclineOffer
             | A::Approve
             | A::Reject
             | A::RequestInfo
+            | A::Offer
             | A::ReturnArrived
             | A::Receive
             | A::Ship
-            | A::ResolveEscalation,
+            | A::ResolveEscalation
+            | A::ApproveProposal
+            | A::DeclineProposal,
         ) => false,
         (
             S::ReturnInTransit { .. },
@@ -150,11 +177,16 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ConfirmReceipt
             | A::Rate
             | A::Reopen
+            | A::AcceptOffer
+            | A::DeclineOffer
             | A::Approve
             | A::Reject
             | A::RequestInfo
+            | A::Offer
             | A::Ship
-            | A::ResolveEscalation,
+            | A::ResolveEscalation
+            | A::ApproveProposal
+            | A::DeclineProposal,
         ) => false,
         (
             S::AwaitingDecision { .. },
@@ -162,6 +194,7 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Message
             | A::Approve
             | A::Reject
+            | A::Offer
             | A::Escalate
             | A::Override
             | A::Expire,
@@ -174,11 +207,15 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ConfirmReceipt
             | A::Rate
             | A::Reopen
+            | A::AcceptOffer
+            | A::DeclineOffer
             | A::RequestInfo
             | A::ReturnArrived
             | A::Receive
             | A::Ship
-            | A::ResolveEscalation,
+            | A::ResolveEscalation
+            | A::ApproveProposal
+            | A::DeclineProposal,
         ) => false,
         (
             S::AwaitingShipment { .. },
@@ -193,12 +230,17 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ConfirmReceipt
             | A::Rate
             | A::Reopen
+            | A::AcceptOffer
+            | A::DeclineOffer
             | A::Approve
             | A::Reject
             | A::RequestInfo
+            | A::Offer
             | A::ReturnArrived
             | A::Receive
-            | A::ResolveEscalation,
+            | A::ResolveEscalation
+            | A::ApproveProposal
+            | A::DeclineProposal,
         ) => false,
         (
             S::Shipped { .. },
@@ -212,9 +254,69 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Cancel
             | A::Rate
             | A::Reopen
+            | A::AcceptOffer
+            | A::DeclineOffer
             | A::Approve
             | A::Reject
             | A::RequestInfo
+            | A::Offer
+            | A::ReturnArrived
+            | A::Receive
+            | A::Ship
+            | A::ResolveEscalation
+            | A::ApproveProposal
+            | A::DeclineProposal,
+        ) => false,
+        // The buyer's move: accept or decline. The shop waits (one open offer at a time, and no
+        // decision behind the buyer's back); staff may still escalate, the owner override.
+        (
+            S::OfferPending { .. },
+            A::AcceptOffer | A::DeclineOffer | A::Message | A::Escalate | A::Override | A::Expire,
+        ) => true,
+        // What the buyer could do in the step behind an offer or a proposal stays open: adding
+        // proof, and withdrawing unless the goods are already at the shop.
+        (
+            S::OfferPending { previous, .. } | S::AwaitingOwnerApproval { previous, .. },
+            A::AddProof | A::Cancel,
+        ) => state_allows(previous, action),
+        (
+            S::OfferPending { .. },
+            A::AnswerInfo
+            | A::EnterReturnTracking
+            | A::ConfirmReceipt
+            | A::Rate
+            | A::Reopen
+            | A::Approve
+            | A::Reject
+            | A::RequestInfo
+            | A::Offer
+            | A::ReturnArrived
+            | A::Receive
+            | A::Ship
+            | A::ResolveEscalation
+            | A::ApproveProposal
+            | A::DeclineProposal,
+        ) => false,
+        // The owner's move: apply or decline the proposal (or override). The agent has nothing
+        // to apply here, and escalating to the owner who must decide anyway adds nothing.
+        (
+            S::AwaitingOwnerApproval { .. },
+            A::Message | A::ApproveProposal | A::DeclineProposal | A::Override | A::Expire,
+        ) => true,
+        (
+            S::AwaitingOwnerApproval { .. },
+            A::AnswerInfo
+            | A::EnterReturnTracking
+            | A::Escalate
+            | A::ConfirmReceipt
+            | A::Rate
+            | A::Reopen
+            | A::AcceptOffer
+            | A::DeclineOffer
+            | A::Approve
+            | A::Reject
+            | A::RequestInfo
+            | A::Offer
             | A::ReturnArrived
             | A::Receive
             | A::Ship
@@ -237,11 +339,16 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ConfirmReceipt
             | A::Rate
             | A::Reopen
+            | A::AcceptOffer
+            | A::DeclineOffer
             | A::Approve
             | A::Reject
             | A::RequestInfo
+            | A::Offer
             | A::Receive
-            | A::Ship,
+            | A::Ship
+            | A::ApproveProposal
+            | A::DeclineProposal,
         ) => false,
         // A closed case accepts only messages and one rating, plus the single reopen after an
         // information timeout.
@@ -254,14 +361,19 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Cancel
             | A::Escalate
             | A::ConfirmReceipt
+            | A::AcceptOffer
+            | A::DeclineOffer
             | A::Approve
             | A::Reject
             | A::RequestInfo
+            | A::Offer
             | A::ReturnArrived
             | A::Receive
             | A::Ship
             | A::ResolveEscalation
-            | A::Override,
+            | A::Override
+            | A::ApproveProposal
+            | A::DeclineProposal,
         ) => false,
     }
 }
@@ -295,6 +407,18 @@ pub(crate) fn admissible(
         // to revise, only to escalate.
         (ActionKind::AnswerInfo, CaseState::Rejected { .. }) if case.goods_at_shop() => {
             Err(in_state)
+        }
+        // DOMAIN.md "Negotiation": a shop may require an offer before it rejects a fault claim.
+        // It binds the shop's answer to the claim; once the goods are back and inspected, a
+        // refusal rests on what the warehouse found (a swapped item needs no offer first).
+        (
+            ActionKind::Reject,
+            CaseState::AwaitingReview { .. } | CaseState::InfoRequested { .. },
+        ) if ctx.policy.require_offer_before_fault_reject
+            && case.request.reason.is_fault()
+            && !case.offer_declined() =>
+        {
+            Err(PolicyError::OfferRequiredBeforeReject)
         }
         (ActionKind::Rate, CaseState::Closed { rated: true, .. }) => Err(PolicyError::AlreadyRated),
         (ActionKind::Reopen, CaseState::Closed { reopenable, at, .. }) => {
@@ -373,7 +497,8 @@ mod tests {
                 A::Message,
                 A::Approve,
                 A::Reject,
-                A::RequestInfo
+                A::RequestInfo,
+                A::Offer
             ]
         );
         assert_eq!(actions(&run, &warehouse()), vec![A::Message]);
@@ -385,6 +510,7 @@ mod tests {
                 A::Approve,
                 A::Reject,
                 A::RequestInfo,
+                A::Offer,
                 A::Override
             ]
         );
@@ -414,6 +540,62 @@ mod tests {
             vec![A::Message, A::ReturnArrived, A::Receive]
         );
         assert_eq!(actions(&run, &Actor::Buyer), vec![A::Message]);
+    }
+
+    #[test]
+    fn an_open_offer_is_the_buyers_move_and_a_proposal_the_owners() {
+        use crate::domain::{Money, Offer};
+        use ActionKind as A;
+        let actions = |run: &Run, actor: &Actor| available_actions(&run.case, actor, &run.ctx());
+        let mut run = new_run();
+        run.ok(
+            &agent(),
+            Command::Offer {
+                offer: Offer::Exchange,
+                note: String::new(),
+            },
+        );
+        assert_eq!(
+            actions(&run, &Actor::Buyer),
+            vec![
+                A::AddProof,
+                A::Cancel,
+                A::Message,
+                A::AcceptOffer,
+                A::DeclineOffer
+            ]
+        );
+        assert_eq!(actions(&run, &agent()), vec![A::Escalate, A::Message]);
+        assert_eq!(
+            actions(&run, &owner()),
+            vec![A::Escalate, A::Message, A::Override]
+        );
+        assert_eq!(actions(&run, &warehouse()), vec![A::Message]);
+
+        let mut run = new_run();
+        run.policy.approval_limits.agent = Some(Money(100));
+        run.ok(
+            &agent(),
+            Command::Approve {
+                solution: Solution::ReturnAndRefund,
+                note: String::new(),
+            },
+        );
+        assert_eq!(
+            actions(&run, &Actor::Buyer),
+            vec![A::AddProof, A::Cancel, A::Message]
+        );
+        assert_eq!(actions(&run, &agent()), vec![A::Message]);
+        assert_eq!(
+            actions(&run, &owner()),
+            vec![
+                A::Message,
+                A::Override,
+                A::ApproveProposal,
+                A::DeclineProposal
+            ]
+        );
+        assert_eq!(actions(&run, &warehouse()), vec![A::Message]);
     }
 
     #[test]

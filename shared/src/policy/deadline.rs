@@ -132,6 +132,19 @@ fn deadline_of(case: &Case, state: &CaseState, policy: &Policy) -> Option<Deadli
             days(*clock, d.buyer_confirm_delivery_days, policy),
             ExpiryOutcome::AutoConfirmReceipt,
         ),
+        CaseState::OfferPending { clock, .. } => open(
+            Party::Buyer,
+            hours(*clock, d.buyer_answer_offer_hours, policy),
+            ExpiryOutcome::DeclineOffer,
+        ),
+        // The shop's own clock keeps running while the owner signs off: the buyer is never kept
+        // waiting longer because the shop asked itself for permission. It is the owner's move,
+        // and the step's own outcome runs if they are silent.
+        CaseState::AwaitingOwnerApproval { previous, .. } => deadline_of(case, previous, policy)
+            .map(|deadline| Deadline {
+                waiting_for: shop(Role::Owner),
+                ..deadline
+            }),
         // The paused clock of the step the case was escalated from; the owner must act, with
         // no deadline of their own.
         CaseState::Escalated { previous, .. } => {
@@ -292,6 +305,19 @@ mod tests {
                 end_of_day_after(one_hour(1), 7),
                 ExpiryOutcome::CloseAbandoned,
                 StateName::Closed,
+            ),
+            (
+                vec![(
+                    agent(),
+                    Command::Offer {
+                        offer: crate::domain::Offer::Repair,
+                        note: String::new(),
+                    },
+                )],
+                Party::Buyer,
+                one_hour(1).plus_hours(48),
+                ExpiryOutcome::DeclineOffer,
+                StateName::AwaitingReview,
             ),
             (
                 vec![approve(), (Actor::Buyer, tracking())],

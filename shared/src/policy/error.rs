@@ -236,6 +236,9 @@ pub enum PolicyError {
     },
     /// The case id is empty.
     EmptyCaseId,
+    /// The shop requires an offer the buyer declined before a fault claim is rejected
+    /// ([`super::Policy::require_offer_before_fault_reject`]).
+    OfferRequiredBeforeReject,
 }
 
 impl PolicyError {

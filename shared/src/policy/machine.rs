@@ -12,10 +12,15 @@
 //! and order qualify, or the shop's own silence past its deadline (the return is then deemed
 //! received: the buyer is never punished for the shop's silence); a refund-only solution sends
 //! nothing back by definition and is checked against eligibility like any other.
+//!
+//! Negotiation (协商, DOMAIN.md): an offer is checked as the approval of its solution would be
+//! when it is made, and applied as exactly that approval when the buyer accepts it. Two people for
+//! big money: an agent's approval or offer committing more refund than their limit is recorded as
+//! a proposal, and nothing but the owner's `ApproveProposal` applies it.
 
 use crate::domain::{
     Actor, Case, CaseKind, CaseState, Command, Event, EventKind, ExpiryOutcome, MS_PER_HOUR, Money,
-    Outcome, OverrideAction, Resolution, ShipmentKind, Solution, Timestamp,
+    Offer, Outcome, OverrideAction, Proposal, Resolution, Role, ShipmentKind, Solution, Timestamp,
 };
 
 use crate::i18n::Audience;
@@ -26,6 +31,7 @@ use super::deadline::current_deadline;
 use super::eligibility::{LineCheck, remaining_quantity};
 use super::error::PolicyError;
 use super::refund::{RefundInput, fast_refund_qualifies, refund_breakdown};
+use super::settings::Policy;
 
 /// Decide what `command` from `actor` does to `case` at `ctx.now`: the events to append, or why
 /// not. Pure: nothing is changed until the caller [`apply`]s the events.
@@ -122,6 +128,7 @@ fn amounts_in_bounds(command: &Command) -> Result<(), PolicyError> {
             action: OverrideAction::Approve { solution },
             ..
         } => of_solution(solution),
+        Command::Offer { offer, .. } => of_solution(&offer.solution()),
         Command::Receive { inspection } => Some(inspection.deduction),
         Command::AddProof { .. }
         | Command::AnswerInfo { .. }
@@ -132,6 +139,10 @@ fn amounts_in_bounds(command: &Command) -> Result<(), PolicyError> {
         | Command::Rate { .. }
         | Command::Reopen
         | Command::Message { .. }
+        | Command::AcceptOffer
+        | Command::DeclineOffer { .. }
+        | Command::ApproveProposal { .. }
+        | Command::DeclineProposal { .. }
         | Command::Reject { .. }
         | Command::RequestInfo { .. }
         | Command::ReturnArrived
@@ -234,7 +245,7 @@ fn refund_and_close(
 /// Grant `solution`: the approval and what follows at once (a refund-only solution pays now;
 /// returns wait for the goods; with the goods already at the shop, refunds pay and exchanges
 /// and repairs go to the warehouse).
-fn approve(
+pub(crate) fn approve(
     case: &Case,
     solution: &Solution,
     note: &str,
@@ -323,6 +334,79 @@ fn approve(
     Ok(events)
 }
 
+/// The refund an approval of `solution` commits the shop to, given the events the approval
+/// produced: what it pays now, or for a return the refund the goods' receipt will release (that
+/// receipt is the warehouse's, or the shop's silence: nobody approves the money again). Nothing
+/// when the money already went (a fast refund) or when goods are sent instead.
+pub(crate) fn committed_refund(
+    case: &Case,
+    solution: &Solution,
+    events: &[EventKind],
+    ctx: &Context<'_>,
+) -> Money {
+    if let Some(paid) = events.iter().find_map(EventKind::refunded) {
+        return paid.total;
+    }
+    match solution {
+        Solution::ReturnAndRefund if !case.has_refund() => {
+            refund_for_kind(
+                case,
+                CaseKind::ReturnAndRefund,
+                ctx,
+                case.inspection_deduction(),
+                None,
+            )
+            .total
+        }
+        Solution::ReturnAndRefund
+        | Solution::RefundOnly { .. }
+        | Solution::Exchange
+        | Solution::Repair
+        | Solution::Reship => Money::ZERO,
+    }
+}
+
+/// True when `actor` may not commit a refund of `amount` alone (DOMAIN.md "Two people for big
+/// money"). Only agents have a limit: the owner is the second person, and the system's deadlines
+/// and the buyer's acceptance apply what the policy or staff already decided.
+fn needs_owner(actor: &Actor, amount: Money, policy: &Policy) -> bool {
+    actor.role() == Some(Role::Agent)
+        && policy
+            .approval_limits
+            .agent
+            .is_some_and(|limit| amount > limit)
+}
+
+/// An offer must be one the shop could grant now: its approval is decided and dropped, so an
+/// accepted offer applies unless the order changed meanwhile, and an offer above what is
+/// refundable or outside eligibility is refused when made (DOMAIN.md: the shop offers "another
+/// solution", one the policy allows). Returns the refund the offer commits.
+fn check_offer(
+    case: &Case,
+    offer: &Offer,
+    note: &str,
+    ctx: &Context<'_>,
+) -> Result<Money, PolicyError> {
+    let solution = offer.solution();
+    // The money already went back (a fast refund): there is nothing left to negotiate about.
+    if case.has_refund() {
+        return Err(PolicyError::SolutionNotPossibleHere {
+            kind: solution.kind(),
+        });
+    }
+    let events = approve(case, &solution, note, ctx, true)?;
+    Ok(committed_refund(case, &solution, &events, ctx))
+}
+
+/// The shop's decision step behind a pending offer or proposal; any other state itself.
+fn step_of(state: &CaseState) -> &CaseState {
+    match state {
+        CaseState::OfferPending { previous, .. }
+        | CaseState::AwaitingOwnerApproval { previous, .. } => previous,
+        other => other,
+    }
+}
+
 /// The goods reached the shop and are accepted: a refund pays and closes; exchanges and repairs
 /// move to the warehouse by the fold.
 fn release(
@@ -349,6 +433,8 @@ fn granted(state: &CaseState) -> Option<&Solution> {
         CaseState::AwaitingReview { .. }
         | CaseState::InfoRequested { .. }
         | CaseState::Rejected { .. }
+        | CaseState::OfferPending { .. }
+        | CaseState::AwaitingOwnerApproval { .. }
         | CaseState::Escalated { .. }
         | CaseState::Closed { .. } => None,
     }
@@ -478,7 +564,84 @@ fn events_for(
         }
         Command::Approve { solution, note } => {
             text(note, ctx, false)?;
-            approve(case, solution, note, ctx, true)
+            // Decided as if applied, so that the owner is only ever asked about an approval
+            // that would go through.
+            let events = approve(case, solution, note, ctx, true)?;
+            let amount = committed_refund(case, solution, &events, ctx);
+            if needs_owner(actor, amount, ctx.policy) {
+                return Ok(vec![EventKind::RefundProposed {
+                    proposal: Proposal::Approve {
+                        solution: solution.clone(),
+                    },
+                    amount,
+                    note: note.clone(),
+                }]);
+            }
+            Ok(events)
+        }
+        Command::Offer { offer, note } => {
+            text(note, ctx, false)?;
+            let amount = check_offer(case, offer, note, ctx)?;
+            if needs_owner(actor, amount, ctx.policy) {
+                return Ok(vec![EventKind::RefundProposed {
+                    proposal: Proposal::Offer {
+                        offer: offer.clone(),
+                    },
+                    amount,
+                    note: note.clone(),
+                }]);
+            }
+            Ok(vec![EventKind::OfferMade {
+                offer: offer.clone(),
+                note: note.clone(),
+            }])
+        }
+        Command::AcceptOffer => {
+            let CaseState::OfferPending { offer, note, .. } = state else {
+                return Err(in_state());
+            };
+            // Exactly the shop's approval of the offered solution, judged now: another case of
+            // the order may have taken the units since the offer.
+            let mut events = vec![EventKind::OfferAccepted];
+            events.extend(approve(case, &offer.solution(), note, ctx, true)?);
+            Ok(events)
+        }
+        Command::DeclineOffer { note } => {
+            text(note, ctx, false)?;
+            Ok(vec![EventKind::OfferDeclined {
+                note: note.clone(),
+                automatic: false,
+            }])
+        }
+        Command::ApproveProposal { note } => {
+            text(note, ctx, false)?;
+            let CaseState::AwaitingOwnerApproval {
+                proposal,
+                note: agent_note,
+                ..
+            } = state
+            else {
+                return Err(in_state());
+            };
+            let mut events = vec![EventKind::ProposalApproved { note: note.clone() }];
+            // As the agent sent it, judged now; the owner's sign-off is the only thing added.
+            match proposal {
+                Proposal::Approve { solution } => {
+                    events.extend(approve(case, solution, agent_note, ctx, true)?);
+                }
+                Proposal::Offer { offer } => {
+                    check_offer(case, offer, agent_note, ctx)?;
+                    events.push(EventKind::OfferMade {
+                        offer: offer.clone(),
+                        note: agent_note.clone(),
+                    });
+                }
+            }
+            Ok(events)
+        }
+        Command::DeclineProposal { note } => {
+            text(note, ctx, false)?;
+            Ok(vec![EventKind::ProposalDeclined { note: note.clone() }])
         }
         Command::Reject { reason_code, note } => {
             text(note, ctx, false)?;
@@ -618,7 +781,8 @@ fn expire(
     }
     let outcome = deadline.on_expiry;
     let mut events = vec![EventKind::DeadlineExpired { due, outcome }];
-    let solution = granted(state).cloned();
+    // Behind a proposal the step's own outcome runs, with the solution that step had granted.
+    let solution = granted(step_of(state)).cloned();
     match outcome {
         ExpiryOutcome::AutoRefund => {
             events.extend(approve(
@@ -671,6 +835,10 @@ fn expire(
                 });
             }
         }
+        ExpiryOutcome::DeclineOffer => events.push(EventKind::OfferDeclined {
+            note: String::new(),
+            automatic: true,
+        }),
     }
     Ok(events)
 }
@@ -684,7 +852,7 @@ mod tests {
         Run, agent, cst, day_after_signed, line, order, owner, request, signed, warehouse,
     };
     use crate::policy::settings::Policy;
-    use crate::policy::{Payer, Refusal, return_shipping_payer};
+    use crate::policy::{Payer, Refusal, available_actions, return_shipping_payer};
 
     fn kinds(events: &[Event]) -> Vec<&EventKind> {
         events.iter().map(|e| &e.kind).collect()
@@ -1219,7 +1387,8 @@ mod tests {
                 buyer,
             )
             .expect("filed");
-            run.ok(&agent(), approve(Solution::ReturnAndRefund));
+            // The owner approves: the largest order is above an agent's refund limit.
+            run.ok(&owner(), approve(Solution::ReturnAndRefund));
             let events = run.ok(&Actor::Buyer, tracking("SF1"));
             assert_eq!(events.len(), 1, "{sku} {buyer:?}");
         }
@@ -1951,5 +2120,495 @@ mod tests {
             buyer_en.contains("waiting for you to send the goods back"),
             "{buyer_en}"
         );
+    }
+
+    // Negotiation (协商) and two people for big money.
+
+    /// A kettle that stopped working, filed for a return two days after it was signed for.
+    fn kettle() -> Run {
+        Run::file(
+            &order(vec![line("kettle", "home", 29_900, 1)]),
+            request(
+                CaseKind::ReturnAndRefund,
+                Reason::QualityFault,
+                &[("kettle", 1)],
+            ),
+            day_after_signed(2, 10, 0),
+        )
+        .expect("filed")
+    }
+
+    /// A television with the same fault: its refund is above an agent's default limit.
+    fn television() -> Run {
+        Run::file(
+            &order(vec![line("tv", "tv", 329_900, 1)]),
+            request(
+                CaseKind::ReturnAndRefund,
+                Reason::QualityFault,
+                &[("tv", 1)],
+            ),
+            day_after_signed(2, 10, 0),
+        )
+        .expect("filed")
+    }
+
+    fn offer(offer: Offer) -> Command {
+        Command::Offer {
+            offer,
+            note: "Sorry about the kettle.".into(),
+        }
+    }
+
+    fn partial(amount: i64) -> Command {
+        offer(Offer::PartialRefund {
+            amount: Money(amount),
+        })
+    }
+
+    fn failed_inspection() -> Command {
+        Command::Receive {
+            inspection: Inspection {
+                passed: false,
+                note: "scratched".into(),
+                deduction: Money(1_000),
+            },
+        }
+    }
+
+    #[test]
+    fn an_accepted_partial_refund_pays_it_and_the_buyer_keeps_the_goods() {
+        let mut run = kettle();
+        let made = run.ok(&agent(), partial(8_000));
+        assert!(matches!(kinds(&made)[..], [EventKind::OfferMade { .. }]));
+        assert_eq!(run.state_name(), StateName::OfferPending);
+        // The buyer's move, for 48 hours; silence declines.
+        let d = current_deadline(&run.case, &run.policy).expect("deadline");
+        assert_eq!(
+            (d.waiting_for, d.due, d.on_expiry),
+            (
+                crate::domain::Party::Buyer,
+                run.now.plus_hours(48),
+                ExpiryOutcome::DeclineOffer
+            )
+        );
+        let events = run.ok(&Actor::Buyer, Command::AcceptOffer);
+        assert!(matches!(
+            kinds(&events)[..],
+            [
+                EventKind::OfferAccepted,
+                EventKind::Approved {
+                    solution: Solution::RefundOnly {
+                        amount: Some(Money(8_000))
+                    },
+                    ..
+                },
+                EventKind::Refunded { .. },
+                EventKind::Closed {
+                    outcome: Outcome::Refunded
+                }
+            ]
+        ));
+        assert_eq!(run.case.refunded_total(), Money(8_000));
+        // Exactly as the shop's approval of it: its note is the offer's.
+        assert!(
+            matches!(&events[1].kind, EventKind::Approved { note, .. } if note == "Sorry about the kettle.")
+        );
+        assert!(
+            !run.case
+                .events
+                .iter()
+                .any(|e| matches!(e.kind, EventKind::ReturnShipped { .. }))
+        );
+    }
+
+    #[test]
+    fn an_accepted_exchange_or_repair_proceeds_as_an_approved_one() {
+        let mut run = kettle();
+        run.ok(&agent(), offer(Offer::Exchange));
+        run.ok(&Actor::Buyer, Command::AcceptOffer);
+        assert!(matches!(
+            run.state(),
+            CaseState::AwaitingReturn {
+                solution: Solution::Exchange,
+                ..
+            }
+        ));
+        // After a failed inspection the goods are already at the shop: a repair goes straight to
+        // the warehouse.
+        let mut run = kettle();
+        run.ok(&agent(), approve(Solution::ReturnAndRefund));
+        run.ok(&Actor::Buyer, tracking("SF1"));
+        run.ok(&warehouse(), failed_inspection());
+        run.ok(&agent(), offer(Offer::Repair));
+        // Back at the shop's decision (not a withdrawal) if declined; here accepted.
+        run.ok(&Actor::Buyer, Command::AcceptOffer);
+        assert!(matches!(
+            run.state(),
+            CaseState::AwaitingShipment {
+                solution: Solution::Repair,
+                ..
+            }
+        ));
+        assert!(!run.case.has_refund());
+    }
+
+    #[test]
+    fn a_declined_or_unanswered_offer_goes_back_to_the_shop_on_a_fresh_answer_clock() {
+        let mut run = kettle();
+        let filed = run.now;
+        run.at(filed.plus_hours(30))
+            .ok(&agent(), offer(Offer::Exchange));
+        let declined_at = filed.plus_hours(40);
+        run.at(declined_at).ok(
+            &Actor::Buyer,
+            Command::DeclineOffer {
+                note: "I want my money".into(),
+            },
+        );
+        assert_eq!(run.state_name(), StateName::AwaitingReview);
+        let d = current_deadline(&run.case, &run.policy).expect("deadline");
+        assert_eq!(
+            (d.due, d.on_expiry),
+            (declined_at.plus_hours(36), ExpiryOutcome::AutoApprove)
+        );
+        // A second offer, unanswered: silence declines it.
+        let offered_at = filed.plus_hours(41);
+        run.at(offered_at).ok(&agent(), offer(Offer::Repair));
+        let expired_at = offered_at.plus_hours(48).plus_ms(1);
+        let events = run.at(expired_at).expire();
+        assert!(matches!(
+            kinds(&events)[..],
+            [
+                EventKind::DeadlineExpired {
+                    outcome: ExpiryOutcome::DeclineOffer,
+                    ..
+                },
+                EventKind::OfferDeclined {
+                    automatic: true,
+                    ..
+                }
+            ]
+        ));
+        assert_eq!(run.state_name(), StateName::AwaitingReview);
+        assert_eq!(
+            current_deadline(&run.case, &run.policy).map(|d| d.due),
+            Some(expired_at.plus_hours(36))
+        );
+        // Back at its decision step, the shop may offer again, or decide.
+        assert!(run.act(&agent(), offer(Offer::Exchange)).is_ok());
+    }
+
+    #[test]
+    fn one_open_offer_at_a_time_and_no_decision_behind_the_buyers_back() {
+        let mut run = kettle();
+        run.ok(&agent(), offer(Offer::Exchange));
+        for command in [
+            offer(Offer::Repair),
+            approve(Solution::ReturnAndRefund),
+            Command::Reject {
+                reason_code: RejectReason::NoFaultFound,
+                note: String::new(),
+            },
+            Command::RequestInfo {
+                question: "?".into(),
+            },
+        ] {
+            assert!(
+                matches!(
+                    run.act(&agent(), command.clone()),
+                    Err(PolicyError::NotAllowedInState {
+                        state: StateName::OfferPending,
+                        ..
+                    })
+                ),
+                "{command:?}"
+            );
+        }
+        // Staff may not answer for the buyer.
+        assert_eq!(
+            run.act(&agent(), Command::AcceptOffer),
+            Err(PolicyError::NotAllowedForActor {
+                action: ActionKind::AcceptOffer
+            })
+        );
+        // An accepted offer cannot be accepted again.
+        run.ok(&Actor::Buyer, Command::AcceptOffer);
+        assert!(run.act(&Actor::Buyer, Command::AcceptOffer).is_err());
+    }
+
+    #[test]
+    fn an_offer_is_refused_where_the_approval_of_its_solution_would_be() {
+        let mut run = kettle();
+        // The kettle's full refund: the item and, the whole order back for a fault, shipping.
+        let full = Money(29_900 + 1_000);
+        assert_eq!(
+            run.act(&agent(), partial(full.0 + 1)),
+            Err(PolicyError::InvalidAmount {
+                amount: Money(full.0 + 1),
+                max: full
+            })
+        );
+        assert_eq!(
+            run.act(&agent(), partial(0)).err().map(|e| e.code()),
+            Some("invalid_amount")
+        );
+        assert!(run.act(&agent(), partial(full.0)).is_ok());
+        // No fault: the goods come back first, and a repair fixes no fault.
+        let mut shirt = shirt_size_return();
+        assert_eq!(
+            shirt.act(&agent(), partial(1_000)).err().map(|e| e.code()),
+            Some("refund_only_needs_return")
+        );
+        assert_eq!(
+            shirt
+                .act(&agent(), offer(Offer::Repair))
+                .err()
+                .map(|e| e.code()),
+            Some("reason_does_not_fit_kind")
+        );
+        // The money already went back (a fast refund): nothing is left to negotiate.
+        let mut fast = Run::file_with(
+            &order(vec![line("shirt", "clothing", 9_900, 1)]),
+            request(
+                CaseKind::ReturnAndRefund,
+                Reason::SizeOrFit,
+                &[("shirt", 1)],
+            ),
+            day_after_signed(2, 10, 0),
+            Policy::default(),
+            Vec::new(),
+            BuyerStanding {
+                past_cases: 3,
+                rejected_for_abuse: 0,
+            },
+        )
+        .expect("filed");
+        fast.ok(&agent(), approve(Solution::ReturnAndRefund));
+        fast.ok(&Actor::Buyer, tracking("SF1"));
+        fast.ok(&warehouse(), failed_inspection());
+        assert_eq!(
+            fast.act(&agent(), offer(Offer::Exchange)),
+            Err(PolicyError::SolutionNotPossibleHere {
+                kind: CaseKind::Exchange
+            })
+        );
+    }
+
+    #[test]
+    fn a_shop_that_asks_for_an_offer_first_rejects_a_fault_claim_only_once_one_is_declined() {
+        let strict = |mut run: Run| {
+            run.policy.require_offer_before_fault_reject = true;
+            run
+        };
+        let reject = || Command::Reject {
+            reason_code: RejectReason::NoFaultFound,
+            note: String::new(),
+        };
+        let mut run = strict(kettle());
+        assert_eq!(
+            run.act(&agent(), reject()),
+            Err(PolicyError::OfferRequiredBeforeReject)
+        );
+        let offered = available_actions(&run.case, &agent(), &run.ctx());
+        assert!(offered.contains(&ActionKind::Offer) && !offered.contains(&ActionKind::Reject));
+        run.ok(&agent(), offer(Offer::Exchange));
+        run.ok(
+            &Actor::Buyer,
+            Command::DeclineOffer {
+                note: String::new(),
+            },
+        );
+        run.ok(&agent(), reject());
+        // No fault claimed: nothing to negotiate first.
+        strict(shirt_size_return()).ok(&agent(), reject());
+        // After the inspection, the refusal rests on what the warehouse found.
+        let mut inspected = strict(kettle());
+        inspected.ok(&agent(), approve(Solution::ReturnAndRefund));
+        inspected.ok(&Actor::Buyer, tracking("SF1"));
+        inspected.ok(&warehouse(), failed_inspection());
+        inspected.ok(&agent(), reject());
+        // Off by default.
+        kettle().ok(&agent(), reject());
+    }
+
+    #[test]
+    fn an_agents_refund_above_the_limit_waits_for_the_owner_who_applies_it_as_sent() {
+        let mut run = television();
+        let filed = run.now;
+        let events = run.ok(&agent(), approve(Solution::ReturnAndRefund));
+        // The TV and, the whole order back for a fault, its shipping.
+        let amount = Money(329_900 + 1_000);
+        assert_eq!(
+            kinds(&events),
+            vec![&EventKind::RefundProposed {
+                proposal: Proposal::Approve {
+                    solution: Solution::ReturnAndRefund
+                },
+                amount,
+                note: "Sorry for the trouble.".into(),
+            }]
+        );
+        assert_eq!(run.state_name(), StateName::AwaitingOwnerApproval);
+        // The shop's 36 hours keep running; it is the owner's move now.
+        let d = current_deadline(&run.case, &run.policy).expect("deadline");
+        assert_eq!(
+            (d.waiting_for, d.due, d.on_expiry),
+            (
+                crate::domain::Party::Shop { role: Role::Owner },
+                filed.plus_hours(36),
+                ExpiryOutcome::AutoApprove
+            )
+        );
+        // The agent has no way to apply it.
+        assert_eq!(
+            available_actions(&run.case, &agent(), &run.ctx()),
+            vec![ActionKind::Message]
+        );
+        assert_eq!(
+            run.act(
+                &agent(),
+                Command::ApproveProposal {
+                    note: String::new()
+                }
+            ),
+            Err(PolicyError::NotAllowedForActor {
+                action: ActionKind::ApproveProposal
+            })
+        );
+        // Sent back: the agent's decision again, on the same clock.
+        run.ok(
+            &owner(),
+            Command::DeclineProposal {
+                note: "Offer a repair first.".into(),
+            },
+        );
+        assert_eq!(run.state_name(), StateName::AwaitingReview);
+        assert_eq!(
+            current_deadline(&run.case, &run.policy).map(|d| d.due),
+            Some(filed.plus_hours(36))
+        );
+        // Proposed again, and applied: exactly the agent's approval.
+        run.ok(&agent(), approve(Solution::ReturnAndRefund));
+        let events = run.ok(&owner(), Command::ApproveProposal { note: "OK".into() });
+        assert!(matches!(
+            kinds(&events)[..],
+            [
+                EventKind::ProposalApproved { .. },
+                EventKind::Approved {
+                    solution: Solution::ReturnAndRefund,
+                    ..
+                }
+            ]
+        ));
+        assert_eq!(run.state_name(), StateName::AwaitingReturn);
+        // The owner's own approval has no limit.
+        let mut own = television();
+        own.ok(&owner(), approve(Solution::ReturnAndRefund));
+        assert_eq!(own.state_name(), StateName::AwaitingReturn);
+        // Within the limit the agent approves alone.
+        let mut small = kettle();
+        small.ok(&agent(), approve(Solution::ReturnAndRefund));
+        assert_eq!(small.state_name(), StateName::AwaitingReturn);
+    }
+
+    #[test]
+    fn a_partial_refund_offer_above_the_limit_reaches_the_buyer_only_once_the_owner_approves() {
+        let mut run = television();
+        let events = run.ok(&agent(), partial(250_000));
+        assert!(matches!(
+            kinds(&events)[..],
+            [EventKind::RefundProposed {
+                proposal: Proposal::Offer { .. },
+                amount: Money(250_000),
+                ..
+            }]
+        ));
+        // Not the buyer's to answer yet.
+        assert!(run.act(&Actor::Buyer, Command::AcceptOffer).is_err());
+        let events = run.ok(
+            &owner(),
+            Command::ApproveProposal {
+                note: String::new(),
+            },
+        );
+        assert!(matches!(
+            kinds(&events)[..],
+            [
+                EventKind::ProposalApproved { .. },
+                EventKind::OfferMade {
+                    offer: Offer::PartialRefund {
+                        amount: Money(250_000)
+                    },
+                    ..
+                }
+            ]
+        ));
+        run.ok(&Actor::Buyer, Command::AcceptOffer);
+        assert_eq!(run.case.refunded_total(), Money(250_000));
+        // A limit of none lets the agent offer it directly.
+        let mut unlimited = television();
+        unlimited.policy.approval_limits.agent = None;
+        unlimited.ok(&agent(), partial(250_000));
+        assert_eq!(unlimited.state_name(), StateName::OfferPending);
+    }
+
+    #[test]
+    fn the_owners_silence_on_a_proposal_runs_the_steps_own_deadline() {
+        let mut run = television();
+        let filed = run.now;
+        run.ok(&agent(), approve(Solution::ReturnAndRefund));
+        run.at(filed.plus_hours(36).plus_ms(1));
+        let events = run.expire();
+        assert!(matches!(
+            kinds(&events)[..],
+            [
+                EventKind::DeadlineExpired {
+                    outcome: ExpiryOutcome::AutoApprove,
+                    ..
+                },
+                EventKind::Approved { .. }
+            ]
+        ));
+        assert_eq!(run.state_name(), StateName::AwaitingReturn);
+        // After a failed inspection, the step's own outcome proceeds with its deduction.
+        let mut run = television();
+        run.ok(&owner(), approve(Solution::ReturnAndRefund));
+        run.ok(&Actor::Buyer, tracking("SF1"));
+        let inspected_at = run.now;
+        run.ok(&warehouse(), failed_inspection());
+        run.ok(&agent(), approve(Solution::ReturnAndRefund));
+        assert_eq!(run.state_name(), StateName::AwaitingOwnerApproval);
+        run.at(inspected_at.plus_hours(36).plus_ms(1));
+        run.expire();
+        assert_eq!(run.case.refunded_total(), Money(329_900 + 1_000 - 1_000));
+    }
+
+    #[test]
+    fn a_proposal_made_while_the_buyer_owed_information_takes_the_move_back_to_the_shop() {
+        let mut run = television();
+        run.ok(
+            &agent(),
+            Command::RequestInfo {
+                question: "A video?".into(),
+            },
+        );
+        let proposed_at = run.now.plus_hours(2);
+        run.at(proposed_at)
+            .ok(&agent(), approve(Solution::ReturnAndRefund));
+        let d = current_deadline(&run.case, &run.policy).expect("deadline");
+        assert_eq!(
+            (d.waiting_for, d.due),
+            (
+                crate::domain::Party::Shop { role: Role::Owner },
+                proposed_at.plus_hours(36)
+            )
+        );
+        run.ok(
+            &owner(),
+            Command::DeclineProposal {
+                note: String::new(),
+            },
+        );
+        assert_eq!(run.state_name(), StateName::AwaitingReview);
     }
 }

@@ -28,7 +28,8 @@ const THREAT_WORDS: [&str; 9] = [
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PriorityClass {
-    /// Threatens a bad review, a complaint or a dispute (差评/投诉/维权), or is escalated.
+    /// Threatens a bad review, a complaint or a dispute (差评/投诉/维权), or waits for the owner
+    /// (escalated, or a refund above an agent's limit to sign off).
     Dispute,
     /// The shop is at fault.
     Fault,
@@ -68,6 +69,8 @@ pub enum PriorityReason {
     Logistics,
     /// The buyer marked it urgent (a gift, an event).
     BuyerUrgent,
+    /// An agent's refund above their limit waits for the owner's sign-off.
+    AwaitingOwnerApproval,
 }
 
 /// The `code` tag of a [`PriorityReason`] (same names and order as the variants).
@@ -82,6 +85,7 @@ enum PriorityReasonTag {
     NoFault,
     Logistics,
     BuyerUrgent,
+    AwaitingOwnerApproval,
 }
 
 /// A [`PriorityReason`] as read: the tag and the threat word, optional.
@@ -108,6 +112,7 @@ impl TryFrom<PriorityReasonWire> for PriorityReason {
             T::NoFault => Self::NoFault,
             T::Logistics => Self::Logistics,
             T::BuyerUrgent => Self::BuyerUrgent,
+            T::AwaitingOwnerApproval => Self::AwaitingOwnerApproval,
         })
     }
 }
@@ -160,6 +165,11 @@ pub fn priority(case: &Case, policy: &Policy, now: Timestamp) -> Priority {
         match &state {
             CaseState::Escalated { .. } => reasons.push(PriorityReason::Escalated),
             CaseState::Rejected { .. } => reasons.push(PriorityReason::Rejected),
+            // Like an escalation, it waits for the owner, who works the top of the queue: the
+            // shop's clock keeps running behind the sign-off, and only the owner can move it.
+            CaseState::AwaitingOwnerApproval { .. } => {
+                reasons.push(PriorityReason::AwaitingOwnerApproval);
+            }
             _ => {}
         }
         if let Some(d) = deadline
@@ -355,6 +365,30 @@ mod tests {
             },
         );
         assert_eq!(class_of(&calm), PriorityClass::Normal);
+    }
+
+    #[test]
+    fn a_refund_waiting_for_the_owners_sign_off_comes_to_the_top_with_its_reason() {
+        use crate::domain::{Money, Solution};
+        let mut run = run(Reason::QualityFault, CaseKind::Exchange, "", false);
+        run.policy.approval_limits.agent = Some(Money(100));
+        run.ok(
+            &agent(),
+            Command::Approve {
+                solution: Solution::RefundOnly { amount: None },
+                note: String::new(),
+            },
+        );
+        let p = priority(&run.case, &run.policy, run.now);
+        assert_eq!(
+            (p.class, p.reasons[0].clone()),
+            (
+                PriorityClass::Dispute,
+                PriorityReason::AwaitingOwnerApproval
+            )
+        );
+        // The shop's own clock still counts: the queue shows when the step is due.
+        assert!(p.due.is_some());
     }
 
     #[test]

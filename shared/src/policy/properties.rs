@@ -9,14 +9,17 @@
 //! * replaying a history gives the same state;
 //! * no command from an actor outside its role is ever accepted;
 //! * what `available_actions` lists is what `decide` accepts (and the other way round, with the
-//!   order's other cases in the context), and an expiry runs once.
+//!   order's other cases in the context), and an expiry runs once;
+//! * an agent never pays, nor offers, a refund above their limit; without the owner, money above
+//!   it moves only on the policy's own deadlines; a shop that requires an offer before rejecting a
+//!   fault claim never sees one rejected at its first answer without a declined offer.
 
 use proptest::prelude::*;
 
 use crate::domain::{
     ActionKind, Actor, Case, CaseKind, CaseRequest, CaseState, Command, EventKind, Inspection,
-    LineFlags, Money, Order, OverrideAction, Reason, RejectReason, RequestedLine, Resolution,
-    ShipmentKind, Solution, Timestamp,
+    LineFlags, Money, Offer, Order, OverrideAction, Reason, RejectReason, RequestedLine,
+    Resolution, Role, ShipmentKind, Solution, Timestamp,
 };
 
 use super::actions::role_allows;
@@ -131,17 +134,36 @@ fn arb_policy() -> impl Strategy<Value = Policy> {
         prop::sample::select(vec![0i64, 500, 10_000]),
         any::<bool>(),
         any::<bool>(),
+        any::<bool>(),
+        // Agent limits from "every refund needs the owner" to none, around the orders' sizes.
+        prop::sample::select(vec![
+            None,
+            Some(0i64),
+            Some(5_000),
+            Some(30_000),
+            Some(200_000),
+        ]),
     )
-        .prop_map(|(free_returns, bps, fast, deduct)| {
+        .prop_map(|(free_returns, bps, fast, deduct, offer_first, limit)| {
             let mut p = Policy {
                 free_returns,
                 restocking_fee_bps: bps,
                 deduct_free_shipping_on_partial_return: deduct,
+                require_offer_before_fault_reject: offer_first,
                 ..Policy::default()
             };
             p.fast_refund.enabled = fast;
+            p.approval_limits.agent = limit.map(Money);
             p
         })
+}
+
+fn arb_offer() -> impl Strategy<Value = Offer> {
+    prop_oneof![
+        (0i64..100_000).prop_map(|a| Offer::PartialRefund { amount: Money(a) }),
+        Just(Offer::Exchange),
+        Just(Offer::Repair),
+    ]
 }
 
 fn arb_solution() -> impl Strategy<Value = Solution> {
@@ -178,7 +200,12 @@ fn arb_command() -> impl Strategy<Value = Command> {
         1 => (0u8..7).prop_map(|stars| Command::Rate { stars, comment: String::new() }),
         1 => Just(Command::Reopen),
         1 => text.clone().prop_map(|text| Command::Message { text }),
-        1 => Just(Command::Reject { reason_code: RejectReason::NoFaultFound, note: String::new() }),
+        2 => Just(Command::Reject { reason_code: RejectReason::NoFaultFound, note: String::new() }),
+        3 => arb_offer().prop_map(|offer| Command::Offer { offer, note: String::new() }),
+        3 => Just(Command::AcceptOffer),
+        2 => text.clone().prop_map(|note| Command::DeclineOffer { note }),
+        4 => text.clone().prop_map(|note| Command::ApproveProposal { note }),
+        2 => text.clone().prop_map(|note| Command::DeclineProposal { note }),
         1 => text.clone().prop_map(|question| Command::RequestInfo { question }),
         1 => Just(Command::ReturnArrived),
         1 => prop_oneof![
@@ -216,11 +243,69 @@ fn natural_actor(command: &Command) -> Actor {
         | ActionKind::ConfirmReceipt
         | ActionKind::Rate
         | ActionKind::Reopen
-        | ActionKind::Message => Actor::Buyer,
-        ActionKind::Approve | ActionKind::Reject | ActionKind::RequestInfo => agent(),
+        | ActionKind::Message
+        | ActionKind::AcceptOffer
+        | ActionKind::DeclineOffer => Actor::Buyer,
+        ActionKind::Approve | ActionKind::Reject | ActionKind::RequestInfo | ActionKind::Offer => {
+            agent()
+        }
         ActionKind::ReturnArrived | ActionKind::Expire => Actor::System,
         ActionKind::Receive | ActionKind::Ship => warehouse(),
-        ActionKind::ResolveEscalation | ActionKind::Override => owner(),
+        ActionKind::ResolveEscalation
+        | ActionKind::Override
+        | ActionKind::ApproveProposal
+        | ActionKind::DeclineProposal => owner(),
+    }
+}
+
+/// An agent's batch never pays, and never offers, a refund above the agent's limit (DOMAIN.md
+/// "Two people for big money"): above it, the agent's approval or offer is a proposal.
+fn assert_within_agent_limit(actor: &Actor, batch: &[crate::domain::Event], policy: &Policy) {
+    let (Some(Role::Agent), Some(limit)) = (actor.role(), policy.approval_limits.agent) else {
+        return;
+    };
+    for event in batch {
+        let amount = match &event.kind {
+            EventKind::Refunded { breakdown } | EventKind::FastRefunded { breakdown } => {
+                breakdown.total
+            }
+            EventKind::OfferMade {
+                offer: Offer::PartialRefund { amount },
+                ..
+            } => *amount,
+            _ => Money::ZERO,
+        };
+        assert!(
+            amount <= limit,
+            "an agent moved {amount:?} over {limit:?}: {batch:?}"
+        );
+    }
+}
+
+/// With the shop requiring an offer first, a fault claim is rejected at the shop's first answer
+/// only after the buyer declined an offer.
+fn assert_offer_before_fault_reject(
+    case: &Case,
+    before: &CaseState,
+    batch: &[crate::domain::Event],
+    policy: &Policy,
+) {
+    let first_answer = matches!(
+        before,
+        CaseState::AwaitingReview { .. } | CaseState::InfoRequested { .. }
+    );
+    let rejects = batch
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::Rejected { .. }));
+    if policy.require_offer_before_fault_reject
+        && case.request.reason.is_fault()
+        && first_answer
+        && rejects
+    {
+        assert!(
+            case.offer_declined(),
+            "rejected without an offer: {batch:?}"
+        );
     }
 }
 
@@ -366,6 +451,13 @@ proptest! {
                 );
             }
             assert_safe(&case, &events, &policy, buyer);
+            assert_within_agent_limit(&actor, &events, &policy);
+            assert_offer_before_fault_reject(&case, &before, &events, &policy);
+            // One open offer at a time: a new offer never replaces one the buyer has not answered.
+            if matches!(before, CaseState::OfferPending { .. }) {
+                let offered = events.iter().any(|e| matches!(e.kind, EventKind::OfferMade { .. }));
+                prop_assert!(!offered, "a second offer over an open one");
+            }
             prop_assert!(events.iter().all(|e| e.at == now && e.actor == actor));
             apply(&mut case, events);
 
@@ -382,6 +474,55 @@ proptest! {
             let json = serde_json::to_string(&case).unwrap_or_default();
             let back: Option<Case> = serde_json::from_str(&json).ok();
             prop_assert_eq!(back.map(|c| c.state()), Some(case.state()));
+        }
+    }
+
+    /// Without the owner, an agent (helped by the buyer, the warehouse and the clock) never gets
+    /// money above the agent's limit out: every such refund follows an approval the system made
+    /// on a shop deadline (the buyer is never punished for the shop's silence, whoever's silence
+    /// it is). The agent's own approvals and offers above the limit stay proposals.
+    #[test]
+    fn without_the_owner_money_above_the_agents_limit_moves_only_on_the_policys_deadlines(
+        (o, request, mut policy, buyer, hours) in arb_world(),
+        steps in arb_steps(),
+        limit in prop::sample::select(vec![0i64, 1_000, 5_000, 30_000]),
+    ) {
+        policy.approval_limits.agent = Some(Money(limit));
+        let filed = signed().plus_hours(hours);
+        let ctx = Context { policy: &policy, now: filed, other_cases: &[], buyer };
+        let Ok(mut case) = file_case("c1".into(), &o, request, &ctx) else { return Ok(()) };
+        let mut now = filed;
+        for (actor, command, wait) in steps {
+            // Everybody but the owner (the owner's commands go to the agent instead).
+            let actor = if actor.role() == Some(Role::Owner) { agent() } else { actor };
+            now = now.plus_ms(wait * 60_000);
+            let ctx = Context { policy: &policy, now, other_cases: &[], buyer };
+            let command = match command {
+                Command::Expire { due: Timestamp(0) } => {
+                    due_timeout(&case, &policy, now).unwrap_or(Command::Expire { due: Timestamp(1) })
+                }
+                other => other,
+            };
+            let Ok(events) = decide(&case, &command, &actor, &ctx) else { continue };
+            let mut approver: Option<Actor> = case.events.iter().rev().find_map(|e| {
+                matches!(e.kind, EventKind::Approved { .. }).then(|| e.actor.clone())
+            });
+            for event in &events {
+                if matches!(event.kind, EventKind::Approved { .. }) {
+                    approver = Some(event.actor.clone());
+                }
+                if let Some(b) = event.kind.refunded()
+                    && b.total > Money(limit)
+                {
+                    prop_assert_eq!(&approver, &Some(Actor::System), "{:?} paid by {:?}", b.total, events);
+                }
+            }
+            let signed_off = events.iter().any(|e| matches!(
+                e.kind,
+                EventKind::ProposalApproved { .. } | EventKind::ProposalDeclined { .. }
+            ));
+            prop_assert!(!signed_off, "a proposal answered without the owner");
+            apply(&mut case, events);
         }
     }
 

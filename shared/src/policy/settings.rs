@@ -97,6 +97,8 @@ pub struct Deadlines {
     pub shop_decide_after_inspection_hours: i64,
     /// Buyer to reopen a case closed for missing information (an addition: "once" needs an end).
     pub buyer_reopen_days: i64,
+    /// Buyer to answer the shop's offer (协商); then declined, back to the shop.
+    pub buyer_answer_offer_hours: i64,
 }
 
 impl Default for Deadlines {
@@ -113,6 +115,26 @@ impl Default for Deadlines {
             warehouse_ship_hours: 48,
             shop_decide_after_inspection_hours: 36,
             buyer_reopen_days: 5,
+            buyer_answer_offer_hours: 48,
+        }
+    }
+}
+
+/// How much refund (or goodwill) each role may apply alone (DOMAIN.md "Two people for big
+/// money"); above it, the approval or offer becomes a proposal the owner applies. The owner has
+/// no limit (nobody is above them) and the warehouse approves nothing, so only the agent's limit
+/// is a setting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApprovalLimits {
+    /// The most an agent refunds alone; `null` for no limit.
+    pub agent: Option<Money>,
+}
+
+impl Default for ApprovalLimits {
+    fn default() -> Self {
+        Self {
+            agent: Some(Money(200_000)),
         }
     }
 }
@@ -162,6 +184,16 @@ pub struct Policy {
     /// Most messages one party may send on one case in an hour: a case stays workable (its page,
     /// its commands) however chatty one side gets.
     pub max_messages_per_case_per_hour: i64,
+    /// Rejecting a fault claim (see [`crate::domain::Reason::is_fault`]) needs an offer the
+    /// buyer declined first (DOMAIN.md "Negotiation": "a shop may require an offer before a
+    /// reject for faults").
+    pub require_offer_before_fault_reject: bool,
+    /// Refund limits per role.
+    pub approval_limits: ApprovalLimits,
+    /// Most cases approved in one batch (DOMAIN.md "Batch decisions"; Taobao's 20).
+    pub batch_max_cases: i64,
+    /// Most money refunded by one batch, summed over its cases (Taobao's 6,000.00).
+    pub batch_max_amount: Money,
     /// Per-category overrides, by the order line's category key.
     pub categories: BTreeMap<String, CategoryPolicy>,
     /// Where returns go.
@@ -188,6 +220,10 @@ impl Default for Policy {
             max_note_chars: 2_000,
             max_photo_megapixels: 50,
             max_messages_per_case_per_hour: 30,
+            require_offer_before_fault_reject: false,
+            approval_limits: ApprovalLimits::default(),
+            batch_max_cases: 20,
+            batch_max_amount: Money(600_000),
             categories: BTreeMap::new(),
             return_address: String::new(),
         }
@@ -266,6 +302,8 @@ impl Check {
 const MAX_DAYS: i64 = 3_650;
 /// Ninety days in hours.
 const MAX_HOURS: i64 = 2_160;
+/// Most cases a batch may be set to hold (see [`Policy::validate`]).
+const MAX_BATCH_CASES: i64 = 100;
 
 impl Policy {
     /// Check every setting; all problems at once, one per field.
@@ -358,6 +396,11 @@ impl Policy {
                 MAX_HOURS,
             ),
             ("deadlines.buyer_reopen_days", d.buyer_reopen_days, MAX_DAYS),
+            (
+                "deadlines.buyer_answer_offer_hours",
+                d.buyer_answer_offer_hours,
+                MAX_HOURS,
+            ),
         ] {
             c.range(field, value, 1, max);
         }
@@ -380,6 +423,14 @@ impl Policy {
             1,
             10_000,
         );
+        if let Some(limit) = self.approval_limits.agent {
+            // Zero is allowed: every refund an agent grants then needs the owner.
+            c.range("approval_limits.agent", limit.0, 0, Money::MAX.0);
+        }
+        // A batch is approved in one request, one case after another: a hundred keeps it within
+        // a request's time, and larger batches would not be reviewed case by case anyway.
+        c.range("batch_max_cases", self.batch_max_cases, 1, MAX_BATCH_CASES);
+        c.range("batch_max_amount", self.batch_max_amount.0, 1, Money::MAX.0);
         for (name, cat) in &self.categories {
             if let Some(days) = cat.warranty_days {
                 c.range(
@@ -540,6 +591,13 @@ mod tests {
         assert_eq!(p.deadlines.shop_confirm_return_max_days, 10);
         assert_eq!(p.deadlines.buyer_confirm_delivery_days, 10);
         assert_eq!(p.fast_refund.max_order_value, Money(300_000));
+        assert_eq!(p.deadlines.buyer_answer_offer_hours, 48);
+        assert!(!p.require_offer_before_fault_reject);
+        assert_eq!(p.approval_limits.agent, Some(Money(200_000)));
+        assert_eq!(
+            (p.batch_max_cases, p.batch_max_amount),
+            (20, Money(600_000))
+        );
         assert_eq!(
             (p.max_photos, p.max_note_chars, p.utc_offset_minutes),
             (9, 2000, 480)
@@ -594,10 +652,46 @@ mod tests {
                 &["shipping_insurance_payout", "fast_refund.max_order_value"],
             ),
             (r#"{"shipping_insurance_payout": 1000000000000}"#, &[]),
+            (
+                r#"{"deadlines": {"buyer_answer_offer_hours": 0}}"#,
+                &["deadlines.buyer_answer_offer_hours"],
+            ),
+            (
+                r#"{"approval_limits": {"agent": -1}, "batch_max_cases": 0,
+                    "batch_max_amount": 0}"#,
+                &[
+                    "approval_limits.agent",
+                    "batch_max_cases",
+                    "batch_max_amount",
+                ],
+            ),
+            (r#"{"batch_max_cases": 101}"#, &["batch_max_cases"]),
+            (
+                r#"{"approval_limits": {"agent": 1000000000001}}"#,
+                &["approval_limits.agent"],
+            ),
+            // No agent limit, and a limit of zero, are both settings a shop may choose.
+            (r#"{"approval_limits": {"agent": null}}"#, &[]),
+            (r#"{"approval_limits": {"agent": 0}}"#, &[]),
+            (r#"{"approval_limits": {"owner": 1}}"#, &["owner"]),
         ];
         for (json, expected) in table {
             assert_eq!(fields(parse(json)), expected.to_vec(), "{json}");
         }
+    }
+
+    #[test]
+    fn an_agent_limit_of_null_means_none_and_an_absent_one_the_default() {
+        let none = parse(r#"{"approval_limits": {"agent": null}}"#).unwrap_or_default();
+        assert_eq!(none.approval_limits.agent, None);
+        let absent = parse(r#"{"approval_limits": {}}"#).unwrap_or_default();
+        assert_eq!(absent.approval_limits.agent, Some(Money(200_000)));
+        let set = parse(r#"{"approval_limits": {"agent": 50000}, "batch_max_cases": 5}"#)
+            .unwrap_or_default();
+        assert_eq!(
+            (set.approval_limits.agent, set.batch_max_cases),
+            (Some(Money(50_000)), 5)
+        );
     }
 
     #[test]

@@ -163,7 +163,7 @@ fn seed(base: &str, api_key: &str) -> Result<(), String> {
     );
     let _ = phone;
 
-    println!("\nDemo staff accounts (POST {base}/api/staff/login):");
+    println!("\nDemo staff sign-ins for the seller admin ({base}/admin):");
     for (role, email, password, _) in ACCOUNTS {
         println!("  {role:<10} {email:<22} password: {password}");
     }

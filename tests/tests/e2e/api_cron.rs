@@ -15,9 +15,9 @@ use crate::helpers::{OWNER, login};
 use crate::support::fresh_orders;
 
 /// A case history being written: its commits as KV entries.
-struct Planted {
-    case: Case,
-    entries: Vec<Value>,
+pub(crate) struct Planted {
+    pub(crate) case: Case,
+    pub(crate) entries: Vec<Value>,
 }
 
 fn ctx(policy: &Policy, at: Timestamp) -> Context<'_> {
@@ -33,7 +33,13 @@ fn log_key(id: &str, seq: usize, at: Timestamp) -> String {
     format!("case:{id}:log:{seq:08}:{:013}:{:016x}", at.0, seq)
 }
 
-fn plant(policy: &Policy, id: &str, order: &Order, request: Value, filed_at: Timestamp) -> Planted {
+pub(crate) fn plant(
+    policy: &Policy,
+    id: &str,
+    order: &Order,
+    request: Value,
+    filed_at: Timestamp,
+) -> Planted {
     let request: CaseRequest = serde_json::from_value(request).expect("request");
     let case = policy::file_case(id.into(), order, request, &ctx(policy, filed_at))
         .expect("filed in the past");
@@ -45,7 +51,13 @@ fn plant(policy: &Policy, id: &str, order: &Order, request: Value, filed_at: Tim
 }
 
 impl Planted {
-    fn then(mut self, policy: &Policy, actor: Actor, command: Command, at: Timestamp) -> Self {
+    pub(crate) fn then(
+        mut self,
+        policy: &Policy,
+        actor: Actor,
+        command: Command,
+        at: Timestamp,
+    ) -> Self {
         let events = policy::decide(&self.case, &command, &actor, &ctx(policy, at))
             .expect("step in the past");
         policy::apply(&mut self.case, events.clone());
@@ -57,14 +69,14 @@ impl Planted {
     }
 }
 
-fn agent() -> Actor {
+pub(crate) fn agent() -> Actor {
     Actor::Staff {
         id: "st_planted".into(),
         role: Role::Agent,
     }
 }
 
-fn warehouse() -> Actor {
+pub(crate) fn warehouse() -> Actor {
     Actor::Staff {
         id: "st_planted_wh".into(),
         role: Role::Warehouse,
@@ -376,7 +388,7 @@ fn every_timeout_fires_from_the_cron_once_and_a_second_run_changes_nothing() {
 
 /// Puts `entries` (plus the orders) into a fresh local KV state and starts a server on it, with
 /// the owner bootstrapped and the read models rebuilt from the planted logs.
-fn serve_planted(
+pub(crate) fn serve_planted(
     tag: &str,
     mut entries: Vec<Value>,
     orders: &[Order],

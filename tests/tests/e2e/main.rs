@@ -1,9 +1,10 @@
 //! End-to-end tests against a real `wrangler dev` (one per test binary, fresh state directory),
 //! run by the test command with `--features e2e`. `api_*` modules drive the JSON API; `portal`
-//! drives the buyer portal in headless Chromium at a phone viewport.
+//! drives the buyer portal and `admin` the seller admin in headless Chromium at a phone viewport.
 
 mod support;
 
+mod admin;
 mod api_access;
 mod api_basics;
 mod api_concurrency;
@@ -11,6 +12,7 @@ mod api_cron;
 mod api_hardening_input;
 mod api_input;
 mod api_photos_hostile;
+mod api_queue;
 mod api_staff;
 mod api_stories;
 mod helpers;

@@ -1,11 +1,12 @@
 //! The route table: method and path to handler. Every handler returns `AppResult<Response>`;
 //! errors become the JSON envelope in the caller's language here, in one place.
 
+mod batch;
 mod buyer;
 mod shop_system;
 mod staff;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use shared::api::{ApiErrorCode, Health, routes};
@@ -57,13 +58,39 @@ async fn handle_with(
 ) -> (worker::Result<Response>, Vec<String>) {
     let lang = lang_of(&req);
     let queued = Rc::new(RefCell::new(Vec::new()));
-    let result = dispatch(req, env, queued.clone(), desk).await;
+    let ops = Rc::new(Cell::new(0));
+    let report_ops = env
+        .var(REPORT_KV_OPS)
+        .is_ok_and(|v| v.to_string() == "true");
+    let result = dispatch(req, env, queued.clone(), ops.clone(), desk).await;
     let queued = std::mem::take(&mut *queued.borrow_mut());
     let response = match result {
         Ok(response) => Ok(response),
         Err(e) => e.into_response(lang),
     };
+    if report_ops && let Ok(response) = &response {
+        report_kv_ops(response, ops.get());
+    }
     (response, queued)
+}
+
+/// The `[vars]` setting that makes every API answer say how many KV operations it made
+/// (`X-KV-Ops`): set for `wrangler dev` and the tests, never under `[env.production]`, where the
+/// count would only tell a caller how the storage is laid out.
+const REPORT_KV_OPS: &str = "REPORT_KV_OPS";
+
+/// Adds this request's KV operations to `X-KV-Ops`. A change forwarded to its order's desk
+/// answers with the desk's count; the request that forwarded it adds its own.
+fn report_kv_ops(response: &Response, ops: u32) {
+    let headers = response.headers();
+    let inner: u32 = headers
+        .get("X-KV-Ops")
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    // A desk's answer arrives with immutable headers; its own count then stands alone.
+    let _ = headers.set("X-KV-Ops", &inner.saturating_add(ops).to_string());
 }
 
 /// The shop this deployment serves (`SHOP_ID`, "demo" by default).
@@ -77,16 +104,16 @@ async fn dispatch(
     req: Request,
     env: Env,
     queued_hooks: Rc<RefCell<Vec<String>>>,
+    ops: Rc<Cell<u32>>,
     desk: Option<worker::Storage>,
 ) -> AppResult<Response> {
     let path = req.path();
     let method = req.method();
     let desk = desk.map(Rc::new);
-    let store = Store {
-        queued_hooks,
-        desk: desk.clone(),
-        ..Store::open(&env, &shop_id(&env))?
-    };
+    let mut store = Store::open(&env, &shop_id(&env))?;
+    store.queued_hooks = queued_hooks;
+    store.desk = desk.clone();
+    store.ops = ops;
     let now = Timestamp(worker::Date::now().as_millis() as i64);
     let segments: Vec<String> = path
         .trim_start_matches('/')
@@ -128,10 +155,12 @@ async fn dispatch(
         (Method::Post, ["api", "staff", "logout"]) => staff::logout(&r).await,
         (Method::Get, ["api", "staff", "me"]) => staff::me(&r).await,
         (Method::Get, ["api", "staff", "queue"]) => staff::queue(&r).await,
+        (Method::Get, ["api", "staff", "search"]) => staff::search(&r).await,
         (Method::Get, ["api", "staff", "cases", id]) => staff::case(&r, id).await,
         (Method::Post, ["api", "staff", "cases", id, "commands"]) => {
             staff::command(&mut r, id).await
         }
+        (Method::Post, ["api", "staff", "cases", id, "presence"]) => staff::presence(&r, id).await,
         (Method::Get, ["api", "staff", "canned-replies"]) => staff::canned(&r).await,
         (Method::Put, ["api", "staff", "canned-replies"]) => staff::save_canned(&mut r).await,
         (Method::Get, ["api", "staff", "policy"]) => staff::policy(&r).await,
@@ -141,6 +170,7 @@ async fn dispatch(
         (Method::Get, ["api", "staff", "analytics"]) => staff::analytics(&r).await,
         (Method::Get, ["api", "staff", "export.csv"]) => staff::export(&r).await,
         (Method::Post, ["api", "staff", "rebuild-indexes"]) => staff::rebuild(&r).await,
+        (Method::Post, ["api", "staff", "batch-approve"]) => batch::approve(&mut r).await,
         // Shop systems.
         (Method::Post, ["api", "shop", "orders"]) => shop_system::import_orders(&mut r).await,
         (Method::Post, ["api", "shop", "bootstrap"]) => shop_system::bootstrap(&mut r).await,

@@ -2,10 +2,10 @@
 //! needs the session cookie; every state change also needs the session's CSRF token.
 
 use shared::api::{
-    Analytics, ApiErrorCode, CannedReply, CaseSummary, LoginRequest, NewStaff, QueuePage,
-    SessionView, StaffView,
+    Analytics, ApiErrorCode, CannedReply, CaseSummary, LoginRequest, NewStaff, SessionView,
+    StaffView, Viewer,
 };
-use shared::domain::{CaseKind, Command, Money, Reason, Role};
+use shared::domain::{CaseKind, Command, Money, Reason, Role, StateName};
 use shared::policy::Policy;
 use worker::Response;
 
@@ -15,9 +15,8 @@ use crate::auth::{self, Session, StaffRecord};
 use crate::cases::{self, Scope};
 use crate::error::{AppError, AppResult};
 use crate::http::{self, body_bytes, json_body, ok, query, with_status};
-use crate::shop;
 use crate::store::keys;
-use crate::visibility;
+use crate::{queue, shop, visibility};
 
 fn staff_view(s: &StaffRecord) -> StaffView {
     StaffView {
@@ -98,55 +97,155 @@ fn parse_enum<T: serde::de::DeserializeOwned>(value: &str) -> AppResult<T> {
         .map_err(|_| AppError::Api(ApiErrorCode::BadRequest))
 }
 
-/// `GET /api/staff/queue?kind=&state=&overdue=true&assignee=&cursor=&limit=`: open cases, most
-/// urgent first (the index key order), filtered page by page. One or two KV lists a page.
+/// A yes/no query parameter: `true` or `1` is yes.
+fn flag(r: &Req, name: &str) -> bool {
+    query(&r.req, name).is_some_and(|v| v == "true" || v == "1")
+}
+
+/// `GET /api/staff/queue?kind=&state=&overdue=true&assignee=|mine=true|unassigned=true&cursor=&limit=`:
+/// open cases, most urgent first, from the index that answers the filters (`queue`): a page
+/// holds only matches, and is full unless the matches run out.
 pub async fn queue(r: &Req) -> AppResult<Response> {
-    auth::staff(&r.req, &r.store, r.now.0).await?;
+    let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
+    let bad = || AppError::Api(ApiErrorCode::BadRequest);
     let kind: Option<CaseKind> = query(&r.req, "kind").map(|k| parse_enum(&k)).transpose()?;
-    let state = query(&r.req, "state");
-    let overdue = query(&r.req, "overdue").is_some_and(|v| v == "true" || v == "1");
-    let assignee = query(&r.req, "assignee");
+    let state: Option<StateName> = query(&r.req, "state").map(|s| parse_enum(&s)).transpose()?;
+    let named = query(&r.req, "assignee")
+        .map(|a| {
+            // A staff id (`st_…`): it becomes part of an index key.
+            (!a.is_empty() && a.len() <= 64 && !a.contains(':'))
+                .then_some(a)
+                .ok_or_else(bad)
+        })
+        .transpose()?;
+    let assignee = match (named, flag(r, "mine"), flag(r, "unassigned")) {
+        (None, false, false) => None,
+        (Some(id), false, false) => Some(Some(id)),
+        (None, true, false) => Some(Some(session.staff_id.clone())),
+        (None, false, true) => Some(None),
+        _ => return Err(bad()),
+    };
     let limit: usize = match query(&r.req, "limit") {
         Some(l) => l
             .parse()
             .ok()
             .filter(|n| (1..=100).contains(n))
-            .ok_or(AppError::Api(ApiErrorCode::BadRequest))?,
+            .ok_or_else(bad)?,
         None => 25,
     };
-    let mut cursor = query(&r.req, "cursor");
-    let keep = |s: &CaseSummary| {
-        kind.is_none_or(|k| s.kind == k)
-            && state.as_deref().is_none_or(|st| s.state == st)
-            && (!overdue || s.due.is_some_and(|d| d < r.now))
-            && assignee
-                .as_deref()
-                .is_none_or(|a| s.assignee.as_deref() == Some(a))
+    let cursor = query(&r.req, "cursor")
+        .map(|c| queue::Cursor::parse(&c).ok_or_else(bad))
+        .transpose()?;
+    let filter = queue::QueueFilter {
+        kind,
+        state,
+        assignee,
+        overdue: flag(r, "overdue"),
     };
-    let mut items = Vec::new();
-    // At most two lists: a filtered first page that comes back short reads one more.
-    for _ in 0..2 {
-        let (page, next) = r
-            .store
-            .list_meta::<CaseSummary>(
-                &keys::queue_prefix(&r.store.shop),
-                limit as u64,
-                cursor.take(),
-            )
-            .await?;
-        items.extend(page.into_iter().filter_map(|(_, s)| s).filter(|s| keep(s)));
-        cursor = next;
-        if items.len() >= limit || cursor.is_none() {
-            break;
-        }
+    ok(&queue::page(&r.store, &filter, limit, cursor, r.now).await?)
+}
+
+/// `GET /api/staff/search?q=`: the cases a case id, an order number or a tracking number (the
+/// buyer's return parcel or the shop's shipment) names, as summaries: the case first, then the
+/// order's cases, then the parcel's. Three KV lists, whatever is found; nothing found is an
+/// empty list.
+pub async fn search(r: &Req) -> AppResult<Response> {
+    auth::staff(&r.req, &r.store, r.now.0).await?;
+    let q = query(&r.req, "q").unwrap_or_default();
+    let q = q.trim();
+    if q.is_empty() {
+        return Err(ApiErrorCode::BadRequest.into());
     }
-    // A case whose old queue entry was not yet removed appears once.
-    let mut seen = std::collections::HashSet::new();
-    items.retain(|s| seen.insert(s.id.clone()));
-    ok(&QueuePage {
-        items,
-        next_cursor: cursor,
-    })
+    let mut found: Vec<CaseSummary> = Vec::new();
+    // Longer than any id, order number or indexed tracking number: nothing to look for.
+    if q.len() > 128 {
+        return ok(&found);
+    }
+    let shop = &r.store.shop;
+    let mut add = |prefix: &str, items: Vec<(String, Option<CaseSummary>)>| {
+        let mut hits: Vec<CaseSummary> = items
+            .into_iter()
+            .filter(|(key, _)| keys::id_after(key, prefix).is_some())
+            .filter_map(|(_, s)| s)
+            .collect();
+        hits.sort_by_key(|s| s.filed_at);
+        for hit in hits {
+            if !found.iter().any(|s| s.id == hit.id) {
+                found.push(hit);
+            }
+        }
+    };
+    // A case id (ids are upper case): its summary key is the first key under its own name, as
+    // a longer id sorts after it.
+    let id_key = keys::summary(shop, &q.to_ascii_uppercase());
+    let (items, _) = r.store.list_meta::<CaseSummary>(&id_key, 1, None).await?;
+    add(
+        &keys::summary_prefix(shop),
+        items.into_iter().filter(|(k, _)| *k == id_key).collect(),
+    );
+    let order = keys::order_cases_prefix(shop, q);
+    let (items, _) = r.store.list_meta::<CaseSummary>(&order, 100, None).await?;
+    add(&order, items);
+    if let Some(number) = cases::normalize_tracking(q) {
+        let tracking = keys::tracking_prefix(shop, &number);
+        let (items, _) = r
+            .store
+            .list_meta::<CaseSummary>(&tracking, 100, None)
+            .await?;
+        add(&tracking, items);
+    }
+    ok(&found)
+}
+
+/// How long a staff member counts as having a case open after their last presence call (KV's
+/// shortest expiry; the admin calls every 20 s while the case is open).
+const PRESENCE_SECONDS: u64 = 60;
+
+/// A presence entry's metadata.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Seen {
+    id: String,
+    name: String,
+    at: i64,
+}
+
+/// `POST /api/staff/cases/{id}/presence`: records that the caller has the case open (for 60 s)
+/// and answers the other staff members who had it open within the last 60 s. One KV list and
+/// one write; the case itself is not read (an id that names no case records nothing anyone
+/// asks about, and expires).
+pub async fn presence(r: &Req, id: &str) -> AppResult<Response> {
+    let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err(ApiErrorCode::NotFound.into());
+    }
+    let shop = &r.store.shop;
+    let prefix = keys::presence_prefix(shop, id);
+    let (entries, _) = r.store.list_meta::<Seen>(&prefix, 100, None).await?;
+    let since = r.now.0 - (PRESENCE_SECONDS as i64) * 1000;
+    let mut others: Vec<Viewer> = entries
+        .into_iter()
+        .filter_map(|(_, seen)| seen)
+        .filter(|seen| seen.id != session.staff_id && seen.at > since)
+        .map(|seen| Viewer {
+            id: seen.id,
+            name: seen.name,
+        })
+        .collect();
+    others.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+    let me = Seen {
+        id: session.staff_id.clone(),
+        name: session.name.clone(),
+        at: r.now.0,
+    };
+    r.store
+        .put_meta_expiring(
+            &keys::presence(shop, id, &session.staff_id),
+            &me,
+            PRESENCE_SECONDS,
+        )
+        .await?;
+    ok(&others)
 }
 
 /// `GET /api/staff/cases/{id}`: the case, what this role may do, and the buyer's history.
@@ -455,7 +554,7 @@ pub fn to_csv(summaries: &[CaseSummary]) -> String {
             cell(&s.order),
             s.kind.code().to_string(),
             s.reason.code().to_string(),
-            cell(&s.state),
+            cell(s.state.code()),
             s.filed_at.0.to_string(),
             s.closed.to_string(),
             s.refunded.map_or(String::new(), |m| m.0.to_string()),
@@ -469,8 +568,9 @@ pub fn to_csv(summaries: &[CaseSummary]) -> String {
     out
 }
 
-/// `POST /api/staff/rebuild-indexes` (owner): drops every read model (queue, summaries, order
-/// and buyer indexes, snapshots) and derives them again from the case logs.
+/// `POST /api/staff/rebuild-indexes` (owner): drops every read model (queue and its filter
+/// indexes, tracking numbers, summaries, order and buyer indexes, snapshots) and derives them
+/// again from the case logs.
 pub async fn rebuild(r: &Req) -> AppResult<Response> {
     let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
     auth::require_role(&session, &[Role::Owner])?;
@@ -481,8 +581,13 @@ pub async fn rebuild(r: &Req) -> AppResult<Response> {
 
 async fn rebuild_all(r: &Req, policy: &Policy) -> AppResult<u32> {
     let shop = r.store.shop.clone();
+    let [queue, kinds, states, assignees] = keys::queue_families(&shop);
     for prefix in [
-        keys::queue_prefix(&shop),
+        queue,
+        kinds,
+        states,
+        assignees,
+        keys::trackings_prefix(&shop),
         keys::summary_prefix(&shop),
         format!("oc:{shop}:"),
         format!("buyer:{shop}:"),
@@ -521,7 +626,7 @@ async fn rebuild_all(r: &Req, policy: &Policy) -> AppResult<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::domain::Timestamp;
+    use shared::domain::{StateName, Timestamp};
 
     fn summary(id: &str, kind: CaseKind, rating: Option<u8>, closed: bool) -> CaseSummary {
         CaseSummary {
@@ -529,7 +634,11 @@ mod tests {
             order: "O1".into(),
             kind,
             reason: Reason::SizeOrFit,
-            state: if closed { "closed" } else { "awaiting_review" }.into(),
+            state: if closed {
+                StateName::Closed
+            } else {
+                StateName::AwaitingReview
+            },
             waiting_for: None,
             due: Some(Timestamp(100)),
             filed_at: Timestamp(1),
@@ -541,6 +650,12 @@ mod tests {
             refunded: closed.then_some(Money(500)),
             rating,
             assignee: Some("st_1".into()),
+            on_expiry: None,
+            amount: None,
+            currency: "CNY".into(),
+            low_risk: false,
+            version: 1,
+            buyer_lang: None,
         }
     }
 

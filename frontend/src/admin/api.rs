@@ -1,0 +1,242 @@
+//! The staff client: one method per endpoint the admin uses. The session travels in its
+//! `HttpOnly` cookie (the page never sees it); every change echoes the session's CSRF token and,
+//! for a case, the version it was decided on (`If-Match`). Answers are read by the portal's
+//! reader (`frontend::de`), so the admin carries no JSON parser either.
+
+use gloo_net::http::{Request, RequestBuilder};
+use serde::Deserialize;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::Lang;
+use shared::api::{
+    Analytics, BatchApproveReport, BatchApproveRequest, BatchItem, CannedReply, CaseSummary,
+    CaseView, LoginRequest, QueuePage, SessionView, routes,
+};
+use shared::domain::Command;
+use wasm_bindgen::JsValue;
+
+use crate::text;
+
+/// A failed call, ready to show in the staff member's language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// HTTP status; 0 when no answer came.
+    pub status: u16,
+    /// The API's stable code, or `network` / `bad_response`.
+    pub code: String,
+    /// A sentence in the caller's language.
+    pub message: String,
+    /// 409 and 428 on a case: the case as it is now, so the page shows what changed.
+    pub current: Option<Box<CaseView>>,
+}
+
+impl ApiError {
+    fn local(lang: Lang, status: u16, code: &str) -> Self {
+        let t = text::t(lang);
+        Self {
+            status,
+            code: code.into(),
+            message: if status == 0 {
+                t.err_network
+            } else {
+                t.err_unexpected
+            }
+            .into(),
+            current: None,
+        }
+    }
+
+    /// The session is missing or expired: sign in again.
+    #[must_use]
+    pub fn signed_out(&self) -> bool {
+        self.status == 401
+    }
+}
+
+/// The 409/428 envelope with the case as it is now.
+/// (The envelope's fields written out rather than `#[serde(flatten)]`, which would buffer the
+/// body through serde's `Content` and cost the wasm several kilobytes.)
+#[derive(Deserialize)]
+struct StaleBody {
+    code: String,
+    message: String,
+    #[serde(default)]
+    current: Option<CaseView>,
+}
+
+/// Who else has a case open (`POST /api/staff/cases/{id}/presence`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Viewer {
+    /// Staff id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// A caller: the language for messages, and the session's CSRF token once signed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Api {
+    /// Sent as `Accept-Language`.
+    pub lang: Lang,
+    /// Echoed in `X-CSRF-Token` on changes.
+    pub csrf: String,
+}
+
+impl Api {
+    fn prepare(&self, builder: RequestBuilder) -> RequestBuilder {
+        builder
+            .header("Accept-Language", lang_code(self.lang))
+            .header("X-CSRF-Token", &self.csrf)
+    }
+
+    /// Sends and answers the parsed JSON of a 2xx reply; one copy of the plumbing for all.
+    async fn send(
+        &self,
+        builder: RequestBuilder,
+        body: Option<String>,
+    ) -> Result<JsValue, ApiError> {
+        let lang = self.lang;
+        let sent = match body {
+            Some(body) => match builder
+                .header("Content-Type", "application/json")
+                .body(body)
+            {
+                Ok(request) => request.send().await,
+                Err(_) => return Err(ApiError::local(lang, 0, "bad_request")),
+            },
+            None => builder.send().await,
+        };
+        let response = sent.map_err(|_| ApiError::local(lang, 0, "network"))?;
+        let status = response.status();
+        let text = response
+            .text()
+            .await
+            .map_err(|_| ApiError::local(lang, 0, "network"))?;
+        let parsed = js_sys::JSON::parse(&text).ok();
+        if (200..300).contains(&status) {
+            return parsed.ok_or_else(|| ApiError::local(lang, status, "bad_response"));
+        }
+        let stale = parsed.and_then(|v| StaleBody::deserialize(frontend::de::De(v)).ok());
+        Err(match stale {
+            Some(b) if !b.message.is_empty() => ApiError {
+                status,
+                code: b.code,
+                message: b.message,
+                current: b.current.map(Box::new),
+            },
+            _ => ApiError::local(lang, status, "bad_response"),
+        })
+    }
+
+    fn read<T: DeserializeOwned>(&self, value: JsValue) -> Result<T, ApiError> {
+        T::deserialize(frontend::de::De(value))
+            .map_err(|_| ApiError::local(self.lang, 200, "bad_response"))
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let value = self.send(self.prepare(Request::get(path)), None).await?;
+        self.read(value)
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        if_match: Option<u32>,
+    ) -> Result<T, ApiError> {
+        let mut builder = self.prepare(Request::post(path));
+        if let Some(version) = if_match {
+            builder = builder.header("If-Match", &format!("\"{version}\""));
+        }
+        let body = serde_json::to_string(body)
+            .map_err(|_| ApiError::local(self.lang, 0, "bad_request"))?;
+        let value = self.send(builder, Some(body)).await?;
+        self.read(value)
+    }
+
+    /// `GET /api/staff/me`: the session, if any.
+    pub async fn me(&self) -> Result<SessionView, ApiError> {
+        self.get(routes::STAFF_ME).await
+    }
+
+    /// `POST /api/staff/login`
+    pub async fn login(&self, email: &str, password: &str) -> Result<SessionView, ApiError> {
+        let body = LoginRequest {
+            email: email.trim().into(),
+            password: password.into(),
+        };
+        self.post(routes::STAFF_LOGIN, &body, None).await
+    }
+
+    /// `POST /api/staff/logout`
+    pub async fn logout(&self) -> Result<(), ApiError> {
+        let _: serde::de::IgnoredAny = self.post(routes::STAFF_LOGOUT, &(), None).await?;
+        Ok(())
+    }
+
+    /// `GET /api/staff/queue?…`: one page of the queue (`query` without `?`).
+    pub async fn queue(&self, query: &str) -> Result<QueuePage, ApiError> {
+        self.get(&format!("{}?{query}", routes::STAFF_QUEUE)).await
+    }
+
+    /// `GET /api/staff/search?q=`: cases by id, order number or tracking number.
+    pub async fn search(&self, q: &str) -> Result<Vec<CaseSummary>, ApiError> {
+        let path = format!(
+            "{}?q={}",
+            routes::STAFF_SEARCH,
+            frontend::format::encode(q.trim())
+        );
+        self.get(&path).await
+    }
+
+    /// `GET /api/staff/cases/{id}`
+    pub async fn case(&self, id: &str) -> Result<CaseView, ApiError> {
+        self.get(&routes::staff_case(id)).await
+    }
+
+    /// `POST /api/staff/cases/{id}/commands`, decided on `version`.
+    pub async fn command(
+        &self,
+        id: &str,
+        command: &Command,
+        version: u32,
+    ) -> Result<CaseView, ApiError> {
+        self.post(&routes::staff_command(id), command, Some(version))
+            .await
+    }
+
+    /// `POST /api/staff/cases/{id}/presence`: "I have it open"; answers who else has.
+    pub async fn presence(&self, id: &str) -> Result<Vec<Viewer>, ApiError> {
+        self.post(&routes::staff_presence(id), &(), None).await
+    }
+
+    /// `GET /api/staff/canned-replies`
+    pub async fn canned(&self) -> Result<Vec<CannedReply>, ApiError> {
+        self.get(routes::STAFF_CANNED).await
+    }
+
+    /// `POST /api/staff/batch-approve`: each case decided on its own version.
+    pub async fn batch_approve(
+        &self,
+        cases: Vec<BatchItem>,
+    ) -> Result<BatchApproveReport, ApiError> {
+        let body = BatchApproveRequest { cases };
+        self.post(routes::STAFF_BATCH_APPROVE, &body, None).await
+    }
+
+    /// `GET /api/staff/policy`
+    pub async fn policy(&self) -> Result<shared::policy::Policy, ApiError> {
+        self.get(routes::STAFF_POLICY).await
+    }
+
+    /// `GET /api/staff/analytics`
+    pub async fn analytics(&self) -> Result<Analytics, ApiError> {
+        self.get(routes::STAFF_ANALYTICS).await
+    }
+}
+
+/// The BCP 47 tag of a language.
+#[must_use]
+pub const fn lang_code(lang: Lang) -> &'static str {
+    lang.tag()
+}

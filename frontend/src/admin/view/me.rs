@@ -1,0 +1,39 @@
+//! The account: who is signed in, the language, sign out.
+
+use leptos::prelude::*;
+use shared::Lang;
+use shared::i18n::labels;
+
+use super::Ctx;
+use crate::model::shell::{Msg, Session};
+
+/// The Me tab.
+#[component]
+pub fn MeScreen() -> impl IntoView {
+    let ctx = Ctx::get();
+    let shell = ctx.shell;
+    let staff = move || match shell.with(|s| s.session.clone()) {
+        Session::In(v) => Some(v.staff),
+        _ => None,
+    };
+    view! {
+        <section class="card" data-testid="me">
+            <p class="muted small">{move || ctx.t().signed_in_as}</p>
+            {move || staff().map(|s| view! {
+                <p class="big" data-testid="me-name">{s.name.clone()}</p>
+                <p class="muted">{s.email.clone()} " · " <span data-testid="me-role">{labels::role(s.role, ctx.lang())}</span></p>
+            })}
+        </section>
+        <section class="card">
+            <p class="muted small">{move || ctx.t().language}</p>
+            <div class="segmented" role="group">
+                <button type="button" class:active=move || ctx.lang() == Lang::ZhCn data-testid="lang-zh"
+                    on:click=move |_| shell.send(Msg::SetLang(Lang::ZhCn))>"中文"</button>
+                <button type="button" class:active=move || ctx.lang() == Lang::En data-testid="lang-en"
+                    on:click=move |_| shell.send(Msg::SetLang(Lang::En))>"English"</button>
+            </div>
+        </section>
+        <button type="button" class="btn btn-block" data-testid="sign-out"
+            on:click=move |_| shell.send(Msg::SignOut)>{move || ctx.t().sign_out}</button>
+    }
+}

@@ -1,0 +1,292 @@
+//! The thin Leptos layer: each screen draws its model and performs its effects. Nothing here
+//! decides anything; a view reads the model through [`Core::with`] and sends messages.
+
+mod analytics;
+mod case;
+mod me;
+mod queue;
+mod receive;
+mod signin;
+
+use leptos::prelude::*;
+use shared::Lang;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use crate::api::Api;
+use crate::core::Core;
+use crate::model::shell::{Effect, Msg, Session, Shell};
+use crate::route::{BASE, Screen, Tab};
+use crate::text::{self, t};
+
+const LANG_KEY: &str = "aftersales.admin.lang";
+
+/// What every screen reads: the shell (session, language) and a way to reach it.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    /// The shell.
+    pub shell: Core<Shell>,
+}
+
+impl Ctx {
+    /// The context of the app.
+    pub fn get() -> Self {
+        use_context::<Self>().unwrap_or_else(|| {
+            // Only reachable if a screen is drawn outside the app; start a signed-out shell.
+            Self {
+                shell: Core::new(Shell::new(Lang::ZhCn, BASE, ""), |_, _| {}),
+            }
+        })
+    }
+
+    /// The language (reactive).
+    pub fn lang(&self) -> Lang {
+        self.shell.with(|s| s.lang)
+    }
+
+    /// A client in the current language with the session's CSRF token.
+    pub fn api(&self) -> Api {
+        self.shell.with_untracked(|s| Api {
+            lang: s.lang,
+            csrf: match &s.session {
+                Session::In(v) => v.csrf_token.clone(),
+                _ => String::new(),
+            },
+        })
+    }
+
+    /// The current texts (reactive).
+    pub fn t(&self) -> &'static text::Texts {
+        t(self.lang())
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn initial_lang() -> Lang {
+    match storage()
+        .and_then(|s| s.get_item(LANG_KEY).ok().flatten())
+        .as_deref()
+    {
+        Some("en") => Lang::En,
+        Some("zh-CN") => Lang::ZhCn,
+        _ => {
+            let nav = web_sys::window().map(|w| w.navigator());
+            let list: Vec<String> = nav
+                .map(|n| n.languages().iter().filter_map(|v| v.as_string()).collect())
+                .unwrap_or_default();
+            Lang::from_accept_language(&list.join(","))
+        }
+    }
+}
+
+fn location() -> (String, String) {
+    let loc = web_sys::window().map(|w| w.location());
+    let path = loc
+        .as_ref()
+        .and_then(|l| l.pathname().ok())
+        .unwrap_or_default();
+    let query = loc
+        .and_then(|l| l.search().ok())
+        .map(|q| q.trim_start_matches('?').to_string())
+        .unwrap_or_default();
+    (path, query)
+}
+
+fn navigate(path: &str, replace: bool) {
+    let Some(history) = web_sys::window().and_then(|w| w.history().ok()) else {
+        return;
+    };
+    let _ = if replace {
+        history.replace_state_with_url(&JsValue::NULL, "", Some(path))
+    } else {
+        history.push_state_with_url(&JsValue::NULL, "", Some(path))
+    };
+    let _ = web_sys::window().map(|w| w.scroll_to_with_x_and_y(0.0, 0.0));
+}
+
+fn perform(effect: Effect, shell: Core<Shell>) {
+    match effect {
+        Effect::CheckSession => {
+            let api = Ctx { shell }.api();
+            spawn(async move {
+                let me = api.me().await;
+                shell.send(Msg::SessionChecked(me.ok()));
+            });
+        }
+        Effect::Navigate { path, replace } => navigate(&path, replace),
+        Effect::SignOut => {
+            let api = Ctx { shell }.api();
+            spawn(async move {
+                let _ = api.logout().await;
+            });
+        }
+        Effect::SaveLang(lang) => {
+            if let Some(s) = storage() {
+                let _ = s.set_item(LANG_KEY, lang.tag());
+            }
+        }
+        Effect::Title(title) => {
+            document().set_title(&title);
+            if let Some(root) = document().document_element() {
+                let _ = root.set_attribute("lang", shell.with_untracked(|s| s.lang.tag()));
+            }
+        }
+    }
+}
+
+/// Runs a future on the browser's event loop.
+pub fn spawn(f: impl std::future::Future<Output = ()> + 'static) {
+    wasm_bindgen_futures::spawn_local(f);
+}
+
+/// Same-origin clicks on `/admin` links become navigations without a reload.
+fn intercept_links(shell: Core<Shell>) {
+    let handler = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
+        if ev.default_prevented()
+            || ev.button() != 0
+            || ev.meta_key()
+            || ev.ctrl_key()
+            || ev.shift_key()
+        {
+            return;
+        }
+        let anchor = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("a[href]").ok().flatten())
+            .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+        let Some(a) = anchor else { return };
+        let same_origin = web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .is_some_and(|o| o == a.origin());
+        let path = a.pathname();
+        if !same_origin || !(path == BASE || path.starts_with("/admin/")) {
+            return;
+        }
+        ev.prevent_default();
+        let query = a.search().trim_start_matches('?').to_string();
+        let full = if query.is_empty() {
+            path.clone()
+        } else {
+            format!("{path}?{query}")
+        };
+        navigate(&full, false);
+        shell.send(Msg::Located { path, query });
+    });
+    let _ = document().add_event_listener_with_callback("click", handler.as_ref().unchecked_ref());
+    handler.forget();
+    let pop = Closure::<dyn Fn()>::new(move || {
+        let (path, query) = location();
+        shell.send(Msg::Located { path, query });
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.add_event_listener_with_callback("popstate", pop.as_ref().unchecked_ref());
+    }
+    pop.forget();
+}
+
+/// The whole admin.
+#[component]
+pub fn App() -> impl IntoView {
+    let (path, query) = location();
+    let shell = Core::new(Shell::new(initial_lang(), &path, &query), perform);
+    let ctx = Ctx { shell };
+    provide_context(ctx);
+    intercept_links(shell);
+    perform(Effect::CheckSession, shell);
+    perform(Effect::Title(shell.with_untracked(Shell::title)), shell);
+    let screen = Memo::new(move |_| shell.with(|s| s.screen.clone()));
+    let signed_in = Memo::new(move |_| matches!(shell.with(|s| s.session.clone()), Session::In(_)));
+    let checking = Memo::new(move |_| shell.with(|s| s.session == Session::Checking));
+    view! {
+        <main class="admin" id="main">
+            {move || {
+                let screen = screen.get();
+                if checking.get() {
+                    return view! { <p class="center muted" data-testid="checking">{move || ctx.t().loading}</p> }.into_any();
+                }
+                match (screen, signed_in.get()) {
+                    (Screen::SignIn { .. }, _) | (_, false) => view! { <signin::SignInScreen/> }.into_any(),
+                    (Screen::Queue, true) => view! { <queue::QueueScreen/> }.into_any(),
+                    (Screen::Case(id), true) => view! { <case::CaseScreenView id=id/> }.into_any(),
+                    (Screen::Receive, true) => view! { <receive::ReceiveScreen/> }.into_any(),
+                    (Screen::Me, true) => view! { <me::MeScreen/> }.into_any(),
+                    (Screen::Analytics, true) => view! { <analytics::AnalyticsScreen/> }.into_any(),
+                    (Screen::NotFound, true) => view! {
+                        <section class="card center" data-testid="not-found">
+                            <p>{move || ctx.t().not_found}</p>
+                            <a class="btn" href="/admin">{move || ctx.t().tab_queue}</a>
+                        </section>
+                    }.into_any(),
+                }
+            }}
+        </main>
+        <TabBar/>
+    }
+}
+
+fn tab_label(tab: Tab, texts: &text::Texts) -> &'static str {
+    match tab {
+        Tab::Queue => texts.tab_queue,
+        Tab::Receive => texts.tab_receive,
+        Tab::Analytics => texts.tab_analytics,
+        Tab::Me => texts.tab_me,
+    }
+}
+
+fn tab_icon(tab: Tab) -> &'static str {
+    match tab {
+        Tab::Queue => "☰",
+        Tab::Receive => "⎙",
+        Tab::Analytics => "▥",
+        Tab::Me => "◉",
+    }
+}
+
+/// The bottom tab bar with its badges.
+#[component]
+fn TabBar() -> impl IntoView {
+    let ctx = Ctx::get();
+    let shell = ctx.shell;
+    move || {
+        let tabs = shell.with(Shell::tabs);
+        if tabs.is_empty() {
+            return None;
+        }
+        let current = shell.with(|s| s.screen.tab());
+        let texts = ctx.t();
+        Some(view! {
+            <nav class="tabbar" data-testid="tabbar">
+                {tabs.into_iter().map(|tab| {
+                    let badge = shell.with(|s| s.badge(tab));
+                    let active = current == Some(tab);
+                    view! {
+                        <button type="button" class="tab" class:active=active
+                            aria-current=if active { Some("page") } else { None }
+                            data-testid=format!("tab-{}", tab_label(tab, &text::EN).to_ascii_lowercase())
+                            on:click=move |_| shell.send(Msg::Go(tab.screen()))>
+                            <span class="tab-icon" aria-hidden="true">{tab_icon(tab)}</span>
+                            <span>{tab_label(tab, texts)}</span>
+                            {badge.map(|n| view! { <span class="badge" data-testid="tab-badge">{n.min(99)}</span> })}
+                        </button>
+                    }
+                }).collect_view()}
+            </nav>
+        })
+    }
+}
+
+/// Draws an error with a retry button.
+#[component]
+pub fn ErrorBox(message: String, on_retry: Callback<()>) -> impl IntoView {
+    let ctx = Ctx::get();
+    view! {
+        <div class="alert" role="alert" data-testid="error">
+            <p>{message}</p>
+            <button type="button" class="btn btn-small" on:click=move |_| on_retry.run(())>{move || ctx.t().retry}</button>
+        </div>
+    }
+}
