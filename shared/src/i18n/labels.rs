@@ -191,6 +191,7 @@ pub fn chip(code: &str, lang: Lang) -> &str {
         "logistics" => ("物流", "Logistics"),
         "buyer_urgent" => ("买家着急", "Urgent"),
         "rejected_for_abuse" => ("曾因滥用被拒", "Past abuse"),
+        "awaiting_owner_approval" => ("待店主批准", "Owner to approve"),
         _ => return code,
     };
     pick(lang, pair)

@@ -96,7 +96,7 @@ fn seed(base: &str, api_key: &str) -> Result<(), String> {
     let warehouse = login(base, ACCOUNTS[2].1, ACCOUNTS[2].2)?;
 
     // The four stories, each one step further along than the last.
-    let shirt = file(
+    let (shirt, shirt_buyer) = file_as_buyer(
         base,
         stories::SHIRT,
         "xiaoming.wang@example.cn",
@@ -161,7 +161,14 @@ fn seed(base: &str, api_key: &str) -> Result<(), String> {
         &book,
         json!({"type": "ship", "carrier": "UPS", "tracking": "1Z999AA10123456784"}),
     );
+    // The shirt's return is on its way back (a waybill to find on the Receive screen).
+    buyer_step(
+        &shirt_buyer,
+        &shirt,
+        json!({"type": "enter_return_tracking", "carrier": "顺丰速运", "tracking": "SF1402937718"}),
+    );
     let _ = phone;
+    more_states(base, &agent, &warehouse)?;
 
     println!("\nDemo staff sign-ins for the seller admin ({base}/admin):");
     for (role, email, password, _) in ACCOUNTS {
@@ -207,6 +214,17 @@ fn file(
     lang: &str,
     request: serde_json::Value,
 ) -> Result<String, String> {
+    file_as_buyer(base, order, contact, lang, request).map(|(id, _)| id)
+}
+
+/// Files a case as the buyer; the case id and the buyer's client (for their later steps).
+fn file_as_buyer(
+    base: &str,
+    order: &str,
+    contact: &str,
+    lang: &str,
+    request: serde_json::Value,
+) -> Result<(String, Api), String> {
     let anon = Api::new(base).with_lang(lang);
     let r = expect(
         anon.post(
@@ -235,7 +253,19 @@ fn file(
         "case {id} for order {order}: {}",
         r.json()["state"].as_str().unwrap_or_default()
     );
-    Ok(id)
+    Ok((id, buyer))
+}
+
+/// A buyer's command to their case.
+fn buyer_step(buyer: &Api, case: &str, command: serde_json::Value) {
+    let r = buyer.command(&format!("/api/buyer/cases/{case}"), &command);
+    if r.status == 200 {
+        println!(
+            "case {case}: {} -> {}",
+            command["type"].as_str().unwrap_or_default(),
+            r.json()["state"].as_str().unwrap_or_default()
+        );
+    }
 }
 
 fn step(staff: &Api, case: &str, command: serde_json::Value) {
@@ -247,4 +277,200 @@ fn step(staff: &Api, case: &str, command: serde_json::Value) {
             r.json()["state"].as_str().unwrap_or_default()
         );
     }
+}
+
+/// The rest of the demo queue: at least one case in every state a shop meets, so the admin
+/// shows each screen with something in it (filed by the buyers of the other demo orders).
+fn more_states(base: &str, agent: &Api, warehouse: &Api) -> Result<(), String> {
+    let fault = |sku: &str, kind: &str, reason: &str, note: &str| {
+        json!({"kind": kind, "reason": reason, "lines": [{"sku": sku, "quantity": 1}],
+               "note": note, "intact_confirmed": true})
+    };
+    // Waiting for the buyer's information.
+    let dress = file(
+        base,
+        "TB20261118005",
+        "chen.jing@example.cn",
+        "zh-CN",
+        fault(
+            "DRESS-SILK-M",
+            "return_and_refund",
+            "not_as_described",
+            "颜色和图片差别很大。",
+        ),
+    )?;
+    step(
+        agent,
+        &dress,
+        json!({"type": "request_info", "question": "麻烦拍一张自然光下的照片，我们核对一下颜色。"}),
+    );
+    // Rejected (food is excluded from no-reason returns).
+    let milk = file(
+        base,
+        "TB20261119006",
+        "13600136006",
+        "zh-CN",
+        json!({"kind": "return_and_refund", "reason": "changed_mind", "lines": [{"sku": "MILK-A2-12", "quantity": 1}], "intact_confirmed": true}),
+    )?;
+    step(
+        agent,
+        &milk,
+        json!({"type": "reject", "reason_code": "excluded_item", "note": "食品拆封后不支持七天无理由退货，抱歉。"}),
+    );
+    // An offer waiting for the buyer (协商).
+    let earbuds = file(
+        base,
+        "JD20261115007",
+        "liu.yang@example.cn",
+        "zh-CN",
+        fault(
+            "EARBUDS-PRO",
+            "return_and_refund",
+            "quality_fault",
+            "左耳偶尔没有声音。",
+        ),
+    )?;
+    step(
+        agent,
+        &earbuds,
+        json!({"type": "offer", "offer": {"kind": "repair"}, "note": "非常抱歉！可以为您免费维修，寄回运费我们承担。"}),
+    );
+    // Over the agent's limit: waiting for the owner.
+    let laptop = file(
+        base,
+        "JD20261110014",
+        "18800188014",
+        "zh-CN",
+        fault(
+            "LAPTOP-14-16G",
+            "return_and_refund",
+            "damaged_in_transit",
+            "外壳有磕碰，屏幕有亮点。",
+        ),
+    )?;
+    step(
+        agent,
+        &laptop,
+        json!({"type": "approve", "solution": {"kind": "return_and_refund"}, "note": "抱歉给您添麻烦了，同意退货退款。"}),
+    );
+    // Escalated to the owner.
+    let lipstick = file(
+        base,
+        "TB20261116013",
+        "wu.fang@example.cn",
+        "zh-CN",
+        fault(
+            "LIPSTICK-SET",
+            "refund_only",
+            "not_as_described",
+            "色号和详情页不一致，已经用过一次。",
+        ),
+    )?;
+    step(
+        agent,
+        &lipstick,
+        json!({"type": "escalate", "note": "已试用的彩妆，需要店长决定。"}),
+    );
+    // A replacement to ship: the wrong toy came back and passed inspection.
+    let (toy, toy_buyer) = file_as_buyer(
+        base,
+        "JD20261119017",
+        "lin.xiaohong@example.cn",
+        "zh-CN",
+        fault(
+            "TOY-BLOCKS-500",
+            "exchange",
+            "wrong_item",
+            "收到的是 300 块的版本。",
+        ),
+    )?;
+    step(
+        agent,
+        &toy,
+        json!({"type": "approve", "solution": {"kind": "exchange"}, "note": "抱歉发错了，请寄回，我们换新。"}),
+    );
+    buyer_step(
+        &toy_buyer,
+        &toy,
+        json!({"type": "enter_return_tracking", "carrier": "中通快递", "tracking": "ZT7731400288"}),
+    );
+    step(warehouse, &toy, json!({"type": "return_arrived"}));
+    step(
+        warehouse,
+        &toy,
+        json!({"type": "receive", "inspection": {"passed": true, "note": "包装完好"}}),
+    );
+    // A return that failed inspection: the shop decides.
+    let (jacket, jacket_buyer) = file_as_buyer(
+        base,
+        "AM20261112012",
+        "daniel.kim@example.com",
+        "en",
+        fault(
+            "JACKET-RAIN-M",
+            "return_and_refund",
+            "size_or_fit",
+            "Too tight across the shoulders.",
+        ),
+    )?;
+    step(
+        agent,
+        &jacket,
+        json!({"type": "approve", "solution": {"kind": "return_and_refund"}, "note": "Sorry it didn't fit: please send it back."}),
+    );
+    buyer_step(
+        &jacket_buyer,
+        &jacket,
+        json!({"type": "enter_return_tracking", "carrier": "UPS", "tracking": "1Z999AA10123456799"}),
+    );
+    step(warehouse, &jacket, json!({"type": "return_arrived"}));
+    step(
+        warehouse,
+        &jacket,
+        json!({"type": "receive", "inspection": {"passed": false, "note": "Tags removed, mud on the hem.", "deduction": 2000}}),
+    );
+    // Closed and rated.
+    let (bag, bag_buyer) = file_as_buyer(
+        base,
+        "TB20261117019",
+        "he.jingyi@example.cn",
+        "zh-CN",
+        fault(
+            "BAG-CANVAS",
+            "refund_only",
+            "missing_parts",
+            "少了赠品肩带。",
+        ),
+    )?;
+    step(
+        agent,
+        &bag,
+        json!({"type": "approve", "solution": {"kind": "refund_only"}, "note": "非常抱歉漏发了，已为您退款。"}),
+    );
+    buyer_step(
+        &bag_buyer,
+        &bag,
+        json!({"type": "rate", "stars": 5, "comment": "处理很快，谢谢！"}),
+    );
+    // New and low-risk: what a batch approves.
+    file(
+        base,
+        "AM20261120018",
+        "lucas.rossi@example.it",
+        "en",
+        json!({"kind": "refund_only", "reason": "not_received", "lines": [{"sku": "HEADPHONES-OVER", "quantity": 1}], "note": "Tracking stuck for days."}),
+    )?;
+    file(
+        base,
+        "JD20261121020",
+        "ma.chao@example.cn",
+        "zh-CN",
+        fault(
+            "RICE-COOKER",
+            "return_and_refund",
+            "quality_fault",
+            "加热不均匀，底部米饭糊了。",
+        ),
+    )?;
+    Ok(())
 }

@@ -613,3 +613,109 @@ async fn pages_served_under_admin_are_the_admin_with_its_security_headers() {
     let portal = String::from_utf8_lossy(&api.get("/order/X").body).to_string();
     assert!(!portal.contains("售后工作台"));
 }
+
+#[tokio::test]
+async fn an_agent_offers_a_partial_refund_and_the_buyer_accepts_it_in_the_portal() {
+    let shop = Shop::shared();
+    let orders = fresh_orders("offer");
+    shop.import(&orders);
+    let shirt = find(&orders, tests::fixtures::stories::SHIRT);
+    let id = shop.file(
+        shirt,
+        &json!({"kind": "return_and_refund", "reason": "quality_fault",
+                "lines": [{"sku": "SHIRT-OX-L", "quantity": 1}],
+                "note": "A seam came loose after one wash.", "intact_confirmed": true}),
+    );
+    let desk = Desk::signed_in(&shop, AGENT, "en", &format!("/admin/case/{id}")).await;
+    desk.tap("[data-testid=action-offer]").await;
+    desk.type_into("[data-testid=offer-amount]", "50").await;
+    desk.type_into(
+        "[data-testid=offer-note]",
+        "Sorry about the seam: keep the shirt, with 50 back?",
+    )
+    .await;
+    desk.shot("offer-sheet").await;
+    desk.tap("[data-testid=sheet-confirm]").await;
+    desk.wait("[data-testid=done]").await;
+    let agent = shop.staff(AGENT);
+    assert_eq!(shop.case(&agent, &id)["state"], json!("offer_pending"));
+    desk.close().await;
+
+    // The buyer answers on their phone, in the portal.
+    let buyer = Desk::open_at(&shop, "en").await;
+    buyer.go("/").await;
+    buyer
+        .type_into("[data-testid=lookup-number]", &shirt.number)
+        .await;
+    buyer
+        .type_into("[data-testid=lookup-contact]", &contact_of(shirt))
+        .await;
+    buyer.tap("[data-testid=lookup-submit]").await;
+    buyer.tap("[data-testid=case-link]").await;
+    let offer = buyer.text("[data-testid=offer]").await;
+    assert!(offer.contains("50"), "the portal shows the offer: {offer}");
+    buyer.tap("[data-testid=accept-offer]").await;
+    buyer
+        .until(
+            "the case to close",
+            "return document.querySelector('[data-testid=status-chip]')?.dataset.state === 'closed'",
+        )
+        .await;
+    let after = shop.case(&agent, &id);
+    assert_eq!(after["state"], json!("closed"));
+    assert_eq!(
+        after["refund"]["total"],
+        json!(5000),
+        "the agreed 50.00, not the full price"
+    );
+    buyer.close().await;
+}
+
+#[tokio::test]
+async fn an_agent_cannot_push_a_large_refund_through_alone_and_the_owner_applies_it() {
+    let shop = Shop::shared();
+    let orders = fresh_orders("bigmoney");
+    shop.import(&orders);
+    let phone = find(&orders, tests::fixtures::stories::PHONE);
+    let id = shop.file(
+        phone,
+        &json!({"kind": "return_and_refund", "reason": "damaged_in_transit",
+                "lines": [{"sku": "PHONE-X12-256", "quantity": 1}],
+                "note": "The screen arrived cracked.", "intact_confirmed": true}),
+    );
+    let desk = Desk::signed_in(&shop, AGENT, "en", &format!("/admin/case/{id}")).await;
+    desk.tap("[data-testid=action-approve]").await;
+    desk.tap("[data-testid=sheet-confirm]").await;
+    desk.wait("[data-testid=done]").await;
+    let agent = shop.staff(AGENT);
+    assert_eq!(
+        shop.case(&agent, &id)["state"],
+        json!("awaiting_owner_approval"),
+        "over the agent's ¥2,000 limit the approval is only a proposal"
+    );
+    assert!(
+        !desk.exists("[data-testid=action-approve_proposal]").await,
+        "the agent has no way to apply it"
+    );
+    let r = agent.command(
+        &format!("/api/staff/cases/{id}"),
+        &json!({"type": "approve_proposal"}),
+    );
+    assert_status(&r, 403);
+    desk.close().await;
+
+    let owner = Desk::signed_in(&shop, OWNER, "en", &format!("/admin/case/{id}")).await;
+    let chips = owner.text("[data-testid=case-head]").await;
+    assert!(chips.contains("Owner to approve"), "{chips}");
+    owner.tap("[data-testid=action-approve_proposal]").await;
+    let amount = owner.text("[data-testid=confirm-amount]").await;
+    assert!(
+        amount.contains("3,799.00"),
+        "the owner sees the money before applying it: {amount}"
+    );
+    owner.shot("proposal").await;
+    owner.tap("[data-testid=sheet-confirm]").await;
+    owner.wait("[data-testid=done]").await;
+    assert_eq!(shop.case(&agent, &id)["state"], json!("awaiting_return"));
+    owner.close().await;
+}

@@ -246,7 +246,7 @@ fn RowItem(row: Row, core: Core<Queue>, lang: Lang, texts: &'static Texts) -> im
                         <span class="amount">{row.amount.map(|(a, c)| format::money(a, &c))}</span>
                     </span>
                     <span class="row-title">{row.title.clone()}</span>
-                    <span class="row-sub">{row.buyer.clone()} " · " {row.id.clone()} " · " {labels::state(row.state, Audience::Staff, lang)}</span>
+                    <span class="row-sub">{row.buyer.clone()} " · " {labels::state(row.state, Audience::Staff, lang)} " · " <span class="mono">{row.id.clone()}</span></span>
                     <span class="row-chips">
                         {row.chips.iter().map(|c| view! { <span class="tag" data-chip=c.clone()>{labels::chip(c, lang).to_string()}</span> }).collect_view()}
                     </span>
@@ -298,7 +298,7 @@ fn BatchSheet(core: Core<Queue>) -> impl IntoView {
                 let sending = matches!(batch, Batch::Sending);
                 view! {
                     <h2>{t.batch_title}</h2>
-                    <p class="big" data-testid="batch-count">{sheet.count} " × · " {format::money(sheet.total, &currency)}</p>
+                    <p class="big" data-testid="batch-count">{t.batch_cases.replace("{n}", &sheet.count.to_string())} " · " {format::money(sheet.total, &currency)}</p>
                     <p class="muted small">{caps_line}</p>
                     {(!sheet.within_caps).then(|| view! { <p class="alert">{t.batch_over_caps}</p> })}
                     <div class="sheet-actions">
