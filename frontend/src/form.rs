@@ -93,6 +93,8 @@ impl Draft {
             intact_confirmed: self.intact_confirmed,
             urgent: self.urgent,
             carrier_confirms_loss: self.carrier_confirms_loss,
+            // The worker records the language from the request's Accept-Language.
+            lang: None,
         })
     }
 }

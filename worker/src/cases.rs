@@ -153,7 +153,7 @@ pub fn summarize(case: &Case, ctx: &policy::Context<'_>) -> CaseSummary {
         currency: case.order.currency.clone(),
         low_risk: !state.is_closed() && policy::is_low_risk(case, ctx),
         version: 0,
-        buyer_lang: None,
+        buyer_lang: case.request.lang,
     }
 }
 

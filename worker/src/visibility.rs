@@ -186,6 +186,7 @@ mod tests {
                 intact_confirmed: true,
                 urgent: false,
                 carrier_confirms_loss: false,
+                lang: None,
             },
             filed_at: Timestamp(0),
             events: vec![

@@ -172,6 +172,10 @@ pub struct CaseRequest {
     /// For "not received" on a signed-for order: the courier record shows loss or no delivery.
     #[serde(default)]
     pub carrier_confirms_loss: bool,
+    /// The language the buyer filed in (the worker records the portal's `Accept-Language`), so
+    /// staff answer in it. Absent on cases filed before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 /// How a case ended.

@@ -76,6 +76,7 @@ pub(crate) fn request(kind: CaseKind, reason: Reason, lines: &[(&str, u32)]) -> 
         intact_confirmed: true,
         urgent: false,
         carrier_confirms_loss: false,
+        lang: None,
     }
 }
 

@@ -124,6 +124,7 @@ fn arb_request(o: &Order) -> impl Strategy<Value = CaseRequest> + use<> {
                 intact_confirmed: intact != 0,
                 urgent,
                 carrier_confirms_loss: carrier,
+                lang: None,
             }
         })
 }
@@ -550,7 +551,7 @@ proptest! {
             }
             let request = CaseRequest {
                 kind, reason, lines, note: String::new(), photos: Vec::new(),
-                intact_confirmed: true, urgent: false, carrier_confirms_loss: true,
+                intact_confirmed: true, urgent: false, carrier_confirms_loss: true, lang: None,
             };
             let ctx = Context { policy: &policy, now, other_cases: &cases, buyer };
             let Ok(mut case) = file_case(format!("c{i}"), &o, request, &ctx) else { continue };
@@ -663,7 +664,8 @@ fn the_fixture_clock_is_china_standard_time() {
                 photos: vec![],
                 intact_confirmed: false,
                 urgent: false,
-                carrier_confirms_loss: false
+                carrier_confirms_loss: false,
+                lang: None,
             },
             filed_at: Timestamp(0),
             events: vec![]

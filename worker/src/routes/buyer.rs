@@ -172,8 +172,10 @@ pub async fn file(r: &mut Req) -> AppResult<Response> {
         return answer_case(r, &id, 201).await;
     }
     // 3. Decode, check the photos belong to this order (their count first), file.
-    let request: CaseRequest =
+    let mut request: CaseRequest =
         serde_json::from_slice(&raw).map_err(|_| AppError::Api(ApiErrorCode::MalformedJson))?;
+    // The language the buyer filed in, so staff answer in it (the portal sends its choice).
+    request.lang = Some(crate::http::lang_of(&r.req));
     let policy = cases::policy_of(&r.store).await?;
     check_photos(r, &grant, &request.photos, &policy).await?;
     let scope = Scope {

@@ -11,7 +11,7 @@ use shared::domain::{ActionKind, Actor, EventKind, Party, RejectReason, Resoluti
 use shared::i18n::{Audience, labels};
 
 use super::queue::countdown_text;
-use super::{Ctx, ErrorBox, spawn};
+use super::{Ctx, ErrorBox, lang_name, spawn};
 use crate::core::Core;
 use crate::model::case::{CaseScreen, Effect, Field, Msg, OfferKind, Placeholders, Sheet, fill};
 use crate::model::shell;
@@ -202,6 +202,9 @@ fn CaseBody(v: CaseView, core: Core<CaseScreen>) -> impl IntoView {
             </p>
             <p><span class="muted">{t.buyer} ": "</span>{case.order.buyer.name.clone()}
                " · " <span class="muted">{t.order} ": "</span>{case.order.number.clone()}</p>
+            {case.request.lang.map(|l| view! {
+                <p data-testid="buyer-lang"><span class="muted">{t.buyer_lang} ": "</span>{lang_name(l)}</p>
+            })}
             <p><span class="muted">{t.because} ": "</span>{labels::reason(case.request.reason, lang)}
                {(!case.request.note.is_empty()).then(|| view! { <q class="note">{case.request.note.clone()}</q> })}</p>
             {v.priority.as_ref().map(|p| view! {
@@ -283,7 +286,8 @@ fn CaseBody(v: CaseView, core: Core<CaseScreen>) -> impl IntoView {
 #[component]
 fn Composer(v: CaseView, core: Core<CaseScreen>) -> impl IntoView {
     let ctx = Ctx::get();
-    let buyer_lang = Lang::ZhCn;
+    // Replies go out in the buyer's language (recorded when they filed); else the staff's own.
+    let buyer_lang = v.case.request.lang.unwrap_or_else(|| ctx.shell.with_untracked(|s| s.lang));
     let values = Placeholders {
         buyer: v.case.order.buyer.name.clone(),
         order: v.case.order.number.clone(),

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use shared::Lang;
 use shared::i18n::labels;
 
-use super::Ctx;
+use super::{Ctx, lang_name};
 use crate::model::shell::{Msg, Session};
 
 /// The Me tab.
@@ -28,9 +28,9 @@ pub fn MeScreen() -> impl IntoView {
             <p class="muted small">{move || ctx.t().language}</p>
             <div class="segmented" role="group">
                 <button type="button" class:active=move || ctx.lang() == Lang::ZhCn data-testid="lang-zh"
-                    on:click=move |_| shell.send(Msg::SetLang(Lang::ZhCn))>"中文"</button>
+                    on:click=move |_| shell.send(Msg::SetLang(Lang::ZhCn))>{lang_name(Lang::ZhCn)}</button>
                 <button type="button" class:active=move || ctx.lang() == Lang::En data-testid="lang-en"
-                    on:click=move |_| shell.send(Msg::SetLang(Lang::En))>"English"</button>
+                    on:click=move |_| shell.send(Msg::SetLang(Lang::En))>{lang_name(Lang::En)}</button>
             </div>
         </section>
         <button type="button" class="btn btn-block" data-testid="sign-out"

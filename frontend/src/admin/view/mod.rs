@@ -137,6 +137,14 @@ fn perform(effect: Effect, shell: Core<Shell>) {
     }
 }
 
+/// A language in its own name (how its speaker recognises it).
+pub const fn lang_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhCn => "中文",
+        Lang::En => "English",
+    }
+}
+
 /// Runs a future on the browser's event loop.
 pub fn spawn(f: impl std::future::Future<Output = ()> + 'static) {
     wasm_bindgen_futures::spawn_local(f);
