@@ -10,7 +10,7 @@
 
 use std::collections::HashSet;
 
-use shared::api::{CaseSummary, QueuePage};
+use shared::api::{ApiErrorCode, CaseSummary, QueuePage};
 use shared::domain::{CaseKind, StateName, Timestamp};
 use shared::policy::PriorityClass;
 
@@ -145,7 +145,7 @@ pub async fn page(
     // A case whose old entry was not yet removed appears once.
     let mut seen = HashSet::new();
     let mut at = cursor.unwrap_or_default();
-    for _ in 0..MAX_LISTS {
+    for list in 0..MAX_LISTS {
         let prefix = if filter.overdue {
             format!("{base}{}:", at.class)
         } else {
@@ -153,9 +153,17 @@ pub async fn page(
         };
         let wanted = limit.saturating_sub(items.len()) + at.skip;
         let chunk = if exact { wanted } else { WITHIN_CHUNK }.min(WITHIN_CHUNK);
-        let (entries, next_kv) = store
+        let listed = store
             .list_meta::<CaseSummary>(&prefix, chunk as u64, at.kv.clone())
-            .await?;
+            .await;
+        let (entries, next_kv) = match listed {
+            Ok(listed) => listed,
+            // KV refuses a cursor it never issued: the client's, not ours, is wrong.
+            Err(_) if list == 0 && at.kv.is_some() => {
+                return Err(ApiErrorCode::BadRequest.into());
+            }
+            Err(e) => return Err(e),
+        };
         let mut consumed = at.skip;
         let mut class_over = false;
         for (_, summary) in entries.iter().skip(at.skip) {

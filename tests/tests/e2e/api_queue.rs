@@ -177,6 +177,7 @@ fn each_filter_pages_only_its_matches_in_priority_order_and_follows_every_change
         "kind=nonsense",
         "state=nonsense",
         "cursor=garbage",
+        "cursor=0.0.not-a-kv-cursor",
         "limit=101",
     ] {
         assert_status(&agent.get(&format!("/api/staff/queue?{bad}")), 400);
