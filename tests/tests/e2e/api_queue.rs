@@ -177,7 +177,6 @@ fn each_filter_pages_only_its_matches_in_priority_order_and_follows_every_change
         "kind=nonsense",
         "state=nonsense",
         "cursor=garbage",
-        "cursor=0.0.not-a-kv-cursor",
         "limit=101",
     ] {
         assert_status(&agent.get(&format!("/api/staff/queue?{bad}")), 400);
@@ -550,7 +549,8 @@ fn the_rebuild_derives_every_filter_index_and_the_tracking_numbers_from_the_logs
 /// How many open cases the big server holds.
 const MANY: usize = 100_000;
 
-/// The queue and kind-index entries of `n` open cases, as the worker writes them
+/// The queue entries of `n` open cases and the kind-index entries of their repairs, as the worker
+/// writes them
 /// (`store::QueueIndex`: `q:{shop}:{class}:{due:013}:{urgent}:{id}` and
 /// `qk:{shop}:{kind}:{class}:{due:013}:{urgent}:{id}`, metadata the case's summary). Every
 /// hundredth case is a repair, ranked below every other case (logistics class); half the cases are
@@ -558,7 +558,7 @@ const MANY: usize = 100_000;
 /// entries would not be listed and the full pages asserted below would be empty.
 fn planted_queue(n: usize) -> Vec<Value> {
     let kinds = ["refund_only", "return_and_refund", "exchange", "reship"];
-    let mut entries = Vec::with_capacity(2 * n);
+    let mut entries = Vec::with_capacity(n + n / 100 + 1);
     for i in 0..n {
         let repair = i % 100 == 3;
         let kind = if repair {
@@ -581,17 +581,18 @@ fn planted_queue(n: usize) -> Vec<Value> {
             "assignee": null,
         });
         let sort = format!("{class}:{due:013}:1");
-        for key in [
-            format!("q:demo:{sort}:{id}"),
-            format!("qk:demo:{kind}:{sort}:{id}"),
-        ] {
+        entries.push(json!({"key": format!("q:demo:{sort}:{id}"), "value": "", "metadata": summary}));
+        // Only the repairs' kind index is read by the measured requests (each kind is its own
+        // prefix); the other kinds' entries would only double the minutes spent planting.
+        if repair {
+            let key = format!("qk:demo:{kind}:{sort}:{id}");
             entries.push(json!({"key": key, "value": "", "metadata": summary}));
         }
     }
     entries
 }
 
-/// A server whose KV holds [`planted_queue`]`(n)`. Planting 200,000 keys through `wrangler kv
+/// A server whose KV holds [`planted_queue`]`(n)`. Planting 101,000 keys through `wrangler kv
 /// bulk put --local` takes minutes, so the planted state is kept under `test-artifacts/cache/`
 /// (named by a hash of what was planted) and copied for each run.
 fn serve_many(tag: &str, n: usize) -> Wrangler {
