@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use shared::Lang;
 use shared::api::{
     Analytics, BatchApproveReport, BatchApproveRequest, BatchItem, CannedReply, CaseSummary,
-    CaseView, LoginRequest, QueuePage, SessionView, routes,
+    CaseView, LoginRequest, QueuePage, SessionView, Viewer, routes,
 };
 use shared::domain::Command;
 use wasm_bindgen::JsValue;
@@ -62,15 +62,6 @@ struct StaleBody {
     message: String,
     #[serde(default)]
     current: Option<CaseView>,
-}
-
-/// Who else has a case open (`POST /api/staff/cases/{id}/presence`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Viewer {
-    /// Staff id.
-    pub id: String,
-    /// Display name.
-    pub name: String,
 }
 
 /// A caller: the language for messages, and the session's CSRF token once signed in.

@@ -448,8 +448,13 @@ async fn a_stale_decision_is_refused_and_the_case_shown_as_it_is_now() {
     shop.import(&orders);
     let shirt = find(&orders, tests::fixtures::stories::SHIRT);
     let id = shop.file(shirt, &shirt_return());
+    // The owner has the case open too: the agent is told, so two people do not work it twice.
+    let owner = shop.staff(OWNER);
+    assert_status(&owner.post(&format!("/api/staff/cases/{id}/presence"), &json!(null)), 200);
     let desk = Desk::signed_in(&shop, AGENT, "en", &format!("/admin/case/{id}")).await;
     desk.wait("[data-testid=action-approve]").await;
+    let also = desk.text("[data-testid=also-open]").await;
+    assert!(also.contains("Owner"), "{also}");
     // Meanwhile another agent asks the buyer for a photo.
     let other = shop.staff(AGENT);
     let r = other.command(

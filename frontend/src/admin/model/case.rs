@@ -10,7 +10,9 @@ use shared::domain::{
     ActionKind, Command, EventKind, Inspection, Money, Offer, RejectReason, Resolution, Solution,
 };
 
-use crate::api::{ApiError, Viewer};
+use shared::api::Viewer;
+
+use crate::api::ApiError;
 use crate::core::Page;
 
 /// An action's form, open in the bottom sheet.

@@ -287,7 +287,11 @@ fn CaseBody(v: CaseView, core: Core<CaseScreen>) -> impl IntoView {
 fn Composer(v: CaseView, core: Core<CaseScreen>) -> impl IntoView {
     let ctx = Ctx::get();
     // Replies go out in the buyer's language (recorded when they filed); else the staff's own.
-    let buyer_lang = v.case.request.lang.unwrap_or_else(|| ctx.shell.with_untracked(|s| s.lang));
+    let buyer_lang = v
+        .case
+        .request
+        .lang
+        .unwrap_or_else(|| ctx.shell.with_untracked(|s| s.lang));
     let values = Placeholders {
         buyer: v.case.order.buyer.name.clone(),
         order: v.case.order.number.clone(),
