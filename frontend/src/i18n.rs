@@ -201,7 +201,6 @@ pub struct Texts {
     pub system: &'static str,
     pub back_to_order: &'static str,
     pub photo_alt: &'static str,
-
 }
 
 /// Simplified Chinese.
@@ -394,7 +393,6 @@ pub static ZH: Texts = Texts {
     system: "系统",
     back_to_order: "返回订单",
     photo_alt: "照片",
-
 };
 
 /// English.
@@ -587,7 +585,6 @@ pub static EN: Texts = Texts {
     system: "System",
     back_to_order: "Back to order",
     photo_alt: "Photo",
-
 };
 
 /// The table for a language.

@@ -46,7 +46,11 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 /// files (`/admin/admin-1a2b.wasm`): the last segment of a file has an extension.
 fn is_admin_page(path: &str) -> bool {
     let inside = path == "/admin" || path.starts_with("/admin/");
-    inside && !path.rsplit('/').next().is_some_and(|last| last.contains('.'))
+    inside
+        && !path
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'))
 }
 
 /// The admin's page for any of its paths; its files are served by the assets binding as they
@@ -86,7 +90,13 @@ mod tests {
         for page in ["/admin", "/admin/", "/admin/case/AS-1", "/admin/signin"] {
             assert!(is_admin_page(page), "{page}");
         }
-        for file in ["/admin/admin-1a2b_bg.wasm", "/admin/admin.css", "/administrator", "/", "/case/AS-1"] {
+        for file in [
+            "/admin/admin-1a2b_bg.wasm",
+            "/admin/admin.css",
+            "/administrator",
+            "/",
+            "/case/AS-1",
+        ] {
             assert!(!is_admin_page(file), "{file}");
         }
     }

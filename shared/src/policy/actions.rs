@@ -603,19 +603,29 @@ mod tests {
         use crate::domain::{Inspection, Money, Offer, Resolution};
         match action {
             ActionKind::AddProof => Command::AddProof { photos: vec![] },
-            ActionKind::AnswerInfo => Command::AnswerInfo { note: "here".into(), photos: vec![] },
+            ActionKind::AnswerInfo => Command::AnswerInfo {
+                note: "here".into(),
+                photos: vec![],
+            },
             ActionKind::EnterReturnTracking => Command::EnterReturnTracking {
                 carrier: "SF".into(),
                 tracking: "SF1".into(),
             },
             ActionKind::Cancel => Command::Cancel,
-            ActionKind::Escalate => Command::Escalate { note: "help".into() },
+            ActionKind::Escalate => Command::Escalate {
+                note: "help".into(),
+            },
             ActionKind::ConfirmReceipt => Command::ConfirmReceipt,
-            ActionKind::Rate => Command::Rate { stars: 5, comment: String::new() },
+            ActionKind::Rate => Command::Rate {
+                stars: 5,
+                comment: String::new(),
+            },
             ActionKind::Reopen => Command::Reopen,
             ActionKind::Message => Command::Message { text: "hi".into() },
             ActionKind::AcceptOffer => Command::AcceptOffer,
-            ActionKind::DeclineOffer => Command::DeclineOffer { note: String::new() },
+            ActionKind::DeclineOffer => Command::DeclineOffer {
+                note: String::new(),
+            },
             ActionKind::Approve => Command::Approve {
                 solution: Solution::ReturnAndRefund,
                 note: String::new(),
@@ -624,16 +634,25 @@ mod tests {
                 reason_code: crate::domain::RejectReason::Other,
                 note: "no".into(),
             },
-            ActionKind::RequestInfo => Command::RequestInfo { question: "photo?".into() },
+            ActionKind::RequestInfo => Command::RequestInfo {
+                question: "photo?".into(),
+            },
             ActionKind::Offer => Command::Offer {
                 offer: Offer::PartialRefund { amount: Money(100) },
                 note: String::new(),
             },
             ActionKind::ReturnArrived => Command::ReturnArrived,
             ActionKind::Receive => Command::Receive {
-                inspection: Inspection { passed: true, note: String::new(), deduction: Money(0) },
+                inspection: Inspection {
+                    passed: true,
+                    note: String::new(),
+                    deduction: Money(0),
+                },
             },
-            ActionKind::Ship => Command::Ship { carrier: "SF".into(), tracking: "SF2".into() },
+            ActionKind::Ship => Command::Ship {
+                carrier: "SF".into(),
+                tracking: "SF2".into(),
+            },
             ActionKind::ResolveEscalation => Command::ResolveEscalation {
                 resolution: Resolution::Resume,
                 note: String::new(),
@@ -642,9 +661,15 @@ mod tests {
                 reason: "goodwill".into(),
                 action: crate::domain::OverrideAction::Close,
             },
-            ActionKind::ApproveProposal => Command::ApproveProposal { note: String::new() },
-            ActionKind::DeclineProposal => Command::DeclineProposal { note: String::new() },
-            ActionKind::Expire => Command::Expire { due: crate::domain::Timestamp(1) },
+            ActionKind::ApproveProposal => Command::ApproveProposal {
+                note: String::new(),
+            },
+            ActionKind::DeclineProposal => Command::DeclineProposal {
+                note: String::new(),
+            },
+            ActionKind::Expire => Command::Expire {
+                due: crate::domain::Timestamp(1),
+            },
         }
     }
 
@@ -656,12 +681,32 @@ mod tests {
         let mut run = new_run();
         // Each step moves the shirt's return on; the table is checked before each.
         let steps: Vec<(Actor, Command)> = vec![
-            (agent(), Command::RequestInfo { question: "Label?".into() }),
-            (Actor::Buyer, Command::AnswerInfo { note: "Here".into(), photos: vec![] }),
-            (agent(), Command::Approve { solution: Solution::ReturnAndRefund, note: String::new() }),
+            (
+                agent(),
+                Command::RequestInfo {
+                    question: "Label?".into(),
+                },
+            ),
             (
                 Actor::Buyer,
-                Command::EnterReturnTracking { carrier: "SF".into(), tracking: "SF9".into() },
+                Command::AnswerInfo {
+                    note: "Here".into(),
+                    photos: vec![],
+                },
+            ),
+            (
+                agent(),
+                Command::Approve {
+                    solution: Solution::ReturnAndRefund,
+                    note: String::new(),
+                },
+            ),
+            (
+                Actor::Buyer,
+                Command::EnterReturnTracking {
+                    carrier: "SF".into(),
+                    tracking: "SF9".into(),
+                },
             ),
             (warehouse(), Command::ReturnArrived),
         ];

@@ -450,7 +450,10 @@ async fn a_stale_decision_is_refused_and_the_case_shown_as_it_is_now() {
     let id = shop.file(shirt, &shirt_return());
     // The owner has the case open too: the agent is told, so two people do not work it twice.
     let owner = shop.staff(OWNER);
-    assert_status(&owner.post(&format!("/api/staff/cases/{id}/presence"), &json!(null)), 200);
+    assert_status(
+        &owner.post(&format!("/api/staff/cases/{id}/presence"), &json!(null)),
+        200,
+    );
     let desk = Desk::signed_in(&shop, AGENT, "en", &format!("/admin/case/{id}")).await;
     desk.wait("[data-testid=action-approve]").await;
     let also = desk.text("[data-testid=also-open]").await;

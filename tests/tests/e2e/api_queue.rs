@@ -581,7 +581,8 @@ fn planted_queue(n: usize) -> Vec<Value> {
             "assignee": null,
         });
         let sort = format!("{class}:{due:013}:1");
-        entries.push(json!({"key": format!("q:demo:{sort}:{id}"), "value": "", "metadata": summary}));
+        entries
+            .push(json!({"key": format!("q:demo:{sort}:{id}"), "value": "", "metadata": summary}));
         // Only the repairs' kind index is read by the measured requests (each kind is its own
         // prefix); the other kinds' entries would only double the minutes spent planting.
         if repair {
