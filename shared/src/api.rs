@@ -443,12 +443,18 @@ pub struct CaseSummary {
 }
 
 /// `GET /api/staff/queue`: one page, most urgent first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueuePage {
     /// The cases of this page.
     pub items: Vec<CaseSummary>,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
+    /// The shop's cap on cases per batch approval (`Policy::batch_max_cases`).
+    #[serde(default)]
+    pub batch_max_cases: u32,
+    /// The shop's cap on money per batch approval (`Policy::batch_max_amount`).
+    #[serde(default)]
+    pub batch_max_amount: Money,
 }
 
 /// `POST /api/staff/cases/{id}/presence` answers a list of these: another staff member who had

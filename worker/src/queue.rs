@@ -203,6 +203,7 @@ pub async fn page(
                 return Ok(QueuePage {
                     items,
                     next_cursor: next.map(|c| c.encode()),
+                    ..QueuePage::default()
                 });
             }
         }
@@ -211,6 +212,7 @@ pub async fn page(
     Ok(QueuePage {
         items,
         next_cursor: Some(at.encode()),
+        ..QueuePage::default()
     })
 }
 

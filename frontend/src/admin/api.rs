@@ -215,11 +215,6 @@ impl Api {
         self.post(routes::STAFF_BATCH_APPROVE, &body, None).await
     }
 
-    /// `GET /api/staff/policy`
-    pub async fn policy(&self) -> Result<shared::policy::Policy, ApiError> {
-        self.get(routes::STAFF_POLICY).await
-    }
-
     /// `GET /api/staff/analytics`
     pub async fn analytics(&self) -> Result<Analytics, ApiError> {
         self.get(routes::STAFF_ANALYTICS).await

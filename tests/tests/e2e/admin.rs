@@ -21,14 +21,14 @@ use crate::support::{app, browser_with, fresh_orders, screenshot, unique};
 const WAIT: Duration = Duration::from_secs(20);
 
 /// A shop on a server: the base URL, and the server when it is this test's own.
-struct Shop {
+pub(crate) struct Shop {
     base: String,
     _own: Option<Wrangler>,
 }
 
 impl Shop {
     /// The test binary's shared server (accounts created by the API tests' helper).
-    fn shared() -> Self {
+    pub(crate) fn shared() -> Self {
         let _ = crate::helpers::staff(app(), AGENT);
         Self {
             base: app().base.clone(),
@@ -61,16 +61,16 @@ impl Shop {
         shop
     }
 
-    fn import(&self, orders: &[Order]) {
+    pub(crate) fn import(&self, orders: &[Order]) {
         let system = Api::new(&self.base).with_bearer(TEST_API_KEY);
         assert_status(&system.post("/api/shop/orders", &orders), 200);
     }
 
-    fn staff(&self, who: (&str, &str)) -> Api {
+    pub(crate) fn staff(&self, who: (&str, &str)) -> Api {
         login(&self.base, who.0, who.1)
     }
 
-    fn buyer(&self, order: &Order) -> Api {
+    pub(crate) fn buyer(&self, order: &Order) -> Api {
         let r = Api::new(&self.base).post(
             "/api/lookup",
             &json!({"order_number": order.number, "contact": contact_of(order)}),
@@ -81,7 +81,7 @@ impl Shop {
     }
 
     /// Files a case; its id.
-    fn file(&self, order: &Order, request: &Value) -> String {
+    pub(crate) fn file(&self, order: &Order, request: &Value) -> String {
         let buyer = self.buyer(order);
         let body = serde_json::to_vec(request).unwrap_or_default();
         let key = unique("k");
@@ -98,13 +98,13 @@ impl Shop {
             .to_string()
     }
 
-    fn case(&self, staff: &Api, id: &str) -> Value {
+    pub(crate) fn case(&self, staff: &Api, id: &str) -> Value {
         staff.get(&format!("/api/staff/cases/{id}")).json()
     }
 }
 
 /// The admin as a member of staff sees it, counting their taps.
-struct Desk {
+pub(crate) struct Desk {
     c: Client,
     base: String,
     taps: Cell<u32>,
@@ -121,13 +121,13 @@ impl Desk {
         }
     }
 
-    async fn go(&self, path: &str) {
+    pub(crate) async fn go(&self, path: &str) {
         if let Err(e) = self.c.goto(&format!("{}{path}", self.base)).await {
             panic!("could not open {path}: {e}");
         }
     }
 
-    async fn wait(&self, css: &str) -> Element {
+    pub(crate) async fn wait(&self, css: &str) -> Element {
         match self
             .c
             .wait()
@@ -143,7 +143,7 @@ impl Desk {
         }
     }
 
-    async fn js(&self, script: &str, args: Vec<Value>) -> Value {
+    pub(crate) async fn js(&self, script: &str, args: Vec<Value>) -> Value {
         match self.c.execute(script, args).await {
             Ok(v) => v,
             Err(e) => panic!("script failed: {e}"),
@@ -151,7 +151,7 @@ impl Desk {
     }
 
     /// A tap on what `css` selects (counted).
-    async fn tap(&self, css: &str) {
+    pub(crate) async fn tap(&self, css: &str) {
         let element = self.wait(css).await;
         self.js(
             "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})",
@@ -165,7 +165,7 @@ impl Desk {
         self.taps.set(self.taps.get() + 1);
     }
 
-    async fn type_into(&self, css: &str, text: &str) {
+    pub(crate) async fn type_into(&self, css: &str, text: &str) {
         let element = self.wait(css).await;
         let _ = element.clear().await;
         if let Err(e) = element.send_keys(text).await {
@@ -173,11 +173,11 @@ impl Desk {
         }
     }
 
-    async fn text(&self, css: &str) -> String {
+    pub(crate) async fn text(&self, css: &str) -> String {
         self.wait(css).await.text().await.unwrap_or_default()
     }
 
-    async fn exists(&self, css: &str) -> bool {
+    pub(crate) async fn exists(&self, css: &str) -> bool {
         self.js(
             "return !!document.querySelector(arguments[0])",
             vec![json!(css)],
@@ -186,7 +186,7 @@ impl Desk {
             == Value::Bool(true)
     }
 
-    async fn until(&self, what: &str, script: &str) {
+    pub(crate) async fn until(&self, what: &str, script: &str) {
         for _ in 0..100 {
             if self.js(script, vec![]).await == Value::Bool(true) {
                 return;
@@ -208,7 +208,12 @@ impl Desk {
     }
 
     /// Opens `path` and signs in on the way.
-    async fn signed_in(shop: &Shop, who: (&str, &str), lang: &'static str, path: &str) -> Self {
+    pub(crate) async fn signed_in(
+        shop: &Shop,
+        who: (&str, &str),
+        lang: &'static str,
+        path: &str,
+    ) -> Self {
         let desk = Self::open_at(shop, lang).await;
         desk.go(path).await;
         desk.wait("[data-testid=signin-form]").await;
@@ -216,16 +221,16 @@ impl Desk {
         desk
     }
 
-    async fn shot(&self, name: &str) {
+    pub(crate) async fn shot(&self, name: &str) {
         screenshot(&self.c, &format!("admin-{name}-{}", self.lang)).await;
     }
 
-    async fn close(self) {
+    pub(crate) async fn close(self) {
         let _ = self.c.close().await;
     }
 }
 
-fn find<'a>(orders: &'a [Order], prefix: &str) -> &'a Order {
+pub(crate) fn find<'a>(orders: &'a [Order], prefix: &str) -> &'a Order {
     match orders.iter().find(|o| o.number.starts_with(prefix)) {
         Some(o) => o,
         None => panic!("no order {prefix}"),
@@ -322,6 +327,8 @@ async fn an_owner_batch_approves_twenty_low_risk_cases_in_at_most_six_taps() {
     desk.tap("[data-testid=batch-review]").await;
     let count = desk.text("[data-testid=batch-count]").await;
     assert!(count.starts_with("20 "), "the case cap (20) binds: {count}");
+    let sheet = desk.text("[data-testid=batch-sheet]").await;
+    assert!(sheet.contains("At most 20 cases"), "the shop's caps come with the queue: {sheet}");
     desk.shot("batch-sheet").await;
     desk.tap("[data-testid=batch-confirm]").await;
     let tally = desk.text("[data-testid=batch-tally]").await;
@@ -551,10 +558,7 @@ async fn the_admin_speaks_chinese_to_a_chinese_browser_and_switches() {
                 "note": "屏幕有划痕，再不处理就给差评。", "intact_confirmed": true}),
     );
     let desk = Desk::signed_in(&shop, AGENT, "zh-CN", "/admin").await;
-    assert_eq!(
-        desk.text("[data-testid=tab-queue]").await.contains("待办"),
-        true
-    );
+    assert!(desk.text("[data-testid=tab-queue]").await.contains("待办"));
     desk.wait("[data-testid=queue-row]").await;
     desk.shot("queue").await;
     desk.go(&format!("/admin/case/{id}")).await;
@@ -570,10 +574,7 @@ async fn the_admin_speaks_chinese_to_a_chinese_browser_and_switches() {
     desk.shot("receive").await;
     desk.go("/admin/me").await;
     desk.tap("[data-testid=lang-en]").await;
-    assert_eq!(
-        desk.text("[data-testid=tab-queue]").await.contains("Queue"),
-        true
-    );
+    assert!(desk.text("[data-testid=tab-queue]").await.contains("Queue"));
     desk.close().await;
 }
 

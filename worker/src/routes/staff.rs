@@ -2,8 +2,8 @@
 //! needs the session cookie; every state change also needs the session's CSRF token.
 
 use shared::api::{
-    Analytics, ApiErrorCode, CannedReply, CaseSummary, LoginRequest, NewStaff, SessionView,
-    StaffView, Viewer,
+    Analytics, ApiErrorCode, CannedReply, CaseSummary, LoginRequest, NewStaff, QueuePage,
+    SessionView, StaffView, Viewer,
 };
 use shared::domain::{CaseKind, Command, Money, Reason, Role, StateName};
 use shared::policy::Policy;
@@ -142,7 +142,14 @@ pub async fn queue(r: &Req) -> AppResult<Response> {
         assignee,
         overdue: flag(r, "overdue"),
     };
-    ok(&queue::page(&r.store, &filter, limit, cursor, r.now).await?)
+    let page = queue::page(&r.store, &filter, limit, cursor, r.now).await?;
+    // The batch caps travel with the queue, where batches are chosen (the admin reads no policy).
+    let policy = cases::policy_of(&r.store).await?;
+    ok(&QueuePage {
+        batch_max_cases: u32::try_from(policy.batch_max_cases).unwrap_or(0),
+        batch_max_amount: policy.batch_max_amount,
+        ..page
+    })
 }
 
 /// `GET /api/staff/search?q=`: the cases a case id, an order number or a tracking number (the

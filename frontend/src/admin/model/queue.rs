@@ -86,7 +86,7 @@ pub enum Batch {
     Done(BatchApproveReport),
 }
 
-/// The shop's caps on one batch (policy settings, read with the policy).
+/// The shop's caps on one batch (policy settings, sent with each queue page).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BatchCaps {
     /// Most cases per batch.
@@ -96,7 +96,7 @@ pub struct BatchCaps {
 }
 
 impl Default for BatchCaps {
-    /// Taobao's: 20 cases and 6,000.00 (until the shop's policy is read).
+    /// Taobao's: 20 cases and 6,000.00 (until the first queue page says the shop's).
     fn default() -> Self {
         Self {
             max_cases: 20,
@@ -170,8 +170,6 @@ pub enum Msg {
     Polled(Result<QueuePage, ApiError>),
     /// A row was tapped.
     OpenCase(String),
-    /// The shop's caps (from its policy).
-    Caps(BatchCaps),
     /// Start or stop selecting rows for a batch.
     SelectMode(bool),
     /// Tick or untick a row.
@@ -213,8 +211,6 @@ pub enum Effect {
     },
     /// `POST /api/staff/batch-approve`
     BatchApprove(Vec<BatchItem>),
-    /// `GET /api/staff/policy`, for the batch caps.
-    LoadCaps,
     /// The session expired.
     SignedOut,
 }
@@ -351,7 +347,7 @@ impl Queue {
             if self.selected.len() >= self.caps.max_cases || total + amount > self.caps.max_amount {
                 continue;
             }
-            total = total + amount;
+            total += amount;
             self.selected.push(s.id.clone());
         }
     }
@@ -373,12 +369,7 @@ impl Page for Queue {
             }
             Msg::Refresh => {
                 self.fresh.clear();
-                let first = self.known.is_empty();
-                let mut effects = self.fetch_first();
-                if first {
-                    effects.push(Effect::LoadCaps);
-                }
-                return effects;
+                return self.fetch_first();
             }
             Msg::Kind(kind) => {
                 self.filters.kind = kind;
@@ -421,6 +412,12 @@ impl Page for Queue {
             Msg::Loaded { append, result } => match result {
                 Ok(page) => {
                     self.loading = false;
+                    if page.batch_max_cases > 0 {
+                        self.caps = BatchCaps {
+                            max_cases: page.batch_max_cases as usize,
+                            max_amount: page.batch_max_amount,
+                        };
+                    }
                     if !append {
                         self.items.clear();
                         self.selected.clear();
@@ -512,7 +509,6 @@ impl Page for Queue {
                 }
                 return vec![Effect::Go(Screen::Case(id))];
             }
-            Msg::Caps(caps) => self.caps = caps,
             Msg::SelectMode(on) => {
                 self.batch = if on { Batch::Selecting } else { Batch::Off };
                 self.selected.clear();
@@ -619,6 +615,8 @@ pub(crate) mod tests {
         QueuePage {
             items,
             next_cursor: next.map(str::to_string),
+            batch_max_cases: 20,
+            batch_max_amount: Money(600_000),
         }
     }
 

@@ -142,7 +142,7 @@ impl Shell {
         }
     }
 
-    fn to_sign_in(&mut self) -> Vec<Effect> {
+    fn send_to_sign_in(&mut self) -> Vec<Effect> {
         let next = match &self.screen {
             Screen::SignIn { next } => next.clone(),
             other => other.path(),
@@ -171,7 +171,7 @@ impl Page for Shell {
                 if matches!(self.session, Session::Out)
                     && !matches!(self.screen, Screen::SignIn { .. })
                 {
-                    return self.to_sign_in();
+                    return self.send_to_sign_in();
                 }
                 Vec::new()
             }
@@ -204,11 +204,11 @@ impl Page for Shell {
                     _ => Vec::new(),
                 }
             }
-            Msg::SessionChecked(None) | Msg::SessionExpired => self.to_sign_in(),
+            Msg::SessionChecked(None) | Msg::SessionExpired => self.send_to_sign_in(),
             Msg::SignOut => {
                 let mut effects = vec![Effect::SignOut];
                 self.screen = Screen::Queue;
-                effects.extend(self.to_sign_in());
+                effects.extend(self.send_to_sign_in());
                 effects
             }
             Msg::SetLang(lang) => {

@@ -168,7 +168,7 @@ fn CaseBody(v: CaseView, core: Core<CaseScreen>) -> impl IntoView {
     let now = v.server_time;
     let case = v.case.clone();
     let photos = core.with_untracked(CaseScreen::photos);
-    let deadline = v.deadline.clone().map(|d| {
+    let deadline = v.deadline.map(|d| {
         let left = d.due.0 - now.0;
         let text = if d.paused {
             t.paused.to_string()
@@ -549,8 +549,10 @@ fn Lightbox(core: Core<CaseScreen>) -> impl IntoView {
                 on:touchstart=move |ev: web_sys::TouchEvent| touch_x.set_value(ev.touches().get(0).map(|t| t.client_x()))
                 on:touchend=move |ev: web_sys::TouchEvent| {
                     let end = ev.changed_touches().get(0).map(|t| t.client_x());
-                    if let (Some(a), Some(b)) = (touch_x.get_value(), end) {
-                        if (b - a).abs() > 40 { core.send(Msg::Swipe(if b < a { 1 } else { -1 })); }
+                    if let (Some(a), Some(b)) = (touch_x.get_value(), end)
+                        && (b - a).abs() > 40
+                    {
+                        core.send(Msg::Swipe(if b < a { 1 } else { -1 }));
                     }
                 }>
                 <img src=src alt=""/>

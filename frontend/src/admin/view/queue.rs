@@ -11,7 +11,7 @@ use shared::i18n::{Audience, labels};
 
 use super::{Ctx, ErrorBox, spawn};
 use crate::core::Core;
-use crate::model::queue::{Batch, BatchCaps, Effect, Flag, Msg, Queue, Row, tally};
+use crate::model::queue::{Batch, Effect, Flag, Msg, Queue, Row, tally};
 use crate::model::shell;
 use crate::text::Texts;
 
@@ -55,14 +55,6 @@ fn perform(ctx: Ctx, effect: Effect, core: Core<Queue>) {
         Effect::BatchApprove(items) => spawn(async move {
             core.send(Msg::BatchDone(api.batch_approve(items).await));
         }),
-        Effect::LoadCaps => spawn(async move {
-            if let Ok(policy) = api.policy().await {
-                core.send(Msg::Caps(BatchCaps {
-                    max_cases: usize::try_from(policy.batch_max_cases).unwrap_or(0),
-                    max_amount: policy.batch_max_amount,
-                }));
-            }
-        }),
         Effect::SignedOut => ctx.shell.send(shell::Msg::SessionExpired),
     }
 }
@@ -101,10 +93,10 @@ pub fn QueueScreen() -> impl IntoView {
     };
     let on_touch_end = move |ev: web_sys::TouchEvent| {
         let end = ev.changed_touches().get(0).map(|t| t.client_y());
-        if let (Some(start), Some(end)) = (pull_start.get_value(), end) {
-            if end - start > 70 {
-                core.send(Msg::Refresh);
-            }
+        if let (Some(start), Some(end)) = (pull_start.get_value(), end)
+            && end - start > 70
+        {
+            core.send(Msg::Refresh);
         }
         pull_start.set_value(None);
     };
