@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::Lang;
 use shared::api::{
-    BuyerOrderView, CaseView, ErrorBody, LookupRequest, LookupResponse, PhotoUploaded, routes,
+    BuyerCaseView, BuyerOrderView, ErrorBody, LookupRequest, LookupResponse, PhotoUploaded, routes,
 };
 use shared::domain::{CaseRequest, Command};
 use wasm_bindgen::JsCast;
@@ -188,7 +188,7 @@ impl Api {
         &self,
         request: &CaseRequest,
         idempotency_key: &str,
-    ) -> Result<CaseView, ApiError> {
+    ) -> Result<BuyerCaseView, ApiError> {
         self.post(
             routes::BUYER_CASES,
             request,
@@ -198,7 +198,7 @@ impl Api {
     }
 
     /// `GET /api/buyer/cases/{id}`
-    pub async fn case(&self, id: &str) -> Result<CaseView, ApiError> {
+    pub async fn case(&self, id: &str) -> Result<BuyerCaseView, ApiError> {
         self.get(&routes::buyer_case(id)).await
     }
 
@@ -210,7 +210,7 @@ impl Api {
         id: &str,
         command: &Command,
         version: u32,
-    ) -> Result<CaseView, ApiError> {
+    ) -> Result<BuyerCaseView, ApiError> {
         let tag = format!("\"{version}\"");
         self.post(
             &routes::buyer_command(id),

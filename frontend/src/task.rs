@@ -38,7 +38,7 @@ impl<T: 'static> Clone for Load<T> {
 }
 impl<T: 'static> Copy for Load<T> {}
 
-impl<T: Clone + 'static> Load<T> {
+impl<T: 'static> Load<T> {
     /// Starts loading with `fetch`.
     pub fn new<F: Future<Output = T> + 'static>(fetch: impl Fn() -> F + 'static) -> Self {
         let value = RwSignal::new_local(None);
@@ -60,14 +60,22 @@ impl<T: Clone + 'static> Load<T> {
         Self { value, reload }
     }
 
-    /// The last answer; `None` until the first one (reactive).
-    pub fn get(&self) -> Option<T> {
-        self.value.get()
+    /// Reads the last answer in place; `None` until the first one (reactive). Big answers are
+    /// read this way, or held in an `Rc`: a clone of each would be compiled in for `get`.
+    pub fn with<R>(&self, read: impl FnOnce(Option<&T>) -> R) -> R {
+        self.value.with(|v| read(v.as_ref()))
     }
 
     /// Loads again.
     pub fn refetch(&self) {
         self.reload.notify();
+    }
+}
+
+impl<T: Clone + 'static> Load<T> {
+    /// The last answer; `None` until the first one (reactive).
+    pub fn get(&self) -> Option<T> {
+        self.value.get()
     }
 }
 

@@ -22,7 +22,7 @@ mod shipping;
 pub mod time;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 #[cfg(test)]
 mod properties;
 

@@ -2,11 +2,12 @@
 //! a live countdown, what the buyer can do now (exactly the actions the API lists), the refund,
 //! the return address, messages and the timeline. It refreshes itself while the case is open.
 
+use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
 use shared::Localized;
-use shared::api::CaseView;
+use shared::api::BuyerCaseView;
 use shared::domain::{ActionKind, Actor, CaseState, Command, EventKind, ExpiryOutcome, Party};
 use shared::policy::Deadline;
 
@@ -30,10 +31,11 @@ fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
-/// The case as last loaded, with the offset of the server's clock from ours.
-#[derive(Debug, Clone, PartialEq)]
+/// The case as last loaded, with the offset of the server's clock from ours. Held in an `Rc` and
+/// read in place, never copied: a clone of the whole case would be compiled in.
+#[derive(Debug)]
 struct Loaded {
-    view: CaseView,
+    view: BuyerCaseView,
     skew: i64,
 }
 
@@ -180,7 +182,7 @@ pub fn CasePage(
     };
     let drafts = Drafts::new();
 
-    let current = RwSignal::new(None::<Loaded>);
+    let current = RwSignal::new_local(None::<Rc<Loaded>>);
     let notice = RwSignal::new(None::<Text>);
     // When the case was last read (server clock), for "last updated" when a refresh fails.
     let updated = StoredValue::new(0i64);
@@ -198,10 +200,10 @@ pub fn CasePage(
             };
             let sent_at = now_ms();
             let view = Api::with_token(lang, token).case(&id).await?;
-            Ok(Loaded {
+            Ok(Rc::new(Loaded {
                 skew: view.server_time.0 - (sent_at + now_ms()) / 2,
                 view,
-            })
+            }))
         }
     });
     let load_error = RwSignal::new(None::<ApiError>);
@@ -276,10 +278,10 @@ pub fn CasePage(
         async move {
             let sent_at = now_ms();
             let view = api.command(&id, &cmd, version).await?;
-            Ok::<_, ApiError>(Loaded {
+            Ok::<_, ApiError>(Rc::new(Loaded {
                 skew: view.server_time.0 - (sent_at + now_ms()) / 2,
                 view,
-            })
+            }))
         }
     });
     let command_error = RwSignal::new(None::<ApiError>);
@@ -344,7 +346,7 @@ pub fn CasePage(
 #[component]
 #[expect(clippy::too_many_arguments, reason = "a component's props")]
 fn CaseBody(
-    loaded: Loaded,
+    loaded: Rc<Loaded>,
     now: RwSignal<i64>,
     send: Callback<Command>,
     busy: Signal<bool>,
@@ -354,11 +356,11 @@ fn CaseBody(
     command_error: RwSignal<Option<ApiError>>,
     load_error: RwSignal<Option<ApiError>>,
     updated: StoredValue<i64>,
-    case: task::Load<Result<Loaded, ApiError>>,
+    case: task::Load<Result<Rc<Loaded>, ApiError>>,
     drafts: Drafts,
 ) -> impl IntoView {
     let lang = use_lang();
-    let Loaded { view: cv, skew } = loaded;
+    let (cv, skew) = (&loaded.view, loaded.skew);
     // The shop's zone: dates and deadlines are shown as its clocks count them.
     let zone = cv.utc_offset_minutes;
     let currency = cv.case.order.currency.clone();
@@ -427,12 +429,6 @@ fn CaseBody(
     let refund = cv.refund.clone();
     let address = cv.return_address.clone().filter(|a| !a.trim().is_empty());
     let awaiting_return = matches!(cv.case.state(), CaseState::AwaitingReturn { .. });
-    let events = cv.case.events.clone();
-    let messages: Vec<_> = events
-        .iter()
-        .filter(|e| matches!(e.kind, EventKind::MessagePosted { .. }))
-        .cloned()
-        .collect();
     let lines: Vec<(String, u32)> = cv
         .case
         .request
@@ -454,7 +450,7 @@ fn CaseBody(
         .photos
         .iter()
         .cloned()
-        .chain(events.iter().flat_map(|e| match &e.kind {
+        .chain(cv.case.events.iter().flat_map(|e| match &e.kind {
             EventKind::ProofAdded { photos } | EventKind::InfoAnswered { photos, .. } => {
                 photos.clone()
             }
@@ -543,7 +539,7 @@ fn CaseBody(
             has_cancel=has(ActionKind::Cancel) has_rate=has(ActionKind::Rate) has_reopen=has(ActionKind::Reopen)
             question=question send=send busy=busy token=token_s.get_value() drafts=drafts/>
 
-        <Messages messages=messages can_send=has(ActionKind::Message) send=send busy=busy zone=zone text=drafts.message/>
+        <Messages loaded=Rc::clone(&loaded) can_send=has(ActionKind::Message) send=send busy=busy zone=zone text=drafts.message/>
         </div>
 
         <div class="case-side">
@@ -573,31 +569,33 @@ fn CaseBody(
         <section class="card" aria-labelledby="timeline-title">
             <h2 id="timeline-title" class="h3">{tr(lang, |t| t.timeline)}</h2>
             <ol class="timeline" data-testid="timeline">
-                {events.into_iter().rev().map(|e| {
-                    let cur = cv.case.order.currency.clone();
-                    let kind = e.kind.clone();
-                    let actor = e.actor.clone();
-                    // Messages are under Messages, not repeated here.
-                    let message = matches!(e.kind, EventKind::MessagePosted { .. });
-                    view! {
-                        <li class="tl-item" hidden=message>
-                            <span class="tl-dot" aria-hidden="true"></span>
-                            <div class="tl-body">
-                                {move || {
-                                    let (head, detail) = i18n::event_line(&kind, lang.get(), &cur);
-                                    view! {
+                {
+                    // The list is drawn again when the language changes, read from the shared
+                    // case (the events are not copied).
+                    let loaded = StoredValue::new_local(Rc::clone(&loaded));
+                    move || loaded.with_value(|loaded| {
+                        let l = lang.get();
+                        let case = &loaded.view.case;
+                        case.events.iter().rev().map(|e| {
+                            let (head, detail) = i18n::event_line(&e.kind, l, &case.order.currency);
+                            // Messages are under Messages, not repeated here.
+                            let message = matches!(e.kind, EventKind::MessagePosted { .. });
+                            view! {
+                                <li class="tl-item" hidden=message>
+                                    <span class="tl-dot" aria-hidden="true"></span>
+                                    <div class="tl-body">
                                         <p class="tl-head"><strong>{head}</strong></p>
                                         {detail.map(|d| view! { <p class="tl-detail">{d}</p> })}
-                                    }
-                                }}
-                                <p class="tl-meta muted small">
-                                    {move || i18n::actor(&actor, lang.get())}" · "
-                                    <time>{move || format::date_time(e.at, zone, lang.get())}</time>
-                                </p>
-                            </div>
-                        </li>
-                    }
-                }).collect_view()}
+                                        <p class="tl-meta muted small">
+                                            {i18n::actor(&e.actor, l)}" · "
+                                            <time>{format::date_time(e.at, zone, l)}</time>
+                                        </p>
+                                    </div>
+                                </li>
+                            }
+                        }).collect_view()
+                    })
+                }
             </ol>
         </section>
         </div>
@@ -804,10 +802,19 @@ fn Actions(
     }
 }
 
+/// The text of a message, if the event is one.
+fn message_text(e: &shared::domain::Event) -> Option<&str> {
+    match &e.kind {
+        EventKind::MessagePosted { text } => Some(text),
+        _ => None,
+    }
+}
+
 /// Messages between the buyer and the shop, oldest first, with a box to write one.
 #[component]
 fn Messages(
-    messages: Vec<shared::domain::Event>,
+    /// The case whose messages these are.
+    loaded: Rc<Loaded>,
     can_send: bool,
     send: Callback<Command>,
     busy: Signal<bool>,
@@ -816,23 +823,31 @@ fn Messages(
     text: RwSignal<String>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let empty = messages.is_empty();
+    let empty = !loaded
+        .view
+        .case
+        .events
+        .iter()
+        .any(|e| message_text(e).is_some());
+    let loaded = StoredValue::new_local(loaded);
     view! {
         <section class="card" aria-labelledby="messages-title" data-testid="messages">
             <h2 id="messages-title" class="h3">{tr(lang, |t| t.messages)}</h2>
             {empty.then(|| view! { <p class="muted">{tr(lang, |t| t.no_messages)}</p> })}
             <ul class="bubbles">
-                {messages.into_iter().map(|m| {
-                    let mine = m.actor == Actor::Buyer;
-                    let body = match &m.kind { EventKind::MessagePosted { text } => text.clone(), _ => String::new() };
-                    let actor = m.actor.clone();
-                    view! {
-                        <li class=if mine { "bubble bubble-mine" } else { "bubble" }>
-                            <p>{body}</p>
-                            <p class="small muted">{move || i18n::actor(&actor, lang.get())}" · "{move || format::date_time(m.at, zone, lang.get())}</p>
-                        </li>
-                    }
-                }).collect_view()}
+                // Drawn again when the language changes, read from the shared case.
+                {move || loaded.with_value(|loaded| {
+                    let l = lang.get();
+                    loaded.view.case.events.iter().filter_map(|m| Some((m, message_text(m)?))).map(|(m, body)| {
+                        let mine = m.actor == Actor::Buyer;
+                        view! {
+                            <li class=if mine { "bubble bubble-mine" } else { "bubble" }>
+                                <p>{body.to_string()}</p>
+                                <p class="small muted">{i18n::actor(&m.actor, l)}" · "{format::date_time(m.at, zone, l)}</p>
+                            </li>
+                        }
+                    }).collect_view()
+                })}
             </ul>
             {can_send.then(|| view! {
                 <form class="form message-form" on:submit=move |ev| {

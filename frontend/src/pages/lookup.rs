@@ -45,14 +45,22 @@ pub fn LookupPage() -> impl IntoView {
         let api = Api::new(lang.get_untracked());
         async move { api.lookup(&n, &c).await.map(|r| (n, r)) }
     });
+    // The answers are read in place (`with`): a clone of the whole order would be compiled in.
     Effect::new(move |_| {
-        if let Some(Ok((n, found))) = lookup.value().get() {
-            // The server may normalise the number (case, spaces): key the token by its spelling.
-            let number = found.order.order.number.clone();
-            session::save_token(&number, &found.token, found.expires_at);
-            if number != n {
-                session::save_token(&n, &found.token, found.expires_at);
+        let found = lookup.value().with(|v| match v {
+            Some(Ok((n, found))) => {
+                // The server may normalise the number (case, spaces): key the token by its
+                // spelling.
+                let number = found.order.order.number.clone();
+                session::save_token(&number, &found.token, found.expires_at);
+                if number != *n {
+                    session::save_token(n, &found.token, found.expires_at);
+                }
+                Some(number)
             }
+            _ => None,
+        });
+        if let Some(number) = found {
             let next = location.query_untracked("next");
             location.navigate(&after_lookup(next.as_deref(), &number), false);
         }
@@ -68,9 +76,11 @@ pub fn LookupPage() -> impl IntoView {
             contact.get_untracked().trim().to_string(),
         ));
     };
-    let error = move || match lookup.value().get() {
-        Some(Err(e)) => Some(e),
-        _ => None,
+    let error = move || {
+        lookup.value().with(|v| match v {
+            Some(Err(e)) => Some(e.clone()),
+            _ => None,
+        })
     };
 
     view! {

@@ -1,9 +1,11 @@
 //! `/order/:number`: the order, the buyer's requests for it, and the new-request form with the
 //! policy's live preview.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use shared::Lang;
-use shared::api::{BuyerOrderView, CaseView};
+use shared::api::BuyerOrderView;
 use shared::domain::{Case, CaseKind, CaseRequest, Order, Reason, Timestamp};
 use shared::policy::{Context, Payer, PolicyError, Preview, Refusal, preview};
 
@@ -65,16 +67,15 @@ pub fn OrderPage(
                 .map(|view| {
                     // The preview runs on the server's clock: remember how far ours is off.
                     let skew = view.server_time.0 - (sent_at + now_ms()) / 2;
-                    (view, skew, token)
+                    // Shared, never copied: a clone of the whole order would be compiled in.
+                    (Rc::new(view), skew, token)
                 })
         }
     });
 
     // A missing or expired token: back to the lookup, then straight back here.
     Effect::new(move |_| {
-        if let Some(Err(e)) = order.get()
-            && e.needs_lookup()
-        {
+        if order.with(|o| o.is_some_and(|o| o.as_ref().is_err_and(ApiError::needs_lookup))) {
             let n = number();
             session::forget_token(&n);
             location.navigate(&relookup_path(&n, &format!("/order/{}", encode(&n))), true);
@@ -102,13 +103,12 @@ fn held_elsewhere(cases: &[Case], sku: &str) -> u32 {
 }
 
 #[component]
-fn OrderView(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView {
+fn OrderView(view: Rc<BuyerOrderView>, skew: i64, token: String) -> impl IntoView {
     let lang = use_lang();
     let zone = view.policy.utc_offset_minutes;
-    let order = view.order.clone();
-    let currency = order.currency.clone();
+    let order = &view.order;
+    let currency = &order.currency;
     let summary = order.clone();
-    let cases = view.cases.clone();
     let number = order.number.clone();
     view! {
         <section class="card" aria-labelledby="order-title" data-testid="order-summary">
@@ -119,8 +119,8 @@ fn OrderView(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView {
             <OrderFacts order=summary zone=zone/>
             <ul class="lines">
                 {order.lines.iter().map(|l| {
-                    let price = format::money(l.unit_price, &currency);
-                    let paid = format::money(l.net(), &currency);
+                    let price = format::money(l.unit_price, currency);
+                    let paid = format::money(l.net(), currency);
                     view! {
                         <li class="line">
                             <span class="line-title">{l.title.clone()}</span>
@@ -131,8 +131,8 @@ fn OrderView(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </section>
-        <CaseList cases=cases number=order.number.clone() zone=zone/>
-        <RequestForm view=view skew=skew token=token/>
+        <CaseList view=Rc::clone(&view) zone=zone/>
+        <RequestForm view=Rc::clone(&view) skew=skew token=token/>
     }
 }
 
@@ -158,16 +158,17 @@ fn OrderFacts(order: Order, zone: i64) -> impl IntoView {
 }
 
 #[component]
-fn CaseList(cases: Vec<Case>, number: String, zone: i64) -> impl IntoView {
+fn CaseList(view: Rc<BuyerOrderView>, zone: i64) -> impl IntoView {
     let lang = use_lang();
+    let (cases, number) = (&view.cases, &view.order.number);
     let empty = cases.is_empty();
     view! {
         <section class="card" aria-labelledby="cases-title" data-testid="case-list">
             <h2 id="cases-title">{tr(lang, |t| t.your_cases)}</h2>
             {empty.then(|| view! { <p class="muted" data-testid="no-cases">{tr(lang, |t| t.no_cases)}</p> })}
             <ul class="case-links">
-                {cases.into_iter().map(|c| {
-                    let href = case_path(&c.id, &number);
+                {cases.iter().map(|c| {
+                    let href = case_path(&c.id, number);
                     let state = c.state().name();
                     let kind = c.request.kind;
                     let filed = c.filed_at;
@@ -192,12 +193,12 @@ fn CaseList(cases: Vec<Case>, number: String, zone: i64) -> impl IntoView {
 
 /// The new-request form with its live preview and the sticky submit bar.
 #[component]
-fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView {
+fn RequestForm(view: Rc<BuyerOrderView>, skew: i64, token: String) -> impl IntoView {
     let lang = use_lang();
     let location = use_location();
     let draft = RwSignal::new(Draft::default());
     let photos = RwSignal::new_local(Vec::<PhotoItem>::new());
-    let data = StoredValue::new(view);
+    let data = StoredValue::new_local(view);
     let skus: Vec<String> =
         data.with_value(|v| v.order.lines.iter().map(|l| l.sku.clone()).collect());
     let skus = StoredValue::new(skus);
@@ -244,23 +245,37 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
     });
     let number = data.with_value(|v| v.order.number.clone());
     let number_for_nav = number.clone();
-    Effect::new(move |_| match file.value().get() {
-        Some(Ok(case)) => {
-            let CaseView { case, .. } = case;
-            session::save_case_order(&case.id, &number_for_nav);
-            location.navigate(&case_path(&case.id, &number_for_nav), false);
+    /// Where a filing's answer leads.
+    enum Next {
+        /// To the new case.
+        Case(String),
+        /// Back to the lookup: the token is missing or expired.
+        Lookup,
+    }
+    // The answer is read in place: a clone of the whole case would be compiled in.
+    Effect::new(move |_| {
+        let next = file.value().with(|v| match v {
+            Some(Ok(filed)) => Some(Next::Case(filed.case.id.clone())),
+            Some(Err(e)) if e.needs_lookup() => Some(Next::Lookup),
+            _ => None,
+        });
+        match next {
+            Some(Next::Case(id)) => {
+                session::save_case_order(&id, &number_for_nav);
+                location.navigate(&case_path(&id, &number_for_nav), false);
+            }
+            Some(Next::Lookup) => {
+                session::forget_token(&number_for_nav);
+                location.navigate(
+                    &relookup_path(
+                        &number_for_nav,
+                        &format!("/order/{}", encode(&number_for_nav)),
+                    ),
+                    false,
+                );
+            }
+            None => {}
         }
-        Some(Err(e)) if e.needs_lookup() => {
-            session::forget_token(&number_for_nav);
-            location.navigate(
-                &relookup_path(
-                    &number_for_nav,
-                    &format!("/order/{}", encode(&number_for_nav)),
-                ),
-                false,
-            );
-        }
-        _ => {}
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -271,9 +286,11 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
             file.dispatch_local(req);
         }
     };
-    let file_error = move || match file.value().get() {
-        Some(Err(e)) if !e.needs_lookup() => Some(e),
-        _ => None,
+    let file_error = move || {
+        file.value().with(|v| match v {
+            Some(Err(e)) if !e.needs_lookup() => Some(e.clone()),
+            _ => None,
+        })
     };
 
     let chosen = move || {
@@ -330,7 +347,7 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
             <fieldset class="card">
                 <legend>{tr(lang, |t| t.q_kind)}</legend>
                 <div class="choices">
-                    {move || kinds.get().into_iter().map(|o| {
+                    {move || kinds.with(|kinds| kinds.iter().map(|o| {
                         let kind = o.kind;
                         let (label, hint) = i18n::kind_choice(kind, lang.get());
                         let why = o.refusal.as_ref().map(|r| r.message(lang.get()));
@@ -347,7 +364,7 @@ fn RequestForm(view: BuyerOrderView, skew: i64, token: String) -> impl IntoView 
                                 </label>
                             </div>
                         }
-                    }).collect_view()}
+                    }).collect_view())}
                 </div>
             </fieldset>
 
@@ -568,7 +585,7 @@ fn PreviewPanel(
                 Some(Some(err)) => view! {
                     <div class="verdict verdict-no" data-testid="preview-status" data-allowed="false">
                         <p><span aria-hidden="true">"✕ "</span>{t.refused}</p>
-                        <p class="verdict-why" data-testid="preview-refusal" data-code=err.code()>{err.message(l)}</p>
+                        <p class="verdict-why" data-testid="preview-refusal" data-code=err.code()>{err.filing_message(l)}</p>
                     </div>
                 }
                 .into_any(),
@@ -576,13 +593,13 @@ fn PreviewPanel(
         }
     };
     // The details of a request that can be sent (or only waits for the tick).
-    let body = move || {
-        let (Ok(req), Some(p)) = (request.get(), preview.get()) else {
+    let details = move |kind: Option<CaseKind>, p: Option<&Preview>| {
+        let (Some(kind), Some(p)) = (kind, p) else {
             return ().into_any();
         };
         let l = lang.get();
         let t = i18n::t(l);
-        let facts = preview_facts(&p);
+        let facts = preview_facts(p);
         let refused = p.refusal.as_ref().is_some_and(|e| !waits_for_tick(e));
         let details = (!refused).then(|| {
             let payer = match p.shipping_payer {
@@ -591,7 +608,7 @@ fn PreviewPanel(
                 Some(Payer::Shop) => t.paid_by_shop,
                 Some(Payer::Insurer) => t.insurance_covers,
             };
-            let refund = match (&p.refund, req.kind.refunds()) {
+            let refund = match (&p.refund, kind.refunds()) {
                 (Some(b), _) => view! {
                     <h3 class="h4">{t.refund_estimate}</h3>
                     <Breakdown breakdown=b.clone() currency=currency.get_value()/>
@@ -631,6 +648,11 @@ fn PreviewPanel(
             <output hidden data-testid="preview-facts">{facts}</output>
         }
         .into_any()
+    };
+    // The preview is read in place (`with`): a copy would compile in a clone of every refusal.
+    let body = move || {
+        let kind = request.with(|r| r.as_ref().ok().map(|r| r.kind));
+        preview.with(|p| details(kind, p.as_ref()))
     };
     view! {
         <section class="card preview" aria-labelledby="preview-title" data-testid="preview">

@@ -345,6 +345,73 @@ impl Localized for Refusal {
     }
 }
 
+impl PolicyError {
+    /// The sentence of a refusal that filing a request meets ([`crate::policy::check_request`]:
+    /// the text and photo limits, the lines and their quantities, a line's eligibility), or
+    /// `None` for one that only a command meets.
+    ///
+    /// The portal words only its own preview's refusals (a command's refusal reaches it already
+    /// worded, in the API's error envelope), so it calls this rather than
+    /// [`Localized::message`], which would also link every state and action sentence into its
+    /// first load. [`Localized::message`] says these same sentences through this function.
+    #[must_use]
+    pub fn filing_message(&self, lang: Lang) -> Option<String> {
+        Some(match self {
+            Self::Ineligible { refusal, .. } => refusal.message(lang),
+            Self::UnknownLine { sku } => pick(
+                lang,
+                format!("订单中没有商品 {sku}，请重新选择。"),
+                format!("There is no item {sku} on this order; please choose again."),
+            ),
+            Self::DuplicateLine { sku } => pick(
+                lang,
+                format!("商品 {sku} 选了两次，请合并为一行。"),
+                format!("Item {sku} is listed twice; please list it once with the total quantity."),
+            ),
+            Self::NoLines => pick(
+                lang,
+                "请至少选择一件商品。",
+                "Please choose at least one item.",
+            ),
+            Self::InvalidQuantity {
+                sku,
+                requested,
+                remaining,
+            } => pick(
+                lang,
+                format!("商品 {sku} 最多还能申请 {remaining} 件，您选择了 {requested} 件。"),
+                format!(
+                    "You can ask about at most {remaining} of item {sku}; you chose {requested}."
+                ),
+            ),
+            Self::TooManyPhotos { max } => pick(
+                lang,
+                format!("最多上传 {max} 张图片。"),
+                format!("Please upload at most {max} photos."),
+            ),
+            Self::NoteTooLong { max } => pick(
+                lang,
+                format!("文字最多 {max} 个字。"),
+                format!("Please keep the text under {max} characters."),
+            ),
+            Self::NotAllowedForActor { .. }
+            | Self::NotAllowedInState { .. }
+            | Self::EmptyText
+            | Self::TooManyMessages { .. }
+            | Self::MissingTracking
+            | Self::InvalidRating { .. }
+            | Self::AlreadyRated
+            | Self::InvalidAmount { .. }
+            | Self::DeductionWithoutFault
+            | Self::SolutionNotPossibleHere { .. }
+            | Self::ReopenUnavailable
+            | Self::NotDue { .. }
+            | Self::EmptyCaseId
+            | Self::OfferRequiredBeforeReject => return None,
+        })
+    }
+}
+
 impl Localized for PolicyError {
     fn code(&self) -> &'static str {
         match self {
@@ -373,6 +440,9 @@ impl Localized for PolicyError {
     }
 
     fn message(&self, lang: Lang) -> String {
+        if let Some(sentence) = self.filing_message(lang) {
+            return sentence;
+        }
         match self {
             Self::NotAllowedForActor { action } => pick(
                 lang,
@@ -412,43 +482,6 @@ impl Localized for PolicyError {
                     ),
                 }
             }
-            Self::Ineligible { refusal, .. } => refusal.message(lang),
-            Self::UnknownLine { sku } => pick(
-                lang,
-                format!("订单中没有商品 {sku}，请重新选择。"),
-                format!("There is no item {sku} on this order; please choose again."),
-            ),
-            Self::DuplicateLine { sku } => pick(
-                lang,
-                format!("商品 {sku} 选了两次，请合并为一行。"),
-                format!("Item {sku} is listed twice; please list it once with the total quantity."),
-            ),
-            Self::NoLines => pick(
-                lang,
-                "请至少选择一件商品。",
-                "Please choose at least one item.",
-            ),
-            Self::InvalidQuantity {
-                sku,
-                requested,
-                remaining,
-            } => pick(
-                lang,
-                format!("商品 {sku} 最多还能申请 {remaining} 件，您选择了 {requested} 件。"),
-                format!(
-                    "You can ask about at most {remaining} of item {sku}; you chose {requested}."
-                ),
-            ),
-            Self::TooManyPhotos { max } => pick(
-                lang,
-                format!("最多上传 {max} 张图片。"),
-                format!("Please upload at most {max} photos."),
-            ),
-            Self::NoteTooLong { max } => pick(
-                lang,
-                format!("文字最多 {max} 个字。"),
-                format!("Please keep the text under {max} characters."),
-            ),
             Self::EmptyText => pick(lang, "请填写内容。", "Please write something."),
             Self::TooManyMessages { max } => pick(
                 lang,
@@ -506,6 +539,14 @@ impl Localized for PolicyError {
                 format!("The deadline has not passed yet (due at {} ms).", due.0),
             ),
             Self::EmptyCaseId => pick(lang, "售后编号不能为空。", "The case id is empty."),
+            // Said by `filing_message` above (never reached: it answers for these).
+            Self::Ineligible { .. }
+            | Self::UnknownLine { .. }
+            | Self::DuplicateLine { .. }
+            | Self::NoLines
+            | Self::InvalidQuantity { .. }
+            | Self::TooManyPhotos { .. }
+            | Self::NoteTooLong { .. } => String::new(),
             // Only staff reject: the sentence says what they can do instead.
             Self::OfferRequiredBeforeReject => pick(
                 lang,
@@ -917,6 +958,29 @@ mod tests {
             );
             assert!(!e.message(Lang::ZhCn).is_empty() && !e.message(Lang::En).is_empty());
             assert_eq!(e.to_string(), e.message(Lang::En));
+        }
+    }
+
+    #[test]
+    fn a_filing_refusal_reads_the_same_alone_as_in_the_whole_table() {
+        for e in every_error() {
+            let filing = matches!(
+                e,
+                PolicyError::Ineligible { .. }
+                    | PolicyError::UnknownLine { .. }
+                    | PolicyError::DuplicateLine { .. }
+                    | PolicyError::NoLines
+                    | PolicyError::InvalidQuantity { .. }
+                    | PolicyError::TooManyPhotos { .. }
+                    | PolicyError::NoteTooLong { .. }
+            );
+            for lang in [Lang::ZhCn, Lang::En] {
+                let alone = e.filing_message(lang);
+                assert_eq!(alone.is_some(), filing, "{e:?}");
+                if let Some(sentence) = alone {
+                    assert_eq!(sentence, e.message(lang), "{e:?}");
+                }
+            }
         }
     }
 

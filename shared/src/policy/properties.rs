@@ -418,7 +418,12 @@ proptest! {
     ) {
         let filed = signed().plus_hours(hours);
         let ctx = Context { policy: &policy, now: filed, other_cases: &[], buyer };
-        let Ok(mut case) = file_case("c1".into(), &o, request, &ctx) else { return Ok(()) };
+        let filing = file_case("c1".into(), &o, request, &ctx);
+        // Every refusal a filing meets is one the portal's preview words alone.
+        if let Err(e) = &filing {
+            prop_assert!(e.filing_message(crate::Lang::En).is_some(), "{:?}", e);
+        }
+        let Ok(mut case) = filing else { return Ok(()) };
         let filed_case = case.clone();
         // Every accepted step, to decide the history again from the filing at the end.
         let mut accepted: Vec<(Actor, Command, Timestamp)> = Vec::new();

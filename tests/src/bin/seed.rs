@@ -304,18 +304,18 @@ fn more_states(base: &str, agent: &Api, warehouse: &Api) -> Result<(), String> {
         &dress,
         json!({"type": "request_info", "question": "麻烦拍一张自然光下的照片，我们核对一下颜色。"}),
     );
-    // Rejected (food is excluded from no-reason returns).
+    // Rejected, waiting for the buyer to revise or escalate.
     let milk = file(
         base,
         "TB20261119006",
         "13600136006",
         "zh-CN",
-        json!({"kind": "return_and_refund", "reason": "changed_mind", "lines": [{"sku": "MILK-A2-12", "quantity": 1}], "intact_confirmed": true}),
+        json!({"kind": "refund_only", "reason": "quality_fault", "lines": [{"sku": "MILK-A2-12", "quantity": 1}], "note": "有一盒味道不对。"}),
     )?;
     step(
         agent,
         &milk,
-        json!({"type": "reject", "reason_code": "excluded_item", "note": "食品拆封后不支持七天无理由退货，抱歉。"}),
+        json!({"type": "reject", "reason_code": "insufficient_proof", "note": "抱歉，请补充该盒牛奶的生产日期和批号照片，我们再为您处理。"}),
     );
     // An offer waiting for the buyer (协商).
     let earbuds = file(
@@ -341,17 +341,14 @@ fn more_states(base: &str, agent: &Api, warehouse: &Api) -> Result<(), String> {
         "JD20261110014",
         "18800188014",
         "zh-CN",
-        fault(
-            "LAPTOP-14-16G",
-            "return_and_refund",
-            "damaged_in_transit",
-            "外壳有磕碰，屏幕有亮点。",
-        ),
+        json!({"kind": "refund_only", "reason": "not_received", "carrier_confirms_loss": true,
+               "lines": [{"sku": "LAPTOP-14-16G", "quantity": 1}],
+               "note": "快递显示已签收，但我没有收到，快递员承认是代签后丢失。"}),
     )?;
     step(
         agent,
         &laptop,
-        json!({"type": "approve", "solution": {"kind": "return_and_refund"}, "note": "抱歉给您添麻烦了，同意退货退款。"}),
+        json!({"type": "approve", "solution": {"kind": "refund_only"}, "note": "非常抱歉，包裹丢失，我们为您全额退款。"}),
     );
     // Escalated to the owner.
     let lipstick = file(

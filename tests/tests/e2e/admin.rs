@@ -328,7 +328,10 @@ async fn an_owner_batch_approves_twenty_low_risk_cases_in_at_most_six_taps() {
     let count = desk.text("[data-testid=batch-count]").await;
     assert!(count.starts_with("20 "), "the case cap (20) binds: {count}");
     let sheet = desk.text("[data-testid=batch-sheet]").await;
-    assert!(sheet.contains("At most 20 cases"), "the shop's caps come with the queue: {sheet}");
+    assert!(
+        sheet.contains("At most 20 cases"),
+        "the shop's caps come with the queue: {sheet}"
+    );
     desk.shot("batch-sheet").await;
     desk.tap("[data-testid=batch-confirm]").await;
     let tally = desk.text("[data-testid=batch-tally]").await;

@@ -245,12 +245,13 @@ fn tab_label(tab: Tab, texts: &text::Texts) -> &'static str {
     }
 }
 
+/// A tab's icon: one SVG path each (24×24, stroked), drawn in the text colour.
 fn tab_icon(tab: Tab) -> &'static str {
     match tab {
-        Tab::Queue => "☰",
-        Tab::Receive => "⎙",
-        Tab::Analytics => "▥",
-        Tab::Me => "◉",
+        Tab::Queue => "M4 6h16M4 12h16M4 18h10",
+        Tab::Receive => "M3 8l9-5 9 5v8l-9 5-9-5zM3 8l9 5 9-5M12 13v8",
+        Tab::Analytics => "M5 20V11M12 20V4M19 20v-6",
+        Tab::Me => "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0",
     }
 }
 
@@ -276,7 +277,7 @@ fn TabBar() -> impl IntoView {
                             aria-current=if active { Some("page") } else { None }
                             data-testid=format!("tab-{}", tab_label(tab, &text::EN).to_ascii_lowercase())
                             on:click=move |_| shell.send(Msg::Go(tab.screen()))>
-                            <span class="tab-icon" aria-hidden="true">{tab_icon(tab)}</span>
+                            <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true"><path d=tab_icon(tab)/></svg>
                             <span>{tab_label(tab, texts)}</span>
                             {badge.map(|n| view! { <span class="badge" data-testid="tab-badge">{n.min(99)}</span> })}
                         </button>
