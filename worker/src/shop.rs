@@ -73,26 +73,27 @@ fn reply(id: &str, title: &str, zh: &str, en: &str) -> CannedReply {
     }
 }
 
-/// The starter set a new shop gets.
+/// The starter set a new shop gets, apology first. `{buyer}`, `{order}`, `{deadline}` and
+/// `{amount}` are filled in by the admin (in the buyer's language) before the agent edits and sends.
 pub fn default_canned_replies() -> Vec<CannedReply> {
     vec![
         reply(
             "apology-damaged",
             "Apology: arrived damaged",
-            "非常抱歉商品到货时出现损坏，给您添麻烦了。我们已为您安排处理，请按页面提示操作，运费由我们承担。",
-            "We are very sorry your item arrived damaged. We have arranged the fix; please follow the steps on this page. We cover the shipping.",
+            "{buyer}您好，非常抱歉订单 {order} 的商品到货时出现损坏，给您添麻烦了。我们已为您安排处理，请按页面提示操作，运费由我们承担。",
+            "Dear {buyer}, we are very sorry your item from order {order} arrived damaged. We have arranged the fix; please follow the steps on this page. We cover the shipping.",
         ),
         reply(
             "apology-late",
             "Apology: parcel late or lost",
-            "非常抱歉包裹未能按时送达。我们已联系快递核实，并为您优先补发/退款。",
-            "We are sorry your parcel has not arrived. We have checked with the courier and are reshipping or refunding it as a priority.",
+            "{buyer}您好，非常抱歉订单 {order} 的包裹未能按时送达。我们已联系快递核实，并为您优先补发/退款。",
+            "Dear {buyer}, we are sorry your parcel for order {order} has not arrived. We have checked with the courier and are reshipping or refunding it as a priority.",
         ),
         reply(
             "return-instructions",
             "Return instructions",
-            "您的申请已通过。请在 7 天内将商品（含配件、吊牌完好）寄回页面上的退货地址，并填写快递单号。",
-            "Your request is approved. Please send the item back (complete, tags on) to the return address shown within 7 days and enter the tracking number.",
+            "{buyer}您好，您的申请已通过。请在 {deadline} 前将商品（含配件、吊牌完好）寄回页面上的退货地址，并填写快递单号。",
+            "Dear {buyer}, your request is approved. Please send the item back (complete, tags on) to the return address shown by {deadline} and enter the tracking number.",
         ),
         reply(
             "need-photos",
@@ -103,8 +104,8 @@ pub fn default_canned_replies() -> Vec<CannedReply> {
         reply(
             "refund-done",
             "Refund issued",
-            "退款已原路退回，一般 1–3 个工作日到账。感谢您的耐心！",
-            "Your refund has been issued to the original payment method and usually arrives within 1–3 business days. Thank you for your patience!",
+            "{buyer}您好，{amount} 已原路退回，一般 1–3 个工作日到账。感谢您的耐心！",
+            "Dear {buyer}, your refund of {amount} has been issued to the original payment method and usually arrives within 1–3 business days. Thank you for your patience!",
         ),
     ]
 }
