@@ -22,3 +22,11 @@ pub use command::{
 pub use event::{Event, EventKind, ExpiryOutcome, RefundBreakdown, RefundLine, ShipmentKind};
 pub use order::{BuyerContact, Exclusion, LineFlags, Order, OrderLine};
 pub use values::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Money, Timestamp};
+
+// The wire tags, derived from their enums (`crate::wire`'s tests walk every one).
+#[cfg(test)]
+pub(crate) use actor::{ActorTag, PartyTag};
+#[cfg(test)]
+pub(crate) use command::{OfferTag, OverrideTag, ProposalTag, ResolutionTag, SolutionTag};
+#[cfg(test)]
+pub(crate) use event::EventKindTag;

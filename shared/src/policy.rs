@@ -33,9 +33,13 @@ pub use batch::{
 pub use context::{BuyerStanding, Context};
 pub use deadline::{Deadline, current_deadline, due_timeout};
 pub use eligibility::{KindEligibility, LineEligibility, eligibility, line_eligibility};
+#[cfg(test)]
+pub(crate) use error::RefusalTag;
 pub use error::{PolicyError, Refusal};
 pub use filing::{NextStep, Preview, check_request, file_case, preview};
 pub use machine::{apply, decide};
+#[cfg(test)]
+pub(crate) use priority::PriorityReasonTag;
 pub use priority::{Priority, PriorityClass, PriorityReason, priority};
 pub use refund::{
     RefundInput, allocate_order_discount, fast_refund_allowed, refund_breakdown, refund_for_request,

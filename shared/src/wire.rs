@@ -68,6 +68,20 @@ mod tests {
     use crate::policy::time::LocalDate;
     use crate::policy::{IntactRule, PriorityReason, Refusal};
 
+    /// Every tag of `Tag` (derived from the enum, so a new variant is in it) has a pinned sample in
+    /// `table`: a variant nobody wrote a sample for fails here, not in a store that cannot read it.
+    fn every_tag_pinned<T, Tag>(table: &[(T, &str)])
+    where
+        Tag: strum::IntoEnumIterator + for<'a> From<&'a T> + PartialEq + std::fmt::Debug,
+    {
+        for tag in Tag::iter() {
+            assert!(
+                table.iter().any(|(value, _)| Tag::from(value) == tag),
+                "no pinned sample of {tag:?}"
+            );
+        }
+    }
+
     /// Every `(value, json)`: the value writes exactly `json` and reads back from it.
     fn pinned<T>(table: &[(T, &str)])
     where
@@ -298,6 +312,7 @@ mod tests {
         assert_eq!(kinds.len(), EVENT_JSON.len());
         let table: Vec<_> = kinds.into_iter().zip(EVENT_JSON).collect();
         pinned(&table);
+        every_tag_pinned::<_, crate::domain::EventKindTag>(&table);
         // Inside an event, too.
         let event = Event {
             at: Timestamp(7),
@@ -462,7 +477,7 @@ mod tests {
     #[test]
     fn refusals_write_and_read_the_pinned_json() {
         use Refusal as R;
-        pinned(&[
+        let table = [
             (R::NotShipped, r#"{"code":"not_shipped"}"#),
             (R::NotDelivered, r#"{"code":"not_delivered"}"#),
             (
@@ -509,7 +524,9 @@ mod tests {
                 },
                 r#"{"code":"intact_not_confirmed","rule":"tags_on"}"#,
             ),
-        ]);
+        ];
+        pinned(&table);
+        every_tag_pinned::<_, crate::policy::RefusalTag>(&table);
         reads(
             r#"{"until":"2024-11-08","code":"warranty_expired","x":1}"#,
             &R::WarrantyExpired { until: date() },
@@ -534,7 +551,7 @@ mod tests {
 
     #[test]
     fn actors_and_parties_write_and_read_the_pinned_json() {
-        pinned(&[
+        let table = [
             (Actor::Buyer, r#"{"type":"buyer"}"#),
             (
                 Actor::Staff {
@@ -544,7 +561,9 @@ mod tests {
                 r#"{"type":"staff","id":"s1","role":"warehouse"}"#,
             ),
             (Actor::System, r#"{"type":"system"}"#),
-        ]);
+        ];
+        pinned(&table);
+        every_tag_pinned::<_, crate::domain::ActorTag>(&table);
         reads(
             r#"{"role":"owner","id":"o","type":"staff","z":0}"#,
             &Actor::Staff {
@@ -557,13 +576,15 @@ mod tests {
         refused::<Actor>(r#"{"type":"robot"}"#, "unknown variant `robot`");
         refused::<Actor>(r#"{"id":"s1"}"#, "missing field `type`");
 
-        pinned(&[
+        let table = [
             (Party::Buyer, r#"{"party":"buyer"}"#),
             (
                 Party::Shop { role: Role::Agent },
                 r#"{"party":"shop","role":"agent"}"#,
             ),
-        ]);
+        ];
+        pinned(&table);
+        every_tag_pinned::<_, crate::domain::PartyTag>(&table);
         reads(r#"{"party":"buyer","role":"agent"}"#, &Party::Buyer);
         refused::<Party>(r#"{"party":"shop"}"#, "missing field `role`");
         refused::<Party>(
@@ -576,7 +597,7 @@ mod tests {
     #[test]
     fn priority_reasons_write_and_read_the_pinned_json() {
         use PriorityReason as P;
-        pinned(&[
+        let table = [
             (P::Escalated, r#"{"code":"escalated"}"#),
             (P::Rejected, r#"{"code":"rejected"}"#),
             (
@@ -597,7 +618,9 @@ mod tests {
                 P::AwaitingOwnerApproval,
                 r#"{"code":"awaiting_owner_approval"}"#,
             ),
-        ]);
+        ];
+        pinned(&table);
+        every_tag_pinned::<_, crate::policy::PriorityReasonTag>(&table);
         refused::<PriorityReason>(r#"{"code":"threat_words"}"#, "missing field `word`");
     }
 
@@ -606,5 +629,78 @@ mod tests {
         // The one deliberate difference from the derive, which ignored it.
         refused::<EventKind>(r#"{"type":"filed","stars":"five"}"#, "invalid type");
         reads(r#"{"type":"filed","stars":5}"#, &EventKind::Filed);
+    }
+
+    #[test]
+    fn every_payload_variant_has_a_pinned_sample() {
+        use crate::domain::{OfferTag, OverrideTag, ProposalTag, ResolutionTag, SolutionTag};
+        let solutions = [
+            (
+                Solution::RefundOnly {
+                    amount: Some(Money(500)),
+                },
+                r#"{"kind":"refund_only","amount":500}"#,
+            ),
+            (Solution::ReturnAndRefund, r#"{"kind":"return_and_refund"}"#),
+            (Solution::Exchange, r#"{"kind":"exchange"}"#),
+            (Solution::Repair, r#"{"kind":"repair"}"#),
+            (Solution::Reship, r#"{"kind":"reship"}"#),
+        ];
+        pinned(&solutions);
+        every_tag_pinned::<_, SolutionTag>(&solutions);
+        let offers = [
+            (
+                Offer::PartialRefund { amount: Money(800) },
+                r#"{"kind":"partial_refund","amount":800}"#,
+            ),
+            (Offer::Exchange, r#"{"kind":"exchange"}"#),
+            (Offer::Repair, r#"{"kind":"repair"}"#),
+        ];
+        pinned(&offers);
+        every_tag_pinned::<_, OfferTag>(&offers);
+        let proposals = [
+            (
+                Proposal::Approve {
+                    solution: Solution::ReturnAndRefund,
+                },
+                r#"{"action":"approve","solution":{"kind":"return_and_refund"}}"#,
+            ),
+            (
+                Proposal::Offer {
+                    offer: Offer::Repair,
+                },
+                r#"{"action":"offer","offer":{"kind":"repair"}}"#,
+            ),
+        ];
+        pinned(&proposals);
+        every_tag_pinned::<_, ProposalTag>(&proposals);
+        let resolutions = [
+            (
+                Resolution::Approve {
+                    solution: Solution::Repair,
+                },
+                r#"{"decision":"approve","solution":{"kind":"repair"}}"#,
+            ),
+            (
+                Resolution::Reject {
+                    reason_code: RejectReason::Fraud,
+                },
+                r#"{"decision":"reject","reason_code":"fraud"}"#,
+            ),
+            (Resolution::Resume, r#"{"decision":"resume"}"#),
+        ];
+        pinned(&resolutions);
+        every_tag_pinned::<_, ResolutionTag>(&resolutions);
+        let overrides = [
+            (
+                OverrideAction::Approve {
+                    solution: Solution::Exchange,
+                },
+                r#"{"action":"approve","solution":{"kind":"exchange"}}"#,
+            ),
+            (OverrideAction::Close, r#"{"action":"close"}"#),
+        ];
+        pinned(&overrides);
+        every_tag_pinned::<_, OverrideTag>(&overrides);
     }
 }

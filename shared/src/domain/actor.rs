@@ -19,7 +19,13 @@ pub enum Role {
 /// Whoever sends a command or appears in a case's history.
 ///
 /// Written with its `type` tag by the derive; read through [`ActorWire`] (see [`crate::wire`]).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(ActorTag),
+    vis(pub(crate)),
+    derive(Deserialize, strum::EnumIter),
+    serde(variant_identifier, rename_all = "snake_case")
+)]
 #[serde(tag = "type", rename_all = "snake_case", try_from = "ActorWire")]
 pub enum Actor {
     /// The buyer of the order (the portal has no accounts: the worker authenticates the buyer by
@@ -56,7 +62,15 @@ impl Actor {
 /// Whose move it is on a case: the buyer, or one role of the shop.
 ///
 /// Written with its `party` tag by the derive; read through [`PartyWire`] (see [`crate::wire`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumDiscriminants,
+)]
+#[strum_discriminants(
+    name(PartyTag),
+    vis(pub(crate)),
+    derive(Deserialize, strum::EnumIter),
+    serde(variant_identifier, rename_all = "snake_case")
+)]
 #[serde(tag = "party", rename_all = "snake_case", try_from = "PartyWire")]
 pub enum Party {
     /// The buyer must act.
@@ -66,15 +80,6 @@ pub enum Party {
         /// The role responsible for the next step.
         role: Role,
     },
-}
-
-/// The `type` tag of an [`Actor`] (same names and order as the variants).
-#[derive(Deserialize)]
-#[serde(variant_identifier, rename_all = "snake_case")]
-enum ActorTag {
-    Buyer,
-    Staff,
-    System,
 }
 
 /// An [`Actor`] as read: the tag and the staff fields, optional.
@@ -101,14 +106,6 @@ impl TryFrom<ActorWire> for Actor {
             ActorTag::System => Self::System,
         })
     }
-}
-
-/// The `party` tag of a [`Party`] (same names and order as the variants).
-#[derive(Deserialize)]
-#[serde(variant_identifier, rename_all = "snake_case")]
-enum PartyTag {
-    Buyer,
-    Shop,
 }
 
 /// A [`Party`] as read: the tag and the shop's role, optional.

@@ -9,7 +9,13 @@ use crate::wire::{WireError, absent, req};
 /// The shop's answer to a request: which kind of after-sales service it grants. An agent may
 /// grant a different kind than the buyer asked for (an exchange instead of a refund); the engine
 /// checks it against the line's eligibility.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(SolutionTag),
+    vis(pub(crate)),
+    derive(Deserialize, strum::EnumIter),
+    serde(rename_all = "snake_case")
+)]
 #[serde(
     tag = "kind",
     rename_all = "snake_case",
@@ -63,7 +69,13 @@ impl Solution {
 /// What the shop offers the buyer instead of refusing (协商, DOMAIN.md "Negotiation"): each is
 /// a solution the buyer did not ask for, so it applies only if the buyer accepts it. Reship is
 /// not offered: it answers a lost parcel, not a dispute about the goods.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(OfferTag),
+    vis(pub(crate)),
+    derive(Deserialize, strum::EnumIter),
+    serde(rename_all = "snake_case")
+)]
 #[serde(
     tag = "kind",
     rename_all = "snake_case",
@@ -100,7 +112,13 @@ impl Offer {
 
 /// What an agent asked for that is above their refund limit (DOMAIN.md "Two people for big
 /// money"): it waits for the owner, who applies it as sent or declines it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(ProposalTag),
+    vis(pub(crate)),
+    derive(Deserialize, strum::EnumIter),
+    serde(rename_all = "snake_case")
+)]
 #[serde(
     tag = "action",
     rename_all = "snake_case",
@@ -168,7 +186,13 @@ impl RejectReason {
 }
 
 /// The owner's decision on an escalated case (介入).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(ResolutionTag),
+    vis(pub(crate)),
+    derive(Deserialize, strum::EnumIter),
+    serde(rename_all = "snake_case")
+)]
 #[serde(
     tag = "decision",
     rename_all = "snake_case",
@@ -193,7 +217,13 @@ pub enum Resolution {
 
 /// What an owner's override does. Overrides bypass eligibility windows (goodwill), never the
 /// safety rules: money and replacements still wait for the return.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(OverrideTag),
+    vis(pub(crate)),
+    derive(Deserialize, strum::EnumIter),
+    serde(rename_all = "snake_case")
+)]
 #[serde(
     tag = "action",
     rename_all = "snake_case",
@@ -215,16 +245,6 @@ pub enum OverrideAction {
 // field that belongs to another variant. Serde's derive would instead ignore unknown fields next
 // to a unit variant (`{"kind":"exchange","amount":100}` read as a plain exchange), and it reads
 // through its `Content` buffer, which costs the portal's wasm several kilobytes.
-
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum SolutionTag {
-    RefundOnly,
-    ReturnAndRefund,
-    Exchange,
-    Repair,
-    Reship,
-}
 
 /// A [`Solution`] as read.
 #[derive(Deserialize)]
@@ -250,14 +270,6 @@ impl TryFrom<SolutionWire> for Solution {
             SolutionTag::Reship => Self::Reship,
         })
     }
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum OfferTag {
-    PartialRefund,
-    Exchange,
-    Repair,
 }
 
 /// An [`Offer`] as read.
@@ -287,13 +299,6 @@ impl TryFrom<OfferWire> for Offer {
             }
         })
     }
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum ProposalTag {
-    Approve,
-    Offer,
 }
 
 /// A [`Proposal`] as read.
@@ -326,14 +331,6 @@ impl TryFrom<ProposalWire> for Proposal {
             }
         })
     }
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum ResolutionTag {
-    Approve,
-    Reject,
-    Resume,
 }
 
 /// A [`Resolution`] as read.
@@ -371,13 +368,6 @@ impl TryFrom<ResolutionWire> for Resolution {
             }
         })
     }
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum OverrideTag {
-    Approve,
-    Close,
 }
 
 /// An [`OverrideAction`] as read.

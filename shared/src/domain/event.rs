@@ -113,7 +113,13 @@ pub struct RefundBreakdown {
 ///
 /// Written with its `type` tag by the derive; read through [`EventKindWire`] (see
 /// [`crate::wire`]): the same JSON, without serde's per-variant buffering.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(EventKindTag),
+    vis(pub(crate)),
+    derive(Deserialize, strum::EnumIter),
+    serde(variant_identifier, rename_all = "snake_case")
+)]
 #[serde(tag = "type", rename_all = "snake_case", try_from = "EventKindWire")]
 pub enum EventKind {
     /// The buyer filed the request (the request itself is on the case).
@@ -272,41 +278,6 @@ pub enum EventKind {
         /// The owner's note to the agent.
         note: String,
     },
-}
-
-/// The `type` tag of an [`EventKind`]: read like the derive's own variant identifier (same
-/// names, same order, same "unknown variant" error).
-#[derive(Deserialize)]
-#[serde(variant_identifier, rename_all = "snake_case")]
-enum EventKindTag {
-    Filed,
-    ProofAdded,
-    InfoRequested,
-    InfoAnswered,
-    Approved,
-    Rejected,
-    Escalated,
-    EscalationResolved,
-    Overridden,
-    ReturnShipped,
-    FastRefunded,
-    ReturnArrived,
-    Received,
-    ReturnDeemedReceived,
-    Refunded,
-    ItemShipped,
-    ReceiptConfirmed,
-    DeadlineExpired,
-    Closed,
-    Reopened,
-    Rated,
-    MessagePosted,
-    OfferMade,
-    OfferAccepted,
-    OfferDeclined,
-    RefundProposed,
-    ProposalApproved,
-    ProposalDeclined,
 }
 
 /// `outcome` is an [`ExpiryOutcome`] in `deadline_expired` and an [`Outcome`] in `closed`: read

@@ -15,7 +15,13 @@ use super::time::LocalDate;
 ///
 /// Written with its `code` tag by the derive; read through [`RefusalWire`] (see
 /// [`crate::wire`]): the same JSON, without serde's per-variant buffering.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(RefusalTag),
+    vis(pub(crate)),
+    derive(Deserialize, strum::EnumIter),
+    serde(variant_identifier, rename_all = "snake_case")
+)]
 #[serde(tag = "code", rename_all = "snake_case", try_from = "RefusalWire")]
 pub enum Refusal {
     /// The order has not shipped: only a refund (cancellation) is possible.
@@ -65,24 +71,6 @@ pub enum Refusal {
         /// How "intact" is judged for the item.
         rule: IntactRule,
     },
-}
-
-/// The `code` tag of a [`Refusal`] (same names and order as the variants).
-#[derive(Deserialize)]
-#[serde(variant_identifier, rename_all = "snake_case")]
-enum RefusalTag {
-    NotShipped,
-    NotDelivered,
-    NoReasonWindowClosed,
-    ExcludedFromNoReason,
-    QualityReturnWindowClosed,
-    QualityExchangeWindowClosed,
-    WarrantyExpired,
-    ReasonDoesNotFitKind,
-    RefundOnlyNeedsReturn,
-    CarrierProofRequired,
-    NothingLeft,
-    IntactNotConfirmed,
 }
 
 /// A [`Refusal`] as read: the tag and every variant's fields, each optional.

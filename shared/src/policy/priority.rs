@@ -43,7 +43,13 @@ pub enum PriorityClass {
 ///
 /// Written with its `code` tag by the derive; read through [`PriorityReasonWire`] (see
 /// [`crate::wire`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(PriorityReasonTag),
+    vis(pub(crate)),
+    derive(Deserialize, strum::EnumIter),
+    serde(variant_identifier, rename_all = "snake_case")
+)]
 #[serde(
     tag = "code",
     rename_all = "snake_case",
@@ -70,21 +76,6 @@ pub enum PriorityReason {
     /// The buyer marked it urgent (a gift, an event).
     BuyerUrgent,
     /// An agent's refund above their limit waits for the owner's sign-off.
-    AwaitingOwnerApproval,
-}
-
-/// The `code` tag of a [`PriorityReason`] (same names and order as the variants).
-#[derive(Deserialize)]
-#[serde(variant_identifier, rename_all = "snake_case")]
-enum PriorityReasonTag {
-    Escalated,
-    Rejected,
-    OverdueShopDeadline,
-    ThreatWords,
-    ShopFault,
-    NoFault,
-    Logistics,
-    BuyerUrgent,
     AwaitingOwnerApproval,
 }
 
