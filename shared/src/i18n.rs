@@ -122,6 +122,15 @@ fn parse_weight(q: &str) -> u32 {
     (int * 1000 + thousandths).min(1000)
 }
 
+/// One sentence in each language, by name (Chinese first, as everywhere the two are written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    /// 简体中文.
+    pub zh: String,
+    /// English.
+    pub en: String,
+}
+
 /// Something the engine says to people: a stable code and a sentence per language.
 pub trait Localized {
     /// Stable snake_case code (for logs, analytics and the JSON error envelope).

@@ -10,7 +10,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::domain::Money;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Sentence};
 
 use super::time::LocalDate;
 
@@ -245,14 +245,15 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    /// A field error.
+    /// A field error: which field, its stable code, and the sentence in each language (named,
+    /// so the two languages cannot be swapped by position).
     #[must_use]
-    pub fn new(field: &str, code: &str, message_en: String, message_zh: String) -> Self {
+    pub fn new(field: &str, code: &str, message: Sentence) -> Self {
         Self {
             field: field.to_owned(),
             code: code.to_owned(),
-            message_en,
-            message_zh,
+            message_en: message.en,
+            message_zh: message.zh,
         }
     }
 
@@ -280,8 +281,10 @@ impl Check {
             self.0.push(FieldError::new(
                 field,
                 code,
-                format!("must be between {min} and {max}, got {value}"),
-                format!("应在 {min} 到 {max} 之间，当前为 {value}"),
+                Sentence {
+                    zh: format!("应在 {min} 到 {max} 之间，当前为 {value}"),
+                    en: format!("must be between {min} and {max}, got {value}"),
+                },
             ));
         }
     }
@@ -291,8 +294,10 @@ impl Check {
             self.0.push(FieldError::new(
                 field,
                 "shorter_than_related",
-                format!("must be at least {other_field} ({other}), got {value}"),
-                format!("不能小于 {other_field}（{other}），当前为 {value}"),
+                Sentence {
+                    zh: format!("不能小于 {other_field}（{other}），当前为 {value}"),
+                    en: format!("must be at least {other_field} ({other}), got {value}"),
+                },
             ));
         }
     }
@@ -409,8 +414,10 @@ impl Policy {
                 c.0.push(FieldError::new(
                     &format!("holidays[{i}]"),
                     "invalid_date",
-                    format!("\"{day}\" is not a date in the form YYYY-MM-DD"),
-                    format!("“{day}”不是 YYYY-MM-DD 格式的日期"),
+                    Sentence {
+                        zh: format!("“{day}”不是 YYYY-MM-DD 格式的日期"),
+                        en: format!("\"{day}\" is not a date in the form YYYY-MM-DD"),
+                    },
                 ));
             }
         }
@@ -546,8 +553,10 @@ fn parse_error(error: &impl fmt::Display) -> FieldError {
     FieldError::new(
         field,
         code,
-        format!("the policy could not be read: {text}"),
-        format!("无法读取售后政策：{text}"),
+        Sentence {
+            zh: format!("无法读取售后政策：{text}"),
+            en: format!("the policy could not be read: {text}"),
+        },
     )
 }
 

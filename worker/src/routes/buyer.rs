@@ -7,6 +7,7 @@ use shared::api::{
     ApiErrorCode, BuyerOrderView, CaseView, LookupRequest, LookupResponse, PhotoUploaded,
 };
 use shared::domain::{Actor, CaseRequest, Command, Order};
+use shared::i18n::Sentence;
 use shared::policy::{self, Context};
 use worker::{HttpMetadata, Response};
 
@@ -209,8 +210,10 @@ async fn check_photos(
         return Err(AppError::Fields(vec![shared::policy::FieldError::new(
             "photos",
             "duplicate_photo",
-            format!("Photo {twice} is listed twice."),
-            format!("照片 {twice} 重复。"),
+            Sentence {
+                zh: format!("照片 {twice} 重复。"),
+                en: format!("Photo {twice} is listed twice."),
+            },
         )]));
     }
     let bucket = r.env.bucket(PHOTOS_BINDING)?;
@@ -224,8 +227,10 @@ async fn check_photos(
             return Err(AppError::Fields(vec![shared::policy::FieldError::new(
                 "photos",
                 "unknown_photo",
-                format!("Photo {id} was not uploaded for this order."),
-                format!("照片 {id} 不属于该订单。"),
+                Sentence {
+                    zh: format!("照片 {id} 不属于该订单。"),
+                    en: format!("Photo {id} was not uploaded for this order."),
+                },
             )]));
         }
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use shared::api::{ApiErrorCode, FieldProblem, ImportReport, NewStaff};
 use shared::domain::{BuyerContact, LineFlags, Money, Order, OrderLine, Role, Timestamp};
-use shared::i18n::format_amount;
+use shared::i18n::{Sentence, format_amount};
 use shared::policy::time::parse_date_time;
 use worker::Response;
 
@@ -275,8 +275,10 @@ pub fn parse_csv(
             errors.push(shared::policy::FieldError::new(
                 &format!("header.{name}"),
                 "unknown_column",
-                format!("The column \"{name}\" is not known; the columns are: {known}."),
-                format!("未知的列“{name}”，可用的列为：{known}。"),
+                Sentence {
+                    zh: format!("未知的列“{name}”，可用的列为：{known}。"),
+                    en: format!("The column \"{name}\" is not known; the columns are: {known}."),
+                },
             ));
         }
     }
@@ -305,8 +307,10 @@ pub fn parse_csv(
             errors.push(shared::policy::FieldError::new(
                 &format!("row {line_no}.{field}"),
                 "invalid_value",
-                format!("Row {line_no}: {field} is not valid.{hint_en}"),
-                format!("第 {line_no} 行：{field} 无效。{hint_zh}"),
+                Sentence {
+                    zh: format!("第 {line_no} 行：{field} 无效。{hint_zh}"),
+                    en: format!("Row {line_no}: {field} is not valid.{hint_en}"),
+                },
             ));
         };
         if row.iter().all(|c| c.trim().is_empty()) {

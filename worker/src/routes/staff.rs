@@ -323,7 +323,14 @@ pub async fn save_canned(r: &mut Req) -> AppResult<Response> {
 }
 
 fn field(name: &str, code: &str, en: &str, zh: &str) -> shared::policy::FieldError {
-    shared::policy::FieldError::new(name, code, en.into(), zh.into())
+    shared::policy::FieldError::new(
+        name,
+        code,
+        shared::i18n::Sentence {
+            zh: zh.into(),
+            en: en.into(),
+        },
+    )
 }
 
 /// `GET /api/staff/policy`
