@@ -65,6 +65,8 @@ pub enum ApiErrorCode {
     NotFound,
     /// 404: no order matches this number and contact (never says which part was wrong).
     OrderNotFound,
+    /// 405: the path exists, but not with this method (`Allow` lists those it has).
+    MethodNotAllowed,
     /// 409: someone else changed the case first.
     Conflict,
     /// 409: the same Idempotency-Key was used with a different body.
@@ -99,6 +101,7 @@ impl ApiErrorCode {
             Self::Unauthenticated | Self::BadCredentials => 401,
             Self::Forbidden | Self::CsrfMismatch => 403,
             Self::NotFound | Self::OrderNotFound => 404,
+            Self::MethodNotAllowed => 405,
             Self::Conflict | Self::IdempotencyKeyReused => 409,
             Self::VersionRequired => 428,
             Self::TryAgain => 503,
@@ -121,6 +124,7 @@ impl ApiErrorCode {
             Self::CsrfMismatch => "csrf_mismatch",
             Self::NotFound => "not_found",
             Self::OrderNotFound => "order_not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict => "conflict",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::VersionRequired => "version_required",
@@ -171,6 +175,11 @@ impl ApiErrorCode {
                 zh,
                 "没有找到与该订单号和联系方式匹配的订单，请核对后重试。",
                 "No order matches this order number and contact. Check both and try again.",
+            ),
+            Self::MethodNotAllowed => pick(
+                zh,
+                "该地址不支持此请求方法。",
+                "This address does not take this request method.",
             ),
             Self::Conflict => pick(
                 zh,
@@ -311,6 +320,67 @@ pub mod routes {
     /// [`super::Viewer`]s who had it open within the last 60 s.
     pub fn staff_presence(id: &str) -> String {
         format!("/api/staff/cases/{id}/presence")
+    }
+
+    /// Every route the API serves, once: its method and its path with `{id}` for a path
+    /// parameter. The worker answers a known path with a method not listed here by 405 with
+    /// `Allow`; a test holds the OpenAPI document to exactly this list.
+    pub const TABLE: &[(&str, &str)] = &[
+        ("GET", HEALTH),
+        ("GET", OPENAPI),
+        ("POST", LOOKUP),
+        ("GET", BUYER_ORDER),
+        ("POST", BUYER_PREVIEW),
+        ("POST", BUYER_CASES),
+        ("POST", BUYER_PHOTOS),
+        ("GET", "/api/buyer/cases/{id}"),
+        ("POST", "/api/buyer/cases/{id}/commands"),
+        ("GET", "/api/photos/{id}"),
+        ("POST", STAFF_LOGIN),
+        ("POST", STAFF_LOGOUT),
+        ("GET", STAFF_ME),
+        ("GET", STAFF_QUEUE),
+        ("GET", STAFF_SEARCH),
+        ("GET", "/api/staff/cases/{id}"),
+        ("POST", "/api/staff/cases/{id}/commands"),
+        ("POST", "/api/staff/cases/{id}/presence"),
+        ("GET", STAFF_CANNED),
+        ("PUT", STAFF_CANNED),
+        ("GET", STAFF_POLICY),
+        ("PUT", STAFF_POLICY),
+        ("GET", STAFF_ACCOUNTS),
+        ("POST", STAFF_ACCOUNTS),
+        ("GET", STAFF_ANALYTICS),
+        ("GET", STAFF_EXPORT),
+        ("POST", STAFF_REBUILD),
+        ("POST", STAFF_BATCH_APPROVE),
+        ("POST", SHOP_ORDERS),
+        ("POST", SHOP_BOOTSTRAP),
+    ];
+
+    /// Whether `path` is an instance of `template` (`{id}` matches one non-empty segment).
+    #[must_use]
+    pub fn matches(template: &str, path: &str) -> bool {
+        let mut t = template.split('/');
+        let mut p = path.split('/');
+        loop {
+            match (t.next(), p.next()) {
+                (None, None) => return true,
+                (Some("{id}"), Some(segment)) if !segment.is_empty() => {}
+                (Some(a), Some(b)) if a == b => {}
+                _ => return false,
+            }
+        }
+    }
+
+    /// The methods the API serves at `path` (empty for a path it does not know).
+    #[must_use]
+    pub fn methods_at(path: &str) -> Vec<&'static str> {
+        TABLE
+            .iter()
+            .filter(|(_, template)| matches(template, path))
+            .map(|(method, _)| *method)
+            .collect()
     }
 }
 
@@ -680,6 +750,20 @@ pub struct BatchResult {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn route_templates_match_their_instances_only() {
+        use super::routes::{matches, methods_at};
+        assert!(matches("/api/staff/cases/{id}", "/api/staff/cases/AS-1"));
+        assert!(!matches("/api/staff/cases/{id}", "/api/staff/cases/"));
+        assert!(!matches(
+            "/api/staff/cases/{id}",
+            "/api/staff/cases/AS-1/commands"
+        ));
+        assert_eq!(methods_at("/api/staff/policy"), vec!["GET", "PUT"]);
+        assert_eq!(methods_at("/api/buyer/cases/AS-1/commands"), vec!["POST"]);
+        assert!(methods_at("/api/nope").is_empty());
+    }
+
     use super::*;
     use crate::domain::StateName;
 

@@ -179,9 +179,59 @@ async fn dispatch(
         (Method::Post, ["desk", "expire", id]) if in_desk => {
             crate::cron::expire_in_desk(&mut r, id).await
         }
-        _ => Err(ApiErrorCode::NotFound.into()),
+        _ => not_routed(&path, lang_of(&r.req)),
     }
 }
 
-/// Route paths the portal uses are the same constants (a compile-time check that they exist).
-const _: &str = routes::HEALTH;
+/// A request no route took: a known path with another method is 405 with `Allow` (the table in
+/// `shared::api::routes`), anything else 404.
+fn not_routed(path: &str, lang: shared::i18n::Lang) -> AppResult<Response> {
+    let allowed = routes::methods_at(path);
+    if allowed.is_empty() {
+        return Err(ApiErrorCode::NotFound.into());
+    }
+    let code = ApiErrorCode::MethodNotAllowed;
+    let response = crate::http::json_response(
+        code.status(),
+        &shared::api::ErrorBody {
+            code: code.code().into(),
+            message: code.message(lang).into(),
+            fields: Vec::new(),
+        },
+    )?;
+    response.headers().set("Allow", &allowed.join(", "))?;
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use shared::api::routes;
+
+    /// The OpenAPI document describes exactly the routes of `routes::TABLE`, method by method:
+    /// a route removed from the document, or served but undocumented, fails here.
+    #[test]
+    fn the_openapi_document_describes_exactly_the_route_table() {
+        let doc: serde_json::Value = match serde_json::from_str(super::OPENAPI) {
+            Ok(d) => d,
+            Err(e) => panic!("openapi.json is not JSON: {e}"),
+        };
+        let documented: BTreeSet<(String, String)> = doc["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .flat_map(|(path, ops)| {
+                ops.as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(move |(method, _)| (method.to_ascii_uppercase(), path.clone()))
+            })
+            .collect();
+        let served: BTreeSet<(String, String)> = routes::TABLE
+            .iter()
+            .map(|(m, p)| ((*m).to_string(), (*p).to_string()))
+            .collect();
+        assert_eq!(documented, served);
+    }
+}
