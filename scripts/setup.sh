@@ -45,5 +45,15 @@ if [ "${1:-}" = "--browser" ]; then
     $sudo_ apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq $APT_PACKAGES >/dev/null
   fi
+  # The OpenAPI fuzzer (schemathesis, from PyPI) in its own virtual environment, every package
+  # pinned; reinstalled only when the pins change.
+  venv=.cache/schemathesis
+  want=$(sha256sum scripts/schemathesis-requirements.txt | cut -d' ' -f1)
+  if [ "$(cat "$venv/.pins" 2>/dev/null)" != "$want" ]; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/schemathesis-requirements.txt
+    echo "$want" > "$venv/.pins"
+  fi
 fi
 echo "tools: node $(node --version), $(wrangler --version 2>/dev/null | head -1 | tr -d '\n'), worker-build $(worker-build --version | tr -d "\n"), $(wasm-bindgen --version), $(trunk --version), wasm-opt $(wasm-opt --version | awk '{print $3}')"

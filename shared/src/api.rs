@@ -16,6 +16,7 @@ pub const API_PREFIX: &str = "/api";
 
 /// `GET /api/health`: the service is up, and which build answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Health {
     /// Always "aftersales".
     pub service: String,
@@ -25,6 +26,7 @@ pub struct Health {
 
 /// The one JSON error envelope every failing route answers with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorBody {
     /// Stable, snake_case; clients branch on this, never on the message.
     pub code: String,
@@ -37,6 +39,7 @@ pub struct ErrorBody {
 
 /// One field's problem inside an [`ErrorBody`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FieldProblem {
     /// A JSON path such as `lines[0].quantity`.
     pub field: String,
@@ -87,6 +90,10 @@ pub enum ApiErrorCode {
     ImageTooLarge,
     /// 422: a case already holds the maximum number of photos.
     TooManyPhotos,
+    /// 422: the JSON is well formed but some values break the shop's rules (`fields` says which).
+    InvalidFields,
+    /// 422: an import with orders that are not valid (`fields` says which); nothing was written.
+    InvalidOrders,
     /// 429: too many attempts; try again later.
     RateLimited,
     /// 500: something failed on our side (details are logged, never shown).
@@ -107,7 +114,11 @@ impl ApiErrorCode {
             Self::TryAgain => 503,
             Self::TooLarge => 413,
             Self::UnsupportedMediaType | Self::HeicUnsupported => 415,
-            Self::BrokenImage | Self::ImageTooLarge | Self::TooManyPhotos => 422,
+            Self::BrokenImage
+            | Self::ImageTooLarge
+            | Self::TooManyPhotos
+            | Self::InvalidFields
+            | Self::InvalidOrders => 422,
             Self::RateLimited => 429,
             Self::Internal => 500,
         }
@@ -135,6 +146,8 @@ impl ApiErrorCode {
             Self::BrokenImage => "broken_image",
             Self::ImageTooLarge => "image_too_large",
             Self::TooManyPhotos => "too_many_photos",
+            Self::InvalidFields => "invalid_fields",
+            Self::InvalidOrders => "invalid_orders",
             Self::RateLimited => "rate_limited",
             Self::Internal => "internal",
         }
@@ -230,6 +243,12 @@ impl ApiErrorCode {
                 zh,
                 "每个售后单最多 9 张照片。",
                 "A case holds at most 9 photos.",
+            ),
+            Self::InvalidFields => pick(zh, "部分内容填写不正确。", "Some fields are not valid."),
+            Self::InvalidOrders => pick(
+                zh,
+                "订单数据有误，未导入任何订单。",
+                "Some orders are not valid; nothing was imported.",
             ),
             Self::RateLimited => pick(
                 zh,
@@ -386,6 +405,7 @@ pub mod routes {
 
 /// `POST /api/lookup`: find an order by its number and the e-mail or phone on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LookupRequest {
     /// As printed on the order.
@@ -396,6 +416,7 @@ pub struct LookupRequest {
 
 /// The answer to a lookup: a token for this order's cases, and the order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LookupResponse {
     /// Send as `Authorization: Bearer <token>`.
     pub token: String,
@@ -407,6 +428,7 @@ pub struct LookupResponse {
 
 /// What the portal needs to show an order and preview a request with the shared policy code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BuyerOrderView {
     /// The order, with the contact details masked.
     pub order: Order,
@@ -430,6 +452,8 @@ pub struct BuyerOrderView {
 /// holds no reader for them (4.3 KB gzip of serde code). A separate buyer struct was the
 /// alternative: a second copy of every other field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "CaseView"))]
 pub struct CaseView<P: StaffPart = Option<Priority>, S: StaffPart = Vec<CaseSummary>> {
     /// The case with its whole history.
     pub case: Case,
@@ -502,6 +526,7 @@ impl<'de> Deserialize<'de> for StaffOnly {
 /// A case in one line: what the queue, the buyer's history and analytics list. Small enough to
 /// live in a KV key's metadata (at most 1,024 bytes).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaseSummary {
     /// Case id.
     pub id: String,
@@ -558,6 +583,7 @@ pub struct CaseSummary {
 
 /// `GET /api/staff/queue`: one page, most urgent first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QueuePage {
     /// The cases of this page.
     pub items: Vec<CaseSummary>,
@@ -574,6 +600,7 @@ pub struct QueuePage {
 /// `POST /api/staff/cases/{id}/presence` answers a list of these: another staff member who had
 /// the case open within the last minute.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Viewer {
     /// Staff id (`st_…`).
     pub id: String,
@@ -581,8 +608,39 @@ pub struct Viewer {
     pub name: String,
 }
 
+/// The 409 (stale version) and 428 (no version) answer to a command: the error, and the case as
+/// it is now, so the caller shows it without another read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "StaleCase"))]
+pub struct StaleCase<V = CaseView> {
+    /// `conflict` or `version_required`.
+    pub code: String,
+    /// A sentence in the caller's language.
+    pub message: String,
+    /// The case as it is now, as the caller may see it.
+    pub current: V,
+}
+
+/// `POST /api/staff/logout` answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SignedOut {
+    /// Always true: the session is closed and its cookie cleared.
+    pub signed_out: bool,
+}
+
+/// `POST /api/staff/rebuild-indexes` answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RebuildReport {
+    /// Cases whose read models were written again.
+    pub rebuilt_cases: u32,
+}
+
 /// `POST /api/buyer/photos` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PhotoUploaded {
     /// Reference to put in a request's `photos`.
     pub id: String,
@@ -598,6 +656,7 @@ pub struct PhotoUploaded {
 
 /// `POST /api/staff/login`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// The account's e-mail.
@@ -608,6 +667,7 @@ pub struct LoginRequest {
 
 /// A staff account without its secrets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StaffView {
     /// Account id.
     pub id: String,
@@ -621,6 +681,7 @@ pub struct StaffView {
 
 /// The signed-in staff member and the token to echo in `X-CSRF-Token`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SessionView {
     /// Who.
     pub staff: StaffView,
@@ -630,6 +691,7 @@ pub struct SessionView {
 
 /// `POST /api/staff/accounts` (owner) and `POST /api/shop/bootstrap`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewStaff {
     /// Login e-mail.
@@ -644,6 +706,7 @@ pub struct NewStaff {
 
 /// A canned reply (话术) in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CannedReply {
     /// Stable id.
@@ -658,6 +721,7 @@ pub struct CannedReply {
 
 /// `GET /api/staff/analytics`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Analytics {
     /// Cases in all.
     pub cases: u32,
@@ -685,6 +749,7 @@ pub struct Analytics {
 
 /// `POST /api/shop/orders` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ImportReport {
     /// Orders written.
     pub imported: u32,
@@ -701,6 +766,7 @@ pub type FileRequest = CaseRequest;
 /// `POST /api/staff/batch-approve`: approve several low-risk cases in one step, each on the
 /// version the queue showed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BatchApproveRequest {
     /// The cases, at most the shop's `batch_max_cases`.
@@ -709,6 +775,7 @@ pub struct BatchApproveRequest {
 
 /// One case of a batch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BatchItem {
     /// Case id.
@@ -719,6 +786,7 @@ pub struct BatchItem {
 
 /// What happened to one case of a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BatchOutcome {
     /// Approved.
@@ -731,6 +799,7 @@ pub enum BatchOutcome {
 
 /// `POST /api/staff/batch-approve` answer: one result per case, in the request's order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BatchApproveReport {
     /// Per case.
     pub results: Vec<BatchResult>,
@@ -738,6 +807,7 @@ pub struct BatchApproveReport {
 
 /// One case's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BatchResult {
     /// Case id.
     pub id: String,

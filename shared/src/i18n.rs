@@ -13,6 +13,7 @@ use crate::policy::time::LocalDate;
 
 /// A language the portal speaks (DOMAIN.md "Talking to the buyer": at least zh-CN and en).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Lang {
     /// Simplified Chinese; the default, as the shops are mainland shops.
     #[default]
@@ -63,6 +64,7 @@ impl Lang {
 /// shop is waiting for you to send the goods back" is the buyer's next step, while a warehouse
 /// worker told the same thing would read an instruction that is not theirs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
     /// The buyer, in the portal ("you" is the buyer). The default: most sentences are theirs.

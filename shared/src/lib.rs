@@ -11,6 +11,8 @@
 pub mod api;
 pub mod domain;
 pub mod i18n;
+#[cfg(feature = "schema")]
+pub mod openapi;
 pub mod policy;
 mod wire;
 

@@ -12,7 +12,7 @@ mod batch;
 mod context;
 mod deadline;
 mod eligibility;
-mod error;
+pub(crate) mod error;
 mod filing;
 mod machine;
 mod priority;
@@ -32,11 +32,14 @@ pub use batch::{
 };
 pub use context::{BuyerStanding, Context};
 pub use deadline::{Deadline, current_deadline, due_timeout};
-pub use eligibility::{KindEligibility, LineEligibility, eligibility, line_eligibility};
+pub use eligibility::{
+    KindEligibility, LineEligibility, eligibility, line_eligibility, needs_carrier_proof,
+    units_held,
+};
 #[cfg(test)]
 pub(crate) use error::RefusalTag;
-pub use error::{PolicyError, Refusal};
-pub use filing::{NextStep, Preview, check_request, file_case, preview};
+pub use error::{PolicyError, PolicyErrorCode, Refusal};
+pub use filing::{NextStep, Preview, check_request, file_case, needs_intact_confirmation, preview};
 pub use machine::{apply, decide};
 #[cfg(test)]
 pub(crate) use priority::PriorityReasonTag;

@@ -172,7 +172,7 @@ impl Api {
             }
         };
         let status = response.status();
-        let headers = response
+        let headers: Vec<(String, String)> = response
             .headers_names()
             .into_iter()
             .flat_map(|name| {
@@ -185,10 +185,24 @@ impl Api {
             .collect();
         let mut body = Vec::new();
         let _ = std::io::Read::read_to_end(&mut response.into_reader(), &mut body);
+        #[cfg(feature = "e2e")]
+        {
+            let content_type = headers_content_type(&headers);
+            crate::contract::check(method, path, status, &content_type, &body);
+        }
         ApiResponse {
             status,
             headers,
             body,
         }
     }
+}
+
+#[cfg(feature = "e2e")]
+fn headers_content_type(headers: &[(String, String)]) -> String {
+    headers
+        .iter()
+        .find(|(k, _)| k == "content-type")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
 }

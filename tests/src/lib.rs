@@ -4,6 +4,8 @@
 //! seeder in `src/bin/seed.rs` uses the same client.
 
 pub mod client;
+#[cfg(feature = "e2e")]
+pub mod contract;
 pub mod fixtures;
 pub mod server;
 

@@ -74,7 +74,7 @@ impl AppError {
                 },
             ),
             Self::Policy(e) => (
-                policy_status(e),
+                e.status(),
                 ErrorBody {
                     code: e.code().into(),
                     message: e.message(lang),
@@ -90,15 +90,10 @@ impl AppError {
                 },
             ),
             Self::Fields(fields) => (
-                422,
+                ApiErrorCode::InvalidFields.status(),
                 ErrorBody {
-                    code: "invalid_fields".into(),
-                    message: if lang == Lang::ZhCn {
-                        "部分内容填写不正确。"
-                    } else {
-                        "Some fields are not valid."
-                    }
-                    .into(),
+                    code: ApiErrorCode::InvalidFields.code().into(),
+                    message: ApiErrorCode::InvalidFields.message(lang).into(),
                     fields: fields
                         .iter()
                         .map(|f| FieldProblem {
@@ -128,17 +123,5 @@ impl AppError {
     pub fn into_response(self, lang: Lang) -> worker::Result<Response> {
         let (status, body) = self.envelope(lang);
         crate::http::json_response(status, &body)
-    }
-}
-
-/// A command this actor may never send is 403; one the case's state does not allow now is 409
-/// (the caller's view of the case is stale); a rule's refusal or a bad value is 422.
-fn policy_status(e: &PolicyError) -> u16 {
-    match e {
-        PolicyError::NotAllowedForActor { .. } => 403,
-        PolicyError::NotAllowedInState { .. }
-        | PolicyError::AlreadyRated
-        | PolicyError::ReopenUnavailable => 409,
-        _ => 422,
     }
 }

@@ -94,7 +94,40 @@ pub async fn json_body<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
         return Err(ApiErrorCode::UnsupportedMediaType.into());
     }
     let bytes = body_bytes(req, MAX_JSON_BYTES).await?;
-    serde_json::from_slice(&bytes).map_err(|_| AppError::Api(ApiErrorCode::MalformedJson))
+    parse_json(&bytes)
+}
+
+/// Reads a JSON document into `T`. A number with no fractional part is an integer whatever its
+/// spelling (`3.0`, `3e2`), as JSON Schema and JavaScript count it: a client that computed a
+/// quantity in floating point is not refused for how its encoder wrote it.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> AppResult<T> {
+    let malformed = || AppError::Api(ApiErrorCode::MalformedJson);
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|_| malformed())?;
+    integral_numbers(&mut value);
+    T::deserialize(value).map_err(|_| malformed())
+}
+
+/// Rewrites every float that holds a whole number in `i64`'s range as that integer.
+pub fn integral_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    // 2^63 as a float: the first whole number above `i64::MAX`.
+    const I64_BOUND: f64 = 9_223_372_036_854_775_808.0;
+    match value {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|_| n.is_f64())
+                && f.fract() == 0.0
+                && (-I64_BOUND..I64_BOUND).contains(&f)
+            {
+                // Exact: `f` is whole and inside `i64`'s range.
+                #[allow(clippy::cast_possible_truncation)]
+                let whole = f as i64;
+                *n = whole.into();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(fields) => fields.values_mut().for_each(integral_numbers),
+        Value::Null | Value::Bool(_) | Value::String(_) => {}
+    }
 }
 
 /// No page may frame an answer (clickjacking a staff page, or a photo dressed up as one), and no
@@ -204,7 +237,25 @@ pub fn query(req: &Request, name: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::client_key_of;
+    use super::{client_key_of, parse_json};
+
+    #[test]
+    fn a_whole_number_is_an_integer_however_it_is_spelled() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Line {
+            quantity: u32,
+            amount: i64,
+        }
+        let read = |text: &str| parse_json::<Line>(text.as_bytes()).ok();
+        let line = |quantity, amount| Some(Line { quantity, amount });
+        assert_eq!(read(r#"{"quantity": 2.0, "amount": -1e3}"#), line(2, -1000));
+        assert_eq!(read(r#"{"quantity": 2, "amount": -0.0}"#), line(2, 0));
+        // A fraction, a number past i64, or one past the field's type is still refused.
+        assert_eq!(read(r#"{"quantity": 2.5, "amount": 1}"#), None);
+        assert_eq!(read(r#"{"quantity": 1, "amount": 1e19}"#), None);
+        assert_eq!(read(r#"{"quantity": 4294967296.0, "amount": 1}"#), None);
+        assert_eq!(read(r#"{"quantity": 1, "amount": 1} trailing"#), None);
+    }
 
     #[test]
     fn ipv6_clients_count_per_64_and_ipv4_per_address() {

@@ -6,6 +6,7 @@ use crate::wire::{WireError, req};
 
 /// A staff role (DOMAIN.md "Who uses it").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Front office (前台售后): reviews requests, decides, asks for proof, escalates.
@@ -20,6 +21,7 @@ pub enum Role {
 ///
 /// Written with its `type` tag by the derive; read through [`ActorWire`] (see [`crate::wire`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[strum_discriminants(
     name(ActorTag),
     vis(pub(crate)),
@@ -27,6 +29,7 @@ pub enum Role {
     serde(variant_identifier, rename_all = "snake_case")
 )]
 #[serde(tag = "type", rename_all = "snake_case", try_from = "ActorWire")]
+#[cfg_attr(feature = "schema", schemars(!try_from))]
 pub enum Actor {
     /// The buyer of the order (the portal has no accounts: the worker authenticates the buyer by
     /// the order, the shop by a staff account).
@@ -65,6 +68,7 @@ impl Actor {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumDiscriminants,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[strum_discriminants(
     name(PartyTag),
     vis(pub(crate)),
@@ -72,6 +76,7 @@ impl Actor {
     serde(variant_identifier, rename_all = "snake_case")
 )]
 #[serde(tag = "party", rename_all = "snake_case", try_from = "PartyWire")]
+#[cfg_attr(feature = "schema", schemars(!try_from))]
 pub enum Party {
     /// The buyer must act.
     Buyer,

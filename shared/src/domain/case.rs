@@ -9,6 +9,7 @@ use super::values::{Money, Timestamp};
 
 /// The five kinds of request (DOMAIN.md "The five kinds of request").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseKind {
     /// 仅退款: money back, nothing comes back.
@@ -60,6 +61,7 @@ impl CaseKind {
 
 /// Why the buyer asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// 七天无理由: no fault, the buyer changed their mind.
@@ -138,6 +140,7 @@ impl Reason {
 
 /// A line the buyer asks about, and how many units.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RequestedLine {
     /// The order line's SKU.
@@ -148,6 +151,7 @@ pub struct RequestedLine {
 
 /// What the buyer files.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CaseRequest {
     /// What the buyer wants.
@@ -180,6 +184,7 @@ pub struct CaseRequest {
 
 /// How a case ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Money went back.
@@ -204,6 +209,7 @@ pub enum Outcome {
 
 /// A running clock: when the current step started and how long it spent paused (escalated).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Clock {
     /// When the step started.
     pub since: Timestamp,
@@ -224,6 +230,7 @@ impl Clock {
 
 /// Where a case stands. Each variant holds only what is valid in it (STYLE.md 3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum CaseState {
     /// Filed (or revised), waiting for the shop's answer.
@@ -351,6 +358,7 @@ pub enum CaseState {
 
 /// The name of a [`CaseState`], without its data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StateName {
     /// See [`CaseState::AwaitingReview`].
@@ -776,6 +784,7 @@ impl CaseState {
 
 /// One after-sales case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Case {
     /// The case id (given by the caller).
     pub id: String,

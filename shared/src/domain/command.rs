@@ -10,6 +10,7 @@ use crate::wire::{WireError, absent, req};
 /// grant a different kind than the buyer asked for (an exchange instead of a refund); the engine
 /// checks it against the line's eligibility.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[strum_discriminants(
     name(SolutionTag),
     vis(pub(crate)),
@@ -22,6 +23,7 @@ use crate::wire::{WireError, absent, req};
     deny_unknown_fields,
     try_from = "SolutionWire"
 )]
+#[cfg_attr(feature = "schema", schemars(!try_from))]
 pub enum Solution {
     /// Money back without the goods coming back.
     RefundOnly {
@@ -70,6 +72,7 @@ impl Solution {
 /// a solution the buyer did not ask for, so it applies only if the buyer accepts it. Reship is
 /// not offered: it answers a lost parcel, not a dispute about the goods.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[strum_discriminants(
     name(OfferTag),
     vis(pub(crate)),
@@ -82,6 +85,7 @@ impl Solution {
     deny_unknown_fields,
     try_from = "OfferWire"
 )]
+#[cfg_attr(feature = "schema", schemars(!try_from))]
 pub enum Offer {
     /// Part of the money back while the buyer keeps the goods: once accepted, a refund-only of
     /// `amount` with nothing sent back (or, when the goods already came back, a refund of
@@ -113,6 +117,7 @@ impl Offer {
 /// What an agent asked for that is above their refund limit (DOMAIN.md "Two people for big
 /// money"): it waits for the owner, who applies it as sent or declines it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[strum_discriminants(
     name(ProposalTag),
     vis(pub(crate)),
@@ -125,6 +130,7 @@ impl Offer {
     deny_unknown_fields,
     try_from = "ProposalWire"
 )]
+#[cfg_attr(feature = "schema", schemars(!try_from))]
 pub enum Proposal {
     /// Grant this solution (an agent's [`Command::Approve`]).
     Approve {
@@ -140,6 +146,7 @@ pub enum Proposal {
 
 /// What the warehouse found when it opened the returned parcel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Inspection {
     /// Complete and in the condition the category's intact rule requires.
@@ -154,6 +161,7 @@ pub struct Inspection {
 
 /// Why the shop refuses a request. Stable codes, so that refusals can be counted and explained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RejectReason {
     /// The request came after its window.
@@ -187,6 +195,7 @@ impl RejectReason {
 
 /// The owner's decision on an escalated case (介入).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[strum_discriminants(
     name(ResolutionTag),
     vis(pub(crate)),
@@ -199,6 +208,7 @@ impl RejectReason {
     deny_unknown_fields,
     try_from = "ResolutionWire"
 )]
+#[cfg_attr(feature = "schema", schemars(!try_from))]
 pub enum Resolution {
     /// Grant this solution (the case continues with it).
     Approve {
@@ -218,6 +228,7 @@ pub enum Resolution {
 /// What an owner's override does. Overrides bypass eligibility windows (goodwill), never the
 /// safety rules: money and replacements still wait for the return.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[strum_discriminants(
     name(OverrideTag),
     vis(pub(crate)),
@@ -230,6 +241,7 @@ pub enum Resolution {
     deny_unknown_fields,
     try_from = "OverrideActionWire"
 )]
+#[cfg_attr(feature = "schema", schemars(!try_from))]
 pub enum OverrideAction {
     /// Grant a solution even where the policy would refuse it.
     Approve {
@@ -398,6 +410,7 @@ impl TryFrom<OverrideActionWire> for OverrideAction {
 /// Everything an actor can ask of a case. Which actor may send which command, and in which
 /// state, is decided by [`crate::policy::decide`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
     // Buyer.
@@ -539,6 +552,7 @@ pub enum Command {
 
 /// The kind of a [`Command`], without its payload: what the pages enable as buttons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
     /// See [`Command::AddProof`].

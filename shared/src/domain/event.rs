@@ -13,6 +13,7 @@ use crate::wire::{WireError, req};
 
 /// One thing that happened to a case: who, when, what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Event {
     /// When it happened.
     pub at: Timestamp,
@@ -24,6 +25,7 @@ pub struct Event {
 
 /// What a shipment sent by the shop is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ShipmentKind {
     /// A new unit for an exchange.
@@ -37,6 +39,7 @@ pub enum ShipmentKind {
 /// What happens automatically when a deadline passes (DOMAIN.md "Time limits"). The buyer is
 /// never punished for the shop's silence: every shop deadline resolves in the buyer's favour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ExpiryOutcome {
     /// The shop did not answer a refund on an unshipped order: refunded.
@@ -64,6 +67,7 @@ pub enum ExpiryOutcome {
 
 /// One line of a refund.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RefundLine {
     /// The order line.
     pub sku: String,
@@ -84,6 +88,7 @@ pub struct RefundLine {
 /// buyer paid minus what earlier cases refunded (`capped_by` says how much the cap removed).
 /// `insurance_payout` is paid by the insurer toward return shipping and is not part of `total`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RefundBreakdown {
     /// Unit prices times quantities refunded.
     pub items: Money,
@@ -114,6 +119,7 @@ pub struct RefundBreakdown {
 /// Written with its `type` tag by the derive; read through [`EventKindWire`] (see
 /// [`crate::wire`]): the same JSON, without serde's per-variant buffering.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[strum_discriminants(
     name(EventKindTag),
     vis(pub(crate)),
@@ -121,6 +127,7 @@ pub struct RefundBreakdown {
     serde(variant_identifier, rename_all = "snake_case")
 )]
 #[serde(tag = "type", rename_all = "snake_case", try_from = "EventKindWire")]
+#[cfg_attr(feature = "schema", schemars(!try_from))]
 pub enum EventKind {
     /// The buyer filed the request (the request itself is on the case).
     Filed,

@@ -6,6 +6,7 @@ use super::values::{Money, Timestamp};
 
 /// How to reach the buyer (for notifications; the engine never reads it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BuyerContact {
     /// The buyer's name as on the order.
@@ -22,6 +23,7 @@ pub struct BuyerContact {
 /// return"). The statutory exclusions are facts of the goods; `non_returnable_confirmed` records
 /// that the buyer saw and accepted a shop-declared exclusion at purchase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LineFlags {
     /// Made to the buyer's order (定制).
@@ -43,6 +45,7 @@ pub struct LineFlags {
 
 /// Why a line is excluded from the no-reason return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Exclusion {
     /// Custom-made goods.
@@ -59,6 +62,7 @@ pub enum Exclusion {
 
 /// One line of an order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OrderLine {
     /// The shop's stock-keeping unit; unique within the order.
@@ -131,6 +135,7 @@ impl OrderLine {
 /// an order that was never delivered. Stored orders (KV, case snapshots) are written from this
 /// type, so they hold no other field and read back unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Order {
     /// The order number shown to the buyer.

@@ -218,21 +218,9 @@ fn state_clause(state: StateName, audience: Audience, lang: Lang) -> &'static st
 }
 
 impl Localized for Refusal {
+    /// The `code` tag the enum is written with (one spelling: the derive's).
     fn code(&self) -> &'static str {
-        match self {
-            Self::NotShipped => "not_shipped",
-            Self::NotDelivered => "not_delivered",
-            Self::NoReasonWindowClosed { .. } => "no_reason_window_closed",
-            Self::ExcludedFromNoReason { .. } => "excluded_from_no_reason",
-            Self::QualityReturnWindowClosed { .. } => "quality_return_window_closed",
-            Self::QualityExchangeWindowClosed { .. } => "quality_exchange_window_closed",
-            Self::WarrantyExpired { .. } => "warranty_expired",
-            Self::ReasonDoesNotFitKind { .. } => "reason_does_not_fit_kind",
-            Self::RefundOnlyNeedsReturn => "refund_only_needs_return",
-            Self::CarrierProofRequired => "carrier_proof_required",
-            Self::NothingLeft => "nothing_left",
-            Self::IntactNotConfirmed { .. } => "intact_not_confirmed",
-        }
+        crate::policy::error::RefusalTag::from(self).into()
     }
 
     fn message(&self, lang: Lang) -> String {
@@ -413,29 +401,12 @@ impl PolicyError {
 }
 
 impl Localized for PolicyError {
+    /// The `code` tag the enum is written with; a line's ineligibility answers with the
+    /// refusal's own code, which says why.
     fn code(&self) -> &'static str {
         match self {
-            Self::NotAllowedForActor { .. } => "not_allowed_for_actor",
-            Self::NotAllowedInState { .. } => "not_allowed_in_state",
             Self::Ineligible { refusal, .. } => refusal.code(),
-            Self::UnknownLine { .. } => "unknown_line",
-            Self::DuplicateLine { .. } => "duplicate_line",
-            Self::NoLines => "no_lines",
-            Self::InvalidQuantity { .. } => "invalid_quantity",
-            Self::TooManyPhotos { .. } => "too_many_photos",
-            Self::NoteTooLong { .. } => "note_too_long",
-            Self::EmptyText => "empty_text",
-            Self::TooManyMessages { .. } => "too_many_messages",
-            Self::MissingTracking => "missing_tracking",
-            Self::InvalidRating { .. } => "invalid_rating",
-            Self::AlreadyRated => "already_rated",
-            Self::InvalidAmount { .. } => "invalid_amount",
-            Self::DeductionWithoutFault => "deduction_without_fault",
-            Self::SolutionNotPossibleHere { .. } => "solution_not_possible_here",
-            Self::ReopenUnavailable => "reopen_unavailable",
-            Self::NotDue { .. } => "not_due",
-            Self::EmptyCaseId => "empty_case_id",
-            Self::OfferRequiredBeforeReject => "offer_required_before_reject",
+            other => crate::policy::PolicyErrorCode::from(other).into(),
         }
     }
 

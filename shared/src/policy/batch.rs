@@ -21,6 +21,7 @@ use super::priority::{PriorityClass, priority};
 
 /// One case picked for a batch, as [`batch_candidate`] sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BatchCandidate {
     /// The case id.
     pub case_id: String,
@@ -33,6 +34,7 @@ pub struct BatchCandidate {
 /// A batch that fits the caps: the cases to approve, in the order given, and their refunds'
 /// sum.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BatchPlan {
     /// The cases, each to be decided on its own.
     pub case_ids: Vec<String>,
@@ -43,6 +45,7 @@ pub struct BatchPlan {
 /// Why a batch cannot go as selected. The whole batch is refused rather than trimmed: staff
 /// chose these cases, and approving a part they did not choose would surprise them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 // Codes prefixed `batch_`: they share the error envelope's `code` with every other refusal.
 #[serde(tag = "code")]
 #[error("{}", self.message(Lang::En))]
@@ -81,6 +84,16 @@ pub enum BatchRefusal {
 }
 
 impl BatchRefusal {
+    /// Every code a batch refusal answers with (the API description lists them; a test holds
+    /// them to the variants).
+    pub const CODES: [&'static str; 5] = [
+        "batch_empty",
+        "batch_duplicate_case",
+        "batch_not_low_risk",
+        "batch_too_many_cases",
+        "batch_over_amount",
+    ];
+
     /// The stable code (also the `code` tag in JSON).
     #[must_use]
     pub fn code(&self) -> &'static str {

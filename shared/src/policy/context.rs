@@ -7,6 +7,7 @@ use super::settings::Policy;
 
 /// What the shop knows about the buyer's past (for the fast-refund rule).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BuyerStanding {
     /// Cases the buyer filed before this one, with this shop.
     pub past_cases: u32,

@@ -14,6 +14,7 @@ use super::time::{after_skipping, window_end_skipping};
 
 /// The current deadline of a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Deadline {
     /// Who must act.
     pub waiting_for: Party,

@@ -16,6 +16,7 @@ use super::time::{LocalDate, window_end};
 
 /// Whether one kind of service is open to a line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KindEligibility {
     /// The kind.
     pub kind: CaseKind,
@@ -27,6 +28,7 @@ pub struct KindEligibility {
 
 /// What a line may still get.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LineEligibility {
     /// The line.
     pub sku: String,
@@ -95,14 +97,36 @@ pub(crate) fn warranty(
     })
 }
 
-/// Units of `line` still claimable: bought, minus units refunded or held by another open case.
-pub(crate) fn remaining_quantity(line: &OrderLine, others: Others<'_>) -> u32 {
-    let held = others
+/// Units of `sku` refunded or held by the order's cases `others` (open ones, and those closed
+/// with a refund).
+fn held(sku: &str, others: Others<'_>) -> u32 {
+    others
         .iter()
         .filter(|c| c.holds_units())
-        .map(|c| c.quantity_of(&line.sku))
-        .fold(0, u32::saturating_add);
-    line.quantity.saturating_sub(held)
+        .map(|c| c.quantity_of(sku))
+        .fold(0, u32::saturating_add)
+}
+
+/// Units of `sku` the order's `cases` already refund or hold: what a new request cannot claim
+/// again (the portal shows it beside each line; [`LineEligibility::remaining_quantity`] is the
+/// line's quantity minus this).
+#[must_use]
+pub fn units_held(cases: &[Case], sku: &str) -> u32 {
+    held(sku, Others::new(cases, ""))
+}
+
+/// Units of `line` still claimable: bought, minus units refunded or held by another open case.
+pub(crate) fn remaining_quantity(line: &OrderLine, others: Others<'_>) -> u32 {
+    line.quantity.saturating_sub(held(&line.sku, others))
+}
+
+/// Whether "not received" needs the buyer to state that the courier's record shows the parcel
+/// lost (DOMAIN.md: "Not received: refund only or reship, after the courier record shows loss or
+/// no delivery"): it does when the parcel was signed for. The portal asks for that statement
+/// exactly when this is true.
+#[must_use]
+pub fn needs_carrier_proof(order: &Order, reason: Reason) -> bool {
+    reason == Reason::NotReceived && order.signed_for_at.is_some()
 }
 
 /// Everything a line check reads.
@@ -150,11 +174,14 @@ impl LineCheck<'_> {
 
     /// "Not received": shipped, and either not signed for or the courier confirms the loss.
     fn not_received(&self) -> Result<(), Refusal> {
-        match (self.order.shipped_at, self.order.signed_for_at) {
-            (None, _) => Err(Refusal::NotShipped),
-            (Some(_), None) => Ok(()),
-            (Some(_), Some(_)) if self.carrier_confirms_loss => Ok(()),
-            (Some(_), Some(_)) => Err(Refusal::CarrierProofRequired),
+        if self.order.shipped_at.is_none() {
+            Err(Refusal::NotShipped)
+        } else if needs_carrier_proof(self.order, Reason::NotReceived)
+            && !self.carrier_confirms_loss
+        {
+            Err(Refusal::CarrierProofRequired)
+        } else {
+            Ok(())
         }
     }
 
@@ -695,7 +722,11 @@ mod tests {
             c.carrier_confirms_loss = true;
             assert_eq!(c.check(&l, kind, Reason::NotReceived), Ok(()));
         }
+        // What the portal asks the buyer for is this same rule.
+        assert!(needs_carrier_proof(&o, Reason::NotReceived));
+        assert!(!needs_carrier_proof(&o, Reason::DamagedInTransit));
         o.signed_for_at = None;
+        assert!(!needs_carrier_proof(&o, Reason::NotReceived));
         assert_eq!(
             check(&o, &[], &policy, at).check(&l, CaseKind::Reship, Reason::NotReceived),
             Ok(())
@@ -817,6 +848,8 @@ mod tests {
             remaining_quantity(l, Others::new(std::slice::from_ref(&open), "")),
             1
         );
+        assert_eq!(units_held(std::slice::from_ref(&open), "sock"), 2);
+        assert_eq!(units_held(std::slice::from_ref(&open), "shirt"), 0);
         // A completed repair leaves the buyer holding the units.
         assert_eq!(
             remaining_quantity(l, Others::new(std::slice::from_ref(&case), "")),

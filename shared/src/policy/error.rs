@@ -16,13 +16,16 @@ use super::time::LocalDate;
 /// Written with its `code` tag by the derive; read through [`RefusalWire`] (see
 /// [`crate::wire`]): the same JSON, without serde's per-variant buffering.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[strum_discriminants(
     name(RefusalTag),
     vis(pub(crate)),
-    derive(Deserialize, strum::EnumIter),
-    serde(variant_identifier, rename_all = "snake_case")
+    derive(Deserialize, strum::EnumIter, strum::IntoStaticStr),
+    serde(variant_identifier, rename_all = "snake_case"),
+    strum(serialize_all = "snake_case")
 )]
 #[serde(tag = "code", rename_all = "snake_case", try_from = "RefusalWire")]
+#[cfg_attr(feature = "schema", schemars(!try_from))]
 pub enum Refusal {
     /// The order has not shipped: only a refund (cancellation) is possible.
     NotShipped,
@@ -127,7 +130,15 @@ impl TryFrom<RefusalWire> for Refusal {
 }
 
 /// Why a request or a command is refused.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error, strum::EnumDiscriminants,
+)]
+#[strum_discriminants(
+    name(PolicyErrorCode),
+    derive(strum::EnumIter, strum::IntoStaticStr),
+    strum(serialize_all = "snake_case")
+)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 #[error("{}", self.message(Lang::En))]
 pub enum PolicyError {
@@ -236,10 +247,29 @@ impl PolicyError {
         Localized::code(self)
     }
 
+    /// The HTTP status the API answers this refusal with.
+    #[must_use]
+    pub fn status(&self) -> u16 {
+        PolicyErrorCode::from(self).status()
+    }
+
     /// A full sentence for the buyer (or staff) in `lang`.
     #[must_use]
     pub fn message(&self, lang: Lang) -> String {
         Localized::message(self, lang)
+    }
+}
+
+impl PolicyErrorCode {
+    /// A command this actor may never send is 403; one the case's state does not allow now is
+    /// 409 (the caller's view of the case is stale); a rule's refusal or a bad value is 422.
+    #[must_use]
+    pub const fn status(self) -> u16 {
+        match self {
+            Self::NotAllowedForActor => 403,
+            Self::NotAllowedInState | Self::AlreadyRated | Self::ReopenUnavailable => 409,
+            _ => 422,
+        }
     }
 }
 

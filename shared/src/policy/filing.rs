@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Actor, Case, CaseRequest, Event, EventKind, ExpiryOutcome, Order, Party, RefundBreakdown,
-    Timestamp,
+    Actor, Case, CaseKind, CaseRequest, Event, EventKind, ExpiryOutcome, Order, Party, Reason,
+    RefundBreakdown, Timestamp,
 };
 
 use super::context::{Context, Others};
@@ -21,6 +21,7 @@ use super::shipping::{Payer, return_shipping_payer};
 
 /// What happens next once a request is filed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NextStep {
     /// Who must act.
     pub who: Party,
@@ -32,6 +33,7 @@ pub struct NextStep {
 
 /// What the portal shows while the buyer fills the form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Preview {
     /// Why the request would be refused as it stands (`None`: it would be filed).
     pub refusal: Option<PolicyError>,
@@ -43,6 +45,15 @@ pub struct Preview {
     pub fast_refund: bool,
     /// The next step and its deadline, if the request would be filed.
     pub next_step: Option<NextStep>,
+}
+
+/// Whether a request must carry the buyer's confirmation that the goods are complete and intact
+/// (DOMAIN.md "Rules a policy must be able to express": a no-reason return's goods "must come
+/// back complete and in resalable condition"). The buyer confirms it when filing; the warehouse
+/// checks it at inspection. The portal asks for the tick exactly when this is true.
+#[must_use]
+pub const fn needs_intact_confirmation(kind: CaseKind, reason: Reason) -> bool {
+    kind.needs_return() && reason.is_no_reason()
 }
 
 /// Check a new request against the order, its other cases (`ctx.other_cases`) and the policy,
@@ -105,10 +116,7 @@ pub fn check_request(
                 sku: line.sku.clone(),
                 refusal,
             })?;
-        // "The goods must come back complete and in resalable condition": the buyer confirms
-        // it for a no-reason return; the warehouse checks it at inspection.
-        if request.kind.needs_return() && request.reason.is_no_reason() && !request.intact_confirmed
-        {
+        if needs_intact_confirmation(request.kind, request.reason) && !request.intact_confirmed {
             return Err(PolicyError::Ineligible {
                 sku: line.sku.clone(),
                 refusal: Refusal::IntactNotConfirmed {
@@ -276,6 +284,19 @@ mod tests {
         );
         fault.intact_confirmed = false;
         assert_eq!(check_request(&o, &fault, &ctx(&policy, now)), Ok(()));
+        // The portal asks for the tick by the same rule.
+        assert!(needs_intact_confirmation(
+            CaseKind::ReturnAndRefund,
+            Reason::SizeOrFit
+        ));
+        assert!(!needs_intact_confirmation(
+            CaseKind::ReturnAndRefund,
+            Reason::QualityFault
+        ));
+        assert!(!needs_intact_confirmation(
+            CaseKind::RefundOnly,
+            Reason::ChangedMind
+        ));
     }
 
     #[test]

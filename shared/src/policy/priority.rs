@@ -26,6 +26,7 @@ const THREAT_WORDS: [&str; 9] = [
 
 /// The class of a case in the queue; lower is more urgent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PriorityClass {
     /// Threatens a bad review, a complaint or a dispute (差评/投诉/维权), or waits for the owner
@@ -44,6 +45,7 @@ pub enum PriorityClass {
 /// Written with its `code` tag by the derive; read through [`PriorityReasonWire`] (see
 /// [`crate::wire`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[strum_discriminants(
     name(PriorityReasonTag),
     vis(pub(crate)),
@@ -55,6 +57,7 @@ pub enum PriorityClass {
     rename_all = "snake_case",
     try_from = "PriorityReasonWire"
 )]
+#[cfg_attr(feature = "schema", schemars(!try_from))]
 pub enum PriorityReason {
     /// A supervisor was asked to step in.
     Escalated,
@@ -110,6 +113,7 @@ impl TryFrom<PriorityReasonWire> for PriorityReason {
 
 /// Where a case belongs in the queue, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Priority {
     /// The class.
     pub class: PriorityClass,

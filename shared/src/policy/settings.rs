@@ -17,6 +17,7 @@ use super::time::LocalDate;
 /// How "intact" is judged for a category (DOMAIN.md: seal unbroken for food and cosmetics, no
 /// activation for electronics, tags on for clothing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IntactRule {
     /// The seal is unbroken.
@@ -32,6 +33,7 @@ pub enum IntactRule {
 
 /// Overrides for one product category.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct CategoryPolicy {
     /// The shop excludes this category from the no-reason return. Binding only on lines whose
@@ -48,6 +50,7 @@ pub struct CategoryPolicy {
 
 /// When a refund may go out before the return arrives (极速退款, DOMAIN.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct FastRefundPolicy {
     /// The shop offers fast refunds at all.
@@ -71,6 +74,7 @@ impl Default for FastRefundPolicy {
 /// Every time limit (DOMAIN.md "Time limits"). `_hours` are plain durations; `_days` are
 /// calendar days in the shop's time zone, ending at the end of the last day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Deadlines {
     /// Shop to answer a refund on an order not yet shipped; then refunded automatically.
@@ -125,6 +129,7 @@ impl Default for Deadlines {
 /// no limit (nobody is above them) and the warehouse approves nothing, so only the agent's limit
 /// is a setting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ApprovalLimits {
     /// The most an agent refunds alone; `null` for no limit.
@@ -141,6 +146,7 @@ impl Default for ApprovalLimits {
 
 /// A shop's after-sales policy. `{}` in JSON gives DOMAIN.md's defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Policy {
     /// The shop's time zone as minutes east of UTC (China Standard Time: 480).
@@ -232,6 +238,7 @@ impl Default for Policy {
 
 /// A problem with one field of an input (a policy, a form).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[error("{field}: {message_en}")]
 pub struct FieldError {
     /// The field's path, e.g. `deadlines.buyer_info_days` (`$` for the whole document).

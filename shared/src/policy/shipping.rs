@@ -11,6 +11,7 @@ use super::settings::Policy;
 /// Who pays for return shipping. A separate type from [`crate::domain::Party`] because the
 /// insurer pays but never acts, and the shop pays as a whole, not through a role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Payer {
     /// The buyer.

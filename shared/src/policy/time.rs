@@ -295,6 +295,23 @@ impl<'de> Deserialize<'de> for LocalDate {
     }
 }
 
+/// A `YYYY-MM-DD` string, as [`LocalDate`]'s serde impls write and read it.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for LocalDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LocalDate".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "description": "A calendar day in the shop's time zone."
+        })
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

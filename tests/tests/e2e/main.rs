@@ -10,6 +10,7 @@ mod api_access;
 mod api_basics;
 mod api_concurrency;
 mod api_cron;
+mod api_fuzz;
 mod api_hardening_input;
 mod api_input;
 mod api_photos_hostile;

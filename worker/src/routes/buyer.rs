@@ -173,8 +173,7 @@ pub async fn file(r: &mut Req) -> AppResult<Response> {
         return answer_case(r, &id, 201).await;
     }
     // 3. Decode, check the photos belong to this order (their count first), file.
-    let mut request: CaseRequest =
-        serde_json::from_slice(&raw).map_err(|_| AppError::Api(ApiErrorCode::MalformedJson))?;
+    let mut request: CaseRequest = http::parse_json(&raw)?;
     // The language the buyer filed in, so staff answer in it (the portal sends its choice).
     request.lang = Some(crate::http::lang_of(&r.req));
     let policy = cases::policy_of(&r.store).await?;
@@ -355,12 +354,14 @@ async fn answer_with_current(
     let ctx = ctx_parts.context(policy, r.now);
     let view: CaseView = cases::view(current, actor, &ctx, staff_only(actor, history));
     let lang = http::lang_of(&r.req);
-    let (status, envelope) = AppError::Api(code).envelope(lang);
-    let mut body = serde_json::to_value(&envelope)?;
-    if let Some(obj) = body.as_object_mut() {
-        obj.insert("current".into(), serde_json::to_value(&view)?);
-    }
-    with_status(status, &body)
+    with_status(
+        code.status(),
+        &shared::api::StaleCase {
+            code: code.code().into(),
+            message: code.message(lang).into(),
+            current: view,
+        },
+    )
 }
 
 /// `POST /api/buyer/photos`: one image as the raw body.

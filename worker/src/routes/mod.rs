@@ -109,6 +109,11 @@ async fn dispatch(
 ) -> AppResult<Response> {
     let path = req.path();
     let method = req.method();
+    // workers-rs reads a method it has no variant for (`QUERY`, `get`) as GET: such a request
+    // must not be served as a GET. It is a method no route takes (405 with `Allow`, or 404).
+    if req.inner().method() != method.as_ref() {
+        return not_routed(&path, lang_of(&req));
+    }
     let desk = desk.map(Rc::new);
     let mut store = Store::open(&env, &shop_id(&env))?;
     store.queued_hooks = queued_hooks;
@@ -209,8 +214,31 @@ mod tests {
 
     use shared::api::routes;
 
-    /// The OpenAPI document describes exactly the routes of `routes::TABLE`, method by method:
-    /// a route removed from the document, or served but undocumented, fails here.
+    /// The served document is exactly what `shared::openapi::document()` generates from the
+    /// route table and the types: a route, a field or an error code changed in the code without
+    /// the file following fails here. `UPDATE_OPENAPI=1 cargo test -p aftersales-worker openapi`
+    /// writes the file again.
+    #[test]
+    fn the_served_openapi_document_is_the_generated_one() {
+        let generated = shared::openapi::document();
+        let text = match serde_json::to_string_pretty(&generated) {
+            Ok(text) => text + "\n",
+            Err(e) => panic!("the document does not serialize: {e}"),
+        };
+        if std::env::var_os("UPDATE_OPENAPI").is_some() {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json");
+            if let Err(e) = std::fs::write(path, &text) {
+                panic!("cannot write {path}: {e}");
+            }
+            return;
+        }
+        assert!(
+            super::OPENAPI == text,
+            "worker/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test -p aftersales-worker openapi`"
+        );
+    }
+
+    /// ... and it describes exactly the routes of `routes::TABLE`, method by method.
     #[test]
     fn the_openapi_document_describes_exactly_the_route_table() {
         let doc: serde_json::Value = match serde_json::from_str(super::OPENAPI) {

@@ -26,7 +26,7 @@ pub async fn import_orders(r: &mut Req) -> AppResult<Response> {
         .to_ascii_lowercase();
     let raw = body_bytes(&mut r.req, MAX_IMPORT_BYTES).await?;
     let orders: Vec<Order> = if content_type.starts_with("application/json") {
-        serde_json::from_slice(&raw).map_err(|_| AppError::Api(ApiErrorCode::MalformedJson))?
+        http::parse_json(&raw)?
     } else if content_type.starts_with("text/csv") {
         let text = String::from_utf8(raw).map_err(|_| AppError::Api(ApiErrorCode::BadRequest))?;
         // Times written without an offset are the shop's wall-clock times.
@@ -60,16 +60,12 @@ pub async fn import_orders(r: &mut Req) -> AppResult<Response> {
         })
         .collect();
     if !errors.is_empty() {
+        let code = ApiErrorCode::InvalidOrders;
         return with_status(
-            422,
+            code.status(),
             &shared::api::ErrorBody {
-                code: "invalid_orders".into(),
-                message: if lang == shared::i18n::Lang::ZhCn {
-                    "订单数据有误，未导入任何订单。"
-                } else {
-                    "Some orders are not valid; nothing was imported."
-                }
-                .into(),
+                code: code.code().into(),
+                message: code.message(lang).into(),
                 fields: errors,
             },
         );

@@ -79,7 +79,7 @@ pub async fn login(r: &mut Req) -> AppResult<Response> {
 pub async fn logout(r: &Req) -> AppResult<Response> {
     let (id, _) = auth::staff(&r.req, &r.store, r.now.0).await?;
     auth::close_session(&r.store, &id).await?;
-    let response = with_status(200, &serde_json::json!({ "signed_out": true }))?;
+    let response = with_status(200, &shared::api::SignedOut { signed_out: true })?;
     response
         .headers()
         .set("Set-Cookie", &auth::session_cookie("", 0))?;
@@ -352,6 +352,15 @@ pub async fn save_policy(r: &mut Req) -> AppResult<Response> {
     }
     let raw = body_bytes(&mut r.req, http::MAX_JSON_BYTES).await?;
     let text = String::from_utf8(raw).map_err(|_| AppError::Api(ApiErrorCode::MalformedJson))?;
+    // Whole numbers however spelled, as any JSON body; a document that does not parse is left
+    // to `from_json`, which says where it breaks as a field problem (the policy editor shows it).
+    let text = match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(mut document) => {
+            http::integral_numbers(&mut document);
+            document.to_string()
+        }
+        Err(_) => text,
+    };
     // `from_json`, not `from_deserializer`: the document must end where the JSON ends, so that
     // `{…} trailing` is refused like any other malformed body.
     let policy = Policy::from_json(&text).map_err(AppError::Fields)?;
@@ -590,7 +599,9 @@ pub async fn rebuild(r: &Req) -> AppResult<Response> {
     auth::require_role(&session, &[Role::Owner])?;
     let policy = cases::policy_of(&r.store).await?;
     let rebuilt = rebuild_all(r, &policy).await?;
-    ok(&serde_json::json!({ "rebuilt_cases": rebuilt }))
+    ok(&shared::api::RebuildReport {
+        rebuilt_cases: rebuilt,
+    })
 }
 
 async fn rebuild_all(r: &Req, policy: &Policy) -> AppResult<u32> {

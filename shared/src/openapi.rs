@@ -1,0 +1,1028 @@
+//! The OpenAPI 3.1 document, generated: every operation of [`routes::TABLE`] with its request
+//! and response schemas derived (`schemars`) from the types the worker and the portal use, its
+//! access, its headers and the error codes each status carries. Nothing here is typed twice: a
+//! route missing from [`OPERATIONS`], or described but not served, fails a test, and the
+//! committed `worker/openapi.json` is this function's output (a test compares them).
+//!
+//! Host only (feature `schema`): the worker serves the committed file, so neither wasm build
+//! holds a line of this.
+
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde_json::{Map, Value, json};
+use strum::IntoEnumIterator;
+
+use crate::api::{
+    Analytics, ApiErrorCode, BatchApproveReport, BatchApproveRequest, BuyerOrderView, CannedReply,
+    CaseSummary, CaseView, ErrorBody, Health, ImportReport, LoginRequest, LookupRequest,
+    LookupResponse, NewStaff, PhotoUploaded, QueuePage, RebuildReport, SessionView, SignedOut,
+    StaffView, StaleCase, Viewer, routes,
+};
+use crate::domain::{CaseKind, CaseRequest, Command, Order, StateName};
+use crate::policy::error::RefusalTag;
+use crate::policy::{BatchRefusal, Policy, PolicyErrorCode, Preview};
+
+/// Writes a type's schema into the generator's components and answers a `$ref` to it.
+type SchemaOf = fn(&mut SchemaGenerator) -> Schema;
+
+fn of<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
+    generator.subschema_for::<T>()
+}
+
+/// Who may call an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Anyone.
+    Public,
+    /// A buyer's token from the lookup.
+    Buyer,
+    /// A buyer's token for the photo's order, or any staff session.
+    BuyerOrStaff,
+    /// A staff session; `owner_only`/`reports` narrow the roles (403 `forbidden` otherwise).
+    Staff(Roles),
+    /// A staff session and its CSRF token (a change).
+    StaffChange(Roles),
+    /// The shop system's import key.
+    ShopKey,
+}
+
+/// Which staff roles an operation takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Roles {
+    /// Every role.
+    Any,
+    /// Agents and the owner (reports, batches).
+    AgentsAndOwner,
+    /// The owner only.
+    Owner,
+}
+
+/// What an operation reads from its body.
+#[derive(Debug, Clone, Copy)]
+enum Body {
+    None,
+    Json(SchemaOf),
+    /// One JPEG, PNG or WebP image.
+    Image,
+    /// JSON, or CSV with one row per order line.
+    JsonOrCsv(SchemaOf),
+}
+
+/// What a successful call answers.
+#[derive(Debug, Clone, Copy)]
+enum Answer {
+    Json(u16, SchemaOf),
+    /// The photo's bytes.
+    Image,
+    /// `text/csv`.
+    Csv,
+    /// This document.
+    Document,
+}
+
+/// A query parameter.
+#[derive(Debug, Clone, Copy)]
+struct Query {
+    name: &'static str,
+    description: &'static str,
+    schema: SchemaOf,
+}
+
+/// Refusals beyond the ones access and body imply.
+#[derive(Debug, Clone, Copy, Default)]
+struct Refuses {
+    /// The policy's refusals ([`crate::policy::PolicyError`]), at their own statuses.
+    policy: bool,
+    /// A body valid as JSON with values the shop's rules refuse, per field (`invalid_fields`).
+    fields: bool,
+    /// A batch over the shop's caps ([`BatchRefusal`]).
+    batch: bool,
+}
+
+/// One operation: a row of [`routes::TABLE`] described.
+#[derive(Debug, Clone, Copy)]
+struct Operation {
+    method: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    access: Access,
+    body: Body,
+    query: &'static [Query],
+    /// A command to a case: `If-Match` with the version it was decided on (428 without, 409
+    /// with the case as it is now when stale).
+    if_match: bool,
+    /// A filing: `Idempotency-Key` (a retry answers the first result).
+    idempotency_key: bool,
+    answer: Answer,
+    /// Further API refusals this operation answers with.
+    errors: &'static [ApiErrorCode],
+    refuses: Refuses,
+}
+
+const NONE: Refuses = Refuses {
+    policy: false,
+    fields: false,
+    batch: false,
+};
+const FIELDS: Refuses = Refuses {
+    fields: true,
+    ..NONE
+};
+/// A filing or a command: the policy's refusals, and photos that are not the order's.
+const POLICY_AND_FIELDS: Refuses = Refuses {
+    policy: true,
+    fields: true,
+    batch: false,
+};
+
+const QUEUE_QUERY: &[Query] = &[
+    Query {
+        name: "kind",
+        description: "Only cases of this kind.",
+        schema: of::<CaseKind>,
+    },
+    Query {
+        name: "state",
+        description: "Only cases in this state.",
+        schema: of::<StateName>,
+    },
+    Query {
+        name: "overdue",
+        description: "`true` or `1`: only cases past their deadline.",
+        schema: flag,
+    },
+    Query {
+        name: "assignee",
+        description: "Only cases this staff member (`st_…`) last acted on; not with `mine` or `unassigned`.",
+        schema: staff_id,
+    },
+    Query {
+        name: "mine",
+        description: "`true` or `1`: only the caller's cases; not with `assignee` or `unassigned`.",
+        schema: flag,
+    },
+    Query {
+        name: "unassigned",
+        description: "`true` or `1`: only cases no staff member acted on yet; not with `assignee` or `mine`.",
+        schema: flag,
+    },
+    Query {
+        name: "cursor",
+        description: "`next_cursor` of the previous page.",
+        schema: cursor,
+    },
+    Query {
+        name: "limit",
+        description: "Cases per page, 1 to 100 (default 25).",
+        schema: limit,
+    },
+];
+
+const SEARCH_QUERY: &[Query] = &[Query {
+    name: "q",
+    description: "A case id, an order number or a tracking number.",
+    schema: search_text,
+}];
+
+fn flag(_: &mut SchemaGenerator) -> Schema {
+    schemars::json_schema!({ "type": "string", "enum": ["true", "false", "1", "0"] })
+}
+fn staff_id(_: &mut SchemaGenerator) -> Schema {
+    schemars::json_schema!({ "type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[^:]+$" })
+}
+fn cursor(_: &mut SchemaGenerator) -> Schema {
+    schemars::json_schema!({ "type": "string", "minLength": 1 })
+}
+fn limit(_: &mut SchemaGenerator) -> Schema {
+    schemars::json_schema!({ "type": "integer", "minimum": 1, "maximum": 100 })
+}
+fn search_text(_: &mut SchemaGenerator) -> Schema {
+    schemars::json_schema!({ "type": "string", "minLength": 1, "pattern": "\\S" })
+}
+
+/// Every operation, in the order of [`routes::TABLE`].
+const OPERATIONS: &[Operation] = &[
+    Operation {
+        method: "GET",
+        path: routes::HEALTH,
+        summary: "Liveness and version",
+        access: Access::Public,
+        body: Body::None,
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<Health>),
+        errors: &[],
+        refuses: NONE,
+    },
+    Operation {
+        method: "GET",
+        path: routes::OPENAPI,
+        summary: "This document",
+        access: Access::Public,
+        body: Body::None,
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Document,
+        errors: &[],
+        refuses: NONE,
+    },
+    Operation {
+        method: "POST",
+        path: routes::LOOKUP,
+        summary: "Find an order by its number and the e-mail or phone on it; answers a buyer token for its cases",
+        access: Access::Public,
+        body: Body::Json(of::<LookupRequest>),
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<LookupResponse>),
+        errors: &[ApiErrorCode::OrderNotFound, ApiErrorCode::RateLimited],
+        refuses: NONE,
+    },
+    Operation {
+        method: "GET",
+        path: routes::BUYER_ORDER,
+        summary: "The order, per-line eligibility, the buyer's cases, the policy and the buyer's standing",
+        access: Access::Buyer,
+        body: Body::None,
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<BuyerOrderView>),
+        errors: &[ApiErrorCode::NotFound],
+        refuses: NONE,
+    },
+    Operation {
+        method: "POST",
+        path: routes::BUYER_PREVIEW,
+        summary: "The policy's preview of a request (the function the portal runs as the buyer types)",
+        access: Access::Buyer,
+        body: Body::Json(of::<CaseRequest>),
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<Preview>),
+        errors: &[ApiErrorCode::NotFound],
+        refuses: NONE,
+    },
+    Operation {
+        method: "POST",
+        path: routes::BUYER_CASES,
+        summary: "File a case; a retry with the same Idempotency-Key answers the first result",
+        access: Access::Buyer,
+        body: Body::Json(of::<CaseRequest>),
+        query: &[],
+        if_match: false,
+        idempotency_key: true,
+        answer: Answer::Json(201, of::<CaseView>),
+        errors: &[
+            ApiErrorCode::BadRequest,
+            ApiErrorCode::NotFound,
+            ApiErrorCode::IdempotencyKeyReused,
+        ],
+        refuses: POLICY_AND_FIELDS,
+    },
+    Operation {
+        method: "POST",
+        path: routes::BUYER_PHOTOS,
+        summary: "Upload one proof photo (JPEG, PNG or WebP, at most 10 MB); metadata is removed",
+        access: Access::Buyer,
+        body: Body::Image,
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(201, of::<PhotoUploaded>),
+        errors: &[
+            ApiErrorCode::TooLarge,
+            ApiErrorCode::UnsupportedMediaType,
+            ApiErrorCode::HeicUnsupported,
+            ApiErrorCode::BrokenImage,
+            ApiErrorCode::ImageTooLarge,
+            ApiErrorCode::RateLimited,
+        ],
+        refuses: NONE,
+    },
+    Operation {
+        method: "GET",
+        path: "/api/buyer/cases/{id}",
+        summary: "One of the buyer's cases: history, whose move, deadline, actions, refund",
+        access: Access::Buyer,
+        body: Body::None,
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<CaseView>),
+        errors: &[ApiErrorCode::TryAgain],
+        refuses: NONE,
+    },
+    Operation {
+        method: "POST",
+        path: "/api/buyer/cases/{id}/commands",
+        summary: "A buyer's command to a case, decided on the version named in If-Match",
+        access: Access::Buyer,
+        body: Body::Json(of::<Command>),
+        query: &[],
+        if_match: true,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<CaseView>),
+        errors: &[],
+        refuses: POLICY_AND_FIELDS,
+    },
+    Operation {
+        method: "GET",
+        path: "/api/photos/{id}",
+        summary: "A proof photo, to its order's buyer or to the shop's staff",
+        access: Access::BuyerOrStaff,
+        body: Body::None,
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Image,
+        errors: &[],
+        refuses: NONE,
+    },
+    Operation {
+        method: "POST",
+        path: routes::STAFF_LOGIN,
+        summary: "Sign in: sets the __Host-session cookie and answers the CSRF token",
+        access: Access::Public,
+        body: Body::Json(of::<LoginRequest>),
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<SessionView>),
+        errors: &[ApiErrorCode::BadCredentials, ApiErrorCode::RateLimited],
+        refuses: NONE,
+    },
+    Operation {
+        method: "POST",
+        path: routes::STAFF_LOGOUT,
+        summary: "Sign out",
+        access: Access::StaffChange(Roles::Any),
+        body: Body::None,
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<SignedOut>),
+        errors: &[],
+        refuses: NONE,
+    },
+    Operation {
+        method: "GET",
+        path: routes::STAFF_ME,
+        summary: "The signed-in staff member and the CSRF token",
+        access: Access::Staff(Roles::Any),
+        body: Body::None,
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<SessionView>),
+        errors: &[],
+        refuses: NONE,
+    },
+    Operation {
+        method: "GET",
+        path: routes::STAFF_QUEUE,
+        summary: "Open cases, most urgent first (priority class, then the nearest deadline); a filtered page holds only matches",
+        access: Access::Staff(Roles::Any),
+        body: Body::None,
+        query: QUEUE_QUERY,
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<QueuePage>),
+        errors: &[ApiErrorCode::BadRequest],
+        refuses: NONE,
+    },
+    Operation {
+        method: "GET",
+        path: routes::STAFF_SEARCH,
+        summary: "The cases a case id, an order number or a tracking number names (none found: an empty list)",
+        access: Access::Staff(Roles::Any),
+        body: Body::None,
+        query: SEARCH_QUERY,
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<Vec<CaseSummary>>),
+        errors: &[ApiErrorCode::BadRequest],
+        refuses: NONE,
+    },
+    Operation {
+        method: "GET",
+        path: "/api/staff/cases/{id}",
+        summary: "A case with the buyer's other cases, its priority and this role's actions",
+        access: Access::Staff(Roles::Any),
+        body: Body::None,
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<CaseView>),
+        errors: &[ApiErrorCode::TryAgain],
+        refuses: NONE,
+    },
+    Operation {
+        method: "POST",
+        path: "/api/staff/cases/{id}/commands",
+        summary: "A staff command to a case, decided on the version named in If-Match",
+        access: Access::StaffChange(Roles::Any),
+        body: Body::Json(of::<Command>),
+        query: &[],
+        if_match: true,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<CaseView>),
+        errors: &[],
+        refuses: POLICY_AND_FIELDS,
+    },
+    Operation {
+        method: "POST",
+        path: "/api/staff/cases/{id}/presence",
+        summary: "\"I have this case open\" (for 60 s): answers the others who had it open in the last minute",
+        access: Access::StaffChange(Roles::Any),
+        body: Body::None,
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<Vec<Viewer>>),
+        errors: &[],
+        refuses: NONE,
+    },
+    Operation {
+        method: "GET",
+        path: routes::STAFF_CANNED,
+        summary: "Canned replies (话术) with their placeholders",
+        access: Access::Staff(Roles::Any),
+        body: Body::None,
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<Vec<CannedReply>>),
+        errors: &[],
+        refuses: NONE,
+    },
+    Operation {
+        method: "PUT",
+        path: routes::STAFF_CANNED,
+        summary: "Replace the canned replies",
+        access: Access::StaffChange(Roles::Owner),
+        body: Body::Json(of::<Vec<CannedReply>>),
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<Vec<CannedReply>>),
+        errors: &[],
+        refuses: FIELDS,
+    },
+    Operation {
+        method: "GET",
+        path: routes::STAFF_POLICY,
+        summary: "The shop's policy: every window, fee, limit and threshold",
+        access: Access::Staff(Roles::Any),
+        body: Body::None,
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<Policy>),
+        errors: &[],
+        refuses: NONE,
+    },
+    Operation {
+        method: "PUT",
+        path: routes::STAFF_POLICY,
+        summary: "Replace the policy; checked per field, a bad value changes nothing",
+        access: Access::StaffChange(Roles::Owner),
+        body: Body::Json(of::<Policy>),
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<Policy>),
+        errors: &[],
+        refuses: FIELDS,
+    },
+    Operation {
+        method: "GET",
+        path: routes::STAFF_ACCOUNTS,
+        summary: "Staff accounts",
+        access: Access::Staff(Roles::Owner),
+        body: Body::None,
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<Vec<StaffView>>),
+        errors: &[],
+        refuses: NONE,
+    },
+    Operation {
+        method: "POST",
+        path: routes::STAFF_ACCOUNTS,
+        summary: "Create a staff account",
+        access: Access::StaffChange(Roles::Owner),
+        body: Body::Json(of::<NewStaff>),
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(201, of::<StaffView>),
+        errors: &[ApiErrorCode::Conflict],
+        refuses: FIELDS,
+    },
+    Operation {
+        method: "GET",
+        path: routes::STAFF_ANALYTICS,
+        summary: "Counts per kind, reason and product; refunds; ratings per agent and kind",
+        access: Access::Staff(Roles::AgentsAndOwner),
+        body: Body::None,
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<Analytics>),
+        errors: &[],
+        refuses: NONE,
+    },
+    Operation {
+        method: "GET",
+        path: routes::STAFF_EXPORT,
+        summary: "Every case as CSV",
+        access: Access::Staff(Roles::AgentsAndOwner),
+        body: Body::None,
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Csv,
+        errors: &[],
+        refuses: NONE,
+    },
+    Operation {
+        method: "POST",
+        path: routes::STAFF_REBUILD,
+        summary: "Rebuild the read models (queue and filter indexes, summaries, histories, snapshots) from the case logs",
+        access: Access::StaffChange(Roles::Owner),
+        body: Body::None,
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<RebuildReport>),
+        errors: &[],
+        refuses: NONE,
+    },
+    Operation {
+        method: "POST",
+        path: routes::STAFF_BATCH_APPROVE,
+        summary: "Approve low-risk cases in one step, each on the version the queue showed, within the shop's caps",
+        access: Access::StaffChange(Roles::AgentsAndOwner),
+        body: Body::Json(of::<BatchApproveRequest>),
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<BatchApproveReport>),
+        errors: &[],
+        refuses: Refuses {
+            batch: true,
+            ..NONE
+        },
+    },
+    Operation {
+        method: "POST",
+        path: routes::SHOP_ORDERS,
+        summary: "Import orders: a JSON array of orders, or text/csv with one row per order line",
+        access: Access::ShopKey,
+        body: Body::JsonOrCsv(of::<Vec<Order>>),
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(200, of::<ImportReport>),
+        errors: &[ApiErrorCode::BadRequest, ApiErrorCode::InvalidOrders],
+        refuses: FIELDS,
+    },
+    Operation {
+        method: "POST",
+        path: routes::SHOP_BOOTSTRAP,
+        summary: "Create the first owner account; refused once any account exists",
+        access: Access::ShopKey,
+        body: Body::Json(of::<NewStaff>),
+        query: &[],
+        if_match: false,
+        idempotency_key: false,
+        answer: Answer::Json(201, of::<StaffView>),
+        errors: &[ApiErrorCode::Conflict],
+        refuses: FIELDS,
+    },
+];
+
+/// The document, as the worker serves it.
+#[must_use]
+pub fn document() -> Value {
+    let mut generator = SchemaSettings::draft2020_12()
+        .with(|s| {
+            s.definitions_path = "/components/schemas".into();
+            s.meta_schema = None;
+        })
+        .with_transform(bound_integers)
+        .into_generator();
+    let error_body = of::<ErrorBody>(&mut generator).to_value();
+    let stale_case = of::<StaleCase>(&mut generator).to_value();
+    let mut paths = Map::new();
+    for op in OPERATIONS {
+        let entry = paths
+            .entry(op.path.to_string())
+            .or_insert_with(|| json!({}));
+        if let Some(item) = entry.as_object_mut() {
+            item.insert(
+                op.method.to_ascii_lowercase(),
+                operation(op, &mut generator, &error_body, &stale_case),
+            );
+        }
+    }
+    let schemas = generator.take_definitions(true);
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "After-sales (售后) API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Buyers file and track after-sales cases; staff work them; shop systems import orders. \
+                Generated from the code's types (`shared::openapi`). Every error is an `ErrorBody` whose `message` is in \
+                the Accept-Language language (zh-CN or en); clients branch on `code`. A path served with another method \
+                answers 405 with `Allow`. Webhooks: every case event is POSTed to WEBHOOK_URL with \
+                `X-Aftersales-Signature: t=<ms>,v1=<hex HMAC-SHA256 of \"<ms>.<body>\" under WEBHOOK_SECRET>`."
+        },
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "buyerToken": {
+                    "type": "http", "scheme": "bearer",
+                    "description": "The token from POST /api/lookup (signed, expiring, one order)"
+                },
+                "staffSession": { "type": "apiKey", "in": "cookie", "name": "__Host-session" },
+                "csrf": {
+                    "type": "apiKey", "in": "header", "name": "X-CSRF-Token",
+                    "description": "From login or /api/staff/me; required on every staff change"
+                },
+                "importApiKey": {
+                    "type": "http", "scheme": "bearer", "description": "The IMPORT_API_KEY secret"
+                }
+            },
+            "schemas": schemas,
+        },
+    })
+}
+
+/// Gives every integer the range its Rust type holds, as its `format` names it: a value the
+/// document allows must fit the field that reads it (`usize` is the worker's, 32 bits).
+fn bound_integers(schema: &mut Schema) {
+    let range: Option<(i128, i128)> = match schema.get("format").and_then(Value::as_str) {
+        Some("uint8") => Some((0, u8::MAX.into())),
+        Some("uint16") => Some((0, u16::MAX.into())),
+        Some("uint32" | "uint") => Some((0, u32::MAX.into())),
+        Some("int32") => Some((i32::MIN.into(), i32::MAX.into())),
+        Some("int64") => Some((i64::MIN.into(), i64::MAX.into())),
+        Some("uint64") => Some((0, u64::MAX.into())),
+        _ => None,
+    };
+    if let Some((min, max)) = range {
+        if schema.get("minimum").is_none() {
+            schema.insert("minimum".into(), number(min));
+        }
+        if schema.get("maximum").is_none() {
+            schema.insert("maximum".into(), number(max));
+        }
+    }
+    schemars::transform::transform_subschemas(&mut bound_integers, schema);
+}
+
+fn number(n: i128) -> Value {
+    i64::try_from(n)
+        .map(Value::from)
+        .or_else(|_| u64::try_from(n).map(Value::from))
+        .unwrap_or(Value::Null)
+}
+
+fn operation(
+    op: &Operation,
+    generator: &mut SchemaGenerator,
+    error_body: &Value,
+    stale_case: &Value,
+) -> Value {
+    let mut out = Map::new();
+    out.insert("summary".into(), op.summary.into());
+    out.insert(
+        "operationId".into(),
+        format!(
+            "{}{}",
+            op.method.to_ascii_lowercase(),
+            op.path
+                .trim_start_matches("/api")
+                .replace(['/', '.', '-'], "_")
+                .replace("{id}", "by_id")
+        )
+        .into(),
+    );
+    let security = match op.access {
+        Access::Public => None,
+        Access::Buyer => Some(json!([{ "buyerToken": [] }])),
+        Access::BuyerOrStaff => Some(json!([{ "buyerToken": [] }, { "staffSession": [] }])),
+        Access::Staff(_) => Some(json!([{ "staffSession": [] }])),
+        Access::StaffChange(_) => Some(json!([{ "staffSession": [], "csrf": [] }])),
+        Access::ShopKey => Some(json!([{ "importApiKey": [] }])),
+    };
+    if let Some(security) = security {
+        out.insert("security".into(), security);
+    }
+    let mut parameters = Vec::new();
+    if op.path.contains("{id}") {
+        parameters.push(json!({
+            "name": "id", "in": "path", "required": true,
+            "schema": { "type": "string", "minLength": 1, "maxLength": 64 }
+        }));
+    }
+    for q in op.query {
+        parameters.push(json!({
+            "name": q.name, "in": "query", "required": q.name == "q",
+            "description": q.description, "schema": (q.schema)(generator).to_value()
+        }));
+    }
+    if op.if_match {
+        parameters.push(json!({
+            "name": "If-Match", "in": "header", "required": true,
+            "description": "The case's `version` the command was decided on, as `\"<version>\"`",
+            "schema": { "type": "string", "pattern": "^(W/)?\"?[0-9]+\"?$" }
+        }));
+    }
+    if op.idempotency_key {
+        parameters.push(json!({
+            "name": "Idempotency-Key", "in": "header", "required": true,
+            "description": "Chosen by the client per filing (letters, digits, `-` and `_`, at most 100); a retry with the same key and body answers the first result",
+            "schema": { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[A-Za-z0-9_-]+$" }
+        }));
+    }
+    parameters.push(json!({
+        "name": "Accept-Language", "in": "header", "required": false,
+        "description": "zh-CN or en: the language of every message in the answer",
+        "schema": { "type": "string" }
+    }));
+    out.insert("parameters".into(), parameters.into());
+    match op.body {
+        Body::None => {}
+        Body::Json(schema) => {
+            out.insert(
+                "requestBody".into(),
+                json!({ "required": true, "content": {
+                    "application/json": { "schema": schema(generator).to_value() }
+                }}),
+            );
+        }
+        Body::Image => {
+            let image = json!({ "schema": { "type": "string", "format": "binary" } });
+            out.insert(
+                "requestBody".into(),
+                json!({ "required": true, "content": {
+                    "image/jpeg": image, "image/png": image, "image/webp": image
+                }}),
+            );
+        }
+        Body::JsonOrCsv(schema) => {
+            out.insert(
+                "requestBody".into(),
+                json!({ "required": true, "content": {
+                    "application/json": { "schema": schema(generator).to_value() },
+                    "text/csv": { "schema": { "type": "string" } }
+                }}),
+            );
+        }
+    }
+    let mut responses = Map::new();
+    let (status, success) = match op.answer {
+        Answer::Json(status, schema) => (
+            status,
+            json!({ "description": "Done", "content": {
+                "application/json": { "schema": schema(generator).to_value() }
+            }}),
+        ),
+        Answer::Image => (
+            200,
+            json!({ "description": "The photo", "content": {
+                "image/jpeg": { "schema": { "type": "string", "format": "binary" } },
+                "image/png": { "schema": { "type": "string", "format": "binary" } },
+                "image/webp": { "schema": { "type": "string", "format": "binary" } }
+            }}),
+        ),
+        Answer::Csv => (
+            200,
+            json!({ "description": "Every case, one row each", "content": {
+                "text/csv": { "schema": { "type": "string" } }
+            }}),
+        ),
+        Answer::Document => (
+            200,
+            json!({ "description": "This document", "content": {
+                "application/json": { "schema": { "type": "object" } }
+            }}),
+        ),
+    };
+    responses.insert(status.to_string(), success);
+    for (status, codes) in refusals(op) {
+        let carries_case = op.if_match && (status == 409 || status == 428);
+        let body = if carries_case {
+            json!({ "anyOf": [stale_case, error_body] })
+        } else {
+            error_body.clone()
+        };
+        let mut listed = String::new();
+        for code in &codes {
+            if !listed.is_empty() {
+                listed.push_str(", ");
+            }
+            listed.push('`');
+            listed.push_str(code);
+            listed.push('`');
+        }
+        let description = if carries_case {
+            format!(
+                "{listed}; a stale or missing version answers the case as it is now in `current`"
+            )
+        } else {
+            listed
+        };
+        responses.insert(
+            status.to_string(),
+            json!({ "description": description, "content": {
+                "application/json": { "schema": {
+                    "allOf": [body, { "properties": { "code": { "enum": codes } } }]
+                }}
+            }}),
+        );
+    }
+    out.insert("responses".into(), responses.into());
+    Value::Object(out)
+}
+
+/// The error codes an operation answers with, by status: what its access, its body and its
+/// kind of change imply, plus the ones it lists.
+fn refusals(op: &Operation) -> std::collections::BTreeMap<u16, Vec<&'static str>> {
+    let mut codes: Vec<(u16, &'static str)> = Vec::new();
+    let mut api = |code: ApiErrorCode| codes.push((code.status(), code.code()));
+    api(ApiErrorCode::Internal);
+    match op.access {
+        Access::Public => {}
+        Access::Buyer | Access::BuyerOrStaff | Access::ShopKey => {
+            api(ApiErrorCode::Unauthenticated);
+        }
+        Access::Staff(roles) | Access::StaffChange(roles) => {
+            api(ApiErrorCode::Unauthenticated);
+            if roles != Roles::Any {
+                api(ApiErrorCode::Forbidden);
+            }
+            if matches!(op.access, Access::StaffChange(_)) {
+                api(ApiErrorCode::CsrfMismatch);
+            }
+        }
+    }
+    if op.path.contains("{id}") {
+        api(ApiErrorCode::NotFound);
+    }
+    match op.body {
+        Body::None => {}
+        Body::Json(_) | Body::JsonOrCsv(_) => {
+            api(ApiErrorCode::MalformedJson);
+            api(ApiErrorCode::TooLarge);
+            api(ApiErrorCode::UnsupportedMediaType);
+        }
+        Body::Image => api(ApiErrorCode::BadRequest),
+    }
+    if op.if_match {
+        api(ApiErrorCode::VersionRequired);
+        api(ApiErrorCode::Conflict);
+        api(ApiErrorCode::TryAgain);
+    }
+    for code in op.errors {
+        api(*code);
+    }
+    if op.refuses.fields {
+        api(ApiErrorCode::InvalidFields);
+    }
+    if op.refuses.policy {
+        for code in PolicyErrorCode::iter() {
+            if code == PolicyErrorCode::Ineligible {
+                // Answered with the refusal's own code, which says why.
+                for refusal in RefusalTag::iter() {
+                    codes.push((code.status(), refusal.into()));
+                }
+            } else {
+                codes.push((code.status(), code.into()));
+            }
+        }
+    }
+    if op.refuses.batch {
+        for code in BatchRefusal::CODES {
+            codes.push((422, code));
+        }
+    }
+    let mut by_status = std::collections::BTreeMap::<u16, Vec<&'static str>>::new();
+    for (status, code) in codes {
+        let list = by_status.entry(status).or_default();
+        if !list.contains(&code) {
+            list.push(code);
+        }
+    }
+    by_status
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    #[ignore = "prints the document"]
+    fn print() {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&document()).unwrap_or_default()
+        );
+    }
+
+    #[test]
+    fn every_route_of_the_table_is_described_once_and_nothing_else() {
+        let described: Vec<(&str, &str)> = OPERATIONS.iter().map(|o| (o.method, o.path)).collect();
+        let unique: BTreeSet<_> = described.iter().collect();
+        assert_eq!(
+            unique.len(),
+            described.len(),
+            "an operation described twice"
+        );
+        assert_eq!(described, routes::TABLE.to_vec());
+    }
+
+    #[test]
+    fn every_reference_resolves_and_every_schema_is_used_by_a_route() {
+        let doc = document();
+        let schemas = doc["components"]["schemas"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        let text = doc.to_string();
+        let mut referenced = BTreeSet::new();
+        for (at, _) in text.match_indices("#/components/schemas/") {
+            let name: String = text[at + 21..].chars().take_while(|c| *c != '"').collect();
+            referenced.insert(name);
+        }
+        for name in &referenced {
+            assert!(
+                schemas.contains_key(name),
+                "{name} is referenced but not defined"
+            );
+        }
+        for name in schemas.keys() {
+            assert!(referenced.contains(name), "{name} is defined but unused");
+        }
+        // The wire types a command and a filing carry are described field by field.
+        assert!(schemas.contains_key("Command") && schemas.contains_key("CaseRequest"));
+    }
+
+    #[test]
+    fn a_command_route_lists_its_version_refusals_and_the_policy_codes() {
+        let doc = document();
+        let op = &doc["paths"]["/api/staff/cases/{id}/commands"]["post"];
+        let codes = |status: &str| -> Vec<String> {
+            op["responses"][status]["content"]["application/json"]["schema"]["allOf"][1]
+                ["properties"]["code"]["enum"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|c| c.as_str().map(String::from)).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(codes("428"), vec!["version_required"]);
+        assert!(codes("409").contains(&"conflict".to_string()));
+        assert!(codes("409").contains(&"not_allowed_in_state".to_string()));
+        assert!(codes("403").contains(&"not_allowed_for_actor".to_string()));
+        assert!(codes("422").contains(&"invalid_amount".to_string()));
+        assert!(!codes("422").contains(&"not_allowed_in_state".to_string()));
+    }
+
+    /// The `code` tags a tagged error enum's schema allows.
+    fn tags<T: JsonSchema>() -> BTreeSet<String> {
+        let schema = SchemaSettings::draft2020_12()
+            .with(|s| s.inline_subschemas = true)
+            .into_generator()
+            .into_root_schema_for::<T>()
+            .to_value();
+        schema["oneOf"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v["properties"]["code"]["const"].as_str().map(String::from))
+            .collect()
+    }
+
+    #[test]
+    fn the_listed_codes_are_the_refusals_tags() {
+        let policy: BTreeSet<String> = PolicyErrorCode::iter()
+            .map(|c| <&str>::from(c).to_string())
+            .collect();
+        assert_eq!(policy, tags::<crate::policy::PolicyError>());
+        let refusals: BTreeSet<String> = RefusalTag::iter()
+            .map(|c| <&str>::from(c).to_string())
+            .collect();
+        assert_eq!(refusals, tags::<crate::policy::Refusal>());
+        let batch: BTreeSet<String> = BatchRefusal::CODES.iter().map(|c| c.to_string()).collect();
+        assert_eq!(batch, tags::<BatchRefusal>());
+    }
+}
