@@ -9,6 +9,7 @@ use shared::Localized;
 use shared::domain::{
     Actor, CaseKind, EventKind, ExpiryOutcome, Offer, Party, Reason, Role, ShipmentKind, StateName,
 };
+use shared::i18n::labels;
 use shared::policy::IntactRule;
 
 /// The BCP 47 code sent as `Accept-Language` and set on `<html lang>`.
@@ -618,56 +619,17 @@ pub fn fill(template: &str, value: &str) -> String {
     }
 }
 
-/// A kind as a choice: name and one line on what it means.
+/// A kind as a choice: name and one line on what it means (the one table,
+/// `shared::i18n::labels`).
 #[must_use]
 pub fn kind_choice(kind: CaseKind, lang: Lang) -> (&'static str, &'static str) {
-    match (kind, lang) {
-        (CaseKind::RefundOnly, Lang::ZhCn) => {
-            ("仅退款", "不寄回商品，直接退款（未发货、未收到等）")
-        }
-        (CaseKind::RefundOnly, Lang::En) => (
-            "Refund only",
-            "Money back, nothing to send (not shipped, never arrived)",
-        ),
-        (CaseKind::ReturnAndRefund, Lang::ZhCn) => ("退货退款", "寄回商品，商家收货后退款"),
-        (CaseKind::ReturnAndRefund, Lang::En) => (
-            "Return and refund",
-            "Send it back; refunded once the shop has it",
-        ),
-        (CaseKind::Exchange, Lang::ZhCn) => ("换货", "寄回商品，换一件新的或其他尺码"),
-        (CaseKind::Exchange, Lang::En) => {
-            ("Exchange", "Send it back for a new unit or another size")
-        }
-        (CaseKind::Repair, Lang::ZhCn) => ("维修", "保修期内的故障，寄修后寄回"),
-        (CaseKind::Repair, Lang::En) => {
-            ("Repair", "A fault under warranty: repaired and sent back")
-        }
-        (CaseKind::Reship, Lang::ZhCn) => ("补发", "包裹丢失或少件，商家重新寄出"),
-        (CaseKind::Reship, Lang::En) => ("Reship", "Lost parcel or missing parts: sent again"),
-    }
+    (labels::kind(kind, lang), labels::kind_hint(kind, lang))
 }
 
-/// A reason as a choice.
+/// A reason as a choice (the one table, `shared::i18n::labels`).
 #[must_use]
 pub fn reason_label(reason: Reason, lang: Lang) -> &'static str {
-    match (reason, lang) {
-        (Reason::ChangedMind, Lang::ZhCn) => "七天无理由（不想要了）",
-        (Reason::ChangedMind, Lang::En) => "Changed my mind",
-        (Reason::SizeOrFit, Lang::ZhCn) => "尺码不合适",
-        (Reason::SizeOrFit, Lang::En) => "Wrong size or fit",
-        (Reason::NotAsDescribed, Lang::ZhCn) => "与描述不符",
-        (Reason::NotAsDescribed, Lang::En) => "Not as described",
-        (Reason::QualityFault, Lang::ZhCn) => "质量问题",
-        (Reason::QualityFault, Lang::En) => "Faulty",
-        (Reason::DamagedInTransit, Lang::ZhCn) => "运输途中损坏",
-        (Reason::DamagedInTransit, Lang::En) => "Damaged in transit",
-        (Reason::WrongItem, Lang::ZhCn) => "发错货",
-        (Reason::WrongItem, Lang::En) => "Wrong item sent",
-        (Reason::MissingParts, Lang::ZhCn) => "少件/漏发",
-        (Reason::MissingParts, Lang::En) => "Parts or gifts missing",
-        (Reason::NotReceived, Lang::ZhCn) => "未收到货",
-        (Reason::NotReceived, Lang::En) => "Never arrived",
-    }
+    labels::reason(reason, lang)
 }
 
 /// The tone of a state's chip: what the buyer should feel at a glance.

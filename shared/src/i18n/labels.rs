@@ -34,19 +34,49 @@ pub const fn kind(kind: CaseKind, lang: Lang) -> &'static str {
     )
 }
 
+/// What a kind means, in one line under its name where the buyer chooses it.
+#[must_use]
+pub const fn kind_hint(kind: CaseKind, lang: Lang) -> &'static str {
+    pick(
+        lang,
+        match kind {
+            CaseKind::RefundOnly => (
+                "不寄回商品，直接退款（未发货、未收到等）",
+                "Money back, nothing to send (not shipped, never arrived)",
+            ),
+            CaseKind::ReturnAndRefund => (
+                "寄回商品，商家收货后退款",
+                "Send it back; refunded once the shop has it",
+            ),
+            CaseKind::Exchange => (
+                "寄回商品，换一件新的或其他尺码",
+                "Send it back for a new unit or another size",
+            ),
+            CaseKind::Repair => (
+                "保修期内的故障，寄修后寄回",
+                "A fault under warranty: repaired and sent back",
+            ),
+            CaseKind::Reship => (
+                "包裹丢失或少件，商家重新寄出",
+                "Lost parcel or missing parts: sent again",
+            ),
+        },
+    )
+}
+
 /// Why the buyer asks, as a choice or a chip.
 #[must_use]
 pub const fn reason(reason: Reason, lang: Lang) -> &'static str {
     pick(
         lang,
         match reason {
-            Reason::ChangedMind => ("七天无理由", "Changed mind"),
-            Reason::SizeOrFit => ("尺码不合适", "Size or fit"),
+            Reason::ChangedMind => ("七天无理由（不想要了）", "Changed my mind"),
+            Reason::SizeOrFit => ("尺码不合适", "Wrong size or fit"),
             Reason::NotAsDescribed => ("与描述不符", "Not as described"),
             Reason::QualityFault => ("质量问题", "Faulty"),
             Reason::DamagedInTransit => ("运输途中损坏", "Damaged in transit"),
-            Reason::WrongItem => ("发错货", "Wrong item"),
-            Reason::MissingParts => ("少件/漏发", "Missing parts"),
+            Reason::WrongItem => ("发错货", "Wrong item sent"),
+            Reason::MissingParts => ("少件/漏发", "Parts or gifts missing"),
             Reason::NotReceived => ("未收到货", "Never arrived"),
         },
     )

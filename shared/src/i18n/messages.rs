@@ -18,40 +18,34 @@ fn pick(lang: Lang, zh: impl Into<String>, en: impl Into<String>) -> String {
     }
 }
 
-/// A kind's name.
+/// A kind inside a sentence: its label in Chinese; in English the lower-case noun the sentence
+/// needs ("A reshipment isn't possible…").
 pub(crate) fn kind_name(kind: CaseKind, lang: Lang) -> &'static str {
-    match (kind, lang) {
-        (CaseKind::RefundOnly, Lang::ZhCn) => "仅退款",
-        (CaseKind::RefundOnly, Lang::En) => "refund only",
-        (CaseKind::ReturnAndRefund, Lang::ZhCn) => "退货退款",
-        (CaseKind::ReturnAndRefund, Lang::En) => "return and refund",
-        (CaseKind::Exchange, Lang::ZhCn) => "换货",
-        (CaseKind::Exchange, Lang::En) => "exchange",
-        (CaseKind::Repair, Lang::ZhCn) => "维修",
-        (CaseKind::Repair, Lang::En) => "repair",
-        (CaseKind::Reship, Lang::ZhCn) => "补发",
-        (CaseKind::Reship, Lang::En) => "reshipment",
+    match lang {
+        Lang::ZhCn => super::labels::kind(kind, lang),
+        Lang::En => match kind {
+            CaseKind::RefundOnly => "refund only",
+            CaseKind::ReturnAndRefund => "return and refund",
+            CaseKind::Exchange => "exchange",
+            CaseKind::Repair => "repair",
+            CaseKind::Reship => "reshipment",
+        },
     }
 }
 
-/// A reason's name.
+/// A reason inside a sentence: the seven-day rule's short name or the label in Chinese; in
+/// English the noun phrase the sentence needs ("…for a change of mind").
 pub(crate) fn reason_name(reason: Reason, lang: Lang) -> &'static str {
     match (reason, lang) {
         (Reason::ChangedMind, Lang::ZhCn) => "七天无理由",
+        (_, Lang::ZhCn) => super::labels::reason(reason, lang),
         (Reason::ChangedMind, Lang::En) => "a change of mind",
-        (Reason::SizeOrFit, Lang::ZhCn) => "尺码不合适",
         (Reason::SizeOrFit, Lang::En) => "size or fit",
-        (Reason::NotAsDescribed, Lang::ZhCn) => "与描述不符",
         (Reason::NotAsDescribed, Lang::En) => "not as described",
-        (Reason::QualityFault, Lang::ZhCn) => "质量问题",
         (Reason::QualityFault, Lang::En) => "a quality fault",
-        (Reason::DamagedInTransit, Lang::ZhCn) => "运输途中损坏",
         (Reason::DamagedInTransit, Lang::En) => "damage in transit",
-        (Reason::WrongItem, Lang::ZhCn) => "发错货",
         (Reason::WrongItem, Lang::En) => "a wrong item",
-        (Reason::MissingParts, Lang::ZhCn) => "少件/漏发",
         (Reason::MissingParts, Lang::En) => "missing parts",
-        (Reason::NotReceived, Lang::ZhCn) => "未收到货",
         (Reason::NotReceived, Lang::En) => "a parcel that never arrived",
     }
 }
