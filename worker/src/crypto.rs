@@ -42,13 +42,7 @@ pub fn random_hex<const N: usize>() -> Result<String> {
 
 /// Lowercase hex.
 pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[(b >> 4) as usize] as char);
-        out.push(DIGITS[(b & 15) as usize] as char);
-    }
-    out
+    hex::encode(bytes)
 }
 
 async fn bytes_of(promise: js_sys::Promise) -> Result<Vec<u8>> {
@@ -117,72 +111,30 @@ pub async fn pbkdf2_sha256(password: &[u8], salt: &[u8], iterations: u32) -> Res
     bytes_of(subtle()?.derive_bits_with_object(&params, &key, 256)?).await
 }
 
-/// Compares secrets in time that does not depend on where they differ.
+/// Compares secrets in time that does not depend on where they differ (`subtle`).
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq;
+    // `ct_eq` on slices of different lengths is false, without comparing contents.
+    a.ct_eq(b).into()
 }
 
-/// The URL-safe base64 alphabet (RFC 4648 §5).
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/// URL-safe base64 without padding, for tokens.
+/// URL-safe base64 without padding (RFC 4648 §5), for tokens.
 pub fn b64url(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
-        let chars = chunk.len() + 1;
-        for i in 0..chars {
-            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
-/// The value of a base64url character.
-fn b64url_value(c: u8) -> Option<u32> {
-    Some(u32::from(match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'-' => 62,
-        b'_' => 63,
-        _ => return None,
-    }))
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// Decodes [`b64url`], and only what it writes: the URL-safe alphabet, no padding, no length
-/// that leaves a lone character (`len % 4 == 1` carries no whole byte), and zero in the bits the
-/// last character holds beyond the last byte. A lenient decoder ignores those bits, so a 32-byte
-/// signature (43 characters, 2 spare bits) would have four accepted spellings: a token could be
-/// altered and still verify, and two spellings of one token would look like two tokens.
+/// that leaves a lone character, and zero in the bits the last character holds beyond the last
+/// byte (the engine refuses trailing bits unless told otherwise). A lenient decoder ignores those
+/// bits, so a 32-byte signature (43 characters, 2 spare bits) would have four accepted
+/// spellings: a token could be altered and still verify, and two spellings of one token would
+/// look like two tokens. The tests below hold the engine to that.
 pub fn b64url_decode(text: &str) -> Option<Vec<u8>> {
-    let bytes = text.as_bytes();
-    if bytes.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(bytes.len() / 4 * 3 + 2);
-    for chunk in bytes.chunks(4) {
-        let mut n = 0u32;
-        for (i, c) in chunk.iter().enumerate() {
-            n |= b64url_value(*c)? << (18 - 6 * i);
-        }
-        // 2, 3 or 4 characters carry 1, 2 or 3 bytes; the bits below them must be zero.
-        let whole_bytes = chunk.len().saturating_sub(1);
-        let spare_bits = (1u32 << (24 - 8 * whole_bytes)) - 1;
-        if n & spare_bits != 0 {
-            return None;
-        }
-        for i in 0..whole_bytes {
-            out.push((n >> (16 - 8 * i)) as u8);
-        }
-    }
-    Some(out)
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text)
+        .ok()
 }
 
 /// True when `given` is exactly the base64url of `expected` (decoded strictly, so one signature
@@ -203,6 +155,17 @@ mod tests {
         }
         assert_eq!(b64url(b"hello"), "aGVsbG8");
         assert_eq!(b64url_decode("a*"), None);
+    }
+
+    /// The URL-safe alphabet, to spell test inputs by hand.
+    const ALPHABET: &[u8; 64] =
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    fn b64url_value(c: u8) -> Option<u32> {
+        ALPHABET
+            .iter()
+            .position(|a| *a == c)
+            .and_then(|i| u32::try_from(i).ok())
     }
 
     /// Every other spelling of the last character of `text`: the same high bits, other spare
