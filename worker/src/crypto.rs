@@ -158,8 +158,7 @@ mod tests {
     }
 
     /// The URL-safe alphabet, to spell test inputs by hand.
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
     fn b64url_value(c: u8) -> Option<u32> {
         ALPHABET
