@@ -1,6 +1,8 @@
 //! What the buyer portal (`src/main.rs`) and the seller admin (`src/admin/main.rs`) share in the
-//! browser: reading the API's JSON, and writing money, dates and durations. Each page set is its own binary, so neither app's first load
+//! browser: the loop between a pure page model and its view, reading the API's JSON, and writing
+//! money, dates and durations. Each page set is its own binary, so neither app's first load
 //! carries the other's pages; the rules both show come from `shared`.
 
+pub mod core;
 pub mod de;
 pub mod format;

@@ -17,8 +17,8 @@ mod router;
 mod session;
 mod task;
 
-/// The JSON reader and the number and date formats, shared with the seller admin.
-use frontend::{de, format};
+/// The page loop, the JSON reader and the number and date formats, shared with the seller admin.
+use frontend::{core, de, format};
 
 fn main() {
     console_error_panic_hook::set_once();

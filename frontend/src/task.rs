@@ -23,12 +23,11 @@ type Boxed<T> = Pin<Box<dyn Future<Output = T>>>;
 /// What makes a send's future from its input.
 type Run<I, T> = Rc<dyn Fn(&I) -> Boxed<T>>;
 
-/// Data loaded in the background (in place of `LocalResource`): loads once now, again whenever
-/// a signal the fetcher reads changes, and on [`Load::refetch`]. Keeps the last answer while
-/// reloading; an answer that a newer load overtook is dropped.
+/// Data loaded in the background (in place of `LocalResource`): loads once now, and again
+/// whenever a signal the fetcher reads changes; an answer that a newer load overtook is dropped.
+/// (The pages' own reads are effects of their models: see `crate::core`.)
 pub struct Load<T: 'static> {
     value: RwSignal<Option<T>, LocalStorage>,
-    reload: Trigger,
 }
 
 impl<T: 'static> Clone for Load<T> {
@@ -42,10 +41,8 @@ impl<T: 'static> Load<T> {
     /// Starts loading with `fetch`.
     pub fn new<F: Future<Output = T> + 'static>(fetch: impl Fn() -> F + 'static) -> Self {
         let value = RwSignal::new_local(None);
-        let reload = Trigger::new();
         let latest = Rc::new(Cell::new(0u32));
         Effect::new(move |_| {
-            reload.track();
             let running = fetch();
             let n = latest.get().wrapping_add(1);
             latest.set(n);
@@ -57,18 +54,7 @@ impl<T: 'static> Load<T> {
                 }
             }));
         });
-        Self { value, reload }
-    }
-
-    /// Reads the last answer in place; `None` until the first one (reactive). Big answers are
-    /// read this way, or held in an `Rc`: a clone of each would be compiled in for `get`.
-    pub fn with<R>(&self, read: impl FnOnce(Option<&T>) -> R) -> R {
-        self.value.with(|v| read(v.as_ref()))
-    }
-
-    /// Loads again.
-    pub fn refetch(&self) {
-        self.reload.notify();
+        Self { value }
     }
 }
 

@@ -9,11 +9,13 @@
 //! deadline falls) comes from `shared` through the API's answers.
 
 mod api;
-mod core;
 mod model;
 mod route;
 mod text;
 mod view;
+
+/// The loop between a screen's model and its view, shared with the buyer portal.
+use frontend::core;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -201,11 +201,6 @@ pub fn on_field_input(s: RwSignal<String>) -> impl Fn(web_sys::Event) + Copy + '
     move |ev| s.set(event_target_value(&ev))
 }
 
-/// A flag, read reactively (one closure type for every `disabled` that only waits on it).
-pub fn flag(s: Signal<bool>) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
-    move || s.get()
-}
-
 /// Moves the keyboard and screen-reader focus to the first element matching `selector` once the
 /// page has drawn what was just changed (effects run first, on microtasks).
 pub fn focus_soon(selector: &'static str) {

@@ -9,3 +9,14 @@ pub use case::CasePage;
 pub use lookup::{LookupPage, encode};
 pub use not_found::NotFound;
 pub use order::OrderPage;
+
+/// The error of a page opened without the order's token: like the API's 401, it sends the buyer
+/// to the lookup.
+#[must_use]
+pub fn unauthenticated() -> crate::api::ApiError {
+    crate::api::ApiError {
+        status: 401,
+        code: "unauthenticated".into(),
+        message: String::new(),
+    }
+}

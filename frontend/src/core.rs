@@ -25,6 +25,12 @@ pub struct Core<P: Page> {
     perform: StoredValue<Perform<P>, LocalStorage>,
 }
 
+impl<P: Page> std::fmt::Debug for Core<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Core")
+    }
+}
+
 impl<P: Page> Clone for Core<P> {
     fn clone(&self) -> Self {
         *self
