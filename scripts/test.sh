@@ -24,6 +24,11 @@ check "edge bundle: wrangler deploy --dry-run" \
 check "lint: cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
 check "lint: cargo clippy (end-to-end tests)" cargo clippy -p tests --all-targets --features e2e -- -D warnings
 check "unit and property tests: cargo test --workspace" cargo test --workspace --quiet
+# The JSON reader (frontend/src/de.rs) where it runs: in wasm, on JSON.parse's values, beside
+# serde_json (in Node, by the wasm-bindgen-test-runner that setup installs with wasm-bindgen).
+check "JSON reader: cargo test -p frontend --lib (wasm32)" \
+  env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test -p frontend --lib --target wasm32-unknown-unknown
 
 mkdir -p test-artifacts/screenshots
 if [ ${#failed[@]} -gt 0 ]; then

@@ -365,3 +365,9 @@ impl<'de> VariantAccess<'de> for De {
         de::Deserializer::deserialize_any(self, visitor)
     }
 }
+
+// Run in wasm, on `JSON.parse`'s values, beside serde_json: `scripts/test.sh` runs them with
+// `wasm-bindgen-test-runner` (in Node).
+#[cfg(test)]
+#[cfg(target_arch = "wasm32")]
+mod tests;
