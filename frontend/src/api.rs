@@ -9,7 +9,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::Lang;
 use shared::api::{
-    BuyerCaseView, BuyerOrderView, ErrorBody, LookupRequest, LookupResponse, PhotoUploaded, routes,
+    ApiErrorCode, BuyerCaseView, BuyerOrderView, ErrorBody, ErrorCode, LookupRequest,
+    LookupResponse, PhotoUploaded, StaleCase, routes,
 };
 use shared::domain::{CaseRequest, Command};
 use wasm_bindgen::JsCast;
@@ -18,46 +19,64 @@ use wasm_bindgen::prelude::*;
 use crate::i18n;
 
 /// A failed call, ready to show: the API's own localized message, or ours for transport errors.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
     /// HTTP status; 0 when the request never got an answer.
     pub status: u16,
-    /// The API's stable code (`order_not_found`, `conflict`, ...) or `network` / `bad_response`.
-    pub code: String,
+    /// What went wrong, typed: the pages branch on the API's own codes only.
+    pub code: ErrorCode,
     /// A sentence in the buyer's language.
     pub message: String,
+    /// A stale or unversioned command (409, 428): the case as it is now, so the page shows it
+    /// without reading it again.
+    pub current: Option<std::sync::Arc<BuyerCaseView>>,
 }
 
 impl ApiError {
     /// The request never reached the server (offline, DNS, CORS).
     #[must_use]
     pub fn network(lang: Lang) -> Self {
-        Self {
-            status: 0,
-            code: "network".into(),
-            message: i18n::t(lang).err_network.into(),
-        }
+        Self::new(0, ErrorCode::Network, i18n::t(lang).err_network.into())
     }
 
     /// The server answered something that is not what this route answers.
     #[must_use]
     pub fn bad_response(lang: Lang, status: u16) -> Self {
+        Self::new(
+            status,
+            ErrorCode::BadResponse,
+            i18n::t(lang).err_unexpected.into(),
+        )
+    }
+
+    /// An error without a case attached.
+    #[must_use]
+    pub fn new(status: u16, code: ErrorCode, message: String) -> Self {
         Self {
             status,
-            code: "bad_response".into(),
-            message: i18n::t(lang).err_unexpected.into(),
+            code,
+            message,
+            current: None,
         }
     }
 
     /// The error of a non-2xx answer with the API's envelope as body (or not).
     #[must_use]
     pub fn from_body(lang: Lang, status: u16, body: &str) -> Self {
-        match decode::<ErrorBody>(body) {
-            Some(e) if !e.message.is_empty() => Self {
+        if matches!(status, 409 | 428)
+            && let Some(stale) = decode::<StaleCase<BuyerCaseView>>(body)
+        {
+            return Self {
                 status,
-                code: e.code,
-                message: e.message,
-            },
+                code: ErrorCode::parse(&stale.code),
+                message: stale.message,
+                current: Some(std::sync::Arc::new(stale.current)),
+            };
+        }
+        match decode::<ErrorBody>(body) {
+            Some(e) if !e.message.is_empty() => {
+                Self::new(status, ErrorCode::parse(&e.code), e.message)
+            }
             _ => Self::bad_response(lang, status),
         }
     }
@@ -71,7 +90,7 @@ impl ApiError {
     /// Someone else changed the case first.
     #[must_use]
     pub fn is_conflict(&self) -> bool {
-        self.status == 409 && self.code == "conflict"
+        self.status == 409 && self.code == ErrorCode::Api(ApiErrorCode::Conflict)
     }
 }
 

@@ -50,7 +50,7 @@ pub struct FieldProblem {
 }
 
 /// Failures the API itself reports (the policy's refusals carry their own codes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter)]
 pub enum ApiErrorCode {
     /// 400: the body is not JSON, or not the JSON this route takes.
     MalformedJson,
@@ -101,6 +101,13 @@ pub enum ApiErrorCode {
 }
 
 impl ApiErrorCode {
+    /// The code that reads as `code` (`conflict` → [`ApiErrorCode::Conflict`]).
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Self> {
+        use strum::IntoEnumIterator;
+        Self::iter().find(|c| c.code() == code)
+    }
+
     /// The HTTP status this code answers with.
     pub fn status(self) -> u16 {
         match self {
@@ -260,6 +267,40 @@ impl ApiErrorCode {
                 "系统出了点问题，请稍后重试。",
                 "Something went wrong on our side; please try again shortly.",
             ),
+        }
+    }
+}
+
+/// An error's code as a client reads it: one of the API's own, which a page may branch on, or a
+/// refusal of the shop's rules (a policy, batch or field code), which a page shows with its
+/// message and never branches on; or what the client itself saw go wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// One of [`ApiErrorCode`].
+    Api(ApiErrorCode),
+    /// A rule's refusal, by its stable code (`quality_return_window_closed`, `batch_empty`, …).
+    Rule(String),
+    /// No answer reached the client.
+    Network,
+    /// An answer that is not what the route answers.
+    BadResponse,
+}
+
+impl ErrorCode {
+    /// Reads an [`ErrorBody::code`].
+    #[must_use]
+    pub fn parse(code: &str) -> Self {
+        ApiErrorCode::from_code(code).map_or_else(|| Self::Rule(code.to_string()), Self::Api)
+    }
+
+    /// The code as the API spells it (`network` and `bad_response` for the client's own).
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Api(code) => code.code(),
+            Self::Rule(code) => code,
+            Self::Network => "network",
+            Self::BadResponse => "bad_response",
         }
     }
 }
@@ -820,6 +861,24 @@ pub struct BatchResult {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_api_code_reads_back_as_itself_and_anything_else_is_a_rule() {
+        use strum::IntoEnumIterator;
+        let mut seen = std::collections::BTreeSet::new();
+        for code in super::ApiErrorCode::iter() {
+            assert!(seen.insert(code.code()), "{} spelled twice", code.code());
+            assert_eq!(
+                super::ErrorCode::parse(code.code()),
+                super::ErrorCode::Api(code)
+            );
+        }
+        assert_eq!(
+            super::ErrorCode::parse("warranty_expired"),
+            super::ErrorCode::Rule("warranty_expired".into())
+        );
+        assert_eq!(super::ErrorCode::Network.as_str(), "network");
+    }
+
     #[test]
     fn route_templates_match_their_instances_only() {
         use super::routes::{matches, methods_at};

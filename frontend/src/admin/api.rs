@@ -10,7 +10,8 @@ use serde::de::DeserializeOwned;
 use shared::Lang;
 use shared::api::{
     Analytics, BatchApproveReport, BatchApproveRequest, BatchItem, CannedReply, CaseSummary,
-    CaseView, LoginRequest, QueuePage, SessionView, Viewer, routes,
+    CaseView, ErrorBody, ErrorCode, LoginRequest, QueuePage, SessionView, StaleCase, Viewer,
+    routes,
 };
 use shared::domain::Command;
 use wasm_bindgen::JsValue;
@@ -22,8 +23,8 @@ use crate::text;
 pub struct ApiError {
     /// HTTP status; 0 when no answer came.
     pub status: u16,
-    /// The API's stable code, or `network` / `bad_response`.
-    pub code: String,
+    /// What went wrong, typed: screens branch on the API's own codes only.
+    pub code: ErrorCode,
     /// A sentence in the caller's language.
     pub message: String,
     /// 409 and 428 on a case: the case as it is now, so the page shows what changed.
@@ -31,11 +32,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn local(lang: Lang, status: u16, code: &str) -> Self {
+    fn local(lang: Lang, status: u16, code: ErrorCode) -> Self {
         let t = text::t(lang);
         Self {
             status,
-            code: code.into(),
+            code,
             message: if status == 0 {
                 t.err_network
             } else {
@@ -51,17 +52,6 @@ impl ApiError {
     pub fn signed_out(&self) -> bool {
         self.status == 401
     }
-}
-
-/// The 409/428 envelope with the case as it is now.
-/// (The envelope's fields written out rather than `#[serde(flatten)]`, which would buffer the
-/// body through serde's `Content` and cost the wasm several kilobytes.)
-#[derive(Deserialize)]
-struct StaleBody {
-    code: String,
-    message: String,
-    #[serde(default)]
-    current: Option<CaseView>,
 }
 
 /// A caller: the language for messages, and the session's CSRF token once signed in.
@@ -93,35 +83,48 @@ impl Api {
                 .body(body)
             {
                 Ok(request) => request.send().await,
-                Err(_) => return Err(ApiError::local(lang, 0, "bad_request")),
+                Err(_) => return Err(ApiError::local(lang, 0, ErrorCode::BadResponse)),
             },
             None => builder.send().await,
         };
-        let response = sent.map_err(|_| ApiError::local(lang, 0, "network"))?;
+        let response = sent.map_err(|_| ApiError::local(lang, 0, ErrorCode::Network))?;
         let status = response.status();
         let text = response
             .text()
             .await
-            .map_err(|_| ApiError::local(lang, 0, "network"))?;
+            .map_err(|_| ApiError::local(lang, 0, ErrorCode::Network))?;
         let parsed = js_sys::JSON::parse(&text).ok();
         if (200..300).contains(&status) {
-            return parsed.ok_or_else(|| ApiError::local(lang, status, "bad_response"));
+            return parsed.ok_or_else(|| ApiError::local(lang, status, ErrorCode::BadResponse));
         }
-        let stale = parsed.and_then(|v| StaleBody::deserialize(frontend::de::De(v)).ok());
-        Err(match stale {
-            Some(b) if !b.message.is_empty() => ApiError {
+        let Some(parsed) = parsed else {
+            return Err(ApiError::local(lang, status, ErrorCode::BadResponse));
+        };
+        // A stale or unversioned command answers the case as it is now (`StaleCase`).
+        if matches!(status, 409 | 428)
+            && let Ok(stale) = StaleCase::<CaseView>::deserialize(frontend::de::De(parsed.clone()))
+        {
+            return Err(ApiError {
                 status,
-                code: b.code,
-                message: b.message,
-                current: b.current.map(Box::new),
+                code: ErrorCode::parse(&stale.code),
+                message: stale.message,
+                current: Some(Box::new(stale.current)),
+            });
+        }
+        Err(match ErrorBody::deserialize(frontend::de::De(parsed)) {
+            Ok(e) if !e.message.is_empty() => ApiError {
+                status,
+                code: ErrorCode::parse(&e.code),
+                message: e.message,
+                current: None,
             },
-            _ => ApiError::local(lang, status, "bad_response"),
+            _ => ApiError::local(lang, status, ErrorCode::BadResponse),
         })
     }
 
     fn read<T: DeserializeOwned>(&self, value: JsValue) -> Result<T, ApiError> {
         T::deserialize(frontend::de::De(value))
-            .map_err(|_| ApiError::local(self.lang, 200, "bad_response"))
+            .map_err(|_| ApiError::local(self.lang, 200, ErrorCode::BadResponse))
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
@@ -139,8 +142,13 @@ impl Api {
         if let Some(version) = if_match {
             builder = builder.header("If-Match", &format!("\"{version}\""));
         }
-        let body = serde_json::to_string(body)
-            .map_err(|_| ApiError::local(self.lang, 0, "bad_request"))?;
+        let body = serde_json::to_string(body).map_err(|_| {
+            ApiError::local(
+                self.lang,
+                0,
+                ErrorCode::Api(shared::api::ApiErrorCode::BadRequest),
+            )
+        })?;
         let value = self.send(builder, Some(body)).await?;
         self.read(value)
     }

@@ -100,7 +100,7 @@ pub fn ErrorBox(
 ) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <div class="alert alert-error" role="alert" data-testid="error" data-code=error.code.clone()>
+        <div class="alert alert-error" role="alert" data-testid="error" data-code=error.code.as_str().to_string()>
             <p class="alert-title">{tr(lang, |t| t.err_title)}</p>
             <p>{error.message.clone()}</p>
             {on_retry.map(|retry| view! {

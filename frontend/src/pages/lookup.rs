@@ -131,9 +131,10 @@ pub fn LookupPage() -> impl IntoView {
 #[component]
 fn LookupError(error: ApiError) -> impl IntoView {
     let lang = use_lang();
-    let not_found = error.code == "order_not_found";
+    let not_found =
+        error.code == shared::api::ErrorCode::Api(shared::api::ApiErrorCode::OrderNotFound);
     view! {
-        <div class="alert alert-error" role="alert" data-testid="lookup-error" data-code=error.code.clone()>
+        <div class="alert alert-error" role="alert" data-testid="lookup-error" data-code=error.code.as_str().to_string()>
             <p class="alert-title">{error.message.clone()}</p>
             {not_found.then(|| view! {
                 <p>{tr(lang, |t| t.lookup_help_title)}</p>

@@ -14,9 +14,9 @@ pub use order::OrderPage;
 /// to the lookup.
 #[must_use]
 pub fn unauthenticated() -> crate::api::ApiError {
-    crate::api::ApiError {
-        status: 401,
-        code: "unauthenticated".into(),
-        message: String::new(),
-    }
+    crate::api::ApiError::new(
+        401,
+        shared::api::ErrorCode::Api(shared::api::ApiErrorCode::Unauthenticated),
+        String::new(),
+    )
 }

@@ -784,7 +784,7 @@ pub(crate) mod tests {
         );
         let expired = ApiError {
             status: 401,
-            code: "unauthenticated".into(),
+            code: shared::api::ErrorCode::parse("unauthenticated"),
             message: String::new(),
             current: None,
         };

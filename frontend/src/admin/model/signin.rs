@@ -112,7 +112,7 @@ mod tests {
         );
         form.update(Msg::Answered(Err(ApiError {
             status: 401,
-            code: "bad_credentials".into(),
+            code: shared::api::ErrorCode::parse("bad_credentials"),
             message: "The e-mail or password is not correct.".into(),
             current: None,
         })));

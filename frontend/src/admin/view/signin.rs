@@ -42,7 +42,7 @@ pub fn SignInScreen() -> impl IntoView {
                         on:input=move |ev| core.send(Msg::Password(event_target_value(&ev)))/>
                 </label>
                 {move || core.with(|m| m.error.clone()).map(|e| view! {
-                    <p class="alert" role="alert" data-testid="signin-error" data-code=e.code.clone()>{e.message}</p>
+                    <p class="alert" role="alert" data-testid="signin-error" data-code=e.code.as_str().to_string()>{e.message}</p>
                 })}
                 <button type="submit" class="btn btn-primary btn-block" data-testid="signin-submit"
                     disabled=move || core.with(|m| m.pending)>

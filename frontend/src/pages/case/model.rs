@@ -269,7 +269,7 @@ pub enum Effect {
 }
 
 /// What the page draws.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Screen {
     /// The case (the number changes each time it is replaced).
     Case(u32),
@@ -533,9 +533,19 @@ impl Page for Model {
                         return vec![Effect::ClearPhotos, Effect::Focus(FEEDBACK)];
                     }
                     Err(e) if e.is_conflict() => {
-                        // Someone else moved first: show what the case is now, and say so.
+                        // Someone else moved first: show what the case is now (the answer
+                        // carries it; read it only when it does not), and say so.
                         self.command_error = None;
                         self.notice = Some(Notice::ChangedElsewhere);
+                        // (`try_unwrap`: the answer is this error's alone; no clone of a case is
+                        // linked into the portal.)
+                        if let Some(current) =
+                            e.current.and_then(|c| std::sync::Arc::try_unwrap(c).ok())
+                        {
+                            self.show(Loaded::new(current, sent_at, received_at));
+                            self.reads = self.reads.wrapping_add(1);
+                            return vec![Effect::Focus(FEEDBACK)];
+                        }
                         return vec![self.read(), Effect::Focus(FEEDBACK)];
                     }
                     Err(e) => {

@@ -75,11 +75,11 @@ fn loaded_answer(v: BuyerCaseView) -> Result<BuyerCaseView, ApiError> {
 }
 
 fn error(status: u16, code: &str) -> ApiError {
-    ApiError {
+    ApiError::new(
         status,
-        code: code.into(),
-        message: format!("{status} {code}"),
-    }
+        shared::api::ErrorCode::parse(code),
+        format!("{status} {code}"),
+    )
 }
 
 /// A page that read `v` (its first read answered 2 s after it went out).
@@ -554,6 +554,43 @@ fn a_stale_command_shows_the_case_as_it_is_now_and_says_so() {
             .is_empty(),
         "an action the case no longer lists is not sent"
     );
+}
+
+#[test]
+fn a_stale_command_whose_answer_carries_the_case_shows_it_without_reading_again() {
+    let mut m = page_with(returning());
+    m.update(Msg::Input(Field::Carrier, "SF".into()));
+    m.update(Msg::Input(Field::Tracking, "SF1".into()));
+    m.update(Msg::Send(ActionKind::EnterReturnTracking, Vec::new()));
+    let mut moved = with_event(
+        returning(),
+        shop(),
+        EventKind::Closed {
+            outcome: Outcome::ClosedByOwner,
+        },
+    );
+    moved.actions = Vec::new();
+    moved.version = 9;
+    let mut stale = error(409, "conflict");
+    stale.current = Some(std::sync::Arc::new(moved));
+    let effects = m.update(Msg::Sent {
+        answer: Err(stale),
+        sent_at: NOW,
+        received_at: NOW,
+    });
+    assert_eq!(effects, vec![Effect::Focus(FEEDBACK)], "no second read");
+    assert_eq!(m.loaded.as_ref().map(|l| l.view.version), Some(9));
+    assert!(m.actions().is_empty());
+    assert_eq!(m.notice, Some(Notice::ChangedElsewhere));
+    assert_eq!(m.drafts.tracking, "SF1", "what was typed is kept");
+    // A read that was on its way when the command went out cannot bring the old case back.
+    m.update(Msg::Loaded {
+        read: 1,
+        answer: loaded_answer(returning()),
+        sent_at: NOW,
+        received_at: NOW,
+    });
+    assert_eq!(m.loaded.as_ref().map(|l| l.view.version), Some(9));
 }
 
 #[test]

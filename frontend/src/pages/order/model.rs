@@ -153,7 +153,7 @@ pub enum Effect {
 }
 
 /// What the page draws.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Screen {
     /// The order (the number of the read that brought it).
     Order(u32),

@@ -95,11 +95,11 @@ fn answer(signed: bool) -> BuyerOrderView {
 }
 
 fn error(status: u16, code: &str) -> ApiError {
-    ApiError {
+    ApiError::new(
         status,
-        code: code.into(),
-        message: format!("{status} {code}"),
-    }
+        shared::api::ErrorCode::parse(code),
+        format!("{status} {code}"),
+    )
 }
 
 fn page_with(view: BuyerOrderView) -> Model {

@@ -102,7 +102,7 @@ fn a_stale_decision_shows_the_case_as_it_is_now() {
         ActionKind::Approve,
         Err(ApiError {
             status: 409,
-            code: "conflict".into(),
+            code: shared::api::ErrorCode::parse("conflict"),
             message: "Someone else just updated this case.".into(),
             current: Some(Box::new(newer)),
         }),
@@ -226,7 +226,7 @@ fn an_expired_session_keeps_the_draft_and_signs_in() {
     assert_eq!(effects.len(), 1);
     let expired = ApiError {
         status: 401,
-        code: "unauthenticated".into(),
+        code: shared::api::ErrorCode::parse("unauthenticated"),
         message: String::new(),
         current: None,
     };
