@@ -932,15 +932,6 @@ mod tests {
     use super::*;
 
     #[test]
-    #[ignore = "prints the document"]
-    fn print() {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&document()).unwrap_or_default()
-        );
-    }
-
-    #[test]
     fn every_route_of_the_table_is_described_once_and_nothing_else() {
         let described: Vec<(&str, &str)> = OPERATIONS.iter().map(|o| (o.method, o.path)).collect();
         let unique: BTreeSet<_> = described.iter().collect();
