@@ -200,413 +200,314 @@ fn search_text(_: &mut SchemaGenerator) -> Schema {
     schemars::json_schema!({ "type": "string", "minLength": 1, "pattern": "\\S" })
 }
 
-/// Every operation, in the order of [`routes::TABLE`].
+/// Every operation, in the order of [`routes::TABLE`]: what differs from a plain operation
+/// (no body, no query, no version or key, no further refusals) is said; the rest defaults.
 const OPERATIONS: &[Operation] = &[
-    Operation {
-        method: "GET",
-        path: routes::HEALTH,
-        summary: "Liveness and version",
-        access: Access::Public,
-        body: Body::None,
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<Health>),
-        errors: &[],
-        refuses: NONE,
-    },
-    Operation {
-        method: "GET",
-        path: routes::OPENAPI,
-        summary: "This document",
-        access: Access::Public,
-        body: Body::None,
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Document,
-        errors: &[],
-        refuses: NONE,
-    },
-    Operation {
-        method: "POST",
-        path: routes::LOOKUP,
-        summary: "Find an order by its number and the e-mail or phone on it; answers a buyer token for its cases",
-        access: Access::Public,
-        body: Body::Json(of::<LookupRequest>),
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<LookupResponse>),
-        errors: &[ApiErrorCode::OrderNotFound, ApiErrorCode::RateLimited],
-        refuses: NONE,
-    },
-    Operation {
-        method: "GET",
-        path: routes::BUYER_ORDER,
-        summary: "The order, per-line eligibility, the buyer's cases, the policy and the buyer's standing",
-        access: Access::Buyer,
-        body: Body::None,
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<BuyerOrderView>),
-        errors: &[ApiErrorCode::NotFound],
-        refuses: NONE,
-    },
-    Operation {
-        method: "POST",
-        path: routes::BUYER_PREVIEW,
-        summary: "The policy's preview of a request (the function the portal runs as the buyer types)",
-        access: Access::Buyer,
-        body: Body::Json(of::<CaseRequest>),
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<Preview>),
-        errors: &[ApiErrorCode::NotFound],
-        refuses: NONE,
-    },
-    Operation {
-        method: "POST",
-        path: routes::BUYER_CASES,
-        summary: "File a case; a retry with the same Idempotency-Key answers the first result",
-        access: Access::Buyer,
-        body: Body::Json(of::<CaseRequest>),
-        query: &[],
-        if_match: false,
-        idempotency_key: true,
-        answer: Answer::Json(201, of::<CaseView>),
-        errors: &[
-            ApiErrorCode::BadRequest,
-            ApiErrorCode::NotFound,
-            ApiErrorCode::IdempotencyKeyReused,
-        ],
-        refuses: POLICY_AND_FIELDS,
-    },
-    Operation {
-        method: "POST",
-        path: routes::BUYER_PHOTOS,
-        summary: "Upload one proof photo (JPEG, PNG or WebP, at most 10 MB); metadata is removed",
-        access: Access::Buyer,
-        body: Body::Image,
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(201, of::<PhotoUploaded>),
-        errors: &[
-            ApiErrorCode::TooLarge,
-            ApiErrorCode::UnsupportedMediaType,
-            ApiErrorCode::HeicUnsupported,
-            ApiErrorCode::BrokenImage,
-            ApiErrorCode::ImageTooLarge,
-            ApiErrorCode::RateLimited,
-        ],
-        refuses: NONE,
-    },
-    Operation {
-        method: "GET",
-        path: "/api/buyer/cases/{id}",
-        summary: "One of the buyer's cases: history, whose move, deadline, actions, refund",
-        access: Access::Buyer,
-        body: Body::None,
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<CaseView>),
-        errors: &[ApiErrorCode::TryAgain],
-        refuses: NONE,
-    },
-    Operation {
-        method: "POST",
-        path: "/api/buyer/cases/{id}/commands",
-        summary: "A buyer's command to a case, decided on the version named in If-Match",
-        access: Access::Buyer,
-        body: Body::Json(of::<Command>),
-        query: &[],
-        if_match: true,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<CaseView>),
-        errors: &[],
-        refuses: POLICY_AND_FIELDS,
-    },
-    Operation {
-        method: "GET",
-        path: "/api/photos/{id}",
-        summary: "A proof photo, to its order's buyer or to the shop's staff",
-        access: Access::BuyerOrStaff,
-        body: Body::None,
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Image,
-        errors: &[],
-        refuses: NONE,
-    },
-    Operation {
-        method: "POST",
-        path: routes::STAFF_LOGIN,
-        summary: "Sign in: sets the __Host-session cookie and answers the CSRF token",
-        access: Access::Public,
-        body: Body::Json(of::<LoginRequest>),
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<SessionView>),
-        errors: &[ApiErrorCode::BadCredentials, ApiErrorCode::RateLimited],
-        refuses: NONE,
-    },
-    Operation {
-        method: "POST",
-        path: routes::STAFF_LOGOUT,
-        summary: "Sign out",
-        access: Access::StaffChange(Roles::Any),
-        body: Body::None,
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<SignedOut>),
-        errors: &[],
-        refuses: NONE,
-    },
-    Operation {
-        method: "GET",
-        path: routes::STAFF_ME,
-        summary: "The signed-in staff member and the CSRF token",
-        access: Access::Staff(Roles::Any),
-        body: Body::None,
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<SessionView>),
-        errors: &[],
-        refuses: NONE,
-    },
-    Operation {
-        method: "GET",
-        path: routes::STAFF_QUEUE,
-        summary: "Open cases, most urgent first (priority class, then the nearest deadline); a filtered page holds only matches",
-        access: Access::Staff(Roles::Any),
-        body: Body::None,
-        query: QUEUE_QUERY,
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<QueuePage>),
-        errors: &[ApiErrorCode::BadRequest],
-        refuses: NONE,
-    },
-    Operation {
-        method: "GET",
-        path: routes::STAFF_SEARCH,
-        summary: "The cases a case id, an order number or a tracking number names (none found: an empty list)",
-        access: Access::Staff(Roles::Any),
-        body: Body::None,
-        query: SEARCH_QUERY,
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<Vec<CaseSummary>>),
-        errors: &[ApiErrorCode::BadRequest],
-        refuses: NONE,
-    },
-    Operation {
-        method: "GET",
-        path: "/api/staff/cases/{id}",
-        summary: "A case with the buyer's other cases, its priority and this role's actions",
-        access: Access::Staff(Roles::Any),
-        body: Body::None,
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<CaseView>),
-        errors: &[ApiErrorCode::TryAgain],
-        refuses: NONE,
-    },
-    Operation {
-        method: "POST",
-        path: "/api/staff/cases/{id}/commands",
-        summary: "A staff command to a case, decided on the version named in If-Match",
-        access: Access::StaffChange(Roles::Any),
-        body: Body::Json(of::<Command>),
-        query: &[],
-        if_match: true,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<CaseView>),
-        errors: &[],
-        refuses: POLICY_AND_FIELDS,
-    },
-    Operation {
-        method: "POST",
-        path: "/api/staff/cases/{id}/presence",
-        summary: "\"I have this case open\" (for 60 s): answers the others who had it open in the last minute",
-        access: Access::StaffChange(Roles::Any),
-        body: Body::None,
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<Vec<Viewer>>),
-        errors: &[],
-        refuses: NONE,
-    },
-    Operation {
-        method: "GET",
-        path: routes::STAFF_CANNED,
-        summary: "Canned replies (话术) with their placeholders",
-        access: Access::Staff(Roles::Any),
-        body: Body::None,
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<Vec<CannedReply>>),
-        errors: &[],
-        refuses: NONE,
-    },
-    Operation {
-        method: "PUT",
-        path: routes::STAFF_CANNED,
-        summary: "Replace the canned replies",
-        access: Access::StaffChange(Roles::Owner),
-        body: Body::Json(of::<Vec<CannedReply>>),
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<Vec<CannedReply>>),
-        errors: &[],
-        refuses: FIELDS,
-    },
-    Operation {
-        method: "GET",
-        path: routes::STAFF_POLICY,
-        summary: "The shop's policy: every window, fee, limit and threshold",
-        access: Access::Staff(Roles::Any),
-        body: Body::None,
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<Policy>),
-        errors: &[],
-        refuses: NONE,
-    },
-    Operation {
-        method: "PUT",
-        path: routes::STAFF_POLICY,
-        summary: "Replace the policy; checked per field, a bad value changes nothing",
-        access: Access::StaffChange(Roles::Owner),
-        body: Body::Json(of::<Policy>),
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<Policy>),
-        errors: &[],
-        refuses: FIELDS,
-    },
-    Operation {
-        method: "GET",
-        path: routes::STAFF_ACCOUNTS,
-        summary: "Staff accounts",
-        access: Access::Staff(Roles::Owner),
-        body: Body::None,
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<Vec<StaffView>>),
-        errors: &[],
-        refuses: NONE,
-    },
-    Operation {
-        method: "POST",
-        path: routes::STAFF_ACCOUNTS,
-        summary: "Create a staff account",
-        access: Access::StaffChange(Roles::Owner),
-        body: Body::Json(of::<NewStaff>),
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(201, of::<StaffView>),
-        errors: &[ApiErrorCode::Conflict],
-        refuses: FIELDS,
-    },
-    Operation {
-        method: "GET",
-        path: routes::STAFF_ANALYTICS,
-        summary: "Counts per kind, reason and product; refunds; ratings per agent and kind",
-        access: Access::Staff(Roles::AgentsAndOwner),
-        body: Body::None,
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<Analytics>),
-        errors: &[],
-        refuses: NONE,
-    },
-    Operation {
-        method: "GET",
-        path: routes::STAFF_EXPORT,
-        summary: "Every case as CSV",
-        access: Access::Staff(Roles::AgentsAndOwner),
-        body: Body::None,
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Csv,
-        errors: &[],
-        refuses: NONE,
-    },
-    Operation {
-        method: "POST",
-        path: routes::STAFF_REBUILD,
-        summary: "Rebuild the read models (queue and filter indexes, summaries, histories, snapshots) from the case logs",
-        access: Access::StaffChange(Roles::Owner),
-        body: Body::None,
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<RebuildReport>),
-        errors: &[],
-        refuses: NONE,
-    },
-    Operation {
-        method: "POST",
-        path: routes::STAFF_BATCH_APPROVE,
-        summary: "Approve low-risk cases in one step, each on the version the queue showed, within the shop's caps",
-        access: Access::StaffChange(Roles::AgentsAndOwner),
-        body: Body::Json(of::<BatchApproveRequest>),
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<BatchApproveReport>),
-        errors: &[],
-        refuses: Refuses {
-            batch: true,
-            ..NONE
-        },
-    },
-    Operation {
-        method: "POST",
-        path: routes::SHOP_ORDERS,
-        summary: "Import orders: a JSON array of orders, or text/csv with one row per order line",
-        access: Access::ShopKey,
-        body: Body::JsonOrCsv(of::<Vec<Order>>),
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(200, of::<ImportReport>),
-        errors: &[ApiErrorCode::BadRequest, ApiErrorCode::InvalidOrders],
-        refuses: FIELDS,
-    },
-    Operation {
-        method: "POST",
-        path: routes::SHOP_BOOTSTRAP,
-        summary: "Create the first owner account; refused once any account exists",
-        access: Access::ShopKey,
-        body: Body::Json(of::<NewStaff>),
-        query: &[],
-        if_match: false,
-        idempotency_key: false,
-        answer: Answer::Json(201, of::<StaffView>),
-        errors: &[ApiErrorCode::Conflict],
-        refuses: FIELDS,
-    },
+    Operation::new(
+        "GET",
+        routes::HEALTH,
+        "Liveness and version",
+        Access::Public,
+        Answer::Json(200, of::<Health>),
+    ),
+    Operation::new(
+        "GET",
+        routes::OPENAPI,
+        "This document",
+        Access::Public,
+        Answer::Document,
+    ),
+    Operation::new(
+        "POST",
+        routes::LOOKUP,
+        "Find an order by its number and the e-mail or phone on it; answers a buyer token for its cases",
+        Access::Public,
+        Answer::Json(200, of::<LookupResponse>),
+    )
+    .body(Body::Json(of::<LookupRequest>))
+    .errors(&[ApiErrorCode::OrderNotFound, ApiErrorCode::RateLimited]),
+    Operation::new(
+        "GET",
+        routes::BUYER_ORDER,
+        "The order, per-line eligibility, the buyer's cases, the policy and the buyer's standing",
+        Access::Buyer,
+        Answer::Json(200, of::<BuyerOrderView>),
+    )
+    .errors(&[ApiErrorCode::NotFound]),
+    Operation::new(
+        "POST",
+        routes::BUYER_PREVIEW,
+        "The policy's preview of a request (the function the portal runs as the buyer types)",
+        Access::Buyer,
+        Answer::Json(200, of::<Preview>),
+    )
+    .body(Body::Json(of::<CaseRequest>))
+    .errors(&[ApiErrorCode::NotFound]),
+    Operation::new(
+        "POST",
+        routes::BUYER_CASES,
+        "File a case; a retry with the same Idempotency-Key answers the first result",
+        Access::Buyer,
+        Answer::Json(201, of::<CaseView>),
+    )
+    .body(Body::Json(of::<CaseRequest>))
+    .idempotency_key()
+    .errors(&[ApiErrorCode::BadRequest, ApiErrorCode::NotFound, ApiErrorCode::IdempotencyKeyReused])
+    .refuses(POLICY_AND_FIELDS),
+    Operation::new(
+        "POST",
+        routes::BUYER_PHOTOS,
+        "Upload one proof photo (JPEG, PNG or WebP, at most 10 MB); metadata is removed",
+        Access::Buyer,
+        Answer::Json(201, of::<PhotoUploaded>),
+    )
+    .body(Body::Image)
+    .errors(&[ApiErrorCode::TooLarge, ApiErrorCode::UnsupportedMediaType, ApiErrorCode::HeicUnsupported, ApiErrorCode::BrokenImage, ApiErrorCode::ImageTooLarge, ApiErrorCode::RateLimited]),
+    Operation::new(
+        "GET",
+        "/api/buyer/cases/{id}",
+        "One of the buyer's cases: history, whose move, deadline, actions, refund",
+        Access::Buyer,
+        Answer::Json(200, of::<CaseView>),
+    )
+    .errors(&[ApiErrorCode::TryAgain]),
+    Operation::new(
+        "POST",
+        "/api/buyer/cases/{id}/commands",
+        "A buyer's command to a case, decided on the version named in If-Match",
+        Access::Buyer,
+        Answer::Json(200, of::<CaseView>),
+    )
+    .body(Body::Json(of::<Command>))
+    .if_match()
+    .refuses(POLICY_AND_FIELDS),
+    Operation::new(
+        "GET",
+        "/api/photos/{id}",
+        "A proof photo, to its order's buyer or to the shop's staff",
+        Access::BuyerOrStaff,
+        Answer::Image,
+    ),
+    Operation::new(
+        "POST",
+        routes::STAFF_LOGIN,
+        "Sign in: sets the __Host-session cookie and answers the CSRF token",
+        Access::Public,
+        Answer::Json(200, of::<SessionView>),
+    )
+    .body(Body::Json(of::<LoginRequest>))
+    .errors(&[ApiErrorCode::BadCredentials, ApiErrorCode::RateLimited]),
+    Operation::new(
+        "POST",
+        routes::STAFF_LOGOUT,
+        "Sign out",
+        Access::StaffChange(Roles::Any),
+        Answer::Json(200, of::<SignedOut>),
+    ),
+    Operation::new(
+        "GET",
+        routes::STAFF_ME,
+        "The signed-in staff member and the CSRF token",
+        Access::Staff(Roles::Any),
+        Answer::Json(200, of::<SessionView>),
+    ),
+    Operation::new(
+        "GET",
+        routes::STAFF_QUEUE,
+        "Open cases, most urgent first (priority class, then the nearest deadline); a filtered page holds only matches",
+        Access::Staff(Roles::Any),
+        Answer::Json(200, of::<QueuePage>),
+    )
+    .query(QUEUE_QUERY)
+    .errors(&[ApiErrorCode::BadRequest]),
+    Operation::new(
+        "GET",
+        routes::STAFF_SEARCH,
+        "The cases a case id, an order number or a tracking number names (none found: an empty list)",
+        Access::Staff(Roles::Any),
+        Answer::Json(200, of::<Vec<CaseSummary>>),
+    )
+    .query(SEARCH_QUERY)
+    .errors(&[ApiErrorCode::BadRequest]),
+    Operation::new(
+        "GET",
+        "/api/staff/cases/{id}",
+        "A case with the buyer's other cases, its priority and this role's actions",
+        Access::Staff(Roles::Any),
+        Answer::Json(200, of::<CaseView>),
+    )
+    .errors(&[ApiErrorCode::TryAgain]),
+    Operation::new(
+        "POST",
+        "/api/staff/cases/{id}/commands",
+        "A staff command to a case, decided on the version named in If-Match",
+        Access::StaffChange(Roles::Any),
+        Answer::Json(200, of::<CaseView>),
+    )
+    .body(Body::Json(of::<Command>))
+    .if_match()
+    .refuses(POLICY_AND_FIELDS),
+    Operation::new(
+        "POST",
+        "/api/staff/cases/{id}/presence",
+        "\"I have this case open\" (for 60 s): answers the others who had it open in the last minute",
+        Access::StaffChange(Roles::Any),
+        Answer::Json(200, of::<Vec<Viewer>>),
+    ),
+    Operation::new(
+        "GET",
+        routes::STAFF_CANNED,
+        "Canned replies (话术) with their placeholders",
+        Access::Staff(Roles::Any),
+        Answer::Json(200, of::<Vec<CannedReply>>),
+    ),
+    Operation::new(
+        "PUT",
+        routes::STAFF_CANNED,
+        "Replace the canned replies",
+        Access::StaffChange(Roles::Owner),
+        Answer::Json(200, of::<Vec<CannedReply>>),
+    )
+    .body(Body::Json(of::<Vec<CannedReply>>))
+    .refuses(FIELDS),
+    Operation::new(
+        "GET",
+        routes::STAFF_POLICY,
+        "The shop's policy: every window, fee, limit and threshold",
+        Access::Staff(Roles::Any),
+        Answer::Json(200, of::<Policy>),
+    ),
+    Operation::new(
+        "PUT",
+        routes::STAFF_POLICY,
+        "Replace the policy; checked per field, a bad value changes nothing",
+        Access::StaffChange(Roles::Owner),
+        Answer::Json(200, of::<Policy>),
+    )
+    .body(Body::Json(of::<Policy>))
+    .refuses(FIELDS),
+    Operation::new(
+        "GET",
+        routes::STAFF_ACCOUNTS,
+        "Staff accounts",
+        Access::Staff(Roles::Owner),
+        Answer::Json(200, of::<Vec<StaffView>>),
+    ),
+    Operation::new(
+        "POST",
+        routes::STAFF_ACCOUNTS,
+        "Create a staff account",
+        Access::StaffChange(Roles::Owner),
+        Answer::Json(201, of::<StaffView>),
+    )
+    .body(Body::Json(of::<NewStaff>))
+    .errors(&[ApiErrorCode::Conflict])
+    .refuses(FIELDS),
+    Operation::new(
+        "GET",
+        routes::STAFF_ANALYTICS,
+        "Counts per kind, reason and product; refunds; ratings per agent and kind",
+        Access::Staff(Roles::AgentsAndOwner),
+        Answer::Json(200, of::<Analytics>),
+    ),
+    Operation::new(
+        "GET",
+        routes::STAFF_EXPORT,
+        "Every case as CSV",
+        Access::Staff(Roles::AgentsAndOwner),
+        Answer::Csv,
+    ),
+    Operation::new(
+        "POST",
+        routes::STAFF_REBUILD,
+        "Rebuild the read models (queue and filter indexes, summaries, histories, snapshots) from the case logs",
+        Access::StaffChange(Roles::Owner),
+        Answer::Json(200, of::<RebuildReport>),
+    ),
+    Operation::new(
+        "POST",
+        routes::STAFF_BATCH_APPROVE,
+        "Approve low-risk cases in one step, each on the version the queue showed, within the shop's caps",
+        Access::StaffChange(Roles::AgentsAndOwner),
+        Answer::Json(200, of::<BatchApproveReport>),
+    )
+    .body(Body::Json(of::<BatchApproveRequest>))
+    .refuses(Refuses {batch: true, ..NONE}),
+    Operation::new(
+        "POST",
+        routes::SHOP_ORDERS,
+        "Import orders: a JSON array of orders, or text/csv with one row per order line",
+        Access::ShopKey,
+        Answer::Json(200, of::<ImportReport>),
+    )
+    .body(Body::JsonOrCsv(of::<Vec<Order>>))
+    .errors(&[ApiErrorCode::BadRequest, ApiErrorCode::InvalidOrders])
+    .refuses(FIELDS),
+    Operation::new(
+        "POST",
+        routes::SHOP_BOOTSTRAP,
+        "Create the first owner account; refused once any account exists",
+        Access::ShopKey,
+        Answer::Json(201, of::<StaffView>),
+    )
+    .body(Body::Json(of::<NewStaff>))
+    .errors(&[ApiErrorCode::Conflict])
+    .refuses(FIELDS),
 ];
+
+impl Operation {
+    const fn new(
+        method: &'static str,
+        path: &'static str,
+        summary: &'static str,
+        access: Access,
+        answer: Answer,
+    ) -> Self {
+        Self {
+            method,
+            path,
+            summary,
+            access,
+            body: Body::None,
+            query: &[],
+            if_match: false,
+            idempotency_key: false,
+            answer,
+            errors: &[],
+            refuses: NONE,
+        }
+    }
+
+    const fn body(self, body: Body) -> Self {
+        Self { body, ..self }
+    }
+
+    const fn query(self, query: &'static [Query]) -> Self {
+        Self { query, ..self }
+    }
+
+    const fn if_match(self) -> Self {
+        Self {
+            if_match: true,
+            ..self
+        }
+    }
+
+    const fn idempotency_key(self) -> Self {
+        Self {
+            idempotency_key: true,
+            ..self
+        }
+    }
+
+    const fn errors(self, errors: &'static [ApiErrorCode]) -> Self {
+        Self { errors, ..self }
+    }
+
+    const fn refuses(self, refuses: Refuses) -> Self {
+        Self { refuses, ..self }
+    }
+}
 
 /// The document, as the worker serves it.
 #[must_use]
