@@ -10,9 +10,10 @@ use super::settings::Policy;
 
 /// Who pays for return shipping. A separate type from [`crate::domain::Party`] because the
 /// insurer pays but never acts, and the shop pays as a whole, not through a role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Payer {
     /// The buyer.
     Buyer,
@@ -20,6 +21,14 @@ pub enum Payer {
     Shop,
     /// The shipping insurer (运费险), up to [`Policy::shipping_insurance_payout`].
     Insurer,
+}
+
+impl Payer {
+    /// The stable code, as serde writes it (`buyer`, `shop`, `insurer`).
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
 }
 
 /// Who pays to ship the goods back; `None` when nothing comes back (refund only, reship).
@@ -46,6 +55,16 @@ pub fn return_shipping_payer(
 mod tests {
     use super::*;
     use crate::policy::fixtures::{line, order};
+
+    #[test]
+    fn a_payer_code_is_its_serde_tag() {
+        for payer in [Payer::Buyer, Payer::Shop, Payer::Insurer] {
+            assert_eq!(
+                serde_json::to_value(payer).ok(),
+                Some(serde_json::Value::String(payer.code().into()))
+            );
+        }
+    }
 
     #[test]
     fn who_pays_return_shipping_for_each_reason() {

@@ -551,12 +551,7 @@ pub fn allowed(preview: Option<&Preview>) -> bool {
 /// Who pays return shipping, as a stable code.
 #[must_use]
 pub fn payer_code(p: Option<Payer>) -> &'static str {
-    match p {
-        None => "none",
-        Some(Payer::Buyer) => "buyer",
-        Some(Payer::Shop) => "shop",
-        Some(Payer::Insurer) => "insurer",
-    }
+    p.map_or("none", Payer::code)
 }
 
 /// The preview's decisive facts as `key=value;` pairs, for the page's tests to compare with the
