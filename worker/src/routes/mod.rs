@@ -224,32 +224,27 @@ mod tests {
     /// the file following fails here. `UPDATE_OPENAPI=1 cargo test -p aftersales-worker openapi`
     /// writes the file again.
     #[test]
-    fn the_served_openapi_document_is_the_generated_one() {
+    fn the_served_openapi_document_is_the_generated_one() -> Result<(), String> {
         let generated = shared::openapi::document();
-        let text = match serde_json::to_string_pretty(&generated) {
-            Ok(text) => text + "\n",
-            Err(e) => panic!("the document does not serialize: {e}"),
-        };
+        let text = serde_json::to_string_pretty(&generated)
+            .map_err(|e| format!("the document does not serialize: {e}"))?
+            + "\n";
         if std::env::var_os("UPDATE_OPENAPI").is_some() {
             let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json");
-            if let Err(e) = std::fs::write(path, &text) {
-                panic!("cannot write {path}: {e}");
-            }
-            return;
+            return std::fs::write(path, &text).map_err(|e| format!("cannot write {path}: {e}"));
         }
         assert!(
             super::OPENAPI == text,
             "worker/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test -p aftersales-worker openapi`"
         );
+        Ok(())
     }
 
     /// ... and it describes exactly the routes of `routes::TABLE`, method by method.
     #[test]
-    fn the_openapi_document_describes_exactly_the_route_table() {
-        let doc: serde_json::Value = match serde_json::from_str(super::OPENAPI) {
-            Ok(d) => d,
-            Err(e) => panic!("openapi.json is not JSON: {e}"),
-        };
+    fn the_openapi_document_describes_exactly_the_route_table() -> Result<(), String> {
+        let doc: serde_json::Value = serde_json::from_str(super::OPENAPI)
+            .map_err(|e| format!("openapi.json is not JSON: {e}"))?;
         let documented: BTreeSet<(String, String)> = doc["paths"]
             .as_object()
             .into_iter()
@@ -266,5 +261,6 @@ mod tests {
             .map(|(m, p)| ((*m).to_string(), (*p).to_string()))
             .collect();
         assert_eq!(documented, served);
+        Ok(())
     }
 }
