@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+pub mod analytics;
 pub mod api;
 pub mod domain;
 pub mod i18n;
