@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Actor, Case, CaseKind, EventKind, ExpiryOutcome, MS_PER_MINUTE, Money, Party,
-    Reason, StateName, Timestamp,
+    Actor, Case, CaseKind, EventKind, ExpiryOutcome, MS_PER_MINUTE, Money, Party, Reason,
+    StateName, Timestamp,
 };
 use crate::policy::time::{LocalDate, local_day};
 use crate::policy::{Policy, current_deadline};
@@ -24,8 +24,30 @@ use crate::policy::{Policy, current_deadline};
 /// Upper bounds, in minutes, of the duration histogram's buckets (the last is open-ended):
 /// minutes for a first answer, hours for a decision, days for a return's round trip.
 pub const DURATION_BUCKETS: [u32; 24] = [
-    5, 10, 15, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 1_080, 1_440, 2_160, 2_880, 4_320,
-    7_200, 10_080, 14_400, 20_160, 43_200, u32::MAX,
+    5,
+    10,
+    15,
+    30,
+    45,
+    60,
+    90,
+    120,
+    180,
+    240,
+    360,
+    480,
+    720,
+    1_080,
+    1_440,
+    2_160,
+    2_880,
+    4_320,
+    7_200,
+    10_080,
+    14_400,
+    20_160,
+    43_200,
+    u32::MAX,
 ];
 
 /// The comment kept with a rating in the figures (the case keeps it whole).
@@ -424,7 +446,11 @@ pub fn cells(facts: &CaseFacts) -> Vec<Cell> {
         out.push(Cell::new(Dim::Resolution, bucket_key(minutes), 1, 0));
     }
     if facts.deadlines_met > 0 {
-        out.push(total(Total::DeadlinesMet, i64::from(facts.deadlines_met), 0));
+        out.push(total(
+            Total::DeadlinesMet,
+            i64::from(facts.deadlines_met),
+            0,
+        ));
     }
     if facts.deadlines_missed > 0 {
         out.push(total(
@@ -843,7 +869,12 @@ impl AnalyticsReport {
         };
         let by_kind = ranked(Dim::Kind)
             .into_iter()
-            .filter_map(|(k, cases)| Some(KindCount { kind: CaseKind::ALL.into_iter().find(|x| x.code() == k)?, cases }))
+            .filter_map(|(k, cases)| {
+                Some(KindCount {
+                    kind: CaseKind::ALL.into_iter().find(|x| x.code() == k)?,
+                    cases,
+                })
+            })
             .collect();
         let by_state = ranked(Dim::State)
             .into_iter()
@@ -884,7 +915,7 @@ impl AnalyticsReport {
                     })
                     .filter(|r| r.cases > 0)
                     .collect();
-                reasons.sort_by(|a, b| b.cases.cmp(&a.cases));
+                reasons.sort_by_key(|r| std::cmp::Reverse(r.cases));
                 Some(ProductFigures {
                     sku: sku.to_string(),
                     title: title.to_string(),
@@ -959,6 +990,135 @@ pub const fn first_report_day(today: i64) -> i64 {
 #[must_use]
 pub const fn today(now: Timestamp, policy: &Policy) -> i64 {
     local_day(now, policy.utc_offset_minutes)
+}
+
+/// A CSV cell: quoted when it holds a separator, and defused when a spreadsheet would read it as a
+/// formula (a leading `=`, `+`, `-`, `@`, tab or carriage return gets a `'`).
+#[must_use]
+pub fn csv_cell(text: &str) -> String {
+    let safe = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if safe.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", safe.replace('"', "\"\""))
+    } else {
+        safe
+    }
+}
+
+/// Fen as yuan with two decimals (`12345` → `123.45`).
+fn yuan(money: Money) -> String {
+    let sign = if money.0 < 0 { "-" } else { "" };
+    let fen = money.0.unsigned_abs();
+    format!("{sign}{}.{:02}", fen / 100, fen % 100)
+}
+
+/// The report as CSV, one figure per row (`section,key,label,cases,amount_yuan`), labels in
+/// `lang`: what the analytics page shows, for a spreadsheet.
+#[must_use]
+pub fn to_csv(report: &AnalyticsReport, lang: crate::i18n::Lang) -> String {
+    use crate::i18n::{Audience, labels};
+    let mut out = String::from("section,key,label,cases,amount_yuan\n");
+    let mut row = |section: &str, key: &str, label: &str, cases: u32, amount: Option<Money>| {
+        let amount = amount.map(yuan).unwrap_or_default();
+        out.push_str(&format!(
+            "{section},{},{},{cases},{amount}\n",
+            csv_cell(key),
+            csv_cell(label)
+        ));
+    };
+    let t = &report.totals;
+    for (key, cases, amount) in [
+        ("cases", t.cases, None),
+        ("open", t.open, None),
+        ("refunded", t.refunded_cases, Some(t.refunded)),
+        ("escalated", t.escalated, None),
+        ("deadlines_met", t.deadlines_met, None),
+        ("deadlines_missed", t.deadlines_missed, None),
+        ("resolved_by_timeout", t.resolved_by_timeout, None),
+        ("ratings", t.ratings, None),
+    ] {
+        row("total", key, key, cases, amount);
+    }
+    for k in &report.by_kind {
+        row(
+            "kind",
+            k.kind.code(),
+            labels::kind(k.kind, lang),
+            k.cases,
+            None,
+        );
+    }
+    for s in &report.by_state {
+        let label = labels::state(s.state, Audience::Staff, lang);
+        row("state", s.state.code(), label, s.cases, None);
+    }
+    for r in &report.by_reason {
+        row(
+            "reason",
+            r.reason.code(),
+            labels::reason(r.reason, lang),
+            r.cases,
+            None,
+        );
+    }
+    for p in &report.by_product {
+        row("product", &p.sku, &p.title, p.cases, None);
+        for r in &p.reasons {
+            let key = format!("{}/{}", p.sku, r.reason.code());
+            row(
+                "product_reason",
+                &key,
+                labels::reason(r.reason, lang),
+                r.cases,
+                None,
+            );
+        }
+    }
+    for (section, periods) in [("day", &report.days), ("week", &report.weeks)] {
+        for d in periods {
+            row(
+                &format!("{section}_filed"),
+                &d.start,
+                &d.start,
+                d.filed,
+                None,
+            );
+            row(
+                &format!("{section}_closed"),
+                &d.start,
+                &d.start,
+                d.closed,
+                None,
+            );
+            let refunded = Some(d.refunded);
+            row(
+                &format!("{section}_refunded"),
+                &d.start,
+                &d.start,
+                d.refunded_cases,
+                refunded,
+            );
+        }
+    }
+    for (section, durations) in [
+        ("first_answer", &report.first_answer),
+        ("resolution", &report.resolution),
+    ] {
+        for b in &durations.buckets {
+            let key = b
+                .up_to_minutes
+                .map_or_else(|| "longer".to_string(), |m| format!("<={m}min"));
+            row(section, &key, &key, b.cases, None);
+        }
+    }
+    for a in &report.agents {
+        row("agent", &a.id, &a.name, a.cases, None);
+        row("agent_ratings", &a.id, &a.name, a.ratings, None);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -1184,6 +1344,56 @@ mod tests {
     }
 
     #[test]
+    fn the_csv_has_one_row_per_figure_defused_and_in_yuan() {
+        let facts = CaseFacts {
+            kind: CaseKind::RefundOnly,
+            reason: Reason::NotReceived,
+            state: StateName::Closed,
+            products: vec![("=SKU".into(), "Mug, blue".into())],
+            filed_day: 20_000,
+            closed_day: Some(20_000),
+            refunded: Some((Money(12_345), 20_000)),
+            first_answer_minutes: Some(3),
+            resolution_minutes: Some(3),
+            deadlines_met: 1,
+            deadlines_missed: 0,
+            resolved_by_timeout: false,
+            escalated: false,
+            agent: None,
+            rating: None,
+        };
+        let mut sums = BTreeMap::new();
+        fold(&mut sums, &cells(&facts));
+        let rows = ReportRows {
+            cells: sums
+                .into_iter()
+                .map(|((dim, key), (n, sum))| Cell { dim, key, n, sum })
+                .collect(),
+            comments: Vec::new(),
+        };
+        let report = AnalyticsReport::build(&rows, ReportScope::Shop, 20_000);
+        let csv = to_csv(&report, crate::i18n::Lang::En);
+        assert!(csv.starts_with("section,key,label,cases,amount_yuan\n"));
+        assert!(
+            csv.contains("\ntotal,refunded,refunded,1,123.45\n"),
+            "{csv}"
+        );
+        assert!(csv.contains("\nproduct,'=SKU,\"Mug, blue\",1,\n"), "{csv}");
+        assert!(csv.contains(&format!(
+            "\nday_refunded,{0},{0},1,123.45\n",
+            day_key(20_000)
+        )));
+        let columns = |line: &str| line.split(',').count();
+        assert!(
+            csv.lines()
+                .filter(|l| !l.contains('"'))
+                .all(|l| columns(l) == 5)
+        );
+        assert_eq!(csv_cell("-1"), "'-1");
+        assert_eq!(yuan(Money(-5)), "-0.05");
+    }
+
+    #[test]
     fn an_agents_report_holds_only_their_own_figures_and_comments() {
         let mut sums = BTreeMap::new();
         for (agent, stars) in [("st_a", 5), ("st_a", 3), ("st_b", 1)] {
@@ -1224,11 +1434,7 @@ mod tests {
                 .collect(),
             comments: vec![comment("st_b"), comment("st_a")],
         };
-        let mine = AnalyticsReport::build(
-            &rows,
-            ReportScope::Agent { id: "st_a".into() },
-            20_010,
-        );
+        let mine = AnalyticsReport::build(&rows, ReportScope::Agent { id: "st_a".into() }, 20_010);
         assert_eq!(mine.totals.cases, 2);
         assert_eq!(mine.totals.rating_avg_x100, Some(400));
         assert_eq!(mine.agents.len(), 1);

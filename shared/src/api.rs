@@ -344,6 +344,8 @@ pub mod routes {
     pub const STAFF_ANALYTICS: &str = "/api/staff/analytics";
     /// `GET` (staff): every case as CSV.
     pub const STAFF_EXPORT: &str = "/api/staff/export.csv";
+    /// The figures of `GET /api/staff/analytics` as CSV.
+    pub const STAFF_ANALYTICS_CSV: &str = "/api/staff/analytics.csv";
     /// `POST` (owner): rebuild the read models from the case logs.
     pub const STAFF_REBUILD: &str = "/api/staff/rebuild-indexes";
     /// `GET` (staff) `?q=`: the [`super::CaseSummary`]s a case id, an order number or a tracking
@@ -411,6 +413,7 @@ pub mod routes {
         ("GET", STAFF_ACCOUNTS),
         ("POST", STAFF_ACCOUNTS),
         ("GET", STAFF_ANALYTICS),
+        ("GET", STAFF_ANALYTICS_CSV),
         ("GET", STAFF_EXPORT),
         ("POST", STAFF_REBUILD),
         ("POST", STAFF_BATCH_APPROVE),
@@ -760,32 +763,17 @@ pub struct CannedReply {
     pub en: String,
 }
 
-/// `GET /api/staff/analytics`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+/// `GET /api/staff/analytics`: the figures (see [`crate::analytics`]).
+pub use crate::analytics::AnalyticsReport;
+
+/// `POST /api/staff/rebuild-indexes?only=…`: rebuild one read model only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Analytics {
-    /// Cases in all.
-    pub cases: u32,
-    /// Open cases.
-    pub open: u32,
-    /// Open cases past their deadline.
-    pub overdue: u32,
-    /// Cases per kind.
-    pub by_kind: Vec<(CaseKind, u32)>,
-    /// Cases per reason (the numbers a shop uses to fix its listings).
-    pub by_reason: Vec<(Reason, u32)>,
-    /// Cases per product title.
-    pub by_product: Vec<(String, u32)>,
-    /// Money refunded in all.
-    pub refunded: Money,
-    /// Average rating (×100, to stay integer) and how many ratings.
-    pub rating_avg_x100: Option<u32>,
-    /// Ratings counted.
-    pub ratings: u32,
-    /// Average rating per staff member (×100) with counts.
-    pub rating_by_agent: Vec<(String, u32, u32)>,
-    /// Average rating per kind (×100) with counts.
-    pub rating_by_kind: Vec<(CaseKind, u32, u32)>,
+#[serde(rename_all = "snake_case")]
+pub enum RebuildOnly {
+    /// The figures (analytics), refolded from each case's recorded facts without reading the
+    /// case logs: one list per 1,000 cases.
+    Figures,
 }
 
 /// `POST /api/shop/orders` answer.

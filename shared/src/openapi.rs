@@ -13,12 +13,13 @@ use serde_json::{Map, Value, json};
 use strum::IntoEnumIterator;
 
 use crate::api::{
-    Analytics, ApiErrorCode, BatchApproveReport, BatchApproveRequest, BuyerOrderView, CannedReply,
-    CaseSummary, CaseView, ErrorBody, Health, ImportReport, LoginRequest, LookupRequest,
-    LookupResponse, NewStaff, PhotoUploaded, QueuePage, RebuildReport, SessionView, SignedOut,
-    StaffView, StaleCase, Viewer, routes,
+    AnalyticsReport, ApiErrorCode, BatchApproveReport, BatchApproveRequest, BuyerOrderView,
+    CannedReply, CaseSummary, CaseView, ErrorBody, Health, ImportReport, LoginRequest,
+    LookupRequest, LookupResponse, NewStaff, PhotoUploaded, QueuePage, RebuildOnly, RebuildReport,
+    SessionView, SignedOut, StaffView, StaleCase, Viewer, routes,
 };
 use crate::domain::{CaseKind, CaseRequest, Command, Order, StateName};
+use crate::i18n::Lang;
 use crate::policy::error::RefusalTag;
 use crate::policy::{BatchRefusal, Policy, PolicyErrorCode, Preview};
 
@@ -134,6 +135,18 @@ const POLICY_AND_FIELDS: Refuses = Refuses {
     fields: true,
     batch: false,
 };
+
+const CSV_QUERY: &[Query] = &[Query {
+    name: "lang",
+    description: "The labels' language (`zh-CN` or `en`); the `Accept-Language` header otherwise.",
+    schema: of::<Lang>,
+}];
+
+const REBUILD_QUERY: &[Query] = &[Query {
+    name: "only",
+    description: "Rebuild this read model only.",
+    schema: of::<RebuildOnly>,
+}];
 
 const QUEUE_QUERY: &[Query] = &[
     Query {
@@ -406,10 +419,18 @@ const OPERATIONS: &[Operation] = &[
     Operation::new(
         "GET",
         routes::STAFF_ANALYTICS,
-        "Counts per kind, reason and product; refunds; ratings per agent and kind",
+        "The figures from the cases: per kind, state, reason and product; per day and week; refunds; time to first answer and to resolution; deadlines met; ratings per agent and their comments (the owner: the shop's; an agent: their own)",
         Access::Staff(Roles::AgentsAndOwner),
-        Answer::Json(200, of::<Analytics>),
+        Answer::Json(200, of::<AnalyticsReport>),
     ),
+    Operation::new(
+        "GET",
+        routes::STAFF_ANALYTICS_CSV,
+        "The same figures as CSV (section, key, label, cases, amount in yuan)",
+        Access::Staff(Roles::AgentsAndOwner),
+        Answer::Csv,
+    )
+    .query(CSV_QUERY),
     Operation::new(
         "GET",
         routes::STAFF_EXPORT,
@@ -420,10 +441,11 @@ const OPERATIONS: &[Operation] = &[
     Operation::new(
         "POST",
         routes::STAFF_REBUILD,
-        "Rebuild the read models (queue and filter indexes, summaries, histories, snapshots) from the case logs",
+        "Rebuild the read models (queue and filter indexes, summaries, histories, snapshots, facts and figures) from the case logs; `only=figures` refolds the figures from the recorded facts",
         Access::StaffChange(Roles::Owner),
         Answer::Json(200, of::<RebuildReport>),
-    ),
+    )
+    .query(REBUILD_QUERY),
     Operation::new(
         "POST",
         routes::STAFF_BATCH_APPROVE,

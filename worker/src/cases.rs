@@ -346,7 +346,16 @@ pub async fn reindex(scope: &Scope<'_>, loaded: &mut LoadedCase) -> AppResult<()
             ),
             &summary,
         )
-        .await
+        .await?;
+    crate::tally::record(
+        scope.store,
+        crate::tally::FactRecord {
+            case_id: loaded.case.id.clone(),
+            version: loaded.version,
+            facts: shared::analytics::CaseFacts::of(&loaded.case, scope.policy),
+        },
+    )
+    .await
 }
 
 /// Files a new case (its first commit) under `id` and indexes it. Two filings racing for one id

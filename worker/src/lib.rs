@@ -16,6 +16,7 @@ mod queue;
 mod routes;
 mod shop;
 mod store;
+mod tally;
 mod visibility;
 
 use shared::domain::Timestamp;

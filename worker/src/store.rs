@@ -103,6 +103,15 @@ pub mod keys {
     pub fn summary_prefix(shop: &str) -> String {
         format!("sum:{shop}:")
     }
+    /// A case's part in the shop's figures (`tally::FactRecord`), from which the tally is
+    /// refolded without reading the case logs.
+    pub fn fact(shop: &str, case: &str) -> String {
+        format!("fact:{shop}:{case}")
+    }
+    /// Prefix of every case's facts.
+    pub fn facts_prefix(shop: &str) -> String {
+        format!("fact:{shop}:")
+    }
     /// The cases of one order (for quantities and the buyer's list).
     pub fn order_case(shop: &str, order: &str, case: &str) -> String {
         format!("oc:{shop}:{order}:{case}")
@@ -319,6 +328,8 @@ pub struct Store {
     /// each case and the order's cases. Only the desk repairs snapshots (a reader elsewhere could
     /// put an older one over the desk's newer one).
     pub desk: Option<Rc<worker::Storage>>,
+    /// The shop's figures (`tally::ShopTally`), fed after each commit.
+    pub tally: Option<worker::ObjectNamespace>,
 }
 
 /// Keeps, for each sequence number, the key that sorts first; stops at the first gap.
@@ -356,6 +367,7 @@ impl Store {
             ops: Rc::default(),
             queued_hooks: Rc::default(),
             desk: None,
+            tally: env.durable_object(crate::tally::TALLY_BINDING).ok(),
         })
     }
 
@@ -410,6 +422,22 @@ impl Store {
     pub async fn put_meta<T: Serialize>(&self, key: &str, meta: &T) -> AppResult<()> {
         self.count();
         self.kv.put(key, "")?.metadata(meta)?.execute().await?;
+        Ok(())
+    }
+
+    /// Writes a JSON value and, when given, metadata beside it (listed with the key).
+    pub async fn put_with_meta<T: Serialize, M: Serialize>(
+        &self,
+        key: &str,
+        value: &T,
+        meta: Option<&M>,
+    ) -> AppResult<()> {
+        self.count();
+        let mut put = self.kv.put(key, serde_json::to_string(value)?)?;
+        if let Some(meta) = meta {
+            put = put.metadata(meta)?;
+        }
+        put.execute().await?;
         Ok(())
     }
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::Lang;
 use shared::api::{
-    Analytics, BatchApproveReport, BatchApproveRequest, BatchItem, CannedReply, CaseSummary,
+    AnalyticsReport, BatchApproveReport, BatchApproveRequest, BatchItem, CannedReply, CaseSummary,
     CaseView, ErrorBody, ErrorCode, LoginRequest, QueuePage, SessionView, StaleCase, Viewer,
     routes,
 };
@@ -224,7 +224,7 @@ impl Api {
     }
 
     /// `GET /api/staff/analytics`
-    pub async fn analytics(&self) -> Result<Analytics, ApiError> {
+    pub async fn analytics(&self) -> Result<AnalyticsReport, ApiError> {
         self.get(routes::STAFF_ANALYTICS).await
     }
 }

@@ -9,6 +9,7 @@
 //! deadline falls) comes from `shared` through the API's answers.
 
 mod api;
+mod chart;
 mod model;
 mod route;
 mod text;

@@ -4,6 +4,8 @@
 
 use shared::Lang;
 
+pub mod analytics;
+
 /// Every string of the admin's screens in one language.
 #[derive(Debug)]
 pub struct Texts {
@@ -108,14 +110,6 @@ pub struct Texts {
     pub choose_case: &'static str,
     pub expected_returns: &'static str,
     pub none_expected: &'static str,
-    pub analytics_title: &'static str,
-    pub cases_total: &'static str,
-    pub cases_open: &'static str,
-    pub cases_overdue: &'static str,
-    pub refunded_total: &'static str,
-    pub rating: &'static str,
-    pub by_kind: &'static str,
-    pub by_reason: &'static str,
     pub not_found: &'static str,
     pub err_network: &'static str,
     pub err_unexpected: &'static str,
@@ -225,14 +219,6 @@ pub static ZH: Texts = Texts {
     choose_case: "找到多个售后，请选择：",
     expected_returns: "在途退货",
     none_expected: "暂无在途退货。",
-    analytics_title: "售后数据",
-    cases_total: "售后总数",
-    cases_open: "处理中",
-    cases_overdue: "已超时",
-    refunded_total: "累计退款",
-    rating: "平均评分",
-    by_kind: "按类型",
-    by_reason: "按原因",
     not_found: "页面不存在。",
     err_network: "网络连接失败，请检查网络后重试。",
     err_unexpected: "服务器返回了意外的内容，请稍后重试。",
@@ -342,14 +328,6 @@ pub static EN: Texts = Texts {
     choose_case: "Several cases match; choose one:",
     expected_returns: "Returns on their way",
     none_expected: "No returns on their way.",
-    analytics_title: "After-sales numbers",
-    cases_total: "Cases",
-    cases_open: "Open",
-    cases_overdue: "Overdue",
-    refunded_total: "Refunded",
-    rating: "Average rating",
-    by_kind: "By kind",
-    by_reason: "By reason",
     not_found: "There is no such page.",
     err_network: "No connection: check the network and try again.",
     err_unexpected: "The server answered something unexpected; please try again.",

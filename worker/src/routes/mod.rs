@@ -82,7 +82,7 @@ async fn handle_with(
 /// The `[vars]` setting that makes every API answer say how many KV operations it made
 /// (`X-KV-Ops`): set for `wrangler dev` and the tests, never under `[env.production]`, where the
 /// count would only tell a caller how the storage is laid out.
-const REPORT_KV_OPS: &str = "REPORT_KV_OPS";
+pub(crate) const REPORT_KV_OPS: &str = "REPORT_KV_OPS";
 
 /// Adds this request's KV operations to `X-KV-Ops`. A change forwarded to its order's desk
 /// answers with the desk's count; the request that forwarded it adds its own.
@@ -179,6 +179,7 @@ async fn dispatch(
         (Method::Post, ["api", "staff", "accounts"]) => staff::create_account(&mut r).await,
         (Method::Get, ["api", "staff", "analytics"]) => staff::analytics(&r).await,
         (Method::Get, ["api", "staff", "export.csv"]) => staff::export(&r).await,
+        (Method::Get, ["api", "staff", "analytics.csv"]) => staff::analytics_csv(&r).await,
         (Method::Post, ["api", "staff", "rebuild-indexes"]) => staff::rebuild(&r).await,
         (Method::Post, ["api", "staff", "batch-approve"]) => batch::approve(&mut r).await,
         // Shop systems.

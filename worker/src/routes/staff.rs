@@ -1,11 +1,12 @@
 //! Staff routes: sign-in, the queue, case work, and the owner's settings. Every route but login
 //! needs the session cookie; every state change also needs the session's CSRF token.
 
+use shared::analytics::{self, AnalyticsReport, ReportScope};
 use shared::api::{
-    Analytics, ApiErrorCode, CannedReply, CaseSummary, LoginRequest, NewStaff, QueuePage,
-    SessionView, StaffView, Viewer,
+    ApiErrorCode, CannedReply, CaseSummary, LoginRequest, NewStaff, QueuePage, SessionView,
+    StaffView, Viewer,
 };
-use shared::domain::{CaseKind, Command, Money, Reason, Role, StateName};
+use shared::domain::{CaseKind, Command, Role, StateName};
 use shared::policy::Policy;
 use worker::Response;
 
@@ -16,7 +17,7 @@ use crate::cases::{self, Scope};
 use crate::error::{AppError, AppResult};
 use crate::http::{self, body_bytes, json_body, ok, query, with_status};
 use crate::store::keys;
-use crate::{queue, shop, visibility};
+use crate::{queue, shop, tally, visibility};
 
 fn staff_view(s: &StaffRecord) -> StaffView {
     StaffView {
@@ -473,68 +474,78 @@ async fn all_summaries(r: &Req) -> AppResult<Vec<CaseSummary>> {
         .collect())
 }
 
-/// `GET /api/staff/analytics` (agent, owner): counts per kind, reason and product, refunds,
-/// ratings per agent and per kind.
-pub async fn analytics(r: &Req) -> AppResult<Response> {
+/// The figures the caller may read: the owner's are the shop's, an agent's their own cases'.
+/// Read from the tally in a bounded number of rows (`tally`), whatever the number of cases.
+async fn figures(r: &Req) -> AppResult<(AnalyticsReport, u64)> {
     let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
     auth::require_role(&session, &visibility::REPORT_ROLES)?;
-    ok(&aggregate(&all_summaries(r).await?, r.now))
-}
-
-/// Folds summaries into the analytics answer (pure, tested below).
-pub fn aggregate(summaries: &[CaseSummary], now: shared::domain::Timestamp) -> Analytics {
-    use std::collections::BTreeMap;
-    let mut a = Analytics {
-        cases: summaries.len() as u32,
-        ..Analytics::default()
-    };
-    let mut kinds: BTreeMap<u8, (CaseKind, u32)> = BTreeMap::new();
-    let mut reasons: BTreeMap<u8, (Reason, u32)> = BTreeMap::new();
-    let mut products: BTreeMap<String, u32> = BTreeMap::new();
-    let mut by_agent: BTreeMap<String, (u32, u32)> = BTreeMap::new();
-    let mut by_kind_rating: BTreeMap<u8, (CaseKind, u32, u32)> = BTreeMap::new();
-    let (mut rating_sum, mut refunded) = (0u32, 0i64);
-    for s in summaries {
-        if !s.closed {
-            a.open += 1;
-            if s.due.is_some_and(|d| d < now) {
-                a.overdue += 1;
-            }
+    let scope = if session.role == Role::Owner {
+        ReportScope::Shop
+    } else {
+        ReportScope::Agent {
+            id: session.staff_id.clone(),
         }
-        kinds.entry(s.kind as u8).or_insert((s.kind, 0)).1 += 1;
-        reasons.entry(s.reason as u8).or_insert((s.reason, 0)).1 += 1;
-        *products.entry(s.title.clone()).or_default() += 1;
-        refunded += s.refunded.map_or(0, |m| m.0);
-        if let Some(stars) = s.rating {
-            a.ratings += 1;
-            rating_sum += u32::from(stars);
-            let agent = by_agent
-                .entry(s.assignee.clone().unwrap_or_else(|| "-".into()))
-                .or_default();
-            agent.0 += u32::from(stars);
-            agent.1 += 1;
-            let kind = by_kind_rating.entry(s.kind as u8).or_insert((s.kind, 0, 0));
-            kind.1 += u32::from(stars);
-            kind.2 += 1;
+    };
+    let policy = cases::policy_of(&r.store).await?;
+    let today = analytics::today(r.now, &policy);
+    let read = tally::read(
+        &r.store,
+        &scope,
+        analytics::day_key(analytics::first_report_day(today)),
+    )
+    .await?;
+    let mut report = AnalyticsReport::build(&read.rows, scope, today);
+    if session.role == Role::Owner {
+        let names: std::collections::HashMap<String, String> = list_staff(r)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.name))
+            .collect();
+        for agent in &mut report.agents {
+            agent.name = names.get(&agent.id).cloned().unwrap_or_default();
+        }
+    } else {
+        for agent in &mut report.agents {
+            agent.name = session.name.clone();
         }
     }
-    a.by_kind = kinds.into_values().collect();
-    a.by_reason = reasons.into_values().collect();
-    let mut products: Vec<(String, u32)> = products.into_iter().collect();
-    products.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
-    products.truncate(20);
-    a.by_product = products;
-    a.refunded = Money(refunded);
-    a.rating_avg_x100 = (a.ratings > 0).then(|| rating_sum * 100 / a.ratings);
-    a.rating_by_agent = by_agent
-        .into_iter()
-        .map(|(agent, (sum, n))| (agent, sum * 100 / n, n))
-        .collect();
-    a.rating_by_kind = by_kind_rating
-        .into_values()
-        .map(|(k, sum, n)| (k, sum * 100 / n, n))
-        .collect();
-    a
+    Ok((report, read.rows_read))
+}
+
+/// `GET /api/staff/analytics` (agent: their own cases; owner: the shop)
+pub async fn analytics(r: &Req) -> AppResult<Response> {
+    let (report, rows_read) = figures(r).await?;
+    let response = ok(&report)?;
+    // Beside `X-KV-Ops`, where that is reported: what the read cost the tally.
+    if r.env
+        .var(super::REPORT_KV_OPS)
+        .is_ok_and(|v| v.to_string() == "true")
+    {
+        response
+            .headers()
+            .set("X-Tally-Rows-Read", &rows_read.to_string())?;
+    }
+    Ok(response)
+}
+
+/// `GET /api/staff/analytics.csv`: the same figures, labelled in the caller's language.
+pub async fn analytics_csv(r: &Req) -> AppResult<Response> {
+    let (report, _) = figures(r).await?;
+    // A download link cannot set headers: the admin names its language in the query.
+    let lang = query(&r.req, "lang").map_or_else(
+        || http::lang_of(&r.req),
+        |tag| shared::Lang::from_accept_language(&tag),
+    );
+    let csv = analytics::to_csv(&report, lang);
+    let response = http::bytes_response(200, "text/csv; charset=utf-8", csv.into_bytes())?;
+    response.headers().set(
+        "Content-Disposition",
+        &format!(
+            "attachment; filename=\"aftersales-figures-{}.csv\"",
+            report.today
+        ),
+    )?;
+    Ok(response)
 }
 
 /// `GET /api/staff/export.csv` (agent, owner)
@@ -556,18 +567,7 @@ pub async fn export(r: &Req) -> AppResult<Response> {
 
 /// One row per case. Cells that a spreadsheet would run as a formula are prefixed with `'`.
 pub fn to_csv(summaries: &[CaseSummary]) -> String {
-    fn cell(text: &str) -> String {
-        let safe = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{text}")
-        } else {
-            text.to_string()
-        };
-        if safe.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", safe.replace('"', "\"\""))
-        } else {
-            safe
-        }
-    }
+    use shared::analytics::csv_cell as cell;
     let mut out = String::from(
         "case_id,order,kind,reason,state,filed_at_ms,closed,refunded_minor,rating,assignee,product\n",
     );
@@ -592,13 +592,26 @@ pub fn to_csv(summaries: &[CaseSummary]) -> String {
 }
 
 /// `POST /api/staff/rebuild-indexes` (owner): drops every read model (queue and its filter
-/// indexes, tracking numbers, summaries, order and buyer indexes, snapshots) and derives them
-/// again from the case logs.
+/// indexes, tracking numbers, summaries, order and buyer indexes, snapshots, facts and figures)
+/// and derives them again from the case logs. `?only=figures` refolds the figures from the
+/// facts alone (one list per 1,000 cases instead of every log).
 pub async fn rebuild(r: &Req) -> AppResult<Response> {
     let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
     auth::require_role(&session, &[Role::Owner])?;
-    let policy = cases::policy_of(&r.store).await?;
-    let rebuilt = rebuild_all(r, &policy).await?;
+    let only = match query(&r.req, "only") {
+        None => None,
+        Some(text) => Some(
+            serde_json::from_value::<shared::api::RebuildOnly>(serde_json::Value::String(text))
+                .map_err(|_| AppError::Api(ApiErrorCode::BadRequest))?,
+        ),
+    };
+    let rebuilt = match only {
+        Some(shared::api::RebuildOnly::Figures) => tally::refold(&r.store).await?,
+        None => {
+            let policy = cases::policy_of(&r.store).await?;
+            rebuild_all(r, &policy).await?
+        }
+    };
     ok(&shared::api::RebuildReport {
         rebuilt_cases: rebuilt,
     })
@@ -616,11 +629,13 @@ async fn rebuild_all(r: &Req, policy: &Policy) -> AppResult<u32> {
         keys::summary_prefix(&shop),
         format!("oc:{shop}:"),
         format!("buyer:{shop}:"),
+        keys::facts_prefix(&shop),
     ] {
         for (key, _) in r.store.list_all_meta::<serde_json::Value>(&prefix).await? {
             r.store.delete(&key).await?;
         }
     }
+    tally::reset(&r.store).await?;
     let log_keys = r.store.list_all_meta::<serde_json::Value>("case:").await?;
     let mut by_case: std::collections::BTreeMap<String, Vec<String>> =
         std::collections::BTreeMap::new();
@@ -651,7 +666,7 @@ async fn rebuild_all(r: &Req, policy: &Policy) -> AppResult<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::domain::{StateName, Timestamp};
+    use shared::domain::{Money, Reason, StateName, Timestamp};
 
     fn summary(id: &str, kind: CaseKind, rating: Option<u8>, closed: bool) -> CaseSummary {
         CaseSummary {
@@ -682,26 +697,6 @@ mod tests {
             version: 1,
             buyer_lang: None,
         }
-    }
-
-    #[test]
-    fn analytics_count_kinds_ratings_and_overdue_cases() {
-        let a = aggregate(
-            &[
-                summary("a", CaseKind::Exchange, Some(5), true),
-                summary("b", CaseKind::Exchange, Some(2), true),
-                summary("c", CaseKind::Repair, None, false),
-            ],
-            Timestamp(200),
-        );
-        assert_eq!((a.cases, a.open, a.overdue, a.ratings), (3, 1, 1, 2));
-        assert_eq!(a.rating_avg_x100, Some(350));
-        assert_eq!(a.refunded, Money(1000));
-        assert_eq!(
-            a.by_kind,
-            vec![(CaseKind::Exchange, 2), (CaseKind::Repair, 1)]
-        );
-        assert_eq!(a.rating_by_agent, vec![("st_1".to_string(), 350, 2)]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Every screen as a pure model: state, messages, effects, and what the view shows, derived here
 //! so the view only draws. Native unit tests drive each one message by message.
 
+pub mod analytics;
 pub mod case;
 pub mod queue;
 pub mod receive;

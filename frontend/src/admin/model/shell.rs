@@ -112,12 +112,15 @@ impl Shell {
         }
     }
 
-    /// The tabs this role has: the owner also sees Analytics; the warehouse starts at Receive.
+    /// The tabs this role has: the owner and agents also see Analytics (the owner the shop's
+    /// figures, an agent their own); the warehouse starts at Receive.
     #[must_use]
     pub fn tabs(&self) -> Vec<Tab> {
         match self.role() {
-            Some(Role::Owner) => vec![Tab::Queue, Tab::Receive, Tab::Analytics, Tab::Me],
-            Some(_) => vec![Tab::Queue, Tab::Receive, Tab::Me],
+            Some(Role::Owner | Role::Agent) => {
+                vec![Tab::Queue, Tab::Receive, Tab::Analytics, Tab::Me]
+            }
+            Some(Role::Warehouse) => vec![Tab::Queue, Tab::Receive, Tab::Me],
             None => Vec::new(),
         }
     }
@@ -282,11 +285,13 @@ mod tests {
     }
 
     #[test]
-    fn only_the_owner_has_an_analytics_tab() {
+    fn the_warehouse_has_no_analytics_tab() {
         let mut shell = Shell::new(Lang::En, "/admin", "");
         assert!(shell.tabs().is_empty());
-        shell.update(Msg::SessionChecked(Some(session(Role::Agent))));
+        shell.update(Msg::SessionChecked(Some(session(Role::Warehouse))));
         assert_eq!(shell.tabs(), vec![Tab::Queue, Tab::Receive, Tab::Me]);
+        shell.update(Msg::SessionChecked(Some(session(Role::Agent))));
+        assert!(shell.tabs().contains(&Tab::Analytics));
         shell.update(Msg::SessionChecked(Some(session(Role::Owner))));
         assert!(shell.tabs().contains(&Tab::Analytics));
     }
