@@ -9,11 +9,13 @@
 
 mod actions;
 mod batch;
+mod catalogue;
 mod context;
 mod deadline;
 mod eligibility;
 pub(crate) mod error;
 mod filing;
+mod impact;
 mod machine;
 mod priority;
 mod refund;
@@ -30,7 +32,11 @@ pub use actions::{available_actions, role_allows};
 pub use batch::{
     BatchCandidate, BatchPlan, BatchRefusal, batch_candidate, is_low_risk, plan_batch,
 };
+pub use catalogue::{SETTINGS, Setting, SettingGroup, SettingValue, Unit, setting};
 pub use context::{BuyerStanding, Context};
+pub use impact::{
+    DeadlineMove, EligibilityChange, OpenCase, PolicyImpact, SettingChange, diff, impact,
+};
 pub use deadline::{Deadline, current_deadline, due_timeout};
 pub use eligibility::{
     KindEligibility, LineEligibility, eligibility, line_eligibility, needs_carrier_proof,
