@@ -34,9 +34,6 @@ pub use batch::{
 };
 pub use catalogue::{SETTINGS, Setting, SettingGroup, SettingValue, Unit, setting};
 pub use context::{BuyerStanding, Context};
-pub use impact::{
-    DeadlineMove, EligibilityChange, OpenCase, PolicyImpact, SettingChange, diff, impact,
-};
 pub use deadline::{Deadline, current_deadline, due_timeout};
 pub use eligibility::{
     KindEligibility, LineEligibility, eligibility, line_eligibility, needs_carrier_proof,
@@ -46,6 +43,9 @@ pub use eligibility::{
 pub(crate) use error::RefusalTag;
 pub use error::{PolicyError, PolicyErrorCode, Refusal};
 pub use filing::{NextStep, Preview, check_request, file_case, needs_intact_confirmation, preview};
+pub use impact::{
+    DeadlineMove, EligibilityChange, OpenCase, PolicyImpact, SettingChange, diff, impact,
+};
 pub use machine::{apply, decide};
 #[cfg(test)]
 pub(crate) use priority::PriorityReasonTag;

@@ -100,9 +100,8 @@ pub struct SettingChange {
 fn awaits_decision(state: &CaseState) -> bool {
     match state {
         CaseState::AwaitingReview { .. } | CaseState::InfoRequested { .. } => true,
-        CaseState::AwaitingOwnerApproval { previous, .. } | CaseState::Escalated { previous, .. } => {
-            awaits_decision(previous)
-        }
+        CaseState::AwaitingOwnerApproval { previous, .. }
+        | CaseState::Escalated { previous, .. } => awaits_decision(previous),
         _ => false,
     }
 }
@@ -236,7 +235,11 @@ mod tests {
         let o = order(vec![line("shirt", "clothing", 9_900, 2)]);
         let review = Run::file(
             &o,
-            request(CaseKind::ReturnAndRefund, Reason::SizeOrFit, &[("shirt", 1)]),
+            request(
+                CaseKind::ReturnAndRefund,
+                Reason::SizeOrFit,
+                &[("shirt", 1)],
+            ),
             filed_at(day),
         )
         .map(|r| r.case);
@@ -255,10 +258,7 @@ mod tests {
                 },
             );
         }
-        review
-            .into_iter()
-            .chain(rejected.map(|r| r.case))
-            .collect()
+        review.into_iter().chain(rejected.map(|r| r.case)).collect()
     }
 
     fn open(cases: &[Case]) -> Vec<OpenCase<'_>> {
