@@ -4,5 +4,6 @@
 pub mod case;
 pub mod queue;
 pub mod receive;
+pub mod settings;
 pub mod shell;
 pub mod signin;
