@@ -122,7 +122,7 @@ fn preview_box(core: Core<Settings>, lang: Lang) -> impl IntoView {
                         <span class="mono">{e.case.clone()}</span> " · " {labels::kind(e.kind, lang)} " · "
                         {labels::reason(e.reason, lang)} ": "
                         <b>{if e.eligible_after { t.becomes_eligible } else { t.becomes_ineligible }}</b>
-                        {e.refusal.map(|r| view! { <span class="muted small">" (" {r.message(lang)} ")"</span> })}
+
                     </p>
                 }).collect_view()}
                 {preview.more_open_cases.then(|| view! { <p class="muted small">{t.more_open}</p> })}
