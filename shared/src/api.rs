@@ -11,6 +11,8 @@ use crate::domain::{
 use crate::i18n::Lang;
 use crate::policy::{BuyerStanding, Deadline, LineEligibility, Payer, Policy, Priority};
 
+pub mod settings;
+
 /// Where every API route lives; the worker serves it, the portal calls it.
 pub const API_PREFIX: &str = "/api";
 
@@ -338,6 +340,11 @@ pub mod routes {
     pub const STAFF_CANNED: &str = "/api/staff/canned-replies";
     /// `GET` (staff): the policy; `PUT` (owner): replace it.
     pub const STAFF_POLICY: &str = "/api/staff/policy";
+    /// `POST` (owner) a candidate [`crate::policy::Policy`]: its field problems, or a
+    /// [`super::settings::PolicyPreview`] of what saving it would change.
+    pub const STAFF_POLICY_PREVIEW: &str = "/api/staff/policy/preview";
+    /// `GET` (owner) `?cursor=&limit=`: the policy's change log, newest first.
+    pub const STAFF_POLICY_CHANGES: &str = "/api/staff/policy/changes";
     /// `GET`/`POST` (owner): staff accounts.
     pub const STAFF_ACCOUNTS: &str = "/api/staff/accounts";
     /// `GET` (staff): analytics aggregates.
@@ -410,6 +417,8 @@ pub mod routes {
         ("PUT", STAFF_CANNED),
         ("GET", STAFF_POLICY),
         ("PUT", STAFF_POLICY),
+        ("POST", STAFF_POLICY_PREVIEW),
+        ("GET", STAFF_POLICY_CHANGES),
         ("GET", STAFF_ACCOUNTS),
         ("POST", STAFF_ACCOUNTS),
         ("GET", STAFF_ANALYTICS),

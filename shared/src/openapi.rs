@@ -12,6 +12,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 use strum::IntoEnumIterator;
 
+use crate::api::settings::{PolicyChangesPage, PolicyPreview};
 use crate::api::{
     AnalyticsReport, ApiErrorCode, BatchApproveReport, BatchApproveRequest, BuyerOrderView,
     CannedReply, CaseSummary, CaseView, ErrorBody, Health, ImportReport, LoginRequest,
@@ -187,6 +188,19 @@ const QUEUE_QUERY: &[Query] = &[
     Query {
         name: "limit",
         description: "Cases per page, 1 to 100 (default 25).",
+        schema: limit,
+    },
+];
+
+const CHANGES_QUERY: &[Query] = &[
+    Query {
+        name: "cursor",
+        description: "`cursor` of the previous page.",
+        schema: cursor,
+    },
+    Query {
+        name: "limit",
+        description: "Entries per page, 1 to 100 (default 20).",
         schema: limit,
     },
 ];
@@ -399,6 +413,23 @@ const OPERATIONS: &[Operation] = &[
     )
     .body(Body::Json(of::<Policy>))
     .refuses(FIELDS),
+    Operation::new(
+        "POST",
+        routes::STAFF_POLICY_PREVIEW,
+        "What saving a candidate policy would change: the settings, the open cases' deadlines that move, the requests awaiting an answer it opens or closes; field problems as a save would answer them",
+        Access::StaffChange(Roles::Owner),
+        Answer::Json(200, of::<PolicyPreview>),
+    )
+    .body(Body::Json(of::<Policy>))
+    .refuses(FIELDS),
+    Operation::new(
+        "GET",
+        routes::STAFF_POLICY_CHANGES,
+        "The policy's change log, newest first: who saved, when, each setting before and after",
+        Access::Staff(Roles::Owner),
+        Answer::Json(200, of::<PolicyChangesPage>),
+    )
+    .query(CHANGES_QUERY),
     Operation::new(
         "GET",
         routes::STAFF_ACCOUNTS,

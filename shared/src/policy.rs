@@ -9,11 +9,13 @@
 
 mod actions;
 mod batch;
+mod catalogue;
 mod context;
 mod deadline;
 mod eligibility;
 pub(crate) mod error;
 mod filing;
+mod impact;
 mod machine;
 mod priority;
 mod refund;
@@ -30,6 +32,7 @@ pub use actions::{available_actions, role_allows};
 pub use batch::{
     BatchCandidate, BatchPlan, BatchRefusal, batch_candidate, is_low_risk, plan_batch,
 };
+pub use catalogue::{SETTINGS, Setting, SettingGroup, SettingValue, Unit, setting};
 pub use context::{BuyerStanding, Context};
 pub use deadline::{Deadline, current_deadline, due_timeout};
 pub use eligibility::{
@@ -40,6 +43,9 @@ pub use eligibility::{
 pub(crate) use error::RefusalTag;
 pub use error::{PolicyError, PolicyErrorCode, Refusal};
 pub use filing::{NextStep, Preview, check_request, file_case, needs_intact_confirmation, preview};
+pub use impact::{
+    DeadlineMove, EligibilityChange, OpenCase, PolicyImpact, SettingChange, diff, impact,
+};
 pub use machine::{apply, decide};
 #[cfg(test)]
 pub(crate) use priority::PriorityReasonTag;

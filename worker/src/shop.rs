@@ -43,6 +43,11 @@ fn remember(shop: &str, at: f64, policy: &Policy) {
     POLICY_CACHE.with(|c| *c.borrow_mut() = Some((shop.to_string(), at, policy.clone())));
 }
 
+/// Serves `policy`, just saved elsewhere, from this isolate at once (a desk told of a save).
+pub fn remember_saved(shop: &str, policy: &Policy) {
+    remember(shop, worker::Date::now().as_millis() as f64, policy);
+}
+
 /// Saves a validated policy (and serves it from this isolate at once).
 pub async fn save_policy(store: &Store, policy: &Policy) -> AppResult<()> {
     policy.validate().map_err(AppError::Fields)?;

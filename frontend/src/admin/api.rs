@@ -223,6 +223,53 @@ impl Api {
         self.post(routes::STAFF_BATCH_APPROVE, &body, None).await
     }
 
+    /// `GET /api/staff/policy`
+    pub async fn policy(&self) -> Result<shared::policy::Policy, ApiError> {
+        self.get(routes::STAFF_POLICY).await
+    }
+
+    /// `POST /api/staff/policy/preview`: what saving `policy` would change.
+    pub async fn policy_preview(
+        &self,
+        policy: &shared::policy::Policy,
+    ) -> Result<shared::api::settings::PolicyPreview, ApiError> {
+        self.post(routes::STAFF_POLICY_PREVIEW, policy, None).await
+    }
+
+    /// `PUT /api/staff/policy`
+    pub async fn save_policy(
+        &self,
+        policy: &shared::policy::Policy,
+    ) -> Result<shared::policy::Policy, ApiError> {
+        let body = serde_json::to_string(policy).map_err(|_| {
+            ApiError::local(
+                self.lang,
+                0,
+                ErrorCode::Api(shared::api::ApiErrorCode::BadRequest),
+            )
+        })?;
+        let value = self
+            .send(self.prepare(Request::put(routes::STAFF_POLICY)), Some(body))
+            .await?;
+        self.read(value)
+    }
+
+    /// `GET /api/staff/policy/changes?cursor=`: the change log, newest first.
+    pub async fn policy_changes(
+        &self,
+        cursor: Option<&str>,
+    ) -> Result<shared::api::settings::PolicyChangesPage, ApiError> {
+        let path = match cursor {
+            Some(c) => format!(
+                "{}?cursor={}",
+                routes::STAFF_POLICY_CHANGES,
+                frontend::format::encode(c)
+            ),
+            None => routes::STAFF_POLICY_CHANGES.to_owned(),
+        };
+        self.get(&path).await
+    }
+
     /// `GET /api/staff/analytics`
     pub async fn analytics(&self) -> Result<AnalyticsReport, ApiError> {
         self.get(routes::STAFF_ANALYTICS).await

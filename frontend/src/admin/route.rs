@@ -18,6 +18,9 @@ pub enum Screen {
     Me,
     /// `/admin/analytics` (owner).
     Analytics,
+    /// `/admin/settings` (owner): the shop's policy, reached from the Me tab (the tab bar is
+    /// full on a phone).
+    Settings,
     /// `/admin/signin?next=`: sign in, then go back to `next`.
     SignIn {
         /// An admin path to return to.
@@ -54,6 +57,7 @@ impl Screen {
             ["receive"] => Self::Receive,
             ["me"] => Self::Me,
             ["analytics"] => Self::Analytics,
+            ["settings"] => Self::Settings,
             ["signin"] => Self::SignIn {
                 next: safe_next(query_value(query, "next").as_deref()),
             },
@@ -70,6 +74,7 @@ impl Screen {
             Self::Receive => format!("{BASE}/receive"),
             Self::Me => format!("{BASE}/me"),
             Self::Analytics => format!("{BASE}/analytics"),
+            Self::Settings => format!("{BASE}/settings"),
             Self::SignIn { next } => format!("{BASE}/signin?next={}", format::encode(next)),
             Self::NotFound => format!("{BASE}/404"),
         }
@@ -82,7 +87,7 @@ impl Screen {
             Self::Queue | Self::Case(_) => Some(Tab::Queue),
             Self::Receive => Some(Tab::Receive),
             Self::Analytics => Some(Tab::Analytics),
-            Self::Me => Some(Tab::Me),
+            Self::Me | Self::Settings => Some(Tab::Me),
             Self::SignIn { .. } | Self::NotFound => None,
         }
     }
@@ -165,6 +170,7 @@ mod tests {
             Screen::Receive,
             Screen::Me,
             Screen::Analytics,
+            Screen::Settings,
             Screen::SignIn {
                 next: "/admin/case/AS-1?x=1".into(),
             },

@@ -37,7 +37,7 @@ impl Shop {
     }
 
     /// A server of this test's own, with the three demo accounts.
-    fn own(name: &str) -> Self {
+    pub(crate) fn own(name: &str) -> Self {
         let server = match Wrangler::start_fresh(&unique(name)) {
             Ok(s) => s,
             Err(e) => panic!("could not start wrangler dev: {e}"),

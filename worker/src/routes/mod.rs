@@ -8,6 +8,7 @@
 
 mod batch;
 mod buyer;
+mod settings;
 mod shop_system;
 mod staff;
 
@@ -175,6 +176,8 @@ async fn dispatch(
         (Method::Put, ["api", "staff", "canned-replies"]) => staff::save_canned(&mut r).await,
         (Method::Get, ["api", "staff", "policy"]) => staff::policy(&r).await,
         (Method::Put, ["api", "staff", "policy"]) => staff::save_policy(&mut r).await,
+        (Method::Post, ["api", "staff", "policy", "preview"]) => settings::preview(&mut r).await,
+        (Method::Get, ["api", "staff", "policy", "changes"]) => settings::changes(&r).await,
         (Method::Get, ["api", "staff", "accounts"]) => staff::accounts(&r).await,
         (Method::Post, ["api", "staff", "accounts"]) => staff::create_account(&mut r).await,
         (Method::Get, ["api", "staff", "analytics"]) => staff::analytics(&r).await,
@@ -189,6 +192,10 @@ async fn dispatch(
         // worker addresses a desk).
         (Method::Post, ["desk", "expire", id]) if in_desk => {
             crate::cron::expire_in_desk(&mut r, id).await
+        }
+        // A saved policy's re-index of one open case, in its order's desk (`settings`).
+        (Method::Post, ["desk", "reindex", id]) if in_desk => {
+            settings::reindex_in_desk(&mut r, id).await
         }
         _ => not_routed(&path, lang_of(&r.req)),
     }

@@ -340,10 +340,22 @@ pub async fn policy(r: &Req) -> AppResult<Response> {
     ok(&cases::policy_of(&r.store).await?)
 }
 
-/// `PUT /api/staff/policy` (owner): validated field by field; a bad value changes nothing.
+/// `PUT /api/staff/policy` (owner): validated field by field; a bad value changes nothing. A
+/// saved change is logged and moves the open cases' queue entries (`settings::after_save`).
+/// Two owners saving at once: the last write wins, and both changes are in the log.
 pub async fn save_policy(r: &mut Req) -> AppResult<Response> {
     let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
     auth::require_role(&session, &[Role::Owner])?;
+    let policy = policy_body(r).await?;
+    let old = cases::policy_of(&r.store).await?;
+    shop::save_policy(&r.store, &policy).await?;
+    super::settings::after_save(r, &session, &old, &policy).await?;
+    ok(&policy)
+}
+
+/// A policy document from the body, read and validated as a save reads it (the preview answers
+/// the same field problems).
+pub(super) async fn policy_body(r: &mut Req) -> AppResult<Policy> {
     let content_type = http::header(&r.req, "Content-Type").unwrap_or_default();
     if !content_type
         .to_ascii_lowercase()
@@ -364,9 +376,7 @@ pub async fn save_policy(r: &mut Req) -> AppResult<Response> {
     };
     // `from_json`, not `from_deserializer`: the document must end where the JSON ends, so that
     // `{…} trailing` is refused like any other malformed body.
-    let policy = Policy::from_json(&text).map_err(AppError::Fields)?;
-    shop::save_policy(&r.store, &policy).await?;
-    ok(&policy)
+    Policy::from_json(&text).map_err(AppError::Fields)
 }
 
 /// `GET /api/staff/accounts` (owner)

@@ -5,5 +5,6 @@ pub mod analytics;
 pub mod case;
 pub mod queue;
 pub mod receive;
+pub mod settings;
 pub mod shell;
 pub mod signin;

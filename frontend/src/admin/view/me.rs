@@ -2,10 +2,12 @@
 
 use leptos::prelude::*;
 use shared::Lang;
+use shared::domain::Role;
 use shared::i18n::labels;
 
 use super::{Ctx, lang_name};
 use crate::model::shell::{Msg, Session};
+use crate::route::Screen;
 
 /// The Me tab.
 #[component]
@@ -24,6 +26,11 @@ pub fn MeScreen() -> impl IntoView {
                 <p class="muted">{s.email.clone()} " · " <span data-testid="me-role">{labels::role(s.role, ctx.lang())}</span></p>
             })}
         </section>
+        // The owner's settings live here: the tab bar has no room for a fifth tab on a phone.
+        {move || (shell.with(|s| s.role()) == Some(Role::Owner)).then(|| view! {
+            <a class="btn btn-block settings-link" href=Screen::Settings.path() data-testid="open-settings">
+                {crate::text::settings_t(ctx.lang()).link}</a>
+        })}
         <section class="card">
             <p class="muted small">{move || ctx.t().language}</p>
             <div class="segmented" role="group">

@@ -6,6 +6,7 @@ mod case;
 mod me;
 mod queue;
 mod receive;
+mod settings;
 mod signin;
 
 use leptos::prelude::*;
@@ -223,6 +224,7 @@ pub fn App() -> impl IntoView {
                     (Screen::Receive, true) => view! { <receive::ReceiveScreen/> }.into_any(),
                     (Screen::Me, true) => view! { <me::MeScreen/> }.into_any(),
                     (Screen::Analytics, true) => view! { <analytics::AnalyticsScreen/> }.into_any(),
+                    (Screen::Settings, true) => view! { <settings::SettingsScreen/> }.into_any(),
                     (Screen::NotFound, true) => view! {
                         <section class="card center" data-testid="not-found">
                             <p>{move || ctx.t().not_found}</p>
