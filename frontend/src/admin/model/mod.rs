@@ -5,4 +5,5 @@ pub mod case;
 pub mod queue;
 pub mod receive;
 pub mod shell;
+pub mod outbox;
 pub mod signin;
