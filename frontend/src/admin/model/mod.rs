@@ -2,8 +2,8 @@
 //! so the view only draws. Native unit tests drive each one message by message.
 
 pub mod case;
+pub mod outbox;
 pub mod queue;
 pub mod receive;
 pub mod shell;
-pub mod outbox;
 pub mod signin;
