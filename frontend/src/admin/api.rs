@@ -19,10 +19,12 @@ use wasm_bindgen::JsValue;
 use crate::model::shell::Connection;
 use crate::text;
 
+/// Told how every call went (the shell's connection state).
+type Reporter = std::rc::Rc<dyn Fn(Connection)>;
+
 thread_local! {
-    /// Told how every call went (the shell's connection state); set once by the app.
-    static REPORT: std::cell::RefCell<Option<std::rc::Rc<dyn Fn(Connection)>>> =
-        std::cell::RefCell::new(None);
+    /// Set once by the app.
+    static REPORT: std::cell::RefCell<Option<Reporter>> = std::cell::RefCell::new(None);
 }
 
 /// Who hears how every call went.

@@ -37,7 +37,7 @@ impl Shop {
     }
 
     /// A server of this test's own, with the three demo accounts.
-    fn own(name: &str) -> Self {
+    pub(crate) fn own(name: &str) -> Self {
         let server = match Wrangler::start_fresh(&unique(name)) {
             Ok(s) => s,
             Err(e) => panic!("could not start wrangler dev: {e}"),
@@ -59,6 +59,11 @@ impl Shop {
             assert_status(&owner.post("/api/staff/accounts", &body), 201);
         }
         shop
+    }
+
+    /// This test's own server, taken out to stop and start it again.
+    pub(crate) fn take_server(&mut self) -> Option<Wrangler> {
+        self._own.take()
     }
 
     pub(crate) fn import(&self, orders: &[Order]) {

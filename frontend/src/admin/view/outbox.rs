@@ -48,6 +48,18 @@ pub fn flush() {
     }
 }
 
+/// Sends what waits once the session's token is known; without it, asks the server for the
+/// session first (its answer flushes).
+fn attempt(ctx: Ctx) {
+    match ctx.shell.with_untracked(|s| s.session.clone()) {
+        Session::In(s) if s.csrf_token.is_empty() => {
+            super::perform(shell::Effect::CheckSession, ctx.shell);
+        }
+        Session::In(_) => flush(),
+        _ => {}
+    }
+}
+
 fn perform(ctx: Ctx, effect: Effect, core: Core<Outbox>) {
     match effect {
         Effect::Save(items) => {
@@ -127,19 +139,7 @@ pub fn start(ctx: Ctx) {
     }
     // A timer too: the `online` event does not fire when the phone had a network all along and
     // only the server was away.
-    let _ = set_interval_with_handle(
-        move || {
-            let session = ctx.shell.with_untracked(|s| s.session.clone());
-            match session {
-                Session::In(s) if s.csrf_token.is_empty() => {
-                    super::perform(shell::Effect::CheckSession, ctx.shell);
-                }
-                Session::In(_) => outbox.send(Msg::Flush),
-                _ => {}
-            }
-        },
-        Duration::from_secs(20),
-    );
+    let _ = set_interval_with_handle(move || attempt(ctx), Duration::from_secs(20));
 }
 
 fn register_service_worker() {
@@ -154,7 +154,7 @@ fn register_service_worker() {
         return;
     }
     let Ok(register) = js_sys::Reflect::get(&container, &"register".into())
-        .and_then(|f| f.dyn_into::<js_sys::Function>().map_err(JsValue::from))
+        .and_then(|f| f.dyn_into::<js_sys::Function>())
     else {
         return;
     };
@@ -277,7 +277,7 @@ pub fn OutboxPanel() -> impl IntoView {
                 <div class="outbox-head">
                     <h2>{t.outbox_title} " · " <span data-testid="outbox-count">{t.outbox_waiting.replace("{n}", &pending.to_string())}</span></h2>
                     {(pending > 0).then(|| view! {
-                        <button type="button" class="btn btn-small" data-testid="outbox-send" on:click=move |_| flush()>{t.send_now}</button>
+                        <button type="button" class="btn btn-small" data-testid="outbox-send" on:click=move |_| attempt(ctx)>{t.send_now}</button>
                     })}
                 </div>
                 <ul class="lines">{items.into_iter().map(|item| {
