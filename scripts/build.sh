@@ -21,7 +21,7 @@ common=(shared Cargo.toml Cargo.lock .cargo scripts/versions.env scripts/minify-
   frontend/src/format.rs frontend/_headers)
 # The portal's own sources are frontend/src without the admin; the admin's are its directory.
 portal_sources=(index.html frontend/style.css $(find frontend/src -path frontend/src/admin -prune -o -type f -print))
-admin_sources=(admin.html frontend/admin.css frontend/src/admin)
+admin_sources=(admin.html frontend/admin.css frontend/src/admin frontend/pwa)
 
 if fresh portal dist/index.html "${portal_sources[@]}" "${common[@]}" && [ -f .cache/portal-hashes.txt ]; then
   echo "portal: up to date"
@@ -44,6 +44,17 @@ rm -rf dist/admin
 mkdir -p dist/admin
 cp -R "$admin_dist"/. dist/admin/
 rm -f dist/admin/inline-script-hashes.txt
+# The admin's service worker, written for this build: the files it caches as the shell (every
+# file of the admin's build, the page as /admin/) and a version from their contents, so a new
+# build is a new worker that replaces the old caches (frontend/pwa/sw.js says how it serves).
+(
+  cd dist/admin
+  files=$(find . -type f ! -name sw.js | sed 's|^\./||' | LC_ALL=C sort)
+  version=$({ printf "%s\n" $files | xargs cat; cat "$ROOT/frontend/pwa/sw.js"; } | sha256sum | cut -c1-16)
+  list=$(printf '%s\n' $files | grep -vx index.html | sed 's|.*|"/admin/&"|' | paste -sd, -)
+  sed -e "s|SHELL_FILES_JSON|[\"/admin/\",$list]|" -e "s|BUILD_VERSION|$version|" \
+    "$ROOT/frontend/pwa/sw.js" > sw.js
+)
 hashes="$(cat .cache/portal-hashes.txt "$admin_dist/inline-script-hashes.txt" | tr '\n' ' ' | sed 's/ *$//')"
 grep -q TRUNK_INLINE_SCRIPT_HASHES frontend/_headers || { echo "no TRUNK_INLINE_SCRIPT_HASHES in frontend/_headers" >&2; exit 1; }
 sed "s|TRUNK_INLINE_SCRIPT_HASHES|$hashes|" frontend/_headers > dist/_headers

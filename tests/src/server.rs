@@ -129,7 +129,21 @@ impl Wrangler {
 
     /// Like [`Wrangler::start`], with extra `[vars]` (e.g. a `WEBHOOK_URL`).
     pub fn start_with(state_dir: &Path, vars: &[(&str, &str)]) -> io::Result<Self> {
-        let port = free_port()?;
+        Self::start_on(state_dir, free_port()?, vars)
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.base
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Like [`Wrangler::start_with`] on a given port: a server stopped and started again at the
+    /// same address and state is, to a browser, the same site that went away and came back.
+    pub fn start_on(state_dir: &Path, port: u16, vars: &[(&str, &str)]) -> io::Result<Self> {
         // Its own inspector port too: two servers starting at once would both take the default
         // (9229) and one would fail with "Address already in use".
         let inspector = free_port()?;

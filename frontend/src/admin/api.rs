@@ -16,7 +16,27 @@ use shared::api::{
 use shared::domain::Command;
 use wasm_bindgen::JsValue;
 
+use crate::model::shell::Connection;
 use crate::text;
+
+/// Told how every call went (the shell's connection state).
+type Reporter = std::rc::Rc<dyn Fn(Connection)>;
+
+thread_local! {
+    /// Set once by the app.
+    static REPORT: std::cell::RefCell<Option<Reporter>> = std::cell::RefCell::new(None);
+}
+
+/// Who hears how every call went.
+pub fn on_connection(report: impl Fn(Connection) + 'static) {
+    REPORT.with(|r| *r.borrow_mut() = Some(std::rc::Rc::new(report)));
+}
+
+fn report(connection: Connection) {
+    if let Some(f) = REPORT.with(|r| r.borrow().clone()) {
+        f(connection);
+    }
+}
 
 /// A failed call, ready to show in the staff member's language.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,7 +107,22 @@ impl Api {
             },
             None => builder.send().await,
         };
-        let response = sent.map_err(|_| ApiError::local(lang, 0, ErrorCode::Network))?;
+        let Ok(response) = sent else {
+            report(Connection::Offline);
+            return Err(ApiError::local(lang, 0, ErrorCode::Network));
+        };
+        // The service worker answers from its store when the server is away, and says when it
+        // stored that answer.
+        report(
+            match response
+                .headers()
+                .get("X-Served-From-Cache")
+                .and_then(|at| at.parse::<i64>().ok())
+            {
+                Some(at) => Connection::Cached(at),
+                None => Connection::Online,
+            },
+        );
         let status = response.status();
         let text = response
             .text()

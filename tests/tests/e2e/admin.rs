@@ -61,6 +61,11 @@ impl Shop {
         shop
     }
 
+    /// This test's own server, taken out to stop and start it again.
+    pub(crate) fn take_server(&mut self) -> Option<Wrangler> {
+        self._own.take()
+    }
+
     pub(crate) fn import(&self, orders: &[Order]) {
         let system = Api::new(&self.base).with_bearer(TEST_API_KEY);
         assert_status(&system.post("/api/shop/orders", &orders), 200);

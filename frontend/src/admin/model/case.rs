@@ -174,6 +174,8 @@ pub struct CaseScreen {
     pub enlarged: Option<usize>,
     /// What was just done ("approved"), for a moment.
     pub done: Option<ActionKind>,
+    /// The last action found no connection and went to the outbox.
+    pub queued: bool,
 }
 
 /// What happens on the case screen.
@@ -252,6 +254,8 @@ pub enum Effect {
     },
     /// The session expired.
     SignedOut,
+    /// Keep it in the outbox: recorded without a connection, sent when it returns.
+    Record(crate::model::outbox::Work),
 }
 
 /// What a canned reply's placeholders are filled with.
@@ -313,6 +317,7 @@ impl CaseScreen {
             viewers: Vec::new(),
             enlarged: None,
             done: None,
+            queued: false,
         }
     }
 
@@ -569,6 +574,7 @@ impl Page for CaseScreen {
             }
             Msg::Open(action) => {
                 self.done = None;
+                self.queued = false;
                 self.stale = None;
                 self.sheet = match action {
                     ActionKind::Approve => Some(Sheet::Approve),
@@ -668,7 +674,36 @@ impl Page for CaseScreen {
                     }];
                 }
             }
-            Msg::Sent(_, Err(e)) => return self.failed(e),
+            Msg::Sent(_, Err(e)) => {
+                // No answer: a parcel's fact waits in the outbox; a decision is not kept (it
+                // needs the case as it is when decided).
+                let waiting = (e.status == 0)
+                    .then(|| {
+                        self.view
+                            .as_ref()
+                            .and_then(|v| Some((v.version, self.command(v)?)))
+                    })
+                    .flatten()
+                    .filter(|(_, (_, command))| crate::model::outbox::may_wait(command));
+                if let Some((version, (_, command))) = waiting {
+                    let work = match command {
+                        Command::Receive { inspection } => crate::model::outbox::Work::Inspected {
+                            case: self.id.clone(),
+                            version,
+                            inspection,
+                        },
+                        _ => crate::model::outbox::Work::Arrived {
+                            case: self.id.clone(),
+                            version,
+                        },
+                    };
+                    self.busy = false;
+                    self.sheet = None;
+                    self.queued = true;
+                    return vec![Effect::Record(work)];
+                }
+                return self.failed(e);
+            }
             Msg::Draft(text) => {
                 self.draft = text.clone();
                 return vec![Effect::SaveDraft {

@@ -3,6 +3,7 @@
 
 pub mod analytics;
 pub mod case;
+pub mod outbox;
 pub mod queue;
 pub mod receive;
 pub mod settings;

@@ -25,6 +25,8 @@ pub struct Receive {
     pub expected: Vec<CaseSummary>,
     /// The last failure.
     pub error: Option<ApiError>,
+    /// The last number found no connection: it went to the outbox.
+    pub queued: Option<String>,
 }
 
 /// What happens on the receive screen.
@@ -61,6 +63,8 @@ pub enum Effect {
     Count(u32),
     /// The session expired.
     SignedOut,
+    /// No connection: keep the scan in the outbox (the number, normalized).
+    Record(String),
 }
 
 /// A waybill number as carriers print and scanners read it: no spaces, upper case.
@@ -82,6 +86,7 @@ impl Receive {
         }
         self.busy = true;
         self.unknown = None;
+        self.queued = None;
         self.matches.clear();
         self.error = None;
         vec![Effect::Search(n)]
@@ -114,6 +119,15 @@ impl Page for Receive {
                     [one] => return vec![Effect::Go(Screen::Case(one.id.clone()))],
                     _ => self.matches = found,
                 }
+            }
+            Msg::Found(Err(e)) if e.status == 0 => {
+                // Scanned without a connection: the parcel is here all the same. Its case is
+                // looked up and marked arrived when the connection returns.
+                self.busy = false;
+                let number = normalize(&self.number);
+                self.queued = Some(number.clone());
+                self.number.clear();
+                return vec![Effect::Record(number)];
             }
             Msg::Found(Err(e)) | Msg::Expected(Err(e)) => {
                 self.busy = false;
@@ -187,5 +201,23 @@ mod tests {
                 .is_empty()
         );
         assert_eq!(r.matches.len(), 2);
+    }
+
+    #[test]
+    fn a_scan_without_a_connection_goes_to_the_outbox() {
+        let mut r = Receive::default();
+        r.update(Msg::Scanned("sf 99".into()));
+        let offline = crate::api::ApiError {
+            status: 0,
+            code: shared::api::ErrorCode::Network,
+            message: "No connection".into(),
+            current: None,
+        };
+        assert_eq!(
+            r.update(Msg::Found(Err(offline))),
+            vec![Effect::Record("SF99".into())]
+        );
+        assert_eq!(r.queued.as_deref(), Some("SF99"));
+        assert!(r.error.is_none(), "not an error: it is kept");
     }
 }

@@ -2,7 +2,7 @@
 //! tab bar's badges, and what happens when a session expires (sign in, then come back).
 
 use shared::Lang;
-use shared::api::SessionView;
+use shared::api::{SessionView, StaffView};
 use shared::domain::Role;
 
 use crate::core::Page;
@@ -34,6 +34,20 @@ pub struct Shell {
     pub queue_count: Option<u32>,
     /// Return parcels on their way or arrived, for the Receive tab's badge.
     pub receive_count: Option<u32>,
+    /// Whether the server answers, as the last call found it.
+    pub connection: Connection,
+}
+
+/// Whether the server answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connection {
+    /// The last call was answered by the server.
+    Online,
+    /// The server did not answer; the service worker answered with what it stored at this time
+    /// (ms since the epoch).
+    Cached(i64),
+    /// No answer at all (or the browser says it is offline).
+    Offline,
 }
 
 /// What happens to the shell.
@@ -67,6 +81,11 @@ pub enum Msg {
     },
     /// The receive screen's count.
     ReceiveCount(u32),
+    /// How the last call went (or the browser's `online`/`offline` events).
+    Connection(Connection),
+    /// `GET /api/staff/me` got no answer: the staff member last signed in on this device, if any,
+    /// goes on working from what the device kept.
+    SessionUnreachable(Option<StaffView>),
 }
 
 /// What the shell asks for.
@@ -87,6 +106,12 @@ pub enum Effect {
     SaveLang(Lang),
     /// Set `<html lang>` and the tab's title.
     Title(String),
+    /// Remember who signed in on this device (for working offline), or forget (`None`).
+    Remember(Option<StaffView>),
+    /// Delete what the service worker stored of the API (signing out).
+    ForgetStored,
+    /// Send what waits in the outbox.
+    FlushOutbox,
 }
 
 impl Shell {
@@ -100,7 +125,14 @@ impl Shell {
             new_cases: 0,
             queue_count: None,
             receive_count: None,
+            connection: Connection::Online,
         }
+    }
+
+    /// The server cannot be reached: decisions wait, the outbox takes the warehouse's facts.
+    #[must_use]
+    pub fn offline(&self) -> bool {
+        self.connection != Connection::Online
     }
 
     /// The signed-in staff member's role.
@@ -193,23 +225,44 @@ impl Page for Shell {
                 ]
             }
             Msg::SessionChecked(Some(session)) | Msg::SignedIn(session) => {
+                let staff = session.staff.clone();
                 self.session = Session::In(session);
-                match &self.screen {
-                    Screen::SignIn { next } => {
-                        let path = next.clone();
-                        let (p, q) = path.split_once('?').unwrap_or((&path, ""));
-                        self.screen = Screen::parse(p, q);
-                        vec![Effect::Navigate {
-                            path,
-                            replace: true,
-                        }]
-                    }
-                    _ => Vec::new(),
+                let mut effects = vec![Effect::Remember(Some(staff)), Effect::FlushOutbox];
+                effects.extend(self.arrive());
+                effects
+            }
+            Msg::SessionUnreachable(Some(staff)) => {
+                self.connection = Connection::Offline;
+                // No CSRF token until the server answers again: nothing is sent meanwhile.
+                self.session = Session::In(SessionView {
+                    staff,
+                    csrf_token: String::new(),
+                });
+                self.arrive()
+            }
+            Msg::SessionUnreachable(None) => {
+                self.connection = Connection::Offline;
+                self.send_to_sign_in()
+            }
+            Msg::Connection(connection) => {
+                let back = self.offline() && connection == Connection::Online;
+                self.connection = connection;
+                let no_token = matches!(&self.session, Session::In(s) if s.csrf_token.is_empty());
+                if back && no_token {
+                    return vec![Effect::CheckSession];
                 }
+                if back {
+                    return vec![Effect::FlushOutbox];
+                }
+                Vec::new()
             }
             Msg::SessionChecked(None) | Msg::SessionExpired => self.send_to_sign_in(),
             Msg::SignOut => {
-                let mut effects = vec![Effect::SignOut];
+                let mut effects = vec![
+                    Effect::SignOut,
+                    Effect::Remember(None),
+                    Effect::ForgetStored,
+                ];
                 self.screen = Screen::Queue;
                 effects.extend(self.send_to_sign_in());
                 effects
@@ -229,6 +282,24 @@ impl Page for Shell {
                 self.receive_count = Some(n);
                 Vec::new()
             }
+        }
+    }
+}
+
+impl Shell {
+    /// Signed in: a sign-in screen goes on to where it was going.
+    fn arrive(&mut self) -> Vec<Effect> {
+        match &self.screen {
+            Screen::SignIn { next } => {
+                let path = next.clone();
+                let (p, q) = path.split_once('?').unwrap_or((&path, ""));
+                self.screen = Screen::parse(p, q);
+                vec![Effect::Navigate {
+                    path,
+                    replace: true,
+                }]
+            }
+            _ => Vec::new(),
         }
     }
 }
@@ -265,11 +336,11 @@ mod tests {
         );
         let effects = shell.update(Msg::SignedIn(session(Role::Agent)));
         assert_eq!(
-            effects,
-            vec![Effect::Navigate {
+            effects.last(),
+            Some(&Effect::Navigate {
                 path: "/admin/case/AS-7".into(),
                 replace: true
-            }]
+            })
         );
         assert_eq!(shell.screen, Screen::Case("AS-7".into()));
     }
@@ -313,7 +384,36 @@ mod tests {
         shell.update(Msg::SessionChecked(Some(session(Role::Owner))));
         let effects = shell.update(Msg::SignOut);
         assert_eq!(effects[0], Effect::SignOut);
+        assert!(effects.contains(&Effect::Remember(None)));
+        assert!(
+            effects.contains(&Effect::ForgetStored),
+            "what the device kept of the API goes"
+        );
         assert_eq!(shell.session, Session::Out);
         assert_eq!(shell.role(), None);
+    }
+
+    #[test]
+    fn without_an_answer_the_last_staff_member_works_from_what_the_device_kept() {
+        let mut shell = Shell::new(Lang::En, "/admin", "");
+        let staff = session(Role::Warehouse).staff;
+        shell.update(Msg::SessionUnreachable(Some(staff)));
+        assert_eq!(shell.role(), Some(Role::Warehouse));
+        assert!(shell.offline());
+        shell.update(Msg::Connection(Connection::Cached(1_000)));
+        assert!(shell.offline(), "a stored answer is not the server");
+        assert_eq!(
+            shell.update(Msg::Connection(Connection::Online)),
+            vec![Effect::CheckSession],
+            "back online: fetch the session's token before anything is sent"
+        );
+        assert!(
+            shell
+                .update(Msg::SessionChecked(Some(session(Role::Warehouse))))
+                .contains(&Effect::FlushOutbox)
+        );
+        let mut nobody = Shell::new(Lang::En, "/admin", "");
+        nobody.update(Msg::SessionUnreachable(None));
+        assert_eq!(nobody.session, Session::Out);
     }
 }

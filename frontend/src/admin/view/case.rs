@@ -50,6 +50,7 @@ fn perform(ctx: Ctx, effect: Effect, core: Core<CaseScreen>) {
             }
         }
         Effect::SignedOut => ctx.shell.send(shell::Msg::SessionExpired),
+        Effect::Record(work) => super::outbox::record(work),
     }
 }
 
@@ -102,6 +103,12 @@ pub fn CaseScreenView(id: String) -> impl IntoView {
             })}
             {move || core.with(|m| m.error.clone()).map(|e| view! {
                 <ErrorBox message=e.message on_retry=Callback::new(move |()| core.send(Msg::Reload))/>
+            })}
+            {move || core.with(|m| m.queued).then(|| view! {
+                <p class="alert info" role="status" data-testid="queued">{ctx.t().queued_offline}</p>
+            })}
+            {move || ctx.shell.with(shell::Shell::offline).then(|| view! {
+                <p class="alert warn small" data-testid="needs-network">{ctx.t().needs_network}</p>
             })}
             {move || core.with(|m| m.done).map(|a| view! {
                 <p class="alert ok" role="status" data-testid="done">{ctx.t().done} " · " {labels::action(a, ctx.lang())}</p>
@@ -366,6 +373,7 @@ fn ActionBar(core: Core<CaseScreen>) -> impl IntoView {
                         };
                         view! {
                             <button type="button" class="btn" class:btn-primary=primary data-testid=format!("action-{}", a.code())
+                                disabled=move || !crate::model::outbox::works_offline(a) && ctx.shell.with(shell::Shell::offline)
                                 on:click=move |_| core.send(Msg::Open(a))>{label}</button>
                         }
                     }).collect_view()}

@@ -4,6 +4,7 @@
 mod analytics;
 mod case;
 mod me;
+mod outbox;
 mod queue;
 mod receive;
 mod settings;
@@ -21,6 +22,9 @@ use crate::route::{BASE, Screen, Tab};
 use crate::text::{self, t};
 
 const LANG_KEY: &str = "aftersales.admin.lang";
+/// Who last signed in on this device (name and role, never a secret): an offline start shows
+/// their screens from what the service worker kept.
+const STAFF_KEY: &str = "aftersales.admin.staff";
 
 /// What every screen reads: the shell (session, language) and a way to reach it.
 #[derive(Clone, Copy)]
@@ -108,13 +112,17 @@ fn navigate(path: &str, replace: bool) {
     let _ = web_sys::window().map(|w| w.scroll_to_with_x_and_y(0.0, 0.0));
 }
 
-fn perform(effect: Effect, shell: Core<Shell>) {
+pub(crate) fn perform(effect: Effect, shell: Core<Shell>) {
     match effect {
         Effect::CheckSession => {
             let api = Ctx { shell }.api();
             spawn(async move {
-                let me = api.me().await;
-                shell.send(Msg::SessionChecked(me.ok()));
+                match api.me().await {
+                    Err(e) if e.status == 0 => {
+                        shell.send(Msg::SessionUnreachable(outbox::read_stored(STAFF_KEY)))
+                    }
+                    me => shell.send(Msg::SessionChecked(me.ok())),
+                }
             });
         }
         Effect::Navigate { path, replace } => navigate(&path, replace),
@@ -129,6 +137,16 @@ fn perform(effect: Effect, shell: Core<Shell>) {
                 let _ = s.set_item(LANG_KEY, lang.tag());
             }
         }
+        Effect::Remember(staff) => {
+            if let Some(s) = storage() {
+                let _ = match staff.and_then(|v| serde_json::to_string(&v).ok()) {
+                    Some(text) => s.set_item(STAFF_KEY, &text),
+                    None => s.remove_item(STAFF_KEY),
+                };
+            }
+        }
+        Effect::ForgetStored => outbox::forget_stored(),
+        Effect::FlushOutbox => outbox::flush(),
         Effect::Title(title) => {
             document().set_title(&title);
             if let Some(root) = document().document_element() {
@@ -205,6 +223,8 @@ pub fn App() -> impl IntoView {
     let ctx = Ctx { shell };
     provide_context(ctx);
     intercept_links(shell);
+    crate::api::on_connection(move |c| shell.send(Msg::Connection(c)));
+    outbox::start(ctx);
     perform(Effect::CheckSession, shell);
     perform(Effect::Title(shell.with_untracked(Shell::title)), shell);
     let screen = Memo::new(move |_| shell.with(|s| s.screen.clone()));
@@ -212,6 +232,8 @@ pub fn App() -> impl IntoView {
     let checking = Memo::new(move |_| shell.with(|s| s.session == Session::Checking));
     view! {
         <main class="admin" id="main">
+            <outbox::OfflineBanner/>
+            <outbox::OutboxPanel/>
             {move || {
                 let screen = screen.get();
                 if checking.get() {

@@ -117,6 +117,9 @@ pub fn ReceiveScreen() -> impl IntoView {
             Effect::Go(screen) => ctx.shell.send(shell::Msg::Go(screen)),
             Effect::Count(n) => ctx.shell.send(shell::Msg::ReceiveCount(n)),
             Effect::SignedOut => ctx.shell.send(shell::Msg::SessionExpired),
+            Effect::Record(waybill) => {
+                super::outbox::record(crate::model::outbox::Work::Scan { waybill })
+            }
         }
     });
     core.send(Msg::Opened);
@@ -152,6 +155,9 @@ pub fn ReceiveScreen() -> impl IntoView {
             <video node_ref=video class="scanner" class:on=move || core.with(|m| m.scanning) playsinline=true muted=true></video>
             {move || core.with(|m| m.unknown.clone()).map(|n| view! {
                 <p class="alert" role="alert" data-testid="waybill-unknown">{ctx.t().unknown_waybill.replace("{n}", &n)}</p>
+            })}
+            {move || core.with(|m| m.queued.clone()).map(|n| view! {
+                <p class="alert info" role="status" data-testid="waybill-queued">{n} " · " {ctx.t().queued_offline}</p>
             })}
             {move || core.with(|m| m.error.clone()).map(|e| view! {
                 <ErrorBox message=e.message on_retry=Callback::new(move |()| core.send(Msg::Find))/>

@@ -283,3 +283,34 @@ fn an_offer_of_a_partial_refund_needs_an_amount_and_the_owner_sees_a_proposal_am
         "no proposal event in this case"
     );
 }
+
+fn no_connection() -> ApiError {
+    ApiError {
+        status: 0,
+        code: shared::api::ErrorCode::Network,
+        message: "No connection".into(),
+        current: None,
+    }
+}
+
+#[test]
+fn without_a_connection_an_arrival_goes_to_the_outbox_and_a_decision_does_not() {
+    let mut s = loaded(&["return_arrived", "approve"]);
+    s.update(Msg::Open(ActionKind::ReturnArrived));
+    assert_eq!(s.update(Msg::Confirm).len(), 1);
+    let effects = s.update(Msg::Sent(ActionKind::ReturnArrived, Err(no_connection())));
+    assert_eq!(
+        effects,
+        vec![Effect::Record(crate::model::outbox::Work::Arrived {
+            case: "AS-1".into(),
+            version: 3
+        })]
+    );
+    assert!(s.queued && s.sheet.is_none() && s.error.is_none());
+
+    s.update(Msg::Open(ActionKind::Approve));
+    s.update(Msg::Confirm);
+    let effects = s.update(Msg::Sent(ActionKind::Approve, Err(no_connection())));
+    assert!(effects.is_empty(), "a decision is never kept for later");
+    assert_eq!(s.error.as_ref().map(|e| e.status), Some(0));
+}
