@@ -14,6 +14,7 @@ pub mod i18n;
 #[cfg(feature = "schema")]
 pub mod openapi;
 pub mod policy;
+pub mod team;
 mod wire;
 
 pub use domain::*;
