@@ -162,9 +162,7 @@ fn unknown_placeholder(text: &str) -> Option<String> {
     let mut rest = text;
     while let Some(open) = rest.find('{') {
         let after = &rest[open..];
-        let Some(close) = after.find('}') else {
-            return None;
-        };
+        let close = after.find('}')?;
         let candidate = &after[..=close];
         // `{` followed by something other than a placeholder's name is text, not a placeholder.
         let named = candidate.len() > 2

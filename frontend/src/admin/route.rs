@@ -18,6 +18,12 @@ pub enum Screen {
     Me,
     /// `/admin/analytics` (owner).
     Analytics,
+    /// `/admin/team` (owner): accounts and invitations.
+    Team,
+    /// `/admin/replies`: canned replies (the owner edits, others read).
+    Replies,
+    /// `/admin/invite/{token}`: an invited person sets a password (no session needed).
+    Invite(String),
     /// `/admin/signin?next=`: sign in, then go back to `next`.
     SignIn {
         /// An admin path to return to.
@@ -54,6 +60,9 @@ impl Screen {
             ["receive"] => Self::Receive,
             ["me"] => Self::Me,
             ["analytics"] => Self::Analytics,
+            ["team"] => Self::Team,
+            ["replies"] => Self::Replies,
+            ["invite", token] => Self::Invite(decode(token)),
             ["signin"] => Self::SignIn {
                 next: safe_next(query_value(query, "next").as_deref()),
             },
@@ -70,6 +79,9 @@ impl Screen {
             Self::Receive => format!("{BASE}/receive"),
             Self::Me => format!("{BASE}/me"),
             Self::Analytics => format!("{BASE}/analytics"),
+            Self::Team => format!("{BASE}/team"),
+            Self::Replies => format!("{BASE}/replies"),
+            Self::Invite(token) => format!("{BASE}/invite/{}", format::encode(token)),
             Self::SignIn { next } => format!("{BASE}/signin?next={}", format::encode(next)),
             Self::NotFound => format!("{BASE}/404"),
         }
@@ -82,8 +94,8 @@ impl Screen {
             Self::Queue | Self::Case(_) => Some(Tab::Queue),
             Self::Receive => Some(Tab::Receive),
             Self::Analytics => Some(Tab::Analytics),
-            Self::Me => Some(Tab::Me),
-            Self::SignIn { .. } | Self::NotFound => None,
+            Self::Me | Self::Team | Self::Replies => Some(Tab::Me),
+            Self::SignIn { .. } | Self::Invite(_) | Self::NotFound => None,
         }
     }
 }
@@ -110,7 +122,8 @@ pub fn safe_next(next: Option<&str>) -> String {
             if (p == BASE || p.starts_with("/admin/") || p.starts_with("/admin?"))
                 && !p.contains("//")
                 && !p.contains('\\')
-                && !p.starts_with("/admin/signin") =>
+                && !p.starts_with("/admin/signin")
+                && !p.starts_with("/admin/invite/") =>
         {
             p.to_string()
         }
@@ -165,6 +178,9 @@ mod tests {
             Screen::Receive,
             Screen::Me,
             Screen::Analytics,
+            Screen::Team,
+            Screen::Replies,
+            Screen::Invite("ab12".into()),
             Screen::SignIn {
                 next: "/admin/case/AS-1?x=1".into(),
             },

@@ -1,7 +1,9 @@
-//! The account: who is signed in, the language, sign out.
+//! The account: who is signed in, the team and the canned replies (the owner edits them,
+//! others read), the language, sign out.
 
 use leptos::prelude::*;
 use shared::Lang;
+use shared::domain::Role;
 use shared::i18n::labels;
 
 use super::{Ctx, lang_name};
@@ -23,6 +25,14 @@ pub fn MeScreen() -> impl IntoView {
                 <p class="big" data-testid="me-name">{s.name.clone()}</p>
                 <p class="muted">{s.email.clone()} " · " <span data-testid="me-role">{labels::role(s.role, ctx.lang())}</span></p>
             })}
+        </section>
+        <section class="card links" data-testid="me-links">
+            {move || (shell.with(|s| s.role()) == Some(Role::Owner)).then(|| view! {
+                <a class="btn btn-block" href="/admin/team" data-testid="open-team">{move || ctx.t().manage_team}</a>
+            })}
+            <a class="btn btn-block" href="/admin/replies" data-testid="open-replies">{move || {
+                if shell.with(|s| s.role()) == Some(Role::Owner) { ctx.t().manage_replies } else { ctx.t().view_replies }
+            }}</a>
         </section>
         <section class="card">
             <p class="muted small">{move || ctx.t().language}</p>
