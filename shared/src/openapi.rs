@@ -12,13 +12,15 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 use strum::IntoEnumIterator;
 
+use crate::api::team::{
+    AcceptInvite, Account, AccountChange, Invite, InviteCreated, InviteRequest,
+};
 use crate::api::{
     Analytics, ApiErrorCode, BatchApproveReport, BatchApproveRequest, BuyerOrderView, CannedReply,
     CaseSummary, CaseView, ErrorBody, Health, ImportReport, LoginRequest, LookupRequest,
     LookupResponse, NewStaff, PhotoUploaded, QueuePage, RebuildReport, SessionView, SignedOut,
     StaffView, StaleCase, Viewer, routes,
 };
-use crate::api::team::{AcceptInvite, Account, AccountChange, Invite, InviteCreated, InviteRequest};
 use crate::domain::{CaseKind, CaseRequest, Command, Order, StateName};
 use crate::policy::error::RefusalTag;
 use crate::policy::{BatchRefusal, Policy, PolicyErrorCode, Preview};

@@ -8,12 +8,14 @@ use serde::Deserialize;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::Lang;
+use shared::api::team::{
+    AcceptInvite, Account, AccountChange, Invite, InviteCreated, InviteRequest,
+};
 use shared::api::{
     Analytics, BatchApproveReport, BatchApproveRequest, BatchItem, CannedReply, CaseSummary,
     CaseView, ErrorBody, ErrorCode, LoginRequest, QueuePage, SessionView, StaleCase, Viewer,
     routes,
 };
-use shared::api::team::{AcceptInvite, Account, AccountChange, Invite, InviteCreated, InviteRequest};
 use shared::domain::Command;
 use wasm_bindgen::JsValue;
 

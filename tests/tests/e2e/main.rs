@@ -6,6 +6,7 @@ mod support;
 
 mod admin;
 mod admin_stories;
+mod admin_team;
 mod api_access;
 mod api_basics;
 mod api_concurrency;

@@ -9,8 +9,8 @@ use shared::domain::{CaseKind, Command, Money, Reason, Role, StateName};
 use shared::policy::Policy;
 use worker::Response;
 
-use super::{Req, team};
 use super::buyer::run_and_answer;
+use super::{Req, team};
 use crate::auth::{self, Session, StaffRecord};
 use crate::cases::{self, Scope};
 use crate::error::{AppError, AppResult};

@@ -185,8 +185,7 @@ pub async fn invite(r: &mut Req) -> AppResult<Response> {
     check_invite(&request).map_err(AppError::Fields)?;
     let email = request.email.trim().to_ascii_lowercase();
     // Already an account: nothing to invite (checked again, authoritatively, at the accept).
-    if r
-        .store
+    if r.store
         .get::<StaffRecord>(&keys::staff(&r.store.shop, &email))
         .await?
         .is_some()
@@ -237,7 +236,11 @@ pub async fn accept(r: &mut Req) -> AppResult<Response> {
     let body: AcceptInvite = json_body(&mut r.req).await?;
     let hash = token_hash(&body.token).await?;
     // The desk's own record first: a use it made is final, whatever KV says yet.
-    if storage.get::<bool>(&used_key(&hash)).await?.unwrap_or(false) {
+    if storage
+        .get::<bool>(&used_key(&hash))
+        .await?
+        .unwrap_or(false)
+    {
         return Err(ApiErrorCode::InviteUsed.into());
     }
     let invite = usable(read_invite(r, &hash).await?, r.now.0)?;
@@ -317,5 +320,43 @@ pub fn check_new_staff(new: &NewStaff) -> Result<(), Vec<shared::policy::FieldEr
         Ok(())
     } else {
         Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(used: bool, expires_at: i64) -> InviteRecord {
+        InviteRecord {
+            email: "mei@shop.example".into(),
+            name: "Mei".into(),
+            role: Role::Agent,
+            expires_at,
+            invited_by: "st_1".into(),
+            used,
+        }
+    }
+
+    fn code(result: AppResult<InviteRecord>) -> Option<ApiErrorCode> {
+        match result {
+            Err(AppError::Api(code)) => Some(code),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn an_invitation_is_unknown_used_or_expired_in_that_order_else_usable() {
+        assert_eq!(code(usable(None, 0)), Some(ApiErrorCode::InviteUnknown));
+        assert_eq!(
+            code(usable(Some(record(true, 10)), 20)),
+            Some(ApiErrorCode::InviteUsed),
+            "a used link says used even once it has expired"
+        );
+        assert_eq!(
+            code(usable(Some(record(false, 10)), 10)),
+            Some(ApiErrorCode::InviteExpired)
+        );
+        assert!(usable(Some(record(false, 10)), 9).is_ok());
     }
 }

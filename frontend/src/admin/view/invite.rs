@@ -12,9 +12,13 @@ use crate::model::shell;
 fn perform(ctx: Ctx, effect: Effect, core: Core<Accept>) {
     let api = ctx.api();
     match effect {
-        Effect::Load(token) => spawn(async move { core.send(Msg::Loaded(api.invite_of(&token).await)) }),
+        Effect::Load(token) => {
+            spawn(async move { core.send(Msg::Loaded(api.invite_of(&token).await)) })
+        }
         Effect::Accept { token, password } => {
-            spawn(async move { core.send(Msg::Answered(api.accept_invite(&token, &password).await)) });
+            spawn(
+                async move { core.send(Msg::Answered(api.accept_invite(&token, &password).await)) },
+            );
         }
         Effect::SignedIn(session) => ctx.shell.send(shell::Msg::SignedIn(session)),
     }
@@ -33,9 +37,12 @@ pub fn InviteScreen(token: String) -> impl IntoView {
         ev.prevent_default();
         core.send(Msg::Submit);
     };
+    // A memo: the page is drawn again when the invitation's state changes, not at each
+    // keystroke in the password field.
+    let invite = Memo::new(move |_| core.with(|m| m.invite.clone()));
     move || {
         let t = ctx.t();
-        match core.with(|m| m.invite.clone()) {
+        match invite.get() {
             None => view! { <p class="center muted">{t.loading}</p> }.into_any(),
             Some(Err(e)) => view! {
                 <section class="card narrow">

@@ -24,7 +24,9 @@ fn perform(ctx: Ctx, effect: Effect, core: Core<Replies>) {
 #[component]
 pub fn RepliesScreen() -> impl IntoView {
     let ctx = Ctx::get();
-    let owner = ctx.shell.with_untracked(|s| s.role() == Some(shared::domain::Role::Owner));
+    let owner = ctx
+        .shell
+        .with_untracked(|s| s.role() == Some(shared::domain::Role::Owner));
     let (model, first) = Replies::start(owner);
     let core = Core::new(model, move |effect, core| perform(ctx, effect, core));
     for effect in first {
@@ -32,19 +34,27 @@ pub fn RepliesScreen() -> impl IntoView {
     }
     let count = Memo::new(move |_| core.with(|m| m.list.len()));
     let row = move |i: usize| {
-        let reply = move || core.with(|m| m.list.get(i).cloned()).unwrap_or_else(|| shared::api::CannedReply {
-            id: String::new(),
-            title: String::new(),
-            zh: String::new(),
-            en: String::new(),
-        });
-        let open = move || core.with(|m| m.editing == Some(i));
+        let reply = move || {
+            core.with(|m| m.list.get(i).cloned())
+                .unwrap_or_else(|| shared::api::CannedReply {
+                    id: String::new(),
+                    title: String::new(),
+                    zh: String::new(),
+                    en: String::new(),
+                })
+        };
+        // A memo: the editor is drawn again only when it opens or closes, not at each keystroke
+        // (which would replace the field being typed in).
+        let open = Memo::new(move |_| core.with(|m| m.editing == Some(i)));
         let problems = move || {
-            core.with(|m| m.problems_of(i).into_iter().map(|p| p.message(ctx.lang()).to_string()).collect::<Vec<_>>())
+            core.with(|m| {
+                m.problems_of(i)
+                    .into_iter()
+                    .map(|p| p.message(ctx.lang()).to_string())
+                    .collect::<Vec<_>>()
+            })
         };
-        let text = move |part: Part| {
-            move |ev| core.send(Msg::Text(part, event_target_value(&ev)))
-        };
+        let text = move |part: Part| move |ev| core.send(Msg::Text(part, event_target_value(&ev)));
         view! {
             <li class="row reply-row" data-testid="reply-row" data-id=move || reply().id>
                 <div class="reply-head">
@@ -65,10 +75,10 @@ pub fn RepliesScreen() -> impl IntoView {
                         </div>
                     })}
                 </div>
-                {move || (!open()).then(|| view! {
+                {move || (!open.get()).then(|| view! {
                     <p class="muted small reply-preview">{move || match ctx.lang() { shared::Lang::ZhCn => reply().zh, shared::Lang::En => reply().en }}</p>
                 })}
-                {move || open().then(|| view! {
+                {move || open.get().then(|| view! {
                     <div class="reply-editor" data-testid="reply-editor">
                         <label class="field"><span>{move || ctx.t().reply_title}</span>
                             <input type="text" data-testid="reply-title-input" prop:value=move || reply().title on:input=text(Part::Title)/></label>

@@ -52,7 +52,9 @@ fn copy(text: &str) {
 fn perform(ctx: Ctx, effect: Effect, core: Core<Team>) {
     let api = ctx.api();
     match effect {
-        Effect::LoadAccounts => spawn(async move { core.send(Msg::Accounts(api.accounts().await)) }),
+        Effect::LoadAccounts => {
+            spawn(async move { core.send(Msg::Accounts(api.accounts().await)) })
+        }
         Effect::LoadInvites => spawn(async move { core.send(Msg::Invites(api.invites().await)) }),
         Effect::Invite(request) => {
             spawn(async move { core.send(Msg::Invited(api.invite(&request).await)) });
