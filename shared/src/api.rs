@@ -12,6 +12,7 @@ use crate::i18n::Lang;
 use crate::policy::{BuyerStanding, Deadline, LineEligibility, Payer, Policy, Priority};
 
 pub mod settings;
+pub mod team;
 
 /// Where every API route lives; the worker serves it, the portal calls it.
 pub const API_PREFIX: &str = "/api";
@@ -98,6 +99,14 @@ pub enum ApiErrorCode {
     InvalidOrders,
     /// 429: too many attempts; try again later.
     RateLimited,
+    /// 404: no invitation has this link (mistyped, or withdrawn long ago).
+    InviteUnknown,
+    /// 410: the invitation's link has expired; the owner sends a new one.
+    InviteExpired,
+    /// 410: the invitation's link was already used (it works once).
+    InviteUsed,
+    /// 409: the change would leave the shop without an active owner.
+    LastOwner,
     /// 500: something failed on our side (details are logged, never shown).
     Internal,
 }
@@ -116,9 +125,10 @@ impl ApiErrorCode {
             Self::MalformedJson | Self::BadRequest => 400,
             Self::Unauthenticated | Self::BadCredentials => 401,
             Self::Forbidden | Self::CsrfMismatch => 403,
-            Self::NotFound | Self::OrderNotFound => 404,
+            Self::NotFound | Self::OrderNotFound | Self::InviteUnknown => 404,
             Self::MethodNotAllowed => 405,
-            Self::Conflict | Self::IdempotencyKeyReused => 409,
+            Self::Conflict | Self::IdempotencyKeyReused | Self::LastOwner => 409,
+            Self::InviteExpired | Self::InviteUsed => 410,
             Self::VersionRequired => 428,
             Self::TryAgain => 503,
             Self::TooLarge => 413,
@@ -158,6 +168,10 @@ impl ApiErrorCode {
             Self::InvalidFields => "invalid_fields",
             Self::InvalidOrders => "invalid_orders",
             Self::RateLimited => "rate_limited",
+            Self::InviteUnknown => "invite_unknown",
+            Self::InviteExpired => "invite_expired",
+            Self::InviteUsed => "invite_used",
+            Self::LastOwner => "last_owner",
             Self::Internal => "internal",
         }
     }
@@ -264,6 +278,26 @@ impl ApiErrorCode {
                 "尝试次数过多，请稍后再试。",
                 "Too many attempts; please wait a minute and try again.",
             ),
+            Self::InviteUnknown => pick(
+                zh,
+                "没有找到该邀请链接，请核对链接或请店主重新邀请。",
+                "This invitation link is not known; check the link or ask the owner for a new one.",
+            ),
+            Self::InviteExpired => pick(
+                zh,
+                "该邀请链接已过期，请请店主重新发送邀请。",
+                "This invitation link has expired; ask the owner to send a new one.",
+            ),
+            Self::InviteUsed => pick(
+                zh,
+                "该邀请链接已被使用过（每个链接只能用一次），请直接登录。",
+                "This invitation link was already used (each link works once); sign in instead.",
+            ),
+            Self::LastOwner => pick(
+                zh,
+                "店铺至少要保留一位启用中的店主，无法降级或停用最后一位店主。",
+                "The shop must keep at least one active owner; the last one cannot be demoted or disabled.",
+            ),
             Self::Internal => pick(
                 zh,
                 "系统出了点问题，请稍后重试。",
@@ -360,6 +394,12 @@ pub mod routes {
     pub const STAFF_SEARCH: &str = "/api/staff/search";
     /// `POST` (agent, owner) [`super::BatchApproveRequest`]: approve low-risk cases in one step.
     pub const STAFF_BATCH_APPROVE: &str = "/api/staff/batch-approve";
+    /// `GET` (owner): pending invitations; `POST` (owner) [`super::team::InviteRequest`]: invite
+    /// someone, answering the one-time link.
+    pub const STAFF_INVITES: &str = "/api/staff/invites";
+    /// `POST` (anyone holding a link) [`super::team::AcceptInvite`]: create the account and sign
+    /// in.
+    pub const STAFF_INVITE_ACCEPT: &str = "/api/staff/invites/accept";
     /// `POST` (shop system, API key): import orders as JSON or CSV.
     pub const SHOP_ORDERS: &str = "/api/shop/orders";
     /// `POST` (shop system, API key): create the first owner account.
@@ -384,6 +424,14 @@ pub mod routes {
     /// `POST` (staff) a [`crate::domain::Command`] to a case.
     pub fn staff_command(id: &str) -> String {
         format!("/api/staff/cases/{id}/commands")
+    }
+    /// `GET` (anyone holding the link): what an invitation offers.
+    pub fn staff_invite(token: &str) -> String {
+        format!("/api/staff/invites/{token}")
+    }
+    /// `PATCH` (owner) [`super::team::AccountChange`]: change an account's role or state.
+    pub fn staff_account(id: &str) -> String {
+        format!("/api/staff/accounts/{id}")
     }
     /// `POST` (staff, no body): "I have this case open" (for 60 s); answers the other
     /// [`super::Viewer`]s who had it open within the last 60 s.
@@ -421,6 +469,11 @@ pub mod routes {
         ("GET", STAFF_POLICY_CHANGES),
         ("GET", STAFF_ACCOUNTS),
         ("POST", STAFF_ACCOUNTS),
+        ("PATCH", "/api/staff/accounts/{id}"),
+        ("GET", STAFF_INVITES),
+        ("POST", STAFF_INVITES),
+        ("GET", "/api/staff/invites/{id}"),
+        ("POST", STAFF_INVITE_ACCEPT),
         ("GET", STAFF_ANALYTICS),
         ("GET", STAFF_ANALYTICS_CSV),
         ("GET", STAFF_EXPORT),

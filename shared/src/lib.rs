@@ -15,6 +15,7 @@ pub mod i18n;
 #[cfg(feature = "schema")]
 pub mod openapi;
 pub mod policy;
+pub mod team;
 mod wire;
 
 pub use domain::*;

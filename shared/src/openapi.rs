@@ -13,6 +13,9 @@ use serde_json::{Map, Value, json};
 use strum::IntoEnumIterator;
 
 use crate::api::settings::{PolicyChangesPage, PolicyPreview};
+use crate::api::team::{
+    AcceptInvite, Account, AccountChange, Invite, InviteCreated, InviteRequest,
+};
 use crate::api::{
     AnalyticsReport, ApiErrorCode, BatchApproveReport, BatchApproveRequest, BuyerOrderView,
     CannedReply, CaseSummary, CaseView, ErrorBody, Health, ImportReport, LoginRequest,
@@ -433,9 +436,9 @@ const OPERATIONS: &[Operation] = &[
     Operation::new(
         "GET",
         routes::STAFF_ACCOUNTS,
-        "Staff accounts",
+        "Staff accounts with their role and whether they are active",
         Access::Staff(Roles::Owner),
-        Answer::Json(200, of::<Vec<StaffView>>),
+        Answer::Json(200, of::<Vec<Account>>),
     ),
     Operation::new(
         "POST",
@@ -446,6 +449,50 @@ const OPERATIONS: &[Operation] = &[
     )
     .body(Body::Json(of::<NewStaff>))
     .errors(&[ApiErrorCode::Conflict])
+    .refuses(FIELDS),
+    Operation::new(
+        "PATCH",
+        "/api/staff/accounts/{id}",
+        "Change an account's role, or disable or enable it (a disabled account's sessions stop at once); never the last active owner",
+        Access::StaffChange(Roles::Owner),
+        Answer::Json(200, of::<Account>),
+    )
+    .body(Body::Json(of::<AccountChange>))
+    .errors(&[ApiErrorCode::NotFound, ApiErrorCode::LastOwner]),
+    Operation::new(
+        "GET",
+        routes::STAFF_INVITES,
+        "Invitations not yet used and not expired",
+        Access::Staff(Roles::Owner),
+        Answer::Json(200, of::<Vec<Invite>>),
+    ),
+    Operation::new(
+        "POST",
+        routes::STAFF_INVITES,
+        "Invite someone: answers a one-time link that expires after the shop's invite_ttl_hours",
+        Access::StaffChange(Roles::Owner),
+        Answer::Json(201, of::<InviteCreated>),
+    )
+    .body(Body::Json(of::<InviteRequest>))
+    .errors(&[ApiErrorCode::Conflict])
+    .refuses(FIELDS),
+    Operation::new(
+        "GET",
+        "/api/staff/invites/{id}",
+        "What an invitation link offers (by its token)",
+        Access::Public,
+        Answer::Json(200, of::<Invite>),
+    )
+    .errors(&[ApiErrorCode::InviteUnknown, ApiErrorCode::InviteExpired, ApiErrorCode::InviteUsed]),
+    Operation::new(
+        "POST",
+        routes::STAFF_INVITE_ACCEPT,
+        "Accept an invitation: creates the account with this password and signs in (the link works once)",
+        Access::Public,
+        Answer::Json(201, of::<SessionView>),
+    )
+    .body(Body::Json(of::<AcceptInvite>))
+    .errors(&[ApiErrorCode::InviteUnknown, ApiErrorCode::InviteExpired, ApiErrorCode::InviteUsed, ApiErrorCode::Conflict])
     .refuses(FIELDS),
     Operation::new(
         "GET",

@@ -268,6 +268,18 @@ pub async fn staff(req: &Request, store: &Store, now: i64) -> AppResult<(String,
     if session.expires_at <= now || session.shop != store.shop {
         return Err(ApiErrorCode::Unauthenticated.into());
     }
+    // The account as it is now, not as it was at sign-in: a disabled account's sessions stop
+    // at the next request, and a new role applies at once (a demoted owner keeps no owner
+    // powers). One KV read per staff request buys that; no index of sessions to keep in step.
+    let account: Option<StaffRecord> = store.get(&keys::staff(&store.shop, &session.email)).await?;
+    let Some(account) = account.filter(|a| a.active && a.id == session.staff_id) else {
+        return Err(ApiErrorCode::Unauthenticated.into());
+    };
+    let session = Session {
+        role: account.role,
+        name: account.name,
+        ..session
+    };
     let safe = matches!(req.method(), worker::Method::Get | worker::Method::Head);
     if !safe {
         let given = header(req, "X-CSRF-Token").unwrap_or_default();

@@ -27,6 +27,11 @@ use crate::error::{AppError, AppResult};
 /// The Durable Object namespace binding (wrangler.toml).
 pub const DESK_BINDING: &str = "ORDER_DESK";
 
+/// The desk of the shop's team (invitations, account changes): the same class under a name no
+/// order has (order numbers are letters, digits, `-` and `_`), so those changes too run one at
+/// a time (`routes::team`).
+pub const TEAM: &str = "\u{1f}team";
+
 /// The origin requests to a desk are addressed to (never leaves the runtime).
 const DESK_ORIGIN: &str = "https://order-desk.internal";
 

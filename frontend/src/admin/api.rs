@@ -8,6 +8,9 @@ use serde::Deserialize;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::Lang;
+use shared::api::team::{
+    AcceptInvite, Account, AccountChange, Invite, InviteCreated, InviteRequest,
+};
 use shared::api::{
     AnalyticsReport, BatchApproveReport, BatchApproveRequest, BatchItem, CannedReply, CaseSummary,
     CaseView, ErrorBody, ErrorCode, LoginRequest, QueuePage, SessionView, StaleCase, Viewer,
@@ -173,7 +176,16 @@ impl Api {
         body: &B,
         if_match: Option<u32>,
     ) -> Result<T, ApiError> {
-        let mut builder = self.prepare(Request::post(path));
+        self.send_json(Request::post(path), body, if_match).await
+    }
+
+    async fn send_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        builder: RequestBuilder,
+        body: &B,
+        if_match: Option<u32>,
+    ) -> Result<T, ApiError> {
+        let mut builder = self.prepare(builder);
         if let Some(version) = if_match {
             builder = builder.header("If-Match", &format!("\"{version}\""));
         }
@@ -303,6 +315,56 @@ impl Api {
             None => routes::STAFF_POLICY_CHANGES.to_owned(),
         };
         self.get(&path).await
+    }
+
+    /// `PUT /api/staff/canned-replies` (owner): the whole list, in its order.
+    pub async fn save_canned(&self, replies: &[CannedReply]) -> Result<Vec<CannedReply>, ApiError> {
+        self.send_json(Request::put(routes::STAFF_CANNED), &replies, None)
+            .await
+    }
+
+    /// `GET /api/staff/accounts` (owner)
+    pub async fn accounts(&self) -> Result<Vec<Account>, ApiError> {
+        self.get(routes::STAFF_ACCOUNTS).await
+    }
+
+    /// `PATCH /api/staff/accounts/{id}` (owner)
+    pub async fn change_account(
+        &self,
+        id: &str,
+        change: &AccountChange,
+    ) -> Result<Account, ApiError> {
+        let path = routes::staff_account(&frontend::format::encode(id));
+        self.send_json(Request::patch(&path), change, None).await
+    }
+
+    /// `GET /api/staff/invites` (owner): pending invitations.
+    pub async fn invites(&self) -> Result<Vec<Invite>, ApiError> {
+        self.get(routes::STAFF_INVITES).await
+    }
+
+    /// `POST /api/staff/invites` (owner)
+    pub async fn invite(&self, request: &InviteRequest) -> Result<InviteCreated, ApiError> {
+        self.post(routes::STAFF_INVITES, request, None).await
+    }
+
+    /// `GET /api/staff/invites/{token}`: what a link offers.
+    pub async fn invite_of(&self, token: &str) -> Result<Invite, ApiError> {
+        self.get(&routes::staff_invite(&frontend::format::encode(token)))
+            .await
+    }
+
+    /// `POST /api/staff/invites/accept`: creates the account and signs in.
+    pub async fn accept_invite(
+        &self,
+        token: &str,
+        password: &str,
+    ) -> Result<SessionView, ApiError> {
+        let body = AcceptInvite {
+            token: token.into(),
+            password: password.into(),
+        };
+        self.post(routes::STAFF_INVITE_ACCEPT, &body, None).await
     }
 
     /// `GET /api/staff/analytics`

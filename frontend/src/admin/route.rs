@@ -21,6 +21,12 @@ pub enum Screen {
     /// `/admin/settings` (owner): the shop's policy, reached from the Me tab (the tab bar is
     /// full on a phone).
     Settings,
+    /// `/admin/team` (owner): accounts and invitations.
+    Team,
+    /// `/admin/replies`: canned replies (the owner edits, others read).
+    Replies,
+    /// `/admin/invite/{token}`: an invited person sets a password (no session needed).
+    Invite(String),
     /// `/admin/signin?next=`: sign in, then go back to `next`.
     SignIn {
         /// An admin path to return to.
@@ -58,6 +64,9 @@ impl Screen {
             ["me"] => Self::Me,
             ["analytics"] => Self::Analytics,
             ["settings"] => Self::Settings,
+            ["team"] => Self::Team,
+            ["replies"] => Self::Replies,
+            ["invite", token] => Self::Invite(decode(token)),
             ["signin"] => Self::SignIn {
                 next: safe_next(query_value(query, "next").as_deref()),
             },
@@ -75,6 +84,9 @@ impl Screen {
             Self::Me => format!("{BASE}/me"),
             Self::Analytics => format!("{BASE}/analytics"),
             Self::Settings => format!("{BASE}/settings"),
+            Self::Team => format!("{BASE}/team"),
+            Self::Replies => format!("{BASE}/replies"),
+            Self::Invite(token) => format!("{BASE}/invite/{}", format::encode(token)),
             Self::SignIn { next } => format!("{BASE}/signin?next={}", format::encode(next)),
             Self::NotFound => format!("{BASE}/404"),
         }
@@ -87,8 +99,8 @@ impl Screen {
             Self::Queue | Self::Case(_) => Some(Tab::Queue),
             Self::Receive => Some(Tab::Receive),
             Self::Analytics => Some(Tab::Analytics),
-            Self::Me | Self::Settings => Some(Tab::Me),
-            Self::SignIn { .. } | Self::NotFound => None,
+            Self::Me | Self::Settings | Self::Team | Self::Replies => Some(Tab::Me),
+            Self::SignIn { .. } | Self::Invite(_) | Self::NotFound => None,
         }
     }
 }
@@ -115,7 +127,8 @@ pub fn safe_next(next: Option<&str>) -> String {
             if (p == BASE || p.starts_with("/admin/") || p.starts_with("/admin?"))
                 && !p.contains("//")
                 && !p.contains('\\')
-                && !p.starts_with("/admin/signin") =>
+                && !p.starts_with("/admin/signin")
+                && !p.starts_with("/admin/invite/") =>
         {
             p.to_string()
         }
@@ -171,6 +184,9 @@ mod tests {
             Screen::Me,
             Screen::Analytics,
             Screen::Settings,
+            Screen::Team,
+            Screen::Replies,
+            Screen::Invite("ab12".into()),
             Screen::SignIn {
                 next: "/admin/case/AS-1?x=1".into(),
             },

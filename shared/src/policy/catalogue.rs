@@ -449,6 +449,17 @@ pub static SETTINGS: &[Setting] = &[
         "Shown to the buyer once a return is approved."
     ),
     setting!(
+        "invite_ttl_hours",
+        Approval,
+        Hours,
+        Int,
+        invite_ttl_hours,
+        "员工邀请链接有效期",
+        "Staff invitation link lifetime",
+        "邀请链接只能使用一次，超过时限需重新邀请。",
+        "An invitation link works once, and only this long; then it must be sent again."
+    ),
+    setting!(
         "batch_max_cases",
         Batch,
         Count,

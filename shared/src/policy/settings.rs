@@ -204,6 +204,8 @@ pub struct Policy {
     pub categories: BTreeMap<String, CategoryPolicy>,
     /// Where returns go.
     pub return_address: String,
+    /// How long a staff invitation link works, in hours (then it must be sent again).
+    pub invite_ttl_hours: i64,
 }
 
 impl Default for Policy {
@@ -232,6 +234,7 @@ impl Default for Policy {
             batch_max_amount: Money(600_000),
             categories: BTreeMap::new(),
             return_address: String::new(),
+            invite_ttl_hours: 72,
         }
     }
 }
@@ -340,6 +343,7 @@ impl Policy {
             self.quality_return_days,
         );
         c.range("warranty_days", self.warranty_days, 1, MAX_DAYS);
+        c.range("invite_ttl_hours", self.invite_ttl_hours, 1, 720);
         c.range(
             "failed_repairs_for_exchange",
             self.failed_repairs_for_exchange,

@@ -22,7 +22,7 @@ const WAIT: Duration = Duration::from_secs(20);
 
 /// A shop on a server: the base URL, and the server when it is this test's own.
 pub(crate) struct Shop {
-    base: String,
+    pub(crate) base: String,
     _own: Option<Wrangler>,
 }
 
@@ -117,7 +117,7 @@ pub(crate) struct Desk {
 }
 
 impl Desk {
-    async fn open_at(shop: &Shop, lang: &'static str) -> Self {
+    pub(crate) async fn open_at(shop: &Shop, lang: &'static str) -> Self {
         Self {
             c: browser_with(lang, 390, 844).await,
             base: shop.base.clone(),
@@ -203,7 +203,7 @@ impl Desk {
     }
 
     /// Signs in through the sign-in screen (not counted: it happens once a day).
-    async fn sign_in(&self, who: (&str, &str)) {
+    pub(crate) async fn sign_in(&self, who: (&str, &str)) {
         self.type_into("[data-testid=signin-email]", who.0).await;
         self.type_into("[data-testid=signin-password]", who.1).await;
         let before = self.taps.get();
@@ -224,6 +224,15 @@ impl Desk {
         desk.wait("[data-testid=signin-form]").await;
         desk.sign_in(who).await;
         desk
+    }
+
+    /// The browser's cookie for the staff session, as a header value (`name=value`).
+    pub(crate) async fn session_cookie(&self) -> Option<String> {
+        let cookies = self.c.get_all_cookies().await.unwrap_or_default();
+        cookies
+            .iter()
+            .find(|c| c.name().contains("session"))
+            .map(|c| format!("{}={}", c.name(), c.value()))
     }
 
     pub(crate) async fn shot(&self, name: &str) {

@@ -8,6 +8,7 @@ mod admin;
 mod admin_offline;
 mod admin_settings;
 mod admin_stories;
+mod admin_team;
 mod api_access;
 mod api_basics;
 mod api_concurrency;

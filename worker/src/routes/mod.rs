@@ -11,6 +11,7 @@ mod buyer;
 mod settings;
 mod shop_system;
 mod staff;
+mod team;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -180,6 +181,11 @@ async fn dispatch(
         (Method::Get, ["api", "staff", "policy", "changes"]) => settings::changes(&r).await,
         (Method::Get, ["api", "staff", "accounts"]) => staff::accounts(&r).await,
         (Method::Post, ["api", "staff", "accounts"]) => staff::create_account(&mut r).await,
+        (Method::Patch, ["api", "staff", "accounts", id]) => team::change(&mut r, id).await,
+        (Method::Get, ["api", "staff", "invites"]) => team::invites(&r).await,
+        (Method::Post, ["api", "staff", "invites"]) => team::invite(&mut r).await,
+        (Method::Post, ["api", "staff", "invites", "accept"]) => team::accept(&mut r).await,
+        (Method::Get, ["api", "staff", "invites", token]) => team::show_invite(&r, token).await,
         (Method::Get, ["api", "staff", "analytics"]) => staff::analytics(&r).await,
         (Method::Get, ["api", "staff", "export.csv"]) => staff::export(&r).await,
         (Method::Get, ["api", "staff", "analytics.csv"]) => staff::analytics_csv(&r).await,

@@ -10,8 +10,8 @@ use shared::domain::{CaseKind, Command, Role, StateName};
 use shared::policy::Policy;
 use worker::Response;
 
-use super::Req;
 use super::buyer::run_and_answer;
+use super::{Req, team};
 use crate::auth::{self, Session, StaffRecord};
 use crate::cases::{self, Scope};
 use crate::error::{AppError, AppResult};
@@ -64,8 +64,19 @@ pub async fn login(r: &mut Req) -> AppResult<Response> {
         return Err(ApiErrorCode::BadCredentials.into());
     }
     let device_cookie = guesses.guessed_right(&email).await?;
-    let (id, session) = auth::open_session(&r.env, &r.store, &record, r.now.0).await?;
-    let response = with_status(200, &session_view(&session))?;
+    signed_in(r, &record, 200, device_cookie).await
+}
+
+/// Opens a session for `record` and answers it with its cookie (sign-in, an accepted
+/// invitation).
+pub async fn signed_in(
+    r: &Req,
+    record: &StaffRecord,
+    status: u16,
+    device_cookie: Option<String>,
+) -> AppResult<Response> {
+    let (id, session) = auth::open_session(&r.env, &r.store, record, r.now.0).await?;
+    let response = with_status(status, &session_view(&session))?;
     let max_age = ((session.expires_at - r.now.0) / 1000).max(0) as u64;
     response
         .headers()
@@ -289,49 +300,13 @@ pub async fn save_canned(r: &mut Req) -> AppResult<Response> {
     let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
     auth::require_role(&session, &[Role::Owner])?;
     let replies: Vec<CannedReply> = json_body(&mut r.req).await?;
-    let mut problems = Vec::new();
-    if replies.len() > 100 {
-        problems.push(field(
-            "replies",
-            "too_many",
-            "At most 100 canned replies.",
-            "话术最多 100 条。",
-        ));
-    }
-    for (i, reply) in replies.iter().enumerate() {
-        if reply.id.trim().is_empty() || reply.title.trim().is_empty() {
-            problems.push(field(
-                &format!("[{i}].title"),
-                "required",
-                "Every reply needs an id and a title.",
-                "每条话术都需要编号和标题。",
-            ));
-        }
-        if reply.zh.chars().count() > 2000 || reply.en.chars().count() > 2000 {
-            problems.push(field(
-                &format!("[{i}]"),
-                "too_long",
-                "A reply is at most 2,000 characters.",
-                "每条话术最多 2000 字。",
-            ));
-        }
-    }
+    // The same checks as the admin's editor (shared::team).
+    let problems = shared::team::check_canned_replies(&replies);
     if !problems.is_empty() {
         return Err(AppError::Fields(problems));
     }
     shop::save_canned_replies(&r.store, &replies).await?;
     ok(&replies)
-}
-
-fn field(name: &str, code: &str, en: &str, zh: &str) -> shared::policy::FieldError {
-    shared::policy::FieldError::new(
-        name,
-        code,
-        shared::i18n::Sentence {
-            zh: zh.into(),
-            en: en.into(),
-        },
-    )
 }
 
 /// `GET /api/staff/policy`
@@ -379,77 +354,29 @@ pub(super) async fn policy_body(r: &mut Req) -> AppResult<Policy> {
     Policy::from_json(&text).map_err(AppError::Fields)
 }
 
-/// `GET /api/staff/accounts` (owner)
+/// `GET /api/staff/accounts` (owner): every account with its role and whether it is active.
 pub async fn accounts(r: &Req) -> AppResult<Response> {
     let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
     auth::require_role(&session, &[Role::Owner])?;
-    let views = list_staff(r)
+    let mut views: Vec<_> = team::all_accounts(r)
         .await?
         .iter()
-        .map(staff_view)
-        .collect::<Vec<_>>();
+        .map(team::account)
+        .collect();
+    views.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.email.cmp(&b.email)));
     ok(&views)
 }
 
-async fn list_staff(r: &Req) -> AppResult<Vec<StaffRecord>> {
-    let keys_ = r
-        .store
-        .list_all_meta::<serde_json::Value>(&keys::staff_prefix(&r.store.shop))
-        .await?;
-    let mut out = Vec::new();
-    for (key, _) in keys_ {
-        if let Some(record) = r.store.get::<StaffRecord>(&key).await? {
-            out.push(record);
-        }
-    }
-    Ok(out)
-}
-
-/// Validates a new account's fields.
+/// Validates a new account's fields (`shared::team`, as the admin's forms).
 pub fn check_new_staff(new: &NewStaff) -> Result<(), Vec<shared::policy::FieldError>> {
-    let mut problems = Vec::new();
-    let email = new.email.trim();
-    if email.len() > 254
-        || !email.contains('@')
-        || email.contains(':')
-        || email.chars().any(char::is_whitespace)
-    {
-        problems.push(field(
-            "email",
-            "invalid_email",
-            "Enter a valid e-mail address.",
-            "请输入有效的邮箱地址。",
-        ));
-    }
-    if new.name.trim().is_empty() || new.name.chars().count() > 80 {
-        problems.push(field(
-            "name",
-            "invalid_name",
-            "Enter a name of 1 to 80 characters.",
-            "请输入 1 到 80 个字的姓名。",
-        ));
-    }
-    if new.password.chars().count() < 10 || new.password.len() > 200 {
-        problems.push(field(
-            "password",
-            "weak_password",
-            "Use a password of at least 10 characters.",
-            "密码至少 10 个字符。",
-        ));
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems)
-    }
+    team::check_new_staff(new)
 }
 
 /// Creates an account (owner, or the bootstrap).
 pub async fn create_staff(r: &Req, new: &NewStaff) -> AppResult<StaffView> {
     check_new_staff(new).map_err(AppError::Fields)?;
     let email = new.email.trim().to_ascii_lowercase();
-    let key = keys::staff(&r.store.shop, &email);
-    if r.store.get::<StaffRecord>(&key).await?.is_some() {
+    if team::find_account(r, &email).await?.is_some() {
         return Err(ApiErrorCode::Conflict.into());
     }
     let (salt, hash) = auth::hash_password(&new.password).await?;
@@ -463,14 +390,17 @@ pub async fn create_staff(r: &Req, new: &NewStaff) -> AppResult<StaffView> {
         iterations: auth::PBKDF2_ITERATIONS,
         active: true,
     };
-    r.store.put(&key, &record).await?;
+    team::save_account(r, &record).await?;
     Ok(staff_view(&record))
 }
 
-/// `POST /api/staff/accounts` (owner)
+/// `POST /api/staff/accounts` (owner): in the team desk, like every change to the team.
 pub async fn create_account(r: &mut Req) -> AppResult<Response> {
     let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
     auth::require_role(&session, &[Role::Owner])?;
+    if r.desk.is_none() {
+        return crate::desk::forward(r, crate::desk::TEAM).await;
+    }
     let new: NewStaff = json_body(&mut r.req).await?;
     with_status(201, &create_staff(r, &new).await?)
 }
@@ -506,7 +436,7 @@ async fn figures(r: &Req) -> AppResult<(AnalyticsReport, u64)> {
     .await?;
     let mut report = AnalyticsReport::build(&read.rows, scope, today);
     if session.role == Role::Owner {
-        let names: std::collections::HashMap<String, String> = list_staff(r)
+        let names: std::collections::HashMap<String, String> = super::team::all_accounts(r)
             .await?
             .into_iter()
             .map(|s| (s.id, s.name))

@@ -3,9 +3,12 @@
 
 pub mod analytics;
 pub mod case;
+pub mod invite;
 pub mod outbox;
 pub mod queue;
 pub mod receive;
+pub mod replies;
 pub mod settings;
 pub mod shell;
 pub mod signin;
+pub mod team;

@@ -177,6 +177,11 @@ impl Shell {
         }
     }
 
+    /// A screen that needs no session: signing in, and an invitation's link.
+    fn public(&self) -> bool {
+        matches!(self.screen, Screen::SignIn { .. } | Screen::Invite(_))
+    }
+
     fn send_to_sign_in(&mut self) -> Vec<Effect> {
         let next = match &self.screen {
             Screen::SignIn { next } => next.clone(),
@@ -203,9 +208,7 @@ impl Page for Shell {
                     self.new_cases = 0;
                     return vec![Effect::Title(self.title())];
                 }
-                if matches!(self.session, Session::Out)
-                    && !matches!(self.screen, Screen::SignIn { .. })
-                {
+                if matches!(self.session, Session::Out) && !self.public() {
                     return self.send_to_sign_in();
                 }
                 Vec::new()
@@ -220,6 +223,18 @@ impl Page for Shell {
                     Effect::Navigate {
                         path,
                         replace: false,
+                    },
+                    Effect::Title(self.title()),
+                ]
+            }
+            // An accepted invitation signs in and lands on the queue (the link is spent).
+            Msg::SignedIn(session) if matches!(self.screen, Screen::Invite(_)) => {
+                self.session = Session::In(session);
+                self.screen = Screen::Queue;
+                vec![
+                    Effect::Navigate {
+                        path: self.screen.path(),
+                        replace: true,
                     },
                     Effect::Title(self.title()),
                 ]
@@ -254,6 +269,10 @@ impl Page for Shell {
                 if back {
                     return vec![Effect::FlushOutbox];
                 }
+                Vec::new()
+            }
+            Msg::SessionChecked(None) if matches!(self.screen, Screen::Invite(_)) => {
+                self.session = Session::Out;
                 Vec::new()
             }
             Msg::SessionChecked(None) | Msg::SessionExpired => self.send_to_sign_in(),
@@ -376,6 +395,30 @@ mod tests {
         assert_eq!(shell.badge(Tab::Queue), Some(5));
         shell.update(Msg::Go(Screen::Queue));
         assert_eq!(shell.title(), "After-sales desk");
+    }
+
+    #[test]
+    fn an_invitation_opens_signed_out_and_lands_on_the_queue_once_accepted() {
+        let mut shell = Shell::new(Lang::En, "/admin/invite/ab12", "");
+        assert!(shell.update(Msg::SessionChecked(None)).is_empty());
+        assert_eq!(shell.screen, Screen::Invite("ab12".into()));
+        assert!(shell.tabs().is_empty());
+        let effects = shell.update(Msg::SignedIn(session(Role::Agent)));
+        assert_eq!(
+            effects[0],
+            Effect::Navigate {
+                path: "/admin".into(),
+                replace: true
+            }
+        );
+        assert_eq!(shell.screen, Screen::Queue);
+    }
+
+    #[test]
+    fn team_and_replies_light_the_me_tab() {
+        assert_eq!(Screen::Team.tab(), Some(Tab::Me));
+        assert_eq!(Screen::Replies.tab(), Some(Tab::Me));
+        assert_eq!(Screen::Invite("x".into()).tab(), None);
     }
 
     #[test]

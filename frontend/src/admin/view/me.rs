@@ -1,4 +1,5 @@
-//! The account: who is signed in, the language, sign out.
+//! The account: who is signed in, the team and the canned replies (the owner edits them,
+//! others read), the language, sign out.
 
 use leptos::prelude::*;
 use shared::Lang;
@@ -26,11 +27,17 @@ pub fn MeScreen() -> impl IntoView {
                 <p class="muted">{s.email.clone()} " · " <span data-testid="me-role">{labels::role(s.role, ctx.lang())}</span></p>
             })}
         </section>
-        // The owner's settings live here: the tab bar has no room for a fifth tab on a phone.
-        {move || (shell.with(|s| s.role()) == Some(Role::Owner)).then(|| view! {
-            <a class="btn btn-block settings-link" href=Screen::Settings.path() data-testid="open-settings">
-                {crate::text::settings_t(ctx.lang()).link}</a>
-        })}
+        // The owner's desk lives here: the tab bar has no room for a fifth tab on a phone.
+        <section class="card links" data-testid="me-links">
+            {move || (shell.with(|s| s.role()) == Some(Role::Owner)).then(|| view! {
+                <a class="btn btn-block" href=Screen::Settings.path() data-testid="open-settings">
+                    {crate::text::settings_t(ctx.lang()).link}</a>
+                <a class="btn btn-block" href="/admin/team" data-testid="open-team">{move || ctx.t().manage_team}</a>
+            })}
+            <a class="btn btn-block" href="/admin/replies" data-testid="open-replies">{move || {
+                if shell.with(|s| s.role()) == Some(Role::Owner) { ctx.t().manage_replies } else { ctx.t().view_replies }
+            }}</a>
+        </section>
         <section class="card">
             <p class="muted small">{move || ctx.t().language}</p>
             <div class="segmented" role="group">

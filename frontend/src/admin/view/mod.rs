@@ -3,12 +3,15 @@
 
 mod analytics;
 mod case;
+mod invite;
 mod me;
 mod outbox;
 mod queue;
 mod receive;
+mod replies;
 mod settings;
 mod signin;
+mod team;
 
 use leptos::prelude::*;
 use shared::Lang;
@@ -240,6 +243,7 @@ pub fn App() -> impl IntoView {
                     return view! { <p class="center muted" data-testid="checking">{move || ctx.t().loading}</p> }.into_any();
                 }
                 match (screen, signed_in.get()) {
+                    (Screen::Invite(token), _) => view! { <invite::InviteScreen token=token/> }.into_any(),
                     (Screen::SignIn { .. }, _) | (_, false) => view! { <signin::SignInScreen/> }.into_any(),
                     (Screen::Queue, true) => view! { <queue::QueueScreen/> }.into_any(),
                     (Screen::Case(id), true) => view! { <case::CaseScreenView id=id/> }.into_any(),
@@ -247,6 +251,8 @@ pub fn App() -> impl IntoView {
                     (Screen::Me, true) => view! { <me::MeScreen/> }.into_any(),
                     (Screen::Analytics, true) => view! { <analytics::AnalyticsScreen/> }.into_any(),
                     (Screen::Settings, true) => view! { <settings::SettingsScreen/> }.into_any(),
+                    (Screen::Team, true) => view! { <team::TeamScreen/> }.into_any(),
+                    (Screen::Replies, true) => view! { <replies::RepliesScreen/> }.into_any(),
                     (Screen::NotFound, true) => view! {
                         <section class="card center" data-testid="not-found">
                             <p>{move || ctx.t().not_found}</p>
