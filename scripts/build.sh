@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$ROOT"
 stamps=.cache/build-stamps
 admin_dist=.cache/admin-dist
+desk_dist=.cache/desk-dist
 mkdir -p "$stamps"
 
 # True when an output exists and no input is newer than the part's stamp.
@@ -19,9 +20,10 @@ fresh() { # part, output, inputs...
 common=(shared Cargo.toml Cargo.lock .cargo scripts/versions.env scripts/minify-assets.mjs
   package-lock.json Trunk.toml frontend/Cargo.toml frontend/src/lib.rs frontend/src/de.rs
   frontend/src/format.rs frontend/_headers)
-# The portal's own sources are frontend/src without the admin; the admin's are its directory.
-portal_sources=(index.html frontend/style.css $(find frontend/src -path frontend/src/admin -prune -o -type f -print))
-admin_sources=(admin.html frontend/admin.css frontend/src/admin frontend/pwa)
+# The portal's own sources are frontend/src without the admin; the admin's are its directory
+# (both of its bundles: the daily admin and the owner's desk).
+portal_sources=(index.html frontend/style.css $(find frontend/src \( -path frontend/src/admin -o -path frontend/src/bin \) -prune -o -type f -print))
+admin_sources=(admin.html desk.html frontend/admin.css frontend/src/admin frontend/src/bin frontend/pwa)
 
 if fresh portal dist/index.html "${portal_sources[@]}" "${common[@]}" && [ -f .cache/portal-hashes.txt ]; then
   echo "portal: up to date"
@@ -31,11 +33,12 @@ else
   mv dist/inline-script-hashes.txt .cache/portal-hashes.txt
   mv "$stamps/portal.next" "$stamps/portal"
 fi
-if fresh admin "$admin_dist/index.html" "${admin_sources[@]}" "${common[@]}"; then
+if [ -f "$desk_dist/index.html" ] && fresh admin "$admin_dist/index.html" "${admin_sources[@]}" "${common[@]}"; then
   echo "admin: up to date"
 else
   touch "$stamps/admin.next"
   step "admin: trunk build --release" trunk build --release --dist "$admin_dist" --public-url /admin/ admin.html
+  step "owner's desk: trunk build --release" trunk build --release --dist "$desk_dist" --public-url /admin/desk/ desk.html
   mv "$stamps/admin.next" "$stamps/admin"
 fi
 # The portal's build empties dist/, so the admin is copied in after it every time (a copy of a
@@ -44,6 +47,9 @@ rm -rf dist/admin
 mkdir -p dist/admin
 cp -R "$admin_dist"/. dist/admin/
 rm -f dist/admin/inline-script-hashes.txt
+mkdir -p dist/admin/desk
+cp -R "$desk_dist"/. dist/admin/desk/
+rm -f dist/admin/desk/inline-script-hashes.txt
 # The admin's service worker, written for this build: the files it caches as the shell (every
 # file of the admin's build, the page as /admin/) and a version from their contents, so a new
 # build is a new worker that replaces the old caches (frontend/pwa/sw.js says how it serves).
@@ -51,11 +57,14 @@ rm -f dist/admin/inline-script-hashes.txt
   cd dist/admin
   files=$(find . -type f ! -name sw.js | sed 's|^\./||' | LC_ALL=C sort)
   version=$({ printf "%s\n" $files | xargs cat; cat "$ROOT/frontend/pwa/sw.js"; } | sha256sum | cut -c1-16)
-  list=$(printf '%s\n' $files | grep -vx index.html | sed 's|.*|"/admin/&"|' | paste -sd, -)
-  sed -e "s|SHELL_FILES_JSON|[\"/admin/\",$list]|" -e "s|BUILD_VERSION|$version|" \
-    "$ROOT/frontend/pwa/sw.js" > sw.js
+  list=$(printf '%s\n' $files | grep -vx -e index.html -e desk/index.html | sed 's|.*|"/admin/&"|' | paste -sd, -)
+  # The screens the desk's page draws, from the one list (shared::api::routes::ADMIN_DESK_SCREENS).
+  desk_screens=$(grep -o 'ADMIN_DESK_SCREENS: \[&str; [0-9]*\] = \[[^]]*\]' "$ROOT/shared/src/api.rs" | sed 's/.*= //')
+  [ -n "$desk_screens" ] || { echo "no ADMIN_DESK_SCREENS in shared/src/api.rs" >&2; exit 1; }
+  sed -e "s|SHELL_FILES_JSON|[\"/admin/\",\"/admin/desk/\",$list]|" -e "s|BUILD_VERSION|$version|" \
+    -e "s|DESK_SCREENS_JSON|$desk_screens|" "$ROOT/frontend/pwa/sw.js" > sw.js
 )
-hashes="$(cat .cache/portal-hashes.txt "$admin_dist/inline-script-hashes.txt" | tr '\n' ' ' | sed 's/ *$//')"
+hashes="$(cat .cache/portal-hashes.txt "$admin_dist/inline-script-hashes.txt" "$desk_dist/inline-script-hashes.txt" | tr '\n' ' ' | sed 's/ *$//')"
 grep -q TRUNK_INLINE_SCRIPT_HASHES frontend/_headers || { echo "no TRUNK_INLINE_SCRIPT_HASHES in frontend/_headers" >&2; exit 1; }
 sed "s|TRUNK_INLINE_SCRIPT_HASHES|$hashes|" frontend/_headers > dist/_headers
 

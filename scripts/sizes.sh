@@ -10,6 +10,9 @@ PORTAL_BUDGET_GZIP=$((250 * 1000))    # 250 KB first load (the goal is 200 KB)
 PORTAL_GOAL_GZIP=$((200 * 1000))
 ADMIN_BUDGET_GZIP=$((250 * 1000))     # the seller admin's first load (the goal is 150 KB)
 ADMIN_GOAL_GZIP=$((150 * 1000))
+# The owner's desk (analytics, settings, team, replies) loads when one of its screens opens,
+# after the daily admin: its own budget, so its weight never reaches the queue's first load.
+DESK_BUDGET_GZIP=$((250 * 1000))
 
 gz() { gzip -9c "$1" | wc -c; }
 row() { printf '%-44s %10d %10d\n' "$1" "$(stat -c %s "$2")" "$(gz "$2")"; }
@@ -35,6 +38,8 @@ for f in worker/build/*.js; do row "worker glue ($f)" "$f"; worker_gz=$((worker_
 
 portal_gz=$(first_load dist portal)
 admin_gz=$(first_load dist/admin admin)
+desk_gz=$(first_load dist/admin/desk desk)
+[ -f dist/admin/desk/index.html ] || { echo "FAIL: no owner's desk build in dist/admin/desk" >&2; exit 1; }
 [ -f dist/admin/index.html ] || { echo "FAIL: no admin build in dist/admin" >&2; exit 1; }
 [ -f dist/admin/sw.js ] || { echo "FAIL: no service worker in dist/admin" >&2; exit 1; }
 row "admin service worker (after the first load)" dist/admin/sw.js
@@ -43,7 +48,10 @@ printf '%-44s %21d (budget %d, goal %d)\n' "portal first load gzip" "$portal_gz"
   "$PORTAL_BUDGET_GZIP" "$PORTAL_GOAL_GZIP"
 printf '%-44s %21d (budget %d, goal %d)\n' "admin first load gzip" "$admin_gz" \
   "$ADMIN_BUDGET_GZIP" "$ADMIN_GOAL_GZIP"
+printf '%-44s %21d (budget %d)\n' "owner's desk load gzip" "$desk_gz" "$DESK_BUDGET_GZIP"
 fail=0
+[ "$desk_gz" -le "$DESK_BUDGET_GZIP" ] || {
+  echo "FAIL: the owner's desk is $((desk_gz - DESK_BUDGET_GZIP)) bytes over its budget" >&2; fail=1; }
 [ "$admin_gz" -le "$ADMIN_BUDGET_GZIP" ] || {
   echo "FAIL: the admin's first load is $((admin_gz - ADMIN_BUDGET_GZIP)) bytes over its budget" >&2; fail=1; }
 [ "$worker_gz" -le "$WORKER_BUDGET_GZIP" ] || { echo "FAIL: the worker is over its budget" >&2; fail=1; }

@@ -17,6 +17,16 @@ const SHELL = "admin-shell-" + VERSION;
 const DATA = "admin-data-" + VERSION;
 const SHELL_FILES = SHELL_FILES_JSON;
 const PAGE = "/admin/";
+// The owner's desk draws these screens from its own page (shared::api::routes::ADMIN_DESK_SCREENS,
+// written in by scripts/build.sh); every other admin path is PAGE.
+const DESK_SCREENS = DESK_SCREENS_JSON;
+const DESK_PAGE = "/admin/desk/";
+
+/** The page that draws an admin path, as the worker chooses it (routes::admin_page_of). */
+function pageOf(pathname) {
+  const first = pathname.slice("/admin/".length).split("/")[0];
+  return first === "desk" || DESK_SCREENS.includes(first) ? DESK_PAGE : PAGE;
+}
 // How long a request may wait for the network before the cached copy is used (a phone on a
 // weak signal otherwise waits for the browser's own minute-long timeout).
 const NETWORK_TIMEOUT_MS = 4000;
@@ -78,17 +88,19 @@ async function fromCacheFirst(request) {
   return cached || fetch(request);
 }
 
-// Every admin path is the same page (the worker answers /admin/case/AS-1 with it).
+// Every admin path is one of two pages (the worker answers /admin/case/AS-1 with the daily one,
+// /admin/analytics with the desk's): kept under the page's own key.
 async function page(request) {
+  const key = pageOf(new URL(request.url).pathname);
   try {
     const response = await withTimeout(fetch(request));
     if (response.ok) {
       const copy = response.clone();
-      caches.open(SHELL).then((c) => c.put(PAGE, copy));
+      caches.open(SHELL).then((c) => c.put(key, copy));
     }
     return response;
   } catch (e) {
-    const cached = await caches.match(PAGE, { cacheName: SHELL });
+    const cached = await caches.match(key, { cacheName: SHELL });
     if (cached) return cached;
     throw e;
   }

@@ -3,6 +3,7 @@
 //! money, dates and durations. Each page set is its own binary, so neither app's first load
 //! carries the other's pages; the rules both show come from `shared`.
 
+pub mod admin;
 pub mod core;
 pub mod de;
 pub mod format;

@@ -347,6 +347,27 @@ fn pick(zh: bool, zh_text: &'static str, en_text: &'static str) -> &'static str 
 
 /// Route paths, shared so the portal never spells one differently from the worker.
 pub mod routes {
+    /// The seller admin's screens drawn by the owner's desk (its own page, `/admin/desk/`, loaded
+    /// when one of them opens), by their first path segment under `/admin/`; every other admin
+    /// path is the daily admin's page (`/admin/`). The worker serves the page by this list and
+    /// the admin loads the other page by it, so the two cannot disagree into a reload loop.
+    pub const ADMIN_DESK_SCREENS: [&str; 4] = ["analytics", "settings", "team", "replies"];
+
+    /// The page (`/admin/` or `/admin/desk/`) that draws an admin path.
+    #[must_use]
+    pub fn admin_page_of(path: &str) -> &'static str {
+        let first = path
+            .strip_prefix("/admin/")
+            .and_then(|rest| rest.split(['/', '?']).next())
+            .unwrap_or("");
+        // `/admin/desk/` itself is the desk's page too (what the service worker keeps offline).
+        if first == "desk" || ADMIN_DESK_SCREENS.contains(&first) {
+            "/admin/desk/"
+        } else {
+            "/admin/"
+        }
+    }
+
     /// `GET`: liveness and version.
     pub const HEALTH: &str = "/api/health";
     /// `GET`: the OpenAPI document.

@@ -54,11 +54,13 @@ fn is_admin_page(path: &str) -> bool {
             .is_some_and(|last| last.contains('.'))
 }
 
-/// The admin's page for any of its paths; its files are served by the assets binding as they
-/// are. Fetched as `/admin/` from the assets, so `_headers` (the CSP) applies as to any page.
+/// The admin's page for any of its paths (the daily admin's, or the owner's desk's:
+/// `routes::admin_page_of`); its files are served by the assets binding as they are. Fetched as
+/// a directory page from the assets, so `_headers` (the CSP) applies as to any page.
 async fn admin_page(req: &Request, env: &Env) -> Result<Response> {
     let mut url = req.url()?;
-    url.set_path("/admin/");
+    let page = shared::api::routes::admin_page_of(url.path());
+    url.set_path(page);
     url.set_query(None);
     env.assets("ASSETS")?.fetch(url.to_string(), None).await
 }
@@ -99,6 +101,34 @@ mod tests {
             "/case/AS-1",
         ] {
             assert!(!is_admin_page(file), "{file}");
+        }
+    }
+
+    #[test]
+    fn the_owners_desk_screens_get_the_desk_page_and_every_other_admin_path_the_daily_one() {
+        use shared::api::routes::admin_page_of;
+        for desk in [
+            "/admin/analytics",
+            "/admin/analytics?view=speed",
+            "/admin/settings",
+            "/admin/team",
+            "/admin/replies",
+            "/admin/desk/",
+        ] {
+            assert_eq!(admin_page_of(desk), "/admin/desk/", "{desk}");
+        }
+        for daily in [
+            "/admin",
+            "/admin/",
+            "/admin/case/AS-1",
+            "/admin/case/analytics",
+            "/admin/receive",
+            "/admin/me",
+            "/admin/signin?next=/admin/team",
+            "/admin/invite/abc",
+            "/admin/analyticsx",
+        ] {
+            assert_eq!(admin_page_of(daily), "/admin/", "{daily}");
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The staff client: one method per endpoint the admin uses. The session travels in its
 //! `HttpOnly` cookie (the page never sees it); every change echoes the session's CSRF token and,
 //! for a case, the version it was decided on (`If-Match`). Answers are read by the portal's
-//! reader (`frontend::de`), so the admin carries no JSON parser either.
+//! reader (`crate::de`), so the admin carries no JSON parser either.
 
 use gloo_net::http::{Request, RequestBuilder};
 use serde::Deserialize;
@@ -19,8 +19,8 @@ use shared::api::{
 use shared::domain::Command;
 use wasm_bindgen::JsValue;
 
-use crate::model::shell::Connection;
-use crate::text;
+use crate::admin::model::shell::Connection;
+use crate::admin::text;
 
 /// Told how every call went (the shell's connection state).
 type Reporter = std::rc::Rc<dyn Fn(Connection)>;
@@ -140,7 +140,7 @@ impl Api {
         };
         // A stale or unversioned command answers the case as it is now (`StaleCase`).
         if matches!(status, 409 | 428)
-            && let Ok(stale) = StaleCase::<CaseView>::deserialize(frontend::de::De(parsed.clone()))
+            && let Ok(stale) = StaleCase::<CaseView>::deserialize(crate::de::De(parsed.clone()))
         {
             return Err(ApiError {
                 status,
@@ -149,7 +149,7 @@ impl Api {
                 current: Some(Box::new(stale.current)),
             });
         }
-        Err(match ErrorBody::deserialize(frontend::de::De(parsed)) {
+        Err(match ErrorBody::deserialize(crate::de::De(parsed)) {
             Ok(e) if !e.message.is_empty() => ApiError {
                 status,
                 code: ErrorCode::parse(&e.code),
@@ -161,7 +161,7 @@ impl Api {
     }
 
     fn read<T: DeserializeOwned>(&self, value: JsValue) -> Result<T, ApiError> {
-        T::deserialize(frontend::de::De(value))
+        T::deserialize(crate::de::De(value))
             .map_err(|_| ApiError::local(self.lang, 200, ErrorCode::BadResponse))
     }
 
@@ -230,7 +230,7 @@ impl Api {
         let path = format!(
             "{}?q={}",
             routes::STAFF_SEARCH,
-            frontend::format::encode(q.trim())
+            crate::format::encode(q.trim())
         );
         self.get(&path).await
     }
@@ -310,7 +310,7 @@ impl Api {
             Some(c) => format!(
                 "{}?cursor={}",
                 routes::STAFF_POLICY_CHANGES,
-                frontend::format::encode(c)
+                crate::format::encode(c)
             ),
             None => routes::STAFF_POLICY_CHANGES.to_owned(),
         };
@@ -334,7 +334,7 @@ impl Api {
         id: &str,
         change: &AccountChange,
     ) -> Result<Account, ApiError> {
-        let path = routes::staff_account(&frontend::format::encode(id));
+        let path = routes::staff_account(&crate::format::encode(id));
         self.send_json(Request::patch(&path), change, None).await
     }
 
@@ -350,7 +350,7 @@ impl Api {
 
     /// `GET /api/staff/invites/{token}`: what a link offers.
     pub async fn invite_of(&self, token: &str) -> Result<Invite, ApiError> {
-        self.get(&routes::staff_invite(&frontend::format::encode(token)))
+        self.get(&routes::staff_invite(&crate::format::encode(token)))
             .await
     }
 

@@ -1,6 +1,6 @@
 //! The admin's screens and their paths under `/admin`. Plain functions, tested natively.
 
-use frontend::format;
+use crate::format;
 
 /// Where every admin path starts.
 pub const BASE: &str = "/admin";
@@ -90,6 +90,12 @@ impl Screen {
             Self::SignIn { next } => format!("{BASE}/signin?next={}", format::encode(next)),
             Self::NotFound => format!("{BASE}/404"),
         }
+    }
+
+    /// True for a screen the owner's desk draws (its own page; `routes::admin_page_of`).
+    #[must_use]
+    pub fn in_desk(&self) -> bool {
+        shared::api::routes::admin_page_of(&self.path()) == "/admin/desk/"
     }
 
     /// The tab that is lit on this screen.
@@ -195,6 +201,33 @@ mod tests {
             let path = screen.path();
             let (p, q) = path.split_once('?').unwrap_or((&path, ""));
             assert_eq!(Screen::parse(p, q), screen, "{path}");
+        }
+    }
+
+    #[test]
+    fn the_owners_desk_draws_analytics_settings_team_and_replies_and_nothing_else() {
+        let desk = [
+            Screen::Analytics,
+            Screen::Settings,
+            Screen::Team,
+            Screen::Replies,
+        ];
+        for screen in desk {
+            assert!(screen.in_desk(), "{screen:?}");
+        }
+        let daily = [
+            Screen::Queue,
+            Screen::Case("analytics".into()),
+            Screen::Receive,
+            Screen::Me,
+            Screen::Invite("team".into()),
+            Screen::SignIn {
+                next: "/admin/analytics".into(),
+            },
+            Screen::NotFound,
+        ];
+        for screen in daily {
+            assert!(!screen.in_desk(), "{screen:?}");
         }
     }
 

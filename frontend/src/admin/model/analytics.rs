@@ -4,7 +4,7 @@
 
 use shared::analytics::{AnalyticsReport, Totals};
 
-use crate::api::ApiError;
+use crate::admin::api::ApiError;
 use crate::core::Page;
 
 /// A section of the analytics screen.

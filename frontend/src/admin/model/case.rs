@@ -12,7 +12,7 @@ use shared::domain::{
 
 use shared::api::Viewer;
 
-use crate::api::ApiError;
+use crate::admin::api::ApiError;
 use crate::core::Page;
 
 /// An action's form, open in the bottom sheet.
@@ -255,7 +255,7 @@ pub enum Effect {
     /// The session expired.
     SignedOut,
     /// Keep it in the outbox: recorded without a connection, sent when it returns.
-    Record(crate::model::outbox::Work),
+    Record(crate::admin::model::outbox::Work),
 }
 
 /// What a canned reply's placeholders are filled with.
@@ -684,15 +684,17 @@ impl Page for CaseScreen {
                             .and_then(|v| Some((v.version, self.command(v)?)))
                     })
                     .flatten()
-                    .filter(|(_, (_, command))| crate::model::outbox::may_wait(command));
+                    .filter(|(_, (_, command))| crate::admin::model::outbox::may_wait(command));
                 if let Some((version, (_, command))) = waiting {
                     let work = match command {
-                        Command::Receive { inspection } => crate::model::outbox::Work::Inspected {
-                            case: self.id.clone(),
-                            version,
-                            inspection,
-                        },
-                        _ => crate::model::outbox::Work::Arrived {
+                        Command::Receive { inspection } => {
+                            crate::admin::model::outbox::Work::Inspected {
+                                case: self.id.clone(),
+                                version,
+                                inspection,
+                            }
+                        }
+                        _ => crate::admin::model::outbox::Work::Arrived {
                             case: self.id.clone(),
                             version,
                         },

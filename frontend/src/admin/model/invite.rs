@@ -7,7 +7,7 @@ use shared::api::team::Invite;
 use shared::policy::FieldError;
 use shared::team::check_password;
 
-use crate::api::ApiError;
+use crate::admin::api::ApiError;
 use crate::core::Page;
 
 /// The page's state.

@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 use shared::api::{CaseSummary, CaseView};
 use shared::domain::{ActionKind, Command, EventKind, Inspection, StateName};
 
+use crate::admin::model::receive::normalize;
 use crate::core::Page;
-use crate::model::receive::normalize;
 
 /// What an item records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -707,7 +707,7 @@ mod tests {
                 waybill: "SF1234".into()
             }]
         );
-        let mut hit = crate::model::queue::tests::summary(
+        let mut hit = crate::admin::model::queue::tests::summary(
             "AS-9",
             shared::domain::CaseKind::ReturnAndRefund,
             100,

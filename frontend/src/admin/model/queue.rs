@@ -7,9 +7,9 @@ use std::collections::BTreeSet;
 use shared::api::{BatchApproveReport, BatchItem, BatchOutcome, CaseSummary, QueuePage};
 use shared::domain::{CaseKind, ExpiryOutcome, Money, StateName, Timestamp};
 
-use crate::api::ApiError;
+use crate::admin::api::ApiError;
+use crate::admin::route::Screen;
 use crate::core::Page;
-use crate::route::Screen;
 
 /// The filters of the chip row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -58,7 +58,7 @@ impl Filters {
             parts.push("unassigned=true".into());
         }
         if let Some(c) = cursor {
-            parts.push(format!("cursor={}", frontend::format::encode(c)));
+            parts.push(format!("cursor={}", crate::format::encode(c)));
         }
         parts.join("&")
     }

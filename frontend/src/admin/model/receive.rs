@@ -4,9 +4,9 @@
 use shared::api::{CaseSummary, QueuePage};
 use shared::domain::StateName;
 
-use crate::api::ApiError;
+use crate::admin::api::ApiError;
+use crate::admin::route::Screen;
 use crate::core::Page;
-use crate::route::Screen;
 
 /// The receive screen.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -154,7 +154,7 @@ mod tests {
     use super::*;
 
     fn hit(id: &str) -> CaseSummary {
-        crate::model::queue::tests::summary(
+        crate::admin::model::queue::tests::summary(
             id,
             shared::domain::CaseKind::ReturnAndRefund,
             100,
@@ -207,7 +207,7 @@ mod tests {
     fn a_scan_without_a_connection_goes_to_the_outbox() {
         let mut r = Receive::default();
         r.update(Msg::Scanned("sf 99".into()));
-        let offline = crate::api::ApiError {
+        let offline = crate::admin::api::ApiError {
             status: 0,
             code: shared::api::ErrorCode::Network,
             message: "No connection".into(),

@@ -6,7 +6,7 @@ use shared::api::CannedReply;
 use shared::policy::FieldError;
 use shared::team::check_canned_replies;
 
-use crate::api::ApiError;
+use crate::admin::api::ApiError;
 use crate::core::Page;
 
 /// The editor's state.

@@ -8,7 +8,7 @@ use shared::domain::Money;
 use shared::i18n::Sentence;
 use shared::policy::{FieldError, Policy, SETTINGS, Setting, SettingValue, Unit};
 
-use crate::api::ApiError;
+use crate::admin::api::ApiError;
 use crate::core::Page;
 
 /// The settings screen.
@@ -318,7 +318,7 @@ impl Page for Settings {
 /// A unit's name in `lang` (empty where the label says it).
 #[must_use]
 pub fn unit_name(unit: Unit, lang: Lang) -> &'static str {
-    let t = crate::text::settings_t(lang);
+    let t = crate::admin::text::settings_t(lang);
     match unit {
         Unit::Hours => t.unit_hours,
         Unit::Days => t.unit_days,
@@ -336,7 +336,7 @@ pub fn unit_name(unit: Unit, lang: Lang) -> &'static str {
 /// A value as the change log and the defaults show it: on/off, no limit, empty.
 #[must_use]
 pub fn shown(unit: Option<Unit>, value: &str, lang: Lang) -> String {
-    let t = crate::text::settings_t(lang);
+    let t = crate::admin::text::settings_t(lang);
     match (unit, value) {
         (Some(Unit::Flag), "true") => t.on.into(),
         (Some(Unit::Flag), "false") => t.off.into(),

@@ -5,8 +5,8 @@ use shared::Lang;
 use shared::api::{SessionView, StaffView};
 use shared::domain::Role;
 
+use crate::admin::route::{Screen, Tab};
 use crate::core::Page;
-use crate::route::{Screen, Tab};
 
 /// Whether someone is signed in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,7 +170,7 @@ impl Shell {
     /// The tab's title: new cases first, so a background tab shows them ("(3) 售后工作台").
     #[must_use]
     pub fn title(&self) -> String {
-        let name = crate::text::t(self.lang).app_name;
+        let name = crate::admin::text::t(self.lang).app_name;
         match self.new_cases {
             0 => name.to_string(),
             n => format!("({n}) {name}"),

@@ -3,7 +3,7 @@
 
 use shared::api::SessionView;
 
-use crate::api::ApiError;
+use crate::admin::api::ApiError;
 use crate::core::Page;
 
 /// The sign-in form.

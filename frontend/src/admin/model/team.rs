@@ -8,7 +8,7 @@ use shared::domain::Role;
 use shared::policy::FieldError;
 use shared::team::{ChangeRefused, apply_change, check_invite};
 
-use crate::api::ApiError;
+use crate::admin::api::ApiError;
 use crate::core::Page;
 
 /// The screen's state.

@@ -2,7 +2,7 @@
 //! sections, each chart an inline SVG or CSS bars with the numbers in a small table under it,
 //! and the same figures as a CSV download.
 
-use frontend::format;
+use crate::format;
 use leptos::prelude::*;
 use shared::Lang;
 use shared::analytics::{AnalyticsReport, Durations, ReportScope};
@@ -11,13 +11,13 @@ use shared::i18n::labels;
 use shared::policy::time::LocalDate;
 
 use super::{Ctx, ErrorBox, spawn};
-use crate::chart::{self, Frame};
-use crate::core::Core;
-use crate::model::analytics::{
+use crate::admin::chart::{self, Frame};
+use crate::admin::model::analytics::{
     Analytics, Effect, Msg, Section, deadlines_met_percent, percent_of_bps, rating_of_x100,
 };
-use crate::model::shell;
-use crate::text::analytics::{AnalyticsTexts, t as texts_of};
+use crate::admin::model::shell;
+use crate::admin::text::analytics::{AnalyticsTexts, t as texts_of};
+use crate::core::Core;
 
 /// Coarse groups of the duration histogram that read on a phone: 15 min, 1 h, 4 h, 1 day,
 /// 3 days, 7 days, longer.

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use frontend::format;
+use crate::format;
 use leptos::prelude::*;
 use shared::Lang;
 use shared::api::CaseView;
@@ -12,10 +12,12 @@ use shared::i18n::{Audience, labels};
 
 use super::queue::countdown_text;
 use super::{Ctx, ErrorBox, lang_name, spawn};
+use crate::admin::model::case::{
+    CaseScreen, Effect, Field, Msg, OfferKind, Placeholders, Sheet, fill,
+};
+use crate::admin::model::shell;
+use crate::admin::route::Screen;
 use crate::core::Core;
-use crate::model::case::{CaseScreen, Effect, Field, Msg, OfferKind, Placeholders, Sheet, fill};
-use crate::model::shell;
-use crate::route::Screen;
 
 const DRAFT_PREFIX: &str = "aftersales.admin.draft.";
 
@@ -125,7 +127,7 @@ pub fn CaseScreenView(id: String) -> impl IntoView {
 }
 
 fn party_label(p: Party, lang: Lang) -> &'static str {
-    let t = crate::text::t(lang);
+    let t = crate::admin::text::t(lang);
     match p {
         Party::Buyer => t.waiting_for_buyer,
         Party::Shop { .. } => t.waiting_for_shop,
@@ -134,7 +136,7 @@ fn party_label(p: Party, lang: Lang) -> &'static str {
 
 fn actor_label(a: &Actor, lang: Lang) -> String {
     match a {
-        Actor::Buyer => crate::text::t(lang).buyer.to_string(),
+        Actor::Buyer => crate::admin::text::t(lang).buyer.to_string(),
         Actor::Staff { role, .. } => labels::role(*role, lang).to_string(),
         Actor::System => if lang == Lang::ZhCn {
             "系统"
@@ -373,7 +375,7 @@ fn ActionBar(core: Core<CaseScreen>) -> impl IntoView {
                         };
                         view! {
                             <button type="button" class="btn" class:btn-primary=primary data-testid=format!("action-{}", a.code())
-                                disabled=move || !crate::model::outbox::works_offline(a) && ctx.shell.with(shell::Shell::offline)
+                                disabled=move || !crate::admin::model::outbox::works_offline(a) && ctx.shell.with(shell::Shell::offline)
                                 on:click=move |_| core.send(Msg::Open(a))>{label}</button>
                         }
                     }).collect_view()}

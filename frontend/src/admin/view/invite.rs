@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use shared::i18n::labels;
 
 use super::{Ctx, spawn};
+use crate::admin::model::invite::{Accept, Effect, Msg};
+use crate::admin::model::shell;
 use crate::core::Core;
-use crate::model::invite::{Accept, Effect, Msg};
-use crate::model::shell;
 
 fn perform(ctx: Ctx, effect: Effect, core: Core<Accept>) {
     let api = ctx.api();

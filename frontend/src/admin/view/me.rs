@@ -7,8 +7,8 @@ use shared::domain::Role;
 use shared::i18n::labels;
 
 use super::{Ctx, lang_name};
-use crate::model::shell::{Msg, Session};
-use crate::route::Screen;
+use crate::admin::model::shell::{Msg, Session};
+use crate::admin::route::Screen;
 
 /// The Me tab.
 #[component]
@@ -31,7 +31,7 @@ pub fn MeScreen() -> impl IntoView {
         <section class="card links" data-testid="me-links">
             {move || (shell.with(|s| s.role()) == Some(Role::Owner)).then(|| view! {
                 <a class="btn btn-block" href=Screen::Settings.path() data-testid="open-settings">
-                    {crate::text::settings_t(ctx.lang()).link}</a>
+                    {crate::admin::text::settings_t(ctx.lang()).link}</a>
                 <a class="btn btn-block" href="/admin/team" data-testid="open-team">{move || ctx.t().manage_team}</a>
             })}
             <a class="btn btn-block" href="/admin/replies" data-testid="open-replies">{move || {

@@ -18,11 +18,11 @@ use shared::Lang;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::api::Api;
+use crate::admin::api::Api;
+use crate::admin::model::shell::{Effect, Msg, Session, Shell};
+use crate::admin::route::{BASE, Screen, Tab};
+use crate::admin::text::{self, t};
 use crate::core::Core;
-use crate::model::shell::{Effect, Msg, Session, Shell};
-use crate::route::{BASE, Screen, Tab};
-use crate::text::{self, t};
 
 const LANG_KEY: &str = "aftersales.admin.lang";
 /// Who last signed in on this device (name and role, never a secret): an offline start shows
@@ -30,7 +30,7 @@ const LANG_KEY: &str = "aftersales.admin.lang";
 const STAFF_KEY: &str = "aftersales.admin.staff";
 
 /// What every screen reads: the shell (session, language) and a way to reach it.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct Ctx {
     /// The shell.
     pub shell: Core<Shell>,
@@ -218,15 +218,58 @@ fn intercept_links(shell: Core<Shell>) {
     pop.forget();
 }
 
-/// The whole admin.
+/// Draws a screen of one bundle; `None` for a screen of the other.
+type Screens = fn(Screen) -> Option<AnyView>;
+
+/// The daily admin (the first load): the queue, a case, receiving, the account, signing in.
+pub fn start_daily() {
+    leptos::mount::mount_to_body(|| view! { <App screens=daily_screens desk=false/> });
+}
+
+/// The owner's desk (loaded when one of its screens is opened): analytics, settings, the team,
+/// the canned replies.
+pub fn start_desk() {
+    leptos::mount::mount_to_body(|| view! { <App screens=desk_screens desk=true/> });
+}
+
+fn daily_screens(screen: Screen) -> Option<AnyView> {
+    Some(match screen {
+        Screen::Queue => view! { <queue::QueueScreen/> }.into_any(),
+        Screen::Case(id) => view! { <case::CaseScreenView id=id/> }.into_any(),
+        Screen::Receive => view! { <receive::ReceiveScreen/> }.into_any(),
+        Screen::Me => view! { <me::MeScreen/> }.into_any(),
+        _ => return None,
+    })
+}
+
+fn desk_screens(screen: Screen) -> Option<AnyView> {
+    Some(match screen {
+        Screen::Analytics => view! { <analytics::AnalyticsScreen/> }.into_any(),
+        Screen::Settings => view! { <settings::SettingsScreen/> }.into_any(),
+        Screen::Team => view! { <team::TeamScreen/> }.into_any(),
+        Screen::Replies => view! { <replies::RepliesScreen/> }.into_any(),
+        _ => return None,
+    })
+}
+
+/// Loads the page of the other bundle for `path` (its code is not in this one).
+fn load_page(path: &str) {
+    if let Some(location) = web_sys::window().map(|w| w.location()) {
+        let _ = location.replace(path);
+    }
+}
+
+/// The whole admin: the frame (session, language, tab bar, offline banner and outbox) around
+/// the screens of one bundle (`desk`: the owner's desk's). Each bundle's entry names its own
+/// `screens`, so the other bundle's screens are never linked into it.
 #[component]
-pub fn App() -> impl IntoView {
+fn App(screens: Screens, desk: bool) -> impl IntoView {
     let (path, query) = location();
     let shell = Core::new(Shell::new(initial_lang(), &path, &query), perform);
     let ctx = Ctx { shell };
     provide_context(ctx);
     intercept_links(shell);
-    crate::api::on_connection(move |c| shell.send(Msg::Connection(c)));
+    crate::admin::api::on_connection(move |c| shell.send(Msg::Connection(c)));
     outbox::start(ctx);
     perform(Effect::CheckSession, shell);
     perform(Effect::Title(shell.with_untracked(Shell::title)), shell);
@@ -245,20 +288,26 @@ pub fn App() -> impl IntoView {
                 match (screen, signed_in.get()) {
                     (Screen::Invite(token), _) => view! { <invite::InviteScreen token=token/> }.into_any(),
                     (Screen::SignIn { .. }, _) | (_, false) => view! { <signin::SignInScreen/> }.into_any(),
-                    (Screen::Queue, true) => view! { <queue::QueueScreen/> }.into_any(),
-                    (Screen::Case(id), true) => view! { <case::CaseScreenView id=id/> }.into_any(),
-                    (Screen::Receive, true) => view! { <receive::ReceiveScreen/> }.into_any(),
-                    (Screen::Me, true) => view! { <me::MeScreen/> }.into_any(),
-                    (Screen::Analytics, true) => view! { <analytics::AnalyticsScreen/> }.into_any(),
-                    (Screen::Settings, true) => view! { <settings::SettingsScreen/> }.into_any(),
-                    (Screen::Team, true) => view! { <team::TeamScreen/> }.into_any(),
-                    (Screen::Replies, true) => view! { <replies::RepliesScreen/> }.into_any(),
                     (Screen::NotFound, true) => view! {
                         <section class="card center" data-testid="not-found">
                             <p>{move || ctx.t().not_found}</p>
                             <a class="btn" href="/admin">{move || ctx.t().tab_queue}</a>
                         </section>
                     }.into_any(),
+                    (screen, true) => {
+                        let path = screen.path();
+                        let in_desk = screen.in_desk();
+                        match screens(screen) {
+                            Some(view) => view,
+                            // The other bundle's screen: its page (the worker serves it by the
+                            // same list, so this page is never served for it again).
+                            None if in_desk != desk => {
+                                load_page(&path);
+                                view! { <p class="center muted">{move || ctx.t().loading}</p> }.into_any()
+                            }
+                            None => view! { <p class="card center" data-testid="not-found">{move || ctx.t().not_found}</p> }.into_any(),
+                        }
+                    }
                 }
             }}
         </main>

@@ -10,10 +10,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::{Ctx, spawn};
+use crate::admin::model::outbox::{Effect, Facts, Item, Msg, Outbox, Outcome, Status, Work};
+use crate::admin::model::shell::{self, Connection, Session};
+use crate::admin::route::Screen;
 use crate::core::Core;
-use crate::model::outbox::{Effect, Facts, Item, Msg, Outbox, Outcome, Status, Work};
-use crate::model::shell::{self, Connection, Session};
-use crate::route::Screen;
 
 const OUTBOX_KEY: &str = "aftersales.admin.outbox";
 
@@ -29,7 +29,7 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn read_stored<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
     let text = storage()?.get_item(key).ok().flatten()?;
     let value = js_sys::JSON::parse(&text).ok()?;
-    T::deserialize(frontend::de::De(value)).ok()
+    T::deserialize(crate::de::De(value)).ok()
 }
 
 /// Records something in the outbox.
@@ -252,7 +252,7 @@ pub fn OfflineBanner() -> impl IntoView {
     }
 }
 
-fn describe(work: &Work, t: &crate::text::Texts) -> String {
+fn describe(work: &Work, t: &crate::admin::text::Texts) -> String {
     match work {
         Work::Scan { waybill } => t.outbox_scan.replace("{n}", waybill),
         Work::Arrived { case, .. } => t.outbox_arrived.replace("{case}", case),

@@ -3,17 +3,17 @@
 
 use std::time::Duration;
 
-use frontend::format;
+use crate::format;
 use leptos::prelude::*;
 use shared::Lang;
 use shared::domain::{CaseKind, ExpiryOutcome, StateName, Timestamp};
 use shared::i18n::{Audience, labels};
 
 use super::{Ctx, ErrorBox, spawn};
+use crate::admin::model::queue::{Batch, Effect, Flag, Msg, Queue, Row, tally};
+use crate::admin::model::shell;
+use crate::admin::text::Texts;
 use crate::core::Core;
-use crate::model::queue::{Batch, Effect, Flag, Msg, Queue, Row, tally};
-use crate::model::shell;
-use crate::text::Texts;
 
 fn now() -> Timestamp {
     Timestamp(js_sys::Date::now() as i64)
@@ -211,7 +211,7 @@ fn Chips(core: Core<Queue>) -> impl IntoView {
 #[component]
 fn RowItem(row: Row, core: Core<Queue>, lang: Lang, texts: &'static Texts) -> impl IntoView {
     let id = row.id.clone();
-    let href = crate::route::Screen::Case(row.id.clone()).path();
+    let href = crate::admin::route::Screen::Case(row.id.clone()).path();
     let overdue = row.countdown.is_some_and(|(ms, _)| ms < 0);
     let countdown = row
         .countdown

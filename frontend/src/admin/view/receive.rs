@@ -9,10 +9,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::{Ctx, ErrorBox, spawn};
+use crate::admin::model::receive::{Effect, Msg, Receive};
+use crate::admin::model::shell;
+use crate::admin::route::Screen;
 use crate::core::Core;
-use crate::model::receive::{Effect, Msg, Receive};
-use crate::model::shell;
-use crate::route::Screen;
 
 /// The browser's barcode detector, if it has one (a standard API missing from web-sys).
 fn detector() -> Option<JsValue> {
@@ -118,7 +118,7 @@ pub fn ReceiveScreen() -> impl IntoView {
             Effect::Count(n) => ctx.shell.send(shell::Msg::ReceiveCount(n)),
             Effect::SignedOut => ctx.shell.send(shell::Msg::SessionExpired),
             Effect::Record(waybill) => {
-                super::outbox::record(crate::model::outbox::Work::Scan { waybill })
+                super::outbox::record(crate::admin::model::outbox::Work::Scan { waybill })
             }
         }
     });

@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use shared::team::PLACEHOLDERS;
 
 use super::{Ctx, spawn};
+use crate::admin::model::replies::{Effect, Msg, Part, Replies};
+use crate::admin::model::shell;
 use crate::core::Core;
-use crate::model::replies::{Effect, Msg, Part, Replies};
-use crate::model::shell;
 
 fn perform(ctx: Ctx, effect: Effect, core: Core<Replies>) {
     let api = ctx.api();

@@ -1,18 +1,18 @@
 //! The owner's settings: every setting grouped, with its unit, its default and the rule it
 //! feeds; a preview of what a change does to the open cases before it is saved; the change log.
 
-use frontend::format;
+use crate::format;
 use leptos::prelude::*;
 use shared::Lang;
 use shared::i18n::labels;
 use shared::policy::{SETTINGS, SettingGroup, Unit};
 
 use super::{Ctx, ErrorBox, spawn};
+use crate::admin::model::settings::{Effect, Msg, Settings, label_of, shown, to_text, unit_name};
+use crate::admin::model::shell;
+use crate::admin::route::Screen;
+use crate::admin::text::{SettingsTexts, settings_t};
 use crate::core::Core;
-use crate::model::settings::{Effect, Msg, Settings, label_of, shown, to_text, unit_name};
-use crate::model::shell;
-use crate::route::Screen;
-use crate::text::{SettingsTexts, settings_t};
 
 fn group_name(group: SettingGroup, t: &SettingsTexts) -> &'static str {
     match group {

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 
 use super::{Ctx, spawn};
+use crate::admin::model::shell;
+use crate::admin::model::signin::{Effect, Msg, SignIn};
 use crate::core::Core;
-use crate::model::shell;
-use crate::model::signin::{Effect, Msg, SignIn};
 
 /// Sign in, then back to where the staff member was.
 #[component]

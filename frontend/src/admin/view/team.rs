@@ -6,9 +6,9 @@ use shared::domain::Role;
 use shared::i18n::labels;
 
 use super::{Ctx, spawn};
+use crate::admin::model::shell::{self, Session};
+use crate::admin::model::team::{Effect, Msg, Team};
 use crate::core::Core;
-use crate::model::shell::{self, Session};
-use crate::model::team::{Effect, Msg, Team};
 
 const ROLES: [Role; 3] = [Role::Agent, Role::Warehouse, Role::Owner];
 
@@ -191,7 +191,7 @@ pub fn TeamScreen() -> impl IntoView {
                         <strong>{i.name.clone()}</strong>
                         <span class="muted small">{i.email.clone()} " · " {move || labels::role(i.role, lang())}</span>
                         <span class="muted small">{move || ctx.t().expires} " "
-                            {move || frontend::format::date_time(i.expires_at, 480, lang())}</span>
+                            {move || crate::format::date_time(i.expires_at, 480, lang())}</span>
                     </li>
                 }).collect_view()}
             </ul>

@@ -301,7 +301,7 @@ fn without_a_connection_an_arrival_goes_to_the_outbox_and_a_decision_does_not() 
     let effects = s.update(Msg::Sent(ActionKind::ReturnArrived, Err(no_connection())));
     assert_eq!(
         effects,
-        vec![Effect::Record(crate::model::outbox::Work::Arrived {
+        vec![Effect::Record(crate::admin::model::outbox::Work::Arrived {
             case: "AS-1".into(),
             version: 3
         })]
