@@ -589,6 +589,31 @@ fn planted_queue(n: usize) -> Vec<Value> {
             let key = format!("qk:demo:{kind}:{sort}:{id}");
             entries.push(json!({"key": key, "value": "", "metadata": summary}));
         }
+        // The case's facts (`tally::FactRecord`), from which the analytics' tally is refolded:
+        // 60 products, 5 agents, filings spread over 400 days, a rating with a comment on one
+        // case in ten, refunds on one in three.
+        let day = 20_000 + (i % 400) as i64;
+        let facts = json!({
+            "case_id": id, "version": 1,
+            "facts": {
+                "kind": kind, "reason": "quality_fault", "state": "awaiting_review",
+                "products": [[format!("SKU-{}", i % 60), format!("Planted product {}", i % 60)]],
+                "filed_day": day, "closed_day": null,
+                "refunded": if i % 3 == 0 { json!([1_000 + (i % 7) as i64 * 100, day]) } else { json!(null) },
+                "first_answer_minutes": (i % 500) as u32, "resolution_minutes": null,
+                "deadlines_met": i % 2, "deadlines_missed": (i + 1) % 2,
+                "resolved_by_timeout": i % 11 == 0, "escalated": i % 13 == 0,
+                "agent": format!("st_planted{}", i % 5),
+                "rating": if i % 10 == 0 {
+                    json!({"stars": 1 + (i % 5) as u8, "comment": format!("comment {i}"), "at": 1_700_000_000_000_i64 + i as i64})
+                } else { json!(null) },
+            },
+        });
+        entries.push(json!({
+            "key": format!("fact:demo:{id}"),
+            "value": facts.to_string(),
+            "metadata": facts,
+        }));
     }
     entries
 }
@@ -646,6 +671,9 @@ struct Costs {
     case: u32,
     search: u32,
     presence: u32,
+    /// The analytics read: KV operations, and SQLite rows the tally read.
+    analytics: u32,
+    analytics_rows: u32,
 }
 
 fn kv_ops(api: &Api, method: &str, path: &str) -> (u32, ApiResponse) {
@@ -704,6 +732,16 @@ fn measure(tag: &str, n: usize) -> (Costs, Vec<Value>, Vec<Value>, Wrangler) {
         vec![case.clone()]
     );
     let (presence, _) = kv_ops(&owner, "POST", &format!("/api/staff/cases/{case}/presence"));
+    // The figures: refolded from the facts (the bulk path: one list per 1,000 cases), then read.
+    let refold = owner.post("/api/staff/rebuild-indexes?only=figures", &json!(null));
+    assert_status(&refold, 200);
+    assert_eq!(refold.json()["rebuilt_cases"].as_u64(), Some(n as u64 + 1));
+    let (analytics, report) = kv_ops(&owner, "GET", "/api/staff/analytics");
+    assert_eq!(report.json()["totals"]["cases"].as_u64(), Some(n as u64 + 1));
+    let analytics_rows = report
+        .header("x-tally-rows-read")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no X-Tally-Rows-Read header"));
     let costs = Costs {
         queue,
         filtered,
@@ -711,6 +749,8 @@ fn measure(tag: &str, n: usize) -> (Costs, Vec<Value>, Vec<Value>, Wrangler) {
         case: case_ops,
         search,
         presence,
+        analytics,
+        analytics_rows,
     };
     (costs, items(&first), items(&repairs), server)
 }
@@ -734,6 +774,10 @@ fn a_page_costs_the_same_kv_operations_at_10_and_at_100000_open_cases() {
         (many.case, many.search, many.presence)
     );
     assert_eq!((many.search, many.presence), (5, 4));
+    // The analytics read: the same KV operations (session, account, policy, staff names) and a
+    // bounded number of the tally's rows (days, products, buckets, agents: never one per case).
+    assert_eq!(few.analytics, many.analytics, "{few:?} {many:?}");
+    assert!(many.analytics_rows <= 2_000, "{many:?}");
 
     // With 100,000 open cases, the repairs (one in a hundred, all at the back of the queue): the
     // unfiltered first page holds none, `?kind=repair` a full page of them, most urgent first.

@@ -5,6 +5,7 @@
 mod support;
 
 mod admin;
+mod admin_analytics;
 mod admin_offline;
 mod admin_settings;
 mod admin_stories;
