@@ -523,7 +523,8 @@ const OPERATIONS: &[Operation] = &[
         Access::StaffChange(Roles::Owner),
         Answer::Json(200, of::<RebuildReport>),
     )
-    .query(REBUILD_QUERY),
+    .query(REBUILD_QUERY)
+    .errors(&[ApiErrorCode::BadRequest]),
     Operation::new(
         "POST",
         routes::STAFF_BATCH_APPROVE,

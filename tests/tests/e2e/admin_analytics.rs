@@ -36,7 +36,7 @@ fn shop_with_history(tag: &str) -> (Shop, Vec<Order>, Vec<String>) {
         .iter()
         .map(|o| shop.file(o, &lost_book_refund()))
         .collect();
-    let approve = json!({"type": "approve", "solution": {"type": "refund_only"}, "note": "Sorry."});
+    let approve = json!({"type": "approve", "solution": {"kind": "refund_only"}, "note": "Sorry."});
     let agent = shop.staff(AGENT);
     assert_status(
         &agent.command(&format!("/api/staff/cases/{}", ids[0]), &approve),
