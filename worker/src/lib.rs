@@ -27,6 +27,13 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     // wrangler.toml routes only /api/* here first; anything else that reaches the worker is the
     // portal's, served by the assets binding (with its single-page-application fallback).
     let path = req.path();
+    // The admin's own address is `/admin/`: the service worker's scope, which `/admin` is outside
+    // of (a page there would never work offline).
+    if path == "/admin" {
+        let mut url = req.url()?;
+        url.set_path("/admin/");
+        return Response::redirect_with_status(url, 308);
+    }
     if is_admin_page(&path) {
         return admin_page(&req, &env).await;
     }

@@ -78,7 +78,8 @@ impl Screen {
     #[must_use]
     pub fn path(&self) -> String {
         match self {
-            Self::Queue => BASE.into(),
+            // With its slash: the service worker's scope is `/admin/`, and `/admin` is outside it.
+            Self::Queue => format!("{BASE}/"),
             Self::Case(id) => format!("{BASE}/case/{}", format::encode(id)),
             Self::Receive => format!("{BASE}/receive"),
             Self::Me => format!("{BASE}/me"),
@@ -138,7 +139,7 @@ pub fn safe_next(next: Option<&str>) -> String {
         {
             p.to_string()
         }
-        _ => BASE.into(),
+        _ => format!("{BASE}/"),
     }
 }
 
@@ -241,11 +242,11 @@ mod tests {
     #[test]
     fn sign_in_returns_only_to_admin_paths() {
         assert_eq!(safe_next(Some("/admin/case/AS-1")), "/admin/case/AS-1");
-        assert_eq!(safe_next(Some("https://evil.example")), "/admin");
-        assert_eq!(safe_next(Some("//evil.example/admin")), "/admin");
-        assert_eq!(safe_next(Some("/admin//evil.example")), "/admin");
-        assert_eq!(safe_next(Some("/case/AS-1")), "/admin");
-        assert_eq!(safe_next(Some("/admin/signin?next=/admin")), "/admin");
-        assert_eq!(safe_next(None), "/admin");
+        assert_eq!(safe_next(Some("https://evil.example")), "/admin/");
+        assert_eq!(safe_next(Some("//evil.example/admin")), "/admin/");
+        assert_eq!(safe_next(Some("/admin//evil.example")), "/admin/");
+        assert_eq!(safe_next(Some("/case/AS-1")), "/admin/");
+        assert_eq!(safe_next(Some("/admin/signin?next=/admin")), "/admin/");
+        assert_eq!(safe_next(None), "/admin/");
     }
 }

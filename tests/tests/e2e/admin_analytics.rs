@@ -65,23 +65,38 @@ fn the_figures_are_the_cases_and_survive_a_rebuild_and_a_refold() {
     let report = r.json();
     assert_eq!(report["scope"], json!({"scope": "shop"}));
     let t = &report["totals"];
-    assert_eq!((t["cases"].as_u64(), t["open"].as_u64()), (Some(3), Some(1)));
+    assert_eq!(
+        (t["cases"].as_u64(), t["open"].as_u64()),
+        (Some(3), Some(1))
+    );
     assert_eq!(t["refunded_cases"].as_u64(), Some(2));
     // The money refunded is the sum of the cases' refunds as the cases show them.
     let refunded: i64 = ids
         .iter()
         .flat_map(|id| {
             let view = shop.case(&owner, id);
-            view["case"]["events"].as_array().cloned().unwrap_or_default()
+            view["case"]["events"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
         })
-        .filter(|e| matches!(e["kind"]["type"].as_str(), Some("refunded" | "fast_refunded")))
+        .filter(|e| {
+            matches!(
+                e["kind"]["type"].as_str(),
+                Some("refunded" | "fast_refunded")
+            )
+        })
         .filter_map(|e| e["kind"]["breakdown"]["total"].as_i64())
         .sum();
     assert!(refunded > 0);
     assert_eq!(t["refunded"].as_i64(), Some(refunded));
     assert_eq!(t["ratings"].as_u64(), Some(1));
     assert_eq!(t["rating_avg_x100"].as_u64(), Some(400));
-    assert_eq!(t["deadlines_met"].as_u64(), Some(2), "both answered in time");
+    assert_eq!(
+        t["deadlines_met"].as_u64(),
+        Some(2),
+        "both answered in time"
+    );
     assert_eq!(t["deadlines_missed"].as_u64(), Some(0));
     assert_eq!(
         report["by_kind"],
@@ -98,7 +113,11 @@ fn the_figures_are_the_cases_and_survive_a_rebuild_and_a_refold() {
     assert_eq!(filed, 3, "filed today, inside the daily figures");
     let agents = report["agents"].as_array().cloned().unwrap_or_default();
     assert_eq!(agents.len(), 2, "{agents:?}");
-    assert!(agents.iter().any(|a| a["ratings"] == json!(1) && a["name"] != json!("")));
+    assert!(
+        agents
+            .iter()
+            .any(|a| a["ratings"] == json!(1) && a["name"] != json!(""))
+    );
     assert_eq!(report["comments"][0]["comment"], json!("Quick and kind."));
     assert_eq!(report["comments"][0]["case_id"], json!(ids[0]));
 
@@ -114,7 +133,10 @@ fn the_figures_are_the_cases_and_survive_a_rebuild_and_a_refold() {
     let csv = owner.get("/api/staff/analytics.csv?lang=zh-CN");
     assert_status(&csv, 200);
     let text = String::from_utf8_lossy(&csv.body).to_string();
-    assert!(text.starts_with("section,key,label,cases,amount_yuan\n"), "{text}");
+    assert!(
+        text.starts_with("section,key,label,cases,amount_yuan\n"),
+        "{text}"
+    );
     assert!(text.contains("\ntotal,cases,cases,3,\n"), "{text}");
     assert!(text.contains("\nkind,refund_only,仅退款,3,\n"), "{text}");
 
@@ -138,13 +160,16 @@ async fn the_owner_reads_every_section_of_the_analytics_in_both_languages() {
         let desk = Desk::signed_in(&shop, OWNER, lang, "/admin").await;
         // From the daily admin's tab bar to the owner's desk (its own page).
         desk.tap("[data-testid=tab-analytics]").await;
-        desk.wait("[data-testid=analytics][data-section=overview]").await;
+        desk.wait("[data-testid=analytics][data-section=overview]")
+            .await;
         let tile = desk.text("[data-testid=tile-cases]").await;
         assert!(tile.contains('3') && tile.contains(cases_label), "{tile}");
-        desk.wait("[data-testid=chart-over-time] svg path.line-filed").await;
+        desk.wait("[data-testid=chart-over-time] svg path.line-filed")
+            .await;
         desk.shot(&format!("analytics-overview-{lang}")).await;
         for section in ["reasons", "speed", "team"] {
-            desk.tap(&format!("[data-testid=analytics-{section}]")).await;
+            desk.tap(&format!("[data-testid=analytics-{section}]"))
+                .await;
             desk.wait(&format!("[data-testid=analytics][data-section={section}]"))
                 .await;
             desk.shot(&format!("analytics-{section}-{lang}")).await;

@@ -57,6 +57,15 @@ async fn the_admin_works_offline_from_its_service_worker_and_sends_its_outbox_wh
 
     // Online: the queue and the case, once the service worker controls the page.
     let desk = Desk::signed_in(&shop, WAREHOUSE, "en", "/admin").await;
+    // Installed and active (the page that registered it loaded before it existed), then a page
+    // loaded under it is controlled by it.
+    desk.until(
+        "the service worker to be active",
+        "navigator.serviceWorker.getRegistration('/admin/').then(r => window.__swActive = \
+         !!(r && r.active && r.active.state === 'activated')); return window.__swActive === true",
+    )
+    .await;
+    desk.go("/admin").await;
     desk.until(
         "the service worker to control the page",
         "return !!navigator.serviceWorker.controller",

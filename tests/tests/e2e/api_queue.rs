@@ -737,7 +737,10 @@ fn measure(tag: &str, n: usize) -> (Costs, Vec<Value>, Vec<Value>, Wrangler) {
     assert_status(&refold, 200);
     assert_eq!(refold.json()["rebuilt_cases"].as_u64(), Some(n as u64 + 1));
     let (analytics, report) = kv_ops(&owner, "GET", "/api/staff/analytics");
-    assert_eq!(report.json()["totals"]["cases"].as_u64(), Some(n as u64 + 1));
+    assert_eq!(
+        report.json()["totals"]["cases"].as_u64(),
+        Some(n as u64 + 1)
+    );
     let analytics_rows = report
         .header("x-tally-rows-read")
         .and_then(|v| v.parse().ok())

@@ -407,7 +407,7 @@ mod tests {
         assert_eq!(
             effects[0],
             Effect::Navigate {
-                path: "/admin".into(),
+                path: "/admin/".into(),
                 replace: true
             }
         );
