@@ -621,11 +621,27 @@ async fn the_batch_sheet_and_receive_screen_in_chinese() {
 async fn pages_served_under_admin_are_the_admin_with_its_security_headers() {
     let shop = Shop::shared();
     let api = Api::new(&shop.base);
-    for path in ["/admin", "/admin/case/AS-DEEP-LINK", "/admin/receive"] {
+    // `/admin` itself moves to `/admin/`, the service worker's scope.
+    let bare = api.get("/admin?x=1");
+    assert_status(&bare, 308);
+    assert!(
+        bare.header("location").is_some_and(|l| l.ends_with("/admin/?x=1")),
+        "{:?}",
+        bare.header("location")
+    );
+    // The daily admin's page and the owner's desk's, each for its own screens.
+    for (path, bin) in [
+        ("/admin/", "/admin/admin-"),
+        ("/admin/case/AS-DEEP-LINK", "/admin/admin-"),
+        ("/admin/receive", "/admin/admin-"),
+        ("/admin/analytics", "/admin/desk/desk-"),
+        ("/admin/settings", "/admin/desk/desk-"),
+    ] {
         let r = api.get(path);
         assert_status(&r, 200);
         let html = String::from_utf8_lossy(&r.body).to_string();
         assert!(html.contains("售后工作台"), "{path} is the admin's page");
+        assert!(html.contains(bin), "{path} loads {bin}…");
         let csp = r
             .header("content-security-policy")
             .unwrap_or_default()
@@ -633,7 +649,7 @@ async fn pages_served_under_admin_are_the_admin_with_its_security_headers() {
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
         // Both apps' inline loaders are allowed by hash, nothing else inline.
         assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
-        assert!(csp.matches("'sha256-").count() >= 2, "{path}: {csp}");
+        assert!(csp.matches("'sha256-").count() >= 3, "{path}: {csp}");
     }
     // The portal still answers its own paths.
     let portal = String::from_utf8_lossy(&api.get("/order/X").body).to_string();
