@@ -19,6 +19,9 @@ pub fn bar_percents(values: &[u32]) -> Vec<u32> {
         .collect()
 }
 
+/// Room above the plot, so the top of the scale's label is not cut.
+pub const TOP: f32 = 10.0;
+
 /// A chart's drawing area, in SVG user units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Frame {
@@ -42,7 +45,7 @@ impl Frame {
     };
 
     fn plot_height(self) -> u32 {
-        self.height.saturating_sub(self.bottom + 4)
+        self.height.saturating_sub(self.bottom + TOP as u32)
     }
 
     fn plot_width(self) -> u32 {
@@ -95,7 +98,7 @@ pub fn points(values: &[u32], top: u32, frame: Frame) -> Vec<(f32, f32)> {
         .enumerate()
         .map(|(i, &v)| {
             let x = frame.left as f32 + step * i as f32;
-            let y = 4.0 + plot_h - plot_h * (v.min(top as u32) as f32 / top);
+            let y = TOP + plot_h - plot_h * (v.min(top as u32) as f32 / top);
             (x, y)
         })
         .collect()
@@ -130,7 +133,7 @@ pub fn columns(values: &[u32], top: u32, frame: Frame) -> Vec<Column> {
             let height = plot_h * (v.min(top as u32) as f32 / top);
             Column {
                 x: frame.left as f32 + slot * i as f32 + slot * 0.15,
-                y: 4.0 + plot_h - height,
+                y: TOP + plot_h - height,
                 width: slot * 0.7,
                 height,
             }
@@ -142,7 +145,7 @@ pub fn columns(values: &[u32], top: u32, frame: Frame) -> Vec<Column> {
 #[must_use]
 pub fn y_of(value: u32, top: u32, frame: Frame) -> f32 {
     let plot_h = frame.plot_height() as f32;
-    4.0 + plot_h - plot_h * (value.min(top) as f32 / top.max(1) as f32)
+    TOP + plot_h - plot_h * (value.min(top) as f32 / top.max(1) as f32)
 }
 
 /// Minutes as people say them: "45 min", "4 h", "3 d" (English) or "45 分钟", "4 小时", "3 天".
@@ -217,12 +220,12 @@ mod tests {
         let p = points(&[0, 5, 10], 10, f);
         assert_eq!(p[0], (f.left as f32, y_of(0, 10, f)));
         assert_eq!(p[2].0, (f.width - 4) as f32);
-        assert_eq!(p[2].1, 4.0, "the top of the scale is the top of the plot");
+        assert_eq!(p[2].1, TOP, "the top of the scale is the top of the plot");
         assert!(p[1].1 > p[2].1 && p[1].1 < p[0].1);
         assert!(line_path(&[1, 2], 2, f).starts_with('M'));
         assert_eq!(line_path(&[], 2, f), "");
         // A value above the scale is drawn at its top, never outside the frame.
-        assert_eq!(points(&[50], 10, f)[0].1, 4.0);
+        assert_eq!(points(&[50], 10, f)[0].1, TOP);
     }
 
     #[test]
@@ -233,7 +236,7 @@ mod tests {
         assert_eq!(c[1].height, 0.0);
         assert!(c[0].x + c[0].width < c[1].x);
         assert!(c[2].x + c[2].width <= (f.width - 4) as f32);
-        assert_eq!(c[2].y, 4.0);
+        assert_eq!(c[2].y, TOP);
     }
 
     #[test]
