@@ -522,9 +522,13 @@ pub mod routes {
     /// The methods the API serves at `path` (empty for a path it does not know).
     #[must_use]
     pub fn methods_at(path: &str) -> Vec<&'static str> {
+        // A route written out in full wins over one with a parameter in its place
+        // (`/api/staff/invites/accept` is not the invitation called "accept").
+        let literal = TABLE.iter().any(|(_, t)| !t.contains('{') && *t == path);
         TABLE
             .iter()
             .filter(|(_, template)| matches(template, path))
+            .filter(|(_, template)| !literal || !template.contains('{'))
             .map(|(method, _)| *method)
             .collect()
     }
@@ -962,6 +966,9 @@ mod tests {
         assert_eq!(methods_at("/api/staff/policy"), vec!["GET", "PUT"]);
         assert_eq!(methods_at("/api/buyer/cases/AS-1/commands"), vec!["POST"]);
         assert!(methods_at("/api/nope").is_empty());
+        // A literal route wins over a parameter in its place.
+        assert_eq!(methods_at("/api/staff/invites/accept"), vec!["POST"]);
+        assert_eq!(methods_at("/api/staff/invites/tok123"), vec!["GET"]);
     }
 
     use super::*;

@@ -312,6 +312,10 @@ const CONTENTION_CHECKS: u32 = 8;
 const STALE_READ_RETRIES: u32 = 4;
 const CONTENTION_WAIT_MS: u64 = 25;
 
+/// The Durable Object namespace binding of the shop's figures (`tally::ShopTally`, wrangler.toml):
+/// opened with the store, which every commit's read models go through.
+pub const TALLY_BINDING: &str = "TALLY";
+
 /// Access to the namespace for one shop.
 #[derive(Debug)]
 pub struct Store {
@@ -367,7 +371,7 @@ impl Store {
             ops: Rc::default(),
             queued_hooks: Rc::default(),
             desk: None,
-            tally: env.durable_object(crate::tally::TALLY_BINDING).ok(),
+            tally: env.durable_object(TALLY_BINDING).ok(),
         })
     }
 

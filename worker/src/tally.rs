@@ -25,10 +25,7 @@ use worker::{DurableObject, Env, Headers, Method, Request, RequestInit, Response
 use worker::{SqlStorage, SqlStorageValue};
 
 use crate::error::{AppError, AppResult};
-use crate::store::{Store, keys};
-
-/// The Durable Object namespace binding (wrangler.toml).
-pub const TALLY_BINDING: &str = "TALLY";
+use crate::store::{Store, TALLY_BINDING, keys};
 
 /// Facts sent to the object per call when refolding (one call's statements stay well inside a
 /// request's CPU time).

@@ -252,13 +252,13 @@ pub(crate) fn find<'a>(orders: &'a [Order], prefix: &str) -> &'a Order {
 }
 
 /// The book story's "never arrived" as a plain refund: low-risk by the policy.
-fn lost_book_refund() -> Value {
+pub(crate) fn lost_book_refund() -> Value {
     json!({"kind": "refund_only", "reason": "not_received",
            "lines": [{"sku": "BOOK-RUST-2E", "quantity": 1}], "note": "Tracking has not moved."})
 }
 
 /// `n` fresh copies of the book order (each its own order number).
-fn book_orders(tag: &str, n: usize) -> Vec<Order> {
+pub(crate) fn book_orders(tag: &str, n: usize) -> Vec<Order> {
     let book = find(&fresh_orders(tag), tests::fixtures::stories::BOOK).clone();
     (0..n)
         .map(|i| {
@@ -625,7 +625,8 @@ async fn pages_served_under_admin_are_the_admin_with_its_security_headers() {
     let bare = api.get("/admin?x=1");
     assert_status(&bare, 308);
     assert!(
-        bare.header("location").is_some_and(|l| l.ends_with("/admin/?x=1")),
+        bare.header("location")
+            .is_some_and(|l| l.ends_with("/admin/?x=1")),
         "{:?}",
         bare.header("location")
     );

@@ -3,28 +3,11 @@
 //! refold from the facts; an agent reads their own, the warehouse none; the CSV carries the same
 //! figures; and every section drawn at 390×844 in both languages (screenshots).
 
-use serde_json::{Value, json};
+use serde_json::json;
 use shared::domain::Order;
 
-use crate::admin::{Desk, Shop, find};
+use crate::admin::{Desk, Shop, book_orders, lost_book_refund};
 use crate::helpers::{AGENT, OWNER, WAREHOUSE, assert_status};
-use crate::support::fresh_orders;
-
-fn lost_book_refund() -> Value {
-    json!({"kind": "refund_only", "reason": "not_received",
-           "lines": [{"sku": "BOOK-RUST-2E", "quantity": 1}], "note": "Tracking has not moved."})
-}
-
-fn book_orders(tag: &str, n: usize) -> Vec<Order> {
-    let book = find(&fresh_orders(tag), tests::fixtures::stories::BOOK).clone();
-    (0..n)
-        .map(|i| {
-            let mut o = book.clone();
-            o.number = format!("{}-{i}", book.number);
-            o
-        })
-        .collect()
-}
 
 /// A shop with three lost-book refunds: one approved by the agent and rated 4 stars with a
 /// comment, one approved by the owner, one left open. The case ids, in that order.

@@ -185,7 +185,10 @@ async fn dispatch(
         (Method::Get, ["api", "staff", "invites"]) => team::invites(&r).await,
         (Method::Post, ["api", "staff", "invites"]) => team::invite(&mut r).await,
         (Method::Post, ["api", "staff", "invites", "accept"]) => team::accept(&mut r).await,
-        (Method::Get, ["api", "staff", "invites", token]) => team::show_invite(&r, token).await,
+        // A literal segment is its own route, never a token (`routes::methods_at` alike).
+        (Method::Get, ["api", "staff", "invites", token]) if *token != "accept" => {
+            team::show_invite(&r, token).await
+        }
         (Method::Get, ["api", "staff", "analytics"]) => staff::analytics(&r).await,
         (Method::Get, ["api", "staff", "export.csv"]) => staff::export(&r).await,
         (Method::Get, ["api", "staff", "analytics.csv"]) => staff::analytics_csv(&r).await,
