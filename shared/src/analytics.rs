@@ -191,10 +191,7 @@ impl CaseFacts {
                 .events
                 .iter()
                 .any(|e| matches!(e.kind, EventKind::Escalated { .. })),
-            agent: case.events.iter().rev().find_map(|e| match &e.actor {
-                Actor::Staff { id, .. } => Some(id.clone()),
-                Actor::Buyer | Actor::System => None,
-            }),
+            agent: case.last_staff().map(str::to_string),
             rating,
         }
     }

@@ -112,10 +112,7 @@ pub fn summarize(case: &Case, ctx: &policy::Context<'_>) -> CaseSummary {
         .and_then(|l| case.order.line(&l.sku))
         .map(|l| shorten(&l.title, 40))
         .unwrap_or_default();
-    let assignee = case.events.iter().rev().find_map(|e| match &e.actor {
-        Actor::Staff { id, .. } => Some(id.clone()),
-        Actor::Buyer | Actor::System => None,
-    });
+    let assignee = case.last_staff().map(str::to_string);
     let rating = case.events.iter().find_map(|e| match &e.kind {
         EventKind::Rated { stars, .. } => Some(*stars),
         _ => None,

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::actor::Actor;
 use super::command::{Inspection, Offer, Proposal, RejectReason, Resolution, Solution};
 use super::event::{Event, EventKind, ShipmentKind};
 use super::order::Order;
@@ -820,6 +821,16 @@ impl Case {
             .filter_map(|e| e.kind.refunded())
             .map(|b| b.total)
             .sum()
+    }
+
+    /// The staff member who acted on the case last: the one the queue assigns it to and the
+    /// figures credit it to.
+    #[must_use]
+    pub fn last_staff(&self) -> Option<&str> {
+        self.events.iter().rev().find_map(|e| match &e.actor {
+            Actor::Staff { id, .. } => Some(id.as_str()),
+            Actor::Buyer | Actor::System => None,
+        })
     }
 
     /// True if money went back on this case.
