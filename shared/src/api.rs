@@ -345,6 +345,23 @@ fn pick(zh: bool, zh_text: &'static str, en_text: &'static str) -> &'static str 
     if zh { zh_text } else { en_text }
 }
 
+/// The refusal of a caller over a rate limit, saying when to try again (the `Retry-After` the
+/// answer carries; past a minute and a half, in whole minutes rounded up), so nobody retries blindly.
+#[must_use]
+pub fn rate_limited_message(lang: Lang, retry_after_s: u32) -> String {
+    let zh = matches!(lang, Lang::ZhCn);
+    match (retry_after_s, zh) {
+        (0..=90, true) => format!("尝试次数过多，请 {} 秒后再试。", retry_after_s.max(1)),
+        (0..=1, false) => "Too many attempts; try again in a second.".into(),
+        (2..=90, false) => format!("Too many attempts; try again in {retry_after_s} seconds."),
+        (s, true) => format!("尝试次数过多，请 {} 分钟后再试。", s.div_ceil(60)),
+        (s, false) => format!(
+            "Too many attempts; try again in {} minutes.",
+            s.div_ceil(60)
+        ),
+    }
+}
+
 /// Route paths, shared so the portal never spells one differently from the worker.
 pub mod routes {
     /// The seller admin's screens drawn by the owner's desk (its own page, `/admin/desk/`, loaded
@@ -952,6 +969,28 @@ mod tests {
             super::ErrorCode::Rule("warranty_expired".into())
         );
         assert_eq!(super::ErrorCode::Network.as_str(), "network");
+    }
+
+    #[test]
+    fn a_rate_limit_refusal_says_when_to_try_again() {
+        use super::rate_limited_message;
+        use crate::i18n::Lang;
+        assert_eq!(
+            rate_limited_message(Lang::En, 42),
+            "Too many attempts; try again in 42 seconds."
+        );
+        assert_eq!(
+            rate_limited_message(Lang::En, 0),
+            "Too many attempts; try again in a second."
+        );
+        assert_eq!(
+            rate_limited_message(Lang::ZhCn, 600),
+            "尝试次数过多，请 10 分钟后再试。"
+        );
+        assert_eq!(
+            rate_limited_message(Lang::En, 91),
+            "Too many attempts; try again in 2 minutes."
+        );
     }
 
     #[test]

@@ -33,6 +33,11 @@ pub mod keys {
     pub fn order(shop: &str, number: &str) -> String {
         format!("order:{shop}:{number}")
     }
+    /// The stored number of an order whose number has lower-case letters, under its match key
+    /// (`shared::domain::order_number_match_key`), so a buyer's `AB-12` finds `ab-12`.
+    pub fn order_alias(shop: &str, match_key: &str) -> String {
+        format!("order-alias:{shop}:{match_key}")
+    }
     /// Prefix of a case's commit log.
     pub fn log_prefix(case: &str) -> String {
         format!("case:{case}:log:")
@@ -520,6 +525,29 @@ impl Store {
     /// An imported order.
     pub async fn order(&self, number: &str) -> AppResult<Option<Order>> {
         self.get(&keys::order(&self.shop, number)).await
+    }
+
+    /// The order a buyer's typed number means: as typed (folded: no spaces, full-width forms as
+    /// ASCII), which is one read for a number typed right, then in upper case, then through the
+    /// alias a number with lower-case letters was imported with.
+    pub async fn order_typed(&self, typed: &str) -> AppResult<Option<Order>> {
+        let folded = shared::domain::fold_order_number(typed);
+        if let Some(order) = self.order(&folded).await? {
+            return Ok(Some(order));
+        }
+        let key = shared::domain::order_number_match_key(typed);
+        if key != folded
+            && let Some(order) = self.order(&key).await?
+        {
+            return Ok(Some(order));
+        }
+        match self
+            .get::<String>(&keys::order_alias(&self.shop, &key))
+            .await?
+        {
+            Some(number) if number != key => self.order(&number).await,
+            _ => Ok(None),
+        }
     }
 
     /// Every key of a case's log, all pages (the repair and rebuild path).

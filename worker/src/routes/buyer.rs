@@ -55,7 +55,8 @@ pub async fn lookup(r: &mut Req) -> AppResult<Response> {
     let guesses = auth::Guesses::new(&r.req, &r.env, &shop, auth::LOOKUP_LIMIT);
     guesses.limit_address().await?;
     let body: LookupRequest = json_body(&mut r.req).await?;
-    let number = body.order_number.trim().to_string();
+    // Every spelling of one number (spaces, full-width, case) shares one guessing budget.
+    let number = shared::domain::order_number_match_key(&body.order_number);
     if number.is_empty() || number.len() > 64 {
         return Err(ApiErrorCode::OrderNotFound.into());
     }
@@ -63,7 +64,7 @@ pub async fn lookup(r: &mut Req) -> AppResult<Response> {
     // 2. A missing order and a wrong contact answer the same, so the answer reveals nothing.
     let order = r
         .store
-        .order(&number)
+        .order_typed(&body.order_number)
         .await?
         .filter(|o| contact_matches(o, &body.contact));
     let order = order.ok_or(AppError::Api(ApiErrorCode::OrderNotFound))?;

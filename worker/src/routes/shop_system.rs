@@ -74,6 +74,13 @@ pub async fn import_orders(r: &mut Req) -> AppResult<Response> {
         r.store
             .put(&keys::order(&r.store.shop, &order.number), order)
             .await?;
+        // A number a buyer may type in another case: its alias (see `Store::order_typed`).
+        let key = shared::domain::order_number_match_key(&order.number);
+        if key != order.number {
+            r.store
+                .put(&keys::order_alias(&r.store.shop, &key), &order.number)
+                .await?;
+        }
     }
     ok(&ImportReport {
         imported: orders.len() as u32,
