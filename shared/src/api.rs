@@ -617,6 +617,10 @@ pub struct CaseView<P: StaffPart = Option<Priority>, S: StaffPart = Vec<CaseSumm
     pub return_shipping_payer: Option<Payer>,
     /// Where to send the goods, once a return is approved.
     pub return_address: Option<String>,
+    /// Once the case closed with a refund: the working days, from and to, the shop says the
+    /// money takes to arrive on the original payment (its settings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_arrives_in_working_days: Option<[i64; 2]>,
     /// Staff only: the queue's priority with its reasons.
     #[serde(default, skip_serializing_if = "StaffPart::is_absent")]
     pub priority: P,
@@ -1048,6 +1052,7 @@ mod tests {
             refund: None,
             return_shipping_payer: None,
             return_address: None,
+            refund_arrives_in_working_days: None,
             priority: Some(crate::policy::priority(&run.case, &run.policy, run.now)),
             buyer_history: vec![serde_json::from_value::<CaseSummary>(summary).expect("a summary")],
             server_time: run.now,

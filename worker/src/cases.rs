@@ -2,7 +2,7 @@
 //! load, decide (in `shared`), store (append to the log, then the read models), respond.
 
 use shared::api::{ApiErrorCode, CaseSummary, CaseView};
-use shared::domain::{Actor, Case, CaseState, Command, EventKind, Order, Timestamp};
+use shared::domain::{Actor, Case, CaseState, Command, EventKind, Order, Outcome, Timestamp};
 use shared::i18n::Localized;
 use shared::policy::{self, BuyerStanding, Context, Policy};
 
@@ -245,6 +245,17 @@ pub fn view(
         return_shipping_payer: policy::case_return_shipping_payer(case, ctx.policy),
         return_address: (approved_return && !ctx.policy.return_address.trim().is_empty())
             .then(|| ctx.policy.return_address.clone()),
+        refund_arrives_in_working_days: matches!(
+            state,
+            CaseState::Closed {
+                outcome: Outcome::Refunded,
+                ..
+            }
+        )
+        .then_some([
+            ctx.policy.refund_arrival_days_from,
+            ctx.policy.refund_arrival_days_to,
+        ]),
         priority: is_staff.then(|| policy::priority(case, ctx.policy, ctx.now)),
         buyer_history: staff_history,
         server_time: ctx.now,

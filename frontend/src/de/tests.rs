@@ -368,6 +368,7 @@ fn staff_view() -> CaseView {
         refund: Some(breakdown()),
         return_shipping_payer: Some(Payer::Insurer),
         return_address: Some("上海市\n仓库 1 号".into()),
+        refund_arrives_in_working_days: Some([1, 3]),
         priority: Some(Priority {
             class: PriorityClass::Dispute,
             due: None,

@@ -18,7 +18,7 @@ pub enum SettingGroup {
     WindowsAndFees,
     /// The shop's calendar: time zone and holiday pauses.
     Calendar,
-    /// Where returns go.
+    /// Where returns go, and what the buyer is told about a refund's way back.
     ReturnAddress,
     /// Batch approval caps.
     Batch,
@@ -447,6 +447,28 @@ pub static SETTINGS: &[Setting] = &[
         "Return address",
         "同意退货后向买家显示的寄回地址。",
         "Shown to the buyer once a return is approved."
+    ),
+    setting!(
+        "refund_arrival_days_from",
+        ReturnAddress,
+        Count,
+        Int,
+        refund_arrival_days_from,
+        "退款到账时间：最短（工作日）",
+        "Refund arrives in: at least (working days)",
+        "退款结案后告诉买家：通常几个工作日原路到账。",
+        "Told to the buyer when a case closes with a refund: it usually arrives on the original payment within these working days."
+    ),
+    setting!(
+        "refund_arrival_days_to",
+        ReturnAddress,
+        Count,
+        Int,
+        refund_arrival_days_to,
+        "退款到账时间：最长（工作日）",
+        "Refund arrives in: at most (working days)",
+        "与最短天数一起显示，如“通常 1–3 个工作日到账”。",
+        "Shown with the shortest, as in “usually 1–3 working days”."
     ),
     setting!(
         "invite_ttl_hours",

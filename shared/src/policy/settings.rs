@@ -206,6 +206,12 @@ pub struct Policy {
     pub return_address: String,
     /// How long a staff invitation link works, in hours (then it must be sent again).
     pub invite_ttl_hours: i64,
+    /// What the buyer is told a refund takes to arrive on the original payment, in working days,
+    /// from..to: the payment channel's time, not a clock the shop keeps (Alipay and WeChat Pay
+    /// say 1–3 working days for a balance or a bank card).
+    pub refund_arrival_days_from: i64,
+    /// See [`Self::refund_arrival_days_from`].
+    pub refund_arrival_days_to: i64,
 }
 
 impl Default for Policy {
@@ -235,6 +241,8 @@ impl Default for Policy {
             categories: BTreeMap::new(),
             return_address: String::new(),
             invite_ttl_hours: 72,
+            refund_arrival_days_from: 1,
+            refund_arrival_days_to: 3,
         }
     }
 }
@@ -344,6 +352,19 @@ impl Policy {
         );
         c.range("warranty_days", self.warranty_days, 1, MAX_DAYS);
         c.range("invite_ttl_hours", self.invite_ttl_hours, 1, 720);
+        c.range(
+            "refund_arrival_days_from",
+            self.refund_arrival_days_from,
+            0,
+            60,
+        );
+        c.range("refund_arrival_days_to", self.refund_arrival_days_to, 0, 60);
+        c.not_below(
+            "refund_arrival_days_to",
+            self.refund_arrival_days_to,
+            "refund_arrival_days_from",
+            self.refund_arrival_days_from,
+        );
         c.range(
             "failed_repairs_for_exchange",
             self.failed_repairs_for_exchange,

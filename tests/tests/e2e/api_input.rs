@@ -367,7 +367,11 @@ fn an_order_number_is_found_however_the_buyer_types_it() {
             &json!({"order_number": typed, "contact": contact_of(order)}),
         );
         assert_status(&r, 200);
-        assert_eq!(r.json()["order"]["number"], json!(order.number), "{typed}");
+        assert_eq!(
+            r.json()["order"]["order"]["number"],
+            json!(order.number),
+            "{typed}"
+        );
     };
     let full_width = |n: &str| -> String {
         n.chars()

@@ -971,6 +971,48 @@ async fn the_tv_story_is_refused_a_refund_after_weeks_and_repaired_instead() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_refunded_case_says_how_much_comes_back_where_and_when_in_both_languages() {
+    use crate::helpers::{AGENT, WAREHOUSE, buyer_command, staff, staff_command};
+    for (lang, tag, expected) in [
+        (
+            None,
+            "rfe",
+            "back to the original payment, usually 1–3 working days.",
+        ),
+        (Some("zh-CN"), "rfz", "原路退回，通常 1–3 个工作日到账。"),
+    ] {
+        let (portal, shirt) = Portal::at_order(tag, "TB20261120001", lang).await;
+        portal
+            .fill_return("SHIRT-OX-L", "return_and_refund", "size_or_fit")
+            .await;
+        let id = portal.submit().await;
+        let buyer = buyer_api(&shirt.number, &contact(&shirt));
+        let agent = staff(app(), AGENT);
+        let approve = json!({"type": "approve", "solution": {"kind": "return_and_refund"}});
+        assert_eq!(staff_command(&agent, &id, &approve).status, 200);
+        let track = json!({"type": "enter_return_tracking", "carrier": "SF Express", "tracking": "SF5550001112"});
+        assert_eq!(buyer_command(&buyer, &id, &track).status, 200);
+        let receive = json!({"type": "receive", "inspection": {"passed": true}});
+        let received = staff_command(&staff(app(), WAREHOUSE), &id, &receive);
+        assert_eq!(received.status, 200);
+        // The API says it to the buyer, and only once the case closed with a refund.
+        let seen = buyer.get(&format!("/api/buyer/cases/{id}"));
+        assert_eq!(seen.json()["refund_arrives_in_working_days"], json!([1, 3]));
+        let total = seen.json()["refund"]["total"].as_i64().unwrap_or_default();
+        let amount = format!("¥{}.{:02}", total / 100, total % 100);
+        let _ = portal.c.refresh().await;
+        portal.wait("[data-testid=refund-arrival]").await;
+        let said = portal.text("[data-testid=refund-arrival]").await;
+        assert!(
+            said.starts_with(&amount) && said.ends_with(expected),
+            "{said}"
+        );
+        screenshot(&portal.c, &format!("portal-refund-arrival-{tag}")).await;
+        let _ = portal.c.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_book_story_is_reshipped_after_the_buyer_reports_it_never_arrived() {
     use crate::helpers::{AGENT, WAREHOUSE, staff, staff_command};
     let (portal, _) = Portal::at_order("bks", "AM20261110004", None).await;

@@ -271,13 +271,23 @@ fn CaseBody(loaded: Rc<Loaded>, core: Core<Model>, photos: Photos) -> impl IntoV
     let busy = busy(core);
 
     let banner = Banner::of(&state, cv.deadline);
+    // What a refund's close gives the buyer: how much, where, when it usually arrives.
+    let refund_sent = cv
+        .refund_arrives_in_working_days
+        .zip(cv.refund.as_ref())
+        .map(|(days, r)| (format::money(r.total, &currency), days));
     let banner = move || {
         let l = lang.get();
         let t = i18n::t(l);
         let inner = match banner {
             Banner::Closed { outcome, rated } => view! {
                 <p class="banner-title">{t.closed_banner}</p>
-                <p>{outcome.message(l)}</p>
+                {match refund_sent.clone() {
+                    Some((amount, days)) => view! {
+                        <p data-testid="refund-arrival">{shared::i18n::refund_arrival(l, &amount, days)}</p>
+                    }.into_any(),
+                    None => view! { <p>{outcome.message(l)}</p> }.into_any(),
+                }}
                 {rated.then(|| view! { <p data-testid="rated">{t.thanks_rating}</p> })}
             }
             .into_any(),
