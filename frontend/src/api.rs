@@ -301,6 +301,9 @@ impl Api {
             xhr.set_onabort(Some(fail.unchecked_ref()));
             xhr.set_ontimeout(Some(fail.unchecked_ref()));
         });
+        // A stalled connection ends as a failure the buyer can retry, never an endless
+        // spinner: two minutes carries a downscaled photo (≤ 2 MB) even at Slow 3G's speed.
+        xhr.set_timeout(120_000);
         xhr.send_with_opt_blob(Some(body))
             .map_err(|_| ApiError::network(lang))?;
         let loaded = wasm_bindgen_futures::JsFuture::from(done)

@@ -127,6 +127,10 @@ pub struct Texts {
     pub submit: &'static str,
     pub submitting: &'static str,
     pub uploads_pending: &'static str,
+    /// `{}`: how many photos failed to upload.
+    pub send_without_failed: &'static str,
+    pub send_anyway: &'static str,
+    pub keep_editing: &'static str,
 
     pub case_title: &'static str,
     pub your_move: &'static str,
@@ -316,6 +320,9 @@ pub static ZH: Texts = Texts {
     submit: "提交申请",
     submitting: "正在提交…",
     uploads_pending: "请等待照片上传完成。",
+    send_without_failed: "有 {} 张照片未能上传。不带这些照片提交申请吗？",
+    send_anyway: "不带照片提交",
+    keep_editing: "返回修改",
 
     case_title: "售后单",
     your_move: "需要您处理",
@@ -508,6 +515,9 @@ pub static EN: Texts = Texts {
     submit: "Send request",
     submitting: "Sending…",
     uploads_pending: "Please wait for the photos to finish uploading.",
+    send_without_failed: "{} photo(s) did not upload. Send the request without them?",
+    send_anyway: "Send without them",
+    keep_editing: "Go back",
 
     case_title: "Request",
     your_move: "Your move",

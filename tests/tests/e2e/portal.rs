@@ -519,13 +519,35 @@ async fn the_shirt_story_previews_the_return_files_it_and_lands_on_the_case_page
     let _ = portal.c.refresh().await;
     assert_eq!(portal.text("[data-testid=case-id]").await, id);
 
-    // Messages with the shop.
+    // Messages with the shop. The first send fails (the network drops it): the message stays
+    // in its box with the error, and the same tap sends it once the network is back.
     portal
         .type_into(
             "[data-testid=message]",
             "Could you confirm the return address?",
         )
         .await;
+    portal
+        .js(
+            "window.__fetch = window.fetch;
+             window.fetch = (url, init) => (init && init.method === 'POST')
+               ? Promise.reject(new TypeError('offline')) : window.__fetch(url, init);",
+            vec![],
+        )
+        .await;
+    portal.click("[data-testid=send-message]").await;
+    portal.wait("[data-testid=error]").await;
+    assert_eq!(
+        portal
+            .js(
+                "return document.querySelector('[data-testid=message]').value",
+                vec![]
+            )
+            .await,
+        json!("Could you confirm the return address?"),
+        "a failed send keeps the message"
+    );
+    portal.js("window.fetch = window.__fetch;", vec![]).await;
     portal.click("[data-testid=send-message]").await;
     portal
         .until(
@@ -647,6 +669,58 @@ async fn a_refused_request_says_why_and_cannot_be_sent() {
     portal.show("[data-testid=preview]").await;
     screenshot(&portal.c, "portal-refusal").await;
     let _ = portal.c.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_photo_that_fails_to_upload_says_why_and_send_asks_before_filing_without_it() {
+    for (lang, tag) in [(None, "pfe"), (Some("zh-CN"), "pfz")] {
+        let (portal, shirt) = Portal::at_order(tag, "TB20261120001", lang).await;
+        portal
+            .fill_return("SOCKS-3P", "return_and_refund", "changed_mind")
+            .await;
+        // The network drops every upload (as a lift or a tunnel would).
+        portal
+            .js(
+                "XMLHttpRequest.prototype.send = function () { setTimeout(() => this.onerror && this.onerror(), 50); };",
+                vec![],
+            )
+            .await;
+        portal.attach_generated_photo(800, 600).await;
+        portal
+            .until(
+                "the photo to fail",
+                "return document.querySelector('[data-testid=photo-tile]')?.dataset.status === 'failed'",
+            )
+            .await;
+        let tile = portal.text("[data-testid=photo-tile]").await;
+        assert!(!tile.trim().is_empty(), "the tile says why");
+        let spinning = portal
+            .js(
+                "return document.querySelector('[data-testid=photo-tile] .spinner') !== null",
+                vec![],
+            )
+            .await;
+        assert_eq!(spinning, Value::Bool(false), "a failed photo does not spin");
+        portal.wait("[data-testid=photo-retry]").await;
+        // Send asks first; "go back" files nothing.
+        portal.click("[data-testid=submit]").await;
+        let ask = portal.text("[data-testid=ask-without-failed]").await;
+        assert!(ask.contains('1'), "{ask}");
+        screenshot(&portal.c, &format!("portal-photo-failed-{tag}")).await;
+        portal.click("[data-testid=keep-editing]").await;
+        let buyer = buyer_api(&shirt.number, &contact(&shirt));
+        let cases = || {
+            buyer.get("/api/buyer/order").json()["cases"]
+                .as_array()
+                .map(Vec::len)
+        };
+        assert_eq!(cases(), Some(0));
+        portal.click("[data-testid=submit]").await;
+        portal.click("[data-testid=send-without-failed]").await;
+        portal.text("[data-testid=case-id]").await;
+        assert_eq!(cases(), Some(1));
+        let _ = portal.c.close().await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

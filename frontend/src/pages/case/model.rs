@@ -419,9 +419,8 @@ impl Model {
         self.sending = Some(action);
         self.notice = None;
         self.command_error = None;
-        if action == ActionKind::Message {
-            self.drafts.message.clear();
-        }
+        // The message stays in its box until the answer says it was posted: a failed send keeps
+        // it, to be sent again with one tap.
         vec![Effect::Command {
             id: self.id.clone(),
             number: self.number.clone(),

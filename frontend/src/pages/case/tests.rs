@@ -607,16 +607,29 @@ fn a_failed_command_is_shown_and_keeps_the_drafts() {
             3
         ))
     );
-    assert_eq!(m.drafts.message, "", "the box empties as the message goes");
+    assert_eq!(
+        m.drafts.message, "  hello  ",
+        "the message stays until it is posted"
+    );
     let effects = m.update(Msg::Sent {
-        answer: Err(error(422, "too_long")),
+        answer: Err(error(0, "network")),
         sent_at: NOW,
         received_at: NOW,
     });
     assert_eq!(effects, vec![Effect::Focus(FEEDBACK)]);
-    assert_eq!(m.command_error, Some(error(422, "too_long")));
+    assert_eq!(m.command_error, Some(error(0, "network")));
     assert_eq!(m.notice, None);
     assert!(!m.busy());
+    assert_eq!(m.drafts.message, "  hello  ", "a failed send loses nothing");
+    // The retry sends the same message; its success empties the box.
+    let retry = m.update(Msg::Send(ActionKind::Message, Vec::new()));
+    assert!(command_of(&retry).is_some());
+    m.update(Msg::Sent {
+        answer: Ok(view(&["message"], 4)),
+        sent_at: NOW,
+        received_at: NOW,
+    });
+    assert_eq!(m.drafts.message, "");
 }
 
 #[test]

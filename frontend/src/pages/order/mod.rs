@@ -21,7 +21,7 @@ use crate::api::{Api, new_idempotency_key};
 use crate::app::use_lang;
 use crate::components::{
     Breakdown, ErrorBox, Loading, PhotoItem, PhotoPicker, StatusChip, Steps, any_in_flight,
-    uploaded_ids,
+    failed_count, uploaded_ids,
 };
 use crate::form::Missing;
 use crate::i18n::tr;
@@ -244,15 +244,21 @@ fn RequestForm(loaded: Rc<Loaded>, core: Core<Model>) -> impl IntoView {
     let filing = Memo::new(move |_| core.with(|m| m.filing));
     let file_error = Memo::new(move |_| core.with(|m| m.file_error.clone()));
 
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let send = move |without_failed: bool| {
         core.send(Msg::Submit {
             photos: photos.with_untracked(|p| uploaded_ids(p)),
             uploading: photos.with_untracked(|p| any_in_flight(p)),
+            failed: photos.with_untracked(|p| failed_count(p)),
+            without_failed,
             now: now_ms(),
             new_key: new_idempotency_key(),
         });
     };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send(false);
+    };
+    let asking = Memo::new(move |_| core.with(|m| m.asking_without_failed));
 
     let kinds = Memo::new(move |_| core.with(Model::kinds));
     let reasons = Memo::new(move |_| core.with(Model::reasons));
@@ -352,6 +358,15 @@ fn RequestForm(loaded: Rc<Loaded>, core: Core<Model>) -> impl IntoView {
             {move || file_error.get().map(|e| view! { <ErrorBox error=e/> })}
 
             <div class="action-bar">
+                {move || asking.get().map(|n| view! {
+                    <div class="ask-without" role="alertdialog" data-testid="ask-without-failed">
+                        <p>{i18n::fill(i18n::t(lang.get()).send_without_failed, &n.to_string())}</p>
+                        <button type="button" class="btn" data-testid="keep-editing"
+                            on:click=move |_| core.send(Msg::KeepEditing)>{tr(lang, |t| t.keep_editing)}</button>
+                        <button type="button" class="btn btn-primary" data-testid="send-without-failed"
+                            on:click=move |_| send(true)>{tr(lang, |t| t.send_anyway)}</button>
+                    </div>
+                })}
                 <div class="action-bar-inner">
                     <div class="action-bar-sum" aria-live="polite">
                         {move || {
