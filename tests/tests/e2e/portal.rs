@@ -530,8 +530,9 @@ async fn the_shirt_story_previews_the_return_files_it_and_lands_on_the_case_page
     portal
         .js(
             "window.__fetch = window.fetch;
-             window.fetch = (url, init) => (init && init.method === 'POST')
-               ? Promise.reject(new TypeError('offline')) : window.__fetch(url, init);",
+             window.fetch = (req, init) =>
+               ((req instanceof Request ? req.method : init && init.method) === 'POST')
+                 ? Promise.reject(new TypeError('offline')) : window.__fetch(req, init);",
             vec![],
         )
         .await;
