@@ -196,6 +196,12 @@ impl Api {
         self.post(routes::LOOKUP, &body, None).await
     }
 
+    /// `POST /api/lookup/link`: a "start a return" link's grant for a token and the order.
+    pub async fn lookup_link(&self, link: &str) -> Result<LookupResponse, ApiError> {
+        let body = shared::api::links::LinkLookup { link: link.into() };
+        self.post(routes::LOOKUP_LINK, &body, None).await
+    }
+
     /// `GET /api/buyer/order`: the order, its eligibility, the buyer's cases and the policy.
     pub async fn order(&self) -> Result<BuyerOrderView, ApiError> {
         self.get(routes::BUYER_ORDER).await

@@ -11,6 +11,7 @@ use crate::domain::{
 use crate::i18n::Lang;
 use crate::policy::{BuyerStanding, Deadline, LineEligibility, Payer, Policy, Priority};
 
+pub mod links;
 pub mod settings;
 pub mod team;
 
@@ -107,6 +108,8 @@ pub enum ApiErrorCode {
     InviteUsed,
     /// 409: the change would leave the shop without an active owner.
     LastOwner,
+    /// 410: a "start a return" link that expired or was changed; the lookup still works.
+    LinkInvalid,
     /// 500: something failed on our side (details are logged, never shown).
     Internal,
 }
@@ -128,7 +131,7 @@ impl ApiErrorCode {
             Self::NotFound | Self::OrderNotFound | Self::InviteUnknown => 404,
             Self::MethodNotAllowed => 405,
             Self::Conflict | Self::IdempotencyKeyReused | Self::LastOwner => 409,
-            Self::InviteExpired | Self::InviteUsed => 410,
+            Self::InviteExpired | Self::InviteUsed | Self::LinkInvalid => 410,
             Self::VersionRequired => 428,
             Self::TryAgain => 503,
             Self::TooLarge => 413,
@@ -154,6 +157,7 @@ impl ApiErrorCode {
             Self::CsrfMismatch => "csrf_mismatch",
             Self::NotFound => "not_found",
             Self::OrderNotFound => "order_not_found",
+            Self::LinkInvalid => "link_invalid",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict => "conflict",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
@@ -211,6 +215,11 @@ impl ApiErrorCode {
                 zh,
                 "没有找到与该订单号和联系方式匹配的订单，请核对后重试。",
                 "No order matches this order number and contact. Check both and try again.",
+            ),
+            Self::LinkInvalid => pick(
+                zh,
+                "该链接已失效（已过期或不完整）。请输入订单号和联系方式查找订单。",
+                "This link no longer works (it expired or is incomplete). Find your order with its number and your contact below.",
             ),
             Self::MethodNotAllowed => pick(
                 zh,
@@ -393,6 +402,8 @@ pub mod routes {
     pub const LOOKUP: &str = "/api/lookup";
     /// `GET` (buyer): the order, its eligibility and the buyer's cases.
     pub const BUYER_ORDER: &str = "/api/buyer/order";
+    /// `POST` [`super::links::LinkLookup`]: a "start a return" link's grant → buyer token.
+    pub const LOOKUP_LINK: &str = "/api/lookup/link";
     /// `POST` (buyer) [`crate::domain::CaseRequest`]: the policy's preview, as the portal computes it.
     pub const BUYER_PREVIEW: &str = "/api/buyer/preview";
     /// `POST` (buyer, `Idempotency-Key`): file a case.
@@ -440,6 +451,9 @@ pub mod routes {
     pub const STAFF_INVITE_ACCEPT: &str = "/api/staff/invites/accept";
     /// `POST` (shop system, API key): import orders as JSON or CSV.
     pub const SHOP_ORDERS: &str = "/api/shop/orders";
+    /// `POST` (shop system, API key) [`super::links::StartLinkRequest`]: a signed "start a
+    /// return" link to one order's page.
+    pub const SHOP_LINKS: &str = "/api/shop/links";
     /// `POST` (shop system, API key): create the first owner account.
     pub const SHOP_BOOTSTRAP: &str = "/api/shop/bootstrap";
 
@@ -484,6 +498,7 @@ pub mod routes {
         ("GET", HEALTH),
         ("GET", OPENAPI),
         ("POST", LOOKUP),
+        ("POST", LOOKUP_LINK),
         ("GET", BUYER_ORDER),
         ("POST", BUYER_PREVIEW),
         ("POST", BUYER_CASES),
@@ -518,6 +533,7 @@ pub mod routes {
         ("POST", STAFF_REBUILD),
         ("POST", STAFF_BATCH_APPROVE),
         ("POST", SHOP_ORDERS),
+        ("POST", SHOP_LINKS),
         ("POST", SHOP_BOOTSTRAP),
     ];
 

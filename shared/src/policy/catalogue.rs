@@ -471,6 +471,17 @@ pub static SETTINGS: &[Setting] = &[
         "Shown with the shortest, as in “usually 1–3 working days”."
     ),
     setting!(
+        "start_link_days",
+        ReturnAddress,
+        Days,
+        Int,
+        start_link_days,
+        "“发起售后”链接有效期",
+        "“Start a return” link lifetime",
+        "店铺在订单邮件中附上的链接，买家无需输入订单号即可打开订单；过期后需用订单号查找。",
+        "A link in the shop's order e-mail opens the order without typing; after this it asks for the order number instead."
+    ),
+    setting!(
         "invite_ttl_hours",
         Approval,
         Hours,

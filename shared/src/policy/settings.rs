@@ -212,6 +212,8 @@ pub struct Policy {
     pub refund_arrival_days_from: i64,
     /// See [`Self::refund_arrival_days_from`].
     pub refund_arrival_days_to: i64,
+    /// How long a "start a return" link from the shop's order e-mail works, in days.
+    pub start_link_days: i64,
 }
 
 impl Default for Policy {
@@ -243,6 +245,7 @@ impl Default for Policy {
             invite_ttl_hours: 72,
             refund_arrival_days_from: 1,
             refund_arrival_days_to: 3,
+            start_link_days: 30,
         }
     }
 }
@@ -359,6 +362,7 @@ impl Policy {
             60,
         );
         c.range("refund_arrival_days_to", self.refund_arrival_days_to, 0, 60);
+        c.range("start_link_days", self.start_link_days, 1, 365);
         c.not_below(
             "refund_arrival_days_to",
             self.refund_arrival_days_to,

@@ -725,6 +725,70 @@ async fn a_photo_that_fails_to_upload_says_why_and_send_asks_before_filing_witho
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_start_link_from_the_shops_email_opens_the_order_without_typing() {
+    let orders = imported("sl");
+    let shirt = find(&orders, "TB20261120001").clone();
+    let shop = app().shop_system();
+    // The shop asks for a link the way its e-mail system would (any spelling of the number).
+    let made = shop.post(
+        "/api/shop/links",
+        &json!({"order_number": shirt.number.to_ascii_lowercase()}),
+    );
+    assert_eq!(made.status, 200);
+    let url = made.json()["url"].as_str().unwrap_or_default().to_string();
+    let expires = made.json()["expires_at"].as_i64().unwrap_or_default();
+    let days = (expires - crate::support::now().0) as f64 / 86_400_000.0;
+    assert!((29.9..=30.1).contains(&days), "the shop's 30 days: {days}");
+    let (path, link) = url
+        .split_once("#link=")
+        .expect("the grant rides in the fragment");
+    assert!(path.ends_with('/'), "{url}");
+    // The grant is only a link: not a bearer token, and a changed one opens nothing.
+    let as_token = app().api().with_bearer(link).get("/api/buyer/order");
+    assert_eq!(as_token.status, 401);
+    let mut forged = link.to_string();
+    forged.replace_range(forged.len() - 2.., "AA");
+    let r = app()
+        .api()
+        .post("/api/lookup/link", &json!({"link": forged}));
+    assert_eq!(r.status, 410);
+    assert_eq!(r.json()["code"], "link_invalid");
+    let unknown = shop.post("/api/shop/links", &json!({"order_number": "NO-SUCH-1"}));
+    assert_eq!(unknown.status, 404);
+
+    for lang in [None, Some("zh-CN")] {
+        let portal = match lang {
+            Some(l) => Portal::in_language(l).await,
+            None => Portal::new().await,
+        };
+        // Opened from the e-mail: no number, no contact typed.
+        let target = url.replacen(&app().base, &portal.base, 1);
+        if let Err(e) = portal.c.goto(&target).await {
+            panic!("could not open the link: {e}");
+        }
+        portal.wait("[data-testid=order-summary]").await;
+        let at = portal
+            .c
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        assert!(at.contains(&format!("/order/{}", shirt.number)), "{at}");
+        assert!(
+            !at.contains("link="),
+            "the grant leaves the address bar: {at}"
+        );
+        portal.wait("[data-testid=request-form]").await;
+        screenshot(
+            &portal.c,
+            &format!("portal-start-link-{}", lang.unwrap_or("en")),
+        )
+        .await;
+        let _ = portal.c.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_double_tap_on_send_files_one_case() {
     let (portal, shirt) = Portal::at_order("dt", "TB20261120001", None).await;
     let shirt = &shirt;

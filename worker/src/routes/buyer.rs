@@ -84,6 +84,36 @@ pub async fn lookup(r: &mut Req) -> AppResult<Response> {
     Ok(response)
 }
 
+/// `POST /api/lookup/link`: a "start a return" link from the shop's e-mail, traded for a buyer
+/// token as a lookup would. A forged grant is hopeless (HMAC with the signing key), but each
+/// check costs a signature, so the address limit of lookups applies.
+pub async fn lookup_link(r: &mut Req) -> AppResult<Response> {
+    let shop = r.store.shop.clone();
+    auth::Guesses::new(&r.req, &r.env, &shop, auth::LOOKUP_LIMIT)
+        .limit_address()
+        .await?;
+    let body: shared::api::links::LinkLookup = json_body(&mut r.req).await?;
+    let invalid = || AppError::Api(ApiErrorCode::LinkInvalid);
+    let grant = auth::verify_grant(&r.env, auth::LINK_PREFIX, body.link.trim(), r.now.0)
+        .await
+        .map_err(|e| match e {
+            AppError::Api(_) => invalid(),
+            other => other,
+        })?;
+    if grant.shop != shop {
+        return Err(invalid());
+    }
+    let order = r.store.order(&grant.order).await?.ok_or_else(invalid)?;
+    let (token, expires_at) =
+        auth::issue_buyer_token(&r.env, &shop, &order.number, r.now.0).await?;
+    let view = order_view(r, order).await?;
+    ok(&LookupResponse {
+        token,
+        expires_at: shared::domain::Timestamp(expires_at),
+        order: view,
+    })
+}
+
 async fn order_view(r: &Req, order: Order) -> AppResult<BuyerOrderView> {
     let policy = cases::policy_of(&r.store).await?;
     let others = cases::order_cases(&r.store, &order.number).await?;
