@@ -62,7 +62,6 @@ pub struct Texts {
     pub paid: &'static str,
     pub insured: &'static str,
     pub your_cases: &'static str,
-    pub no_cases: &'static str,
     pub filed: &'static str,
     pub another_order: &'static str,
 
@@ -255,7 +254,6 @@ pub static ZH: Texts = Texts {
     paid: "实付",
     insured: "含运费险",
     your_cases: "本订单的售后",
-    no_cases: "本订单还没有售后申请。",
     filed: "申请于",
     another_order: "查询其他订单",
 
@@ -450,7 +448,6 @@ pub static EN: Texts = Texts {
     paid: "Paid",
     insured: "with shipping insurance",
     your_cases: "Your requests for this order",
-    no_cases: "No requests for this order yet.",
     filed: "Filed",
     another_order: "Look up another order",
 

@@ -386,11 +386,15 @@ async fn the_shirt_story_previews_the_return_files_it_and_lands_on_the_case_page
     let (portal, shirt) = Portal::at_order("sh", "TB20261120001", None).await;
     let shirt = &shirt;
     portal.wait("[data-testid=order-summary]").await;
-    assert!(
+    // No requests yet: no empty list in the way of the form.
+    assert_eq!(
         portal
-            .text("[data-testid=no-cases]")
-            .await
-            .contains("No requests")
+            .js(
+                "return document.querySelector('[data-testid=case-list]') === null",
+                vec![]
+            )
+            .await,
+        Value::Bool(true)
     );
     screenshot(&portal.c, "portal-order").await;
     assert!(
@@ -784,6 +788,87 @@ async fn a_start_link_from_the_shops_email_opens_the_order_without_typing() {
             &format!("portal-start-link-{}", lang.unwrap_or("en")),
         )
         .await;
+        let _ = portal.c.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fault_return_with_two_photos_takes_two_screens_and_six_taps() {
+    for (lang, tag) in [(None, "tpe"), (Some("zh-CN"), "tpz")] {
+        let orders = imported(tag);
+        let shirt = find(&orders, "TB20261120001").clone();
+        let portal = match lang {
+            Some(l) => Portal::in_language(l).await,
+            None => Portal::new().await,
+        };
+        portal.open("/").await;
+        portal.wait("[data-testid=lookup-form]").await;
+        // Every tap the buyer makes, and the screens (paths) they make it on.
+        portal
+            .js(
+                // (A finger's press, not `click`: a label forwards its click to its input.)
+                "window.__taps = []; document.addEventListener('pointerdown', e => {
+                   if (e.isTrusted) window.__taps.push(location.pathname);
+                 }, true);",
+                vec![],
+            )
+            .await;
+        portal
+            .type_into("[data-testid=lookup-number]", &shirt.number)
+            .await;
+        portal
+            .type_into("[data-testid=lookup-contact]", &contact(&shirt))
+            .await;
+        portal.click("[data-testid=lookup-submit]").await;
+        portal.wait("[data-testid=request-form]").await;
+        portal.pick_line("SHIRT-OX-L").await;
+        portal.pick_kind("return_and_refund").await;
+        portal.pick_reason("quality_fault").await;
+        // One tap on "Add photos", two chosen in the phone's picker (the picker is the
+        // system's, so the test hands the files over and counts that tap itself).
+        let script = "const done = arguments[0];
+            const make = (hue) => new Promise(r => {
+              const c = document.createElement('canvas'); c.width = 640; c.height = 480;
+              const g = c.getContext('2d'); g.fillStyle = `hsl(${hue}, 70%, 50%)`; g.fillRect(0, 0, 640, 480);
+              c.toBlob(b => r(new File([b], `p${hue}.png`, {type: 'image/png'})), 'image/png');
+            });
+            Promise.all([make(10), make(200)]).then(files => {
+              const dt = new DataTransfer(); files.forEach(f => dt.items.add(f));
+              const input = document.querySelector('[data-testid=photo-input]');
+              input.files = dt.files; input.dispatchEvent(new Event('change', {bubbles: true}));
+              done(true);
+            });";
+        if let Err(e) = portal.c.execute_async(script, vec![]).await {
+            panic!("could not attach photos: {e}");
+        }
+        portal
+            .until(
+                "both photos to upload",
+                "return [...document.querySelectorAll('[data-testid=photo-tile]')].filter(t => t.dataset.status === 'uploaded').length === 2",
+            )
+            .await;
+        let id = portal.submit().await;
+        let taps = portal.js("return window.__taps", vec![]).await;
+        let taps: Vec<String> = taps
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let screens: std::collections::BTreeSet<&String> = taps.iter().collect();
+        // lookup · item · kind · reason · send, plus the photo picker's tap.
+        assert_eq!(taps.len() + 1, 6, "{taps:?}");
+        assert_eq!(screens.len(), 2, "{taps:?}");
+        let case =
+            buyer_api(&shirt.number, &contact(&shirt)).get(&format!("/api/buyer/cases/{id}"));
+        assert_eq!(
+            case.json()["case"]["request"]["photos"]
+                .as_array()
+                .map(Vec::len),
+            Some(2)
+        );
         let _ = portal.c.close().await;
     }
 }
