@@ -206,6 +206,13 @@ pub struct Policy {
     pub return_address: String,
     /// How long a staff invitation link works, in hours (then it must be sent again).
     pub invite_ttl_hours: i64,
+    /// Quiet hours for buyer notifications start at this local hour (0–23): a notification due
+    /// from then on is held until `notify_quiet_until`.
+    pub notify_quiet_from: i64,
+    /// Quiet hours end at this local hour (0–23); equal to `notify_quiet_from`: no quiet hours.
+    pub notify_quiet_until: i64,
+    /// The buyer is reminded this many hours before a deadline of theirs that closes the case.
+    pub notify_remind_hours: i64,
 }
 
 impl Default for Policy {
@@ -235,6 +242,9 @@ impl Default for Policy {
             categories: BTreeMap::new(),
             return_address: String::new(),
             invite_ttl_hours: 72,
+            notify_quiet_from: 22,
+            notify_quiet_until: 8,
+            notify_remind_hours: 24,
         }
     }
 }
@@ -344,6 +354,14 @@ impl Policy {
         );
         c.range("warranty_days", self.warranty_days, 1, MAX_DAYS);
         c.range("invite_ttl_hours", self.invite_ttl_hours, 1, 720);
+        c.range("notify_quiet_from", self.notify_quiet_from, 0, 23);
+        c.range("notify_quiet_until", self.notify_quiet_until, 0, 23);
+        c.range(
+            "notify_remind_hours",
+            self.notify_remind_hours,
+            1,
+            MAX_HOURS,
+        );
         c.range(
             "failed_repairs_for_exchange",
             self.failed_repairs_for_exchange,
