@@ -313,6 +313,8 @@ async fn decide_and_store(
     scope.store.committed(&loaded).await?;
     reindex(scope, &mut loaded).await?;
     hooks::enqueue(scope.store, &loaded.case, &events, scope.now).await?;
+    let from = loaded.case.events.len().saturating_sub(events.len());
+    crate::notify::enqueue(scope.store, scope.policy, &loaded.case, from, scope.now).await?;
     Ok(loaded)
 }
 
