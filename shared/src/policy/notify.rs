@@ -232,10 +232,46 @@ pub fn case_link(case: &Case) -> String {
     format!("/case/{}?order={order}", case.id)
 }
 
+/// What an open case page shows when news arrives: the milestone and what its sentence says,
+/// worded in whatever language the page is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct News {
+    /// What happened.
+    pub milestone: Milestone,
+    /// What the sentence mentions.
+    pub facts: NoticeFacts,
+}
+
+impl News {
+    /// The notice's line (the notification's title) in `lang`.
+    #[must_use]
+    pub fn title(&self, lang: Lang) -> String {
+        crate::i18n::notify::wording(self.milestone, &self.facts, lang).0
+    }
+}
+
+/// The news among the events `case.events[from..]` (already applied to `case`), if the buyer
+/// hears about any of them: what [`notification`] sends, for the portal to show.
+#[must_use]
+pub fn news(case: &Case, from: usize, setting: &Setting<'_>) -> Option<News> {
+    pick(case, from, setting).map(|(_, milestone, facts)| News { milestone, facts })
+}
+
 /// The notification for the events `case.events[from..]` (one commit, already applied to
 /// `case`), if the buyer hears about any of them: at most one, the most significant.
 #[must_use]
 pub fn notification(case: &Case, from: usize, setting: &Setting<'_>) -> Option<Notification> {
+    let (index, milestone, facts) = pick(case, from, setting)?;
+    let at = case.events.get(index).map_or(case.filed_at, |e| e.at);
+    Some(build(case, milestone, index, facts, at))
+}
+
+/// The most significant milestone among `case.events[from..]`, its index and its facts.
+fn pick(
+    case: &Case,
+    from: usize,
+    setting: &Setting<'_>,
+) -> Option<(usize, Milestone, NoticeFacts)> {
     let (index, (milestone, mut facts)) = case
         .events
         .iter()
@@ -250,7 +286,6 @@ pub fn notification(case: &Case, from: usize, setting: &Setting<'_>) -> Option<N
                 _ => Some(next),
             },
         )?;
-    let at = case.events.get(index).map_or(case.filed_at, |e| e.at);
     facts.due = setting
         .buyer_due
         .map(|due| LocalDate::of(due, setting.utc_offset_minutes));
@@ -258,7 +293,7 @@ pub fn notification(case: &Case, from: usize, setting: &Setting<'_>) -> Option<N
     {
         facts.return_address = setting.return_address.map(str::to_owned);
     }
-    Some(build(case, milestone, index, facts, at))
+    Some((index, milestone, facts))
 }
 
 fn build(

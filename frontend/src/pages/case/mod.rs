@@ -311,10 +311,27 @@ fn CaseBody(loaded: Rc<Loaded>, core: Core<Model>, photos: Photos) -> impl IntoV
     let notice = Memo::new(move |_| core.with(|m| m.notice));
     let command_error = Memo::new(move |_| core.with(|m| m.command_error.clone()));
     let copied = Memo::new(move |_| core.with(|m| m.copied));
+    // News since the page opened: a line at the top and the tab's title, so a buyer who left the
+    // tab open sees it; the body is redrawn with each change, so an old line goes with it.
+    let news = StoredValue::new(core.with_untracked(|m| m.news.clone()));
+    let title_id = case_id.clone();
+    leptos::prelude::Effect::new(move |_| {
+        let t = i18n::t(lang.get());
+        let title = match news.with_value(|n| n.as_ref().map(|n| n.title(lang.get()))) {
+            Some(line) => format!("● {line} · {}", t.app_name),
+            None => format!("{} {title_id} · {}", t.case_title, t.app_name),
+        };
+        document().set_title(&title);
+    });
 
     view! {
         <div class="case-grid">
         <div class="case-main">
+        {news.with_value(|n| n.is_some()).then(|| view! {
+            <p class="alert alert-info" role="status" data-testid="news">
+                {move || news.with_value(|n| n.as_ref().map(|n| n.title(lang.get())))}
+            </p>
+        })}
         <section class="card" aria-labelledby="case-title" data-testid="case-page" data-case-id=case_id.clone()>
             <div class="card-head">
                 <h1 id="case-title" class="h2">

@@ -976,3 +976,60 @@ fn the_countdown_says_whose_move_it_is_and_how_long_is_left() {
         "收到后请确认收货 · 2026年11月20日自动确认"
     );
 }
+
+/// A refresh of `m` that answers `v`.
+fn refresh(m: &mut Model, v: BuyerCaseView) {
+    let read = m.reads.wrapping_add(1);
+    m.reads = read;
+    m.update(Msg::Loaded {
+        read,
+        answer: loaded_answer(v),
+        sent_at: NOW + 30_000,
+        received_at: NOW + 31_000,
+    });
+}
+
+#[test]
+fn news_from_the_shop_shows_on_the_open_page_and_an_old_notice_clears() {
+    let mut m = page(&["message"]);
+    assert_eq!(m.news, None, "the first read is not news");
+    let mut approved = with_event(
+        view(&["enter_return_tracking"], 4),
+        shop(),
+        EventKind::Approved {
+            solution: Solution::ReturnAndRefund,
+            note: String::new(),
+        },
+    );
+    approved.return_address = Some("上海市 售后部".into());
+    // 8 Dec 2026, end of day in UTC+8.
+    let due = Timestamp(1_796_745_599_999);
+    approved.deadline = Some(Deadline {
+        waiting_for: Party::Buyer,
+        due,
+        on_expiry: ExpiryOutcome::CloseAbandoned,
+        paused: false,
+    });
+    refresh(&mut m, approved.clone());
+    let news = m.news.clone().map(|n| (n.title(Lang::En), n.title(Lang::ZhCn)));
+    assert_eq!(
+        news,
+        Some((
+            "The shop approved your return — send it by 8 Dec".into(),
+            "商家已同意退货，请在12月8日前寄回".into()
+        ))
+    );
+    // The buyer's own step is not news: the old line clears.
+    let mut shipped = with_event(
+        approved,
+        Actor::Buyer,
+        EventKind::ReturnShipped {
+            carrier: "SF".into(),
+            tracking: "SF1".into(),
+        },
+    );
+    shipped.version = 5;
+    shipped.deadline = None;
+    refresh(&mut m, shipped);
+    assert_eq!(m.news, None);
+}
