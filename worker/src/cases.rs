@@ -250,6 +250,15 @@ pub fn view(
         server_time: ctx.now,
         utc_offset_minutes: ctx.policy.utc_offset_minutes,
         version: loaded.version,
+        // The buyer's page shows it when it changes; staff read the history itself.
+        news: matches!(actor, Actor::Buyer)
+            .then(|| {
+                shared::api::notify::CaseNews::of(
+                    case,
+                    &policy::notify::Setting::of(case, ctx.policy),
+                )
+            })
+            .flatten(),
     }
 }
 

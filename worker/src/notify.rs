@@ -165,8 +165,12 @@ pub async fn send_queued(env: &Env, store: &Store, key: &str, now: Timestamp) ->
     let Some(mut entry) = store.get::<Entry>(key).await? else {
         return Ok(());
     };
+    let before = entry.done.len();
     if send(env, &mut entry, now).await? {
         store.delete(key).await?;
+    } else if entry.done.len() > before {
+        // One channel has it: the cron's retry must not send it there again.
+        store.put(key, &entry).await?;
     }
     Ok(())
 }

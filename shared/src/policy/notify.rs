@@ -232,29 +232,26 @@ pub fn case_link(case: &Case) -> String {
     format!("/case/{}?order={order}", case.id)
 }
 
-/// What an open case page shows when news arrives: the milestone and what its sentence says,
-/// worded in whatever language the page is in.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct News {
-    /// What happened.
-    pub milestone: Milestone,
-    /// What the sentence mentions.
-    pub facts: NoticeFacts,
-}
-
-impl News {
-    /// The notice's line (the notification's title) in `lang`.
-    #[must_use]
-    pub fn title(&self, lang: Lang) -> String {
-        crate::i18n::notify::wording(self.milestone, &self.facts, lang).0
-    }
-}
-
-/// The news among the events `case.events[from..]` (already applied to `case`), if the buyer
-/// hears about any of them: what [`notification`] sends, for the portal to show.
+/// The latest milestone of the case's history, with its key and what its sentence says: what
+/// an open case page shows as news when the key changes between two reads. The events of one
+/// commit share their instant, so the milestone's commit is the run of events at its instant.
 #[must_use]
-pub fn news(case: &Case, from: usize, setting: &Setting<'_>) -> Option<News> {
-    pick(case, from, setting).map(|(_, milestone, facts)| News { milestone, facts })
+pub fn latest(case: &Case, setting: &Setting<'_>) -> Option<(String, Milestone, NoticeFacts)> {
+    let last = case
+        .events
+        .iter()
+        .rposition(|e| milestone_of(e, case).is_some())?;
+    let at = case.events.get(last)?.at;
+    let from = case.events[..last]
+        .iter()
+        .rposition(|e| e.at != at)
+        .map_or(0, |i| i + 1);
+    let (index, milestone, facts) = pick(case, from, setting)?;
+    Some((key(case, milestone, index), milestone, facts))
+}
+
+fn key(case: &Case, milestone: Milestone, index: usize) -> String {
+    format!("{}.{}.{index}", case.id, milestone.code())
 }
 
 /// The notification for the events `case.events[from..]` (one commit, already applied to
@@ -306,7 +303,7 @@ fn build(
     let lang = buyer_lang(case);
     let (title, body) = crate::i18n::notify::wording(milestone, &facts, lang);
     Notification {
-        key: format!("{}.{}.{index}", case.id, milestone.code()),
+        key: key(case, milestone, index),
         case_id: case.id.clone(),
         order: case.order.number.clone(),
         milestone,
@@ -494,6 +491,31 @@ mod tests {
         assert_eq!(received.milestone, Milestone::Refunded);
         assert!(received.body.contains("199.00"), "{}", received.body);
         assert!(run.case.state().is_closed());
+    }
+
+    #[test]
+    fn the_latest_milestone_has_the_key_its_notification_had() {
+        let mut run = filed(Some(Lang::En));
+        assert_eq!(latest(&run.case, &Setting::default()), None);
+        let approved = step(
+            &mut run,
+            &agent(),
+            Command::Approve {
+                solution: Solution::ReturnAndRefund,
+                note: String::new(),
+            },
+        )
+        .expect("approval notified");
+        run.at(cst(2024, 11, 4, 10, 0));
+        run.ok(
+            &Actor::Buyer,
+            Command::Message {
+                text: "thanks".into(),
+            },
+        );
+        let setting = Setting::of(&run.case, &run.policy);
+        let now = latest(&run.case, &setting).map(|(k, m, _)| (k, m));
+        assert_eq!(now, Some((approved.key, Milestone::Approved)));
     }
 
     #[test]

@@ -313,12 +313,17 @@ fn CaseBody(loaded: Rc<Loaded>, core: Core<Model>, photos: Photos) -> impl IntoV
     let copied = Memo::new(move |_| core.with(|m| m.copied));
     // News since the page opened: a line at the top and the tab's title, so a buyer who left the
     // tab open sees it; the body is redrawn with each change, so an old line goes with it.
-    let news = StoredValue::new(core.with_untracked(|m| m.news.clone()));
+    let news = core
+        .with_untracked(|m| m.news)
+        .then(|| cv.news.clone())
+        .flatten();
     let title_id = case_id.clone();
+    let news_title = news.clone();
     leptos::prelude::Effect::new(move |_| {
-        let t = i18n::t(lang.get());
-        let title = match news.with_value(|n| n.as_ref().map(|n| n.title(lang.get()))) {
-            Some(line) => format!("● {line} · {}", t.app_name),
+        let l = lang.get();
+        let t = i18n::t(l);
+        let title = match &news_title {
+            Some(n) => format!("● {} · {}", n.title(l), t.app_name),
             None => format!("{} {title_id} · {}", t.case_title, t.app_name),
         };
         document().set_title(&title);
@@ -327,10 +332,8 @@ fn CaseBody(loaded: Rc<Loaded>, core: Core<Model>, photos: Photos) -> impl IntoV
     view! {
         <div class="case-grid">
         <div class="case-main">
-        {news.with_value(|n| n.is_some()).then(|| view! {
-            <p class="alert alert-info" role="status" data-testid="news">
-                {move || news.with_value(|n| n.as_ref().map(|n| n.title(lang.get())))}
-            </p>
+        {news.map(|n| view! {
+            <p class="alert alert-info" role="status" data-testid="news">{move || n.title(lang.get()).to_owned()}</p>
         })}
         <section class="card" aria-labelledby="case-title" data-testid="case-page" data-case-id=case_id.clone()>
             <div class="card-head">

@@ -12,7 +12,6 @@ use shared::Lang;
 use shared::api::BuyerCaseView;
 use shared::domain::{ActionKind, CaseState, Command, EventKind, ExpiryOutcome, Outcome, Party};
 use shared::policy::Deadline;
-use shared::policy::notify::{self, News, Setting};
 
 use crate::api::ApiError;
 use crate::core::Page;
@@ -171,9 +170,12 @@ pub struct Model {
     pub drafts: Drafts,
     /// The return address was copied (`Some(false)`: the browser refused; it is selected instead).
     pub copied: Option<bool>,
-    /// What the shop did since the page opened, as the notification the buyer also gets says it
-    /// (the latest read's news; cleared by a read without news and by the buyer's own step).
-    pub news: Option<News>,
+    /// Show the case's news (`view.news`, the buyer's latest notification) at the top: it came
+    /// in a read after the page opened. Cleared by a later change without news of its own and by
+    /// the buyer's own step.
+    pub news: bool,
+    /// The key of the news last read, to tell new news from the one the page opened with.
+    pub news_key: Option<String>,
 }
 
 /// What happens on the case page.
@@ -320,7 +322,8 @@ impl Model {
             command_error: None,
             drafts: Drafts::default(),
             copied: None,
-            news: None,
+            news: false,
+            news_key: None,
         }
     }
 
@@ -342,6 +345,11 @@ impl Model {
         self.updated = self.now + loaded.skew;
         self.loaded = Some(Rc::new(loaded));
         self.shown = self.shown.wrapping_add(1);
+        self.news_key = self
+            .loaded
+            .as_ref()
+            .and_then(|l| l.view.news.as_ref())
+            .map(|n| n.key.clone());
         // "Copied" belongs to the address as it was drawn.
         self.copied = None;
     }
@@ -451,12 +459,9 @@ impl Model {
                 || c.view.deadline != loaded.view.deadline
         });
         if changed {
-            // News is what others did since the last read (the first read is not news).
-            if let Some(before) = self.loaded.as_ref().map(|c| c.view.case.events.len())
-                && loaded.view.case.events.len() > before
-            {
-                self.news = notify::news(&loaded.view.case, before, &news_setting(&loaded.view));
-            }
+            // News is a milestone that arrived since the last read (the first read is not news).
+            let key = loaded.view.news.as_ref().map(|n| &n.key);
+            self.news = self.loaded.is_some() && key.is_some() && key != self.news_key.as_ref();
             self.show(loaded);
         } else {
             self.updated = self.now + loaded.skew;
@@ -538,7 +543,7 @@ impl Page for Model {
                         self.load_error = None;
                         self.drafts = Drafts::default();
                         self.notice = action.map(Notice::Done);
-                        self.news = None;
+                        self.news = false;
                         self.show(Loaded::new(view, sent_at, received_at));
                         // A read sent before the command would show the case as it was.
                         self.reads = self.reads.wrapping_add(1);
@@ -774,16 +779,4 @@ pub fn stale_text(model: &Model, lang: Lang) -> Option<String> {
 #[must_use]
 pub fn can_rate(model: &Model) -> bool {
     !model.busy() && model.drafts.stars > 0
-}
-
-/// What the news's wording needs, from the case view (the worker reads the same from the policy).
-fn news_setting(view: &BuyerCaseView) -> Setting<'_> {
-    Setting {
-        buyer_due: view
-            .deadline
-            .filter(|d| d.waiting_for == Party::Buyer && !d.paused)
-            .map(|d| d.due),
-        utc_offset_minutes: view.utc_offset_minutes,
-        return_address: view.return_address.as_deref(),
-    }
 }
