@@ -333,7 +333,9 @@ fn CaseBody(loaded: Rc<Loaded>, core: Core<Model>, photos: Photos) -> impl IntoV
         <div class="case-grid">
         <div class="case-main">
         {news.map(|n| view! {
-            <p class="alert alert-info" role="status" data-testid="news">{move || n.title(lang.get()).to_owned()}</p>
+            <p class="alert alert-info" role="status" data-testid="news">
+                {move || n.title(lang.get()).to_owned()}
+            </p>
         })}
         <section class="card" aria-labelledby="case-title" data-testid="case-page" data-case-id=case_id.clone()>
             <div class="card-head">

@@ -174,8 +174,6 @@ pub struct Model {
     /// in a read after the page opened. Cleared by a later change without news of its own and by
     /// the buyer's own step.
     pub news: bool,
-    /// The key of the news last read, to tell new news from the one the page opened with.
-    pub news_key: Option<String>,
 }
 
 /// What happens on the case page.
@@ -323,7 +321,6 @@ impl Model {
             drafts: Drafts::default(),
             copied: None,
             news: false,
-            news_key: None,
         }
     }
 
@@ -345,11 +342,6 @@ impl Model {
         self.updated = self.now + loaded.skew;
         self.loaded = Some(Rc::new(loaded));
         self.shown = self.shown.wrapping_add(1);
-        self.news_key = self
-            .loaded
-            .as_ref()
-            .and_then(|l| l.view.news.as_ref())
-            .map(|n| n.key.clone());
         // "Copied" belongs to the address as it was drawn.
         self.copied = None;
     }
@@ -460,8 +452,11 @@ impl Model {
         });
         if changed {
             // News is a milestone that arrived since the last read (the first read is not news).
-            let key = loaded.view.news.as_ref().map(|n| &n.key);
-            self.news = self.loaded.is_some() && key.is_some() && key != self.news_key.as_ref();
+            self.news = news_key(&loaded.view).is_some()
+                && self
+                    .loaded
+                    .as_ref()
+                    .is_some_and(|c| news_key(&c.view) != news_key(&loaded.view));
             self.show(loaded);
         } else {
             self.updated = self.now + loaded.skew;
@@ -779,4 +774,8 @@ pub fn stale_text(model: &Model, lang: Lang) -> Option<String> {
 #[must_use]
 pub fn can_rate(model: &Model) -> bool {
     !model.busy() && model.drafts.stars > 0
+}
+
+fn news_key(view: &BuyerCaseView) -> Option<&str> {
+    view.news.as_ref().map(|n| n.key.as_str())
 }
