@@ -611,6 +611,41 @@ mod tests {
         );
     }
 
+    #[test]
+    fn quiet_hours_and_the_reminder_are_validated_like_every_setting() {
+        let bad = Policy {
+            notify_quiet_from: 24,
+            notify_quiet_until: -1,
+            notify_remind_hours: 0,
+            ..Policy::default()
+        };
+        let fields: Vec<String> = bad
+            .validate()
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "notify_quiet_from",
+                "notify_quiet_until",
+                "notify_remind_hours"
+            ]
+        );
+        assert_eq!(Policy::default().validate(), Ok(()));
+        let defaults = Policy::default();
+        assert_eq!(
+            (
+                defaults.notify_quiet_from,
+                defaults.notify_quiet_until,
+                defaults.notify_remind_hours
+            ),
+            (22, 8, 24)
+        );
+    }
+
     proptest! {
         #[test]
         fn nothing_is_sent_inside_quiet_hours_and_a_held_one_goes_at_the_first_allowed_minute(
