@@ -12,6 +12,7 @@ use crate::i18n::Lang;
 use crate::policy::{BuyerStanding, Deadline, LineEligibility, Payer, Policy, Priority};
 
 pub mod links;
+pub mod notify;
 pub mod settings;
 pub mod team;
 
@@ -651,6 +652,10 @@ pub struct CaseView<P: StaffPart = Option<Priority>, S: StaffPart = Vec<CaseSumm
     /// How many commits the case has: send it back as `If-Match: "<version>"` with a command so
     /// that it is refused (409) if someone changed the case since this view was read.
     pub version: u32,
+    /// Buyer only: the latest news as the buyer's notification said it (the open page shows it
+    /// when it changes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub news: Option<notify::CaseNews>,
 }
 
 /// A [`CaseView`] as a buyer is answered with it: without the staff-only parts.
@@ -1074,6 +1079,7 @@ mod tests {
             server_time: run.now,
             utc_offset_minutes: 480,
             version: 1,
+            news: None,
         };
         // Were a staff answer read by the portal, the staff-only parts would be passed over.
         let json = serde_json::to_value(&staff).expect("serializes");

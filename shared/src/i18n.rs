@@ -5,6 +5,7 @@
 
 pub mod labels;
 mod messages;
+pub mod notify;
 
 use serde::{Deserialize, Serialize};
 

@@ -261,6 +261,15 @@ pub fn view(
         server_time: ctx.now,
         utc_offset_minutes: ctx.policy.utc_offset_minutes,
         version: loaded.version,
+        // The buyer's page shows it when it changes; staff read the history itself.
+        news: matches!(actor, Actor::Buyer)
+            .then(|| {
+                shared::api::notify::CaseNews::of(
+                    case,
+                    &policy::notify::Setting::of(case, ctx.policy),
+                )
+            })
+            .flatten(),
     }
 }
 
@@ -324,6 +333,8 @@ async fn decide_and_store(
     scope.store.committed(&loaded).await?;
     reindex(scope, &mut loaded).await?;
     hooks::enqueue(scope.store, &loaded.case, &events, scope.now).await?;
+    let from = loaded.case.events.len().saturating_sub(events.len());
+    crate::notify::enqueue(scope.store, scope.policy, &loaded.case, from, scope.now).await?;
     Ok(loaded)
 }
 

@@ -161,6 +161,20 @@ pub mod keys {
     pub fn webhook_retry(shop: &str, due: i64, id: &str) -> String {
         format!("hook:{shop}:{due:013}:{id}")
     }
+    /// The start of every key of the buyer-notification outbox (`notify`).
+    pub const NOTIFY_PENDING: &str = "ntfq:";
+    /// Prefix of the notifications waiting to go out.
+    pub fn notify_pending_prefix(shop: &str) -> String {
+        format!("{NOTIFY_PENDING}{shop}:")
+    }
+    /// A notification waiting to go out, from `due` on (its milestone key holds no `:`).
+    pub fn notify_pending(shop: &str, due: i64, milestone_key: &str) -> String {
+        format!("{NOTIFY_PENDING}{shop}:{due:013}:{milestone_key}")
+    }
+    /// The marker of a milestone already notified (or queued).
+    pub fn notified(shop: &str, milestone_key: &str) -> String {
+        format!("ntf:{shop}:{milestone_key}")
+    }
     /// A proof photo in R2 (random name; its order is in the object's custom metadata).
     pub fn photo(shop: &str, id: &str) -> String {
         format!("photos/{shop}/{id}")
@@ -339,6 +353,8 @@ pub struct Store {
     pub desk: Option<Rc<worker::Storage>>,
     /// The shop's figures (`tally::ShopTally`), fed after each commit.
     pub tally: Option<worker::ObjectNamespace>,
+    /// Some channel for the buyer's notifications is configured (`notify`): commits queue them.
+    pub notify: bool,
 }
 
 /// Keeps, for each sequence number, the key that sorts first; stops at the first gap.
@@ -377,6 +393,7 @@ impl Store {
             queued_hooks: Rc::default(),
             desk: None,
             tally: env.durable_object(TALLY_BINDING).ok(),
+            notify: crate::notify::configured(env),
         })
     }
 

@@ -384,6 +384,11 @@ fn staff_view() -> CaseView {
         server_time: Timestamp(NOW),
         utc_offset_minutes: -300,
         version: 42,
+        news: Some(shared::api::notify::CaseNews {
+            key: "AS-1.approved.1".into(),
+            zh: "商家已同意".into(),
+            en: "Approved".into(),
+        }),
     }
 }
 

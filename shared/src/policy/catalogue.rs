@@ -438,6 +438,39 @@ pub static SETTINGS: &[Setting] = &[
         "Every case clock stops on these days (statutory windows do not)."
     ),
     setting!(
+        "notify_quiet_from",
+        Calendar,
+        Hours,
+        Int,
+        notify_quiet_from,
+        "通知免打扰开始（当地整点，0–23）",
+        "Quiet hours start (local hour, 0–23)",
+        "此时起发给买家的通知暂缓，到免打扰结束时再发送。",
+        "From this hour, notifications to the buyer are held until quiet hours end."
+    ),
+    setting!(
+        "notify_quiet_until",
+        Calendar,
+        Hours,
+        Int,
+        notify_quiet_until,
+        "通知免打扰结束（当地整点，0–23）",
+        "Quiet hours end (local hour, 0–23)",
+        "暂缓的通知在此整点发出；与开始相同表示不设免打扰。",
+        "Held notifications go out at this hour; the same hour as the start means no quiet hours."
+    ),
+    setting!(
+        "notify_remind_hours",
+        Clocks,
+        Hours,
+        Int,
+        notify_remind_hours,
+        "买家期限到期前提醒",
+        "Remind the buyer before their deadline",
+        "买家的期限到期会关闭售后时，提前这么多小时提醒买家。",
+        "When the buyer's deadline would close the case, they are reminded this many hours before it."
+    ),
+    setting!(
         "return_address",
         ReturnAddress,
         Text,

@@ -214,6 +214,13 @@ pub struct Policy {
     pub refund_arrival_days_to: i64,
     /// How long a "start a return" link from the shop's order e-mail works, in days.
     pub start_link_days: i64,
+    /// Quiet hours for buyer notifications start at this local hour (0–23): a notification due
+    /// from then on is held until `notify_quiet_until`.
+    pub notify_quiet_from: i64,
+    /// Quiet hours end at this local hour (0–23); equal to `notify_quiet_from`: no quiet hours.
+    pub notify_quiet_until: i64,
+    /// The buyer is reminded this many hours before a deadline of theirs that closes the case.
+    pub notify_remind_hours: i64,
 }
 
 impl Default for Policy {
@@ -246,6 +253,9 @@ impl Default for Policy {
             refund_arrival_days_from: 1,
             refund_arrival_days_to: 3,
             start_link_days: 30,
+            notify_quiet_from: 22,
+            notify_quiet_until: 8,
+            notify_remind_hours: 24,
         }
     }
 }
@@ -355,6 +365,14 @@ impl Policy {
         );
         c.range("warranty_days", self.warranty_days, 1, MAX_DAYS);
         c.range("invite_ttl_hours", self.invite_ttl_hours, 1, 720);
+        c.range("notify_quiet_from", self.notify_quiet_from, 0, 23);
+        c.range("notify_quiet_until", self.notify_quiet_until, 0, 23);
+        c.range(
+            "notify_remind_hours",
+            self.notify_remind_hours,
+            1,
+            MAX_HOURS,
+        );
         c.range(
             "refund_arrival_days_from",
             self.refund_arrival_days_from,

@@ -22,4 +22,5 @@ mod api_queue;
 mod api_staff;
 mod api_stories;
 mod helpers;
+mod notify;
 mod portal;

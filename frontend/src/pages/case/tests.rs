@@ -989,3 +989,62 @@ fn the_countdown_says_whose_move_it_is_and_how_long_is_left() {
         "收到后请确认收货 · 2026年11月20日自动确认"
     );
 }
+
+/// A refresh of `m` that answers `v`.
+fn refresh(m: &mut Model, v: BuyerCaseView) {
+    let read = m.reads.wrapping_add(1);
+    m.reads = read;
+    m.update(Msg::Loaded {
+        read,
+        answer: loaded_answer(v),
+        sent_at: NOW + 30_000,
+        received_at: NOW + 31_000,
+    });
+}
+
+#[test]
+fn news_from_the_shop_shows_on_the_open_page_and_an_old_notice_clears() {
+    let news = |key: &str| shared::api::notify::CaseNews {
+        key: key.into(),
+        zh: "商家已同意退货，请在12月8日前寄回".into(),
+        en: "The shop approved your return — send it by 8 Dec".into(),
+    };
+    let mut first = view(&["message"], 3);
+    first.news = Some(news("AS-1.info_requested.1"));
+    let mut m = page_with(first.clone());
+    assert!(!m.news, "the news the page opened with is not news");
+    let mut approved = with_event(
+        view(&["enter_return_tracking"], 4),
+        shop(),
+        EventKind::Approved {
+            solution: Solution::ReturnAndRefund,
+            note: String::new(),
+        },
+    );
+    approved.news = Some(news("AS-1.approved.2"));
+    refresh(&mut m, approved.clone());
+    assert!(m.news);
+    let title = m
+        .loaded
+        .as_ref()
+        .and_then(|l| l.view.news.as_ref())
+        .map(|n| n.title(Lang::En).to_owned());
+    assert_eq!(
+        title.as_deref(),
+        Some("The shop approved your return — send it by 8 Dec")
+    );
+    // The same read again changes nothing; a later change without news of its own clears it.
+    refresh(&mut m, approved.clone());
+    assert!(m.news);
+    let mut shipped = with_event(
+        approved,
+        Actor::Buyer,
+        EventKind::ReturnShipped {
+            carrier: "SF".into(),
+            tracking: "SF1".into(),
+        },
+    );
+    shipped.version = 5;
+    refresh(&mut m, shipped);
+    assert!(!m.news);
+}
