@@ -100,10 +100,16 @@ try {
     await s("Emulation.setCPUThrottlingRate", { rate: CPU });
     await s("Emulation.setDeviceMetricsOverride", { width: 390, height: 844, deviceScaleFactor: 3, mobile: true });
     await s("Page.enable");
+    // A build without the app-ready mark (before the static shell) is measured at the moment
+    // its lookup button appears, enabled: the same moment, seen from outside.
+    await s("Page.addScriptToEvaluateOnNewDocument", { source: `new MutationObserver((_, o) => {
+      const b = document.querySelector("[data-testid=lookup-submit]");
+      if (b && !b.disabled) { performance.mark("lookup-ready"); o.disconnect(); }
+    }).observe(document, { childList: true, subtree: true });` });
     await s("Page.navigate", { url });
     const read = `(() => {
       const fcp = performance.getEntriesByName("first-contentful-paint")[0];
-      const ready = performance.getEntriesByName("app-ready")[0];
+      const ready = performance.getEntriesByName("app-ready")[0] || performance.getEntriesByName("lookup-ready")[0];
       const bytes = performance.getEntriesByType("navigation").concat(performance.getEntriesByType("resource"))
         .reduce((n, e) => n + (e.transferSize || 0), 0);
       return JSON.stringify({ fcp: fcp && fcp.startTime, ready: ready && ready.startTime, bytes });

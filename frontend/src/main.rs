@@ -15,7 +15,6 @@ mod pages;
 mod photos;
 mod router;
 mod session;
-mod shell;
 mod task;
 
 /// The page loop, the JSON reader and the number and date formats, shared with the seller admin.
@@ -23,9 +22,5 @@ use frontend::{core, de, format};
 
 fn main() {
     console_error_panic_hook::set_once();
-    // The static shell of index.html goes and the app comes in the same task: the browser
-    // paints one or the other, never an empty page between them.
-    let typed = shell::take();
     leptos::mount::mount_to_body(app::App);
-    shell::restore(typed);
 }
