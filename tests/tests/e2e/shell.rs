@@ -93,15 +93,16 @@ async fn shell_only(w: &Words, path: &str) -> Client {
     c
 }
 
-/// Lets the wasm through and starts the app as Trunk's loader would have (its module is loaded;
-/// only its wasm was refused).
+/// Lets the wasm through and starts the app as Trunk's loader does (its module is loaded; only
+/// its wasm was refused): `init`, then the `TrunkApplicationStarted` event the page listens for.
 async fn release_wasm(c: &Client) {
     cdp(c, "Network.setBlockedURLs", json!({ "urls": [] })).await;
     js(
         c,
         "const js = document.querySelector('link[rel=modulepreload]').href;
          const wasm = document.querySelector('link[rel=preload][as=fetch]').href;
-         import(js).then(m => m.default({ module_or_path: wasm }));
+         import(js).then(m => m.default({ module_or_path: wasm })).then(w =>
+             dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm: w } })));
          return true;",
     )
     .await;
@@ -122,7 +123,7 @@ async fn the_shell_paints_the_lookup_in_the_browsers_language_and_the_app_keeps_
     for w in [ZH, EN] {
         let c = shell_only(&w, "/").await;
         // The shell: header, steps and form, in the browser's language, before any wasm ran.
-        assert_eq!(text(&c, "#shell [class=brand]").await, w.app_name);
+        assert_eq!(text(&c, "#shell .brand > span:last-child").await, w.app_name);
         assert_eq!(text(&c, "#shell h1").await, w.title);
         assert_eq!(
             js(&c, "return document.documentElement.lang").await,
@@ -212,7 +213,7 @@ async fn the_shell_paints_the_lookup_in_the_browsers_language_and_the_app_keeps_
 #[tokio::test]
 async fn a_deeper_page_shows_the_header_and_a_loading_state_not_the_lookup() {
     let c = shell_only(&EN, "/order/TB-NOT-LOADED").await;
-    assert_eq!(text(&c, "#shell [class=brand]").await, EN.app_name);
+    assert_eq!(text(&c, "#shell .brand > span:last-child").await, EN.app_name);
     assert_eq!(text(&c, "#shell [role=status]").await, EN.loading);
     assert_eq!(
         js(
