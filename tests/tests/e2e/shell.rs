@@ -123,20 +123,31 @@ async fn the_shell_paints_the_lookup_in_the_browsers_language_and_the_app_keeps_
     for w in [ZH, EN] {
         let c = shell_only(&w, "/").await;
         // The shell: header, steps and form, in the browser's language, before any wasm ran.
-        assert_eq!(text(&c, "#shell .brand > span:last-child").await, w.app_name);
+        assert_eq!(
+            text(&c, "#shell .brand > span:last-child").await,
+            w.app_name
+        );
         assert_eq!(text(&c, "#shell h1").await, w.title);
         assert_eq!(
             js(&c, "return document.documentElement.lang").await,
             json!(w.html_lang)
         );
         assert_eq!(
-            js(&c, "return document.querySelectorAll('#shell .steps .step').length").await,
+            js(
+                &c,
+                "return document.querySelectorAll('#shell .steps .step').length"
+            )
+            .await,
             json!(3)
         );
         // Not usable yet, and says so: the button is disabled and reads "loading".
         assert_eq!(text(&c, "#shell button[type=submit]").await, w.loading);
         assert_eq!(
-            js(&c, "return document.querySelector('#shell button[type=submit]').disabled").await,
+            js(
+                &c,
+                "return document.querySelector('#shell button[type=submit]').disabled"
+            )
+            .await,
             json!(true)
         );
         assert_eq!(
@@ -213,7 +224,10 @@ async fn the_shell_paints_the_lookup_in_the_browsers_language_and_the_app_keeps_
 #[tokio::test]
 async fn a_deeper_page_shows_the_header_and_a_loading_state_not_the_lookup() {
     let c = shell_only(&EN, "/order/TB-NOT-LOADED").await;
-    assert_eq!(text(&c, "#shell .brand > span:last-child").await, EN.app_name);
+    assert_eq!(
+        text(&c, "#shell .brand > span:last-child").await,
+        EN.app_name
+    );
     assert_eq!(text(&c, "#shell [role=status]").await, EN.loading);
     assert_eq!(
         js(
@@ -247,7 +261,10 @@ fn hashed_files_are_immutable_and_pages_are_revalidated() {
         })
         .map(str::to_string)
         .collect();
-    assert!(hashed.len() >= 3, "no hashed files in index.html: {hashed:?}");
+    assert!(
+        hashed.len() >= 3,
+        "no hashed files in index.html: {hashed:?}"
+    );
     for path in &hashed {
         assert_eq!(
             get(path).header("cache-control"),
@@ -256,6 +273,10 @@ fn hashed_files_are_immutable_and_pages_are_revalidated() {
         );
     }
     for path in ["/", "/order/TB1", "/case/AS-1", "/admin/", "/admin/sw.js"] {
-        assert_eq!(get(path).header("cache-control"), Some("no-cache"), "{path}");
+        assert_eq!(
+            get(path).header("cache-control"),
+            Some("no-cache"),
+            "{path}"
+        );
     }
 }
