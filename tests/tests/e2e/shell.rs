@@ -19,9 +19,16 @@ async fn cdp(c: &Client, cmd: &str, params: Value) {
     let session = c.session_id().await.ok().flatten().unwrap_or_default();
     let url = format!("{}/session/{session}/goog/cdp/execute", chromedriver());
     let body = json!({ "cmd": cmd, "params": params });
-    let answer = tokio::task::spawn_blocking(move || ureq::post(&url).send_json(body)).await;
+    // The error as text: ureq's own is too large to carry through a closure's Result.
+    let answer = tokio::task::spawn_blocking(move || {
+        ureq::post(&url)
+            .send_json(body)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    })
+    .await;
     match answer {
-        Ok(Ok(_)) => {}
+        Ok(Ok(())) => {}
         Ok(Err(e)) => panic!("DevTools {cmd}: {e}"),
         Err(e) => panic!("DevTools {cmd}: {e}"),
     }
