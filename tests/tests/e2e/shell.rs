@@ -147,6 +147,19 @@ async fn the_shell_paints_the_lookup_in_the_browsers_language_and_the_app_keeps_
             .await,
             json!(3)
         );
+        // The language switch shows that language chosen, as the app's will.
+        assert_eq!(
+            js(
+                &c,
+                &format!(
+                    "return getComputedStyle(document.querySelector(\
+                     '#shell .lang-option[lang=\"{}\"]')).color",
+                    w.html_lang
+                )
+            )
+            .await,
+            json!("rgb(255, 255, 255)")
+        );
         // Not usable yet, and says so: the button is disabled and reads "loading".
         assert_eq!(text(&c, "#shell button[type=submit]").await, w.loading);
         assert_eq!(
