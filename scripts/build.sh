@@ -25,12 +25,14 @@ common=(shared Cargo.toml Cargo.lock .cargo scripts/versions.env scripts/minify-
 portal_sources=(index.html frontend/style.css $(find frontend/src \( -path frontend/src/admin -o -path frontend/src/bin \) -prune -o -type f -print))
 admin_sources=(admin.html desk.html frontend/admin.css frontend/src/admin frontend/src/bin frontend/pwa)
 
-if fresh portal dist/index.html "${portal_sources[@]}" "${common[@]}" && [ -f .cache/portal-hashes.txt ]; then
+if fresh portal dist/index.html "${portal_sources[@]}" "${common[@]}" && [ -f .cache/portal-hashes.txt ] \
+  && [ -f .cache/portal-style-hashes.txt ]; then
   echo "portal: up to date"
 else
   touch "$stamps/portal.next"   # taken before building: an edit made meanwhile is seen next time
   step "portal: trunk build --release" trunk build --release --dist dist index.html
   mv dist/inline-script-hashes.txt .cache/portal-hashes.txt
+  mv dist/inline-style-hashes.txt .cache/portal-style-hashes.txt
   mv "$stamps/portal.next" "$stamps/portal"
 fi
 if [ -f "$desk_dist/index.html" ] && fresh admin "$admin_dist/index.html" "${admin_sources[@]}" "${common[@]}"; then
@@ -46,10 +48,10 @@ fi
 rm -rf dist/admin
 mkdir -p dist/admin
 cp -R "$admin_dist"/. dist/admin/
-rm -f dist/admin/inline-script-hashes.txt
+rm -f dist/admin/inline-script-hashes.txt dist/admin/inline-style-hashes.txt
 mkdir -p dist/admin/desk
 cp -R "$desk_dist"/. dist/admin/desk/
-rm -f dist/admin/desk/inline-script-hashes.txt
+rm -f dist/admin/desk/inline-script-hashes.txt dist/admin/desk/inline-style-hashes.txt
 # The admin's service worker, written for this build: the files it caches as the shell (every
 # file of the admin's build, the page as /admin/) and a version from their contents, so a new
 # build is a new worker that replaces the old caches (frontend/pwa/sw.js says how it serves).
@@ -66,7 +68,10 @@ rm -f dist/admin/desk/inline-script-hashes.txt
 )
 hashes="$(cat .cache/portal-hashes.txt "$admin_dist/inline-script-hashes.txt" "$desk_dist/inline-script-hashes.txt" | tr '\n' ' ' | sed 's/ *$//')"
 grep -q TRUNK_INLINE_SCRIPT_HASHES frontend/_headers || { echo "no TRUNK_INLINE_SCRIPT_HASHES in frontend/_headers" >&2; exit 1; }
-sed "s|TRUNK_INLINE_SCRIPT_HASHES|$hashes|" frontend/_headers > dist/_headers
+# The portal's inlined stylesheet (index.html), by its hash; the admin's are files.
+style_hashes="$(tr '\n' ' ' < .cache/portal-style-hashes.txt | sed 's/ *$//')"
+grep -q TRUNK_INLINE_STYLE_HASHES frontend/_headers || { echo "no TRUNK_INLINE_STYLE_HASHES in frontend/_headers" >&2; exit 1; }
+sed -e "s|TRUNK_INLINE_SCRIPT_HASHES|$hashes|" -e "s|TRUNK_INLINE_STYLE_HASHES|$style_hashes|" frontend/_headers > dist/_headers
 
 if fresh worker worker/build/index.js worker/src worker/Cargo.toml worker/openapi.json "${common[@]}"; then
   echo "worker: up to date"

@@ -24,3 +24,4 @@ mod api_stories;
 mod helpers;
 mod notify;
 mod portal;
+mod shell;

@@ -151,7 +151,8 @@ pub fn screenshot_dir() -> PathBuf {
 
 static CHROMEDRIVER: OnceLock<(String, ProcessGroup)> = OnceLock::new();
 
-fn chromedriver() -> &'static str {
+/// The running chromedriver's address (started on first use).
+pub fn chromedriver() -> &'static str {
     &CHROMEDRIVER
         .get_or_init(|| {
             let port = free_port().unwrap_or(9515);
