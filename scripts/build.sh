@@ -10,6 +10,17 @@ admin_dist=.cache/admin-dist
 desk_dist=.cache/desk-dist
 mkdir -p "$stamps"
 
+# The wasm builds name source files in their panic locations; by default those are this machine's
+# absolute paths (the cargo registry under the home directory, the checkout). Mapped to short
+# relative ones, the bundles name no directory of the machine that built them and weigh the same
+# on every machine (a longer CARGO_HOME would otherwise add bytes against the size budgets). The
+# flags replace .cargo/config.toml's for this target, so its `erase_components` is repeated.
+wasm_flags="--cfg erase_components --remap-path-prefix=$ROOT/="
+for registry in "$CARGO_HOME"/registry/src/*/; do
+  wasm_flags+=" --remap-path-prefix=$registry="
+done
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$wasm_flags"
+
 # True when an output exists and no input is newer than the part's stamp.
 fresh() { # part, output, inputs...
   local part=$1 output=$2; shift 2

@@ -578,14 +578,20 @@ impl Policy {
     /// (a validated policy has none).
     #[must_use]
     pub fn holiday_days(&self) -> Vec<i64> {
-        let mut days: Vec<i64> = self
+        // A shop lists a handful of days: each goes into its place in the sorted list (a binary
+        // search), which also drops repeats, and keeps a general sort's code (some 3 KB) out of
+        // the portal, which reads this for every deadline it shows.
+        let mut days: Vec<i64> = Vec::with_capacity(self.holidays.len());
+        for day in self
             .holidays
             .iter()
             .filter_map(|d| LocalDate::parse(d))
             .map(LocalDate::day_number)
-            .collect();
-        days.sort_unstable();
-        days.dedup();
+        {
+            if let Err(at) = days.binary_search(&day) {
+                days.insert(at, day);
+            }
+        }
         days
     }
 }
@@ -799,5 +805,23 @@ mod tests {
         assert_eq!(p.restocking_fee_bps_for("tv"), 500);
         assert_eq!(p.intact_rule_for("tv"), IntactRule::NotActivated);
         assert_eq!(p.intact_rule_for("book"), IntactRule::Unused);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn holiday_days_are_the_listed_days_sorted_once(days in proptest::collection::vec(0i64..40, 0..20)) {
+            let policy = Policy {
+                holidays: days.iter().map(|d| format!("2026-12-{:02}", 1 + d % 31)).collect(),
+                ..Policy::default()
+            };
+            let mut expected: Vec<i64> = days
+                .iter()
+                .filter_map(|d| LocalDate::parse(&format!("2026-12-{:02}", 1 + d % 31)))
+                .map(LocalDate::day_number)
+                .collect();
+            expected.sort_unstable();
+            expected.dedup();
+            proptest::prop_assert_eq!(policy.holiday_days(), expected);
+        }
     }
 }

@@ -123,19 +123,36 @@ fn OrderView(loaded: Rc<Loaded>, core: Core<Model>) -> impl IntoView {
     // that says whether it arrived and what was paid; the buyer's cases show only when there
     // are some.
     let has_cases = !view.cases.is_empty();
+    let currency = &order.currency;
     view! {
         <section class="card order-head" aria-labelledby="order-title" data-testid="order-summary">
             <div class="card-head">
                 <h1 id="order-title">{tr(lang, |t| t.order_title)}" "<span class="mono">{number.clone()}</span></h1>
                 <a class="link small" href="/">{tr(lang, |t| t.another_order)}</a>
             </div>
-            <OrderFacts order=summary zone=zone/>
+            <details class="order-details" data-testid="order-details">
+                <OrderFacts order=summary zone=zone/>
+                <ul class="lines">
+                    {order.lines.iter().map(|l| {
+                        let price = format::money(l.unit_price, currency);
+                        let paid = format::money(l.net(), currency);
+                        view! {
+                            <li class="line">
+                                <span class="line-title">{l.title.clone()}</span>
+                                <span class="line-meta muted small">{price}" × "{l.quantity}</span>
+                                <span class="line-paid">{paid}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </details>
         </section>
         {has_cases.then(|| view! { <CaseList loaded=Rc::clone(&loaded)/> })}
         <RequestForm loaded=loaded core=core/>
     }
 }
 
+/// The folded details' one line (arrived? paid?) and, unfolded, the order's dates.
 #[component]
 fn OrderFacts(order: Order, zone: i64) -> impl IntoView {
     let lang = use_lang();
@@ -146,35 +163,19 @@ fn OrderFacts(order: Order, zone: i64) -> impl IntoView {
             at.map_or_else(|| missing.to_string(), |at| format::date(at, zone, l))
         };
         let paid = format::money(order.total_paid(), &order.currency);
-        let delivered = match order.signed_for_at {
-            Some(at) => format!("{} {}", t.delivered, format::date(at, zone, l)),
-            None => t.not_delivered.to_string(),
-        };
-        let currency = &order.currency;
         view! {
-            <details class="order-details" data-testid="order-details">
-                <summary>
-                    <span data-testid="delivered">{delivered}</span>" · "{paid.clone()}
-                </summary>
-                <dl class="facts">
-                    <div><dt>{t.ordered}</dt><dd>{format::date(order.paid_at, zone, l)}</dd></div>
-                    <div><dt>{t.shipped}</dt><dd>{when(order.shipped_at, t.not_shipped)}</dd></div>
-                    <div><dt>{t.paid}</dt><dd>{paid}{order.shipping_insurance.then(|| view! { <span class="badge">{t.insured}</span> })}</dd></div>
-                </dl>
-                <ul class="lines">
-                    {order.lines.iter().map(|line| {
-                        let price = format::money(line.unit_price, currency);
-                        let net = format::money(line.net(), currency);
-                        view! {
-                            <li class="line">
-                                <span class="line-title">{line.title.clone()}</span>
-                                <span class="line-meta muted small">{price}" × "{line.quantity}</span>
-                                <span class="line-paid">{net}</span>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-            </details>
+            <summary>
+                <span data-testid="delivered">{order.signed_for_at.map_or_else(
+                    || t.not_delivered.to_string(),
+                    |at| format!("{} {}", t.delivered, format::date(at, zone, l)),
+                )}</span>
+                " · "{paid.clone()}
+            </summary>
+            <dl class="facts">
+                <div><dt>{t.ordered}</dt><dd>{format::date(order.paid_at, zone, l)}</dd></div>
+                <div><dt>{t.shipped}</dt><dd>{when(order.shipped_at, t.not_shipped)}</dd></div>
+                <div><dt>{t.paid}</dt><dd>{paid}{order.shipping_insurance.then(|| view! { <span class="badge">{t.insured}</span> })}</dd></div>
+            </dl>
         }
     }
 }
