@@ -109,7 +109,8 @@ pub enum ApiErrorCode {
     InviteUsed,
     /// 409: the change would leave the shop without an active owner.
     LastOwner,
-    /// 410: a "start a return" link that expired or was changed; the lookup still works.
+    /// 404: a "start a return" link that expired or was changed (nothing is behind it, as with an
+    /// unknown order); the lookup still works.
     LinkInvalid,
     /// 500: something failed on our side (details are logged, never shown).
     Internal,
@@ -129,10 +130,10 @@ impl ApiErrorCode {
             Self::MalformedJson | Self::BadRequest => 400,
             Self::Unauthenticated | Self::BadCredentials => 401,
             Self::Forbidden | Self::CsrfMismatch => 403,
-            Self::NotFound | Self::OrderNotFound | Self::InviteUnknown => 404,
+            Self::NotFound | Self::OrderNotFound | Self::InviteUnknown | Self::LinkInvalid => 404,
             Self::MethodNotAllowed => 405,
             Self::Conflict | Self::IdempotencyKeyReused | Self::LastOwner => 409,
-            Self::InviteExpired | Self::InviteUsed | Self::LinkInvalid => 410,
+            Self::InviteExpired | Self::InviteUsed => 410,
             Self::VersionRequired => 428,
             Self::TryAgain => 503,
             Self::TooLarge => 413,

@@ -755,7 +755,7 @@ async fn a_start_link_from_the_shops_email_opens_the_order_without_typing() {
     let r = app()
         .api()
         .post("/api/lookup/link", &json!({"link": forged}));
-    assert_eq!(r.status, 410);
+    assert_eq!(r.status, 404);
     assert_eq!(r.json()["code"], "link_invalid");
     let unknown = shop.post("/api/shop/links", &json!({"order_number": "NO-SUCH-1"}));
     assert_eq!(unknown.status, 404);
