@@ -14,8 +14,8 @@ use crate::crypto::{hex, hmac_sha256, random_hex};
 use crate::error::AppResult;
 use crate::store::{Store, keys};
 
-/// Minutes to wait after the n-th failed attempt.
-const BACKOFF_MINUTES: [i64; 5] = [1, 5, 30, 120, 720];
+/// Minutes to wait after the n-th failed attempt (webhooks and buyer notifications alike).
+pub const BACKOFF_MINUTES: [i64; 5] = [1, 5, 30, 120, 720];
 
 /// One pending delivery.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -119,12 +119,7 @@ pub async fn deliver_due(env: &Env, store: &Store, now: Timestamp) -> AppResult<
         .await?;
     let (mut sent, mut failed) = (0, 0);
     for (key, _) in pending {
-        let due: i64 = key
-            .split(':')
-            .nth(2)
-            .and_then(|d| d.parse().ok())
-            .unwrap_or(0);
-        if due > now.0 {
+        if keys::outbox_due(&key) > now.0 {
             continue;
         }
         let Some(mut delivery) = store.get::<Delivery>(&key).await? else {

@@ -35,8 +35,6 @@ use crate::store::{Store, keys};
 const SEEN_TTL_SECONDS: u64 = 400 * 24 * 3600;
 /// How long the request that queued an entry has to send it before the cron may.
 const IMMEDIATE_WINDOW_MS: i64 = 60_000;
-/// Minutes to wait after the n-th failed attempt (then the entry is dropped).
-const BACKOFF_MINUTES: [i64; 5] = [1, 5, 30, 120, 720];
 
 /// A way the notification reaches the buyer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,12 +189,7 @@ pub async fn deliver_due(
         .await?;
     let (mut sent, mut failed) = (0, 0);
     for (key, _) in pending {
-        let due: i64 = key
-            .split(':')
-            .nth(2)
-            .and_then(|d| d.parse().ok())
-            .unwrap_or(0);
-        if due > now.0 {
+        if keys::outbox_due(&key) > now.0 {
             continue;
         }
         let Some(mut entry) = store.get::<Entry>(&key).await? else {
@@ -210,7 +203,7 @@ pub async fn deliver_due(
         failed += 1;
         entry.attempts += 1;
         // As for webhooks: the next attempt is written before this one is deleted.
-        if let Some(minutes) = BACKOFF_MINUTES.get(entry.attempts as usize - 1) {
+        if let Some(minutes) = crate::hooks::BACKOFF_MINUTES.get(entry.attempts as usize - 1) {
             let next = keys::notify_pending(
                 &store.shop,
                 now.0 + minutes * 60_000,

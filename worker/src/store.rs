@@ -161,6 +161,14 @@ pub mod keys {
     pub fn webhook_retry(shop: &str, due: i64, id: &str) -> String {
         format!("hook:{shop}:{due:013}:{id}")
     }
+    /// When an outbox entry (`webhook_retry`, `notify_pending`: `<kind>:{shop}:{due:013}:…`) is
+    /// due, in ms; 0 (due now) for a key that does not spell one.
+    pub fn outbox_due(key: &str) -> i64 {
+        key.split(':')
+            .nth(2)
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(0)
+    }
     /// The start of every key of the buyer-notification outbox (`notify`).
     pub const NOTIFY_PENDING: &str = "ntfq:";
     /// Prefix of the notifications waiting to go out.
