@@ -413,7 +413,8 @@ fn sending_the_tracking_number_sends_the_version_it_was_decided_on_once() {
             number: Some("TB1".into()),
             command: Command::EnterReturnTracking {
                 carrier: "SF Express".into(),
-                tracking: "SF1029384756".into()
+                tracking: "SF1029384756".into(),
+                postage: None,
             },
             version: 7
         }]
