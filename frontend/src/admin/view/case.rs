@@ -9,11 +9,12 @@ use shared::Lang;
 use shared::api::CaseView;
 use shared::domain::{ActionKind, Actor, EventKind, Party, RejectReason, Resolution};
 use shared::i18n::{Audience, labels};
+use shared::policy::PostageTerms;
 
 use super::queue::countdown_text;
 use super::{Ctx, ErrorBox, lang_name, spawn};
 use crate::admin::model::case::{
-    CaseScreen, Effect, Field, Msg, OfferKind, Placeholders, Sheet, fill,
+    CaseScreen, Effect, Field, Msg, OfferKind, Placeholders, PostageShown, Sheet, fill,
 };
 use crate::admin::model::shell;
 use crate::admin::route::Screen;
@@ -157,14 +158,55 @@ fn event_detail(kind: &EventKind) -> Option<String> {
         | EventKind::Rejected { note, .. }
         | EventKind::Escalated { note, .. }
         | EventKind::EscalationResolved { note, .. } => some(note),
-        EventKind::ReturnShipped { carrier, tracking }
+        EventKind::ReturnShipped {
+            carrier, tracking, ..
+        }
         | EventKind::ItemShipped {
             carrier, tracking, ..
         } => Some(format!("{carrier} {tracking}")),
+        EventKind::PostageAdjusted { amount, reason } => Some(format!(
+            "{} · {reason}",
+            shared::i18n::format_amount(*amount)
+        )),
         EventKind::Received { inspection } => some(&inspection.note),
         EventKind::Rated { stars, comment } => Some(format!("{}★ {comment}", stars)),
         _ => None,
     }
+}
+
+/// The return postage: what the buyer claimed with the receipt and the cap, or that the insurer
+/// pays it (DOMAIN.md "Return postage the shop owes").
+fn postage_card(
+    v: &CaseView,
+    shown: Option<PostageShown>,
+    currency: &str,
+    t: &'static crate::admin::text::Texts,
+) -> Option<AnyView> {
+    let cap = match v.return_postage {
+        PostageTerms::Reimbursed { cap } => cap,
+        PostageTerms::Insured => {
+            return Some(view! {
+                <section class="card" data-testid="postage"><h2>{t.postage}</h2>
+                    <p class="muted" data-testid="postage-insured">{t.postage_insured}</p></section>
+            }.into_any());
+        }
+        PostageTerms::NotOwed | PostageTerms::PrepaidLabel => return None,
+    };
+    let shown = shown?;
+    Some(view! {
+        <section class="card" data-testid="postage">
+            <h2>{t.postage}</h2>
+            <p><span class="muted">{t.postage_claimed} ": "</span>
+               <strong data-testid="postage-claimed">{format::money(shown.claimed, currency)}</strong>
+               " · " <span class="muted">{t.postage_cap} " " {format::money(cap, currency)}</span></p>
+            {shown.adjusted.map(|r| view! { <p class="muted small" data-testid="postage-adjusted">{r}</p> })}
+            {shown.receipt.map(|id| view! {
+                <a class="thumb" data-testid="postage-receipt" href=shared::api::routes::photo(&id) target="_blank" rel="noopener">
+                    <img src=shared::api::routes::photo(&id) alt=t.postage_receipt loading="lazy"/>
+                </a>
+            })}
+        </section>
+    }.into_any())
 }
 
 #[component]
@@ -250,8 +292,12 @@ fn CaseBody(v: CaseView, core: Core<CaseScreen>) -> impl IntoView {
             <section class="card" data-testid="refund">
                 <h2>{t.refund}</h2>
                 <p class="big">{format::money(r.total, &currency)}</p>
+                {r.return_postage.is_positive().then(|| view! {
+                    <p class="muted" data-testid="refund-postage">{t.postage} " " {format::money(r.return_postage, &currency)}</p>
+                })}
             </section>
         })}
+        {postage_card(&v, core.with_untracked(CaseScreen::postage), &currency, t)}
         <section class="card" data-testid="history">
             <h2>{t.history}</h2>
             {if history.is_empty() {
@@ -504,6 +550,13 @@ fn ActionSheet(core: Core<CaseScreen>) -> impl IntoView {
                     view! { {amount.map(|a| view! { <p class="big" data-testid="confirm-amount">{format::money(a, &currency)}</p> })} }.into_any(),
                 )
             }
+            Sheet::AdjustPostage { .. } => (
+                labels::action(ActionKind::AdjustPostage, lang).to_string(),
+                view! {
+                    {text_input(core, Field::Second, t.postage_amount, "postage-amount", false)}
+                    {text_input(core, Field::Text, t.postage_reason, "postage-reason", true)}
+                }.into_any(),
+            ),
             Sheet::DeclineProposal { .. } => (
                 labels::action(ActionKind::DeclineProposal, lang).to_string(),
                 text_input(core, Field::Text, t.note_to_agent, "proposal-note", true),
