@@ -23,3 +23,4 @@ mod api_staff;
 mod api_stories;
 mod helpers;
 mod portal;
+mod postage;
