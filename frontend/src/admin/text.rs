@@ -94,12 +94,8 @@ pub struct Texts {
     pub offer_exchange: &'static str,
     pub offer_repair: &'static str,
     pub offer_amount: &'static str,
-    /// The return postage card's title.
-    pub postage: &'static str,
     /// "Claimed".
     pub postage_claimed: &'static str,
-    /// The receipt link.
-    pub postage_receipt: &'static str,
     /// "Paid back at most".
     pub postage_cap: &'static str,
     /// The insurer pays it.
@@ -276,9 +272,7 @@ pub static ZH: Texts = Texts {
     offer_exchange: "换货",
     offer_repair: "维修",
     offer_amount: "退款金额（元）",
-    postage: "退货运费",
-    postage_claimed: "买家垫付",
-    postage_receipt: "运费凭证",
+    postage_claimed: "退货运费（买家垫付）",
     postage_cap: "最多返还",
     postage_insured: "由运费险赔付，商家不另行返还",
     postage_amount: "运费（元）",
@@ -451,9 +445,7 @@ pub static EN: Texts = Texts {
     offer_exchange: "Exchange",
     offer_repair: "Repair",
     offer_amount: "Refund amount (yuan)",
-    postage: "Return postage",
-    postage_claimed: "Advanced by the buyer",
-    postage_receipt: "Receipt",
+    postage_claimed: "Return postage advanced",
     postage_cap: "Paid back at most",
     postage_insured: "Shipping insurance pays it; the shop pays nothing back",
     postage_amount: "Postage (yuan)",

@@ -150,8 +150,6 @@ impl Sheet {
 pub struct PostageShown {
     /// What is asked back now (the latest claim or adjustment, before the cap).
     pub claimed: Money,
-    /// The buyer's receipt photo.
-    pub receipt: Option<String>,
     /// The reason of the latest staff adjustment.
     pub adjusted: Option<String>,
 }
@@ -381,7 +379,8 @@ impl CaseScreen {
             .is_some_and(|v| v.actions.contains(&ActionKind::Message))
     }
 
-    /// Every proof photo of the case: the filing's, then those added later.
+    /// Every proof photo of the case: the filing's, then those added later, then the postage
+    /// receipts.
     #[must_use]
     pub fn photos(&self) -> Vec<String> {
         let Some(view) = &self.view else {
@@ -393,6 +392,10 @@ impl CaseScreen {
                 EventKind::ProofAdded { photos: p } | EventKind::InfoAnswered { photos: p, .. } => {
                     photos.extend(p.iter().cloned());
                 }
+                EventKind::ReturnShipped {
+                    postage: Some(claim),
+                    ..
+                } => photos.push(claim.receipt.clone()),
                 _ => {}
             }
         }
@@ -405,7 +408,6 @@ impl CaseScreen {
         let case = &self.view.as_ref()?.case;
         Some(PostageShown {
             claimed: case.postage_claimed()?,
-            receipt: case.postage_receipt().map(str::to_string),
             adjusted: case.events.iter().rev().find_map(|e| match &e.kind {
                 EventKind::PostageAdjusted { reason, .. } => Some(reason.clone()),
                 _ => None,

@@ -174,39 +174,29 @@ fn event_detail(kind: &EventKind) -> Option<String> {
     }
 }
 
-/// The return postage: what the buyer claimed with the receipt and the cap, or that the insurer
-/// pays it (DOMAIN.md "Return postage the shop owes").
-fn postage_card(
+/// The return postage in one line under the refund: claimed (or set by staff, with why) and
+/// paid back up to the cap, or that the insurer pays it (DOMAIN.md "Return postage the shop
+/// owes"). The receipt is among the case's photos.
+fn postage_line(
     v: &CaseView,
     shown: Option<PostageShown>,
     currency: &str,
-    t: &'static crate::admin::text::Texts,
-) -> Option<AnyView> {
-    let cap = match v.return_postage {
-        PostageTerms::Reimbursed { cap } => cap,
-        PostageTerms::Insured => {
-            return Some(view! {
-                <section class="card" data-testid="postage"><h2>{t.postage}</h2>
-                    <p class="muted" data-testid="postage-insured">{t.postage_insured}</p></section>
-            }.into_any());
-        }
-        PostageTerms::NotOwed | PostageTerms::PrepaidLabel => return None,
-    };
-    let shown = shown?;
-    Some(view! {
-        <section class="card" data-testid="postage">
-            <h2>{t.postage}</h2>
-            <p><span class="muted">{t.postage_claimed} ": "</span>
-               <strong data-testid="postage-claimed">{format::money(shown.claimed, currency)}</strong>
-               " · " <span class="muted">{t.postage_cap} " " {format::money(cap, currency)}</span></p>
-            {shown.adjusted.map(|r| view! { <p class="muted small" data-testid="postage-adjusted">{r}</p> })}
-            {shown.receipt.map(|id| view! {
-                <a class="thumb" data-testid="postage-receipt" href=shared::api::routes::photo(&id) target="_blank" rel="noopener">
-                    <img src=shared::api::routes::photo(&id) alt=t.postage_receipt loading="lazy"/>
-                </a>
-            })}
-        </section>
-    }.into_any())
+    t: &crate::admin::text::Texts,
+) -> Option<String> {
+    match v.return_postage {
+        PostageTerms::Reimbursed { cap } => shown.map(|p| {
+            format!(
+                "{}: {} · {} {}{}",
+                t.postage_claimed,
+                format::money(p.claimed, currency),
+                t.postage_cap,
+                format::money(cap, currency),
+                p.adjusted.map(|r| format!(" · {r}")).unwrap_or_default()
+            )
+        }),
+        PostageTerms::Insured => Some(t.postage_insured.to_string()),
+        PostageTerms::NotOwed | PostageTerms::PrepaidLabel => None,
+    }
 }
 
 #[component]
@@ -292,12 +282,10 @@ fn CaseBody(v: CaseView, core: Core<CaseScreen>) -> impl IntoView {
             <section class="card" data-testid="refund">
                 <h2>{t.refund}</h2>
                 <p class="big">{format::money(r.total, &currency)}</p>
-                {r.return_postage.is_positive().then(|| view! {
-                    <p class="muted" data-testid="refund-postage">{t.postage} " " {format::money(r.return_postage, &currency)}</p>
-                })}
+                {postage_line(&v, core.with_untracked(CaseScreen::postage), &currency, t)
+                    .map(|line| view! { <p class="muted" data-testid="postage">{line}</p> })}
             </section>
         })}
-        {postage_card(&v, core.with_untracked(CaseScreen::postage), &currency, t)}
         <section class="card" data-testid="history">
             <h2>{t.history}</h2>
             {if history.is_empty() {
