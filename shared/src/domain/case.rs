@@ -831,18 +831,6 @@ impl Case {
         })
     }
 
-    /// The receipt photo of the buyer's latest postage claim.
-    #[must_use]
-    pub fn postage_receipt(&self) -> Option<&str> {
-        self.events.iter().rev().find_map(|e| match &e.kind {
-            EventKind::ReturnShipped {
-                postage: Some(claim),
-                ..
-            } => Some(claim.receipt.as_str()),
-            _ => None,
-        })
-    }
-
     /// Total the shop refunded on this case.
     #[must_use]
     pub fn refunded_total(&self) -> Money {

@@ -129,10 +129,6 @@ impl Money {
     /// True for zero (for `skip_serializing_if`: a field added later is written only when set,
     /// so what older code wrote and reads stays the same).
     #[must_use]
-    #[expect(
-        clippy::trivially_copy_pass_by_ref,
-        reason = "serde passes a reference"
-    )]
     pub const fn is_zero(&self) -> bool {
         self.0 == 0
     }

@@ -645,7 +645,7 @@ impl Page for CaseScreen {
                         amount: self
                             .postage()
                             .map(|p| p.claimed)
-                            .map_or_else(String::new, |m| shared::i18n::format_amount(m)),
+                            .map_or_else(String::new, shared::i18n::format_amount),
                         reason: String::new(),
                     }),
                     _ => None,

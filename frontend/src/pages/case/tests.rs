@@ -440,6 +440,7 @@ fn sending_the_tracking_number_sends_the_version_it_was_decided_on_once() {
         EventKind::ReturnShipped {
             carrier: "SF Express".into(),
             tracking: "SF1029384756".into(),
+            postage: None,
         },
     );
     let effects = m.update(Msg::Sent {
@@ -484,6 +485,7 @@ fn a_read_sent_before_a_command_cannot_undo_its_answer() {
         EventKind::ReturnShipped {
             carrier: "SF".into(),
             tracking: "SF1".into(),
+            postage: None,
         },
     );
     m.update(Msg::Sent {
