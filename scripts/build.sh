@@ -10,6 +10,17 @@ admin_dist=.cache/admin-dist
 desk_dist=.cache/desk-dist
 mkdir -p "$stamps"
 
+# The wasm builds name source files in their panic locations; by default those are this machine's
+# absolute paths (the cargo registry under the home directory, the checkout). Mapped to short
+# relative ones, the bundles name no directory of the machine that built them and weigh the same
+# on every machine (a longer CARGO_HOME would otherwise add bytes against the size budgets). The
+# flags replace .cargo/config.toml's for this target, so its `erase_components` is repeated.
+wasm_flags="--cfg erase_components --remap-path-prefix=$ROOT/="
+for registry in "$CARGO_HOME"/registry/src/*/; do
+  wasm_flags+=" --remap-path-prefix=$registry="
+done
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$wasm_flags"
+
 # True when an output exists and no input is newer than the part's stamp.
 fresh() { # part, output, inputs...
   local part=$1 output=$2; shift 2
@@ -25,12 +36,14 @@ common=(shared Cargo.toml Cargo.lock .cargo scripts/versions.env scripts/minify-
 portal_sources=(index.html frontend/style.css $(find frontend/src \( -path frontend/src/admin -o -path frontend/src/bin \) -prune -o -type f -print))
 admin_sources=(admin.html desk.html frontend/admin.css frontend/src/admin frontend/src/bin frontend/pwa)
 
-if fresh portal dist/index.html "${portal_sources[@]}" "${common[@]}" && [ -f .cache/portal-hashes.txt ]; then
+if fresh portal dist/index.html "${portal_sources[@]}" "${common[@]}" && [ -f .cache/portal-hashes.txt ] \
+  && [ -f .cache/portal-style-hashes.txt ]; then
   echo "portal: up to date"
 else
   touch "$stamps/portal.next"   # taken before building: an edit made meanwhile is seen next time
   step "portal: trunk build --release" trunk build --release --dist dist index.html
   mv dist/inline-script-hashes.txt .cache/portal-hashes.txt
+  mv dist/inline-style-hashes.txt .cache/portal-style-hashes.txt
   mv "$stamps/portal.next" "$stamps/portal"
 fi
 if [ -f "$desk_dist/index.html" ] && fresh admin "$admin_dist/index.html" "${admin_sources[@]}" "${common[@]}"; then
@@ -46,10 +59,10 @@ fi
 rm -rf dist/admin
 mkdir -p dist/admin
 cp -R "$admin_dist"/. dist/admin/
-rm -f dist/admin/inline-script-hashes.txt
+rm -f dist/admin/inline-script-hashes.txt dist/admin/inline-style-hashes.txt
 mkdir -p dist/admin/desk
 cp -R "$desk_dist"/. dist/admin/desk/
-rm -f dist/admin/desk/inline-script-hashes.txt
+rm -f dist/admin/desk/inline-script-hashes.txt dist/admin/desk/inline-style-hashes.txt
 # The admin's service worker, written for this build: the files it caches as the shell (every
 # file of the admin's build, the page as /admin/) and a version from their contents, so a new
 # build is a new worker that replaces the old caches (frontend/pwa/sw.js says how it serves).
@@ -66,7 +79,10 @@ rm -f dist/admin/desk/inline-script-hashes.txt
 )
 hashes="$(cat .cache/portal-hashes.txt "$admin_dist/inline-script-hashes.txt" "$desk_dist/inline-script-hashes.txt" | tr '\n' ' ' | sed 's/ *$//')"
 grep -q TRUNK_INLINE_SCRIPT_HASHES frontend/_headers || { echo "no TRUNK_INLINE_SCRIPT_HASHES in frontend/_headers" >&2; exit 1; }
-sed "s|TRUNK_INLINE_SCRIPT_HASHES|$hashes|" frontend/_headers > dist/_headers
+# The portal's inlined stylesheet (index.html), by its hash; the admin's are files.
+style_hashes="$(tr '\n' ' ' < .cache/portal-style-hashes.txt | sed 's/ *$//')"
+grep -q TRUNK_INLINE_STYLE_HASHES frontend/_headers || { echo "no TRUNK_INLINE_STYLE_HASHES in frontend/_headers" >&2; exit 1; }
+sed -e "s|TRUNK_INLINE_SCRIPT_HASHES|$hashes|" -e "s|TRUNK_INLINE_STYLE_HASHES|$style_hashes|" frontend/_headers > dist/_headers
 
 if fresh worker worker/build/index.js worker/src worker/Cargo.toml worker/openapi.json "${common[@]}"; then
   echo "worker: up to date"

@@ -1,8 +1,8 @@
 // Trunk post-build hook: minifies wasm-bindgen's JS glue and the stylesheet with esbuild (the
 // copy wrangler already brings; Trunk's own JS minifier cannot parse the glue) and updates their
 // sub-resource integrity hashes in index.html, so the page still verifies what it loads. Saves
-// about 3 KB gzip of each app's first load (`scripts/sizes.sh`). Then records the inline loader's
-// hash for the Content-Security-Policy.
+// about 3 KB gzip of each app's first load (`scripts/sizes.sh`). Minifies a stylesheet inlined into
+// the page, and records the inline loader's and styles' hashes for the Content-Security-Policy.
 import { createRequire } from "node:module";
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync, readdirSync } from "node:fs";
@@ -34,6 +34,21 @@ for (const name of readdirSync(staging)) {
   if (!html.includes(before)) throw new Error(`no sha384 integrity hash for ${name} in index.html`);
   html = html.replaceAll(before, integrity(Buffer.from(code)));
 }
+// The page's own comments and the indentation between its tags are for its readers, not for a
+// phone: dropped (a newline between two tags never shows; text and inline runs keep theirs).
+html = html.replace(/<!--[\s\S]*?-->/g, "").replace(/>\s*\n\s*</g, "><");
+
+// A stylesheet inlined into the page (the portal's: its first paint needs no second request) is
+// minified in place; its sha256 goes to the Content-Security-Policy's style-src like the loaders'
+// to script-src (scripts/build.sh), so no other inline style is allowed.
+const styleHashes = [];
+html = html.replace(/(<style\b[^>]*>)([\s\S]*?)(<\/style>)/gi, (_, open, body, close) => {
+  const { code } = esbuild.transformSync(body, { loader: "css", minify: true, target: "es2020" });
+  const css = code.trim();
+  styleHashes.push(`'sha256-${createHash("sha256").update(css, "utf8").digest("base64")}'`);
+  return open + css + close;
+});
+writeFileSync(join(staging, "inline-style-hashes.txt"), styleHashes.join(" ") + "\n");
 writeFileSync(htmlPath, html);
 
 // Trunk's inline loader names this build's hashed files, so its sha256 is known only now. Each

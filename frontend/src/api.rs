@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use crate::i18n;
 
 /// A failed call, ready to show: the API's own localized message, or ours for transport errors.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct ApiError {
     /// HTTP status; 0 when the request never got an answer.
     pub status: u16,
@@ -30,6 +30,22 @@ pub struct ApiError {
     /// A stale or unversioned command (409, 428): the case as it is now, so the page shows it
     /// without reading it again.
     pub current: Option<std::sync::Arc<BuyerCaseView>>,
+}
+
+/// Two errors are the same when they say the same and carry the same copy of the case (by
+/// pointer): what the pages' memos need to skip a redraw. A derived `==` compared the whole case
+/// field by field, 3 KB of the first load for a comparison no page makes.
+impl PartialEq for ApiError {
+    fn eq(&self, other: &Self) -> bool {
+        self.status == other.status
+            && self.code == other.code
+            && self.message == other.message
+            && match (&self.current, &other.current) {
+                (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
 }
 
 impl ApiError {
@@ -196,6 +212,12 @@ impl Api {
         self.post(routes::LOOKUP, &body, None).await
     }
 
+    /// `POST /api/lookup/link`: a "start a return" link's grant for a token and the order.
+    pub async fn lookup_link(&self, link: &str) -> Result<LookupResponse, ApiError> {
+        let body = shared::api::links::LinkLookup { link: link.into() };
+        self.post(routes::LOOKUP_LINK, &body, None).await
+    }
+
     /// `GET /api/buyer/order`: the order, its eligibility, the buyer's cases and the policy.
     pub async fn order(&self) -> Result<BuyerOrderView, ApiError> {
         self.get(routes::BUYER_ORDER).await
@@ -301,6 +323,9 @@ impl Api {
             xhr.set_onabort(Some(fail.unchecked_ref()));
             xhr.set_ontimeout(Some(fail.unchecked_ref()));
         });
+        // A stalled connection ends as a failure the buyer can retry, never an endless
+        // spinner: two minutes carries a downscaled photo (≤ 2 MB) even at Slow 3G's speed.
+        xhr.set_timeout(120_000);
         xhr.send_with_opt_blob(Some(body))
             .map_err(|_| ApiError::network(lang))?;
         let loaded = wasm_bindgen_futures::JsFuture::from(done)

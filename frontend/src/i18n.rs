@@ -62,7 +62,6 @@ pub struct Texts {
     pub paid: &'static str,
     pub insured: &'static str,
     pub your_cases: &'static str,
-    pub no_cases: &'static str,
     pub filed: &'static str,
     pub another_order: &'static str,
 
@@ -137,6 +136,10 @@ pub struct Texts {
     pub submit: &'static str,
     pub submitting: &'static str,
     pub uploads_pending: &'static str,
+    /// `{}`: how many photos failed to upload.
+    pub send_without_failed: &'static str,
+    pub send_anyway: &'static str,
+    pub keep_editing: &'static str,
 
     pub case_title: &'static str,
     pub your_move: &'static str,
@@ -261,7 +264,6 @@ pub static ZH: Texts = Texts {
     paid: "实付",
     insured: "含运费险",
     your_cases: "本订单的售后",
-    no_cases: "本订单还没有售后申请。",
     filed: "申请于",
     another_order: "查询其他订单",
 
@@ -331,6 +333,9 @@ pub static ZH: Texts = Texts {
     submit: "提交申请",
     submitting: "正在提交…",
     uploads_pending: "请等待照片上传完成。",
+    send_without_failed: "有 {} 张照片未能上传。不带这些照片提交申请吗？",
+    send_anyway: "不带照片提交",
+    keep_editing: "返回修改",
 
     case_title: "售后单",
     your_move: "需要您处理",
@@ -458,7 +463,6 @@ pub static EN: Texts = Texts {
     paid: "Paid",
     insured: "with shipping insurance",
     your_cases: "Your requests for this order",
-    no_cases: "No requests for this order yet.",
     filed: "Filed",
     another_order: "Look up another order",
 
@@ -528,6 +532,9 @@ pub static EN: Texts = Texts {
     submit: "Send request",
     submitting: "Sending…",
     uploads_pending: "Please wait for the photos to finish uploading.",
+    send_without_failed: "{} photo(s) did not upload. Send the request without them?",
+    send_anyway: "Send without them",
+    keep_editing: "Go back",
 
     case_title: "Request",
     your_move: "Your move",

@@ -11,6 +11,8 @@ use crate::domain::{
 use crate::i18n::Lang;
 use crate::policy::{BuyerStanding, Deadline, LineEligibility, Payer, Policy, Priority};
 
+pub mod links;
+pub mod notify;
 pub mod settings;
 pub mod team;
 
@@ -107,6 +109,8 @@ pub enum ApiErrorCode {
     InviteUsed,
     /// 409: the change would leave the shop without an active owner.
     LastOwner,
+    /// 410: a "start a return" link that expired or was changed; the lookup still works.
+    LinkInvalid,
     /// 500: something failed on our side (details are logged, never shown).
     Internal,
 }
@@ -128,7 +132,7 @@ impl ApiErrorCode {
             Self::NotFound | Self::OrderNotFound | Self::InviteUnknown => 404,
             Self::MethodNotAllowed => 405,
             Self::Conflict | Self::IdempotencyKeyReused | Self::LastOwner => 409,
-            Self::InviteExpired | Self::InviteUsed => 410,
+            Self::InviteExpired | Self::InviteUsed | Self::LinkInvalid => 410,
             Self::VersionRequired => 428,
             Self::TryAgain => 503,
             Self::TooLarge => 413,
@@ -154,6 +158,7 @@ impl ApiErrorCode {
             Self::CsrfMismatch => "csrf_mismatch",
             Self::NotFound => "not_found",
             Self::OrderNotFound => "order_not_found",
+            Self::LinkInvalid => "link_invalid",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict => "conflict",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
@@ -211,6 +216,11 @@ impl ApiErrorCode {
                 zh,
                 "没有找到与该订单号和联系方式匹配的订单，请核对后重试。",
                 "No order matches this order number and contact. Check both and try again.",
+            ),
+            Self::LinkInvalid => pick(
+                zh,
+                "该链接已失效（已过期或不完整）。请输入订单号和联系方式查找订单。",
+                "This link no longer works (it expired or is incomplete). Find your order with its number and your contact below.",
             ),
             Self::MethodNotAllowed => pick(
                 zh,
@@ -345,6 +355,23 @@ fn pick(zh: bool, zh_text: &'static str, en_text: &'static str) -> &'static str 
     if zh { zh_text } else { en_text }
 }
 
+/// The refusal of a caller over a rate limit, saying when to try again (the `Retry-After` the
+/// answer carries; past a minute and a half, in whole minutes rounded up), so nobody retries blindly.
+#[must_use]
+pub fn rate_limited_message(lang: Lang, retry_after_s: u32) -> String {
+    let zh = matches!(lang, Lang::ZhCn);
+    match (retry_after_s, zh) {
+        (0..=90, true) => format!("尝试次数过多，请 {} 秒后再试。", retry_after_s.max(1)),
+        (0..=1, false) => "Too many attempts; try again in a second.".into(),
+        (2..=90, false) => format!("Too many attempts; try again in {retry_after_s} seconds."),
+        (s, true) => format!("尝试次数过多，请 {} 分钟后再试。", s.div_ceil(60)),
+        (s, false) => format!(
+            "Too many attempts; try again in {} minutes.",
+            s.div_ceil(60)
+        ),
+    }
+}
+
 /// Route paths, shared so the portal never spells one differently from the worker.
 pub mod routes {
     /// The seller admin's screens drawn by the owner's desk (its own page, `/admin/desk/`, loaded
@@ -376,6 +403,8 @@ pub mod routes {
     pub const LOOKUP: &str = "/api/lookup";
     /// `GET` (buyer): the order, its eligibility and the buyer's cases.
     pub const BUYER_ORDER: &str = "/api/buyer/order";
+    /// `POST` [`super::links::LinkLookup`]: a "start a return" link's grant → buyer token.
+    pub const LOOKUP_LINK: &str = "/api/lookup/link";
     /// `POST` (buyer) [`crate::domain::CaseRequest`]: the policy's preview, as the portal computes it.
     pub const BUYER_PREVIEW: &str = "/api/buyer/preview";
     /// `POST` (buyer, `Idempotency-Key`): file a case.
@@ -423,6 +452,9 @@ pub mod routes {
     pub const STAFF_INVITE_ACCEPT: &str = "/api/staff/invites/accept";
     /// `POST` (shop system, API key): import orders as JSON or CSV.
     pub const SHOP_ORDERS: &str = "/api/shop/orders";
+    /// `POST` (shop system, API key) [`super::links::StartLinkRequest`]: a signed "start a
+    /// return" link to one order's page.
+    pub const SHOP_LINKS: &str = "/api/shop/links";
     /// `POST` (shop system, API key): create the first owner account.
     pub const SHOP_BOOTSTRAP: &str = "/api/shop/bootstrap";
 
@@ -467,6 +499,7 @@ pub mod routes {
         ("GET", HEALTH),
         ("GET", OPENAPI),
         ("POST", LOOKUP),
+        ("POST", LOOKUP_LINK),
         ("GET", BUYER_ORDER),
         ("POST", BUYER_PREVIEW),
         ("POST", BUYER_CASES),
@@ -501,6 +534,7 @@ pub mod routes {
         ("POST", STAFF_REBUILD),
         ("POST", STAFF_BATCH_APPROVE),
         ("POST", SHOP_ORDERS),
+        ("POST", SHOP_LINKS),
         ("POST", SHOP_BOOTSTRAP),
     ];
 
@@ -604,6 +638,10 @@ pub struct CaseView<P: StaffPart = Option<Priority>, S: StaffPart = Vec<CaseSumm
     pub return_postage: crate::policy::PostageTerms,
     /// Where to send the goods, once a return is approved.
     pub return_address: Option<String>,
+    /// Once the case closed with a refund: the working days, from and to, the shop says the
+    /// money takes to arrive on the original payment (its settings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_arrives_in_working_days: Option<[i64; 2]>,
     /// Staff only: the queue's priority with its reasons.
     #[serde(default, skip_serializing_if = "StaffPart::is_absent")]
     pub priority: P,
@@ -618,6 +656,10 @@ pub struct CaseView<P: StaffPart = Option<Priority>, S: StaffPart = Vec<CaseSumm
     /// How many commits the case has: send it back as `If-Match: "<version>"` with a command so
     /// that it is refused (409) if someone changed the case since this view was read.
     pub version: u32,
+    /// Buyer only: the latest news as the buyer's notification said it (the open page shows it
+    /// when it changes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub news: Option<notify::CaseNews>,
 }
 
 /// A [`CaseView`] as a buyer is answered with it: without the staff-only parts.
@@ -959,6 +1001,28 @@ mod tests {
     }
 
     #[test]
+    fn a_rate_limit_refusal_says_when_to_try_again() {
+        use super::rate_limited_message;
+        use crate::i18n::Lang;
+        assert_eq!(
+            rate_limited_message(Lang::En, 42),
+            "Too many attempts; try again in 42 seconds."
+        );
+        assert_eq!(
+            rate_limited_message(Lang::En, 0),
+            "Too many attempts; try again in a second."
+        );
+        assert_eq!(
+            rate_limited_message(Lang::ZhCn, 600),
+            "尝试次数过多，请 10 分钟后再试。"
+        );
+        assert_eq!(
+            rate_limited_message(Lang::En, 91),
+            "Too many attempts; try again in 2 minutes."
+        );
+    }
+
+    #[test]
     fn route_templates_match_their_instances_only() {
         use super::routes::{matches, methods_at};
         assert!(matches("/api/staff/cases/{id}", "/api/staff/cases/AS-1"));
@@ -1014,11 +1078,13 @@ mod tests {
             return_shipping_payer: None,
             return_postage: crate::policy::PostageTerms::NotOwed,
             return_address: None,
+            refund_arrives_in_working_days: None,
             priority: Some(crate::policy::priority(&run.case, &run.policy, run.now)),
             buyer_history: vec![serde_json::from_value::<CaseSummary>(summary).expect("a summary")],
             server_time: run.now,
             utc_offset_minutes: 480,
             version: 1,
+            news: None,
         };
         // Were a staff answer read by the portal, the staff-only parts would be passed over.
         let json = serde_json::to_value(&staff).expect("serializes");

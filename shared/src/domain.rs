@@ -20,7 +20,9 @@ pub use command::{
     Resolution, Solution,
 };
 pub use event::{Event, EventKind, ExpiryOutcome, RefundBreakdown, RefundLine, ShipmentKind};
-pub use order::{BuyerContact, Exclusion, LineFlags, Order, OrderLine};
+pub use order::{
+    BuyerContact, Exclusion, LineFlags, Order, OrderLine, fold_order_number, order_number_match_key,
+};
 pub use values::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Money, Timestamp};
 
 // The wire tags, derived from their enums (`crate::wire`'s tests walk every one).

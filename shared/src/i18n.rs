@@ -5,6 +5,7 @@
 
 pub mod labels;
 mod messages;
+pub mod notify;
 
 use serde::{Deserialize, Serialize};
 
@@ -149,9 +150,45 @@ pub fn format_amount(amount: Money) -> String {
     format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
+/// What a buyer is told when a refund is sent: how much, where it goes and when it usually
+/// arrives (`amount` already formatted with its currency; the days are the shop's settings,
+/// `Policy::refund_arrival_days_from`/`_to`). One sentence for the case page and the notices.
+#[must_use]
+pub fn refund_arrival(lang: Lang, amount: &str, days: [i64; 2]) -> String {
+    let [from, to] = days;
+    let span = if from == to {
+        from.to_string()
+    } else {
+        format!("{from}–{to}")
+    };
+    match lang {
+        Lang::ZhCn => format!("{amount} 原路退回，通常 {span} 个工作日到账。"),
+        Lang::En if to == 1 => {
+            format!("{amount} back to the original payment, usually within 1 working day.")
+        }
+        Lang::En => format!("{amount} back to the original payment, usually {span} working days."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refund_says_how_much_where_and_when() {
+        assert_eq!(
+            refund_arrival(Lang::En, "¥549.00", [1, 3]),
+            "¥549.00 back to the original payment, usually 1–3 working days."
+        );
+        assert_eq!(
+            refund_arrival(Lang::ZhCn, "¥549.00", [2, 2]),
+            "¥549.00 原路退回，通常 2 个工作日到账。"
+        );
+        assert_eq!(
+            refund_arrival(Lang::En, "$5.00", [0, 1]),
+            "$5.00 back to the original payment, usually within 1 working day."
+        );
+    }
 
     #[test]
     fn accept_language_picks_the_best_supported_language() {

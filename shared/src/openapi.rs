@@ -257,6 +257,15 @@ const OPERATIONS: &[Operation] = &[
     .body(Body::Json(of::<LookupRequest>))
     .errors(&[ApiErrorCode::OrderNotFound, ApiErrorCode::RateLimited]),
     Operation::new(
+        "POST",
+        routes::LOOKUP_LINK,
+        "Open a \"start a return\" link: its signed grant answers a buyer token for its order, as a lookup would",
+        Access::Public,
+        Answer::Json(200, of::<LookupResponse>),
+    )
+    .body(Body::Json(of::<crate::api::links::LinkLookup>))
+    .errors(&[ApiErrorCode::LinkInvalid, ApiErrorCode::RateLimited]),
+    Operation::new(
         "GET",
         routes::BUYER_ORDER,
         "The order, per-line eligibility, the buyer's cases, the policy and the buyer's standing",
@@ -544,6 +553,15 @@ const OPERATIONS: &[Operation] = &[
     .body(Body::JsonOrCsv(of::<Vec<Order>>))
     .errors(&[ApiErrorCode::BadRequest, ApiErrorCode::InvalidOrders])
     .refuses(FIELDS),
+    Operation::new(
+        "POST",
+        routes::SHOP_LINKS,
+        "A signed, expiring \"start a return\" link to one order's page, for the shop's order e-mail",
+        Access::ShopKey,
+        Answer::Json(200, of::<crate::api::links::StartLink>),
+    )
+    .body(Body::Json(of::<crate::api::links::StartLinkRequest>))
+    .errors(&[ApiErrorCode::OrderNotFound]),
     Operation::new(
         "POST",
         routes::SHOP_BOOTSTRAP,

@@ -17,6 +17,7 @@ pub(crate) mod error;
 mod filing;
 mod impact;
 mod machine;
+pub mod notify;
 mod postage;
 mod priority;
 mod refund;

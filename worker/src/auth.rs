@@ -62,25 +62,43 @@ pub async fn issue_buyer_token(
         order: order.into(),
         exp: now + ttl_ms,
     };
+    Ok((sign_grant(env, TOKEN_PREFIX, &grant).await?, grant.exp))
+}
+
+/// A "start a return" link's grant: `l1.<kid>.<payload>.<hmac>`. Its own prefix, so a link is
+/// never a bearer token (nor a token a link): opening it only trades it for a token, as a lookup
+/// would (`POST /api/lookup/link`).
+pub const LINK_PREFIX: &str = "l1";
+
+/// Signs `grant` for one purpose (`prefix`) with the current key.
+pub async fn sign_grant(env: &Env, prefix: &str, grant: &BuyerGrant) -> AppResult<String> {
     let kid = env
         .var("SIGNING_KEY_ID")
         .map(|v| v.to_string())
         .unwrap_or_else(|_| "k1".into());
-    let payload = b64url(&serde_json::to_vec(&grant)?);
-    let signed = format!("{TOKEN_PREFIX}.{kid}.{payload}");
+    let payload = b64url(&serde_json::to_vec(grant)?);
+    let signed = format!("{prefix}.{kid}.{payload}");
     let sig = hmac_sha256(secret(env, "SIGNING_KEY")?.as_bytes(), signed.as_bytes()).await?;
-    Ok((format!("{signed}.{}", b64url(&sig)), grant.exp))
+    Ok(format!("{signed}.{}", b64url(&sig)))
 }
 
 /// Checks a buyer token's signature, key id and expiry.
 pub async fn verify_buyer_token(env: &Env, token: &str, now: i64) -> AppResult<BuyerGrant> {
+    verify_grant(env, TOKEN_PREFIX, token, now).await
+}
+
+/// Checks a signed grant of one purpose: prefix, key id, signature and expiry.
+pub async fn verify_grant(env: &Env, prefix: &str, token: &str, now: i64) -> AppResult<BuyerGrant> {
     let unauthenticated = || AppError::Api(ApiErrorCode::Unauthenticated);
     let (signed, sig) = token.rsplit_once('.').ok_or_else(unauthenticated)?;
     let mut parts = signed.splitn(3, '.');
-    let (Some(TOKEN_PREFIX), Some(kid), Some(payload)) = (parts.next(), parts.next(), parts.next())
+    let (Some(given_prefix), Some(kid), Some(payload)) = (parts.next(), parts.next(), parts.next())
     else {
         return Err(unauthenticated());
     };
+    if given_prefix != prefix {
+        return Err(unauthenticated());
+    }
     let current_kid = env
         .var("SIGNING_KEY_ID")
         .map(|v| v.to_string())

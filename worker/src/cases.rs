@@ -2,7 +2,7 @@
 //! load, decide (in `shared`), store (append to the log, then the read models), respond.
 
 use shared::api::{ApiErrorCode, CaseSummary, CaseView};
-use shared::domain::{Actor, Case, CaseState, Command, EventKind, Order, Timestamp};
+use shared::domain::{Actor, Case, CaseState, Command, EventKind, Order, Outcome, Timestamp};
 use shared::i18n::Localized;
 use shared::policy::{self, BuyerStanding, Context, Policy};
 
@@ -246,11 +246,31 @@ pub fn view(
         return_postage: policy::case_postage_terms(case, ctx.policy),
         return_address: (approved_return && !ctx.policy.return_address.trim().is_empty())
             .then(|| ctx.policy.return_address.clone()),
+        refund_arrives_in_working_days: matches!(
+            state,
+            CaseState::Closed {
+                outcome: Outcome::Refunded,
+                ..
+            }
+        )
+        .then_some([
+            ctx.policy.refund_arrival_days_from,
+            ctx.policy.refund_arrival_days_to,
+        ]),
         priority: is_staff.then(|| policy::priority(case, ctx.policy, ctx.now)),
         buyer_history: staff_history,
         server_time: ctx.now,
         utc_offset_minutes: ctx.policy.utc_offset_minutes,
         version: loaded.version,
+        // The buyer's page shows it when it changes; staff read the history itself.
+        news: matches!(actor, Actor::Buyer)
+            .then(|| {
+                shared::api::notify::CaseNews::of(
+                    case,
+                    &policy::notify::Setting::of(case, ctx.policy),
+                )
+            })
+            .flatten(),
     }
 }
 
@@ -314,6 +334,8 @@ async fn decide_and_store(
     scope.store.committed(&loaded).await?;
     reindex(scope, &mut loaded).await?;
     hooks::enqueue(scope.store, &loaded.case, &events, scope.now).await?;
+    let from = loaded.case.events.len().saturating_sub(events.len());
+    crate::notify::enqueue(scope.store, scope.policy, &loaded.case, from, scope.now).await?;
     Ok(loaded)
 }
 

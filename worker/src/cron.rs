@@ -24,6 +24,10 @@ pub struct CronReport {
     pub conflicts: u32,
     /// Webhooks sent and failed.
     pub webhooks: (u32, u32),
+    /// "Closing soon" reminders queued.
+    pub reminders: u32,
+    /// Buyer notifications sent and failed.
+    pub notifications: (u32, u32),
 }
 
 /// Runs the timeouts of one shop.
@@ -36,10 +40,30 @@ pub async fn run(env: &Env, shop: &str, now: Timestamp) -> AppResult<CronReport>
         .list_all_meta::<CaseSummary>(&keys::queue_prefix(shop))
         .await?;
     let mut seen = std::collections::HashSet::new();
+    let policy = cases::policy_of(&store).await?;
+    let remind_ms = policy
+        .notify_remind_hours
+        .saturating_mul(shared::domain::MS_PER_HOUR);
     for (_, summary) in open {
         let Some(summary) = summary else { continue };
         report.scanned += 1;
-        if !seen.insert(summary.id.clone()) || summary.due.is_none_or(|due| due > now) {
+        if !seen.insert(summary.id.clone()) {
+            continue;
+        }
+        // The buyer's deadline is near: remind them (once per deadline; `notify` keeps the
+        // marker). Only such cases are read in full.
+        let near = summary
+            .due
+            .is_some_and(|due| due > now && due.0 - now.0 <= remind_ms);
+        if store.notify && near && summary.waiting_for == Some(shared::domain::Party::Buyer) {
+            if let Some(loaded) = store.load_fresh(&summary.id).await?
+                && crate::notify::remind(&store, &policy, &loaded.case, now).await?
+            {
+                report.reminders += 1;
+            }
+            continue;
+        }
+        if summary.due.is_none_or(|due| due > now) {
             continue;
         }
         // The expiry is a change like any other: it runs in the order's desk, after (or before)
@@ -77,6 +101,12 @@ pub async fn run(env: &Env, shop: &str, now: Timestamp) -> AppResult<CronReport>
         }
     }
     report.webhooks = hooks::deliver_due(env, &store, now).await?;
+    // The reminders this run queued go out now, like a request's after its answer.
+    let queued = std::mem::take(&mut *store.queued_hooks.borrow_mut());
+    for key in queued.iter().filter(|k| crate::notify::is_outbox_key(k)) {
+        crate::notify::send_queued(env, &store, key, now).await?;
+    }
+    report.notifications = crate::notify::deliver_due(env, &store, &policy, now).await?;
     Ok(report)
 }
 

@@ -59,7 +59,7 @@ impl DurableObject for OrderDesk {
                 Ok(crate::routes::handle_in_desk(req, env, storage).await)
             })
             .await?;
-        if !queued_hooks.is_empty() && crate::hooks::configured(&self.env) {
+        if !queued_hooks.is_empty() && crate::notify::configured(&self.env) {
             let shop = crate::routes::shop_id(&self.env);
             self.state.wait_until(crate::hooks::deliver_now(
                 self.env.clone(),

@@ -16,6 +16,8 @@ pub enum AppError {
     Policy(PolicyError),
     /// Several fields are wrong (a policy update, an import).
     Fields(Vec<FieldError>),
+    /// Over a rate limit (429): when the caller may try again, in seconds (`Retry-After`).
+    RateLimited(u32),
     /// A batch approval does not fit the shop's caps (422).
     Batch(shared::policy::BatchRefusal),
     /// Something broke on our side; the text is logged, never sent.
@@ -81,6 +83,17 @@ impl AppError {
                     fields: vec![],
                 },
             ),
+            Self::RateLimited(retry_after_s) => {
+                let code = ApiErrorCode::RateLimited;
+                (
+                    code.status(),
+                    ErrorBody {
+                        code: code.code().into(),
+                        message: shared::api::rate_limited_message(lang, *retry_after_s),
+                        fields: vec![],
+                    },
+                )
+            }
             Self::Batch(refusal) => (
                 422,
                 ErrorBody {
@@ -121,7 +134,17 @@ impl AppError {
 
     /// The response to send.
     pub fn into_response(self, lang: Lang) -> worker::Result<Response> {
+        let retry_after = match self {
+            Self::RateLimited(s) => Some(s.max(1)),
+            _ => None,
+        };
         let (status, body) = self.envelope(lang);
-        crate::http::json_response(status, &body)
+        let response = crate::http::json_response(status, &body)?;
+        if let Some(seconds) = retry_after {
+            response
+                .headers()
+                .set("Retry-After", &seconds.to_string())?;
+        }
+        Ok(response)
     }
 }

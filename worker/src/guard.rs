@@ -18,7 +18,6 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use shared::api::ApiErrorCode;
 use worker::durable_object;
 use worker::{DurableObject, Env, Headers, Method, Request, RequestInit, Response, State};
 
@@ -287,7 +286,7 @@ pub async fn attempt(
     if verdict.allowed {
         Ok(())
     } else {
-        Err(AppError::Api(ApiErrorCode::RateLimited))
+        Err(AppError::RateLimited(verdict.retry_after_s))
     }
 }
 

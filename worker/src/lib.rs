@@ -11,6 +11,7 @@ mod error;
 mod guard;
 mod hooks;
 mod http;
+mod notify;
 mod photos;
 mod queue;
 mod routes;
@@ -43,7 +44,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let (response, queued_hooks) = routes::handle(req, env.clone()).await;
     // The commits of this request queued webhook deliveries: send them once the answer is out, so
     // the shop hears of a milestone at once rather than at the next cron run (which retries).
-    if !queued_hooks.is_empty() && hooks::configured(&env) {
+    if !queued_hooks.is_empty() && crate::notify::configured(&env) {
         let shop = routes::shop_id(&env);
         ctx.wait_until(hooks::deliver_now(env, shop, queued_hooks));
     }
@@ -78,11 +79,13 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let now = Timestamp(worker::Date::now().as_millis() as i64);
     match cron::run(&env, &shop, now).await {
         Ok(report) => worker::console_log!(
-            "cron: scanned {}, expired {}, conflicts {}, webhooks {:?}",
+            "cron: scanned {}, expired {}, conflicts {}, webhooks {:?}, reminders {}, notifications {:?}",
             report.scanned,
             report.expired,
             report.conflicts,
-            report.webhooks
+            report.webhooks,
+            report.reminders,
+            report.notifications
         ),
         Err(e) => {
             let (_, body) = e.envelope(shared::i18n::Lang::En);

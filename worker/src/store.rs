@@ -33,6 +33,11 @@ pub mod keys {
     pub fn order(shop: &str, number: &str) -> String {
         format!("order:{shop}:{number}")
     }
+    /// The stored number of an order whose number has lower-case letters, under its match key
+    /// (`shared::domain::order_number_match_key`), so a buyer's `AB-12` finds `ab-12`.
+    pub fn order_alias(shop: &str, match_key: &str) -> String {
+        format!("order-alias:{shop}:{match_key}")
+    }
     /// Prefix of a case's commit log.
     pub fn log_prefix(case: &str) -> String {
         format!("case:{case}:log:")
@@ -155,6 +160,20 @@ pub mod keys {
     /// A webhook delivery waiting for a retry.
     pub fn webhook_retry(shop: &str, due: i64, id: &str) -> String {
         format!("hook:{shop}:{due:013}:{id}")
+    }
+    /// The start of every key of the buyer-notification outbox (`notify`).
+    pub const NOTIFY_PENDING: &str = "ntfq:";
+    /// Prefix of the notifications waiting to go out.
+    pub fn notify_pending_prefix(shop: &str) -> String {
+        format!("{NOTIFY_PENDING}{shop}:")
+    }
+    /// A notification waiting to go out, from `due` on (its milestone key holds no `:`).
+    pub fn notify_pending(shop: &str, due: i64, milestone_key: &str) -> String {
+        format!("{NOTIFY_PENDING}{shop}:{due:013}:{milestone_key}")
+    }
+    /// The marker of a milestone already notified (or queued).
+    pub fn notified(shop: &str, milestone_key: &str) -> String {
+        format!("ntf:{shop}:{milestone_key}")
     }
     /// A proof photo in R2 (random name; its order is in the object's custom metadata).
     pub fn photo(shop: &str, id: &str) -> String {
@@ -334,6 +353,8 @@ pub struct Store {
     pub desk: Option<Rc<worker::Storage>>,
     /// The shop's figures (`tally::ShopTally`), fed after each commit.
     pub tally: Option<worker::ObjectNamespace>,
+    /// Some channel for the buyer's notifications is configured (`notify`): commits queue them.
+    pub notify: bool,
 }
 
 /// Keeps, for each sequence number, the key that sorts first; stops at the first gap.
@@ -372,6 +393,7 @@ impl Store {
             queued_hooks: Rc::default(),
             desk: None,
             tally: env.durable_object(TALLY_BINDING).ok(),
+            notify: crate::notify::configured(env),
         })
     }
 
@@ -520,6 +542,29 @@ impl Store {
     /// An imported order.
     pub async fn order(&self, number: &str) -> AppResult<Option<Order>> {
         self.get(&keys::order(&self.shop, number)).await
+    }
+
+    /// The order a buyer's typed number means: as typed (folded: no spaces, full-width forms as
+    /// ASCII), which is one read for a number typed right, then in upper case, then through the
+    /// alias a number with lower-case letters was imported with.
+    pub async fn order_typed(&self, typed: &str) -> AppResult<Option<Order>> {
+        let folded = shared::domain::fold_order_number(typed);
+        if let Some(order) = self.order(&folded).await? {
+            return Ok(Some(order));
+        }
+        let key = shared::domain::order_number_match_key(typed);
+        if key != folded
+            && let Some(order) = self.order(&key).await?
+        {
+            return Ok(Some(order));
+        }
+        match self
+            .get::<String>(&keys::order_alias(&self.shop, &key))
+            .await?
+        {
+            Some(number) if number != key => self.order(&number).await,
+            _ => Ok(None),
+        }
     }
 
     /// Every key of a case's log, all pages (the repair and rebuild path).

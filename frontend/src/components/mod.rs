@@ -3,7 +3,7 @@
 
 mod photo_picker;
 
-pub use photo_picker::{PhotoItem, PhotoPicker, any_in_flight, uploaded_ids};
+pub use photo_picker::{PhotoItem, PhotoPicker, any_in_flight, failed_count, uploaded_ids};
 
 use leptos::prelude::*;
 use shared::Lang;

@@ -58,6 +58,15 @@ pub fn uploaded_ids(items: &[PhotoItem]) -> Vec<String> {
         .collect()
 }
 
+/// How many photos failed (they go with nothing until retried or removed).
+#[must_use]
+pub fn failed_count(items: &[PhotoItem]) -> usize {
+    items
+        .iter()
+        .filter(|p| matches!(p.status, PhotoStatus::Failed(_)))
+        .count()
+}
+
 /// True while a photo is still being prepared or uploaded.
 #[must_use]
 pub fn any_in_flight(items: &[PhotoItem]) -> bool {
@@ -222,6 +231,9 @@ pub fn PhotoPicker(
                 <div class="photo-thumb">
                     {move || match preview() {
                         Some(url) => view! { <img src=url alt=format!("{} {}", i18n::t(lang.get()).photo_alt, name) /> }.into_any(),
+                        // A photo that could not be read has no thumbnail: a mark, not a
+                        // spinner that would promise progress.
+                        None if matches!(status(), Some(PhotoStatus::Failed(_))) => view! { <span class="photo-broken" aria-hidden="true">"!"</span> }.into_any(),
                         None => view! { <span class="spinner" aria-hidden="true"></span> }.into_any(),
                     }}
                 </div>

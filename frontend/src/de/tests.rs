@@ -374,6 +374,7 @@ fn staff_view() -> CaseView {
         return_shipping_payer: Some(Payer::Insurer),
         return_postage: shared::policy::PostageTerms::Reimbursed { cap: Money(3_000) },
         return_address: Some("上海市\n仓库 1 号".into()),
+        refund_arrives_in_working_days: Some([1, 3]),
         priority: Some(Priority {
             class: PriorityClass::Dispute,
             due: None,
@@ -389,6 +390,11 @@ fn staff_view() -> CaseView {
         server_time: Timestamp(NOW),
         utc_offset_minutes: -300,
         version: 42,
+        news: Some(shared::api::notify::CaseNews {
+            key: "AS-1.approved.1".into(),
+            zh: "商家已同意".into(),
+            en: "Approved".into(),
+        }),
     }
 }
 

@@ -40,11 +40,30 @@ pub fn LookupPage() -> impl IntoView {
     let contact = RwSignal::new(String::new());
     let expired = location.query_untracked("next").is_some();
 
+    // Typed details, or (an empty number) the grant of a "start a return" link from the shop's
+    // e-mail (`/#link=…`), which opens the order without typing.
     let lookup = task::Sender::new(move |(n, c): &(String, String)| {
         let (n, c) = (n.clone(), c.clone());
         let api = Api::new(lang.get_untracked());
-        async move { api.lookup(&n, &c).await.map(|r| (n, r)) }
+        async move {
+            if n.is_empty() {
+                api.lookup_link(&c)
+                    .await
+                    .map(|r| (r.order.order.number.clone(), r))
+            } else {
+                api.lookup(&n, &c).await.map(|r| (n, r))
+            }
+        }
     });
+    if let Some(link) = window()
+        .location()
+        .hash()
+        .ok()
+        .as_deref()
+        .and_then(shared::api::links::link_in_fragment)
+    {
+        lookup.dispatch_local((String::new(), link.to_string()));
+    }
     // The answers are read in place (`with`): a clone of the whole order would be compiled in.
     Effect::new(move |_| {
         let found = lookup.value().with(|v| match v {
@@ -71,10 +90,11 @@ pub fn LookupPage() -> impl IntoView {
         if lookup.pending().get_untracked() {
             return;
         }
-        lookup.dispatch_local((
-            number.get_untracked().trim().to_string(),
-            contact.get_untracked().trim().to_string(),
-        ));
+        let typed = number.get_untracked().trim().to_string();
+        if typed.is_empty() {
+            return;
+        }
+        lookup.dispatch_local((typed, contact.get_untracked().trim().to_string()));
     };
     let error = move || {
         lookup.value().with(|v| match v {

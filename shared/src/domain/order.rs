@@ -207,6 +207,31 @@ impl Order {
     }
 }
 
+/// An order number as a buyer typed it, in the form the shop's numbers are stored in: no
+/// spaces (a pasted number often brings one, an IME an ideographic one), full-width letters,
+/// digits and signs (`ＡＢ－１２`, what a Chinese keyboard types in full-width mode) as their
+/// ASCII forms. The case is kept: see [`order_number_match_key`].
+#[must_use]
+pub fn fold_order_number(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            // The full-width forms of ASCII 0x21..=0x7E sit at a fixed offset.
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            other => other,
+        })
+        .collect()
+}
+
+/// The key two spellings of one order number share: [`fold_order_number`], letters uppercased.
+/// Buyers type `ab-12` for `AB-12`; a shop whose numbers have lower-case letters gets an alias
+/// under this key when it imports them.
+#[must_use]
+pub fn order_number_match_key(typed: &str) -> String {
+    fold_order_number(typed).to_ascii_uppercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,5 +342,30 @@ mod tests {
         assert_eq!(order.total_paid(), Money(2000));
         order.free_shipping_threshold = Some(Money(2001));
         assert_eq!(order.total_paid(), Money(2800));
+    }
+
+    #[test]
+    fn a_typed_order_number_folds_to_the_stored_form() {
+        use super::{fold_order_number, order_number_match_key};
+        assert_eq!(fold_order_number("  TB-2026-0042 "), "TB-2026-0042");
+        assert_eq!(
+            fold_order_number("ＴＢ－２０２６－００４２"),
+            "TB-2026-0042"
+        );
+        assert_eq!(fold_order_number("\u{3000}tb 2026\t"), "tb2026");
+        assert_eq!(order_number_match_key("ｔｂ－2026_ab"), "TB-2026_AB");
+        // Anything that is not a full-width ASCII form stays itself, and is then refused by the
+        // import's rule (letters, digits, '-' and '_').
+        assert_eq!(fold_order_number("订单１"), "订单1");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn folding_is_idempotent_and_keeps_ascii_numbers(n in "[A-Za-z0-9_-]{1,64}") {
+            proptest::prop_assert_eq!(&fold_order_number(&n), &n);
+            let full: String = n.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)).collect();
+            proptest::prop_assert_eq!(&fold_order_number(&full), &n);
+            proptest::prop_assert_eq!(order_number_match_key(&full), n.to_ascii_uppercase());
+        }
     }
 }

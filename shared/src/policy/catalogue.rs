@@ -18,7 +18,7 @@ pub enum SettingGroup {
     WindowsAndFees,
     /// The shop's calendar: time zone and holiday pauses.
     Calendar,
-    /// Where returns go.
+    /// Where returns go, and what the buyer is told about a refund's way back.
     ReturnAddress,
     /// Batch approval caps.
     Batch,
@@ -460,6 +460,39 @@ pub static SETTINGS: &[Setting] = &[
         "Every case clock stops on these days (statutory windows do not)."
     ),
     setting!(
+        "notify_quiet_from",
+        Calendar,
+        Hours,
+        Int,
+        notify_quiet_from,
+        "通知免打扰开始（当地整点，0–23）",
+        "Quiet hours start (local hour, 0–23)",
+        "此时起发给买家的通知暂缓，到免打扰结束时再发送。",
+        "From this hour, notifications to the buyer are held until quiet hours end."
+    ),
+    setting!(
+        "notify_quiet_until",
+        Calendar,
+        Hours,
+        Int,
+        notify_quiet_until,
+        "通知免打扰结束（当地整点，0–23）",
+        "Quiet hours end (local hour, 0–23)",
+        "暂缓的通知在此整点发出；与开始相同表示不设免打扰。",
+        "Held notifications go out at this hour; the same hour as the start means no quiet hours."
+    ),
+    setting!(
+        "notify_remind_hours",
+        Clocks,
+        Hours,
+        Int,
+        notify_remind_hours,
+        "买家期限到期前提醒",
+        "Remind the buyer before their deadline",
+        "买家的期限到期会关闭售后时，提前这么多小时提醒买家。",
+        "When the buyer's deadline would close the case, they are reminded this many hours before it."
+    ),
+    setting!(
         "return_address",
         ReturnAddress,
         Text,
@@ -469,6 +502,39 @@ pub static SETTINGS: &[Setting] = &[
         "Return address",
         "同意退货后向买家显示的寄回地址。",
         "Shown to the buyer once a return is approved."
+    ),
+    setting!(
+        "refund_arrival_days_from",
+        ReturnAddress,
+        Count,
+        Int,
+        refund_arrival_days_from,
+        "退款到账时间：最短（工作日）",
+        "Refund arrives in: at least (working days)",
+        "退款结案后告诉买家：通常几个工作日原路到账。",
+        "Told to the buyer when a case closes with a refund: it usually arrives on the original payment within these working days."
+    ),
+    setting!(
+        "refund_arrival_days_to",
+        ReturnAddress,
+        Count,
+        Int,
+        refund_arrival_days_to,
+        "退款到账时间：最长（工作日）",
+        "Refund arrives in: at most (working days)",
+        "与最短天数一起显示，如“通常 1–3 个工作日到账”。",
+        "Shown with the shortest, as in “usually 1–3 working days”."
+    ),
+    setting!(
+        "start_link_days",
+        ReturnAddress,
+        Days,
+        Int,
+        start_link_days,
+        "“发起售后”链接有效期",
+        "“Start a return” link lifetime",
+        "店铺在订单邮件中附上的链接，买家无需输入订单号即可打开订单；过期后需用订单号查找。",
+        "A link in the shop's order e-mail opens the order without typing; after this it asks for the order number instead."
     ),
     setting!(
         "invite_ttl_hours",

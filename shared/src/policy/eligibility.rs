@@ -323,12 +323,8 @@ impl LineCheck<'_> {
                 for reason in Reason::ALL {
                     match self.check(line, kind, reason) {
                         Ok(()) => reasons_allowed.push(reason),
-                        // Keep the first real obstacle; a mismatch only if nothing better.
-                        Err(r)
-                            if refusal
-                                .as_ref()
-                                .is_none_or(|f| f.is_mismatch() && !r.is_mismatch()) =>
-                        {
+                        // The refusal that explains the closed kind best (see the rule).
+                        Err(r) if refusal.as_ref().is_none_or(|f| r.explains_better_than(f)) => {
                             refusal = Some(r);
                         }
                         Err(_) => {}
@@ -823,9 +819,11 @@ mod tests {
         assert_eq!(kinds, CaseKind::ALL.to_vec());
         let ret = &lines[0].allowed[1];
         assert!(ret.reasons_allowed.is_empty());
+        // Both the no-reason window and the 三包 return band closed on day 7: the band, which a
+        // fault needed, explains it.
         assert_eq!(
             ret.refusal,
-            Some(Refusal::NoReasonWindowClosed {
+            Some(Refusal::QualityReturnWindowClosed {
                 until: until(2024, 11, 8)
             })
         );
@@ -833,6 +831,39 @@ mod tests {
         assert!(exchange.reasons_allowed.contains(&Reason::QualityFault));
         assert!(!exchange.reasons_allowed.contains(&Reason::SizeOrFit));
         assert_eq!(exchange.refusal, None);
+    }
+
+    #[test]
+    fn a_closed_kind_is_explained_by_the_last_window_that_closed() {
+        let o = order(vec![line("shirt", "clothing", 9_900, 1)]);
+        let policy = Policy::default();
+        let at_day = |days| eligibility(&o, &[], &policy, day_after_signed(days, 12, 0));
+        let refusal = |days, kind: CaseKind| {
+            at_day(days)[0]
+                .allowed
+                .iter()
+                .find(|k| k.kind == kind)
+                .and_then(|k| k.refusal.clone())
+        };
+        // Day 20: the exchange's 三包 band (15 days) outlived the no-reason window (7 days).
+        assert!(matches!(
+            refusal(20, CaseKind::Exchange),
+            Some(Refusal::QualityExchangeWindowClosed { .. })
+        ));
+        // Whichever order the rules are checked in, a later window wins and a mismatch loses.
+        let early = Refusal::NoReasonWindowClosed {
+            until: until(2024, 11, 8),
+        };
+        let late = Refusal::QualityExchangeWindowClosed {
+            until: until(2024, 11, 16),
+        };
+        let mismatch = Refusal::ReasonDoesNotFitKind {
+            kind: CaseKind::Repair,
+            reason: Reason::SizeOrFit,
+        };
+        assert!(late.explains_better_than(&early) && !early.explains_better_than(&late));
+        assert!(early.explains_better_than(&mismatch) && !mismatch.explains_better_than(&early));
+        assert!(!early.explains_better_than(&early));
     }
 
     #[test]

@@ -312,4 +312,32 @@ impl Refusal {
     pub const fn is_mismatch(&self) -> bool {
         matches!(self, Self::ReasonDoesNotFitKind { .. })
     }
+
+    /// A window that closed: its last day, and whether it is a fault's (三包, warranty) rather
+    /// than the no-reason window.
+    const fn window_closed(&self) -> Option<(LocalDate, bool)> {
+        match self {
+            Self::NoReasonWindowClosed { until } => Some((*until, false)),
+            Self::QualityReturnWindowClosed { until }
+            | Self::QualityExchangeWindowClosed { until }
+            | Self::WarrantyExpired { until } => Some((*until, true)),
+            _ => None,
+        }
+    }
+
+    /// When several rules refuse one kind, whether this one explains it better than `other`: a
+    /// real obstacle before a mismatch, and of two closed windows the one that stayed open
+    /// longer, a fault's band before the no-reason window on the same day. That is the last door
+    /// that closed: a buyer with a fault at day 12 is told about the 三包 band, which is what
+    /// their fault needed, not about the seven days without a reason.
+    #[must_use]
+    pub fn explains_better_than(&self, other: &Self) -> bool {
+        if other.is_mismatch() {
+            return !self.is_mismatch();
+        }
+        match (self.window_closed(), other.window_closed()) {
+            (Some(mine), Some(theirs)) => mine > theirs,
+            _ => false,
+        }
+    }
 }

@@ -212,6 +212,21 @@ pub struct Policy {
     pub return_address: String,
     /// How long a staff invitation link works, in hours (then it must be sent again).
     pub invite_ttl_hours: i64,
+    /// What the buyer is told a refund takes to arrive on the original payment, in working days,
+    /// from..to: the payment channel's time, not a clock the shop keeps (Alipay and WeChat Pay
+    /// say 1–3 working days for a balance or a bank card).
+    pub refund_arrival_days_from: i64,
+    /// See [`Self::refund_arrival_days_from`].
+    pub refund_arrival_days_to: i64,
+    /// How long a "start a return" link from the shop's order e-mail works, in days.
+    pub start_link_days: i64,
+    /// Quiet hours for buyer notifications start at this local hour (0–23): a notification due
+    /// from then on is held until `notify_quiet_until`.
+    pub notify_quiet_from: i64,
+    /// Quiet hours end at this local hour (0–23); equal to `notify_quiet_from`: no quiet hours.
+    pub notify_quiet_until: i64,
+    /// The buyer is reminded this many hours before a deadline of theirs that closes the case.
+    pub notify_remind_hours: i64,
 }
 
 impl Default for Policy {
@@ -243,6 +258,12 @@ impl Default for Policy {
             categories: BTreeMap::new(),
             return_address: String::new(),
             invite_ttl_hours: 72,
+            refund_arrival_days_from: 1,
+            refund_arrival_days_to: 3,
+            start_link_days: 30,
+            notify_quiet_from: 22,
+            notify_quiet_until: 8,
+            notify_remind_hours: 24,
         }
     }
 }
@@ -352,6 +373,28 @@ impl Policy {
         );
         c.range("warranty_days", self.warranty_days, 1, MAX_DAYS);
         c.range("invite_ttl_hours", self.invite_ttl_hours, 1, 720);
+        c.range("notify_quiet_from", self.notify_quiet_from, 0, 23);
+        c.range("notify_quiet_until", self.notify_quiet_until, 0, 23);
+        c.range(
+            "notify_remind_hours",
+            self.notify_remind_hours,
+            1,
+            MAX_HOURS,
+        );
+        c.range(
+            "refund_arrival_days_from",
+            self.refund_arrival_days_from,
+            0,
+            60,
+        );
+        c.range("refund_arrival_days_to", self.refund_arrival_days_to, 0, 60);
+        c.range("start_link_days", self.start_link_days, 1, 365);
+        c.not_below(
+            "refund_arrival_days_to",
+            self.refund_arrival_days_to,
+            "refund_arrival_days_from",
+            self.refund_arrival_days_from,
+        );
         c.range(
             "failed_repairs_for_exchange",
             self.failed_repairs_for_exchange,
@@ -549,14 +592,20 @@ impl Policy {
     /// (a validated policy has none).
     #[must_use]
     pub fn holiday_days(&self) -> Vec<i64> {
-        let mut days: Vec<i64> = self
+        // A shop lists a handful of days: each goes into its place in the sorted list (a binary
+        // search), which also drops repeats, and keeps a general sort's code (some 3 KB) out of
+        // the portal, which reads this for every deadline it shows.
+        let mut days: Vec<i64> = Vec::with_capacity(self.holidays.len());
+        for day in self
             .holidays
             .iter()
             .filter_map(|d| LocalDate::parse(d))
             .map(LocalDate::day_number)
-            .collect();
-        days.sort_unstable();
-        days.dedup();
+        {
+            if let Err(at) = days.binary_search(&day) {
+                days.insert(at, day);
+            }
+        }
         days
     }
 }
@@ -770,5 +819,23 @@ mod tests {
         assert_eq!(p.restocking_fee_bps_for("tv"), 500);
         assert_eq!(p.intact_rule_for("tv"), IntactRule::NotActivated);
         assert_eq!(p.intact_rule_for("book"), IntactRule::Unused);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn holiday_days_are_the_listed_days_sorted_once(days in proptest::collection::vec(0i64..40, 0..20)) {
+            let policy = Policy {
+                holidays: days.iter().map(|d| format!("2026-12-{:02}", 1 + d % 31)).collect(),
+                ..Policy::default()
+            };
+            let mut expected: Vec<i64> = days
+                .iter()
+                .filter_map(|d| LocalDate::parse(&format!("2026-12-{:02}", 1 + d % 31)))
+                .map(LocalDate::day_number)
+                .collect();
+            expected.sort_unstable();
+            expected.dedup();
+            proptest::prop_assert_eq!(policy.holiday_days(), expected);
+        }
     }
 }

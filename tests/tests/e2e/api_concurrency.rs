@@ -285,7 +285,7 @@ fn ten_wrong_guesses_from_one_address_do_not_lock_out_the_real_buyer() {
     let orders = import(server, "guess-one");
     let order = story(&orders, stories::PHONE).clone();
     let contact = contact_of(&order);
-    let guesses: Vec<u16> = (0..10)
+    let answers: Vec<ApiResponse> = (0..10)
         .map(|i| {
             lookup_from(
                 &server.base,
@@ -293,9 +293,25 @@ fn ten_wrong_guesses_from_one_address_do_not_lock_out_the_real_buyer() {
                 &order.number,
                 &format!("g{i}@x.cn"),
             )
-            .status
         })
         .collect();
+    let guesses: Vec<u16> = answers.iter().map(|a| a.status).collect();
+    // A refusal says when to try again: `Retry-After` within the minute's window, and the same
+    // wait in the message (the portal shows the message).
+    let refused = &answers[9];
+    let wait: u32 = refused
+        .header("retry-after")
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After on a 429");
+    assert!((1..=61).contains(&wait), "{wait}");
+    let message = refused.json()["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        wait < 2 || message.contains(&format!("{wait} seconds")),
+        "{message}"
+    );
     assert_eq!(
         guesses.iter().filter(|s| **s == 404).count(),
         5,

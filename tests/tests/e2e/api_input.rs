@@ -5,7 +5,7 @@ use std::sync::{Arc, Barrier};
 use serde_json::json;
 
 use crate::helpers::*;
-use crate::support::{app, unique};
+use crate::support::{app, fresh_orders, unique};
 use tests::fixtures::stories;
 
 fn cases_of(buyer: &tests::Api) -> usize {
@@ -352,6 +352,49 @@ fn a_wrong_contact_and_a_missing_order_answer_exactly_alike() {
         &json!({"order_number": order.number, "contact": "138 0013 8001"}),
     );
     assert_status(&by_phone, 200);
+}
+
+#[test]
+fn an_order_number_is_found_however_the_buyer_types_it() {
+    // One number as shops write it (upper case) and one a shop keeps in lower case.
+    let mut orders = fresh_orders("TYPED");
+    orders.truncate(2);
+    orders[1].number = orders[1].number.to_ascii_lowercase();
+    app().import_orders(&orders);
+    let found = |typed: &str, order: &shared::domain::Order| {
+        let r = app().api().post(
+            "/api/lookup",
+            &json!({"order_number": typed, "contact": contact_of(order)}),
+        );
+        assert_status(&r, 200);
+        assert_eq!(
+            r.json()["order"]["order"]["number"],
+            json!(order.number),
+            "{typed}"
+        );
+    };
+    let full_width = |n: &str| -> String {
+        n.chars()
+            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c))
+            .collect()
+    };
+    let (upper, lower) = (&orders[0], &orders[1]);
+    found(&format!("  {} ", upper.number), upper);
+    found(&upper.number.to_ascii_lowercase(), upper);
+    found(&full_width(&upper.number), upper);
+    found(
+        &format!("\u{3000}{}", full_width(&upper.number.to_ascii_lowercase())),
+        upper,
+    );
+    found(&lower.number, lower);
+    found(&lower.number.to_ascii_uppercase(), lower);
+    found(&full_width(&lower.number.to_ascii_uppercase()), lower);
+    // Folding finds the number; it does not loosen the contact check.
+    let wrong = app().api().post(
+        "/api/lookup",
+        &json!({"order_number": lower.number.to_ascii_uppercase(), "contact": "someone@else.cn"}),
+    );
+    assert_status(&wrong, 404);
 }
 
 #[test]

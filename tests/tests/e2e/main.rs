@@ -22,5 +22,7 @@ mod api_queue;
 mod api_staff;
 mod api_stories;
 mod helpers;
+mod notify;
 mod portal;
 mod postage;
+mod shell;

@@ -386,11 +386,15 @@ async fn the_shirt_story_previews_the_return_files_it_and_lands_on_the_case_page
     let (portal, shirt) = Portal::at_order("sh", "TB20261120001", None).await;
     let shirt = &shirt;
     portal.wait("[data-testid=order-summary]").await;
-    assert!(
+    // No requests yet: no empty list in the way of the form.
+    assert_eq!(
         portal
-            .text("[data-testid=no-cases]")
-            .await
-            .contains("No requests")
+            .js(
+                "return document.querySelector('[data-testid=case-list]') === null",
+                vec![]
+            )
+            .await,
+        Value::Bool(true)
     );
     screenshot(&portal.c, "portal-order").await;
     assert!(
@@ -519,13 +523,36 @@ async fn the_shirt_story_previews_the_return_files_it_and_lands_on_the_case_page
     let _ = portal.c.refresh().await;
     assert_eq!(portal.text("[data-testid=case-id]").await, id);
 
-    // Messages with the shop.
+    // Messages with the shop. The first send fails (the network drops it): the message stays
+    // in its box with the error, and the same tap sends it once the network is back.
     portal
         .type_into(
             "[data-testid=message]",
             "Could you confirm the return address?",
         )
         .await;
+    portal
+        .js(
+            "window.__fetch = window.fetch;
+             window.fetch = (req, init) =>
+               ((req instanceof Request ? req.method : init && init.method) === 'POST')
+                 ? Promise.reject(new TypeError('offline')) : window.__fetch(req, init);",
+            vec![],
+        )
+        .await;
+    portal.click("[data-testid=send-message]").await;
+    portal.wait("[data-testid=error]").await;
+    assert_eq!(
+        portal
+            .js(
+                "return document.querySelector('[data-testid=message]').value",
+                vec![]
+            )
+            .await,
+        json!("Could you confirm the return address?"),
+        "a failed send keeps the message"
+    );
+    portal.js("window.fetch = window.__fetch;", vec![]).await;
     portal.click("[data-testid=send-message]").await;
     portal
         .until(
@@ -647,6 +674,203 @@ async fn a_refused_request_says_why_and_cannot_be_sent() {
     portal.show("[data-testid=preview]").await;
     screenshot(&portal.c, "portal-refusal").await;
     let _ = portal.c.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_photo_that_fails_to_upload_says_why_and_send_asks_before_filing_without_it() {
+    for (lang, tag) in [(None, "pfe"), (Some("zh-CN"), "pfz")] {
+        let (portal, shirt) = Portal::at_order(tag, "TB20261120001", lang).await;
+        portal
+            .fill_return("SOCKS-3P", "return_and_refund", "changed_mind")
+            .await;
+        // The network drops every upload (as a lift or a tunnel would).
+        portal
+            .js(
+                "XMLHttpRequest.prototype.send = function () { setTimeout(() => this.onerror && this.onerror(), 50); };",
+                vec![],
+            )
+            .await;
+        portal.attach_generated_photo(800, 600).await;
+        portal
+            .until(
+                "the photo to fail",
+                "return document.querySelector('[data-testid=photo-tile]')?.dataset.status === 'failed'",
+            )
+            .await;
+        let tile = portal.text("[data-testid=photo-tile]").await;
+        assert!(!tile.trim().is_empty(), "the tile says why");
+        let spinning = portal
+            .js(
+                "return document.querySelector('[data-testid=photo-tile] .spinner') !== null",
+                vec![],
+            )
+            .await;
+        assert_eq!(spinning, Value::Bool(false), "a failed photo does not spin");
+        portal.wait("[data-testid=photo-retry]").await;
+        // Send asks first; "go back" files nothing.
+        portal.click("[data-testid=submit]").await;
+        let ask = portal.text("[data-testid=ask-without-failed]").await;
+        assert!(ask.contains('1'), "{ask}");
+        screenshot(&portal.c, &format!("portal-photo-failed-{tag}")).await;
+        portal.click("[data-testid=keep-editing]").await;
+        let buyer = buyer_api(&shirt.number, &contact(&shirt));
+        let cases = || {
+            buyer.get("/api/buyer/order").json()["cases"]
+                .as_array()
+                .map(Vec::len)
+        };
+        assert_eq!(cases(), Some(0));
+        portal.click("[data-testid=submit]").await;
+        portal.click("[data-testid=send-without-failed]").await;
+        portal.text("[data-testid=case-id]").await;
+        assert_eq!(cases(), Some(1));
+        let _ = portal.c.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_start_link_from_the_shops_email_opens_the_order_without_typing() {
+    let orders = imported("sl");
+    let shirt = find(&orders, "TB20261120001").clone();
+    let shop = app().shop_system();
+    // The shop asks for a link the way its e-mail system would (any spelling of the number).
+    let made = shop.post(
+        "/api/shop/links",
+        &json!({"order_number": shirt.number.to_ascii_lowercase()}),
+    );
+    assert_eq!(made.status, 200);
+    let url = made.json()["url"].as_str().unwrap_or_default().to_string();
+    let expires = made.json()["expires_at"].as_i64().unwrap_or_default();
+    let days = (expires - crate::support::now().0) as f64 / 86_400_000.0;
+    assert!((29.9..=30.1).contains(&days), "the shop's 30 days: {days}");
+    let (path, link) = url
+        .split_once("#link=")
+        .expect("the grant rides in the fragment");
+    assert!(path.ends_with('/'), "{url}");
+    // The grant is only a link: not a bearer token, and a changed one opens nothing.
+    let as_token = app().api().with_bearer(link).get("/api/buyer/order");
+    assert_eq!(as_token.status, 401);
+    let mut forged = link.to_string();
+    forged.replace_range(forged.len() - 2.., "AA");
+    let r = app()
+        .api()
+        .post("/api/lookup/link", &json!({"link": forged}));
+    assert_eq!(r.status, 410);
+    assert_eq!(r.json()["code"], "link_invalid");
+    let unknown = shop.post("/api/shop/links", &json!({"order_number": "NO-SUCH-1"}));
+    assert_eq!(unknown.status, 404);
+
+    for lang in [None, Some("zh-CN")] {
+        let portal = match lang {
+            Some(l) => Portal::in_language(l).await,
+            None => Portal::new().await,
+        };
+        // Opened from the e-mail: no number, no contact typed.
+        let target = url.replacen(&app().base, &portal.base, 1);
+        if let Err(e) = portal.c.goto(&target).await {
+            panic!("could not open the link: {e}");
+        }
+        portal.wait("[data-testid=order-summary]").await;
+        let at = portal
+            .c
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        assert!(at.contains(&format!("/order/{}", shirt.number)), "{at}");
+        assert!(
+            !at.contains("link="),
+            "the grant leaves the address bar: {at}"
+        );
+        portal.wait("[data-testid=request-form]").await;
+        screenshot(
+            &portal.c,
+            &format!("portal-start-link-{}", lang.unwrap_or("en")),
+        )
+        .await;
+        let _ = portal.c.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fault_return_with_two_photos_takes_two_screens_and_six_taps() {
+    for (lang, tag) in [(None, "tpe"), (Some("zh-CN"), "tpz")] {
+        let orders = imported(tag);
+        let shirt = find(&orders, "TB20261120001").clone();
+        let portal = match lang {
+            Some(l) => Portal::in_language(l).await,
+            None => Portal::new().await,
+        };
+        portal.open("/").await;
+        portal.wait("[data-testid=lookup-form]").await;
+        // Every tap the buyer makes, and the screens (paths) they make it on.
+        portal
+            .js(
+                // (A finger's press, not `click`: a label forwards its click to its input.)
+                "window.__taps = []; document.addEventListener('pointerdown', e => {
+                   if (e.isTrusted) window.__taps.push(location.pathname);
+                 }, true);",
+                vec![],
+            )
+            .await;
+        portal
+            .type_into("[data-testid=lookup-number]", &shirt.number)
+            .await;
+        portal
+            .type_into("[data-testid=lookup-contact]", &contact(&shirt))
+            .await;
+        portal.click("[data-testid=lookup-submit]").await;
+        portal.wait("[data-testid=request-form]").await;
+        portal.pick_line("SHIRT-OX-L").await;
+        portal.pick_kind("return_and_refund").await;
+        portal.pick_reason("quality_fault").await;
+        // One tap on "Add photos", two chosen in the phone's picker (the picker is the
+        // system's, so the test hands the files over and counts that tap itself).
+        let script = "const done = arguments[0];
+            const make = (hue) => new Promise(r => {
+              const c = document.createElement('canvas'); c.width = 640; c.height = 480;
+              const g = c.getContext('2d'); g.fillStyle = `hsl(${hue}, 70%, 50%)`; g.fillRect(0, 0, 640, 480);
+              c.toBlob(b => r(new File([b], `p${hue}.png`, {type: 'image/png'})), 'image/png');
+            });
+            Promise.all([make(10), make(200)]).then(files => {
+              const dt = new DataTransfer(); files.forEach(f => dt.items.add(f));
+              const input = document.querySelector('[data-testid=photo-input]');
+              input.files = dt.files; input.dispatchEvent(new Event('change', {bubbles: true}));
+              done(true);
+            });";
+        if let Err(e) = portal.c.execute_async(script, vec![]).await {
+            panic!("could not attach photos: {e}");
+        }
+        portal
+            .until(
+                "both photos to upload",
+                "return [...document.querySelectorAll('[data-testid=photo-tile]')].filter(t => t.dataset.status === 'uploaded').length === 2",
+            )
+            .await;
+        let id = portal.submit().await;
+        let taps = portal.js("return window.__taps", vec![]).await;
+        let taps: Vec<String> = taps
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let screens: std::collections::BTreeSet<&String> = taps.iter().collect();
+        // lookup · item · kind · reason · send, plus the photo picker's tap.
+        assert_eq!(taps.len() + 1, 6, "{taps:?}");
+        assert_eq!(screens.len(), 2, "{taps:?}");
+        let case =
+            buyer_api(&shirt.number, &contact(&shirt)).get(&format!("/api/buyer/cases/{id}"));
+        assert_eq!(
+            case.json()["case"]["request"]["photos"]
+                .as_array()
+                .map(Vec::len),
+            Some(2)
+        );
+        let _ = portal.c.close().await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -968,6 +1192,48 @@ async fn the_tv_story_is_refused_a_refund_after_weeks_and_repaired_instead() {
     );
     screenshot(&portal.c, "portal-tv-repaired").await;
     let _ = portal.c.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refunded_case_says_how_much_comes_back_where_and_when_in_both_languages() {
+    use crate::helpers::{AGENT, WAREHOUSE, buyer_command, staff, staff_command};
+    for (lang, tag, expected) in [
+        (
+            None,
+            "rfe",
+            "back to the original payment, usually 1–3 working days.",
+        ),
+        (Some("zh-CN"), "rfz", "原路退回，通常 1–3 个工作日到账。"),
+    ] {
+        let (portal, shirt) = Portal::at_order(tag, "TB20261120001", lang).await;
+        portal
+            .fill_return("SHIRT-OX-L", "return_and_refund", "size_or_fit")
+            .await;
+        let id = portal.submit().await;
+        let buyer = buyer_api(&shirt.number, &contact(&shirt));
+        let agent = staff(app(), AGENT);
+        let approve = json!({"type": "approve", "solution": {"kind": "return_and_refund"}});
+        assert_eq!(staff_command(&agent, &id, &approve).status, 200);
+        let track = json!({"type": "enter_return_tracking", "carrier": "SF Express", "tracking": "SF5550001112"});
+        assert_eq!(buyer_command(&buyer, &id, &track).status, 200);
+        let receive = json!({"type": "receive", "inspection": {"passed": true}});
+        let received = staff_command(&staff(app(), WAREHOUSE), &id, &receive);
+        assert_eq!(received.status, 200);
+        // The API says it to the buyer, and only once the case closed with a refund.
+        let seen = buyer.get(&format!("/api/buyer/cases/{id}"));
+        assert_eq!(seen.json()["refund_arrives_in_working_days"], json!([1, 3]));
+        let total = seen.json()["refund"]["total"].as_i64().unwrap_or_default();
+        let amount = format!("¥{}.{:02}", total / 100, total % 100);
+        let _ = portal.c.refresh().await;
+        portal.wait("[data-testid=refund-arrival]").await;
+        let said = portal.text("[data-testid=refund-arrival]").await;
+        assert!(
+            said.starts_with(&amount) && said.ends_with(expected),
+            "{said}"
+        );
+        screenshot(&portal.c, &format!("portal-refund-arrival-{tag}")).await;
+        let _ = portal.c.close().await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

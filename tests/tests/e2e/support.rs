@@ -45,7 +45,7 @@ pub fn app() -> &'static TestApp {
 }
 
 /// A minimal HTTP/1.1 receiver: records each request's head and body, answers 200.
-fn webhook_receiver(store: Arc<Mutex<Vec<(String, String)>>>) -> String {
+pub(crate) fn webhook_receiver(store: Arc<Mutex<Vec<(String, String)>>>) -> String {
     let listener = match TcpListener::bind("127.0.0.1:0") {
         Ok(l) => l,
         Err(e) => panic!("webhook receiver: {e}"),
@@ -151,7 +151,8 @@ pub fn screenshot_dir() -> PathBuf {
 
 static CHROMEDRIVER: OnceLock<(String, ProcessGroup)> = OnceLock::new();
 
-fn chromedriver() -> &'static str {
+/// The running chromedriver's address (started on first use).
+pub fn chromedriver() -> &'static str {
     &CHROMEDRIVER
         .get_or_init(|| {
             let port = free_port().unwrap_or(9515);

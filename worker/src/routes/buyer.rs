@@ -55,7 +55,8 @@ pub async fn lookup(r: &mut Req) -> AppResult<Response> {
     let guesses = auth::Guesses::new(&r.req, &r.env, &shop, auth::LOOKUP_LIMIT);
     guesses.limit_address().await?;
     let body: LookupRequest = json_body(&mut r.req).await?;
-    let number = body.order_number.trim().to_string();
+    // Every spelling of one number (spaces, full-width, case) shares one guessing budget.
+    let number = shared::domain::order_number_match_key(&body.order_number);
     if number.is_empty() || number.len() > 64 {
         return Err(ApiErrorCode::OrderNotFound.into());
     }
@@ -63,7 +64,7 @@ pub async fn lookup(r: &mut Req) -> AppResult<Response> {
     // 2. A missing order and a wrong contact answer the same, so the answer reveals nothing.
     let order = r
         .store
-        .order(&number)
+        .order_typed(&body.order_number)
         .await?
         .filter(|o| contact_matches(o, &body.contact));
     let order = order.ok_or(AppError::Api(ApiErrorCode::OrderNotFound))?;
@@ -81,6 +82,36 @@ pub async fn lookup(r: &mut Req) -> AppResult<Response> {
         response.headers().append("Set-Cookie", &cookie)?;
     }
     Ok(response)
+}
+
+/// `POST /api/lookup/link`: a "start a return" link from the shop's e-mail, traded for a buyer
+/// token as a lookup would. A forged grant is hopeless (HMAC with the signing key), but each
+/// check costs a signature, so the address limit of lookups applies.
+pub async fn lookup_link(r: &mut Req) -> AppResult<Response> {
+    let shop = r.store.shop.clone();
+    auth::Guesses::new(&r.req, &r.env, &shop, auth::LOOKUP_LIMIT)
+        .limit_address()
+        .await?;
+    let body: shared::api::links::LinkLookup = json_body(&mut r.req).await?;
+    let invalid = || AppError::Api(ApiErrorCode::LinkInvalid);
+    let grant = auth::verify_grant(&r.env, auth::LINK_PREFIX, body.link.trim(), r.now.0)
+        .await
+        .map_err(|e| match e {
+            AppError::Api(_) => invalid(),
+            other => other,
+        })?;
+    if grant.shop != shop {
+        return Err(invalid());
+    }
+    let order = r.store.order(&grant.order).await?.ok_or_else(invalid)?;
+    let (token, expires_at) =
+        auth::issue_buyer_token(&r.env, &shop, &order.number, r.now.0).await?;
+    let view = order_view(r, order).await?;
+    ok(&LookupResponse {
+        token,
+        expires_at: shared::domain::Timestamp(expires_at),
+        order: view,
+    })
 }
 
 async fn order_view(r: &Req, order: Order) -> AppResult<BuyerOrderView> {

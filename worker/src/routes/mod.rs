@@ -153,6 +153,7 @@ async fn dispatch(
         )?),
         // Buyers.
         (Method::Post, ["api", "lookup"]) => buyer::lookup(&mut r).await,
+        (Method::Post, ["api", "lookup", "link"]) => buyer::lookup_link(&mut r).await,
         (Method::Get, ["api", "buyer", "order"]) => buyer::order(&r).await,
         (Method::Post, ["api", "buyer", "preview"]) => buyer::preview(&mut r).await,
         (Method::Post, ["api", "buyer", "cases"]) => buyer::file(&mut r).await,
@@ -196,6 +197,7 @@ async fn dispatch(
         (Method::Post, ["api", "staff", "batch-approve"]) => batch::approve(&mut r).await,
         // Shop systems.
         (Method::Post, ["api", "shop", "orders"]) => shop_system::import_orders(&mut r).await,
+        (Method::Post, ["api", "shop", "links"]) => shop_system::start_link(&mut r).await,
         (Method::Post, ["api", "shop", "bootstrap"]) => shop_system::bootstrap(&mut r).await,
         // The cron's expiries, run in the order's desk (never reachable from outside: only the
         // worker addresses a desk).

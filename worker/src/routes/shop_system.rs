@@ -74,10 +74,45 @@ pub async fn import_orders(r: &mut Req) -> AppResult<Response> {
         r.store
             .put(&keys::order(&r.store.shop, &order.number), order)
             .await?;
+        // A number a buyer may type in another case: its alias (see `Store::order_typed`).
+        let key = shared::domain::order_number_match_key(&order.number);
+        if key != order.number {
+            r.store
+                .put(&keys::order_alias(&r.store.shop, &key), &order.number)
+                .await?;
+        }
     }
     ok(&ImportReport {
         imported: orders.len() as u32,
         errors: vec![],
+    })
+}
+
+/// `POST /api/shop/links`: a signed "start a return" link to one order's page, working for the
+/// shop's `start_link_days`. Stateless (a grant signed like a buyer token, under its own
+/// prefix), so the shop may ask for one per e-mail it sends.
+pub async fn start_link(r: &mut Req) -> AppResult<Response> {
+    auth::require_api_key(&r.req, &r.env)?;
+    let body: shared::api::links::StartLinkRequest = json_body(&mut r.req).await?;
+    let order = r
+        .store
+        .order_typed(&body.order_number)
+        .await?
+        .ok_or(AppError::Api(ApiErrorCode::OrderNotFound))?;
+    let days = crate::shop::policy(&r.store).await?.start_link_days;
+    let grant = auth::BuyerGrant {
+        shop: r.store.shop.clone(),
+        order: order.number,
+        exp: r
+            .now
+            .0
+            .saturating_add(days.saturating_mul(shared::domain::MS_PER_DAY)),
+    };
+    let link = auth::sign_grant(&r.env, auth::LINK_PREFIX, &grant).await?;
+    let origin = r.req.url()?.origin().ascii_serialization();
+    ok(&shared::api::links::StartLink {
+        url: format!("{origin}/{}{link}", shared::api::links::LINK_FRAGMENT),
+        expires_at: Timestamp(grant.exp),
     })
 }
 

@@ -276,13 +276,23 @@ fn CaseBody(loaded: Rc<Loaded>, core: Core<Model>, photos: Photos) -> impl IntoV
     let busy = busy(core);
 
     let banner = Banner::of(&state, cv.deadline);
+    // What a refund's close gives the buyer: how much, where, when it usually arrives.
+    let refund_sent = cv
+        .refund_arrives_in_working_days
+        .zip(cv.refund.as_ref())
+        .map(|(days, r)| (format::money(r.total, &currency), days));
     let banner = move || {
         let l = lang.get();
         let t = i18n::t(l);
         let inner = match banner {
             Banner::Closed { outcome, rated } => view! {
                 <p class="banner-title">{t.closed_banner}</p>
-                <p>{outcome.message(l)}</p>
+                {match refund_sent.clone() {
+                    Some((amount, days)) => view! {
+                        <p data-testid="refund-arrival">{shared::i18n::refund_arrival(l, &amount, days)}</p>
+                    }.into_any(),
+                    None => view! { <p>{outcome.message(l)}</p> }.into_any(),
+                }}
                 {rated.then(|| view! { <p data-testid="rated">{t.thanks_rating}</p> })}
             }
             .into_any(),
@@ -316,10 +326,32 @@ fn CaseBody(loaded: Rc<Loaded>, core: Core<Model>, photos: Photos) -> impl IntoV
     let notice = Memo::new(move |_| core.with(|m| m.notice));
     let command_error = Memo::new(move |_| core.with(|m| m.command_error.clone()));
     let copied = Memo::new(move |_| core.with(|m| m.copied));
+    // News since the page opened: a line at the top and the tab's title, so a buyer who left the
+    // tab open sees it; the body is redrawn with each change, so an old line goes with it.
+    let news = core
+        .with_untracked(|m| m.news)
+        .then(|| cv.news.clone())
+        .flatten();
+    let title_id = case_id.clone();
+    let news_title = news.clone();
+    leptos::prelude::Effect::new(move |_| {
+        let l = lang.get();
+        let t = i18n::t(l);
+        let title = match &news_title {
+            Some(n) => format!("● {} · {}", n.title(l), t.app_name),
+            None => format!("{} {title_id} · {}", t.case_title, t.app_name),
+        };
+        document().set_title(&title);
+    });
 
     view! {
         <div class="case-grid">
         <div class="case-main">
+        {news.map(|n| view! {
+            <p class="alert alert-info" role="status" data-testid="news">
+                {move || n.title(lang.get()).to_owned()}
+            </p>
+        })}
         <section class="card" aria-labelledby="case-title" data-testid="case-page" data-case-id=case_id.clone()>
             <div class="card-head">
                 <h1 id="case-title" class="h2">

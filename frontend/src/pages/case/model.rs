@@ -178,6 +178,10 @@ pub struct Model {
     pub drafts: Drafts,
     /// The return address was copied (`Some(false)`: the browser refused; it is selected instead).
     pub copied: Option<bool>,
+    /// Show the case's news (`view.news`, the buyer's latest notification) at the top: it came
+    /// in a read after the page opened. Cleared by a later change without news of its own and by
+    /// the buyer's own step.
+    pub news: bool,
 }
 
 /// What happens on the case page.
@@ -324,6 +328,7 @@ impl Model {
             command_error: None,
             drafts: Drafts::default(),
             copied: None,
+            news: false,
         }
     }
 
@@ -434,9 +439,8 @@ impl Model {
         self.sending = Some(action);
         self.notice = None;
         self.command_error = None;
-        if action == ActionKind::Message {
-            self.drafts.message.clear();
-        }
+        // The message stays in its box until the answer says it was posted: a failed send keeps
+        // it, to be sent again with one tap.
         vec![Effect::Command {
             id: self.id.clone(),
             number: self.number.clone(),
@@ -461,6 +465,12 @@ impl Model {
                 || c.view.deadline != loaded.view.deadline
         });
         if changed {
+            // News is a milestone that arrived since the last read (the first read is not news).
+            self.news = news_key(&loaded.view).is_some()
+                && self
+                    .loaded
+                    .as_ref()
+                    .is_some_and(|c| news_key(&c.view) != news_key(&loaded.view));
             self.show(loaded);
         } else {
             self.updated = self.now + loaded.skew;
@@ -542,6 +552,7 @@ impl Page for Model {
                         self.load_error = None;
                         self.drafts = Drafts::default();
                         self.notice = action.map(Notice::Done);
+                        self.news = false;
                         self.show(Loaded::new(view, sent_at, received_at));
                         // A read sent before the command would show the case as it was.
                         self.reads = self.reads.wrapping_add(1);
@@ -777,4 +788,8 @@ pub fn stale_text(model: &Model, lang: Lang) -> Option<String> {
 #[must_use]
 pub fn can_rate(model: &Model) -> bool {
     !model.busy() && model.drafts.stars > 0
+}
+
+fn news_key(view: &BuyerCaseView) -> Option<&str> {
+    view.news.as_ref().map(|n| n.key.as_str())
 }

@@ -610,16 +610,29 @@ fn a_failed_command_is_shown_and_keeps_the_drafts() {
             3
         ))
     );
-    assert_eq!(m.drafts.message, "", "the box empties as the message goes");
+    assert_eq!(
+        m.drafts.message, "  hello  ",
+        "the message stays until it is posted"
+    );
     let effects = m.update(Msg::Sent {
-        answer: Err(error(422, "too_long")),
+        answer: Err(error(0, "network")),
         sent_at: NOW,
         received_at: NOW,
     });
     assert_eq!(effects, vec![Effect::Focus(FEEDBACK)]);
-    assert_eq!(m.command_error, Some(error(422, "too_long")));
+    assert_eq!(m.command_error, Some(error(0, "network")));
     assert_eq!(m.notice, None);
     assert!(!m.busy());
+    assert_eq!(m.drafts.message, "  hello  ", "a failed send loses nothing");
+    // The retry sends the same message; its success empties the box.
+    let retry = m.update(Msg::Send(ActionKind::Message, Vec::new()));
+    assert!(command_of(&retry).is_some());
+    m.update(Msg::Sent {
+        answer: Ok(view(&["message"], 4)),
+        sent_at: NOW,
+        received_at: NOW,
+    });
+    assert_eq!(m.drafts.message, "");
 }
 
 #[test]
@@ -978,4 +991,64 @@ fn the_countdown_says_whose_move_it_is_and_how_long_is_left() {
         countdown_text(&arriving, 0, Lang::ZhCn, 480),
         "收到后请确认收货 · 2026年11月20日自动确认"
     );
+}
+
+/// A refresh of `m` that answers `v`.
+fn refresh(m: &mut Model, v: BuyerCaseView) {
+    let read = m.reads.wrapping_add(1);
+    m.reads = read;
+    m.update(Msg::Loaded {
+        read,
+        answer: loaded_answer(v),
+        sent_at: NOW + 30_000,
+        received_at: NOW + 31_000,
+    });
+}
+
+#[test]
+fn news_from_the_shop_shows_on_the_open_page_and_an_old_notice_clears() {
+    let news = |key: &str| shared::api::notify::CaseNews {
+        key: key.into(),
+        zh: "商家已同意退货，请在12月8日前寄回".into(),
+        en: "The shop approved your return — send it by 8 Dec".into(),
+    };
+    let mut first = view(&["message"], 3);
+    first.news = Some(news("AS-1.info_requested.1"));
+    let mut m = page_with(first.clone());
+    assert!(!m.news, "the news the page opened with is not news");
+    let mut approved = with_event(
+        view(&["enter_return_tracking"], 4),
+        shop(),
+        EventKind::Approved {
+            solution: Solution::ReturnAndRefund,
+            note: String::new(),
+        },
+    );
+    approved.news = Some(news("AS-1.approved.2"));
+    refresh(&mut m, approved.clone());
+    assert!(m.news);
+    let title = m
+        .loaded
+        .as_ref()
+        .and_then(|l| l.view.news.as_ref())
+        .map(|n| n.title(Lang::En).to_owned());
+    assert_eq!(
+        title.as_deref(),
+        Some("The shop approved your return — send it by 8 Dec")
+    );
+    // The same read again changes nothing; a later change without news of its own clears it.
+    refresh(&mut m, approved.clone());
+    assert!(m.news);
+    let mut shipped = with_event(
+        approved,
+        Actor::Buyer,
+        EventKind::ReturnShipped {
+            carrier: "SF".into(),
+            tracking: "SF1".into(),
+            postage: None,
+        },
+    );
+    shipped.version = 5;
+    refresh(&mut m, shipped);
+    assert!(!m.news);
 }

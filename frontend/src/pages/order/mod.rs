@@ -21,7 +21,7 @@ use crate::api::{Api, new_idempotency_key};
 use crate::app::use_lang;
 use crate::components::{
     Breakdown, ErrorBox, Loading, PhotoItem, PhotoPicker, StatusChip, Steps, any_in_flight,
-    uploaded_ids,
+    failed_count, uploaded_ids,
 };
 use crate::form::Missing;
 use crate::i18n::tr;
@@ -117,35 +117,42 @@ fn OrderView(loaded: Rc<Loaded>, core: Core<Model>) -> impl IntoView {
     let view = &loaded.view;
     let zone = view.policy.utc_offset_minutes;
     let order = &view.order;
-    let currency = &order.currency;
     let summary = order.clone();
     let number = order.number.clone();
+    // The request comes first ("which items?"): the order's details are folded under one line
+    // that says whether it arrived and what was paid; the buyer's cases show only when there
+    // are some.
+    let has_cases = !view.cases.is_empty();
+    let currency = &order.currency;
     view! {
-        <section class="card" aria-labelledby="order-title" data-testid="order-summary">
+        <section class="card order-head" aria-labelledby="order-title" data-testid="order-summary">
             <div class="card-head">
                 <h1 id="order-title">{tr(lang, |t| t.order_title)}" "<span class="mono">{number.clone()}</span></h1>
                 <a class="link small" href="/">{tr(lang, |t| t.another_order)}</a>
             </div>
-            <OrderFacts order=summary zone=zone/>
-            <ul class="lines">
-                {order.lines.iter().map(|l| {
-                    let price = format::money(l.unit_price, currency);
-                    let paid = format::money(l.net(), currency);
-                    view! {
-                        <li class="line">
-                            <span class="line-title">{l.title.clone()}</span>
-                            <span class="line-meta muted small">{price}" × "{l.quantity}</span>
-                            <span class="line-paid">{paid}</span>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+            <details class="order-details" data-testid="order-details">
+                <OrderFacts order=summary zone=zone/>
+                <ul class="lines">
+                    {order.lines.iter().map(|l| {
+                        let price = format::money(l.unit_price, currency);
+                        let paid = format::money(l.net(), currency);
+                        view! {
+                            <li class="line">
+                                <span class="line-title">{l.title.clone()}</span>
+                                <span class="line-meta muted small">{price}" × "{l.quantity}</span>
+                                <span class="line-paid">{paid}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </details>
         </section>
-        <CaseList loaded=Rc::clone(&loaded)/>
+        {has_cases.then(|| view! { <CaseList loaded=Rc::clone(&loaded)/> })}
         <RequestForm loaded=loaded core=core/>
     }
 }
 
+/// The folded details' one line (arrived? paid?) and, unfolded, the order's dates.
 #[component]
 fn OrderFacts(order: Order, zone: i64) -> impl IntoView {
     let lang = use_lang();
@@ -157,10 +164,16 @@ fn OrderFacts(order: Order, zone: i64) -> impl IntoView {
         };
         let paid = format::money(order.total_paid(), &order.currency);
         view! {
+            <summary>
+                <span data-testid="delivered">{order.signed_for_at.map_or_else(
+                    || t.not_delivered.to_string(),
+                    |at| format!("{} {}", t.delivered, format::date(at, zone, l)),
+                )}</span>
+                " · "{paid.clone()}
+            </summary>
             <dl class="facts">
                 <div><dt>{t.ordered}</dt><dd>{format::date(order.paid_at, zone, l)}</dd></div>
                 <div><dt>{t.shipped}</dt><dd>{when(order.shipped_at, t.not_shipped)}</dd></div>
-                <div><dt>{t.delivered}</dt><dd data-testid="delivered">{when(order.signed_for_at, t.not_delivered)}</dd></div>
                 <div><dt>{t.paid}</dt><dd>{paid}{order.shipping_insurance.then(|| view! { <span class="badge">{t.insured}</span> })}</dd></div>
             </dl>
         }
@@ -173,11 +186,9 @@ fn CaseList(loaded: Rc<Loaded>) -> impl IntoView {
     let view = &loaded.view;
     let zone = view.policy.utc_offset_minutes;
     let (cases, number) = (&view.cases, &view.order.number);
-    let empty = cases.is_empty();
     view! {
         <section class="card" aria-labelledby="cases-title" data-testid="case-list">
             <h2 id="cases-title">{tr(lang, |t| t.your_cases)}</h2>
-            {empty.then(|| view! { <p class="muted" data-testid="no-cases">{tr(lang, |t| t.no_cases)}</p> })}
             <ul class="case-links">
                 {cases.iter().map(|c| {
                     let href = case_path(&c.id, number);
@@ -244,15 +255,21 @@ fn RequestForm(loaded: Rc<Loaded>, core: Core<Model>) -> impl IntoView {
     let filing = Memo::new(move |_| core.with(|m| m.filing));
     let file_error = Memo::new(move |_| core.with(|m| m.file_error.clone()));
 
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let send = move |without_failed: bool| {
         core.send(Msg::Submit {
             photos: photos.with_untracked(|p| uploaded_ids(p)),
             uploading: photos.with_untracked(|p| any_in_flight(p)),
+            failed: photos.with_untracked(|p| failed_count(p)),
+            without_failed,
             now: now_ms(),
             new_key: new_idempotency_key(),
         });
     };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send(false);
+    };
+    let asking = Memo::new(move |_| core.with(|m| m.asking_without_failed));
 
     let kinds = Memo::new(move |_| core.with(Model::kinds));
     let reasons = Memo::new(move |_| core.with(Model::reasons));
@@ -352,6 +369,15 @@ fn RequestForm(loaded: Rc<Loaded>, core: Core<Model>) -> impl IntoView {
             {move || file_error.get().map(|e| view! { <ErrorBox error=e/> })}
 
             <div class="action-bar">
+                {move || asking.get().map(|n| view! {
+                    <div class="ask-without" role="alertdialog" data-testid="ask-without-failed">
+                        <p>{i18n::fill(i18n::t(lang.get()).send_without_failed, &n.to_string())}</p>
+                        <button type="button" class="btn" data-testid="keep-editing"
+                            on:click=move |_| core.send(Msg::KeepEditing)>{tr(lang, |t| t.keep_editing)}</button>
+                        <button type="button" class="btn btn-primary" data-testid="send-without-failed"
+                            on:click=move |_| send(true)>{tr(lang, |t| t.send_anyway)}</button>
+                    </div>
+                })}
                 <div class="action-bar-inner">
                     <div class="action-bar-sum" aria-live="polite">
                         {move || {

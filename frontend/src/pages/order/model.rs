@@ -63,6 +63,9 @@ pub struct Model {
     pub draft: Draft,
     /// The request is being filed.
     pub filing: bool,
+    /// Send was tapped while this many photos had failed to upload: the page asks whether to
+    /// send without them rather than filing a request whose proof silently went missing.
+    pub asking_without_failed: Option<usize>,
     /// Why the last filing failed.
     pub file_error: Option<ApiError>,
     /// The last request filed with its idempotency key: the same body goes with the same key,
@@ -106,11 +109,17 @@ pub enum Msg {
         photos: Vec<String>,
         /// A photo is still being prepared or uploaded.
         uploading: bool,
+        /// How many photos failed to upload (they would not go with the request).
+        failed: usize,
+        /// The buyer answered "send without them".
+        without_failed: bool,
         /// Our clock.
         now: i64,
         /// A fresh idempotency key, used if the request is not the one filed last.
         new_key: String,
     },
+    /// "Go back" from the question about photos that failed.
+    KeepEditing,
     /// The filing answered with the new case's id.
     Filed(Result<String, ApiError>),
 }
@@ -229,6 +238,7 @@ impl Model {
             reads: 0,
             draft: Draft::default(),
             filing: false,
+            asking_without_failed: None,
             file_error: None,
             key: None,
         }
@@ -457,9 +467,19 @@ impl Page for Model {
             Msg::Submit {
                 photos,
                 uploading,
+                failed,
+                without_failed,
                 now,
                 new_key,
-            } => return self.submit(photos, uploading, now, new_key),
+            } => {
+                if failed > 0 && !without_failed && !uploading {
+                    self.asking_without_failed = Some(failed);
+                    return Vec::new();
+                }
+                self.asking_without_failed = None;
+                return self.submit(photos, uploading, now, new_key);
+            }
+            Msg::KeepEditing => self.asking_without_failed = None,
             Msg::Filed(answer) => {
                 self.filing = false;
                 match answer {

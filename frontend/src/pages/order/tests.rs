@@ -129,6 +129,8 @@ fn submit(m: &mut Model, photos: &[&str], key: &str) -> Vec<Effect> {
     m.update(Msg::Submit {
         photos: photos.iter().map(|p| p.to_string()).collect(),
         uploading: false,
+        failed: 0,
+        without_failed: false,
         now: NOW,
         new_key: key.into(),
     })
@@ -363,6 +365,8 @@ fn filing_sends_once_with_one_key_per_request_and_lands_on_the_case() {
         m.update(Msg::Submit {
             photos: Vec::new(),
             uploading: true,
+            failed: 0,
+            without_failed: false,
             now: NOW,
             new_key: "k0".into()
         })
@@ -483,4 +487,33 @@ fn the_preview_facts_name_the_refusal_the_payer_and_every_amount() {
          restocking_fee=0;free_shipping_deduction=0;insurance_payout=0;total=16900;"
     );
     assert_eq!(payer_code(None), "none");
+}
+
+#[test]
+fn send_asks_before_filing_without_a_photo_that_failed() {
+    let mut m = page();
+    shirt_return(&mut m);
+    m.update(Msg::Intact(true));
+    let tap = |m: &mut Model, without_failed: bool| {
+        m.update(Msg::Submit {
+            photos: vec!["ph_1".into()],
+            uploading: false,
+            failed: 1,
+            without_failed,
+            now: NOW,
+            new_key: "k1".into(),
+        })
+    };
+    assert!(tap(&mut m, false).is_empty(), "the first tap only asks");
+    assert_eq!(m.asking_without_failed, Some(1));
+    m.update(Msg::KeepEditing);
+    assert_eq!(m.asking_without_failed, None);
+    assert!(tap(&mut m, false).is_empty());
+    let effects = tap(&mut m, true);
+    assert_eq!(
+        filed_key(&effects),
+        Some("k1"),
+        "sent once the buyer says so"
+    );
+    assert_eq!(m.asking_without_failed, None);
 }
