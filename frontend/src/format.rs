@@ -174,6 +174,31 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
+/// A typed amount in major units ("12.5", "12.50", "") as minor units; empty is zero.
+#[must_use]
+pub fn parse_money(text: &str) -> Option<Money> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Some(Money(0));
+    }
+    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+    if whole.is_empty() && frac.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || whole.len() > 10
+    {
+        return None;
+    }
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let cents: i64 = format!("{frac:0<2}").parse().ok()?;
+    Some(Money(whole.checked_mul(100)?.checked_add(cents)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

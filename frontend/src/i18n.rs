@@ -121,6 +121,16 @@ pub struct Texts {
     pub b_inspection: &'static str,
     pub b_agreed: &'static str,
     pub b_capped: &'static str,
+    /// The breakdown's return postage line (paid back).
+    pub b_postage: &'static str,
+    /// The postage field on the tracking form.
+    pub postage_label: &'static str,
+    /// "Paid back with your refund, up to {}" (the cap).
+    pub postage_back: &'static str,
+    /// The insurer pays the postage.
+    pub postage_insured: &'static str,
+    /// The receipt photo on the tracking form.
+    pub postage_receipt: &'static str,
     pub b_total: &'static str,
 
     pub submit: &'static str,
@@ -313,6 +323,11 @@ pub static ZH: Texts = Texts {
     b_inspection: "验货扣款",
     b_agreed: "协商减少",
     b_capped: "超出可退金额",
+    b_postage: "退货运费",
+    postage_label: "垫付的运费",
+    postage_back: "随退款返还，最多 {}",
+    postage_insured: "这笔运费由运费险赔付",
+    postage_receipt: "运费凭证照片",
     b_total: "退款合计",
 
     submit: "提交申请",
@@ -507,6 +522,11 @@ pub static EN: Texts = Texts {
     b_inspection: "Inspection deduction",
     b_agreed: "Agreed reduction",
     b_capped: "Above what can be refunded",
+    b_postage: "Return postage",
+    postage_label: "Postage you paid",
+    postage_back: "Paid back with your refund, up to {}",
+    postage_insured: "Your shipping insurance pays this",
+    postage_receipt: "Photo of the receipt",
     b_total: "Total refund",
 
     submit: "Send request",
@@ -881,9 +901,27 @@ pub fn event_line(kind: &EventKind, lang: Lang, currency: &str) -> (String, Opti
             s("商家特殊处理", "The shop made an exception"),
             note(reason),
         ),
-        EventKind::ReturnShipped { carrier, tracking } => (
+        EventKind::ReturnShipped {
+            carrier,
+            tracking,
+            postage,
+        } => (
             s("已寄回商品", "Return shipped"),
-            Some(format!("{carrier} {tracking}")),
+            Some(match postage {
+                Some(p) => format!(
+                    "{carrier} {tracking} · {}",
+                    crate::format::money(p.amount, currency)
+                ),
+                None => format!("{carrier} {tracking}"),
+            }),
+        ),
+        EventKind::PostageAdjusted { amount, reason } => (
+            format!(
+                "{} {}",
+                t(lang).b_postage,
+                crate::format::money(*amount, currency)
+            ),
+            note(reason),
         ),
         EventKind::FastRefunded { breakdown } => (
             if zh {

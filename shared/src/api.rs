@@ -633,6 +633,10 @@ pub struct CaseView<P: StaffPart = Option<Priority>, S: StaffPart = Vec<CaseSumm
     pub refund: Option<RefundBreakdown>,
     /// Who pays to send the goods back, when they come back.
     pub return_shipping_payer: Option<Payer>,
+    /// Whether the return postage is paid back with the refund (and up to how much), or why
+    /// not (the insurer pays it, a prepaid label, the buyer pays).
+    #[serde(default)]
+    pub return_postage: crate::policy::PostageTerms,
     /// Where to send the goods, once a return is approved.
     pub return_address: Option<String>,
     /// Once the case closed with a refund: the working days, from and to, the shop says the
@@ -1073,6 +1077,7 @@ mod tests {
             actions: Vec::new(),
             refund: None,
             return_shipping_payer: None,
+            return_postage: crate::policy::PostageTerms::NotOwed,
             return_address: None,
             refund_arrives_in_working_days: None,
             priority: Some(crate::policy::priority(&run.case, &run.policy, run.now)),

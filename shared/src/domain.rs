@@ -16,8 +16,8 @@ pub use case::{
     Case, CaseKind, CaseRequest, CaseState, Clock, Outcome, Reason, RequestedLine, StateName,
 };
 pub use command::{
-    ActionKind, Command, Inspection, Offer, OverrideAction, Proposal, RejectReason, Resolution,
-    Solution,
+    ActionKind, Command, Inspection, Offer, OverrideAction, PostageClaim, Proposal, RejectReason,
+    Resolution, Solution,
 };
 pub use event::{Event, EventKind, ExpiryOutcome, RefundBreakdown, RefundLine, ShipmentKind};
 pub use order::{

@@ -313,7 +313,7 @@ const OPERATIONS: &[Operation] = &[
     Operation::new(
         "POST",
         "/api/buyer/cases/{id}/commands",
-        "A buyer's command to a case, decided on the version named in If-Match",
+        "A buyer's command to a case, decided on the version named in If-Match (`enter_return_tracking` may carry the return postage the shop owes: amount and receipt photo)",
         Access::Buyer,
         Answer::Json(200, of::<CaseView>),
     )
@@ -379,7 +379,7 @@ const OPERATIONS: &[Operation] = &[
     Operation::new(
         "POST",
         "/api/staff/cases/{id}/commands",
-        "A staff command to a case, decided on the version named in If-Match",
+        "A staff command to a case, decided on the version named in If-Match (`adjust_postage`: agent or owner, with a reason)",
         Access::StaffChange(Roles::Any),
         Answer::Json(200, of::<CaseView>),
     )

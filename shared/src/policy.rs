@@ -18,6 +18,7 @@ mod filing;
 mod impact;
 mod machine;
 pub mod notify;
+mod postage;
 mod priority;
 mod refund;
 mod settings;
@@ -48,6 +49,9 @@ pub use impact::{
     DeadlineMove, EligibilityChange, OpenCase, PolicyImpact, SettingChange, diff, impact,
 };
 pub use machine::{apply, decide};
+pub use postage::{
+    MAX_POSTAGE_CLAIM, PostageTerms, check_claim, check_postage_amount, postage_terms,
+};
 #[cfg(test)]
 pub(crate) use priority::PriorityReasonTag;
 pub use priority::{Priority, PriorityClass, PriorityReason, priority};
@@ -60,4 +64,6 @@ pub use settings::{
 pub use shipping::{Payer, return_shipping_payer};
 
 mod views;
-pub use views::{case_refund, case_return_shipping_payer, effective_kind, granted_solution};
+pub use views::{
+    case_postage_terms, case_refund, case_return_shipping_payer, effective_kind, granted_solution,
+};

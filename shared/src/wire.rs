@@ -190,6 +190,19 @@ mod tests {
             E::ReturnShipped {
                 carrier: "SF".into(),
                 tracking: "T1".into(),
+                postage: None,
+            },
+            E::ReturnShipped {
+                carrier: "SF".into(),
+                tracking: "T1".into(),
+                postage: Some(crate::domain::PostageClaim {
+                    amount: Money(1_200),
+                    receipt: "r1".into(),
+                }),
+            },
+            E::PostageAdjusted {
+                amount: Money(1_000),
+                reason: "receipt says 10".into(),
             },
             E::FastRefunded {
                 breakdown: breakdown(),
@@ -269,7 +282,7 @@ mod tests {
 
     /// What every sample of `event_kinds()` writes (captured before the flat readers; the
     /// negotiation and proposal samples at the end as designed).
-    const EVENT_JSON: [&str; 34] = [
+    const EVENT_JSON: [&str; 36] = [
         r#"{"type":"filed"}"#,
         r#"{"type":"proof_added","photos":["p1","p2"]}"#,
         r#"{"type":"info_requested","question":"q"}"#,
@@ -283,6 +296,8 @@ mod tests {
         r#"{"type":"overridden","reason":"goodwill","action":{"action":"approve","solution":{"kind":"refund_only","amount":null}}}"#,
         r#"{"type":"overridden","reason":"r","action":{"action":"close"}}"#,
         r#"{"type":"return_shipped","carrier":"SF","tracking":"T1"}"#,
+        r#"{"type":"return_shipped","carrier":"SF","tracking":"T1","postage":{"amount":1200,"receipt":"r1"}}"#,
+        r#"{"type":"postage_adjusted","amount":1000,"reason":"receipt says 10"}"#,
         r#"{"type":"fast_refunded","breakdown":{"items":100,"discounts":0,"original_shipping":0,"restocking_fee":0,"free_shipping_deduction":0,"inspection_deduction":0,"agreed_reduction":0,"capped_by":0,"insurance_payout":0,"total":90,"lines":[{"sku":"x","quantity":1,"items":100,"discount":10,"restocking_fee":0}]}}"#,
         r#"{"type":"return_arrived"}"#,
         r#"{"type":"received","inspection":{"passed":false,"note":"scratched","deduction":20}}"#,

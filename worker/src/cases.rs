@@ -243,6 +243,7 @@ pub fn view(
         actions: policy::available_actions(case, actor, ctx),
         refund: policy::case_refund(case, ctx),
         return_shipping_payer: policy::case_return_shipping_payer(case, ctx.policy),
+        return_postage: policy::case_postage_terms(case, ctx.policy),
         return_address: (approved_return && !ctx.policy.return_address.trim().is_empty())
             .then(|| ctx.policy.return_address.clone()),
         refund_arrives_in_working_days: matches!(

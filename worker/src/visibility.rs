@@ -103,6 +103,8 @@ pub fn masked_case(mut case: Case) -> Case {
             | EventKind::Rejected { .. }
             | EventKind::EscalationResolved { .. }
             | EventKind::ReturnShipped { .. }
+            // The buyer sees why the postage paid back differs from their receipt.
+            | EventKind::PostageAdjusted { .. }
             | EventKind::FastRefunded { .. }
             | EventKind::ReturnArrived
             | EventKind::Received { .. }

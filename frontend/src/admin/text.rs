@@ -94,6 +94,16 @@ pub struct Texts {
     pub offer_exchange: &'static str,
     pub offer_repair: &'static str,
     pub offer_amount: &'static str,
+    /// "Claimed".
+    pub postage_claimed: &'static str,
+    /// "Paid back at most".
+    pub postage_cap: &'static str,
+    /// The insurer pays it.
+    pub postage_insured: &'static str,
+    /// Postage amount field.
+    pub postage_amount: &'static str,
+    /// Why the postage changes.
+    pub postage_reason: &'static str,
     pub offer_hint: &'static str,
     pub note_to_agent: &'static str,
     pub resolve_reject: &'static str,
@@ -262,6 +272,11 @@ pub static ZH: Texts = Texts {
     offer_exchange: "换货",
     offer_repair: "维修",
     offer_amount: "退款金额（元）",
+    postage_claimed: "退货运费（买家垫付）",
+    postage_cap: "最多返还",
+    postage_insured: "由运费险赔付，商家不另行返还",
+    postage_amount: "运费（元）",
+    postage_reason: "调整原因（买家可见）",
     offer_hint: "买家可在时限内接受或拒绝；超时视为拒绝，回到您这里处理。",
     note_to_agent: "给客服的说明",
     resolve_reject: "维持拒绝",
@@ -430,6 +445,11 @@ pub static EN: Texts = Texts {
     offer_exchange: "Exchange",
     offer_repair: "Repair",
     offer_amount: "Refund amount (yuan)",
+    postage_claimed: "Return postage advanced",
+    postage_cap: "Paid back at most",
+    postage_insured: "Shipping insurance pays it; the shop pays nothing back",
+    postage_amount: "Postage (yuan)",
+    postage_reason: "Reason (the buyer sees it)",
     offer_hint: "The buyer accepts or declines before the offer's deadline; silence declines and the case comes back to you.",
     note_to_agent: "Note for the agent",
     resolve_reject: "Uphold the refusal",

@@ -111,6 +111,7 @@ fn breakdown() -> RefundBreakdown {
         agreed_reduction: Money(0),
         capped_by: Money(0),
         insurance_payout: Money(1_000),
+        return_postage: Money(1_200),
         total: Money(17_400),
         lines: vec![RefundLine {
             sku: "SHIRT-OX-L".into(),
@@ -207,6 +208,10 @@ fn case() -> Case {
             EventKind::ReturnShipped {
                 carrier: "顺丰 SF Express".into(),
                 tracking: "SF1029384756".into(),
+                postage: Some(shared::domain::PostageClaim {
+                    amount: Money(1_200),
+                    receipt: "0123456789abcdef0123456789abcdef".into(),
+                }),
             },
         ),
         (
@@ -367,6 +372,7 @@ fn staff_view() -> CaseView {
         actions: vec![ActionKind::Message, ActionKind::Override],
         refund: Some(breakdown()),
         return_shipping_payer: Some(Payer::Insurer),
+        return_postage: shared::policy::PostageTerms::Reimbursed { cap: Money(3_000) },
         return_address: Some("上海市\n仓库 1 号".into()),
         refund_arrives_in_working_days: Some([1, 3]),
         priority: Some(Priority {

@@ -648,7 +648,9 @@ impl CaseState {
                 } => previous.resumed(at, since, by_timeout),
                 other => other,
             },
-            E::ReturnShipped { carrier, tracking } => match self {
+            E::ReturnShipped {
+                carrier, tracking, ..
+            } => match self {
                 S::AwaitingReturn { solution, .. } => S::ReturnInTransit {
                     solution,
                     carrier: carrier.clone(),
@@ -778,7 +780,8 @@ impl CaseState {
             | E::Refunded { .. }
             | E::ReceiptConfirmed { .. }
             | E::DeadlineExpired { .. }
-            | E::MessagePosted { .. } => self,
+            | E::MessagePosted { .. }
+            | E::PostageAdjusted { .. } => self,
         }
     }
 }
@@ -811,6 +814,21 @@ impl Case {
             },
             |state, event| state.after(event, &mut memo),
         )
+    }
+
+    /// The return postage asked back now: the latest of the buyer's claim (sent with the
+    /// tracking number) and a staff adjustment, each replacing what came before, so that a second
+    /// claim never adds to the first. `None` when nobody claimed any.
+    #[must_use]
+    pub fn postage_claimed(&self) -> Option<Money> {
+        self.events.iter().rev().find_map(|e| match &e.kind {
+            EventKind::ReturnShipped {
+                postage: Some(claim),
+                ..
+            } => Some(claim.amount),
+            EventKind::PostageAdjusted { amount, .. } => Some(*amount),
+            _ => None,
+        })
     }
 
     /// Total the shop refunded on this case.

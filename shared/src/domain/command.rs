@@ -159,6 +159,18 @@ pub struct Inspection {
     pub deduction: Money,
 }
 
+/// Return postage the buyer advanced and asks back (DOMAIN.md "Return postage the shop owes"),
+/// sent with the return's tracking number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PostageClaim {
+    /// What the courier charged, as on the receipt.
+    pub amount: Money,
+    /// The photo of the receipt (a reference from the photo upload).
+    pub receipt: String,
+}
+
 /// Why the shop refuses a request. Stable codes, so that refusals can be counted and explained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -433,6 +445,9 @@ pub enum Command {
         carrier: String,
         /// The tracking number.
         tracking: String,
+        /// The postage the buyer advanced, when the shop owes it and sent no prepaid label.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        postage: Option<PostageClaim>,
     },
     /// Withdraw the request.
     Cancel,
@@ -497,6 +512,14 @@ pub enum Command {
         /// The explanation shown to the buyer.
         #[serde(default)]
         note: String,
+    },
+    /// Set the return postage the refund pays back (the receipt says otherwise, or the buyer
+    /// sent it another way), with a recorded reason. It replaces the buyer's claim.
+    AdjustPostage {
+        /// The postage to pay back (before the shop's cap).
+        amount: Money,
+        /// Why (required, kept in the history).
+        reason: String,
     },
     // Warehouse (and the courier's notification, as the system).
     /// The courier reports the return parcel signed for at the shop.
@@ -585,6 +608,8 @@ pub enum ActionKind {
     RequestInfo,
     /// See [`Command::Offer`].
     Offer,
+    /// See [`Command::AdjustPostage`].
+    AdjustPostage,
     /// See [`Command::ReturnArrived`].
     ReturnArrived,
     /// See [`Command::Receive`].
@@ -605,7 +630,7 @@ pub enum ActionKind {
 
 impl ActionKind {
     /// Every action, in a stable order.
-    pub const ALL: [Self; 23] = [
+    pub const ALL: [Self; 24] = [
         Self::AddProof,
         Self::AnswerInfo,
         Self::EnterReturnTracking,
@@ -621,6 +646,7 @@ impl ActionKind {
         Self::Reject,
         Self::RequestInfo,
         Self::Offer,
+        Self::AdjustPostage,
         Self::ReturnArrived,
         Self::Receive,
         Self::Ship,
@@ -650,6 +676,7 @@ impl ActionKind {
             Self::Reject => "reject",
             Self::RequestInfo => "request_info",
             Self::Offer => "offer",
+            Self::AdjustPostage => "adjust_postage",
             Self::ReturnArrived => "return_arrived",
             Self::Receive => "receive",
             Self::Ship => "ship",
@@ -682,6 +709,7 @@ impl Command {
             Self::Reject { .. } => ActionKind::Reject,
             Self::RequestInfo { .. } => ActionKind::RequestInfo,
             Self::Offer { .. } => ActionKind::Offer,
+            Self::AdjustPostage { .. } => ActionKind::AdjustPostage,
             Self::ReturnArrived => ActionKind::ReturnArrived,
             Self::Receive { .. } => ActionKind::Receive,
             Self::Ship { .. } => ActionKind::Ship,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::actor::Actor;
 use super::case::Outcome;
 use super::command::{
-    Inspection, Offer, OverrideAction, Proposal, RejectReason, Resolution, Solution,
+    Inspection, Offer, OverrideAction, PostageClaim, Proposal, RejectReason, Resolution, Solution,
 };
 use super::values::{Money, Timestamp};
 use crate::wire::{WireError, req};
@@ -83,9 +83,11 @@ pub struct RefundLine {
 
 /// How a refund's amount was reached (DOMAIN.md "Refund amount"): every refund shows it.
 ///
-/// `total = items - discounts + original_shipping - restocking_fee - free_shipping_deduction -
-/// inspection_deduction - agreed_reduction`, floored at zero and capped at what the order's
-/// buyer paid minus what earlier cases refunded (`capped_by` says how much the cap removed).
+/// `total = goods + return_postage`, where `goods = items - discounts + original_shipping -
+/// restocking_fee - free_shipping_deduction - inspection_deduction`, floored at zero, less
+/// `agreed_reduction`, and capped at what the order's buyer paid minus the goods earlier cases
+/// refunded (`capped_by` says how much the cap removed). The postage is outside that cap: it
+/// pays back a courier, not the order.
 /// `insurance_payout` is paid by the insurer toward return shipping and is not part of `total`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -108,6 +110,11 @@ pub struct RefundBreakdown {
     pub capped_by: Money,
     /// Paid by the shipping insurer toward return shipping; shown separately.
     pub insurance_payout: Money,
+    /// Return postage the buyer advanced and the shop owes, paid back on the receipt up to the
+    /// shop's cap (DOMAIN.md "Return postage the shop owes"); part of `total`, never capped by
+    /// what the order cost. Written only when not zero; absent (zero) in older histories.
+    #[serde(default, skip_serializing_if = "Money::is_zero")]
+    pub return_postage: Money,
     /// What the shop refunds.
     pub total: Money,
     /// Per line.
@@ -189,6 +196,16 @@ pub enum EventKind {
         carrier: String,
         /// The tracking number.
         tracking: String,
+        /// The postage the buyer advanced and asks back (absent in older histories).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        postage: Option<PostageClaim>,
+    },
+    /// Staff set the return postage the refund pays back; it replaces the buyer's claim.
+    PostageAdjusted {
+        /// The postage to pay back (before the shop's cap).
+        amount: Money,
+        /// Why.
+        reason: String,
     },
     /// Refunded before the return arrived, under the fast-refund rule (极速退款).
     FastRefunded {
@@ -425,6 +442,8 @@ struct EventKindWire {
     proposal: Option<Proposal>,
     #[serde(default)]
     amount: Option<Money>,
+    #[serde(default)]
+    postage: Option<PostageClaim>,
 }
 
 impl TryFrom<EventKindWire> for EventKind {
@@ -467,6 +486,11 @@ impl TryFrom<EventKindWire> for EventKind {
             T::ReturnShipped => Self::ReturnShipped {
                 carrier: req(w.carrier, "carrier")?,
                 tracking: req(w.tracking, "tracking")?,
+                postage: w.postage,
+            },
+            T::PostageAdjusted => Self::PostageAdjusted {
+                amount: req(w.amount, "amount")?,
+                reason: req(w.reason, "reason")?,
             },
             T::FastRefunded => Self::FastRefunded {
                 breakdown: req(w.breakdown, "breakdown")?,

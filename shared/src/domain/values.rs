@@ -126,6 +126,13 @@ impl Money {
         if self.0 < 0 { Self::ZERO } else { self }
     }
 
+    /// True for zero (for `skip_serializing_if`: a field added later is written only when set,
+    /// so what older code wrote and reads stays the same).
+    #[must_use]
+    pub const fn is_zero(&self) -> bool {
+        self.0 == 0
+    }
+
     /// True if the amount is above zero.
     #[must_use]
     pub const fn is_positive(self) -> bool {

@@ -6,7 +6,7 @@
 use crate::domain::{
     ActionKind, CaseKind, Exclusion, ExpiryOutcome, Outcome, Reason, RejectReason, StateName,
 };
-use crate::policy::{BatchRefusal, IntactRule, PolicyError, PriorityReason, Refusal};
+use crate::policy::{BatchRefusal, IntactRule, PolicyError, PostageTerms, PriorityReason, Refusal};
 
 use super::{Audience, Lang, Localized, format_amount};
 
@@ -116,6 +116,8 @@ fn action_name(action: ActionKind, lang: Lang) -> &'static str {
         (ActionKind::RequestInfo, Lang::En) => "asking for information",
         (ActionKind::Offer, Lang::ZhCn) => "提出协商方案",
         (ActionKind::Offer, Lang::En) => "making an offer",
+        (ActionKind::AdjustPostage, Lang::ZhCn) => "调整退货运费",
+        (ActionKind::AdjustPostage, Lang::En) => "adjusting the return postage",
         (ActionKind::ReturnArrived, Lang::ZhCn) => "登记退货签收",
         (ActionKind::ReturnArrived, Lang::En) => "recording the return's arrival",
         (ActionKind::Receive, Lang::ZhCn) => "收货验货",
@@ -385,6 +387,10 @@ impl PolicyError {
             | Self::AlreadyRated
             | Self::InvalidAmount { .. }
             | Self::DeductionWithoutFault
+            | Self::InvalidPostage { .. }
+            | Self::PostageNotOwed { .. }
+            | Self::PostageReceiptMissing
+            | Self::PostageAlreadyPaid
             | Self::SolutionNotPossibleHere { .. }
             | Self::ReopenUnavailable
             | Self::NotDue { .. }
@@ -487,6 +493,46 @@ impl Localized for PolicyError {
                 lang,
                 "验货通过时不能扣款；如有问题请记录为验货不通过。",
                 "A deduction needs a failed inspection; record the inspection as failed if something is wrong.",
+            ),
+            Self::InvalidPostage { amount, max } => pick(
+                lang,
+                format!(
+                    "运费 {} 无效，应在 0.01 到 {} 之间，请按运费凭证填写。",
+                    format_amount(*amount),
+                    format_amount(*max)
+                ),
+                format!(
+                    "The postage {} is not valid; enter what the receipt says, between 0.01 and {}.",
+                    format_amount(*amount),
+                    format_amount(*max)
+                ),
+            ),
+            Self::PostageNotOwed { terms } => match terms {
+                PostageTerms::Insured => pick(
+                    lang,
+                    "这笔退货运费由运费险赔付，商家不再另行返还。",
+                    "Your shipping insurance pays this postage, so the shop does not pay it back as well.",
+                ),
+                PostageTerms::PrepaidLabel => pick(
+                    lang,
+                    "商家提供预付面单，退货运费无需垫付。",
+                    "The shop prepays this return, so there is no postage to pay back.",
+                ),
+                PostageTerms::NotOwed | PostageTerms::Reimbursed { .. } => pick(
+                    lang,
+                    "这次退货的运费不由商家承担，无法报销。",
+                    "The shop does not pay this return's postage, so it cannot be paid back.",
+                ),
+            },
+            Self::PostageReceiptMissing => pick(
+                lang,
+                "报销运费请上传运费凭证照片。",
+                "Please add a photo of the postage receipt to have it paid back.",
+            ),
+            Self::PostageAlreadyPaid => pick(
+                lang,
+                "退款已经发出，运费不能再修改或另行返还。",
+                "The refund has already gone out; the postage can no longer be paid or changed.",
             ),
             Self::SolutionNotPossibleHere { kind } => pick(
                 lang,
@@ -889,6 +935,15 @@ mod tests {
                 max: Money(100),
             },
             PolicyError::DeductionWithoutFault,
+            PolicyError::InvalidPostage {
+                amount: Money(-1),
+                max: Money(100_000),
+            },
+            PolicyError::PostageNotOwed {
+                terms: crate::policy::PostageTerms::Insured,
+            },
+            PolicyError::PostageReceiptMissing,
+            PolicyError::PostageAlreadyPaid,
             PolicyError::SolutionNotPossibleHere {
                 kind: CaseKind::Reship,
             },

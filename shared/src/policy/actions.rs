@@ -28,7 +28,9 @@ pub fn role_allows(actor: &Actor, action: ActionKind) -> bool {
         | A::DeclineOffer => buyer,
         A::Escalate => buyer || actor.acts_as(Role::Agent),
         A::Message => buyer || actor.role().is_some(),
-        A::Approve | A::Reject | A::RequestInfo | A::Offer => actor.acts_as(Role::Agent),
+        A::Approve | A::Reject | A::RequestInfo | A::Offer | A::AdjustPostage => {
+            actor.acts_as(Role::Agent)
+        }
         // The courier's notification arrives as the system.
         A::ReturnArrived => actor.acts_as(Role::Warehouse) || matches!(actor, Actor::System),
         A::Receive | A::Ship => actor.acts_as(Role::Warehouse),
@@ -78,7 +80,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Ship
             | A::ResolveEscalation
             | A::ApproveProposal
-            | A::DeclineProposal,
+            | A::DeclineProposal
+            | A::AdjustPostage,
         ) => false,
         (
             S::InfoRequested { .. },
@@ -107,7 +110,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Ship
             | A::ResolveEscalation
             | A::ApproveProposal
-            | A::DeclineProposal,
+            | A::DeclineProposal
+            | A::AdjustPostage,
         ) => false,
         // After a refusal the shop may still change its mind (approve), but negotiation comes
         // before a refusal, not after it.
@@ -138,7 +142,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Ship
             | A::ResolveEscalation
             | A::ApproveProposal
-            | A::DeclineProposal,
+            | A::DeclineProposal
+            | A::AdjustPostage,
         ) => false,
         (
             S::AwaitingReturn { .. },
@@ -162,11 +167,18 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Ship
             | A::ResolveEscalation
             | A::ApproveProposal
-            | A::DeclineProposal,
+            | A::DeclineProposal
+            | A::AdjustPostage,
         ) => false,
         (
             S::ReturnInTransit { .. },
-            A::Message | A::ReturnArrived | A::Receive | A::Escalate | A::Override | A::Expire,
+            A::Message
+            | A::ReturnArrived
+            | A::Receive
+            | A::Escalate
+            | A::Override
+            | A::Expire
+            | A::AdjustPostage,
         ) => true,
         (
             S::ReturnInTransit { .. },
@@ -197,7 +209,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Offer
             | A::Escalate
             | A::Override
-            | A::Expire,
+            | A::Expire
+            | A::AdjustPostage,
         ) => true,
         (
             S::AwaitingDecision { .. },
@@ -240,7 +253,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Receive
             | A::ResolveEscalation
             | A::ApproveProposal
-            | A::DeclineProposal,
+            | A::DeclineProposal
+            | A::AdjustPostage,
         ) => false,
         (
             S::Shipped { .. },
@@ -265,7 +279,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Ship
             | A::ResolveEscalation
             | A::ApproveProposal
-            | A::DeclineProposal,
+            | A::DeclineProposal
+            | A::AdjustPostage,
         ) => false,
         // The buyer's move: accept or decline. The shop waits (one open offer at a time, and no
         // decision behind the buyer's back); staff may still escalate, the owner override.
@@ -295,7 +310,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Ship
             | A::ResolveEscalation
             | A::ApproveProposal
-            | A::DeclineProposal,
+            | A::DeclineProposal
+            | A::AdjustPostage,
         ) => false,
         // The owner's move: apply or decline the proposal (or override). The agent has nothing
         // to apply here, and escalating to the owner who must decide anyway adds nothing.
@@ -320,7 +336,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ReturnArrived
             | A::Receive
             | A::Ship
-            | A::ResolveEscalation,
+            | A::ResolveEscalation
+            | A::AdjustPostage,
         ) => false,
         (
             S::Escalated { .. },
@@ -348,7 +365,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Receive
             | A::Ship
             | A::ApproveProposal
-            | A::DeclineProposal,
+            | A::DeclineProposal
+            | A::AdjustPostage,
         ) => false,
         // A closed case accepts only messages and one rating, plus the single reopen after an
         // information timeout.
@@ -373,7 +391,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ResolveEscalation
             | A::Override
             | A::ApproveProposal
-            | A::DeclineProposal,
+            | A::DeclineProposal
+            | A::AdjustPostage,
         ) => false,
     }
 }
@@ -421,6 +440,33 @@ pub(crate) fn admissible(
             Err(PolicyError::OfferRequiredBeforeReject)
         }
         (ActionKind::Rate, CaseState::Closed { rated: true, .. }) => Err(PolicyError::AlreadyRated),
+        // DOMAIN.md "Return postage the shop owes": once the return shipped, for postage the
+        // shop pays back, and before the refund that carries it (after it, changing the amount
+        // would pay it twice or take back what was paid).
+        (ActionKind::AdjustPostage, _) => {
+            let shipped = case
+                .events
+                .iter()
+                .any(|e| matches!(e.kind, crate::domain::EventKind::ReturnShipped { .. }));
+            let Some(solution) = super::views::granted_solution(case) else {
+                return Err(in_state);
+            };
+            let terms = super::postage::postage_terms(
+                &case.order,
+                solution.kind(),
+                case.request.reason,
+                ctx.policy,
+            );
+            if !shipped {
+                Err(in_state)
+            } else if case.has_refund() {
+                Err(PolicyError::PostageAlreadyPaid)
+            } else if terms.cap().is_none() {
+                Err(PolicyError::PostageNotOwed { terms })
+            } else {
+                Ok(())
+            }
+        }
         (ActionKind::Reopen, CaseState::Closed { reopenable, at, .. }) => {
             let until = window_end(
                 *at,
@@ -533,6 +579,7 @@ mod tests {
             Command::EnterReturnTracking {
                 carrier: "SF".into(),
                 tracking: "1".into(),
+                postage: None,
             },
         );
         assert_eq!(
@@ -610,6 +657,7 @@ mod tests {
             ActionKind::EnterReturnTracking => Command::EnterReturnTracking {
                 carrier: "SF".into(),
                 tracking: "SF1".into(),
+                postage: None,
             },
             ActionKind::Cancel => Command::Cancel,
             ActionKind::Escalate => Command::Escalate {
@@ -640,6 +688,10 @@ mod tests {
             ActionKind::Offer => Command::Offer {
                 offer: Offer::PartialRefund { amount: Money(100) },
                 note: String::new(),
+            },
+            ActionKind::AdjustPostage => Command::AdjustPostage {
+                amount: Money(1_000),
+                reason: "receipt".into(),
             },
             ActionKind::ReturnArrived => Command::ReturnArrived,
             ActionKind::Receive => Command::Receive {
@@ -706,6 +758,7 @@ mod tests {
                 Command::EnterReturnTracking {
                     carrier: "SF".into(),
                     tracking: "SF9".into(),
+                    postage: None,
                 },
             ),
             (warehouse(), Command::ReturnArrived),

@@ -416,6 +416,28 @@ pub static SETTINGS: &[Setting] = &[
         "What shipping insurance pays toward return shipping."
     ),
     setting!(
+        "return_postage_cap",
+        WindowsAndFees,
+        Amount,
+        Amount,
+        return_postage_cap,
+        "退货运费报销上限",
+        "Return postage paid back, at most",
+        "商家承担退货运费（质量问题、错发等，或包退货运费）且未提供预付面单时，买家先垫付，凭运费凭证随退款返还，每个售后最多此金额（默认 30.00）；有运费险的订单由保险赔付，不再返还。",
+        "When the shop owes the return shipping (a fault, or free returns) and sent no prepaid label, the buyer advances it and is paid back with the refund on a receipt, up to this amount per case (default 30.00); never when shipping insurance pays it."
+    ),
+    setting!(
+        "prepaid_return_label",
+        WindowsAndFees,
+        Flag,
+        Flag,
+        prepaid_return_label,
+        "提供预付退货面单",
+        "Prepaid return label",
+        "开启后，商家承担的退货运费由预付面单或上门取件支付，买家无需垫付，也不报销。",
+        "On: the shop pays the return shipping it owes through a prepaid label or a booked pick-up, so the buyer advances nothing and nothing is paid back."
+    ),
+    setting!(
         "utc_offset_minutes",
         Calendar,
         Minutes,

@@ -216,6 +216,7 @@ mod tests {
         Command::EnterReturnTracking {
             carrier: "SF".into(),
             tracking: "1".into(),
+            postage: None,
         }
     }
 

@@ -582,6 +582,7 @@ mod tests {
                     EventKind::ReturnShipped {
                         carrier: "SF".into(),
                         tracking: "1".into(),
+                        postage: None,
                     },
                 ),
                 ev(

@@ -8,6 +8,7 @@ use crate::domain::{ActionKind, CaseKind, Exclusion, Money, Reason, StateName, T
 use crate::i18n::{Audience, Lang, Localized};
 use crate::wire::{WireError, req};
 
+use super::postage::PostageTerms;
 use super::settings::IntactRule;
 use super::time::LocalDate;
 
@@ -221,6 +222,24 @@ pub enum PolicyError {
     },
     /// A deduction was recorded on a passed inspection.
     DeductionWithoutFault,
+    /// A return postage amount is negative, zero for a claim, or above the sane maximum
+    /// ([`super::MAX_POSTAGE_CLAIM`]).
+    InvalidPostage {
+        /// What was sent.
+        amount: Money,
+        /// The most allowed.
+        max: Money,
+    },
+    /// The shop does not pay this return's postage back: the buyer pays it, a prepaid label
+    /// does, or the shipping insurance does.
+    PostageNotOwed {
+        /// What happens to the postage instead.
+        terms: PostageTerms,
+    },
+    /// A postage claim needs the photo of the receipt.
+    PostageReceiptMissing,
+    /// The refund already went out: postage cannot be paid, or changed, after it.
+    PostageAlreadyPaid,
     /// This solution is not possible at this step (e.g. a reshipment after a return came back).
     SolutionNotPossibleHere {
         /// The kind of the solution.

@@ -45,6 +45,10 @@ pub struct Preview {
     pub fast_refund: bool,
     /// The next step and its deadline, if the request would be filed.
     pub next_step: Option<NextStep>,
+    /// Whether the return postage would be paid back with the refund (up to the cap), or that
+    /// the shipping insurance pays it.
+    #[serde(default)]
+    pub postage: super::postage::PostageTerms,
 }
 
 /// Whether a request must carry the buyer's confirmation that the goods are complete and intact
@@ -183,6 +187,7 @@ pub fn preview(order: &Order, request: &CaseRequest, ctx: &Context<'_>) -> Previ
         fast_refund: refusal.is_none() && fast_refund_allowed(order, request, ctx),
         refusal,
         next_step,
+        postage: super::postage::postage_terms(order, request.kind, request.reason, ctx.policy),
     }
 }
 

@@ -20,7 +20,8 @@
 
 use crate::domain::{
     Actor, Case, CaseKind, CaseState, Command, Event, EventKind, ExpiryOutcome, MS_PER_HOUR, Money,
-    Offer, Outcome, OverrideAction, Proposal, Resolution, Role, ShipmentKind, Solution, Timestamp,
+    Offer, Outcome, OverrideAction, PostageClaim, Proposal, Resolution, Role, ShipmentKind,
+    Solution, Timestamp,
 };
 
 use crate::i18n::Audience;
@@ -30,6 +31,7 @@ use super::context::Context;
 use super::deadline::current_deadline;
 use super::eligibility::{LineCheck, remaining_quantity};
 use super::error::PolicyError;
+use super::postage::{check_claim, check_postage_amount, postage_terms};
 use super::refund::{RefundInput, fast_refund_qualifies, refund_breakdown};
 use super::settings::Policy;
 
@@ -130,9 +132,17 @@ fn amounts_in_bounds(command: &Command) -> Result<(), PolicyError> {
         } => of_solution(solution),
         Command::Offer { offer, .. } => of_solution(&offer.solution()),
         Command::Receive { inspection } => Some(inspection.deduction),
+        // Postage has its own, tighter bound and code (`invalid_postage`).
+        Command::EnterReturnTracking {
+            postage: Some(PostageClaim { amount, .. }),
+            ..
+        }
+        | Command::AdjustPostage { amount, .. } => {
+            return check_postage_amount(*amount, true);
+        }
         Command::AddProof { .. }
         | Command::AnswerInfo { .. }
-        | Command::EnterReturnTracking { .. }
+        | Command::EnterReturnTracking { postage: None, .. }
         | Command::Cancel
         | Command::Escalate { .. }
         | Command::ConfirmReceipt
@@ -213,6 +223,7 @@ pub(crate) fn refund_for_kind(
         policy: ctx.policy,
         inspection_deduction,
         agreed_amount,
+        postage_claimed: case.postage_claimed().unwrap_or(Money::ZERO),
     })
 }
 
@@ -228,9 +239,11 @@ fn refund_and_close(
     if !case.has_refund() {
         let deduction = case.inspection_deduction();
         if let Some(amount) = agreed_amount {
-            let full = refund_for_kind(case, kind, ctx, deduction, None).total;
-            if !amount.is_positive() || amount > full {
-                return Err(PolicyError::InvalidAmount { amount, max: full });
+            // The agreed amount is for the goods; postage owed is paid back on top of it.
+            let full = refund_for_kind(case, kind, ctx, deduction, None);
+            let goods = full.total - full.return_postage;
+            if !amount.is_positive() || amount > goods {
+                return Err(PolicyError::InvalidAmount { amount, max: goods });
             }
         }
         let breakdown = refund_for_kind(case, kind, ctx, deduction, agreed_amount);
@@ -498,14 +511,33 @@ fn events_for(
         Command::EnterReturnTracking {
             carrier,
             tracking: number,
+            postage,
         } => {
             tracking(carrier, number, ctx)?;
             let Some(solution) = granted(state) else {
                 return Err(in_state());
             };
+            if let Some(claim) = postage {
+                let terms = postage_terms(
+                    &case.order,
+                    solution.kind(),
+                    case.request.reason,
+                    ctx.policy,
+                );
+                check_claim(claim, terms)?;
+                text(&claim.receipt, ctx, true)?;
+            }
+            let claimed = postage
+                .as_ref()
+                .map(|c| c.amount)
+                .or_else(|| case.postage_claimed());
             let mut events = vec![EventKind::ReturnShipped {
                 carrier: carrier.trim().to_owned(),
                 tracking: number.trim().to_owned(),
+                postage: postage.clone().map(|mut c| {
+                    c.receipt = c.receipt.trim().to_owned();
+                    c
+                }),
             }];
             // 极速退款: judged at filing, like eligibility, with the buyer's standing now; never
             // a second time (a return re-approved after an escalation is shipped again).
@@ -520,8 +552,19 @@ fn events_for(
                     case.filed_at,
                 )
             {
-                let breakdown =
-                    refund_for_kind(case, CaseKind::ReturnAndRefund, ctx, Money::ZERO, None);
+                // The claim sent with this tracking number is not in the history yet.
+                let breakdown = refund_breakdown(&RefundInput {
+                    order: &case.order,
+                    lines: &case.request.lines,
+                    reason: case.request.reason,
+                    kind: CaseKind::ReturnAndRefund,
+                    other_cases: ctx.other_cases,
+                    case_id: &case.id,
+                    policy: ctx.policy,
+                    inspection_deduction: Money::ZERO,
+                    agreed_amount: None,
+                    postage_claimed: claimed.unwrap_or(Money::ZERO),
+                });
                 events.push(EventKind::FastRefunded { breakdown });
             }
             Ok(events)
@@ -654,6 +697,16 @@ fn events_for(
             text(question, ctx, true)?;
             Ok(vec![EventKind::InfoRequested {
                 question: question.clone(),
+            }])
+        }
+        Command::AdjustPostage { amount, reason } => {
+            text(reason, ctx, true)?;
+            check_postage_amount(*amount, true)?;
+            // Admitted only once the return shipped, for postage the shop owes, before the
+            // refund ([`super::actions::admissible`]).
+            Ok(vec![EventKind::PostageAdjusted {
+                amount: *amount,
+                reason: reason.trim().to_owned(),
             }])
         }
         Command::ReturnArrived => {
@@ -877,6 +930,7 @@ mod tests {
         Command::EnterReturnTracking {
             carrier: "SF Express".into(),
             tracking: number.into(),
+            postage: None,
         }
     }
 
@@ -1790,7 +1844,8 @@ mod tests {
                 &Actor::Buyer,
                 Command::EnterReturnTracking {
                     carrier: "SF".into(),
-                    tracking: " ".into()
+                    tracking: " ".into(),
+                    postage: None,
                 }
             ),
             Err(PolicyError::MissingTracking)

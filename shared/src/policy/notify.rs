@@ -473,6 +473,7 @@ mod tests {
             Command::EnterReturnTracking {
                 carrier: "SF".into(),
                 tracking: "SF1".into(),
+                postage: None,
             },
         );
         assert_eq!(shipped, None, "the buyer's own step is not notified");
@@ -686,7 +687,7 @@ mod tests {
                     0 => (agent(), Command::Approve { solution: Solution::ReturnAndRefund, note: String::new() }),
                     1 => (agent(), Command::RequestInfo { question: "?".into() }),
                     2 => (Actor::Buyer, Command::AnswerInfo { note: "ok".into(), photos: Vec::new() }),
-                    3 => (Actor::Buyer, Command::EnterReturnTracking { carrier: "SF".into(), tracking: "SF9".into() }),
+                    3 => (Actor::Buyer, Command::EnterReturnTracking { carrier: "SF".into(), tracking: "SF9".into(), postage: None }),
                     4 => (staff(Role::Warehouse), Command::Receive { inspection: passed() }),
                     _ => (agent(), Command::Reject { reason_code: RejectReason::Other, note: "no".into() }),
                 };

@@ -18,8 +18,8 @@ use proptest::prelude::*;
 
 use crate::domain::{
     ActionKind, Actor, Case, CaseKind, CaseRequest, CaseState, Command, EventKind, Inspection,
-    LineFlags, Money, Offer, Order, OverrideAction, Reason, RejectReason, RequestedLine,
-    Resolution, Role, ShipmentKind, Solution, Timestamp,
+    LineFlags, Money, Offer, Order, OverrideAction, PostageClaim, Reason, RejectReason,
+    RequestedLine, Resolution, Role, ShipmentKind, Solution, Timestamp,
 };
 
 use super::actions::role_allows;
@@ -148,6 +148,8 @@ fn arb_policy() -> impl Strategy<Value = Policy> {
         .prop_map(|(free_returns, bps, fast, deduct, offer_first, limit)| {
             let mut p = Policy {
                 free_returns,
+                // Every fourth shop sends prepaid labels (bps is drawn from three values).
+                prepaid_return_label: bps == 500 && offer_first,
                 restocking_fee_bps: bps,
                 deduct_free_shipping_on_partial_return: deduct,
                 require_offer_before_fault_reject: offer_first,
@@ -187,7 +189,15 @@ fn arb_command() -> impl Strategy<Value = Command> {
     prop_oneof![
         // The commands that move a case forward come more often.
         4 => arb_solution().prop_map(|solution| Command::Approve { solution, note: String::new() }),
-        3 => Just(Command::EnterReturnTracking { carrier: "SF".into(), tracking: "SF1".into() }),
+        3 => Just(Command::EnterReturnTracking { carrier: "SF".into(), tracking: "SF1".into(), postage: None }),
+        // Claims around the cap (30.00), and some no claim may carry.
+        2 => prop::sample::select(vec![-100i64, 0, 800, 3_000, 4_500, 200_000]).prop_map(|a| Command::EnterReturnTracking {
+            carrier: "SF".into(), tracking: "SF1".into(),
+            postage: Some(PostageClaim { amount: Money(a), receipt: "r.jpg".into() }),
+        }),
+        2 => prop::sample::select(vec![-1i64, 0, 500, 3_500, 100_001]).prop_map(|a| Command::AdjustPostage {
+            amount: Money(a), reason: "receipt".into(),
+        }),
         3 => (any::<bool>(), 0i64..20_000).prop_map(|(passed, d)| Command::Receive {
             inspection: Inspection { passed, note: String::new(), deduction: Money(if passed { 0 } else { d }) }
         }),
@@ -247,9 +257,11 @@ fn natural_actor(command: &Command) -> Actor {
         | ActionKind::Message
         | ActionKind::AcceptOffer
         | ActionKind::DeclineOffer => Actor::Buyer,
-        ActionKind::Approve | ActionKind::Reject | ActionKind::RequestInfo | ActionKind::Offer => {
-            agent()
-        }
+        ActionKind::Approve
+        | ActionKind::Reject
+        | ActionKind::RequestInfo
+        | ActionKind::Offer
+        | ActionKind::AdjustPostage => agent(),
         ActionKind::ReturnArrived | ActionKind::Expire => Actor::System,
         ActionKind::Receive | ActionKind::Ship => warehouse(),
         ActionKind::ResolveEscalation
@@ -353,6 +365,72 @@ fn arb_world() -> impl Strategy<Value = (Order, CaseRequest, Policy, BuyerStandi
                 )
             })
     })
+}
+
+/// DOMAIN.md "Return postage the shop owes", on every refund of a case: the breakdown's lines
+/// sum to its total; the postage is at most the cap, zero on an insured order (the insurer pays
+/// it) and zero where the shop owes none; it is what was claimed last (a second claim or an
+/// adjustment replaces, never adds); and a case pays money back once, so postage never twice.
+fn assert_postage_conserved(case: &Case, policy: &Policy) {
+    let refunds: Vec<_> = case
+        .events
+        .iter()
+        .filter_map(|e| e.kind.refunded())
+        .collect();
+    assert!(refunds.len() <= 1, "refunded twice: {refunds:?}");
+    for b in refunds {
+        let goods = (b.items - b.discounts + b.original_shipping
+            - b.restocking_fee
+            - b.free_shipping_deduction
+            - b.inspection_deduction)
+            .non_negative();
+        assert_eq!(
+            b.total,
+            goods - b.agreed_reduction - b.capped_by + b.return_postage,
+            "lines do not sum to the total: {b:?}"
+        );
+        assert!(b.return_postage >= Money::ZERO && b.return_postage <= policy.return_postage_cap);
+        if case.order.shipping_insurance || policy.prepaid_return_label {
+            assert_eq!(
+                b.return_postage,
+                Money::ZERO,
+                "postage paid beside the insurer or a label"
+            );
+        }
+        if b.return_postage.is_positive() {
+            let terms = super::postage_terms(
+                &case.order,
+                super::effective_kind(case),
+                case.request.reason,
+                policy,
+            );
+            assert!(
+                terms.cap().is_some(),
+                "postage paid where none is owed: {terms:?}"
+            );
+        }
+    }
+    // What the refund paid is the claim in force when it went out, capped.
+    let mut claimed = None;
+    for e in &case.events {
+        match &e.kind {
+            EventKind::ReturnShipped {
+                postage: Some(c), ..
+            } => claimed = Some(c.amount),
+            EventKind::PostageAdjusted { amount, .. } => claimed = Some(*amount),
+            kind => {
+                if let Some(b) = kind.refunded() {
+                    let max = claimed
+                        .unwrap_or(Money::ZERO)
+                        .min(policy.return_postage_cap);
+                    assert!(
+                        b.return_postage <= max.non_negative(),
+                        "paid {b:?} for claim {claimed:?}"
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// Check the safety of the events just decided, given the history before them.
@@ -475,9 +553,10 @@ proptest! {
             if let Command::Expire { .. } = command {
                 prop_assert_eq!(decide(&case, &command, &actor, &ctx), Ok(Vec::new()));
             }
-            // The total refunded never exceeds what was paid.
-            prop_assert!(case.refunded_total() <= o.total_paid());
+            // The total refunded never exceeds what was paid, plus the postage paid back.
+            prop_assert!(case.refunded_total() <= o.total_paid() + policy.return_postage_cap);
             prop_assert!(case.events.iter().filter_map(|e| e.kind.refunded()).all(|b| b.total >= Money::ZERO));
+            assert_postage_conserved(&case, &policy);
             // A history read back from JSON (as the store keeps it) is the same case.
             let json = serde_json::to_string(&case).unwrap_or_default();
             let back: Option<Case> = serde_json::from_str(&json).ok();
@@ -584,7 +663,7 @@ proptest! {
                 1 => vec![(Actor::Buyer, Command::Cancel)],
                 2 => vec![
                     (agent(), Command::Approve { solution: Solution::as_requested(kind), note: String::new() }),
-                    (Actor::Buyer, Command::EnterReturnTracking { carrier: "SF".into(), tracking: "1".into() }),
+                    (Actor::Buyer, Command::EnterReturnTracking { carrier: "SF".into(), tracking: "1".into(), postage: None }),
                     (warehouse(), Command::Receive { inspection: Inspection { passed: true, note: String::new(), deduction: Money::ZERO } }),
                     (warehouse(), Command::Ship { carrier: "SF".into(), tracking: "2".into() }),
                     (Actor::Buyer, Command::ConfirmReceipt),
@@ -637,6 +716,9 @@ proptest! {
             }
             let total: Money = cases.iter().map(Case::refunded_total).sum();
             prop_assert!(total <= o.total_paid(), "refunded {:?} of {:?}", total, o.total_paid());
+            for c in &cases {
+                assert_postage_conserved(c, &policy);
+            }
         }
     }
 

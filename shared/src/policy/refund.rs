@@ -12,6 +12,7 @@ use crate::domain::{
 
 use super::context::{BuyerStanding, Context, Others};
 use super::eligibility::LineCheck;
+use super::postage::postage_terms;
 use super::settings::Policy;
 use super::shipping::{Payer, return_shipping_payer};
 
@@ -34,8 +35,12 @@ pub struct RefundInput<'a> {
     pub policy: &'a Policy,
     /// Deduction for damage found at inspection.
     pub inspection_deduction: Money,
-    /// An amount agreed below the full breakdown (partial refund).
+    /// An amount agreed below the full breakdown (partial refund), for the goods: the postage
+    /// owed is paid back on top.
     pub agreed_amount: Option<Money>,
+    /// The return postage the buyer claimed (or staff set), before the terms and the cap
+    /// ([`super::postage`]); zero when none was claimed.
+    pub postage_claimed: Money,
 }
 
 /// Units of `sku` already refunded by other cases.
@@ -161,10 +166,17 @@ pub fn refund_breakdown(input: &RefundInput<'_>) -> RefundBreakdown {
             total = agreed;
         }
     }
-    let earlier: Money = others.iter().map(Case::refunded_total).sum();
+    // Earlier cases' goods count against what was paid; their postage paid back a courier.
+    let earlier: Money = others
+        .iter()
+        .flat_map(|c| c.events.iter().filter_map(|e| e.kind.refunded()))
+        .map(|b| b.total - b.return_postage)
+        .sum();
     let cap = (order.total_paid() - earlier).non_negative();
     let capped_by = (total - cap).non_negative();
     total = total.min(cap);
+    let return_postage = postage_terms(order, kind, reason, policy).payable(input.postage_claimed);
+    total += return_postage;
 
     let insurance_payout =
         if return_shipping_payer(order, kind, reason, policy) == Some(Payer::Insurer) {
@@ -183,6 +195,7 @@ pub fn refund_breakdown(input: &RefundInput<'_>) -> RefundBreakdown {
         agreed_reduction,
         capped_by,
         insurance_payout,
+        return_postage,
         total,
         lines,
     }
@@ -207,6 +220,7 @@ pub fn refund_for_request(
             policy: ctx.policy,
             inspection_deduction: Money::ZERO,
             agreed_amount: None,
+            postage_claimed: Money::ZERO,
         })
     })
 }
@@ -312,6 +326,7 @@ mod tests {
             policy,
             inspection_deduction: Money::ZERO,
             agreed_amount: None,
+            postage_claimed: Money::ZERO,
         }
     }
 

@@ -171,6 +171,12 @@ pub struct Policy {
     /// What shipping insurance (运费险) pays toward return shipping (a flat amount; insurers pay
     /// roughly ¥5–¥25 by distance, so the shop sets its own figure).
     pub shipping_insurance_payout: Money,
+    /// The most return postage a case pays back to the buyer who advanced it (DOMAIN.md "Return
+    /// postage the shop owes": default 30.00 per case).
+    pub return_postage_cap: Money,
+    /// The shop sends a prepaid return label (or books the courier's pick-up): the buyer
+    /// advances no postage, so there is none to pay back.
+    pub prepaid_return_label: bool,
     /// Fast refunds.
     pub fast_refund: FastRefundPolicy,
     /// Time limits.
@@ -236,6 +242,8 @@ impl Default for Policy {
             restocking_fee_bps: 0,
             deduct_free_shipping_on_partial_return: true,
             shipping_insurance_payout: Money(1_000),
+            return_postage_cap: Money(3_000),
+            prepaid_return_label: false,
             fast_refund: FastRefundPolicy::default(),
             deadlines: Deadlines::default(),
             holidays: Vec::new(),
@@ -399,6 +407,12 @@ impl Policy {
             self.shipping_insurance_payout.0,
             0,
             Money::MAX.0,
+        );
+        c.range(
+            "return_postage_cap",
+            self.return_postage_cap.0,
+            0,
+            super::postage::MAX_POSTAGE_CLAIM.0,
         );
         c.range(
             "fast_refund.max_order_value",

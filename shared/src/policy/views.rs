@@ -69,3 +69,15 @@ pub fn case_return_shipping_payer(case: &Case, policy: &Policy) -> Option<Payer>
         policy,
     )
 }
+
+/// What happens to the return postage for the kind the case is about now (see
+/// [`super::postage`]).
+#[must_use]
+pub fn case_postage_terms(case: &Case, policy: &Policy) -> super::postage::PostageTerms {
+    super::postage::postage_terms(
+        &case.order,
+        effective_kind(case),
+        case.request.reason,
+        policy,
+    )
+}

@@ -211,6 +211,7 @@ fn every_timeout_fires_from_the_cron_once_and_a_second_run_changes_nothing() {
         Command::EnterReturnTracking {
             carrier: "SF".into(),
             tracking: "SF1".into(),
+            postage: None,
         },
         after_sign(&phone, 3),
     );
@@ -236,6 +237,7 @@ fn every_timeout_fires_from_the_cron_once_and_a_second_run_changes_nothing() {
         Command::EnterReturnTracking {
             carrier: "SF".into(),
             tracking: "SF2".into(),
+            postage: None,
         },
         after_sign(&phone, 3),
     )

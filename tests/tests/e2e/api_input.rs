@@ -228,7 +228,7 @@ fn oversized_bodies_are_refused_before_they_are_read() {
 }
 
 /// A valid 1×1 PNG with a text chunk.
-fn png_with_text() -> Vec<u8> {
+pub(crate) fn png_with_text() -> Vec<u8> {
     let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
     let chunk = |b: &mut Vec<u8>, kind: &[u8], data: &[u8]| {
         b.extend_from_slice(&(data.len() as u32).to_be_bytes());

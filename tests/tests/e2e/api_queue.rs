@@ -373,6 +373,7 @@ fn the_rebuild_derives_every_filter_index_and_the_tracking_numbers_from_the_logs
     let tracking = |number: String| Command::EnterReturnTracking {
         carrier: "SF".into(),
         tracking: number,
+        postage: None,
     };
 
     // Filed 20 days ago and never answered: overdue, nobody's yet.

@@ -24,4 +24,5 @@ mod api_stories;
 mod helpers;
 mod notify;
 mod portal;
+mod postage;
 mod shell;

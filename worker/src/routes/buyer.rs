@@ -301,6 +301,16 @@ pub async fn command(r: &mut Req, id: &str) -> AppResult<Response> {
         let policy = cases::policy_of(&r.store).await?;
         check_photos(r, &grant, photos, &policy).await?;
     }
+    // The postage receipt is a photo uploaded for this order, like any proof.
+    if let Command::EnterReturnTracking {
+        postage: Some(claim),
+        ..
+    } = &command
+        && !claim.receipt.trim().is_empty()
+    {
+        let policy = cases::policy_of(&r.store).await?;
+        check_photos(r, &grant, std::slice::from_ref(&claim.receipt), &policy).await?;
+    }
     run_and_answer(r, loaded, &command, &Actor::Buyer).await
 }
 

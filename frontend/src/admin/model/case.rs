@@ -73,6 +73,13 @@ pub enum Sheet {
         /// Why, for the agent.
         note: String,
     },
+    /// Set the return postage the refund pays back, with a reason.
+    AdjustPostage {
+        /// The postage, as typed (yuan).
+        amount: String,
+        /// Why (kept in the history, shown to the buyer).
+        reason: String,
+    },
 }
 
 impl Sheet {
@@ -97,7 +104,11 @@ impl Sheet {
                 carrier.clear();
                 tracking.clear();
             }
-            Self::Offer { amount, note, .. } => {
+            Self::Offer { amount, note, .. }
+            | Self::AdjustPostage {
+                amount,
+                reason: note,
+            } => {
                 amount.clear();
                 note.clear();
             }
@@ -116,15 +127,31 @@ impl Sheet {
                 | Self::DeclineProposal { note },
                 _,
             )
-            | (Self::Receive { note, .. } | Self::Offer { note, .. }, Field::Text) => note.clone(),
+            | (
+                Self::Receive { note, .. }
+                | Self::Offer { note, .. }
+                | Self::AdjustPostage { reason: note, .. },
+                Field::Text,
+            ) => note.clone(),
             (Self::RequestInfo { question }, _) => question.clone(),
             (Self::Receive { deduction, .. }, Field::Second) => deduction.clone(),
             (Self::Ship { tracking, .. }, Field::Text) => tracking.clone(),
             (Self::Ship { carrier, .. }, Field::Second) => carrier.clone(),
-            (Self::Offer { amount, .. }, Field::Second) => amount.clone(),
+            (Self::Offer { amount, .. } | Self::AdjustPostage { amount, .. }, Field::Second) => {
+                amount.clone()
+            }
             _ => String::new(),
         }
     }
+}
+
+/// The return postage as the case screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostageShown {
+    /// What is asked back now (the latest claim or adjustment, before the cap).
+    pub claimed: Money,
+    /// The reason of the latest staff adjustment.
+    pub adjusted: Option<String>,
 }
 
 /// What an offer proposes.
@@ -285,7 +312,7 @@ pub fn fill(reply: &CannedReply, lang: Lang, values: &Placeholders) -> String {
 }
 
 /// The order the bar shows actions in: deciding first, messages are the thread's own box.
-const BAR_ORDER: [ActionKind; 12] = [
+const BAR_ORDER: [ActionKind; 13] = [
     ActionKind::ApproveProposal,
     ActionKind::DeclineProposal,
     ActionKind::Approve,
@@ -293,6 +320,7 @@ const BAR_ORDER: [ActionKind; 12] = [
     ActionKind::ReturnArrived,
     ActionKind::Receive,
     ActionKind::Ship,
+    ActionKind::AdjustPostage,
     ActionKind::ResolveEscalation,
     ActionKind::RequestInfo,
     ActionKind::Reject,
@@ -351,7 +379,8 @@ impl CaseScreen {
             .is_some_and(|v| v.actions.contains(&ActionKind::Message))
     }
 
-    /// Every proof photo of the case: the filing's, then those added later.
+    /// Every proof photo of the case: the filing's, then those added later, then the postage
+    /// receipts.
     #[must_use]
     pub fn photos(&self) -> Vec<String> {
         let Some(view) = &self.view else {
@@ -363,10 +392,27 @@ impl CaseScreen {
                 EventKind::ProofAdded { photos: p } | EventKind::InfoAnswered { photos: p, .. } => {
                     photos.extend(p.iter().cloned());
                 }
+                EventKind::ReturnShipped {
+                    postage: Some(claim),
+                    ..
+                } => photos.push(claim.receipt.clone()),
                 _ => {}
             }
         }
         photos
+    }
+
+    /// The return postage the buyer claimed (or staff set) and its receipt, when any.
+    #[must_use]
+    pub fn postage(&self) -> Option<PostageShown> {
+        let case = &self.view.as_ref()?.case;
+        Some(PostageShown {
+            claimed: case.postage_claimed()?,
+            adjusted: case.events.iter().rev().find_map(|e| match &e.kind {
+                EventKind::PostageAdjusted { reason, .. } => Some(reason.clone()),
+                _ => None,
+            }),
+        })
     }
 
     /// The refund an agent proposed and the owner is asked to apply (the latest proposal).
@@ -412,6 +458,9 @@ impl CaseScreen {
                 Some(Sheet::Offer { kind, amount, .. }) => {
                     *kind != OfferKind::PartialRefund
                         || parse_money(amount).is_some_and(|m| m.0 > 0)
+                }
+                Some(Sheet::AdjustPostage { amount, reason }) => {
+                    parse_money(amount).is_some() && !reason.trim().is_empty()
                 }
                 Some(_) => true,
                 None => false,
@@ -495,6 +544,13 @@ impl CaseScreen {
                     note: note.trim().to_string(),
                 },
             ),
+            Sheet::AdjustPostage { amount, reason } => (
+                ActionKind::AdjustPostage,
+                Command::AdjustPostage {
+                    amount: parse_money(amount)?,
+                    reason: reason.trim().to_string(),
+                },
+            ),
         })
     }
 
@@ -531,30 +587,7 @@ impl CaseScreen {
     }
 }
 
-/// A typed amount in major units ("12.5", "12.50", "") as minor units; empty is zero.
-#[must_use]
-pub fn parse_money(text: &str) -> Option<Money> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Some(Money(0));
-    }
-    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-    if whole.is_empty() && frac.is_empty()
-        || !whole.bytes().all(|b| b.is_ascii_digit())
-        || !frac.bytes().all(|b| b.is_ascii_digit())
-        || frac.len() > 2
-        || whole.len() > 10
-    {
-        return None;
-    }
-    let whole: i64 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().ok()?
-    };
-    let cents: i64 = format!("{frac:0<2}").parse().ok()?;
-    Some(Money(whole.checked_mul(100)?.checked_add(cents)?))
-}
+pub use crate::format::parse_money;
 
 impl Page for CaseScreen {
     type Msg = Msg;
@@ -608,6 +641,13 @@ impl Page for CaseScreen {
                     ActionKind::DeclineProposal => Some(Sheet::DeclineProposal {
                         note: String::new(),
                     }),
+                    ActionKind::AdjustPostage => Some(Sheet::AdjustPostage {
+                        amount: self
+                            .postage()
+                            .map(|p| p.claimed)
+                            .map_or_else(String::new, shared::i18n::format_amount),
+                        reason: String::new(),
+                    }),
                     _ => None,
                 };
             }
@@ -619,7 +659,11 @@ impl Page for CaseScreen {
                 | (Some(Sheet::Offer { note, .. }), Field::Text)
                 | (Some(Sheet::Receive { note, .. }), Field::Text) => *note = text,
                 (Some(Sheet::Receive { deduction, .. }), Field::Second) => *deduction = text,
-                (Some(Sheet::Offer { amount, .. }), Field::Second) => *amount = text,
+                (
+                    Some(Sheet::Offer { amount, .. } | Sheet::AdjustPostage { amount, .. }),
+                    Field::Second,
+                ) => *amount = text,
+                (Some(Sheet::AdjustPostage { reason, .. }), Field::Text) => *reason = text,
                 (Some(Sheet::RequestInfo { question }), _) => *question = text,
                 (Some(Sheet::Ship { tracking, .. }), Field::Text) => *tracking = text,
                 (Some(Sheet::Ship { carrier, .. }), Field::Second) => *carrier = text,

@@ -9,11 +9,12 @@ use shared::Lang;
 use shared::api::CaseView;
 use shared::domain::{ActionKind, Actor, EventKind, Party, RejectReason, Resolution};
 use shared::i18n::{Audience, labels};
+use shared::policy::PostageTerms;
 
 use super::queue::countdown_text;
 use super::{Ctx, ErrorBox, lang_name, spawn};
 use crate::admin::model::case::{
-    CaseScreen, Effect, Field, Msg, OfferKind, Placeholders, Sheet, fill,
+    CaseScreen, Effect, Field, Msg, OfferKind, Placeholders, PostageShown, Sheet, fill,
 };
 use crate::admin::model::shell;
 use crate::admin::route::Screen;
@@ -157,13 +158,44 @@ fn event_detail(kind: &EventKind) -> Option<String> {
         | EventKind::Rejected { note, .. }
         | EventKind::Escalated { note, .. }
         | EventKind::EscalationResolved { note, .. } => some(note),
-        EventKind::ReturnShipped { carrier, tracking }
+        EventKind::ReturnShipped {
+            carrier, tracking, ..
+        }
         | EventKind::ItemShipped {
             carrier, tracking, ..
         } => Some(format!("{carrier} {tracking}")),
+        EventKind::PostageAdjusted { amount, reason } => Some(format!(
+            "{} · {reason}",
+            shared::i18n::format_amount(*amount)
+        )),
         EventKind::Received { inspection } => some(&inspection.note),
         EventKind::Rated { stars, comment } => Some(format!("{}★ {comment}", stars)),
         _ => None,
+    }
+}
+
+/// The return postage in one line under the refund: claimed (or set by staff, with why) and
+/// paid back up to the cap, or that the insurer pays it (DOMAIN.md "Return postage the shop
+/// owes"). The receipt is among the case's photos.
+fn postage_line(
+    v: &CaseView,
+    shown: Option<PostageShown>,
+    currency: &str,
+    t: &crate::admin::text::Texts,
+) -> Option<String> {
+    match v.return_postage {
+        PostageTerms::Reimbursed { cap } => shown.map(|p| {
+            format!(
+                "{}: {} · {} {}{}",
+                t.postage_claimed,
+                format::money(p.claimed, currency),
+                t.postage_cap,
+                format::money(cap, currency),
+                p.adjusted.map(|r| format!(" · {r}")).unwrap_or_default()
+            )
+        }),
+        PostageTerms::Insured => Some(t.postage_insured.to_string()),
+        PostageTerms::NotOwed | PostageTerms::PrepaidLabel => None,
     }
 }
 
@@ -250,6 +282,8 @@ fn CaseBody(v: CaseView, core: Core<CaseScreen>) -> impl IntoView {
             <section class="card" data-testid="refund">
                 <h2>{t.refund}</h2>
                 <p class="big">{format::money(r.total, &currency)}</p>
+                {postage_line(&v, core.with_untracked(CaseScreen::postage), &currency, t)
+                    .map(|line| view! { <p class="muted" data-testid="postage">{line}</p> })}
             </section>
         })}
         <section class="card" data-testid="history">
@@ -504,6 +538,13 @@ fn ActionSheet(core: Core<CaseScreen>) -> impl IntoView {
                     view! { {amount.map(|a| view! { <p class="big" data-testid="confirm-amount">{format::money(a, &currency)}</p> })} }.into_any(),
                 )
             }
+            Sheet::AdjustPostage { .. } => (
+                labels::action(ActionKind::AdjustPostage, lang).to_string(),
+                view! {
+                    {text_input(core, Field::Second, t.postage_amount, "postage-amount", false)}
+                    {text_input(core, Field::Text, t.postage_reason, "postage-reason", true)}
+                }.into_any(),
+            ),
             Sheet::DeclineProposal { .. } => (
                 labels::action(ActionKind::DeclineProposal, lang).to_string(),
                 text_input(core, Field::Text, t.note_to_agent, "proposal-note", true),

@@ -17,6 +17,7 @@ use frontend::core::Core;
 use leptos::prelude::*;
 use shared::Localized;
 use shared::domain::{ActionKind, Actor, EventKind};
+use shared::policy::PostageTerms;
 
 use crate::api::Api;
 use crate::app::use_lang;
@@ -44,6 +45,8 @@ fn now_ms() -> i64 {
 struct Photos {
     answer: RwSignal<Vec<PhotoItem>, LocalStorage>,
     proof: RwSignal<Vec<PhotoItem>, LocalStorage>,
+    /// The postage receipt sent with the tracking number.
+    receipt: RwSignal<Vec<PhotoItem>, LocalStorage>,
 }
 
 /// What performing an effect needs from the page.
@@ -99,6 +102,7 @@ fn perform(effect: Effect, core: Core<Model>, shell: Shell) {
         Effect::ClearPhotos => {
             shell.photos.answer.set(Vec::new());
             shell.photos.proof.set(Vec::new());
+            shell.photos.receipt.set(Vec::new());
         }
         Effect::Copy(text) => copy(&text, core),
     }
@@ -204,6 +208,7 @@ fn CaseScreen(id: String, number: Option<String>) -> impl IntoView {
         photos: Photos {
             answer: RwSignal::new_local(Vec::new()),
             proof: RwSignal::new_local(Vec::new()),
+            receipt: RwSignal::new_local(Vec::new()),
         },
     };
     let mut model = Model::new(id, number, now_ms());
@@ -497,12 +502,19 @@ fn Actions(loaded: Rc<Loaded>, core: Core<Model>, photos: Photos) -> impl IntoVi
     let Photos {
         answer: answer_photos,
         proof: proof_photos,
+        receipt: receipt_photos,
     } = photos;
+    let postage = cv.return_postage;
+    let currency = cv.case.order.currency.clone();
 
     let form = move |action: ActionKind| {
         match action {
         ActionKind::EnterReturnTracking => view! {
-            <form class="form action" data-testid="tracking-form" on:submit=on_submit(core, ActionKind::EnterReturnTracking)>
+            <form class="form action" data-testid="tracking-form" on:submit=move |ev| {
+                ev.prevent_default();
+                let receipt = receipt_photos.with_untracked(|p| uploaded_ids(p));
+                core.send(Msg::Send(ActionKind::EnterReturnTracking, receipt));
+            }>
                 <div class="field-row">
                     <div class="field">
                         <label for="carrier">{tr(lang, |t| t.courier)}</label>
@@ -519,7 +531,29 @@ fn Actions(loaded: Rc<Loaded>, core: Core<Model>, photos: Photos) -> impl IntoVi
                             prop:value=draft(core, Field::Tracking) on:input=on_draft(core, Field::Tracking) />
                     </div>
                 </div>
-                <button type="submit" class="btn btn-primary" data-testid="send-tracking" disabled=busy>{tr(lang, |t| t.send_tracking)}</button>
+                // DOMAIN.md "Return postage the shop owes": the rule is the server's
+                // (`return_postage`); the page only asks for the amount and its receipt.
+                {match postage {
+                    PostageTerms::Reimbursed { cap } => Some(view! {
+                        <div class="field">
+                            <label for="postage">{tr(lang, |t| t.postage_label)}</label>
+                            <input id="postage" inputmode="decimal" autocomplete="off" data-testid="postage"
+                                prop:value=draft(core, Field::Postage) on:input=on_draft(core, Field::Postage) />
+                            <p class="hint" data-testid="postage-hint">{
+                                let cap = format::money(cap, &currency);
+                                move || i18n::fill(i18n::t(lang.get()).postage_back, &cap)
+                            }</p>
+                        </div>
+                        <p class="label">{tr(lang, |t| t.postage_receipt)}</p>
+                        <PhotoPicker items=receipt_photos token=token.clone() id_prefix="receipt-photos" max=1/>
+                    }.into_any()),
+                    PostageTerms::Insured => Some(view! {
+                        <p class="hint" data-testid="postage-hint">{tr(lang, |t| t.postage_insured)}</p>
+                    }.into_any()),
+                    PostageTerms::NotOwed | PostageTerms::PrepaidLabel => None,
+                }}
+                <button type="submit" class="btn btn-primary" data-testid="send-tracking"
+                    disabled=move || busy() || receipt_photos.with(|p| any_in_flight(p))>{tr(lang, |t| t.send_tracking)}</button>
             </form>
         }
         .into_any(),

@@ -10,7 +10,9 @@ use std::rc::Rc;
 
 use shared::Lang;
 use shared::api::BuyerCaseView;
-use shared::domain::{ActionKind, CaseState, Command, EventKind, ExpiryOutcome, Outcome, Party};
+use shared::domain::{
+    ActionKind, CaseState, Command, EventKind, ExpiryOutcome, Money, Outcome, Party, PostageClaim,
+};
 use shared::policy::Deadline;
 
 use crate::api::ApiError;
@@ -49,6 +51,8 @@ pub enum Field {
     Carrier,
     /// Its waybill number.
     Tracking,
+    /// The return postage the buyer advanced (when the shop pays it back).
+    Postage,
     /// The answer to the shop's question.
     Answer,
     /// Why the buyer asks a supervisor.
@@ -69,6 +73,8 @@ pub struct Drafts {
     pub carrier: String,
     /// [`Field::Tracking`]
     pub tracking: String,
+    /// [`Field::Postage`]
+    pub postage: String,
     /// [`Field::Answer`]
     pub answer: String,
     /// [`Field::EscalateNote`]
@@ -90,6 +96,7 @@ impl Drafts {
         match field {
             Field::Carrier => &self.carrier,
             Field::Tracking => &self.tracking,
+            Field::Postage => &self.postage,
             Field::Answer => &self.answer,
             Field::EscalateNote => &self.escalate_note,
             Field::Comment => &self.comment,
@@ -101,6 +108,7 @@ impl Drafts {
         match field {
             Field::Carrier => &mut self.carrier,
             Field::Tracking => &mut self.tracking,
+            Field::Postage => &mut self.postage,
             Field::Answer => &mut self.answer,
             Field::EscalateNote => &mut self.escalate_note,
             Field::Comment => &mut self.comment,
@@ -380,9 +388,16 @@ impl Model {
         let d = &self.drafts;
         let trimmed = |s: &str| s.trim().to_string();
         Some(match action {
+            // The postage goes with its receipt (the photo sent along); none typed is no claim.
+            // An amount that is not one is sent as -0.01, so the server's `invalid_postage`
+            // answers it in the buyer's language.
             ActionKind::EnterReturnTracking => Command::EnterReturnTracking {
                 carrier: trimmed(&d.carrier),
                 tracking: trimmed(&d.tracking),
+                postage: (!d.postage.trim().is_empty()).then(|| PostageClaim {
+                    amount: crate::format::parse_money(&d.postage).unwrap_or(Money(-1)),
+                    receipt: photos.into_iter().next().unwrap_or_default(),
+                }),
             },
             ActionKind::AnswerInfo => Command::AnswerInfo {
                 note: trimmed(&d.answer),

@@ -413,7 +413,8 @@ fn sending_the_tracking_number_sends_the_version_it_was_decided_on_once() {
             number: Some("TB1".into()),
             command: Command::EnterReturnTracking {
                 carrier: "SF Express".into(),
-                tracking: "SF1029384756".into()
+                tracking: "SF1029384756".into(),
+                postage: None,
             },
             version: 7
         }]
@@ -439,6 +440,7 @@ fn sending_the_tracking_number_sends_the_version_it_was_decided_on_once() {
         EventKind::ReturnShipped {
             carrier: "SF Express".into(),
             tracking: "SF1029384756".into(),
+            postage: None,
         },
     );
     let effects = m.update(Msg::Sent {
@@ -483,6 +485,7 @@ fn a_read_sent_before_a_command_cannot_undo_its_answer() {
         EventKind::ReturnShipped {
             carrier: "SF".into(),
             tracking: "SF1".into(),
+            postage: None,
         },
     );
     m.update(Msg::Sent {
@@ -1042,6 +1045,7 @@ fn news_from_the_shop_shows_on_the_open_page_and_an_old_notice_clears() {
         EventKind::ReturnShipped {
             carrier: "SF".into(),
             tracking: "SF1".into(),
+            postage: None,
         },
     );
     shipped.version = 5;

@@ -15,7 +15,7 @@ use frontend::core::Core;
 use leptos::prelude::*;
 use shared::Lang;
 use shared::domain::{CaseRequest, Order, Timestamp};
-use shared::policy::{Payer, Preview};
+use shared::policy::{Payer, PostageTerms, Preview};
 
 use crate::api::{Api, new_idempotency_key};
 use crate::app::use_lang;
@@ -526,6 +526,11 @@ fn PreviewPanel(
                 <dl class="facts facts-one">
                     <div><dt>{t.return_shipping}</dt><dd data-testid="preview-payer" data-payer=payer_code(p.shipping_payer)>{payer}</dd></div>
                 </dl>
+                {match p.postage {
+                    PostageTerms::Reimbursed { cap } => Some(i18n::fill(t.postage_back, &format::money(cap, &currency.get_value()))),
+                    PostageTerms::Insured if p.shipping_payer == Some(Payer::Shop) => Some(t.postage_insured.to_string()),
+                    PostageTerms::Insured | PostageTerms::NotOwed | PostageTerms::PrepaidLabel => None,
+                }.map(|line| view! { <p class="muted small" data-testid="preview-postage">{line}</p> })}
                 {refund}
                 {p.fast_refund.then(|| view! { <p class="alert alert-info small">{t.fast_refund}</p> })}
                 {next}

@@ -479,6 +479,7 @@ fn the_preview_facts_name_the_refusal_the_payer_and_every_amount() {
         }),
         fast_refund: false,
         next_step: None,
+        postage: shared::policy::PostageTerms::Insured,
     };
     assert_eq!(
         preview_facts(&p),

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 use shared::api::{CannedReply, CaseView};
-use shared::domain::{ActionKind, Command, Inspection, Money, RejectReason, Solution};
+use shared::domain::{ActionKind, Command, EventKind, Inspection, Money, RejectReason, Solution};
 
 use super::*;
 
@@ -313,4 +313,58 @@ fn without_a_connection_an_arrival_goes_to_the_outbox_and_a_decision_does_not() 
     let effects = s.update(Msg::Sent(ActionKind::Approve, Err(no_connection())));
     assert!(effects.is_empty(), "a decision is never kept for later");
     assert_eq!(s.error.as_ref().map(|e| e.status), Some(0));
+}
+
+#[test]
+fn staff_adjust_the_postage_with_an_amount_and_a_reason_and_see_the_claim_and_its_receipt() {
+    let mut v = view(&["adjust_postage", "message"], 4);
+    v.return_postage = shared::policy::PostageTerms::Reimbursed { cap: Money(3_000) };
+    v.case.events.push(shared::domain::Event {
+        at: shared::domain::Timestamp(4_500),
+        actor: shared::domain::Actor::Buyer,
+        kind: EventKind::ReturnShipped {
+            carrier: "SF".into(),
+            tracking: "SF1".into(),
+            postage: Some(shared::domain::PostageClaim {
+                amount: Money(1_250),
+                receipt: "ph_r".into(),
+            }),
+        },
+    });
+    let mut s = CaseScreen::new("AS-1".into());
+    s.update(Msg::Loaded(Ok(v)));
+    assert_eq!(s.bar(), vec![ActionKind::AdjustPostage]);
+    assert_eq!(
+        s.postage(),
+        Some(PostageShown {
+            claimed: Money(1_250),
+            adjusted: None
+        })
+    );
+    assert_eq!(
+        s.photos(),
+        vec!["ph_a", "ph_b", "ph_r"],
+        "the receipt is viewable"
+    );
+    s.update(Msg::Open(ActionKind::AdjustPostage));
+    // The sheet starts from the claim; a reason is required and the amount must be money.
+    assert_eq!(
+        s.sheet.as_ref().map(|sh| sh.text(Field::Second)),
+        Some("12.50".to_string())
+    );
+    assert!(!s.can_confirm());
+    s.update(Msg::Input(Field::Second, "8.x".into()));
+    s.update(Msg::Input(Field::Text, "The receipt says 8.00".into()));
+    assert!(!s.can_confirm());
+    s.update(Msg::Input(Field::Second, "8".into()));
+    assert!(s.can_confirm());
+    let effects = s.update(Msg::Confirm);
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::Command { command: Command::AdjustPostage { amount, reason }, version: 4, .. }
+                if *amount == Money(800) && reason == "The receipt says 8.00"
+        )),
+        "{effects:?}"
+    );
 }
