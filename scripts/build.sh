@@ -30,22 +30,59 @@ fresh() { # part, output, inputs...
 
 common=(shared Cargo.toml Cargo.lock .cargo scripts/versions.env scripts/minify-assets.mjs
   package-lock.json Trunk.toml frontend/Cargo.toml frontend/src/lib.rs frontend/src/de.rs
-  frontend/src/format.rs frontend/_headers)
-# The portal's own sources are frontend/src without the admin; the admin's are its directory
-# (both of its bundles: the daily admin and the owner's desk).
-portal_sources=(index.html frontend/style.css $(find frontend/src \( -path frontend/src/admin -o -path frontend/src/bin \) -prune -o -type f -print))
-admin_sources=(admin.html desk.html frontend/admin.css frontend/src/admin frontend/src/bin frontend/pwa)
+  frontend/src/format.rs frontend/src/core.rs frontend/_headers)
+# The portal's own sources are its module and its three bins; the admin's are its directory and
+# its two bins (the daily admin and the owner's desk).
+portal_sources=(index.html frontend/style.css frontend/src/portal frontend/src/main.rs
+  frontend/src/bin/order.rs frontend/src/bin/case.rs)
+admin_sources=(admin.html desk.html frontend/admin.css frontend/src/admin frontend/src/bin/admin.rs
+  frontend/src/bin/desk.rs frontend/pwa)
+# The portal's order and case pages (shared::api::routes::PortalPage): each its own bundle, built
+# from index.html (the same shell, styles and loader) with its own bin, served from
+# /p/{order,case}/ (the worker answers /order/… and /case/… with their page).
+portal_pages=(order case)
 
 if fresh portal dist/index.html "${portal_sources[@]}" "${common[@]}" && [ -f .cache/portal-hashes.txt ] \
+  && [ -f .cache/pages/order-dist/index.html ] && [ -f .cache/pages/case-dist/index.html ] \
   && [ -f .cache/portal-style-hashes.txt ]; then
   echo "portal: up to date"
 else
   touch "$stamps/portal.next"   # taken before building: an edit made meanwhile is seen next time
+  mkdir -p .cache/pages
+  for page in "${portal_pages[@]}"; do
+    # The page's copy of index.html sits two directories down: its links climb back to the root.
+    sed -e "s|data-bin=\"frontend\"|data-bin=\"$page\"|" -e 's|href="frontend/|href="../../frontend/|g' \
+      index.html > ".cache/pages/$page.html"
+    grep -q "data-bin=\"$page\"" ".cache/pages/$page.html" || { echo "index.html names no data-bin=\"frontend\"" >&2; exit 1; }
+    rm -rf ".cache/pages/$page-dist"
+    step "portal $page page: trunk build --release" trunk build --release \
+      --dist ".cache/pages/$page-dist" --public-url "/p/$page/" ".cache/pages/$page.html"
+  done
   step "portal: trunk build --release" trunk build --release --dist dist index.html
-  mv dist/inline-script-hashes.txt .cache/portal-hashes.txt
-  mv dist/inline-style-hashes.txt .cache/portal-style-hashes.txt
+  cat dist/inline-script-hashes.txt $(printf '.cache/pages/%s-dist/inline-script-hashes.txt ' "${portal_pages[@]}") \
+    > .cache/portal-hashes.txt
+  cat dist/inline-style-hashes.txt $(printf '.cache/pages/%s-dist/inline-style-hashes.txt ' "${portal_pages[@]}") \
+    | sort -u > .cache/portal-style-hashes.txt
+  rm dist/inline-script-hashes.txt dist/inline-style-hashes.txt
   mv "$stamps/portal.next" "$stamps/portal"
 fi
+# The lookup's build empties dist/: the other pages are copied in after it.
+for page in "${portal_pages[@]}"; do
+  mkdir -p "dist/p/$page"
+  cp -R ".cache/pages/$page-dist"/. "dist/p/$page/"
+  rm -f "dist/p/$page/inline-script-hashes.txt" "dist/p/$page/inline-style-hashes.txt"
+done
+# Each page names the files of the page a buyer goes to next, for its shell's script to fetch
+# into the cache once the page has started (index.html says why): the lookup's next is the order
+# page, the order's the case page.
+next_page() { # page html, next page's directory
+  local files
+  files=$(cd "$2" && ls -- *.wasm *.js | sed "s|^|/${2#dist/}/|" | paste -sd' ' -)
+  grep -q '<meta name="next-page"' "$1" || sed -i "s|</head>|<meta name=\"next-page\" content=\"$files\"></head>|" "$1"
+  grep -q "<meta name=\"next-page\" content=\"$files\"" "$1" || { echo "no next-page files in $1" >&2; exit 1; }
+}
+next_page dist/index.html dist/p/order
+next_page dist/p/order/index.html dist/p/case
 if [ -f "$desk_dist/index.html" ] && fresh admin "$admin_dist/index.html" "${admin_sources[@]}" "${common[@]}"; then
   echo "admin: up to date"
 else

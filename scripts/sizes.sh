@@ -37,7 +37,17 @@ row "worker wasm ($worker_wasm)" "$worker_wasm"
 worker_gz=$(gz "$worker_wasm")
 for f in worker/build/*.js; do row "worker glue ($f)" "$f"; worker_gz=$((worker_gz + $(gz "$f"))); done
 
-portal_gz=$(first_load dist portal)
+# The portal's three pages are three bundles (shared::api::routes::PortalPage): a buyer's first
+# load is any one of them (the lookup, or an order or case link from an e-mail), so each is held
+# to the portal's budget, and the line below names the heaviest.
+portal_gz=0
+for page in lookup order case; do
+  dir=dist; [ "$page" = lookup ] || dir=dist/p/$page
+  [ -f "$dir/index.html" ] || { echo "FAIL: no portal $page page in $dir" >&2; exit 1; }
+  page_gz=$(first_load "$dir" "portal $page")
+  printf '%-44s %21d\n' "portal $page page first load gzip" "$page_gz"
+  [ "$page_gz" -le "$portal_gz" ] || portal_gz=$page_gz
+done
 admin_gz=$(first_load dist/admin admin)
 desk_gz=$(first_load dist/admin/desk desk)
 [ -f dist/admin/desk/index.html ] || { echo "FAIL: no owner's desk build in dist/admin/desk" >&2; exit 1; }
@@ -45,7 +55,7 @@ desk_gz=$(first_load dist/admin/desk desk)
 [ -f dist/admin/sw.js ] || { echo "FAIL: no service worker in dist/admin" >&2; exit 1; }
 row "admin service worker (after the first load)" dist/admin/sw.js
 printf '%-44s %21d (budget %d)\n' "worker total gzip" "$worker_gz" "$WORKER_BUDGET_GZIP"
-printf '%-44s %21d (budget %d, goal %d)\n' "portal first load gzip" "$portal_gz" \
+printf '%-44s %21d (budget %d, goal %d)\n' "portal first load gzip (heaviest page)" "$portal_gz" \
   "$PORTAL_BUDGET_GZIP" "$PORTAL_GOAL_GZIP"
 printf '%-44s %21d (budget %d, goal %d)\n' "admin first load gzip" "$admin_gz" \
   "$ADMIN_BUDGET_GZIP" "$ADMIN_GOAL_GZIP"

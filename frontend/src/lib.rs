@@ -1,4 +1,4 @@
-//! What the buyer portal (`src/main.rs`) and the seller admin (`src/admin/main.rs`) share in the
+//! The buyer portal ([`portal`]) and the seller admin ([`admin`]), and what they share in the
 //! browser: the loop between a pure page model and its view, reading the API's JSON, and writing
 //! money, dates and durations. Each page set is its own binary, so neither app's first load
 //! carries the other's pages; the rules both show come from `shared`.
@@ -7,3 +7,4 @@ pub mod admin;
 pub mod core;
 pub mod de;
 pub mod format;
+pub mod portal;

@@ -396,6 +396,45 @@ pub mod routes {
         }
     }
 
+    /// The buyer portal's pages, each its own bundle so that a page's first load carries only
+    /// its own code: finding an order (`/`, and every path no page owns), an order
+    /// (`/order/{number}`) and a case (`/case/{id}`). The worker serves each path the page of its
+    /// bundle and the portal loads another bundle's path by a full navigation, both by
+    /// [`portal_page_of`], so the two cannot disagree into a reload loop.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum PortalPage {
+        /// `/`: the lookup (also the not-found page).
+        Lookup,
+        /// `/order/{number}`: the order and the request form.
+        Order,
+        /// `/case/{id}`: following a case.
+        Case,
+    }
+
+    impl PortalPage {
+        /// The address of the bundle's page among the built files (`dist/p/order/index.html`):
+        /// never a portal path, so an order number can never name one of its files.
+        #[must_use]
+        pub const fn document(self) -> &'static str {
+            match self {
+                Self::Lookup => "/",
+                Self::Order => "/p/order/",
+                Self::Case => "/p/case/",
+            }
+        }
+    }
+
+    /// The portal page that draws `path` (without its query).
+    #[must_use]
+    pub fn portal_page_of(path: &str) -> PortalPage {
+        let mut segments = path.split('/').filter(|s| !s.is_empty());
+        match (segments.next(), segments.next(), segments.next()) {
+            (Some("order"), Some(_), None) => PortalPage::Order,
+            (Some("case"), Some(_), None) => PortalPage::Case,
+            _ => PortalPage::Lookup,
+        }
+    }
+
     /// `GET`: liveness and version.
     pub const HEALTH: &str = "/api/health";
     /// `GET`: the OpenAPI document.
@@ -983,6 +1022,31 @@ pub struct BatchResult {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn each_portal_path_has_one_page_and_no_page_document_is_a_portal_path() {
+        use super::routes::{PortalPage, portal_page_of};
+        for (path, page) in [
+            ("/", PortalPage::Lookup),
+            ("/order/TB1", PortalPage::Order),
+            ("/order/TB.1", PortalPage::Order),
+            ("/case/AS-1", PortalPage::Case),
+            ("/case/AS-1/", PortalPage::Case),
+            ("/order", PortalPage::Lookup),
+            ("/order/TB1/more", PortalPage::Lookup),
+            ("/nowhere", PortalPage::Lookup),
+        ] {
+            assert_eq!(portal_page_of(path), page, "{path}");
+        }
+        // A bundle's own document is served as a file: were it a page's path, the worker would
+        // answer it with a page and the bundle would never load.
+        for page in [PortalPage::Order, PortalPage::Case] {
+            assert_eq!(portal_page_of(page.document()), PortalPage::Lookup);
+            assert!(
+                !page.document().starts_with("/order/") && !page.document().starts_with("/case/")
+            );
+        }
+    }
+
     #[test]
     fn every_api_code_reads_back_as_itself_and_anything_else_is_a_rule() {
         use strum::IntoEnumIterator;

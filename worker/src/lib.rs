@@ -25,8 +25,9 @@ use worker::{Context, Env, Request, Response, Result, ScheduleContext, Scheduled
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    // wrangler.toml routes only /api/* here first; anything else that reaches the worker is the
-    // portal's, served by the assets binding (with its single-page-application fallback).
+    // wrangler.toml routes /api/*, the admin's and the portal's page paths here first; anything
+    // else that reaches the worker is a file, served by the assets binding (with its
+    // single-page-application fallback: the lookup page).
     let path = req.path();
     // The admin's own address is `/admin/`: the service worker's scope, which `/admin` is outside
     // of (a page there would never work offline).
@@ -37,6 +38,10 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     }
     if is_admin_page(&path) {
         return admin_page(&req, &env).await;
+    }
+    let portal_page = shared::api::routes::portal_page_of(&path);
+    if portal_page != shared::api::routes::PortalPage::Lookup {
+        return page_document(&req, &env, portal_page.document()).await;
     }
     if !path.starts_with(shared::api::API_PREFIX) {
         return env.assets("ASSETS")?.fetch_request(req).await;
@@ -66,9 +71,16 @@ fn is_admin_page(path: &str) -> bool {
 /// `routes::admin_page_of`); its files are served by the assets binding as they are. Fetched as
 /// a directory page from the assets, so `_headers` (the CSP) applies as to any page.
 async fn admin_page(req: &Request, env: &Env) -> Result<Response> {
+    let page = shared::api::routes::admin_page_of(req.url()?.path());
+    page_document(req, env, page).await
+}
+
+/// The built page at `document` (a directory of the assets: `/admin/`, `/p/order/`) as the answer
+/// to a navigation elsewhere, fetched like any page so that `_headers` (the CSP, no-cache)
+/// applies.
+async fn page_document(req: &Request, env: &Env, document: &str) -> Result<Response> {
     let mut url = req.url()?;
-    let page = shared::api::routes::admin_page_of(url.path());
-    url.set_path(page);
+    url.set_path(document);
     url.set_query(None);
     env.assets("ASSETS")?.fetch(url.to_string(), None).await
 }

@@ -51,7 +51,7 @@ pub struct ApiError {
     /// A sentence in the caller's language.
     pub message: String,
     /// 409 and 428 on a case: the case as it is now, so the page shows what changed.
-    pub current: Option<Box<CaseView>>,
+    pub current: Option<std::sync::Arc<CaseView>>,
 }
 
 impl ApiError {
@@ -146,7 +146,7 @@ impl Api {
                 status,
                 code: ErrorCode::parse(&stale.code),
                 message: stale.message,
-                current: Some(Box::new(stale.current)),
+                current: Some(std::sync::Arc::new(stale.current)),
             });
         }
         Err(match ErrorBody::deserialize(crate::de::De(parsed)) {

@@ -457,12 +457,14 @@ pub(crate) fn admissible(
                 case.request.reason,
                 ctx.policy,
             );
+            // Postage the shop never owed (the insurer's, or the buyer's own) is refused as such
+            // whether or not a refund went out (a fast refund may pay at shipment).
             if !shipped {
                 Err(in_state)
-            } else if case.has_refund() {
-                Err(PolicyError::PostageAlreadyPaid)
             } else if terms.cap().is_none() {
                 Err(PolicyError::PostageNotOwed { terms })
+            } else if case.has_refund() {
+                Err(PolicyError::PostageAlreadyPaid)
             } else {
                 Ok(())
             }

@@ -803,16 +803,17 @@ async fn a_fault_return_with_two_photos_takes_two_screens_and_six_taps() {
         };
         portal.open("/").await;
         portal.wait("[data-testid=lookup-form]").await;
-        // Every tap the buyer makes, and the screens (paths) they make it on.
-        portal
-            .js(
-                // (A finger's press, not `click`: a label forwards its click to its input.)
-                "window.__taps = []; document.addEventListener('pointerdown', e => {
-                   if (e.isTrusted) window.__taps.push(location.pathname);
-                 }, true);",
-                vec![],
-            )
-            .await;
+        // Every tap the buyer makes, and the screens (paths) they make it on, kept in the tab's
+        // storage: the order page is a page load of its own (a bundle per page), so the counter
+        // is set up again on it and carries on.
+        // (A finger's press, not `click`: a label forwards its click to its input.)
+        let count_taps = "document.addEventListener('pointerdown', e => {
+               if (!e.isTrusted) return;
+               const taps = JSON.parse(sessionStorage.getItem('test.taps') || '[]');
+               taps.push(location.pathname);
+               sessionStorage.setItem('test.taps', JSON.stringify(taps));
+             }, true);";
+        portal.js(count_taps, vec![]).await;
         portal
             .type_into("[data-testid=lookup-number]", &shirt.number)
             .await;
@@ -821,6 +822,7 @@ async fn a_fault_return_with_two_photos_takes_two_screens_and_six_taps() {
             .await;
         portal.click("[data-testid=lookup-submit]").await;
         portal.wait("[data-testid=request-form]").await;
+        portal.js(count_taps, vec![]).await;
         portal.pick_line("SHIRT-OX-L").await;
         portal.pick_kind("return_and_refund").await;
         portal.pick_reason("quality_fault").await;
@@ -848,7 +850,12 @@ async fn a_fault_return_with_two_photos_takes_two_screens_and_six_taps() {
             )
             .await;
         let id = portal.submit().await;
-        let taps = portal.js("return window.__taps", vec![]).await;
+        let taps = portal
+            .js(
+                "return JSON.parse(sessionStorage.getItem('test.taps') || '[]')",
+                vec![],
+            )
+            .await;
         let taps: Vec<String> = taps
             .as_array()
             .map(|a| {

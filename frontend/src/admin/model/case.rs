@@ -179,8 +179,12 @@ pub enum Field {
 pub struct CaseScreen {
     /// The case id.
     pub id: String,
-    /// The case as last read.
-    pub view: Option<CaseView>,
+    /// The case as last read (shared with the page that draws it, not copied: a case's derived
+    /// `Clone` is kilobytes of the first load).
+    pub view: Option<std::sync::Arc<CaseView>>,
+    /// Counts the views read: the page redraws the case when a new one arrives, without
+    /// comparing two whole cases (a comparison the first load would carry).
+    pub views_read: u32,
     /// Loading or sending.
     pub busy: bool,
     /// The last failure (not a stale decision).
@@ -335,6 +339,7 @@ impl CaseScreen {
         Self {
             id,
             view: None,
+            views_read: 0,
             busy: true,
             error: None,
             stale: None,
@@ -569,15 +574,15 @@ impl CaseScreen {
         }]
     }
 
-    fn failed(&mut self, e: ApiError) -> Vec<Effect> {
+    fn failed(&mut self, mut e: ApiError) -> Vec<Effect> {
         self.busy = false;
         if e.signed_out() {
             return vec![Effect::SignedOut];
         }
-        if let Some(current) = e.current.clone() {
+        if let Some(current) = e.current.take() {
             // Someone else moved the case first (409), or we had no version (428): show the
             // case as it is now and say so; the decision is not repeated behind anyone's back.
-            self.view = Some(*current);
+            self.show(current);
             self.stale = Some(e.message);
             self.sheet = None;
             return Vec::new();
@@ -589,6 +594,14 @@ impl CaseScreen {
 
 pub use crate::format::parse_money;
 
+impl CaseScreen {
+    /// Shows a case as read from the server.
+    fn show(&mut self, view: std::sync::Arc<CaseView>) {
+        self.view = Some(view);
+        self.views_read = self.views_read.wrapping_add(1);
+    }
+}
+
 impl Page for CaseScreen {
     type Msg = Msg;
     type Effect = Effect;
@@ -598,7 +611,7 @@ impl Page for CaseScreen {
             Msg::Loaded(Ok(view)) => {
                 self.busy = false;
                 self.error = None;
-                self.view = Some(view);
+                self.show(std::sync::Arc::new(view));
             }
             Msg::Loaded(Err(e)) => return self.failed(e),
             Msg::Reload => {
@@ -707,7 +720,7 @@ impl Page for CaseScreen {
             }
             Msg::Sent(action, Ok(view)) => {
                 self.busy = false;
-                self.view = Some(view);
+                self.show(std::sync::Arc::new(view));
                 self.sheet = None;
                 self.done = Some(action);
                 if action == ActionKind::Message {

@@ -83,8 +83,8 @@ pub fn CaseScreenView(id: String) -> impl IntoView {
             h.clear();
         }
     });
-    // Memos: the body redraws when the case changes, not at every keystroke in the message box.
-    let view_of = Memo::new(move |_| core.with(|m| m.view.clone()));
+    // The body redraws when a case is read, not at every keystroke in the message box.
+    let views_read = Memo::new(move |_| core.with(|m| m.views_read));
     view! {
         <div class="case" data-testid="case">
             <div class="topbar">
@@ -116,9 +116,12 @@ pub fn CaseScreenView(id: String) -> impl IntoView {
             {move || core.with(|m| m.done).map(|a| view! {
                 <p class="alert ok" role="status" data-testid="done">{ctx.t().done} " · " {labels::action(a, ctx.lang())}</p>
             })}
-            {move || match view_of.get() {
-                None => view! { <p class="center muted">{ctx.t().loading}</p> }.into_any(),
-                Some(v) => view! { <CaseBody v=v core=core/> }.into_any(),
+            {move || {
+                views_read.track();
+                match core.with_untracked(|m| m.view.clone()) {
+                    None => view! { <p class="center muted">{ctx.t().loading}</p> }.into_any(),
+                    Some(v) => view! { <CaseBody v=v core=core/> }.into_any(),
+                }
             }}
             <ActionBar core=core/>
             <ActionSheet core=core/>
@@ -200,14 +203,14 @@ fn postage_line(
 }
 
 #[component]
-fn CaseBody(v: CaseView, core: Core<CaseScreen>) -> impl IntoView {
+fn CaseBody(v: std::sync::Arc<CaseView>, core: Core<CaseScreen>) -> impl IntoView {
     let ctx = Ctx::get();
     let lang = ctx.lang();
     let t = ctx.t();
     let currency = v.case.order.currency.clone();
     let offset = v.utc_offset_minutes;
     let now = v.server_time;
-    let case = v.case.clone();
+    let case = &v.case;
     let photos = core.with_untracked(CaseScreen::photos);
     let deadline = v.deadline.map(|d| {
         let left = d.due.0 - now.0;
@@ -327,7 +330,7 @@ fn CaseBody(v: CaseView, core: Core<CaseScreen>) -> impl IntoView {
 }
 
 #[component]
-fn Composer(v: CaseView, core: Core<CaseScreen>) -> impl IntoView {
+fn Composer(v: std::sync::Arc<CaseView>, core: Core<CaseScreen>) -> impl IntoView {
     let ctx = Ctx::get();
     // Replies go out in the buyer's language (recorded when they filed); else the staff's own.
     let buyer_lang = v

@@ -274,8 +274,8 @@ fn App(screens: Screens, desk: bool) -> impl IntoView {
     perform(Effect::CheckSession, shell);
     perform(Effect::Title(shell.with_untracked(Shell::title)), shell);
     let screen = Memo::new(move |_| shell.with(|s| s.screen.clone()));
-    let signed_in = Memo::new(move |_| matches!(shell.with(|s| s.session.clone()), Session::In(_)));
-    let checking = Memo::new(move |_| shell.with(|s| s.session == Session::Checking));
+    let signed_in = Memo::new(move |_| shell.with(|s| matches!(s.session, Session::In(_))));
+    let checking = Memo::new(move |_| shell.with(|s| matches!(s.session, Session::Checking)));
     view! {
         <main class="admin" id="main">
             <outbox::OfflineBanner/>

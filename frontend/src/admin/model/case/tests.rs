@@ -104,7 +104,7 @@ fn a_stale_decision_shows_the_case_as_it_is_now() {
             status: 409,
             code: shared::api::ErrorCode::parse("conflict"),
             message: "Someone else just updated this case.".into(),
-            current: Some(Box::new(newer)),
+            current: Some(std::sync::Arc::new(newer)),
         }),
     ));
     assert_eq!(

@@ -7,6 +7,7 @@
 //! function [`route`], tested natively.
 
 use leptos::prelude::*;
+use shared::api::routes::{PortalPage, portal_page_of};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -72,6 +73,8 @@ pub fn query_value(query: &str, key: &str) -> Option<String> {
 pub struct Location {
     path: RwSignal<String>,
     query: RwSignal<String>,
+    /// The page this bundle draws: a path of another is loaded, not drawn.
+    page: PortalPage,
 }
 
 fn browser_location() -> (String, String) {
@@ -89,7 +92,7 @@ impl Location {
         if self.path.with_untracked(|p| *p != path) {
             self.path.set(path);
             // A new page: keyboard and screen-reader users start at its content, as after a load.
-            crate::components::focus_soon("#main");
+            crate::portal::components::focus_soon("#main");
         }
         if self.query.with_untracked(|q| *q != query) {
             self.query.set(query);
@@ -116,7 +119,20 @@ impl Location {
 
     /// Goes to `href` (a path of this portal, with its query), as a new history entry or in
     /// place of the current one, and scrolls to the top like a page load.
+    ///
+    /// A path of another page is a full navigation: that page is another bundle
+    /// (`shared::api::routes::PortalPage`), which the worker serves at its paths.
     pub fn navigate(self, href: &str, replace: bool) {
+        let path = href.split(['?', '#']).next().unwrap_or(href);
+        if portal_page_of(path) != self.page {
+            let location = window().location();
+            let _ = if replace {
+                location.replace(href)
+            } else {
+                location.assign(href)
+            };
+            return;
+        }
         if let Ok(history) = window().history() {
             let _ = if replace {
                 history.replace_state_with_url(&JsValue::NULL, "", Some(href))
@@ -132,16 +148,17 @@ impl Location {
 /// The router's state, shared through context.
 #[must_use]
 pub fn use_location() -> Location {
-    use_context::<Location>().unwrap_or_else(start)
+    use_context::<Location>().unwrap_or_else(|| start(PortalPage::Lookup))
 }
 
-/// Creates the location signals and listens for back/forward and link clicks (for the app's
-/// lifetime: the listeners are never removed).
-pub fn start() -> Location {
+/// Creates the location signals of the bundle of `page` and listens for back/forward and link
+/// clicks (for the app's lifetime: the listeners are never removed).
+pub fn start(page: PortalPage) -> Location {
     let (path, query) = browser_location();
     let location = Location {
         path: RwSignal::new(path),
         query: RwSignal::new(query),
+        page,
     };
     let popstate = Closure::<dyn Fn()>::new(move || location.sync());
     let click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
@@ -203,6 +220,28 @@ mod tests {
         assert_eq!(route("/admin"), Route::NotFound);
         assert_eq!(route("/order"), Route::NotFound);
         assert_eq!(route("/case/AS-1/more"), Route::NotFound);
+    }
+
+    #[test]
+    fn each_page_is_drawn_by_the_bundle_the_worker_serves_for_its_path() {
+        for path in [
+            "/",
+            "/order/TB1",
+            "/order/TB%201",
+            "/case/AS-1",
+            "/case/AS-1/",
+            "/admin",
+            "/order",
+            "/case/AS-1/more",
+            "/p/order/",
+        ] {
+            let drawn_by = match route(path) {
+                Route::Order(_) => PortalPage::Order,
+                Route::Case(_) => PortalPage::Case,
+                Route::Lookup | Route::NotFound => PortalPage::Lookup,
+            };
+            assert_eq!(portal_page_of(path), drawn_by, "{path}");
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use shared::domain::{CaseRequest, Command};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::i18n;
+use crate::portal::i18n;
 
 /// A failed call, ready to show: the API's own localized message, or ours for transport errors.
 #[derive(Debug, Clone)]

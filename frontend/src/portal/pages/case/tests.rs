@@ -10,9 +10,9 @@ use shared::domain::{
 use shared::policy::Deadline;
 
 use super::model::*;
-use crate::api::ApiError;
 use crate::core::Page;
-use crate::i18n;
+use crate::portal::api::ApiError;
+use crate::portal::i18n;
 
 const NOW: i64 = 1_795_000_000_000;
 

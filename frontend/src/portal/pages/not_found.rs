@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::app::use_lang;
-use crate::i18n::tr;
+use crate::portal::app::use_lang;
+use crate::portal::i18n::tr;
 
 /// Any path the portal does not know.
 #[component]

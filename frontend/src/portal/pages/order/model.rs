@@ -18,11 +18,11 @@ use shared::policy::{
 };
 use shared::{Lang, Localized};
 
-use crate::api::ApiError;
 use crate::core::Page;
-use crate::form::{Draft, KindOption, Missing, kind_options, reason_options};
-use crate::i18n::Texts;
-use crate::pages::encode;
+use crate::portal::api::ApiError;
+use crate::portal::form::{Draft, KindOption, Missing, kind_options, reason_options};
+use crate::portal::i18n::Texts;
+use crate::portal::pages::encode;
 
 /// The lookup page that brings the buyer back to `path` once they proved the order is theirs.
 #[must_use]

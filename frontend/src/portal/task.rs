@@ -37,6 +37,12 @@ impl<T: 'static> Clone for Load<T> {
 }
 impl<T: 'static> Copy for Load<T> {}
 
+impl<T: 'static> std::fmt::Debug for Load<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Load").finish_non_exhaustive()
+    }
+}
+
 impl<T: 'static> Load<T> {
     /// Starts loading with `fetch`.
     pub fn new<F: Future<Output = T> + 'static>(fetch: impl Fn() -> F + 'static) -> Self {
@@ -71,6 +77,12 @@ pub struct Sender<I: 'static, T: 'static> {
     value: RwSignal<Option<T>, LocalStorage>,
     pending: RwSignal<bool>,
     run: StoredValue<Run<I, T>, LocalStorage>,
+}
+
+impl<I: 'static, T: 'static> std::fmt::Debug for Sender<I, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sender").finish_non_exhaustive()
+    }
 }
 
 impl<I: 'static, T: 'static> Clone for Sender<I, T> {

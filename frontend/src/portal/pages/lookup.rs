@@ -5,12 +5,12 @@
 
 use leptos::prelude::*;
 
-use crate::api::{Api, ApiError};
-use crate::app::use_lang;
-use crate::components::{Steps, field_value, on_field_input};
-use crate::i18n::tr;
-use crate::router::use_location;
-use crate::{i18n, session, task};
+use crate::portal::api::{Api, ApiError};
+use crate::portal::app::use_lang;
+use crate::portal::components::{Steps, field_value, on_field_input};
+use crate::portal::i18n::tr;
+use crate::portal::router::use_location;
+use crate::portal::{i18n, session, task};
 
 /// Where to go after a lookup: `next` when it is a path of this portal, else the order page.
 /// (Only same-origin paths: `next` comes from the URL, and an open redirect would let a crafted

@@ -13,22 +13,23 @@ mod tests;
 use std::rc::Rc;
 use std::time::Duration;
 
-use frontend::core::Core;
+use crate::core::Core;
 use leptos::prelude::*;
 use shared::Localized;
 use shared::domain::{ActionKind, Actor, EventKind};
 use shared::policy::PostageTerms;
 
-use crate::api::Api;
-use crate::app::use_lang;
-use crate::components::{
+use crate::format;
+use crate::portal::api::Api;
+use crate::portal::app::use_lang;
+use crate::portal::components::{
     Breakdown, ErrorBox, Loading, PhotoItem, PhotoPicker, StatusChip, Steps, any_in_flight,
     focus_soon, uploaded_ids,
 };
-use crate::i18n::tr;
-use crate::pages::{encode, unauthenticated};
-use crate::router::{Location, use_location};
-use crate::{format, i18n, session, task};
+use crate::portal::i18n::tr;
+use crate::portal::pages::{encode, unauthenticated};
+use crate::portal::router::{Location, use_location};
+use crate::portal::{i18n, session, task};
 
 use model::{
     Banner, Effect, Field, Loaded, Model, Msg, Screen, countdown_text, forms, message_text, offer,

@@ -10,10 +10,11 @@ use shared::Lang;
 use shared::domain::RefundBreakdown;
 use wasm_bindgen::JsCast;
 
-use crate::api::ApiError;
-use crate::app::use_lang;
-use crate::i18n::{self, Tone, tr};
-use crate::{format, session};
+use crate::format;
+use crate::portal::api::ApiError;
+use crate::portal::app::use_lang;
+use crate::portal::i18n::{self, Tone, tr};
+use crate::portal::session;
 
 /// The top bar: the service's name and the language switch (中文 / EN), remembered.
 #[component]

@@ -15,10 +15,10 @@ use shared::policy::{
 };
 
 use super::model::*;
-use crate::api::ApiError;
 use crate::core::Page;
-use crate::form::Missing;
-use crate::i18n;
+use crate::portal::api::ApiError;
+use crate::portal::form::Missing;
+use crate::portal::i18n;
 
 const NOW: i64 = 1_795_000_000_000;
 

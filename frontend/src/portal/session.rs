@@ -103,7 +103,7 @@ pub fn saved_lang() -> Option<Lang> {
 
 /// Remembers the buyer's language.
 pub fn save_lang(lang: Lang) {
-    set(local(), LANG_KEY, crate::i18n::code(lang));
+    set(local(), LANG_KEY, crate::portal::i18n::code(lang));
 }
 
 /// The browser's preferred languages as an Accept-Language-like list (`"en-GB,en,zh-CN"`).

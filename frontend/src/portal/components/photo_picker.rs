@@ -1,5 +1,5 @@
 //! Choose or take several photos; each is downscaled and re-encoded in the browser
-//! ([`crate::photos`]), uploaded with its own progress bar, and can be retried or removed.
+//! ([`crate::portal::photos`]), uploaded with its own progress bar, and can be retried or removed.
 //! The parent reads the uploaded ids with [`uploaded_ids`] when it files or sends a command.
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -7,11 +7,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::api::Api;
-use crate::app::use_lang;
-use crate::i18n::tr;
-use crate::photos::{self, PrepareError};
-use crate::{format, i18n};
+use crate::format;
+use crate::portal::api::Api;
+use crate::portal::app::use_lang;
+use crate::portal::i18n;
+use crate::portal::i18n::tr;
+use crate::portal::photos::{self, PrepareError};
 
 /// Where one photo is.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,7 +103,7 @@ fn upload(items: RwSignal<Vec<PhotoItem>, LocalStorage>, key: u32, api: Api) {
         return;
     };
     set_status(items, key, PhotoStatus::Uploading(0));
-    crate::task::spawn(Box::pin(async move {
+    crate::portal::task::spawn(Box::pin(async move {
         let progress = move |loaded: f64, total: f64| {
             set_status(items, key, PhotoStatus::Uploading(percent(loaded, total)))
         };
@@ -128,7 +129,7 @@ fn add_file(items: RwSignal<Vec<PhotoItem>, LocalStorage>, file: web_sys::File, 
             status: PhotoStatus::Preparing,
         });
     });
-    crate::task::spawn(Box::pin(async move {
+    crate::portal::task::spawn(Box::pin(async move {
         match photos::prepare(&file).await {
             Ok(prepared) => {
                 items.update(|v| {

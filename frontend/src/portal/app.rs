@@ -2,12 +2,12 @@
 
 use leptos::prelude::*;
 use shared::Lang;
+use shared::api::routes::PortalPage;
 
-use crate::components::Header;
-use crate::i18n::tr;
-use crate::pages::{CasePage, LookupPage, NotFound, OrderPage};
-use crate::router::{self, Route};
-use crate::{i18n, session};
+use crate::portal::components::Header;
+use crate::portal::i18n::tr;
+use crate::portal::router::{self, Route};
+use crate::portal::{i18n, session};
 
 /// The buyer's language, shared by every page through context.
 #[derive(Debug, Clone, Copy)]
@@ -25,12 +25,13 @@ fn initial_lang() -> Lang {
         .unwrap_or_else(|| Lang::from_accept_language(&session::browser_languages()))
 }
 
-/// The whole app.
+/// The whole app, as the bundle of `page` (`shared::api::routes::PortalPage`) that draws its
+/// routes with `draw`.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(page: PortalPage, draw: fn(Route) -> AnyView) -> impl IntoView {
     let lang = RwSignal::new(initial_lang());
     provide_context(LangSignal(lang));
-    let location = router::start();
+    let location = router::start(page);
     provide_context(location);
     let page = Memo::new(move |_| location.route());
 
@@ -54,12 +55,7 @@ pub fn App() -> impl IntoView {
             <a class="skip" href="#main">{tr(lang, |t| t.skip_to_content)}</a>
             <Header/>
             <main id="main" tabindex="-1">
-                {move || match page.get() {
-                    Route::Lookup => view! { <LookupPage/> }.into_any(),
-                    Route::Order(number) => view! { <OrderPage number=number/> }.into_any(),
-                    Route::Case(id) => view! { <CasePage id=id/> }.into_any(),
-                    Route::NotFound => view! { <NotFound/> }.into_any(),
-                }}
+                {move || draw(page.get())}
             </main>
             <footer class="footer">{tr(lang, |t| t.footer)}</footer>
     }

@@ -15,11 +15,11 @@ use shared::domain::{
 };
 use shared::policy::Deadline;
 
-use crate::api::ApiError;
 use crate::core::Page;
-use crate::i18n::{self, Texts};
-use crate::pages::encode;
-use crate::pages::order::relookup_path;
+use crate::portal::api::ApiError;
+use crate::portal::i18n::{self, Texts};
+use crate::portal::pages::encode;
+use crate::portal::pages::order::relookup_path;
 
 /// Seconds between two reloads of an open case (the page ticks once a second).
 pub const REFRESH_TICKS: u32 = 15;

@@ -11,23 +11,24 @@ mod tests;
 
 use std::rc::Rc;
 
-use frontend::core::Core;
+use crate::core::Core;
 use leptos::prelude::*;
 use shared::Lang;
 use shared::domain::{CaseRequest, Order, Timestamp};
 use shared::policy::{Payer, PostageTerms, Preview};
 
-use crate::api::{Api, new_idempotency_key};
-use crate::app::use_lang;
-use crate::components::{
+use crate::format;
+use crate::portal::api::{Api, new_idempotency_key};
+use crate::portal::app::use_lang;
+use crate::portal::components::{
     Breakdown, ErrorBox, Loading, PhotoItem, PhotoPicker, StatusChip, Steps, any_in_flight,
     failed_count, uploaded_ids,
 };
-use crate::form::Missing;
-use crate::i18n::tr;
-use crate::pages::unauthenticated;
-use crate::router::{Location, use_location};
-use crate::{format, i18n, session, task};
+use crate::portal::form::Missing;
+use crate::portal::i18n::tr;
+use crate::portal::pages::unauthenticated;
+use crate::portal::router::{Location, use_location};
+use crate::portal::{i18n, session, task};
 
 use model::{
     Effect, LineChoice, Loaded, Model, Msg, Screen, Verdict, allowed, payer_code, preview_facts,
