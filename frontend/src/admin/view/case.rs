@@ -117,7 +117,8 @@ pub fn CaseScreenView(id: String) -> impl IntoView {
                 <p class="alert ok" role="status" data-testid="done">{ctx.t().done} " · " {labels::action(a, ctx.lang())}</p>
             })}
             {move || {
-                views_read.track();
+                // Read, not only tracked: a memo computes (and follows the model) when read.
+                let _ = views_read.get();
                 match core.with_untracked(|m| m.view.clone()) {
                     None => view! { <p class="center muted">{ctx.t().loading}</p> }.into_any(),
                     Some(v) => view! { <CaseBody v=v core=core/> }.into_any(),
