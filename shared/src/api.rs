@@ -13,6 +13,7 @@ use crate::policy::{BuyerStanding, Deadline, LineEligibility, Payer, Policy, Pri
 
 pub mod links;
 pub mod notify;
+pub mod push;
 pub mod settings;
 pub mod team;
 

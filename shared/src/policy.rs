@@ -19,6 +19,7 @@ mod impact;
 mod machine;
 pub mod notify;
 mod priority;
+pub mod push;
 mod refund;
 mod settings;
 mod shipping;
