@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// `POST /api/buyer/cases/{id}/push`: the browser's `PushSubscription.toJSON()`, as is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct PushSubscription {
     /// The push service's URL for this browser (https).
     pub endpoint: String,
@@ -23,6 +24,7 @@ pub struct PushSubscription {
 /// The keys of a subscription, base64url without padding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct PushKeys {
     /// The browser's ECDH public key: an uncompressed P-256 point (65 bytes).
     pub p256dh: String,
@@ -33,6 +35,7 @@ pub struct PushKeys {
 /// `DELETE /api/buyer/cases/{id}/push`: which subscription to forget.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct PushRemove {
     /// The subscription's endpoint.
     pub endpoint: String,
@@ -41,6 +44,7 @@ pub struct PushRemove {
 /// The answer to a registration or a removal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct PushSubscriptions {
     /// How many subscriptions the case holds now (at most the shop's
     /// `push_subscriptions_per_case`).
