@@ -33,7 +33,7 @@ common=(shared Cargo.toml Cargo.lock .cargo scripts/versions.env scripts/minify-
   frontend/src/format.rs frontend/_headers)
 # The portal's own sources are frontend/src without the admin; the admin's are its directory
 # (both of its bundles: the daily admin and the owner's desk).
-portal_sources=(index.html frontend/style.css $(find frontend/src \( -path frontend/src/admin -o -path frontend/src/bin \) -prune -o -type f -print))
+portal_sources=(index.html frontend/style.css frontend/pwa/push-sw.js $(find frontend/src \( -path frontend/src/admin -o -path frontend/src/bin \) -prune -o -type f -print))
 admin_sources=(admin.html desk.html frontend/admin.css frontend/src/admin frontend/src/bin frontend/pwa)
 
 if fresh portal dist/index.html "${portal_sources[@]}" "${common[@]}" && [ -f .cache/portal-hashes.txt ] \

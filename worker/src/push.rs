@@ -224,6 +224,7 @@ pub async fn deliver(
 }
 
 /// What a push service made of one message.
+#[derive(Debug)]
 enum Sent {
     Delivered,
     /// 404 or 410, or keys nothing can be encrypted to: the subscription is dead.
@@ -355,6 +356,7 @@ pub fn jwt_signing_input(audience: &str, expires_s: i64, subject: &str) -> Strin
     format!("{header}.{}", b64url(claims.to_string().as_bytes()))
 }
 
+#[derive(Debug)]
 enum Encrypt {
     /// The browser's key is not a point WebCrypto takes.
     BadKey,

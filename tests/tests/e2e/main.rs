@@ -23,5 +23,6 @@ mod api_staff;
 mod api_stories;
 mod helpers;
 mod notify;
+mod notify_push;
 mod portal;
 mod shell;
