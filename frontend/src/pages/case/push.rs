@@ -38,13 +38,26 @@ enum State {
 /// The state as the page marks it (`data-state`, for the tests).
 const fn code(state: State) -> &'static str {
     match state {
-        State::Hidden => "hidden",
+        State::Hidden => "",
         State::Off => "off",
         State::Working => "working",
         State::On => "on",
         State::Blocked => "blocked",
         State::Failed => "failed",
     }
+}
+
+fn of_code(c: &str) -> State {
+    [
+        State::Off,
+        State::Working,
+        State::On,
+        State::Blocked,
+        State::Failed,
+    ]
+    .into_iter()
+    .find(|s| code(*s) == c)
+    .unwrap_or(State::Hidden)
 }
 
 /// The words, in both languages.
@@ -156,7 +169,10 @@ async fn subscribe(key: &str, case: &str, token: &str, lang: Lang) -> Result<Sta
 #[component]
 pub fn PushControl(case: String, token: String) -> impl IntoView {
     let lang = use_lang();
-    let state = RwSignal::new(State::Hidden);
+    // The state by its code: a `RwSignal<String>` is compiled into the portal already, a signal
+    // of a new type would compile Leptos's signal machinery once more.
+    let state = RwSignal::new(String::new());
+    let set = move |s: State| state.set(code(s).to_owned());
     let key = StoredValue::new(String::new());
     let case = StoredValue::new(case);
     let token = StoredValue::new(token);
@@ -169,39 +185,36 @@ pub fn PushControl(case: String, token: String) -> impl IntoView {
         let marked = storage()
             .and_then(|s| s.get_item(&marker(&case.get_value())).ok().flatten())
             .is_some();
-        state.set(match permission.as_deref() {
+        set(match permission.as_deref() {
             Some("denied") => State::Blocked,
             Some("granted") if marked => State::On,
             _ => State::Off,
         });
     }));
     let turn_on = move |_| {
-        state.set(State::Working);
+        set(State::Working);
         crate::task::spawn(Box::pin(async move {
             let (k, c, t) = (key.get_value(), case.get_value(), token.get_value());
             let outcome = subscribe(&k, &c, &t, lang.get_untracked()).await;
-            state.set(outcome.unwrap_or(State::Failed));
+            set(outcome.unwrap_or(State::Failed));
         }));
     };
+    // One element whatever the state (a view per state would compile one copy of Leptos's
+    // element machinery each): the button while it can be tapped, the sentence after.
     move || {
-        let s = state.get();
+        let s = state.with(|c| of_code(c));
         let l = lang.get();
-        match s {
-            State::Hidden => ().into_any(),
-            State::Off | State::Working | State::Failed => view! {
-                <div class="push-row" data-testid="push" data-state=code(s)>
-                    <button type="button" class="btn btn-small btn-secondary" data-testid="push-on"
-                        disabled={s == State::Working} on:click=turn_on>
-                        {text(if s == State::Working { s } else { State::Off }, l)}
-                    </button>
-                    {(s == State::Failed).then(|| view! { <p class="hint" role="alert">{text(s, l)}</p> })}
-                </div>
+        let tappable = matches!(s, State::Off | State::Working | State::Failed);
+        (s != State::Hidden).then(|| {
+            view! {
+                <p class="push-row" data-testid="push" data-state=code(s)>
+                    {tappable.then(|| view! {
+                        <button type="button" class="btn btn-small btn-secondary" data-testid="push-on"
+                            disabled={s == State::Working} on:click=turn_on>{text(if s == State::Working { s } else { State::Off }, l)}</button>
+                    })}
+                    " "{(s != State::Off && s != State::Working).then(|| text(s, l))}
+                </p>
             }
-            .into_any(),
-            State::On | State::Blocked => view! {
-                <p class="hint" role="status" data-testid="push" data-state=code(s)>{text(s, l)}</p>
-            }
-            .into_any(),
-        }
+        })
     }
 }
