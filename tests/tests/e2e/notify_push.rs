@@ -645,37 +645,7 @@ async fn the_case_page_registers_this_phone(lang: &str, label: &str, title: &str
 
     let c = crate::support::browser_with(lang, 390, 844).await;
     let base = shop.server.base.clone();
-    c.goto(&format!("{base}/")).await.expect("portal");
-    for (css, text) in [
-        ("[data-testid=lookup-number]", shirt.number.clone()),
-        (
-            "[data-testid=lookup-contact]",
-            crate::helpers::contact_of(&shirt),
-        ),
-    ] {
-        c.wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css(css))
-            .await
-            .expect(css)
-            .send_keys(&text)
-            .await
-            .expect("type");
-    }
-    c.find(Locator::Css("[data-testid=lookup-submit]"))
-        .await
-        .expect("submit")
-        .click()
-        .await
-        .expect("click");
-    c.wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("[data-testid=order-summary]"))
-        .await
-        .expect("order page");
-    c.goto(&format!("{base}/case/{case}?order={}", shirt.number))
-        .await
-        .expect("case page");
+    open_case_page(&c, &base, &shirt, &case).await;
     let button = c
         .wait()
         .at_most(Duration::from_secs(20))
@@ -729,6 +699,84 @@ async fn the_case_page_registers_this_phone(lang: &str, label: &str, title: &str
     assert_eq!(r.json()["count"], 0);
     let _ = c.close().await;
     shop.server.stop();
+}
+
+/// Looks the order up in the portal (the browser's token), then opens the case's page.
+async fn open_case_page(
+    c: &fantoccini::Client,
+    base: &str,
+    order: &shared::domain::Order,
+    case: &str,
+) {
+    use fantoccini::Locator;
+    c.goto(&format!("{base}/")).await.expect("portal");
+    for (css, text) in [
+        ("[data-testid=lookup-number]", order.number.clone()),
+        (
+            "[data-testid=lookup-contact]",
+            crate::helpers::contact_of(order),
+        ),
+    ] {
+        c.wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .expect(css)
+            .send_keys(&text)
+            .await
+            .expect("type");
+    }
+    c.find(Locator::Css("[data-testid=lookup-submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-testid=order-summary]"))
+        .await
+        .expect("order page");
+    c.goto(&format!("{base}/case/{case}?order={}", order.number))
+        .await
+        .expect("case page");
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-testid=case-page]"))
+        .await
+        .expect("case page");
+}
+
+/// Without a VAPID key pair (the shared test server has none) the key route answers 404 and the
+/// case page offers nothing, though the browser has `PushManager`.
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_vapid_key_the_case_page_offers_no_push() {
+    use fantoccini::Locator;
+    let app = crate::support::app();
+    let r = app.api().get("/api/push/key");
+    assert_status(&r, 404);
+    assert_eq!(r.code(), "not_found");
+    let orders = crate::helpers::orders("pnk");
+    let shirt = crate::helpers::story(&orders, tests::fixtures::stories::SHIRT).clone();
+    let buyer = crate::helpers::buyer(&shirt);
+    let case = crate::helpers::file(&buyer, &crate::helpers::shirt_return());
+    // The routes are there, and say push is off.
+    let phone = Browser::new(&format!("https://push.example.net/p/{case}"));
+    assert_status(&buyer.post(&push_path(&case), &phone.subscription()), 404);
+    let c = crate::support::browser_with("en", 390, 844).await;
+    open_case_page(&c, &app.base, &shirt, &case).await;
+    let has_push_manager = c
+        .execute("return 'PushManager' in window", vec![])
+        .await
+        .expect("script");
+    assert_eq!(has_push_manager, json!(true));
+    // The page has asked for the key by now (it does so when the case is drawn).
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(
+        c.find(Locator::Css("[data-testid=push]")).await.is_err(),
+        "no push control without a key"
+    );
+    let _ = c.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
