@@ -100,6 +100,9 @@ rm -f dist/admin/inline-script-hashes.txt dist/admin/inline-style-hashes.txt
 mkdir -p dist/admin/desk
 cp -R "$desk_dist"/. dist/admin/desk/
 rm -f dist/admin/desk/inline-script-hashes.txt dist/admin/desk/inline-style-hashes.txt
+# The portal's push service worker (Web Push on the case page): a static file, copied as is
+# (after the portal's build, which empties dist/), never part of the page's first load.
+cp frontend/pwa/push-sw.js dist/push-sw.js
 # The admin's service worker, written for this build: the files it caches as the shell (every
 # file of the admin's build, the page as /admin/) and a version from their contents, so a new
 # build is a new worker that replaces the old caches (frontend/pwa/sw.js says how it serves).

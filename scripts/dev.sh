@@ -17,6 +17,13 @@ if [ ! -f .dev.vars ]; then
   printf 'SIGNING_KEY=%s\nIMPORT_API_KEY=%s\nWEBHOOK_SECRET=%s\n' "$(rand)" "$(rand)" "$(rand)" > .dev.vars
   echo "wrote .dev.vars (local secrets)"
 fi
+# A VAPID key pair for Web Push (the case page's "Notify me on this phone"), once per checkout.
+if ! grep -q '^VAPID_PRIVATE_KEY=' .dev.vars; then
+  node -e 'const k=require("crypto").generateKeyPairSync("ec",{namedCurve:"P-256"}).privateKey.export({format:"jwk"});
+    const pub=Buffer.concat([Buffer.from([4]),Buffer.from(k.x,"base64url"),Buffer.from(k.y,"base64url")]);
+    console.log("VAPID_PRIVATE_KEY="+k.d+"\nVAPID_PUBLIC_KEY="+pub.toString("base64url")+"\nVAPID_SUBJECT=mailto:dev@example.cn")' >> .dev.vars
+  echo "added a VAPID key pair to .dev.vars (Web Push)"
+fi
 IMPORT_API_KEY=$(sed -n 's/^IMPORT_API_KEY=//p' .dev.vars)
 
 mkdir -p "$STATE"

@@ -22,8 +22,9 @@ first_load() { # dir, label
   local total=0 f
   for f in "$1"/index.html "$1"/*.wasm "$1"/*.js "$1"/*.css; do
     [ -f "$f" ] || continue
-    # The admin's service worker is fetched by the browser after the page, not by the page.
-    [ "${f##*/}" != sw.js ] || continue
+    # The service workers (the admin's, the portal's push one) are fetched by the browser after
+    # the page, not by the page (the push one only once a buyer turns notifications on).
+    case "${f##*/}" in sw.js | push-sw.js) continue ;; esac
     row "$2 ${f#"$1"/}" "$f" >&2
     total=$((total + $(gz "$f")))
   done

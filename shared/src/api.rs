@@ -13,6 +13,7 @@ use crate::policy::{BuyerStanding, Deadline, LineEligibility, Payer, Policy, Pri
 
 pub mod links;
 pub mod notify;
+pub mod push;
 pub mod settings;
 pub mod team;
 
@@ -506,6 +507,13 @@ pub mod routes {
     pub fn buyer_command(id: &str) -> String {
         format!("/api/buyer/cases/{id}/commands")
     }
+    /// `POST` (buyer) a [`super::push::PushSubscription`]: notify this browser of the case;
+    /// `DELETE` (buyer) a [`super::push::PushRemove`]: stop.
+    pub fn buyer_push(id: &str) -> String {
+        format!("/api/buyer/cases/{id}/push")
+    }
+    /// `GET`: the VAPID public key ([`super::push::PushKey`]); 404 when push is off.
+    pub const PUSH_KEY: &str = "/api/push/key";
     /// `GET` (buyer or staff): a proof photo.
     pub fn photo(id: &str) -> String {
         format!("/api/photos/{id}")
@@ -546,6 +554,9 @@ pub mod routes {
         ("POST", BUYER_PHOTOS),
         ("GET", "/api/buyer/cases/{id}"),
         ("POST", "/api/buyer/cases/{id}/commands"),
+        ("POST", "/api/buyer/cases/{id}/push"),
+        ("DELETE", "/api/buyer/cases/{id}/push"),
+        ("GET", PUSH_KEY),
         ("GET", "/api/photos/{id}"),
         ("POST", STAFF_LOGIN),
         ("POST", STAFF_LOGOUT),

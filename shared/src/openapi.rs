@@ -321,6 +321,34 @@ const OPERATIONS: &[Operation] = &[
     .if_match()
     .refuses(POLICY_AND_FIELDS),
     Operation::new(
+        "POST",
+        "/api/buyer/cases/{id}/push",
+        "Notify this browser of the case by Web Push: its PushSubscription (https push service, RFC 8291 keys), at most push_subscriptions_per_case per case; the same endpoint again renews it",
+        Access::Buyer,
+        Answer::Json(200, of::<crate::api::push::PushSubscriptions>),
+    )
+    .body(Body::Json(of::<crate::api::push::PushSubscription>))
+    .errors(&[ApiErrorCode::NotFound, ApiErrorCode::TryAgain])
+    .refuses(FIELDS),
+    Operation::new(
+        "DELETE",
+        "/api/buyer/cases/{id}/push",
+        "Stop notifying the browser of this endpoint (one the case does not hold is fine)",
+        Access::Buyer,
+        Answer::Json(200, of::<crate::api::push::PushSubscriptions>),
+    )
+    .body(Body::Json(of::<crate::api::push::PushRemove>))
+    .errors(&[ApiErrorCode::NotFound, ApiErrorCode::TryAgain])
+    .refuses(FIELDS),
+    Operation::new(
+        "GET",
+        routes::PUSH_KEY,
+        "The VAPID public key (applicationServerKey, base64url) the case page subscribes with; 404 when Web Push is not configured",
+        Access::Public,
+        Answer::Json(200, of::<crate::api::push::PushKey>),
+    )
+    .errors(&[ApiErrorCode::NotFound]),
+    Operation::new(
         "GET",
         "/api/photos/{id}",
         "A proof photo, to its order's buyer or to the shop's staff",

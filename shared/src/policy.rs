@@ -20,6 +20,7 @@ mod machine;
 pub mod notify;
 mod postage;
 mod priority;
+pub mod push;
 mod refund;
 mod settings;
 mod shipping;

@@ -17,14 +17,14 @@ impl From<JsValue> for CryptoError {
     }
 }
 
-type Result<T> = std::result::Result<T, CryptoError>;
+pub(crate) type Result<T> = std::result::Result<T, CryptoError>;
 
 fn crypto() -> Result<Crypto> {
     let global = js_sys::global();
     Ok(Reflect::get(&global, &JsValue::from_str("crypto"))?.dyn_into::<Crypto>()?)
 }
 
-fn subtle() -> Result<SubtleCrypto> {
+pub(crate) fn subtle() -> Result<SubtleCrypto> {
     Ok(crypto()?.subtle())
 }
 
@@ -45,7 +45,7 @@ pub fn hex(bytes: &[u8]) -> String {
     hex::encode(bytes)
 }
 
-async fn bytes_of(promise: js_sys::Promise) -> Result<Vec<u8>> {
+pub(crate) async fn bytes_of(promise: js_sys::Promise) -> Result<Vec<u8>> {
     let buffer = JsFuture::from(promise).await?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }
@@ -55,7 +55,7 @@ pub async fn sha256(data: &[u8]) -> Result<Vec<u8>> {
     bytes_of(subtle()?.digest_with_str_and_u8_array("SHA-256", data)?).await
 }
 
-fn algorithm(pairs: &[(&str, JsValue)]) -> Result<Object> {
+pub(crate) fn algorithm(pairs: &[(&str, JsValue)]) -> Result<Object> {
     let obj = Object::new();
     for (k, v) in pairs {
         Reflect::set(&obj, &JsValue::from_str(k), v)?;

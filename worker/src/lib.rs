@@ -13,6 +13,7 @@ mod hooks;
 mod http;
 mod notify;
 mod photos;
+mod push;
 mod queue;
 mod routes;
 mod shop;

@@ -9,7 +9,8 @@
 //!   delivery, for the shop's own SMS / WeChat / e-mail sender;
 //! - built-in e-mail through an HTTP e-mail API (`EMAIL_API_URL`, `EMAIL_API_KEY` secret,
 //!   `EMAIL_FROM`), when the order carries the buyer's address: a JSON POST
-//!   `{to, from, subject, text}`.
+//!   `{to, from, subject, text}`;
+//! - Web Push to every browser the buyer allowed on the case page (`push`, with the VAPID keys).
 //!
 //! Never twice: a marker under the milestone key (`ntf:`) is written with the entry and checked
 //! first, so a replayed commit or a second cron run over the same reminder queues nothing. KV has
@@ -64,6 +65,9 @@ pub struct Entry {
     /// Failed attempts so far.
     #[serde(default)]
     pub attempts: u32,
+    /// The push subscriptions (ids, `push`) that have it.
+    #[serde(default)]
+    pub pushed: Vec<String>,
 }
 
 fn var(env: &Env, name: &str) -> String {
@@ -77,7 +81,7 @@ fn var(env: &Env, name: &str) -> String {
 
 /// True when some channel is configured (else nothing is queued at all).
 pub fn configured(env: &Env) -> bool {
-    hooks::configured(env) || !var(env, "EMAIL_API_URL").is_empty()
+    hooks::configured(env) || !var(env, "EMAIL_API_URL").is_empty() || crate::push::configured(env)
 }
 
 /// Queues the notification of one commit (`case.events[from..]`, applied), if it has one.
@@ -142,6 +146,7 @@ async fn queue(
         not_before,
         done: Vec::new(),
         attempts: 0,
+        pushed: Vec::new(),
     };
     // The entry first: a failure between the two writes leaves an entry without its marker
     // (sent once), never a marker without its entry (never sent).
@@ -163,10 +168,10 @@ pub async fn send_queued(env: &Env, store: &Store, key: &str, now: Timestamp) ->
     let Some(mut entry) = store.get::<Entry>(key).await? else {
         return Ok(());
     };
-    let before = entry.done.len();
-    if send(env, &mut entry, now).await? {
+    let before = entry.done.len() + entry.pushed.len();
+    if send(env, store, &mut entry, now).await? {
         store.delete(key).await?;
-    } else if entry.done.len() > before {
+    } else if entry.done.len() + entry.pushed.len() > before {
         // One channel has it: the cron's retry must not send it there again.
         store.put(key, &entry).await?;
     }
@@ -195,7 +200,7 @@ pub async fn deliver_due(
         let Some(mut entry) = store.get::<Entry>(&key).await? else {
             continue;
         };
-        if send(env, &mut entry, now).await? {
+        if send(env, store, &mut entry, now).await? {
             store.delete(&key).await?;
             sent += 1;
             continue;
@@ -223,7 +228,7 @@ pub async fn deliver_due(
 }
 
 /// Tries every configured channel that does not have the entry yet; true when none is left.
-async fn send(env: &Env, entry: &mut Entry, now: Timestamp) -> AppResult<bool> {
+async fn send(env: &Env, store: &Store, entry: &mut Entry, now: Timestamp) -> AppResult<bool> {
     let webhook = var(env, "WEBHOOK_URL");
     let email_api = var(env, "EMAIL_API_URL");
     let portal = var(env, "PORTAL_URL");
@@ -253,6 +258,12 @@ async fn send(env: &Env, entry: &mut Entry, now: Timestamp) -> AppResult<bool> {
         } else {
             left += 1;
         }
+    }
+    if crate::push::configured(env) {
+        let n = &entry.notification;
+        left += crate::push::deliver(env, store, n, &link, &mut entry.pushed, now)
+            .await
+            .unwrap_or(1);
     }
     Ok(left == 0)
 }

@@ -625,6 +625,17 @@ pub static SETTINGS: &[Setting] = &[
         "On: the buyer must have past cases (none rejected for abuse)."
     ),
     setting!(
+        "push_subscriptions_per_case",
+        Limits,
+        Count,
+        Int,
+        push_subscriptions_per_case,
+        "每个售后最多推送设备数",
+        "Most push devices per case",
+        "买家可在这么多台手机或浏览器上接收同一售后的推送通知。",
+        "A buyer may get a case's push notifications on this many phones or browsers."
+    ),
+    setting!(
         "max_photos",
         Limits,
         Count,

@@ -227,6 +227,9 @@ pub struct Policy {
     pub notify_quiet_until: i64,
     /// The buyer is reminded this many hours before a deadline of theirs that closes the case.
     pub notify_remind_hours: i64,
+    /// Most browsers (Web Push subscriptions) one case notifies: each is one more request per
+    /// notification.
+    pub push_subscriptions_per_case: i64,
 }
 
 impl Default for Policy {
@@ -264,6 +267,7 @@ impl Default for Policy {
             notify_quiet_from: 22,
             notify_quiet_until: 8,
             notify_remind_hours: 24,
+            push_subscriptions_per_case: 5,
         }
     }
 }
@@ -380,6 +384,12 @@ impl Policy {
             self.notify_remind_hours,
             1,
             MAX_HOURS,
+        );
+        c.range(
+            "push_subscriptions_per_case",
+            self.push_subscriptions_per_case,
+            1,
+            20,
         );
         c.range(
             "refund_arrival_days_from",

@@ -23,6 +23,7 @@ mod api_staff;
 mod api_stories;
 mod helpers;
 mod notify;
+mod notify_push;
 mod portal;
 mod postage;
 mod shell;

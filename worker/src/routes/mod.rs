@@ -8,6 +8,7 @@
 
 mod batch;
 mod buyer;
+mod push;
 mod settings;
 mod shop_system;
 mod staff;
@@ -163,6 +164,11 @@ async fn dispatch(
             buyer::command(&mut r, id).await
         }
         (Method::Get, ["api", "photos", id]) => buyer::photo(&r, id).await,
+        (Method::Post, ["api", "buyer", "cases", id, "push"]) => push::subscribe(&mut r, id).await,
+        (Method::Delete, ["api", "buyer", "cases", id, "push"]) => {
+            push::unsubscribe(&mut r, id).await
+        }
+        (Method::Get, ["api", "push", "key"]) => push::key(&r),
         // Staff.
         (Method::Post, ["api", "staff", "login"]) => staff::login(&mut r).await,
         (Method::Post, ["api", "staff", "logout"]) => staff::logout(&r).await,

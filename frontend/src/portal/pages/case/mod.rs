@@ -7,6 +7,7 @@
 //! effects, in [`perform`].
 
 mod model;
+mod push;
 #[cfg(test)]
 mod tests;
 
@@ -379,6 +380,7 @@ fn CaseBody(loaded: Rc<Loaded>, core: Core<Model>, photos: Photos) -> impl IntoV
                     </p>
                 }.into_any(),
             }}
+            {(!closed).then(|| view! { <push::PushControl case=case_id.clone() token=token.clone()/> })}
         </section>
 
         // What a command answered, focused when it arrives.
