@@ -300,3 +300,115 @@ fn hashed_files_are_immutable_and_pages_are_revalidated() {
         );
     }
 }
+
+/// The wasm files a page's HTML names (its own bundle's, and those it fetches next).
+fn wasm_named_by(html: &str) -> Vec<String> {
+    html.split(['"', '\'', ' '])
+        .filter(|s| s.starts_with('/') && s.ends_with("_bg.wasm"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test]
+async fn each_page_is_its_own_bundle_and_the_next_page_comes_from_the_cache() {
+    let base = &app().base;
+    let html = |path: &str| match ureq::get(&format!("{base}{path}")).call() {
+        Ok(r) => r.into_string().unwrap_or_default(),
+        Err(e) => panic!("GET {path}: {e}"),
+    };
+    // The worker answers each page's paths with its bundle (shared::api::routes::portal_page_of);
+    // an order number that looks like a file name is still an order's page.
+    for (path, own) in [
+        ("/", "/frontend-"),
+        ("/order/TB1", "/p/order/order-"),
+        ("/order/TB.1.PNG", "/p/order/order-"),
+        ("/case/AS-1", "/p/case/case-"),
+        ("/nowhere/at/all", "/frontend-"),
+    ] {
+        let named = wasm_named_by(&html(path));
+        assert!(
+            named.first().is_some_and(|w| w.starts_with(own)),
+            "{path} loads {named:?}"
+        );
+    }
+
+    let orders = fresh_orders("BND");
+    app().import_orders(&orders);
+    let order: &Order = &orders[0];
+    let contact = order
+        .buyer
+        .email
+        .clone()
+        .or(order.buyer.phone.clone())
+        .unwrap_or_default();
+    let c = browser_with("en-GB", 390, 844).await;
+    if let Err(e) = c.goto(&format!("{base}/")).await {
+        panic!("could not open the lookup: {e}");
+    }
+    text(&c, "[data-testid=lookup-form] button[type=submit]").await;
+    // Once the lookup has started, the order page's files arrive in the cache.
+    until(
+        &c,
+        "the order page's wasm to be fetched ahead",
+        "return performance.getEntriesByType('resource').some(e =>
+           e.name.includes('/p/order/order-') && e.name.endsWith('_bg.wasm') && e.responseEnd > 0)",
+    )
+    .await;
+    for (css, value) in [
+        ("[data-testid=lookup-number]", order.number.as_str()),
+        ("[data-testid=lookup-contact]", contact.as_str()),
+    ] {
+        match c.find(Locator::Css(css)).await {
+            Ok(field) => {
+                if let Err(e) = field.send_keys(value).await {
+                    panic!("could not type into {css}: {e}");
+                }
+            }
+            Err(e) => panic!("{css}: {e}"),
+        }
+    }
+    match c.find(Locator::Css("[data-testid=lookup-submit]")).await {
+        Ok(b) => {
+            if let Err(e) = b.click().await {
+                panic!("could not send the lookup: {e}");
+            }
+        }
+        Err(e) => panic!("no lookup button: {e}"),
+    }
+    // The order page is a page load of its own bundle, whose wasm came from the cache: nothing
+    // crossed the network for it.
+    text(&c, "[data-testid=request-form]").await;
+    let wasm = js(
+        &c,
+        "return performance.getEntriesByType('resource')
+           .filter(e => e.name.endsWith('_bg.wasm'))
+           .map(e => [new URL(e.name).pathname, e.transferSize])",
+    )
+    .await;
+    let loaded: Vec<(String, i64)> = wasm
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| Some((e[0].as_str()?.to_string(), e[1].as_i64()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let own: Vec<&(String, i64)> = loaded
+        .iter()
+        .filter(|(path, _)| !path.starts_with("/p/case/"))
+        .collect();
+    assert!(
+        own.len() == 1 && own[0].0.starts_with("/p/order/order-") && own[0].1 == 0,
+        "the order page loads its own wasm, from the cache: {loaded:?}"
+    );
+    // And it fetches its own next page's (the case page, after sending a request) ahead.
+    until(
+        &c,
+        "the case page's wasm to be fetched ahead",
+        "return performance.getEntriesByType('resource').some(e =>
+           e.name.includes('/p/case/case-') && e.name.endsWith('_bg.wasm') && e.responseEnd > 0)",
+    )
+    .await;
+    screenshot(&c, "portal-order-page-bundle").await;
+    let _ = c.close().await;
+}
