@@ -17,6 +17,7 @@ pub(crate) mod error;
 mod filing;
 mod impact;
 mod machine;
+pub mod notice;
 pub mod notify;
 mod postage;
 mod priority;
@@ -50,9 +51,7 @@ pub use impact::{
     DeadlineMove, EligibilityChange, OpenCase, PolicyImpact, SettingChange, diff, impact,
 };
 pub use machine::{apply, decide};
-pub use postage::{
-    MAX_POSTAGE_CLAIM, PostageTerms, check_claim, check_postage_amount, postage_terms,
-};
+pub use postage::{PostageTerms, check_claim, check_postage_amount, postage_terms};
 #[cfg(test)]
 pub(crate) use priority::PriorityReasonTag;
 pub use priority::{Priority, PriorityClass, PriorityReason, priority};
@@ -60,7 +59,8 @@ pub use refund::{
     RefundInput, allocate_order_discount, fast_refund_allowed, refund_breakdown, refund_for_request,
 };
 pub use settings::{
-    ApprovalLimits, CategoryPolicy, Deadlines, FastRefundPolicy, FieldError, IntactRule, Policy,
+    ApprovalLimits, CategoryPolicy, Deadlines, FastRefundPolicy, FieldError, IntactRule,
+    MAX_POSTAGE_CLAIM, Policy,
 };
 pub use shipping::{Payer, return_shipping_payer};
 

@@ -284,7 +284,7 @@ pub static ZH: Texts = Texts {
     note: "补充说明（选填）",
     note_hint: "例如：哪里有问题、何时发现。",
     photos: "照片凭证",
-    photos_hint: "最多 9 张。上传前会自动压缩，并去除位置等信息。",
+    photos_hint: "最多 {} 张。上传前会自动压缩，并去除位置等信息。",
     add_photos: "从相册选择",
     take_photo: "拍照",
     preparing: "处理中",
@@ -483,7 +483,7 @@ pub static EN: Texts = Texts {
     note: "Anything else the shop should know (optional)",
     note_hint: "For example: what is wrong and when you noticed.",
     photos: "Photos",
-    photos_hint: "Up to 9. They are shrunk and stripped of location data before upload.",
+    photos_hint: "Up to {}. They are shrunk and stripped of location data before upload.",
     add_photos: "Choose photos",
     take_photo: "Take a photo",
     preparing: "Preparing",
@@ -1058,6 +1058,9 @@ mod tests {
             fill(ZH.shop_must_answer, "23小时12分"),
             "商家需在 23小时12分 内处理"
         );
+        // A receipt's picker takes one photo, a request's nine: the hint says which.
+        assert!(fill(EN.photos_hint, "1").starts_with("Up to 1. "));
+        assert!(fill(ZH.photos_hint, "9").starts_with("最多 9 张"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! them; the portal shows the same title when news arrives on an open page.
 
 use crate::domain::{Money, Outcome, ShipmentKind};
-use crate::policy::notify::{Milestone, NoticeFacts};
+use crate::policy::notice::{Milestone, NoticeFacts};
 use crate::policy::time::LocalDate;
 
 use super::{Lang, MONTHS_EN, format_amount};

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{
     Actor, Case, CaseState, Event, EventKind, ExpiryOutcome, MS_PER_DAY, MS_PER_HOUR,
-    MS_PER_MINUTE, Money, Outcome, Party, ShipmentKind, Timestamp,
+    MS_PER_MINUTE, Party, Timestamp,
 };
 use crate::i18n::Lang;
 
@@ -24,91 +24,7 @@ use super::deadline::current_deadline;
 use super::settings::Policy;
 use super::time::LocalDate;
 
-/// A moment the buyer hears about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Milestone {
-    /// The shop approved (with the return address and the date to ship by, if goods go back).
-    Approved,
-    /// The shop refused; the buyer may revise or escalate.
-    Rejected,
-    /// The shop asked for more proof.
-    InfoRequested,
-    /// The shop offered another solution to accept or decline.
-    Offer,
-    /// The shop received the returned parcel.
-    Received,
-    /// Money went back.
-    Refunded,
-    /// A replacement, repaired item or reshipment left the shop, with its tracking number.
-    Shipped,
-    /// The buyer's deadline is near and its expiry closes the case.
-    ClosingSoon,
-    /// The case closed.
-    Closed,
-}
-
-impl Milestone {
-    /// Stable snake_case code (in keys and payloads).
-    #[must_use]
-    pub const fn code(self) -> &'static str {
-        match self {
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-            Self::InfoRequested => "info_requested",
-            Self::Offer => "offer",
-            Self::Received => "received",
-            Self::Refunded => "refunded",
-            Self::Shipped => "shipped",
-            Self::ClosingSoon => "closing_soon",
-            Self::Closed => "closed",
-        }
-    }
-
-    /// How much it tells the buyer, when one commit holds several: the money and the parcel
-    /// outrank the closing that follows them, which outranks the steps before it.
-    const fn weight(self) -> u8 {
-        match self {
-            Self::Refunded => 9,
-            Self::Shipped => 8,
-            Self::Closed => 7,
-            Self::Offer => 6,
-            Self::InfoRequested => 5,
-            Self::Rejected => 4,
-            Self::Received => 3,
-            Self::Approved => 2,
-            Self::ClosingSoon => 1,
-        }
-    }
-}
-
-/// What a notification's sentence mentions besides the milestone.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct NoticeFacts {
-    /// The buyer's next deadline, as a local date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub due: Option<LocalDate>,
-    /// Where the goods go back (approved returns).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub return_address: Option<String>,
-    /// The amount refunded, with the order's currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<(Money, String)>,
-    /// The courier and tracking number of a shipment to the buyer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tracking: Option<(String, String)>,
-    /// The shop's question, or its note with a refusal or an offer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    /// How the case ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<Outcome>,
-    /// What the shop shipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipment: Option<ShipmentKind>,
-}
+pub use super::notice::{Milestone, NoticeFacts};
 
 /// One notification to the buyer, in their language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -397,7 +313,9 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::domain::{CaseKind, Command, Inspection, Reason, RejectReason, Role, Solution};
+    use crate::domain::{
+        CaseKind, Command, Inspection, Money, Reason, RejectReason, Role, Solution,
+    };
     use crate::policy::fixtures::{Run, agent, cst, line, order, request, staff};
 
     fn passed() -> Inspection {

@@ -11,14 +11,8 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{CaseKind, Money, Order, PostageClaim, Reason};
 
 use super::error::PolicyError;
-use super::settings::Policy;
+use super::settings::{MAX_POSTAGE_CLAIM, Policy};
 use super::shipping::{Payer, return_shipping_payer};
-
-/// The largest postage a claim or an adjustment may state (1,000.00), and the largest cap a shop
-/// may set: far above any domestic parcel, so it only catches typos and junk input (an amount
-/// off by a factor of 100 is refused, not quietly capped). What is paid is bounded by the
-/// shop's own cap.
-pub const MAX_POSTAGE_CLAIM: Money = Money(100_000);
 
 /// What happens to the return postage of a case: what the buyer is told when entering the
 /// tracking number, and what the refund may pay back.

@@ -14,6 +14,13 @@ use crate::i18n::{Lang, Sentence};
 
 use super::time::LocalDate;
 
+/// The largest postage a claim or an adjustment may state (1,000.00), and the largest cap a shop
+/// may set: far above any domestic parcel, so it only catches typos and junk input (an amount
+/// off by a factor of 100 is refused, not quietly capped). What is paid is bounded by the
+/// shop's own cap.
+/// (It bounds a setting, so it lives with the settings; the postage rule reads it from here.)
+pub const MAX_POSTAGE_CLAIM: Money = Money(100_000);
+
 /// How "intact" is judged for a category (DOMAIN.md: seal unbroken for food and cosmetics, no
 /// activation for electronics, tags on for clothing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -422,7 +429,7 @@ impl Policy {
             "return_postage_cap",
             self.return_postage_cap.0,
             0,
-            super::postage::MAX_POSTAGE_CLAIM.0,
+            MAX_POSTAGE_CLAIM.0,
         );
         c.range(
             "fast_refund.max_order_value",

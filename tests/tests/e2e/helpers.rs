@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 use shared::domain::Order;
-use tests::{Api, ApiResponse};
+use tests::{Api, ApiResponse, TEST_API_KEY, Wrangler, repo_root};
 
 use crate::support::{TestApp, app, fresh_orders};
 
@@ -30,6 +30,28 @@ pub fn staff(app: &TestApp, who: (&str, &str)) -> Api {
     let api = login(&app.base, who.0, who.1);
     sessions.push((who.0.to_string(), api.clone()));
     api
+}
+
+/// A `wrangler dev` of its own for the test `tag`, started with `vars` (local receivers, keys),
+/// its owner bootstrapped and signed in: for tests that own the shop's settings or its
+/// configuration without touching the shared app.
+pub fn own_server(tag: &str, vars: &[(&str, &str)]) -> (Wrangler, Api) {
+    let dir = repo_root()
+        .join("test-artifacts/state")
+        .join(format!("{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::create_dir_all(&dir);
+    let server = match Wrangler::start_with(&dir, vars) {
+        Ok(server) => server,
+        Err(e) => panic!("wrangler dev for {tag}: {e}"),
+    };
+    let boot = json!({"email": OWNER.0, "name": "Owner", "role": "owner", "password": OWNER.1});
+    let r = Api::new(&server.base)
+        .with_bearer(TEST_API_KEY)
+        .post("/api/shop/bootstrap", &boot);
+    assert_status(&r, 201);
+    let owner = login(&server.base, OWNER.0, OWNER.1);
+    (server, owner)
 }
 
 /// Signs in with a session cookie and its CSRF token.

@@ -12,9 +12,9 @@ use std::time::Duration;
 use fantoccini::Locator;
 use serde_json::{Value, json};
 use shared::domain::Order;
-use tests::{Api, TEST_API_KEY, Wrangler, repo_root};
+use tests::{Api, TEST_API_KEY, Wrangler};
 
-use crate::helpers::{OWNER, RETURN_ADDRESS, assert_status, login};
+use crate::helpers::{RETURN_ADDRESS, assert_status, own_server};
 use crate::support::{app, browser_with, fresh_orders, screenshot, webhook_receiver};
 
 type Received = Arc<Mutex<Vec<(String, String)>>>;
@@ -33,13 +33,8 @@ impl Shop {
         let mails: Received = Arc::default();
         let hook_url = webhook_receiver(hooks.clone());
         let mail_url = webhook_receiver(mails.clone());
-        let dir = repo_root()
-            .join("test-artifacts/state")
-            .join(format!("{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let _ = std::fs::create_dir_all(&dir);
-        let server = Wrangler::start_with(
-            &dir,
+        let (server, owner) = own_server(
+            tag,
             &[
                 ("WEBHOOK_URL", hook_url.as_str()),
                 ("EMAIL_API_URL", mail_url.as_str()),
@@ -47,14 +42,7 @@ impl Shop {
                 ("EMAIL_FROM", "shop@example.cn"),
                 ("PORTAL_URL", "https://returns.example.cn"),
             ],
-        )
-        .expect("wrangler dev");
-        let boot = json!({"email": OWNER.0, "name": "Owner", "role": "owner", "password": OWNER.1});
-        let r = Api::new(&server.base)
-            .with_bearer(TEST_API_KEY)
-            .post("/api/shop/bootstrap", &boot);
-        assert_status(&r, 201);
-        let owner = login(&server.base, OWNER.0, OWNER.1);
+        );
         Self {
             server,
             owner,

@@ -20,9 +20,9 @@ use p256::ecdsa::signature::Verifier;
 use p256::elliptic_curve::sec1::ToEncodedPoint;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use tests::{Api, TEST_API_KEY, Wrangler, repo_root};
+use tests::{Api, TEST_API_KEY, Wrangler};
 
-use crate::helpers::{OWNER, RETURN_ADDRESS, assert_status, login};
+use crate::helpers::{RETURN_ADDRESS, assert_status, own_server};
 use crate::support::{fresh_orders, now};
 
 /// One request a push service got.
@@ -247,13 +247,8 @@ pub(crate) struct Shop {
 impl Shop {
     pub(crate) fn start(tag: &str) -> Self {
         let (private, public) = vapid_pair(tag);
-        let dir = repo_root()
-            .join("test-artifacts/state")
-            .join(format!("{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let _ = std::fs::create_dir_all(&dir);
-        let server = Wrangler::start_with(
-            &dir,
+        let (server, owner) = own_server(
+            tag,
             &[
                 ("VAPID_PRIVATE_KEY", private.as_str()),
                 ("VAPID_PUBLIC_KEY", public.as_str()),
@@ -261,14 +256,7 @@ impl Shop {
                 ("PUSH_ALLOW_HTTP", "1"),
                 ("PORTAL_URL", "https://returns.example.cn"),
             ],
-        )
-        .expect("wrangler dev");
-        let boot = json!({"email": OWNER.0, "name": "Owner", "role": "owner", "password": OWNER.1});
-        let r = Api::new(&server.base)
-            .with_bearer(TEST_API_KEY)
-            .post("/api/shop/bootstrap", &boot);
-        assert_status(&r, 201);
-        let owner = login(&server.base, OWNER.0, OWNER.1);
+        );
         let mut policy = owner.get("/api/staff/policy").json();
         policy["return_address"] = json!(RETURN_ADDRESS);
         // No quiet hours: these tests may run at any hour.

@@ -377,6 +377,18 @@ async fn claim_in_the_portal(lang: &str, postage_label: &str, hint: &str) {
         .await
         .unwrap_or_default();
     assert!(shown.contains(hint) && shown.contains("30.00"), "{shown}");
+    // The receipt's picker takes one photo, and its hint says so.
+    let picker_hint = wait(&c, "[data-testid=tracking-form] .photo-buttons + .hint")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    let one = if lang.starts_with("zh") {
+        "最多 1 张"
+    } else {
+        "Up to 1."
+    };
+    assert!(picker_hint.starts_with(one), "{picker_hint}");
     type_into(&c, "[data-testid=carrier]", "顺丰 SF Express").await;
     type_into(&c, "[data-testid=tracking]", "SF1029384756").await;
     type_into(&c, "[data-testid=postage]", "12.50").await;

@@ -286,7 +286,7 @@ pub fn PhotoPicker(
                     disabled=full on:change=on_change />
                 <label for=camera_id class="btn btn-secondary touch">{tr(lang, |t| t.take_photo)}</label>
             </div>
-            <p class="hint">{tr(lang, |t| t.photos_hint)}</p>
+            <p class="hint">{move || i18n::fill(i18n::t(lang.get()).photos_hint, &max.to_string())}</p>
             <ul class="photo-list" aria-live="polite">
                 <For each=move || items.get() key=|p| p.key children=tile />
             </ul>
