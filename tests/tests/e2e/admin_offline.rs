@@ -112,11 +112,13 @@ async fn the_admin_works_offline_from_its_service_worker_and_sends_its_outbox_wh
 
     desk.go(&format!("/admin/case/{id}")).await;
     desk.wait("[data-testid=case-head]").await;
-    assert!(
-        desk.text("[data-testid=offline]")
-            .await
-            .contains("case as of")
-    );
+    // The banner names the stored copy once the case has been read from the cache (after its
+    // head is drawn, under load a moment later).
+    desk.until(
+        "the offline banner to name the stored case",
+        "return (document.querySelector('[data-testid=offline]')?.textContent || '').includes('case as of')",
+    )
+    .await;
     desk.wait("[data-testid=needs-network]").await;
     desk.tap("[data-testid=action-return_arrived]").await;
     desk.tap("[data-testid=sheet-confirm]").await;

@@ -276,12 +276,21 @@ fn a_no_fault_return_owes_no_postage() {
 
 const WAIT: Duration = Duration::from_secs(20);
 
+/// Waits for `css`, across page loads: the lookup and the case page are bundles of their own, so
+/// a look made while one page gives way to the next is aborted by the navigation and made again.
 async fn wait(c: &Client, css: &str) -> fantoccini::elements::Element {
-    match c.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
-        Ok(e) => e,
-        Err(e) => {
-            screenshot(c, "postage-failure").await;
-            panic!("{css} never appeared: {e}");
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match c.wait().at_most(left).for_element(Locator::Css(css)).await {
+            Ok(e) => return e,
+            Err(e) if e.to_string().contains("navigation") && !left.is_zero() => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => {
+                screenshot(c, "postage-failure").await;
+                panic!("{css} never appeared: {e}");
+            }
         }
     }
 }
