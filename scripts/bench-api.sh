@@ -5,8 +5,8 @@
 # one KV get answered as JSON) side by side, and measures route by route against the floor:
 # requests/s, p50, p99 and workerd's CPU per request, each with its ratio to the floor's.
 #
-#   scripts/bench-api.sh                 the full run (3,000 requests per route, 16 at a time)
-#   BENCH_SHORT=1 scripts/bench-api.sh   300 per route, under a minute
+#   scripts/bench-api.sh                 the full run (1,000 requests per route, 16 at a time, 60 s at most each)
+#   BENCH_SHORT=1 scripts/bench-api.sh   200 per route (3 s at most each), about a minute
 #   NO_BUILD=1 ...                       skip scripts/build.sh (the worker is already built)
 #
 # BENCH_COUNT, BENCH_WARMUP, BENCH_THREADS and BENCH_SECONDS (per run) override the load.

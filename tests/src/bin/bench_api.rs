@@ -49,7 +49,7 @@ impl Load {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(default)
         };
-        let (count, warmup, seconds) = if short { (200, 20, 5) } else { (1000, 100, 60) };
+        let (count, warmup, seconds) = if short { (200, 20, 3) } else { (1000, 100, 60) };
         Self {
             threads: number("BENCH_THREADS", 16).max(1),
             count: number("BENCH_COUNT", count).max(1),
@@ -539,7 +539,12 @@ fn seed(api: &Target, load: &Load, pool_size: usize) -> Result<Seeded, String> {
 
     // Every order looked up once (a buyer token each), from all threads at once.
     let answers = Mutex::new(Vec::new());
-    let lookups = run(api, load, all, |agent, _, i| {
+    // Seeding is not measured: no run's time limit.
+    let unbounded = Load {
+        max_time: Duration::from_secs(600),
+        ..load.clone()
+    };
+    let lookups = run(api, &unbounded, all, |agent, _, i| {
         let body = json!({"order_number": format!("BENCH{i:06}"), "contact": format!("buyer{i}@bench.example")});
         let r = post_json(agent, &api.url("/api/lookup")).send_string(&body.to_string());
         finish(r, 200, Some(&answers))
@@ -677,8 +682,17 @@ fn bench() -> Result<bool, String> {
         load.max_time.as_secs(),
         load_average()
     );
-    let (floor_group, floor_base) = start_floor(&floor_state)?;
-    let product = Wrangler::start_fresh("bench-api").map_err(|e| e.to_string())?;
+    // Both start at once (each takes seconds, mostly waiting).
+    let (floor_started, product) = std::thread::scope(|scope| {
+        let floor = scope.spawn(|| start_floor(&floor_state));
+        let product = Wrangler::start_fresh("bench-api").map_err(|e| e.to_string());
+        let floor = floor
+            .join()
+            .unwrap_or_else(|_| Err("starting the floor panicked".into()));
+        (floor, product)
+    });
+    let (floor_group, floor_base) = floor_started?;
+    let product = product?;
     let floor = &Target::new(floor_base, floor_group.id(), load.threads);
     let api = &Target::new(product.base.clone(), product.process_group(), load.threads);
     for (name, target) in [("floor", floor), ("product", api)] {
@@ -872,15 +886,20 @@ fn bench() -> Result<bool, String> {
             floor: floor_run,
         });
     }
-    // What one KV read costs here: the floor again with 4 and 16 reads a request.
+    // What each kind of operation costs here: the floor again with 8 more of one kind (4 calls
+    // to a Durable Object) after its read.
     let mut calibration = Vec::new();
-    for gets in [1u32, 4, 16] {
-        let path = format!("/?gets={gets}");
+    for (kind, n) in CALIBRATION {
+        let path = if n == 0 {
+            "/".to_string()
+        } else {
+            format!("/?{kind}={n}")
+        };
         let op = |agent: &ureq::Agent, _: usize, _: usize| {
             finish(agent.get(&floor.url(&path)).call(), 200, None)
         };
         run(floor, &load, load.warmup, op);
-        calibration.push((gets, run(floor, &load, load.count, op)));
+        calibration.push((kind, n, run(floor, &load, load.count, op)));
     }
     println!("load average after: {}", load_average());
     print_table(&lines, tick_ms);
@@ -907,29 +926,48 @@ fn bench() -> Result<bool, String> {
     Ok(errors == 0)
 }
 
-fn print_calibration(runs: &[(u32, Run)], tick_ms: f64) {
+/// The calibration's runs: the floor alone, then with `n` more operations of each kind
+/// (bench/floor/worker.js names them).
+const CALIBRATION: [(&str, u32); 6] = [
+    ("floor", 0),
+    ("gets", 8),
+    ("puts", 8),
+    ("lists", 8),
+    ("hmac", 8),
+    ("desk", 4),
+];
+
+fn print_calibration(runs: &[(&str, u32, Run)], tick_ms: f64) {
+    let Some((_, _, base)) = runs.first() else {
+        return;
+    };
     println!(
-        "\n| floor with N KV reads a request | requests | req/s | p50 ms | p99 ms | CPU ms/req |"
+        "\n| calibration: the floor with N more | N | requests | req/s | p50 ms | CPU ms/req | CPU ms per added operation |"
     );
-    println!("|---|---:|---:|---:|---:|---:|");
-    for (gets, r) in runs {
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for (kind, n, r) in runs {
+        let cpu = r.cpu_ms_per_request(tick_ms);
+        let per_op = if *n == 0 {
+            "–".to_string()
+        } else {
+            format!(
+                "{:.2}",
+                (cpu - base.cpu_ms_per_request(tick_ms)) / f64::from(*n)
+            )
+        };
+        let what = match *kind {
+            "gets" => "KV reads",
+            "puts" => "KV writes",
+            "lists" => "KV lists (25 keys)",
+            "hmac" => "WebCrypto HMAC signatures",
+            "desk" => "Durable Object calls (one storage write each)",
+            _ => "nothing (the floor)",
+        };
         println!(
-            "| {gets} | {} | {:.0} | {:.2} | {:.2} | {:.2} |",
+            "| {what} | {n} | {} | {:.0} | {:.2} | {cpu:.2} | {per_op} |",
             r.done,
             r.per_second(),
             r.percentile_ms(0.5),
-            r.percentile_ms(0.99),
-            r.cpu_ms_per_request(tick_ms)
-        );
-    }
-    if let (Some((a, one)), Some((b, many))) = (runs.first(), runs.last())
-        && b > a
-    {
-        let per_read = |f: f64| f / f64::from(b - a);
-        println!(
-            "One more KV read under wrangler dev: {:.2} ms of p50 and {:.2} ms of workerd CPU.",
-            per_read(many.percentile_ms(0.5) - one.percentile_ms(0.5)),
-            per_read(many.cpu_ms_per_request(tick_ms) - one.cpu_ms_per_request(tick_ms)),
         );
     }
 }
