@@ -7,7 +7,8 @@
 // same workerd process, so they cost CPU here that they would not cost a worker at the edge):
 // `?gets=N` KV reads, `?puts=N` KV writes, `?lists=N` KV lists, `?hmac=N` WebCrypto HMAC
 // signatures, `?desk=N` calls to a Durable Object that writes one value to its storage (as the
-// product's order desk does). N is at most 64.
+// product's order desk does), `?newdesk=N` the same to a Durable Object never used before (as a
+// filing's first change of an order does). N is at most 64.
 export default {
   async fetch(request, env) {
     const value = await env.FLOOR.get("floor", "json");
@@ -28,6 +29,10 @@ export default {
     }
     for (let i = 0; i < n("desk"); i++) {
       const stub = env.DESK.get(env.DESK.idFromName(`desk-${i}`));
+      await stub.fetch("https://desk.internal/", { method: "POST", body: JSON.stringify(value) });
+    }
+    for (let i = 0; i < n("newdesk"); i++) {
+      const stub = env.DESK.get(env.DESK.newUniqueId());
       await stub.fetch("https://desk.internal/", { method: "POST", body: JSON.stringify(value) });
     }
     return Response.json(value);

@@ -10,7 +10,8 @@
 //!
 //! Usage: `bench_api` from `scripts/bench-api.sh` (which builds the worker first and puts
 //! wrangler on the PATH). `BENCH_SHORT=1`: a few hundred requests per route (under a minute in
-//! all); `BENCH_COUNT`, `BENCH_WARMUP`, `BENCH_THREADS` and `BENCH_SECONDS` (per run) override.
+//! all, without the calibration unless `BENCH_CALIBRATE=1`); `BENCH_COUNT`, `BENCH_WARMUP`,
+//! `BENCH_THREADS` and `BENCH_SECONDS` (per run) override.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -38,6 +39,9 @@ struct Load {
     count: usize,
     warmup: usize,
     max_time: Duration,
+    /// Whether to price each kind of operation on the floor after the routes (the full run; the
+    /// short one with `BENCH_CALIBRATE=1`).
+    calibrate: bool,
 }
 
 impl Load {
@@ -55,6 +59,7 @@ impl Load {
             count: number("BENCH_COUNT", count).max(1),
             warmup: number("BENCH_WARMUP", warmup),
             max_time: Duration::from_secs(number("BENCH_SECONDS", seconds) as u64),
+            calibrate: !short || std::env::var("BENCH_CALIBRATE").is_ok_and(|v| v == "1"),
         }
     }
 }
@@ -755,6 +760,14 @@ fn bench() -> Result<bool, String> {
         }
     };
     let routes: Vec<Route<'_>> = vec![
+        // Not one of the routes: the Rust worker answering without any storage, its
+        // own floor (what workers-rs and the wasm module cost beside the JS floor's one read).
+        Route {
+            name: "health (no storage)",
+            op: Box::new(|agent: &ureq::Agent, _, _| {
+                finish(agent.get(&api.url("/api/health")).call(), 200, None)
+            }),
+        },
         Route {
             name: "buyer: read a case",
             op: Box::new(buyer_get(format!("/api/buyer/cases/{case}"))),
@@ -889,7 +902,7 @@ fn bench() -> Result<bool, String> {
     // What each kind of operation costs here: the floor again with 8 more of one kind (4 calls
     // to a Durable Object) after its read.
     let mut calibration = Vec::new();
-    for (kind, n) in CALIBRATION {
+    for (kind, n) in CALIBRATION.into_iter().filter(|_| load.calibrate) {
         let path = if n == 0 {
             "/".to_string()
         } else {
@@ -903,7 +916,9 @@ fn bench() -> Result<bool, String> {
     }
     println!("load average after: {}", load_average());
     print_table(&lines, tick_ms);
-    print_calibration(&calibration, tick_ms);
+    if load.calibrate {
+        print_calibration(&calibration, tick_ms);
+    }
     let other = |runs: &mut dyn Iterator<Item = &Run>| {
         let (ticks, done) = runs.fold((0, 0), |(t, d), r| (t + r.other_ticks, d + r.done));
         ticks as f64 * tick_ms / done.max(1) as f64
@@ -928,13 +943,14 @@ fn bench() -> Result<bool, String> {
 
 /// The calibration's runs: the floor alone, then with `n` more operations of each kind
 /// (bench/floor/worker.js names them).
-const CALIBRATION: [(&str, u32); 6] = [
+const CALIBRATION: [(&str, u32); 7] = [
     ("floor", 0),
     ("gets", 8),
     ("puts", 8),
     ("lists", 8),
     ("hmac", 8),
     ("desk", 4),
+    ("newdesk", 4),
 ];
 
 fn print_calibration(runs: &[(&str, u32, Run)], tick_ms: f64) {
@@ -961,6 +977,7 @@ fn print_calibration(runs: &[(&str, u32, Run)], tick_ms: f64) {
             "lists" => "KV lists (25 keys)",
             "hmac" => "WebCrypto HMAC signatures",
             "desk" => "Durable Object calls (one storage write each)",
+            "newdesk" => "calls to new Durable Objects (one storage write each)",
             _ => "nothing (the floor)",
         };
         println!(
