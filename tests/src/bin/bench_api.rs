@@ -930,10 +930,14 @@ fn bench() -> Result<bool, String> {
     );
 
     drop(routes);
+    let product_state = product.state_dir.clone();
     product.stop();
     drop(floor_group);
-    let _ = std::fs::remove_dir_all(&floor_state);
-    let _ = std::fs::remove_file(floor_state.with_extension("log"));
+    // Both state directories and their logs go: a run leaves nothing behind.
+    for state in [&floor_state, &product_state] {
+        let _ = std::fs::remove_dir_all(state);
+        let _ = std::fs::remove_file(state.with_extension("log"));
+    }
     let errors: usize = lines.iter().map(|l| l.route.errors + l.floor.errors).sum();
     if errors > 0 {
         eprintln!("bench_api: {errors} requests failed (see above)");
