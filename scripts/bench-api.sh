@@ -6,8 +6,8 @@
 # requests/s, p50, p99 and workerd's CPU per request, each with its ratio to the floor's.
 #
 #   scripts/bench-api.sh                 the full run (1,000 requests per route, 16 at a time, 60 s at most each)
-#   BENCH_SHORT=1 scripts/bench-api.sh   200 per route (3 s at most each), no calibration: about a
-#                                        minute (BENCH_CALIBRATE=1 adds the calibration)
+#   BENCH_SHORT=1 scripts/bench-api.sh   200 per route (3 s at most each), no calibration: 70-90 s
+#                                        on a shared 2-core machine (BENCH_CALIBRATE=1 adds it)
 #   NO_BUILD=1 ...                       skip scripts/build.sh (the worker is already built)
 #
 # BENCH_COUNT, BENCH_WARMUP, BENCH_THREADS and BENCH_SECONDS (per run) override the load.

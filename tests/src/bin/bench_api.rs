@@ -9,8 +9,9 @@
 //! the requests, and its ratio to the floor's. Loopback only.
 //!
 //! Usage: `bench_api` from `scripts/bench-api.sh` (which builds the worker first and puts
-//! wrangler on the PATH). `BENCH_SHORT=1`: a few hundred requests per route (under a minute in
-//! all, without the calibration unless `BENCH_CALIBRATE=1`); `BENCH_COUNT`, `BENCH_WARMUP`,
+//! wrangler on the PATH). `BENCH_SHORT=1`: 200 requests per route, 3 s at most each (about a
+//! minute and a half in all on a shared 2-core machine), without the calibration unless
+//! `BENCH_CALIBRATE=1`; `BENCH_COUNT`, `BENCH_WARMUP`,
 //! `BENCH_THREADS` and `BENCH_SECONDS` (per run) override.
 
 use std::io::Read;
