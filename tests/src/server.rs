@@ -57,6 +57,12 @@ impl ProcessGroup {
         })
     }
 
+    /// The group's id (its leader's pid): every process it started (wrangler, workerd) is in it,
+    /// so the API benchmark finds workerd's CPU time there.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Stops the whole group and waits until every member is gone.
     pub fn stop(&mut self) {
         let group = format!("-{}", self.child.id());
@@ -130,6 +136,11 @@ impl Wrangler {
     /// Like [`Wrangler::start`], with extra `[vars]` (e.g. a `WEBHOOK_URL`).
     pub fn start_with(state_dir: &Path, vars: &[(&str, &str)]) -> io::Result<Self> {
         Self::start_on(state_dir, free_port()?, vars)
+    }
+
+    /// The process group wrangler and its workerd run in ([`ProcessGroup::id`]).
+    pub fn process_group(&self) -> u32 {
+        self.group.id()
     }
 
     /// The port it listens on.
