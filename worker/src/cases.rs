@@ -24,6 +24,16 @@ pub struct Scope<'a> {
 /// Every case of an order, read in full: quantities, earlier refunds and warranty history need
 /// their lines and events (an order rarely has more than a few cases).
 pub async fn order_cases(store: &Store, order: &str) -> AppResult<Vec<Case>> {
+    order_cases_around(store, order, None).await
+}
+
+/// [`order_cases`] when one of them is already loaded (`known`): it is taken as it is instead of
+/// being read a second time.
+async fn order_cases_around(
+    store: &Store,
+    order: &str,
+    known: Option<&Case>,
+) -> AppResult<Vec<Case>> {
     let refs = store
         .list_all_meta::<serde_json::Value>(&keys::order_cases_prefix(&store.shop, order))
         .await?;
@@ -40,8 +50,11 @@ pub async fn order_cases(store: &Store, order: &str) -> AppResult<Vec<Case>> {
             }
         }
     }
-    let mut cases = Vec::with_capacity(ids.len());
-    for id in &ids {
+    let mut cases = Vec::with_capacity(ids.len().max(1));
+    if let Some(case) = known {
+        cases.push(case.clone());
+    }
+    for id in ids.iter().filter(|id| known.is_none_or(|c| &c.id != *id)) {
         if let Some(loaded) = store.load_fresh(id).await? {
             cases.push(loaded.case);
         }
@@ -286,34 +299,34 @@ pub async fn run_command(
     mut loaded: LoadedCase,
     command: &Command,
     actor: &Actor,
-) -> AppResult<LoadedCase> {
-    // Read once for both steps: the order's other cases and the buyer's standing do not change
-    // when this case's deadline expires (the context skips this case by id).
-    let others = order_cases(scope.store, &loaded.case.order.number).await?;
-    let (buyer, _) = standing(scope.store, &loaded.case.order, Some(&loaded.case.id)).await?;
-    let ctx = Context {
-        policy: scope.policy,
-        now: scope.now,
-        other_cases: &others,
-        buyer,
-    };
+) -> AppResult<(LoadedCase, World, Vec<CaseSummary>)> {
+    // Read once for every step (the expiry, the command, the read models, the answer): the
+    // order's other cases and the buyer's history do not change when this case does (the rules
+    // and the history skip this case by id).
+    let (world, history) = read_context(scope.store, &loaded.case, Reader::Staff).await?;
     if !matches!(command, Command::Expire { .. })
         && let Some(expiry) = policy::due_timeout(&loaded.case, scope.policy, scope.now)
     {
-        loaded = decide_and_store(scope, &ctx, loaded, &expiry, &Actor::System).await?;
+        loaded = decide_and_store(scope, &world, loaded, &expiry, &Actor::System).await?;
     }
-    decide_and_store(scope, &ctx, loaded, command, actor).await
+    let loaded = decide_and_store(scope, &world, loaded, command, actor).await?;
+    Ok((loaded, world, history))
 }
 
 /// Decides one command and stores its events (no deadline resolution first).
 async fn decide_and_store(
     scope: &Scope<'_>,
-    ctx: &Context<'_>,
+    world: &World,
     mut loaded: LoadedCase,
     command: &Command,
     actor: &Actor,
 ) -> AppResult<LoadedCase> {
-    let events = policy::decide(&loaded.case, command, actor, ctx)?;
+    let events = policy::decide(
+        &loaded.case,
+        command,
+        actor,
+        &world.context(scope.policy, scope.now),
+    )?;
     if events.is_empty() {
         // Nothing changes (e.g. a stale expiry): nothing to write.
         return Ok(loaded);
@@ -332,16 +345,16 @@ async fn decide_and_store(
     loaded.version += 1;
     loaded.last_commit = key;
     scope.store.committed(&loaded).await?;
-    reindex(scope, &mut loaded).await?;
+    reindex(scope, &mut loaded, world).await?;
     hooks::enqueue(scope.store, &loaded.case, &events, scope.now).await?;
     let from = loaded.case.events.len().saturating_sub(events.len());
     crate::notify::enqueue(scope.store, scope.policy, &loaded.case, from, scope.now).await?;
     Ok(loaded)
 }
 
-/// Rewrites the snapshot and the index entries of a case.
-pub async fn reindex(scope: &Scope<'_>, loaded: &mut LoadedCase) -> AppResult<()> {
-    let (world, _) = read_context(scope.store, &loaded.case).await?;
+/// Rewrites the snapshot and the index entries of a case, whose world (its order's other cases,
+/// the buyer's standing) the caller has read.
+pub async fn reindex(scope: &Scope<'_>, loaded: &mut LoadedCase, world: &World) -> AppResult<()> {
     let summary = CaseSummary {
         version: loaded.version,
         ..summarize(&loaded.case, &world.context(scope.policy, scope.now))
@@ -378,6 +391,12 @@ pub async fn reindex(scope: &Scope<'_>, loaded: &mut LoadedCase) -> AppResult<()
     .await
 }
 
+/// [`reindex`] for a case whose world is not at hand (a rebuild, a settings change): reads it.
+pub async fn reindex_alone(scope: &Scope<'_>, loaded: &mut LoadedCase) -> AppResult<()> {
+    let (world, _) = read_context(scope.store, &loaded.case, Reader::Staff).await?;
+    reindex(scope, loaded, &world).await
+}
+
 /// Files a new case (its first commit) under `id` and indexes it. Two filings racing for one id
 /// (a double tap) append the same first sequence number; the loser gets `Conflict`.
 pub async fn file(
@@ -385,16 +404,18 @@ pub async fn file(
     id: String,
     order: &Order,
     request: shared::domain::CaseRequest,
-) -> AppResult<LoadedCase> {
-    let others = order_cases(scope.store, &order.number).await?;
+) -> AppResult<(LoadedCase, World)> {
     let (standing, _) = standing(scope.store, order, None).await?;
-    let ctx = Context {
-        policy: scope.policy,
-        now: scope.now,
-        other_cases: &others,
-        buyer: standing,
+    let mut world = World {
+        order_cases: order_cases(scope.store, &order.number).await?,
+        standing,
     };
-    let case = policy::file_case(id.clone(), order, request, &ctx)?;
+    let case = policy::file_case(
+        id.clone(),
+        order,
+        request,
+        &world.context(scope.policy, scope.now),
+    )?;
     let key = scope
         .store
         .append(
@@ -412,10 +433,12 @@ pub async fn file(
         index_keys: Vec::new(),
     };
     scope.store.committed(&loaded).await?;
-    reindex(scope, &mut loaded).await?;
+    // The new case is one of its order's cases from now on (the answer's rules count it).
+    world.order_cases.push(loaded.case.clone());
+    reindex(scope, &mut loaded, &world).await?;
     let filed_events = loaded.case.events.clone();
     hooks::enqueue(scope.store, &loaded.case, &filed_events, scope.now).await?;
-    Ok(loaded)
+    Ok((loaded, world))
 }
 
 /// A filing's case id, derived from the order and the filing's idempotency key: a retry or a
@@ -490,13 +513,32 @@ impl World {
     }
 }
 
-/// What reading a case needs besides the case: the order's cases and the buyer's standing and
-/// history. A view is computed with the same context a command is decided with, so a page never
-/// offers an action (a Reopen whose units another case has since taken) that the server would
-/// then refuse.
-pub async fn read_context(store: &Store, case: &Case) -> AppResult<(World, Vec<CaseSummary>)> {
-    let order_cases = order_cases(store, &case.order.number).await?;
-    let (standing, history) = standing(store, &case.order, Some(&case.id)).await?;
+/// Who a case is read for: staff see the buyer's history and the risk it makes; the buyer's own
+/// view never shows either, so their read skips the history's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// The buyer (the portal): no history, no standing.
+    Buyer,
+    /// Staff, a command, anything that decides: the whole world.
+    Staff,
+}
+
+/// What reading a case needs besides the case: the order's cases (the case itself as loaded,
+/// never read twice) and, for staff, the buyer's standing and history. A view is computed with
+/// the same context a command is decided with, so a page never offers an action (a Reopen whose
+/// units another case has since taken) that the server would then refuse. The buyer's standing
+/// only decides a fast refund (at filing and when the return ships: both run as `Staff`), never
+/// which actions the buyer sees, so the buyer's read leaves it at its default.
+pub async fn read_context(
+    store: &Store,
+    case: &Case,
+    reader: Reader,
+) -> AppResult<(World, Vec<CaseSummary>)> {
+    let order_cases = order_cases_around(store, &case.order.number, Some(case)).await?;
+    let (standing, history) = match reader {
+        Reader::Staff => standing(store, &case.order, Some(&case.id)).await?,
+        Reader::Buyer => (BuyerStanding::default(), Vec::new()),
+    };
     Ok((
         World {
             order_cases,

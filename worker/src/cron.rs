@@ -135,7 +135,7 @@ pub async fn expire_in_desk(r: &mut crate::routes::Req, id: &str) -> AppResult<w
         now: r.now,
     };
     let before = loaded.version;
-    let after = cases::run_command(&scope, loaded, &command, &Actor::System).await?;
+    let (after, _, _) = cases::run_command(&scope, loaded, &command, &Actor::System).await?;
     crate::http::ok(&ExpiryAnswer {
         expired: after.version > before,
     })

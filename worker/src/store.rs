@@ -363,6 +363,8 @@ pub struct Store {
     pub tally: Option<worker::ObjectNamespace>,
     /// Some channel for the buyer's notifications is configured (`notify`): commits queue them.
     pub notify: bool,
+    /// The shop has a webhook receiver (`hooks`): only then do commits queue deliveries.
+    pub webhook: bool,
 }
 
 /// Keeps, for each sequence number, the key that sorts first; stops at the first gap.
@@ -402,6 +404,7 @@ impl Store {
             desk: None,
             tally: env.durable_object(TALLY_BINDING).ok(),
             notify: crate::notify::configured(env),
+            webhook: crate::hooks::configured(env),
         })
     }
 
@@ -595,14 +598,22 @@ impl Store {
         Ok(keys_)
     }
 
-    /// Reads a case: its snapshot and one list of the sequence number after it, whatever the
-    /// length of its log. Only when a commit follows the snapshot (a writer stopped between its
+    /// Reads a case. Outside a desk (every read): its snapshot, one get. Inside the order's desk
+    /// (every change): the snapshot and one list of the sequence number after it, whatever the
+    /// length of its log; only when a commit follows the snapshot (a writer stopped between its
     /// commit and its snapshot) is the log listed in full and the missing commits folded in.
+    ///
+    /// Why a read may skip that list: the desk writes the snapshot before it acknowledges a
+    /// change, so the snapshot holds every acknowledged commit. A commit after it belongs to a
+    /// change that stopped half-way and was never acknowledged; readers see the case as it was
+    /// acknowledged, and the order's next change (which always checks) or a rebuild folds it in.
     pub async fn load_case(&self, id: &str) -> AppResult<Option<LoadedCase>> {
         let snapshot: Option<Snapshot> = self.get(&keys::snapshot(id)).await?;
         if let Some(snap) = &snapshot {
             let (version, last) = snap.position();
-            if version > 0 && self.candidates(id, version + 1).await?.is_empty() {
+            if version > 0
+                && (self.desk.is_none() || self.candidates(id, version + 1).await?.is_empty())
+            {
                 return Ok(Some(LoadedCase {
                     case: snap.case.clone(),
                     version,

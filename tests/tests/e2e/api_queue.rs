@@ -676,6 +676,13 @@ fn serve_many(tag: &str, n: usize) -> Wrangler {
 /// first may read the policy, which the isolate then keeps for 60 s).
 #[derive(Debug, PartialEq, Eq)]
 struct Costs {
+    /// A buyer files a case (the worker, then the order's desk).
+    filing: u32,
+    /// Staff send a message (the worker, then the order's desk).
+    command: u32,
+    /// The buyer reads the case, and their order.
+    buyer_case: u32,
+    buyer_order: u32,
     queue: u32,
     filtered: u32,
     overdue: u32,
@@ -685,6 +692,13 @@ struct Costs {
     /// The analytics read: KV operations, and SQLite rows the tally read.
     analytics: u32,
     analytics_rows: u32,
+}
+
+/// The KV operations an answer reports, the forwarding worker's and its order desk's together.
+fn header_ops(r: &ApiResponse) -> u32 {
+    r.header("x-kv-ops")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no X-KV-Ops header: {}", r.status))
 }
 
 fn kv_ops(api: &Api, method: &str, path: &str) -> (u32, ApiResponse) {
@@ -721,11 +735,18 @@ fn measure(tag: &str, n: usize) -> (Costs, Vec<Value>, Vec<Value>, Wrangler) {
         Api::new(&server.base).with_bearer(lookup.json()["token"].as_str().unwrap_or_default());
     let filed = file_with_key(&buyer, &unique("k"), &shirt_return());
     assert_status(&filed, 201);
+    let filing = header_ops(&filed);
     let case = filed.json()["case"]["id"]
         .as_str()
         .unwrap_or_default()
         .to_string();
     let owner = login(&server.base, OWNER.0, OWNER.1);
+    let (buyer_case, _) = kv_ops(&buyer, "GET", &format!("/api/buyer/cases/{case}"));
+    let (buyer_order, _) = kv_ops(&buyer, "GET", "/api/buyer/order");
+    let message = json!({"type": "message", "text": "We are on it."});
+    let answered = staff_command(&owner, &case, &message);
+    assert_status(&answered, 200);
+    let command = header_ops(&answered);
 
     let (queue, first) = kv_ops(&owner, "GET", "/api/staff/queue?limit=25");
     let (filtered, repairs) = kv_ops(&owner, "GET", "/api/staff/queue?kind=repair&limit=25");
@@ -757,6 +778,10 @@ fn measure(tag: &str, n: usize) -> (Costs, Vec<Value>, Vec<Value>, Wrangler) {
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| panic!("no X-Tally-Rows-Read header"));
     let costs = Costs {
+        filing,
+        command,
+        buyer_case,
+        buyer_order,
         queue,
         filtered,
         overdue,
@@ -768,6 +793,34 @@ fn measure(tag: &str, n: usize) -> (Costs, Vec<Value>, Vec<Value>, Wrangler) {
     };
     (costs, items(&first), items(&repairs), server)
 }
+
+/// KV operations per request, for an order with one case, a buyer with no other case and no
+/// webhook receiver (docs/PERFORMANCE.md, "KV operations per route"). The forwarded changes count
+/// the worker's part and the order desk's together.
+struct Pinned {
+    /// The snapshot, and the order's cases (one list; the case itself is not read again).
+    buyer_case: u32,
+    /// The order, its cases (one list, one snapshot each) and the buyer's history (one list).
+    buyer_order: u32,
+    /// The session and its account, the snapshot, the order's cases and the buyer's history.
+    staff_case: u32,
+    /// The worker reads the order; the desk reads it again, looks for the case the key names,
+    /// reads the order's cases and the buyer's history, writes the commit and checks it is the
+    /// only one, then writes the read models (queue and filter entries, snapshot, summaries).
+    filing: u32,
+    /// The worker authenticates and reads the case to find its order's desk; the desk
+    /// authenticates again, reads the case and its log's next number, the order's cases and the
+    /// buyer's history once for the whole change, commits, and rewrites the read models.
+    command: u32,
+}
+
+const PINNED: Pinned = Pinned {
+    buyer_case: 2,
+    buyer_order: 4,
+    staff_case: 5,
+    filing: 17,
+    command: 21,
+};
 
 #[test]
 fn a_page_costs_the_same_kv_operations_at_10_and_at_many_open_cases() {
@@ -783,6 +836,20 @@ fn a_page_costs_the_same_kv_operations_at_10_and_at_many_open_cases() {
     assert_eq!((many.queue, many.filtered), (3, 3));
     // Overdue walks the priority classes (at most one list each) until the page is full.
     assert!(few.overdue <= 6 && many.overdue <= 6, "{few:?} {many:?}");
+    // What each person's everyday request costs, pinned so that a regression fails here
+    // (docs/PERFORMANCE.md explains each count). None depends on the number of cases.
+    for costs in [&few, &many] {
+        assert_eq!(
+            (costs.buyer_case, costs.buyer_order, costs.case),
+            (PINNED.buyer_case, PINNED.buyer_order, PINNED.staff_case),
+            "reads: {costs:?}"
+        );
+        assert_eq!(
+            (costs.filing, costs.command),
+            (PINNED.filing, PINNED.command),
+            "writes: {costs:?}"
+        );
+    }
     // A case page, a search and a presence call do not depend on the number of cases at all.
     assert_eq!(
         (few.case, few.search, few.presence),

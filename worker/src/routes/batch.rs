@@ -66,7 +66,7 @@ pub async fn approve(r: &mut Req) -> AppResult<Response> {
             });
             continue;
         }
-        let (world, _) = cases::read_context(&r.store, &loaded.case).await?;
+        let (world, _) = cases::read_context(&r.store, &loaded.case, cases::Reader::Staff).await?;
         let candidate = batch_candidate(&loaded.case, &world.context(&policy, r.now));
         if !candidate.low_risk {
             results[i] = Some(refused(&item.id, not_low_risk(lang)));

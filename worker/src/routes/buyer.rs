@@ -13,7 +13,7 @@ use worker::{HttpMetadata, Response};
 
 use super::Req;
 use crate::auth::{self, BuyerGrant};
-use crate::cases::{self, Scope, normalize_phone};
+use crate::cases::{self, Reader, Scope, normalize_phone};
 use crate::crypto::{hex, random_hex, sha256};
 use crate::desk;
 use crate::error::{AppError, AppResult};
@@ -214,10 +214,9 @@ pub async fn file(r: &mut Req) -> AppResult<Response> {
         policy: &policy,
         now: r.now,
     };
-    let loaded = cases::file(&scope, id.clone(), &order, request).await?;
+    let (loaded, world) = cases::file(&scope, id.clone(), &order, request).await?;
     desk::record_idempotency(&desk_storage, &key, &body_sha256, &id).await?;
-    let (ctx_parts, _) = cases::read_context(&r.store, &loaded.case).await?;
-    let ctx = ctx_parts.context(&policy, r.now);
+    let ctx = world.context(&policy, r.now);
     with_status(201, &cases::view(&loaded, &Actor::Buyer, &ctx, vec![]))
 }
 
@@ -274,7 +273,7 @@ fn valid_photo_id(id: &str) -> bool {
 async fn answer_case(r: &Req, id: &str, status: u16) -> AppResult<Response> {
     let loaded = cases::load_visible(&r.store, id, None).await?;
     let policy = cases::policy_of(&r.store).await?;
-    let (ctx_parts, _) = cases::read_context(&r.store, &loaded.case).await?;
+    let (ctx_parts, _) = cases::read_context(&r.store, &loaded.case, Reader::Buyer).await?;
     let ctx = ctx_parts.context(&policy, r.now);
     with_status(status, &cases::view(&loaded, &Actor::Buyer, &ctx, vec![]))
 }
@@ -284,7 +283,7 @@ pub async fn case(r: &Req, id: &str) -> AppResult<Response> {
     let grant = auth::buyer(&r.req, &r.env, &r.store.shop, r.now.0).await?;
     let loaded = cases::load_visible(&r.store, id, Some(&grant.order)).await?;
     let policy = cases::policy_of(&r.store).await?;
-    let (ctx_parts, _) = cases::read_context(&r.store, &loaded.case).await?;
+    let (ctx_parts, _) = cases::read_context(&r.store, &loaded.case, Reader::Buyer).await?;
     let ctx = ctx_parts.context(&policy, r.now);
     ok(&cases::view(&loaded, &Actor::Buyer, &ctx, vec![]))
 }
@@ -353,9 +352,8 @@ pub async fn run_and_answer(
         now: r.now,
     };
     match cases::run_command(&scope, loaded, command, actor).await {
-        Ok(after) => {
-            let (ctx_parts, history) = cases::read_context(&r.store, &after.case).await?;
-            let ctx = ctx_parts.context(&policy, r.now);
+        Ok((after, world, history)) => {
+            let ctx = world.context(&policy, r.now);
             ok(&cases::view(
                 &after,
                 actor,
@@ -368,6 +366,14 @@ pub async fn run_and_answer(
             answer_with_current(r, ApiErrorCode::Conflict, &current, actor, &policy).await
         }
         Err(e) => Err(e),
+    }
+}
+
+/// Who a case is read for, from who acts on it.
+fn reader(actor: &Actor) -> Reader {
+    match actor {
+        Actor::Staff { .. } => Reader::Staff,
+        _ => Reader::Buyer,
     }
 }
 
@@ -391,7 +397,7 @@ async fn answer_with_current(
     actor: &Actor,
     policy: &shared::policy::Policy,
 ) -> AppResult<Response> {
-    let (ctx_parts, history) = cases::read_context(&r.store, &current.case).await?;
+    let (ctx_parts, history) = cases::read_context(&r.store, &current.case, reader(actor)).await?;
     let ctx = ctx_parts.context(policy, r.now);
     let view: CaseView = cases::view(current, actor, &ctx, staff_only(actor, history));
     let lang = http::lang_of(&r.req);

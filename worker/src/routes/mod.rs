@@ -19,7 +19,7 @@ use std::rc::Rc;
 
 use shared::api::{ApiErrorCode, Health, routes};
 use shared::domain::Timestamp;
-use worker::{Env, Method, Request, Response};
+use worker::{Env, Headers, Method, Request, Response};
 
 use crate::error::AppResult;
 use crate::http::{bytes_response, lang_of, ok};
@@ -76,9 +76,10 @@ async fn handle_with(
         Ok(response) => Ok(response),
         Err(e) => e.into_response(lang),
     };
-    if report_ops && let Ok(response) = &response {
-        report_kv_ops(response, ops.get());
-    }
+    let response = match response {
+        Ok(response) if report_ops => Ok(report_kv_ops(response, ops.get())),
+        other => other,
+    };
     (response, queued)
 }
 
@@ -88,17 +89,22 @@ async fn handle_with(
 pub(crate) const REPORT_KV_OPS: &str = "REPORT_KV_OPS";
 
 /// Adds this request's KV operations to `X-KV-Ops`. A change forwarded to its order's desk
-/// answers with the desk's count; the request that forwarded it adds its own.
-fn report_kv_ops(response: &Response, ops: u32) {
-    let headers = response.headers();
+/// answers with the desk's count; the request that forwarded it adds its own. The desk's answer
+/// arrives with immutable headers, so the sum goes on a copy of them.
+fn report_kv_ops(response: Response, ops: u32) -> Response {
+    let headers = Headers::new();
+    // Appended, not set: a sign-in's cookies are several headers of one name.
+    for (name, value) in response.headers().entries() {
+        let _ = headers.append(&name, &value);
+    }
     let inner: u32 = headers
         .get("X-KV-Ops")
         .ok()
         .flatten()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    // A desk's answer arrives with immutable headers; its own count then stands alone.
     let _ = headers.set("X-KV-Ops", &inner.saturating_add(ops).to_string());
+    response.with_headers(headers)
 }
 
 /// The shop this deployment serves (`SHOP_ID`, "demo" by default).

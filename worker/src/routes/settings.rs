@@ -198,7 +198,7 @@ pub async fn reindex_in_desk(r: &mut Req, id: &str) -> AppResult<Response> {
         policy: &policy,
         now: r.now,
     };
-    cases::reindex(&scope, &mut loaded).await?;
+    cases::reindex_alone(&scope, &mut loaded).await?;
     ok(&true)
 }
 

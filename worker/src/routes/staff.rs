@@ -272,7 +272,8 @@ pub async fn case(r: &Req, id: &str) -> AppResult<Response> {
     let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
     let loaded = cases::load_visible(&r.store, id, None).await?;
     let policy = cases::policy_of(&r.store).await?;
-    let (world, history) = cases::read_context(&r.store, &loaded.case).await?;
+    let (world, history) =
+        cases::read_context(&r.store, &loaded.case, cases::Reader::Staff).await?;
     let ctx = world.context(&policy, r.now);
     ok(&cases::view(&loaded, &session.actor(), &ctx, history))
 }
@@ -597,7 +598,7 @@ async fn rebuild_all(r: &Req, policy: &Policy) -> AppResult<u32> {
         if loaded.case.order.shop_id != shop {
             continue;
         }
-        cases::reindex(&scope, &mut loaded).await?;
+        cases::reindex_alone(&scope, &mut loaded).await?;
         count += 1;
     }
     Ok(count)
