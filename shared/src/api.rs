@@ -80,8 +80,6 @@ pub enum ApiErrorCode {
     Conflict,
     /// 409: the same Idempotency-Key was used with a different body.
     IdempotencyKeyReused,
-    /// 428: a command without `If-Match`: every change names the version it was decided on.
-    VersionRequired,
     /// 503: the case's storage has not caught up with its last change yet; retry shortly.
     TryAgain,
     /// 413: the body is larger than this route accepts.
@@ -135,7 +133,6 @@ impl ApiErrorCode {
             Self::MethodNotAllowed => 405,
             Self::Conflict | Self::IdempotencyKeyReused | Self::LastOwner => 409,
             Self::InviteExpired | Self::InviteUsed => 410,
-            Self::VersionRequired => 428,
             Self::TryAgain => 503,
             Self::TooLarge => 413,
             Self::UnsupportedMediaType | Self::HeicUnsupported => 415,
@@ -164,7 +161,6 @@ impl ApiErrorCode {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict => "conflict",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
-            Self::VersionRequired => "version_required",
             Self::TryAgain => "try_again",
             Self::TooLarge => "too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
@@ -238,11 +234,6 @@ impl ApiErrorCode {
                 zh,
                 "该请求编号已用于其他内容。",
                 "This request key was already used for a different request.",
-            ),
-            Self::VersionRequired => pick(
-                zh,
-                "请基于售后单的当前版本操作（缺少 If-Match），请查看最新状态后重试。",
-                "Say which version of the case you acted on (If-Match); review its current state and try again.",
             ),
             Self::TryAgain => pick(
                 zh,
@@ -836,13 +827,13 @@ pub struct Viewer {
     pub name: String,
 }
 
-/// The 409 (stale version) and 428 (no version) answer to a command: the error, and the case as
+/// The 409 answer to a command that named a version the case has passed: the error, and the case as
 /// it is now, so the caller shows it without another read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "StaleCase"))]
 pub struct StaleCase<V = CaseView> {
-    /// `conflict` or `version_required`.
+    /// `conflict`.
     pub code: String,
     /// A sentence in the caller's language.
     pub message: String,

@@ -113,8 +113,8 @@ struct Operation {
     access: Access,
     body: Body,
     query: &'static [Query],
-    /// A command to a case: `If-Match` with the version it was decided on (428 without, 409
-    /// with the case as it is now when stale).
+    /// A command to a case: `If-Match` with the version it was decided on (409 with the case as
+    /// it is now when stale; without it, decided on the case as it is when its turn comes).
     if_match: bool,
     /// A filing: `Idempotency-Key` (a retry answers the first result).
     idempotency_key: bool,
@@ -789,8 +789,8 @@ fn operation(
     }
     if op.if_match {
         parameters.push(json!({
-            "name": "If-Match", "in": "header", "required": true,
-            "description": "The case's `version` the command was decided on, as `\"<version>\"`",
+            "name": "If-Match", "in": "header", "required": false,
+            "description": "The case's `version` the command was decided on, as `\"<version>\"`: another version is refused with 409 and the case as it is now. Without it, the command is decided on the case as it is when its turn comes (the order's changes run one at a time), so of two conflicting commands exactly one applies",
             "schema": { "type": "string", "pattern": "^(W/)?\"?[0-9]+\"?$" }
         }));
     }
@@ -867,7 +867,7 @@ fn operation(
     };
     responses.insert(status.to_string(), success);
     for (status, codes) in refusals(op) {
-        let carries_case = op.if_match && (status == 409 || status == 428);
+        let carries_case = op.if_match && status == 409;
         let body = if carries_case {
             json!({ "anyOf": [stale_case, error_body] })
         } else {
@@ -936,7 +936,6 @@ fn refusals(op: &Operation) -> std::collections::BTreeMap<u16, Vec<&'static str>
         Body::Image => api(ApiErrorCode::BadRequest),
     }
     if op.if_match {
-        api(ApiErrorCode::VersionRequired);
         api(ApiErrorCode::Conflict);
         api(ApiErrorCode::TryAgain);
     }
@@ -1028,7 +1027,7 @@ mod tests {
                 .map(|a| a.iter().filter_map(|c| c.as_str().map(String::from)).collect())
                 .unwrap_or_default()
         };
-        assert_eq!(codes("428"), vec!["version_required"]);
+        assert!(op["responses"]["428"].is_null(), "If-Match is optional");
         assert!(codes("409").contains(&"conflict".to_string()));
         assert!(codes("409").contains(&"not_allowed_in_state".to_string()));
         assert!(codes("403").contains(&"not_allowed_for_actor".to_string()));

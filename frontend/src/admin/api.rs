@@ -50,7 +50,7 @@ pub struct ApiError {
     pub code: ErrorCode,
     /// A sentence in the caller's language.
     pub message: String,
-    /// 409 and 428 on a case: the case as it is now, so the page shows what changed.
+    /// 409 on a case: the case as it is now, so the page shows what changed.
     pub current: Option<std::sync::Arc<CaseView>>,
 }
 
@@ -139,7 +139,7 @@ impl Api {
             return Err(ApiError::local(lang, status, ErrorCode::BadResponse));
         };
         // A stale or unversioned command answers the case as it is now (`StaleCase`).
-        if matches!(status, 409 | 428)
+        if status == 409
             && let Ok(stale) = StaleCase::<CaseView>::deserialize(crate::de::De(parsed.clone()))
         {
             return Err(ApiError {

@@ -70,7 +70,7 @@ fn remove(json: &mut Value, path: &[&str], key: &str) {
     }
 }
 
-/// The 409 and 428 answers to a staff command, as the admin reads them: the error, and the case
+/// The 409 answer to a staff command, as the admin reads them: the error, and the case
 /// as it is now.
 #[derive(Debug, PartialEq, Serialize, serde::Deserialize)]
 struct Stale {
@@ -546,7 +546,7 @@ fn every_answer_of_the_admin_reads_as_serde_json_reads_it() {
         current: Some(staff_view()),
     });
     assert_eq!(
-        agree::<Stale>(r#"{"code":"version_required","message":"m"}"#).map(|s| s.current),
+        agree::<Stale>(r#"{"code":"conflict","message":"m"}"#).map(|s| s.current),
         Some(None)
     );
     round_trip(&QueuePage {

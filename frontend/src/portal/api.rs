@@ -27,7 +27,7 @@ pub struct ApiError {
     pub code: ErrorCode,
     /// A sentence in the buyer's language.
     pub message: String,
-    /// A stale or unversioned command (409, 428): the case as it is now, so the page shows it
+    /// A stale command (409): the case as it is now, so the page shows it
     /// without reading it again.
     pub current: Option<std::sync::Arc<BuyerCaseView>>,
 }
@@ -79,7 +79,7 @@ impl ApiError {
     /// The error of a non-2xx answer with the API's envelope as body (or not).
     #[must_use]
     pub fn from_body(lang: Lang, status: u16, body: &str) -> Self {
-        if matches!(status, 409 | 428)
+        if status == 409
             && let Some(stale) = decode::<StaleCase<BuyerCaseView>>(body)
         {
             return Self {

@@ -61,37 +61,13 @@ fn rival_decision(i: usize) -> (Api, Value) {
     }
 }
 
-#[test]
-fn a_command_without_if_match_is_refused_with_the_current_case_and_changes_nothing() {
-    let orders = orders("nomatch");
-    let buyer = buyer(story(&orders, stories::SHIRT));
-    let case = file(&buyer, &shirt_return());
-    let before = staff_case(&case);
-    let c1 = case.clone();
-    let answers = burst(2, move |i| {
-        let (who, command) = rival_decision(i);
-        who.post(&format!("/api/staff/cases/{c1}/commands"), &command)
-    });
-    assert_eq!(statuses(&answers), vec![428, 428]);
-    for a in &answers {
-        assert_eq!(a.code(), "version_required");
-        assert_eq!(a.json()["current"]["version"], before["version"]);
-        assert_eq!(a.json()["current"]["state"], "awaiting_review");
-    }
-    let after = staff_case(&case);
-    assert_eq!(after["version"], before["version"]);
-    assert_eq!(after["case"]["events"], before["case"]["events"]);
-    // The buyer's side of the API asks for the version too.
-    let r = buyer.post(
-        &format!("/api/buyer/cases/{case}/commands"),
-        &json!({"type": "message", "text": "hello"}),
-    );
-    assert_status(&r, 428);
-}
-
-#[test]
-fn ten_races_between_an_approval_and_a_rejection_each_apply_exactly_one() {
-    let orders: Vec<_> = (0..10).map(|i| orders(&format!("race10-{i}"))).collect();
+/// Ten rounds of an approval and a rejection sent at the same moment on one fresh case, naming
+/// the version both saw (`If-Match`) or none: each round exactly one decision applies. With the
+/// version, the loser is refused as `conflict`; without it, the order's desk runs the second on
+/// the first one's result, where it is no longer allowed (`not_allowed_in_state`). Either way
+/// the loser gets 409 and the case holds one decision.
+fn ten_decision_races(tag: &str, name_the_version: bool) {
+    let orders: Vec<_> = (0..10).map(|i| orders(&format!("{tag}-{i}"))).collect();
     for (round, orders) in orders.iter().enumerate() {
         let buyer = buyer(story(orders, stories::SHIRT));
         let case = file(&buyer, &shirt_return());
@@ -99,6 +75,12 @@ fn ten_races_between_an_approval_and_a_rejection_each_apply_exactly_one() {
         let c = case.clone();
         let answers = burst(2, move |i| {
             let (who, command) = rival_decision(i);
+            let version = format!("\"{seen}\"");
+            let headers: Vec<(&str, &str)> = if name_the_version {
+                vec![("If-Match", version.as_str())]
+            } else {
+                Vec::new()
+            };
             who.send(
                 "POST",
                 &format!("/api/staff/cases/{c}/commands"),
@@ -106,29 +88,52 @@ fn ten_races_between_an_approval_and_a_rejection_each_apply_exactly_one() {
                     "application/json",
                     serde_json::to_vec(&command).unwrap_or_default(),
                 )),
-                &[("If-Match", &format!("\"{seen}\""))],
+                &headers,
             )
         });
         assert_eq!(
-            count(&answers, 200),
-            1,
+            (count(&answers, 200), count(&answers, 409)),
+            (1, 1),
             "round {round}: {:?}",
             statuses(&answers)
         );
-        assert_eq!(
-            count(&answers, 409),
-            1,
-            "round {round}: {:?}",
-            statuses(&answers)
-        );
-        let events = staff_case(&case)["case"]["events"].clone();
-        let decisions = events.as_array().map_or(0, |e| {
+        let loser = answers.iter().find(|a| a.status == 409).map(|a| a.code());
+        let expected = if name_the_version {
+            "conflict"
+        } else {
+            "not_allowed_in_state"
+        };
+        assert_eq!(loser.as_deref(), Some(expected), "round {round}");
+        let after = staff_case(&case);
+        let events = after["case"]["events"].clone();
+        let decisions: Vec<&str> = events.as_array().map_or(Vec::new(), |e| {
             e.iter()
-                .filter(|e| matches!(e["kind"]["type"].as_str(), Some("approved" | "rejected")))
-                .count()
+                .filter_map(|e| e["kind"]["type"].as_str())
+                .filter(|kind| matches!(*kind, "approved" | "rejected"))
+                .collect()
         });
-        assert_eq!(decisions, 1, "round {round}: {events}");
+        assert_eq!(decisions.len(), 1, "round {round}: {events}");
+        // The winner's answer is the case as stored.
+        let winner = answers
+            .iter()
+            .find(|a| a.status == 200)
+            .map(ApiResponse::json);
+        assert_eq!(
+            winner.map(|w| w["version"].clone()),
+            Some(after["version"].clone()),
+            "round {round}"
+        );
     }
+}
+
+#[test]
+fn ten_races_between_an_approval_and_a_rejection_each_apply_exactly_one() {
+    ten_decision_races("race10", true);
+}
+
+#[test]
+fn without_if_match_ten_races_between_an_approval_and_a_rejection_each_apply_exactly_one() {
+    ten_decision_races("race10-nover", false);
 }
 
 #[test]

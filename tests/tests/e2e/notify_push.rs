@@ -720,17 +720,13 @@ async fn open_case_page(
         .click()
         .await
         .expect("click");
-    c.wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("[data-testid=order-summary]"))
+    crate::helpers::element_across_loads(c, "[data-testid=order-summary]", Duration::from_secs(20))
         .await
         .expect("order page");
     c.goto(&format!("{base}/case/{case}?order={}", order.number))
         .await
         .expect("case page");
-    c.wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("[data-testid=case-page]"))
+    crate::helpers::element_across_loads(c, "[data-testid=case-page]", Duration::from_secs(20))
         .await
         .expect("case page");
 }

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use serde_json::{Value, json};
 use shared::domain::Order;
 use tests::{Api, ApiResponse};
@@ -279,18 +279,11 @@ const WAIT: Duration = Duration::from_secs(20);
 /// Waits for `css`, across page loads: the lookup and the case page are bundles of their own, so
 /// a look made while one page gives way to the next is aborted by the navigation and made again.
 async fn wait(c: &Client, css: &str) -> fantoccini::elements::Element {
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        match c.wait().at_most(left).for_element(Locator::Css(css)).await {
-            Ok(e) => return e,
-            Err(e) if e.to_string().contains("navigation") && !left.is_zero() => {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            Err(e) => {
-                screenshot(c, "postage-failure").await;
-                panic!("{css} never appeared: {e}");
-            }
+    match element_across_loads(c, css, WAIT).await {
+        Ok(e) => e,
+        Err(e) => {
+            screenshot(c, "postage-failure").await;
+            panic!("{css} never appeared: {e}");
         }
     }
 }

@@ -313,9 +313,12 @@ pub async fn command(r: &mut Req, id: &str) -> AppResult<Response> {
     run_and_answer(r, loaded, &command, &Actor::Buyer).await
 }
 
-/// Runs a command in the order's desk and answers the case after it. The caller must name the
-/// version it decided on (`If-Match`): without it 428, on another version 409, both with the
-/// current case in `current` so the page can show it and let the person decide again.
+/// Runs a command in the order's desk and answers the case after it. A caller that names the
+/// version it decided on (`If-Match`, as the pages always do) is refused on another version with
+/// 409 and the current case in `current`, so the page shows it and the person decides again.
+/// Without it the command is decided on the case as the desk has it when its turn comes: the
+/// order's changes run one at a time, so of two conflicting commands the second is judged on the
+/// first one's result (a rejection after an approval is `not_allowed_in_state`).
 pub async fn run_and_answer(
     r: &Req,
     loaded: crate::store::LoadedCase,
@@ -338,13 +341,8 @@ pub async fn run_and_answer(
             .parse::<u32>()
             .ok()
     });
-    let refusal = match named {
-        None => Some(ApiErrorCode::VersionRequired),
-        Some(version) if version != Some(loaded.version) => Some(ApiErrorCode::Conflict),
-        Some(_) => None,
-    };
-    if let Some(code) = refusal {
-        return answer_with_current(r, code, &loaded, actor, &policy).await;
+    if named.is_some_and(|version| version != Some(loaded.version)) {
+        return answer_with_current(r, ApiErrorCode::Conflict, &loaded, actor, &policy).await;
     }
     let scope = Scope {
         store: &r.store,
@@ -389,7 +387,7 @@ fn staff_only(
     }
 }
 
-/// An error envelope that carries the case as it is now (`current`), for 409 and 428.
+/// An error envelope that carries the case as it is now (`current`), for a 409.
 async fn answer_with_current(
     r: &Req,
     code: ApiErrorCode,

@@ -580,8 +580,8 @@ impl CaseScreen {
             return vec![Effect::SignedOut];
         }
         if let Some(current) = e.current.take() {
-            // Someone else moved the case first (409), or we had no version (428): show the
-            // case as it is now and say so; the decision is not repeated behind anyone's back.
+            // Someone else moved the case first (409): show the case as it is now and say so;
+            // the decision is not repeated behind anyone's back.
             self.show(current);
             self.stale = Some(e.message);
             self.sheet = None;
