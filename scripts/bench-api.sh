@@ -15,6 +15,10 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 [ -n "${NO_BUILD:-}" ] || step "build" scripts/build.sh
-step "load generator: cargo build --profile loadgen" \
-  cargo build --quiet --profile loadgen -p tests --bin bench_api
-exec target/loadgen/bench_api
+# BENCH_PROFILE=dev: the test command's smoke run builds the load generator with the test
+# build's dependencies instead of a profile of its own (its figures are then not for reading).
+profile=${BENCH_PROFILE:-loadgen}
+step "load generator: cargo build --profile $profile" \
+  cargo build --quiet --profile "$profile" -p tests --bin bench_api
+[ "$profile" = dev ] && exec target/debug/bench_api
+exec "target/$profile/bench_api"

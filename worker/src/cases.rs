@@ -6,6 +6,8 @@ use shared::domain::{Actor, Case, CaseState, Command, EventKind, Order, Outcome,
 use shared::i18n::Localized;
 use shared::policy::{self, BuyerStanding, Context, Policy};
 
+use futures_util::future::try_join;
+
 use crate::error::{AppError, AppResult};
 use crate::store::{Commit, LoadedCase, QueueIndex, Store, keys};
 use crate::{hooks, shop};
@@ -405,9 +407,13 @@ pub async fn file(
     order: &Order,
     request: shared::domain::CaseRequest,
 ) -> AppResult<(LoadedCase, World)> {
-    let (standing, _) = standing(scope.store, order, None).await?;
+    let (order_cases, (standing, _)) = try_join(
+        order_cases(scope.store, &order.number),
+        standing(scope.store, order, None),
+    )
+    .await?;
     let mut world = World {
-        order_cases: order_cases(scope.store, &order.number).await?,
+        order_cases,
         standing,
     };
     let case = policy::file_case(
@@ -534,10 +540,10 @@ pub async fn read_context(
     case: &Case,
     reader: Reader,
 ) -> AppResult<(World, Vec<CaseSummary>)> {
-    let order_cases = order_cases_around(store, &case.order.number, Some(case)).await?;
-    let (standing, history) = match reader {
-        Reader::Staff => standing(store, &case.order, Some(&case.id)).await?,
-        Reader::Buyer => (BuyerStanding::default(), Vec::new()),
+    let siblings = order_cases_around(store, &case.order.number, Some(case));
+    let (order_cases, (standing, history)) = match reader {
+        Reader::Staff => try_join(siblings, standing(store, &case.order, Some(&case.id))).await?,
+        Reader::Buyer => (siblings.await?, (BuyerStanding::default(), Vec::new())),
     };
     Ok((
         World {

@@ -116,8 +116,11 @@ pub async fn lookup_link(r: &mut Req) -> AppResult<Response> {
 
 async fn order_view(r: &Req, order: Order) -> AppResult<BuyerOrderView> {
     let policy = cases::policy_of(&r.store).await?;
-    let others = cases::order_cases(&r.store, &order.number).await?;
-    let (standing, _) = cases::standing(&r.store, &order, None).await?;
+    let (others, (standing, _)) = futures_util::future::try_join(
+        cases::order_cases(&r.store, &order.number),
+        cases::standing(&r.store, &order, None),
+    )
+    .await?;
     let eligibility = policy::eligibility(&order, &others, &policy, r.now);
     Ok(BuyerOrderView {
         order: masked(order),

@@ -269,8 +269,15 @@ pub async fn presence(r: &Req, id: &str) -> AppResult<Response> {
 
 /// `GET /api/staff/cases/{id}`: the case, what this role may do, and the buyer's history.
 pub async fn case(r: &Req, id: &str) -> AppResult<Response> {
-    let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
-    let loaded = cases::load_visible(&r.store, id, None).await?;
+    // The session and the case are read at once; the session's answer is judged first, so a
+    // caller who is not signed in learns nothing of the case (not even whether it exists).
+    let (signed_in, loaded) = futures_util::future::join(
+        auth::staff(&r.req, &r.store, r.now.0),
+        cases::load_visible(&r.store, id, None),
+    )
+    .await;
+    let (_, session) = signed_in?;
+    let loaded = loaded?;
     let policy = cases::policy_of(&r.store).await?;
     let (world, history) =
         cases::read_context(&r.store, &loaded.case, cases::Reader::Staff).await?;
