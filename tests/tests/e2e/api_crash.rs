@@ -16,6 +16,10 @@
 //!   the analytics (owner and agent) and the CSV export are the same as after
 //!   `POST /api/staff/rebuild-indexes` derives them all again from the logs.
 //!
+//! A kill lands between a commit and its read models only by chance (writes in flight had rarely
+//! reached their commit), so the first round also tears one change deterministically while the
+//! server is down ([`tear`]): its commit and its first index entry, nothing else.
+//!
 //! Rounds kill at different points (a seeded number of acknowledged writes:
 //! `AFTERSALES_CRASH_SEED`, printed). The deadlines the cron acts on are planted in the past
 //! into the local KV state while the server is down (`api_cron::plant`), as there is no clock
