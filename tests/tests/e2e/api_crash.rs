@@ -1091,6 +1091,23 @@ fn round(shop: &mut Shop, r: usize, rng: &mut Rng) -> RoundReport {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .clone();
     laps.lap("burst");
+    // Every request and its answer, for whoever reads a failure (test-artifacts/).
+    let log: Vec<Value> = records
+        .iter()
+        .map(|x| {
+            json!({"group": x.group, "who": x.who, "case": x.case, "action": x.action,
+                   "if_match": x.if_match, "started_ms": x.started.as_millis() as u64,
+                   "status": x.status, "cut": x.cut, "version": x.body["version"],
+                   "code": x.body["code"]})
+        })
+        .collect();
+    let _ = std::fs::write(
+        shop.dir.with_extension(format!("round{r}.json")),
+        serde_json::to_vec_pretty(
+            &json!({"killed_at_ms": killed_at.as_millis() as u64, "requests": log}),
+        )
+        .unwrap_or_default(),
+    );
     let started_before_kill = |x: &&Record| x.started < killed_at && x.action != "cron";
     let unanswered = records
         .iter()
