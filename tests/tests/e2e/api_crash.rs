@@ -18,7 +18,7 @@
 //!
 //! A kill lands between a commit and its read models only by chance (writes in flight had rarely
 //! reached their commit), so the first round also tears one change deterministically while the
-//! server is down ([`tear`]): its commit and its first index entry, nothing else.
+//! server is down ([`tear`]): its commit and one of its new index entries, nothing else.
 //!
 //! Rounds kill at different points (a seeded number of acknowledged writes:
 //! `AFTERSALES_CRASH_SEED`, printed). The deadlines the cron acts on are planted in the past
@@ -652,11 +652,13 @@ fn torn_case(round: usize) -> (Planted, Order) {
 }
 
 /// What a kill in the middle of a change leaves, put into the state while the server is down:
-/// the change's commit (an approval, sequence number 2: `Store::append` wrote it) and the first
-/// of its read models that `Store::index` writes (it writes every new index entry, then deletes
-/// the old ones, then the snapshot): here the entry of the approving agent's queue
-/// (`qa:{shop}:{staff}:…`) with the case's summary after the approval. The snapshot, the
-/// summary and the other entries still say version 1.
+/// the change's commit (an approval, sequence number 2: `Store::append` wrote it) and one of the
+/// index entries `Store::index` writes for it (it writes every new entry, then deletes the old
+/// ones, then the snapshot): the approving agent's queue entry (`qa:{shop}:{staff}:…`), its
+/// metadata the version-1 summary with the approval's state, assignee and version. The snapshot,
+/// the summary and the other entries still say version 1. (The approval's other new entries —
+/// queue, kind, state — have the keys the owner's next message writes again, so leaving them out
+/// changes nothing after it.)
 fn tear(dir: &Path, torn: Planted, summary: &Value) {
     let approved = torn.then(
         &Policy::default(),
