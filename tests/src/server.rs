@@ -63,6 +63,23 @@ impl ProcessGroup {
         self.child.id()
     }
 
+    /// Kills the whole group at once with SIGKILL — nobody gets to finish what it was doing, as
+    /// in a crash or a machine losing power to its processes — and waits until every member is
+    /// gone (the crash test, `api_crash`).
+    pub fn kill(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        // Reaps the leader, so that the group's liveness below is that of the others.
+        let _ = self.child.wait();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline && group_alive(&group) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Stops the whole group and waits until every member is gone.
     pub fn stop(&mut self) {
         let group = format!("-{}", self.child.id());
@@ -200,6 +217,11 @@ impl Wrangler {
         Err(io::Error::other(format!(
             "wrangler dev did not answer /api/health within 90 s; log:\n{tail}"
         )))
+    }
+
+    /// Kills wrangler and workerd at once with SIGKILL, mid-request ([`ProcessGroup::kill`]).
+    pub fn kill(mut self) {
+        self.group.kill();
     }
 
     /// Stops wrangler and everything it started.

@@ -13,6 +13,7 @@ mod admin_team;
 mod api_access;
 mod api_basics;
 mod api_concurrency;
+mod api_crash;
 mod api_cron;
 mod api_fuzz;
 mod api_hardening_input;
