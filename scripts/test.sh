@@ -30,6 +30,12 @@ check "JSON reader: cargo test -p frontend --lib (wasm32)" \
   env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p frontend --lib --target wasm32-unknown-unknown
 
+# The API benchmark's short run (docs/PERFORMANCE.md): the product and the floor worker side by
+# side, every route measured; it fails if any request fails. Its figures are not judged here
+# (timings on a shared CI machine are noise): the KV operations per route are, in the e2e tests.
+check "API benchmark, short run: scripts/bench-api.sh" \
+  env NO_BUILD=1 BENCH_SHORT=1 BENCH_COUNT=100 BENCH_PROFILE=dev scripts/bench-api.sh
+
 mkdir -p test-artifacts/screenshots
 if [ ${#failed[@]} -gt 0 ]; then
   printf '\n\033[31mFailed before the end-to-end tests: %s\033[0m\n' "${failed[*]}"

@@ -139,6 +139,28 @@ pub async fn record_version(storage: &Storage, case: &str, version: u32) -> AppR
     Ok(())
 }
 
+/// Where a case's index entries may be: the keys the last change set out to write. Recorded in
+/// the desk's own storage before the first of them is written, so a change stopped half-way (a
+/// kill, a failed KV write) leaves a record of entries no snapshot lists, and the case's next
+/// change deletes those it does not write again.
+fn index_intent_key(case: &str) -> String {
+    format!("ix:{case}")
+}
+
+/// The index keys the last change of `case` set out to write (empty: none recorded).
+pub async fn index_intent(storage: &Storage, case: &str) -> AppResult<Vec<String>> {
+    Ok(storage
+        .get::<Vec<String>>(&index_intent_key(case))
+        .await?
+        .unwrap_or_default())
+}
+
+/// Records the index keys a change is about to write.
+pub async fn record_index_intent(storage: &Storage, case: &str, keys: &[String]) -> AppResult<()> {
+    storage.put(&index_intent_key(case), keys).await?;
+    Ok(())
+}
+
 /// The cases filed through this desk (its order's cases), so that a sibling just filed is never
 /// missed by a KV list that has not caught up yet.
 pub async fn order_cases(storage: &Storage) -> AppResult<Vec<String>> {

@@ -365,6 +365,21 @@ pub struct Store {
     pub notify: bool,
     /// The shop has a webhook receiver (`hooks`): only then do commits queue deliveries.
     pub webhook: bool,
+    /// A fault for the crash test (`FAULT_TORN_INDEX_CASE`, honoured only where `REPORT_KV_OPS`
+    /// is on, never in production): a change of this case in its desk stops after writing its
+    /// new index entries, before deleting the old ones and writing the snapshot, as a kill or a
+    /// failed KV write would stop it (a rebuild is not stopped).
+    pub torn_index_case: Option<String>,
+}
+
+/// The crash test's fault (`Store::torn_index_case`): only where the deployment reports KV
+/// operations (`wrangler dev` and the tests).
+fn torn_index_case(env: &Env) -> Option<String> {
+    let development = env
+        .var(crate::routes::REPORT_KV_OPS)
+        .is_ok_and(|v| v.to_string() == "true");
+    let case = env.var("FAULT_TORN_INDEX_CASE").ok()?.to_string();
+    (development && !case.is_empty()).then_some(case)
 }
 
 /// Keeps, for each sequence number, the key that sorts first; stops at the first gap.
@@ -405,6 +420,7 @@ impl Store {
             tally: env.durable_object(TALLY_BINDING).ok(),
             notify: crate::notify::configured(env),
             webhook: crate::hooks::configured(env),
+            torn_index_case: torn_index_case(env),
         })
     }
 
@@ -598,22 +614,18 @@ impl Store {
         Ok(keys_)
     }
 
-    /// Reads a case. Outside a desk (every read): its snapshot, one get. Inside the order's desk
-    /// (every change): the snapshot and one list of the sequence number after it, whatever the
-    /// length of its log; only when a commit follows the snapshot (a writer stopped between its
+    /// Reads a case: its snapshot and one list of the sequence number after it, whatever the
+    /// length of its log. Only when a commit follows the snapshot (a writer stopped between its
     /// commit and its snapshot) is the log listed in full and the missing commits folded in.
     ///
-    /// Why a read may skip that list: the desk writes the snapshot before it acknowledges a
-    /// change, so the snapshot holds every acknowledged commit. A commit after it belongs to a
-    /// change that stopped half-way and was never acknowledged; readers see the case as it was
-    /// acknowledged, and the order's next change (which always checks) or a rebuild folds it in.
+    /// Why every read pays for that list (one of a case read's operations): the log is the
+    /// record, so a commit whose change was stopped before its snapshot (a kill, a failed write)
+    /// is shown at once, to readers as to the desk, and not only after the case's next change.
     pub async fn load_case(&self, id: &str) -> AppResult<Option<LoadedCase>> {
         let snapshot: Option<Snapshot> = self.get(&keys::snapshot(id)).await?;
         if let Some(snap) = &snapshot {
             let (version, last) = snap.position();
-            if version > 0
-                && (self.desk.is_none() || self.candidates(id, version + 1).await?.is_empty())
-            {
+            if version > 0 && self.candidates(id, version + 1).await?.is_empty() {
                 return Ok(Some(LoadedCase {
                     case: snap.case.clone(),
                     version,
@@ -663,8 +675,17 @@ impl Store {
         };
         let committed = crate::desk::committed_version(desk, id).await?;
         for attempt in 0..=STALE_READ_RETRIES {
-            let loaded = self.load_case(id).await?;
+            let mut loaded = self.load_case(id).await?;
             if committed == 0 || loaded.as_ref().is_some_and(|l| l.version >= committed) {
+                // Entries a change stopped half-way may have left besides the snapshot's: the
+                // next change deletes those it does not write again.
+                if let Some(loaded) = &mut loaded {
+                    for key in crate::desk::index_intent(desk, id).await? {
+                        if !loaded.index_keys.contains(&key) {
+                            loaded.index_keys.push(key);
+                        }
+                    }
+                }
                 return Ok(loaded);
             }
             if attempt < STALE_READ_RETRIES {
@@ -788,8 +809,16 @@ impl Store {
         summary: &CaseSummary,
         index_keys: Vec<String>,
     ) -> AppResult<()> {
+        if let Some(desk) = &self.desk {
+            crate::desk::record_index_intent(desk, &loaded.case.id, &index_keys).await?;
+        }
         for key in &index_keys {
             self.put_meta(key, summary).await?;
+        }
+        if self.desk.is_some() && self.torn_index_case.as_deref() == Some(loaded.case.id.as_str()) {
+            return Err(AppError::Internal(
+                "FAULT_TORN_INDEX_CASE: stopped after writing the new index entries".into(),
+            ));
         }
         for old in &loaded.index_keys {
             if !index_keys.contains(old) {

@@ -17,8 +17,10 @@
 //!   `POST /api/staff/rebuild-indexes` derives them all again from the logs.
 //!
 //! A kill lands between a commit and its read models only by chance (writes in flight had rarely
-//! reached their commit), so the first round also tears one change deterministically while the
-//! server is down ([`tear`]): its commit and one of its new index entries, nothing else.
+//! reached their commit), so the first round also tears one change deterministically, through
+//! the worker's own code: its server runs with `FAULT_TORN_INDEX_CASE` (a development-only fault),
+//! so one case's approval stops after its commit and its new index entries, before the old
+//! entries are deleted and the snapshot written, as a kill there would stop it.
 //!
 //! Rounds kill at different points (a seeded number of acknowledged writes:
 //! `AFTERSALES_CRASH_SEED`, printed). The deadlines the cron acts on are planted in the past
@@ -425,6 +427,8 @@ struct Shop {
     agent_id: String,
     /// Every case of every round so far.
     subjects: Vec<Subject>,
+    /// `[vars]` for the next start only (the torn change's fault).
+    next_start_vars: Vec<(String, String)>,
 }
 
 impl Shop {
@@ -438,7 +442,9 @@ impl Shop {
     /// Starts the server on the state directory (a free port) and points every caller at it.
     fn start(&mut self) -> Duration {
         let t = Instant::now();
-        let server = match Wrangler::start(&self.dir) {
+        let vars = std::mem::take(&mut self.next_start_vars);
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let server = match Wrangler::start_with(&self.dir, &vars) {
             Ok(s) => s,
             Err(e) => panic!("wrangler dev: {e}"),
         };
@@ -633,9 +639,8 @@ fn planted(round: usize) -> (Vec<Value>, Vec<PlantedCase>) {
     (entries, cases)
 }
 
-/// A case for the torn change: filed an hour ago (no deadline due), on an order of its own.
-/// Its next commit, and the part of that commit's read models a kill can leave behind, are put
-/// into the state while the server is down ([`tear`]).
+/// A case for the torn change: filed an hour ago (no deadline due), on an order of its own. The
+/// agent's approval of it is the change the fault stops half-way.
 fn torn_case(round: usize) -> (Planted, Order) {
     let mut shirt = by(&fresh_orders(&format!("crasht{round}")), stories::SHIRT);
     shirt.number = format!("{}-T", shirt.number);
@@ -649,42 +654,6 @@ fn torn_case(round: usize) -> (Planted, Order) {
         filed_at,
     );
     (case, shirt)
-}
-
-/// What a kill in the middle of a change leaves, put into the state while the server is down:
-/// the change's commit (an approval, sequence number 2: `Store::append` wrote it) and one of the
-/// index entries `Store::index` writes for it (it writes every new entry, then deletes the old
-/// ones, then the snapshot): the approving agent's queue entry (`qa:{shop}:{staff}:…`), its
-/// metadata the version-1 summary with the approval's state, assignee and version. The snapshot,
-/// the summary and the other entries still say version 1. (The approval's other new entries —
-/// queue, kind, state — have the keys the owner's next message writes again, so leaving them out
-/// changes nothing after it.)
-fn tear(dir: &Path, torn: Planted, summary: &Value) {
-    let approved = torn.then(
-        &Policy::default(),
-        planted_agent(),
-        Command::Approve {
-            solution: Solution::ReturnAndRefund,
-            note: String::new(),
-        },
-        Timestamp(crate::support::now().0 - 30 * 60_000),
-    );
-    let commit = approved.entries[1].clone();
-    let mut after = summary.clone();
-    after["version"] = json!(2);
-    after["state"] = json!("awaiting_return");
-    after["assignee"] = json!("st_planted");
-    let key = format!(
-        "qa:{}:st_planted:{}:{:013}:1:{}",
-        tests::fixtures::SHOP,
-        summary["priority_class"].as_u64().unwrap_or(2),
-        summary["due"].as_i64().unwrap_or(0),
-        approved.case.id
-    );
-    put_local(
-        dir,
-        &[commit, json!({"key": key, "value": "", "metadata": after})],
-    );
 }
 
 /// Cases filed through the API just before the burst (deadlines days away): a shirt return and
@@ -809,7 +778,7 @@ fn read_models(shop: &Shop) -> BTreeMap<String, Value> {
         "mine=true".into(),
         format!("assignee={}", shop.agent_id),
         format!("assignee={}", shop.owner_id),
-        // The planted histories' agent (not an account): the torn change's queue entry.
+        // The planted histories' agent (not an account).
         "assignee=st_planted".into(),
     ];
     for kind in [
@@ -966,6 +935,9 @@ fn round(shop: &mut Shop, r: usize, rng: &mut Rng) -> RoundReport {
     }
     put_local(&shop.dir, &entries);
     laps.lap("plant");
+    if let Some((case, _)) = &torn {
+        shop.next_start_vars = vec![("FAULT_TORN_INDEX_CASE".into(), case.case.id.clone())];
+    }
     shop.start();
     laps.lap("start");
     let base = shop.base();
@@ -1019,6 +991,16 @@ fn round(shop: &mut Shop, r: usize, rng: &mut Rng) -> RoundReport {
             order: order.number.clone(),
             buyer: buyer_of(&base, &order),
         };
+        // The agent approves; the fault stops the change after its commit and its new index
+        // entries (the agent's queue entry among them), so the answer is a server error.
+        let approval = raw(
+            &shop.agent,
+            "POST",
+            &format!("/api/staff/cases/{}/commands", subject.id),
+            Some(&json!({"type": "approve", "solution": {"kind": "return_and_refund"}})),
+            Some(1),
+        );
+        assert_eq!(approval.status, 500, "{:?}", approval.body);
         (case, subject, summary)
     });
     let versions_before: HashMap<String, u64> = subjects
@@ -1127,10 +1109,7 @@ fn round(shop: &mut Shop, r: usize, rng: &mut Rng) -> RoundReport {
     );
     let acknowledged: Vec<&Record> = records.iter().filter(|x| x.acknowledged()).collect();
 
-    let torn = torn.map(|(case, subject, summary)| {
-        tear(&shop.dir, case, &summary);
-        subject
-    });
+    let torn = torn.map(|(_, subject, _)| subject);
 
     // The raw log, while the server is down.
     let logs = raw_logs(&shop.dir);
@@ -1411,6 +1390,7 @@ fn a_sigkill_in_a_burst_of_writes_loses_no_acknowledged_write_and_the_read_model
         owner_id: String::new(),
         agent_id: String::new(),
         subjects: Vec::new(),
+        next_start_vars: Vec::new(),
     };
     let mut diverged: Vec<String> = Vec::new();
     for r in 0..rounds {

@@ -798,11 +798,13 @@ fn measure(tag: &str, n: usize) -> (Costs, Vec<Value>, Vec<Value>, Wrangler) {
 /// webhook receiver (docs/PERFORMANCE.md, "KV operations per route"). The forwarded changes count
 /// the worker's part and the order desk's together.
 struct Pinned {
-    /// The snapshot, and the order's cases (one list; the case itself is not read again).
+    /// The case (its snapshot and its log's next number) and the order's cases (one list; the
+    /// case itself is not read again).
     buyer_case: u32,
-    /// The order, its cases (one list, one snapshot each) and the buyer's history (one list).
+    /// The order, its cases (one list, then each case: snapshot and log's next number) and the
+    /// buyer's history (one list).
     buyer_order: u32,
-    /// The session and its account, the snapshot, the order's cases and the buyer's history.
+    /// The session and its account, the case, the order's cases and the buyer's history.
     staff_case: u32,
     /// The worker reads the order; the desk reads it again, looks for the case the key names,
     /// reads the order's cases and the buyer's history, writes the commit and checks it is the
@@ -815,11 +817,11 @@ struct Pinned {
 }
 
 const PINNED: Pinned = Pinned {
-    buyer_case: 2,
-    buyer_order: 4,
-    staff_case: 5,
+    buyer_case: 3,
+    buyer_order: 5,
+    staff_case: 6,
     filing: 17,
-    command: 21,
+    command: 22,
 };
 
 #[test]
