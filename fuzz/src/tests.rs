@@ -154,3 +154,21 @@ fn a_decoder_that_panics_fails_the_run_and_the_input_is_named() {
     let tally: crate::Tally = fuzz(&targets::LOGIN, 7, 10);
     assert_eq!(tally.cases, 10);
 }
+
+/// Inputs the long runs found, kept as regressions: each must end in a stable outcome.
+#[test]
+fn inputs_the_long_runs_found_end_in_a_stable_outcome() {
+    install_panic_report();
+    // Three lines of one SKU whose quantities add up past `u32::MAX`: refused as a duplicate
+    // line, but the preview's refund summed them as `u32` and panicked with overflow checks
+    // (wasm32, 30,000-case run; the release builds wrapped to 1 unit instead).
+    let wrapping = br#"{"intact_confirmed":true,"kind":"return_and_refund","lines":[{"quantity":1,"sku":"S1"},{"quantity":4294967295,"sku":"S1"},{"quantity":1,"sku":"S1"}],"note":"Too small","photos":[],"reason":"size_or_fit"}"#;
+    for target in [&targets::BUYER_PREVIEW, &targets::BUYER_FILE] {
+        assert_eq!(
+            (target.run)(wrapping),
+            crate::Outcome::Refused(vec!["duplicate_line".into()]),
+            "{}",
+            target.name
+        );
+    }
+}
