@@ -29,8 +29,8 @@ use std::cell::RefCell;
 
 pub use mutate::Rng;
 
-/// Cases per target in the short mode (the test command's): about 20 s on wasm32 on the shared
-/// two-core machine, see docs/RELIABILITY.md.
+/// Cases per target in the short mode (the test command's): 12 to 30 s of tests on wasm32 on
+/// the shared two-core machine, see docs/RELIABILITY.md.
 pub const DEFAULT_CASES: u32 = 1_500;
 
 /// The seed of the short mode.
