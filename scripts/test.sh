@@ -29,6 +29,12 @@ check "unit and property tests: cargo test --workspace" cargo test --workspace -
 check "JSON reader: cargo test -p frontend --lib (wasm32)" \
   env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p frontend --lib --target wasm32-unknown-unknown
+# Hostile input on the worker's 32-bit arithmetic: every request decoder and the photo validator,
+# driven with mutated inputs on wasm32 in Node (fuzz/, docs/RELIABILITY.md). The short mode: a
+# fixed seed and 1,500 cases per decoder; FUZZ_CASES=100000 at build time for a long run.
+check "hostile input: cargo test -p fuzz --lib (wasm32)" \
+  env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test -p fuzz --lib --target wasm32-unknown-unknown
 
 # The API benchmark's short run (docs/PERFORMANCE.md): the product and the floor worker side by
 # side, every route measured; it fails if any request fails. Its figures are not judged here

@@ -11,9 +11,13 @@ use crate::domain::{
 use crate::i18n::Lang;
 use crate::policy::{BuyerStanding, Deadline, LineEligibility, Payer, Policy, Priority};
 
+#[cfg(feature = "json")]
+pub mod decode;
+pub mod import;
 pub mod links;
 pub mod notify;
 pub mod push;
+pub mod query;
 pub mod settings;
 pub mod team;
 

@@ -14,6 +14,7 @@ pub mod domain;
 pub mod i18n;
 #[cfg(feature = "schema")]
 pub mod openapi;
+pub mod photos;
 pub mod policy;
 pub mod team;
 mod wire;

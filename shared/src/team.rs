@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::api::CannedReply;
 use crate::api::team::{Account, AccountChange, InviteRequest};
+use crate::api::{CannedReply, NewStaff};
 use crate::domain::Role;
 use crate::i18n::Sentence;
 use crate::policy::FieldError;
@@ -40,6 +40,27 @@ fn problem(field: &str, code: &str, en: &str, zh: &str) -> FieldError {
             en: en.into(),
         },
     )
+}
+
+/// A new account's field problems (`POST /api/staff/accounts`, the bootstrap): the same checks
+/// as the admin's forms.
+///
+/// # Errors
+/// Every problem found, one per field.
+pub fn check_new_staff(new: &NewStaff) -> Result<(), Vec<FieldError>> {
+    let problems: Vec<_> = [
+        check_email(&new.email),
+        check_name(&new.name),
+        check_password(&new.password),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
 }
 
 /// A login e-mail's problem, if any (it becomes part of a storage key: no `:`, no spaces).

@@ -10,12 +10,7 @@ use worker::{Headers, Request, Response};
 use crate::error::{AppError, AppResult};
 use crate::photos::ImageType;
 
-/// JSON bodies larger than this are refused with 413 (a case with a long note is ~4 KB).
-pub const MAX_JSON_BYTES: usize = 64 * 1024;
-/// One proof photo.
-pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
-/// An order import (JSON or CSV).
-pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
+pub use shared::api::decode::{MAX_IMPORT_BYTES, MAX_JSON_BYTES, MAX_PHOTO_BYTES};
 
 /// The caller's language from `Accept-Language` (zh-CN or en).
 pub fn lang_of(req: &Request) -> Lang {
@@ -97,37 +92,10 @@ pub async fn json_body<T: DeserializeOwned>(req: &mut Request) -> AppResult<T> {
     parse_json(&bytes)
 }
 
-/// Reads a JSON document into `T`. A number with no fractional part is an integer whatever its
-/// spelling (`3.0`, `3e2`), as JSON Schema and JavaScript count it: a client that computed a
-/// quantity in floating point is not refused for how its encoder wrote it.
+/// Reads a JSON document into `T` (`shared::api::decode::parse_json`: whole numbers however
+/// spelled, nothing after the document).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> AppResult<T> {
-    let malformed = || AppError::Api(ApiErrorCode::MalformedJson);
-    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|_| malformed())?;
-    integral_numbers(&mut value);
-    T::deserialize(value).map_err(|_| malformed())
-}
-
-/// Rewrites every float that holds a whole number in `i64`'s range as that integer.
-pub fn integral_numbers(value: &mut serde_json::Value) {
-    use serde_json::Value;
-    // 2^63 as a float: the first whole number above `i64::MAX`.
-    const I64_BOUND: f64 = 9_223_372_036_854_775_808.0;
-    match value {
-        Value::Number(n) => {
-            if let Some(f) = n.as_f64().filter(|_| n.is_f64())
-                && f.fract() == 0.0
-                && (-I64_BOUND..I64_BOUND).contains(&f)
-            {
-                // Exact: `f` is whole and inside `i64`'s range.
-                #[allow(clippy::cast_possible_truncation)]
-                let whole = f as i64;
-                *n = whole.into();
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
-        Value::Object(fields) => fields.values_mut().for_each(integral_numbers),
-        Value::Null | Value::Bool(_) | Value::String(_) => {}
-    }
+    shared::api::decode::parse_json(bytes).map_err(AppError::Api)
 }
 
 /// No page may frame an answer (clickjacking a staff page, or a photo dressed up as one), and no
@@ -227,35 +195,9 @@ pub fn query_pairs(req: &Request) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-/// One query parameter.
-pub fn query(req: &Request, name: &str) -> Option<String> {
-    query_pairs(req)
-        .into_iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{client_key_of, parse_json};
-
-    #[test]
-    fn a_whole_number_is_an_integer_however_it_is_spelled() {
-        #[derive(Debug, PartialEq, serde::Deserialize)]
-        struct Line {
-            quantity: u32,
-            amount: i64,
-        }
-        let read = |text: &str| parse_json::<Line>(text.as_bytes()).ok();
-        let line = |quantity, amount| Some(Line { quantity, amount });
-        assert_eq!(read(r#"{"quantity": 2.0, "amount": -1e3}"#), line(2, -1000));
-        assert_eq!(read(r#"{"quantity": 2, "amount": -0.0}"#), line(2, 0));
-        // A fraction, a number past i64, or one past the field's type is still refused.
-        assert_eq!(read(r#"{"quantity": 2.5, "amount": 1}"#), None);
-        assert_eq!(read(r#"{"quantity": 1, "amount": 1e19}"#), None);
-        assert_eq!(read(r#"{"quantity": 4294967296.0, "amount": 1}"#), None);
-        assert_eq!(read(r#"{"quantity": 1, "amount": 1} trailing"#), None);
-    }
+    use super::client_key_of;
 
     #[test]
     fn ipv6_clients_count_per_64_and_ipv4_per_address() {

@@ -67,13 +67,16 @@ pub fn refund_breakdown(input: &RefundInput<'_>) -> RefundBreakdown {
     let no_fault_return = reason.is_no_reason() && kind == CaseKind::ReturnAndRefund;
 
     let mut lines = Vec::new();
+    // Saturating: a preview is computed for any request, also one that names a SKU twice with
+    // quantities adding up past `u32::MAX` (refused by `check_request`, but previewed); a plain
+    // sum panicked there with overflow checks and wrapped without (found by `fuzz/` on wasm32).
     let now_refunded = |sku: &str| -> u32 {
         input
             .lines
             .iter()
             .filter(|l| l.sku == sku)
             .map(|l| l.quantity)
-            .sum()
+            .fold(0, u32::saturating_add)
     };
     for requested in input.lines {
         let Some(line) = order.line(&requested.sku) else {

@@ -635,6 +635,9 @@ fn parse_error(error: &impl fmt::Display) -> FieldError {
         .split('`')
         .nth(1)
         .filter(|_| text.starts_with("unknown field") || text.starts_with("missing field"))
+        // An unknown field named "" (`{"": 1}`, found by the fuzz crate) is the document's
+        // problem: a field problem always names a path the editor can point at.
+        .filter(|name| !name.is_empty())
         .unwrap_or("$");
     let code = if text.starts_with("unknown field") {
         "unknown_field"
@@ -666,6 +669,16 @@ mod tests {
             .into_iter()
             .map(|e| e.field)
             .collect()
+    }
+
+    #[test]
+    fn an_unknown_field_without_a_name_is_the_documents_problem() {
+        let problems = parse(r#"{"": 1}"#).err().unwrap_or_default();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            (problems[0].field.as_str(), problems[0].code.as_str()),
+            ("$", "unknown_field")
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@
 
 use std::collections::BTreeMap;
 
+use shared::api::query::ChangesQuery;
 use shared::api::settings::{PolicyChangeEntry, PolicyChangesPage, PolicyPreview};
 use shared::api::{ApiErrorCode, CaseSummary};
 use shared::domain::{Case, Role, StateName};
@@ -29,7 +30,7 @@ use super::Req;
 use crate::auth::{self, Session};
 use crate::cases::{self, Scope};
 use crate::error::{AppError, AppResult};
-use crate::http::{self, ok, query};
+use crate::http::{self, ok};
 use crate::store::{Store, keys};
 
 /// Open cases a preview or a save looks at, most urgent first.
@@ -206,26 +207,9 @@ pub async fn reindex_in_desk(r: &mut Req, id: &str) -> AppResult<Response> {
 pub async fn changes(r: &Req) -> AppResult<Response> {
     let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
     auth::require_role(&session, &[Role::Owner])?;
-    let bad = || AppError::Api(ApiErrorCode::BadRequest);
-    let limit: u64 = match query(&r.req, "limit") {
-        Some(l) => l
-            .parse()
-            .ok()
-            .filter(|n| (1..=100).contains(n))
-            .ok_or_else(bad)?,
-        None => 20,
-    };
-    // KV's own cursor, passed back as given: opaque, but bounded and plain.
-    let cursor = query(&r.req, "cursor")
-        .map(|c| {
-            (!c.is_empty()
-                && c.len() <= 1024
-                && c.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_=+/.".contains(&b)))
-            .then_some(c)
-            .ok_or_else(bad)
-        })
-        .transpose()?;
+    // Read in `shared` (`api::query`, where the fuzz crate drives it).
+    let ChangesQuery { limit, cursor } =
+        ChangesQuery::parse(&http::query_pairs(&r.req)).map_err(AppError::Api)?;
     let (keys_, next) = r
         .store
         .list_meta::<serde_json::Value>(&log_prefix(&r.store.shop), limit, cursor)

@@ -2,11 +2,13 @@
 //! needs the session cookie; every state change also needs the session's CSRF token.
 
 use shared::analytics::{self, AnalyticsReport, ReportScope};
+use shared::api::decode::PolicyDocumentError;
+use shared::api::query::{Assignee, QueueQuery, RebuildQuery, ReportQuery, search_text};
 use shared::api::{
     ApiErrorCode, CannedReply, CaseSummary, LoginRequest, NewStaff, QueuePage, SessionView,
     StaffView, Viewer,
 };
-use shared::domain::{CaseKind, Command, Role, StateName};
+use shared::domain::{Command, Role};
 use shared::policy::Policy;
 use worker::Response;
 
@@ -15,7 +17,7 @@ use super::{Req, team};
 use crate::auth::{self, Session, StaffRecord};
 use crate::cases::{self, Scope};
 use crate::error::{AppError, AppResult};
-use crate::http::{self, body_bytes, json_body, ok, query, with_status};
+use crate::http::{self, body_bytes, json_body, ok, with_status};
 use crate::store::keys;
 use crate::{queue, shop, tally, visibility};
 
@@ -104,55 +106,29 @@ pub async fn me(r: &Req) -> AppResult<Response> {
     ok(&session_view(&session))
 }
 
-fn parse_enum<T: serde::de::DeserializeOwned>(value: &str) -> AppResult<T> {
-    serde_json::from_value(serde_json::Value::String(value.to_string()))
-        .map_err(|_| AppError::Api(ApiErrorCode::BadRequest))
-}
-
-/// A yes/no query parameter: `true` or `1` is yes.
-fn flag(r: &Req, name: &str) -> bool {
-    query(&r.req, name).is_some_and(|v| v == "true" || v == "1")
-}
-
 /// `GET /api/staff/queue?kind=&state=&overdue=true&assignee=|mine=true|unassigned=true&cursor=&limit=`:
 /// open cases, most urgent first, from the index that answers the filters (`queue`): a page
 /// holds only matches, and is full unless the matches run out.
 pub async fn queue(r: &Req) -> AppResult<Response> {
     let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
-    let bad = || AppError::Api(ApiErrorCode::BadRequest);
-    let kind: Option<CaseKind> = query(&r.req, "kind").map(|k| parse_enum(&k)).transpose()?;
-    let state: Option<StateName> = query(&r.req, "state").map(|s| parse_enum(&s)).transpose()?;
-    let named = query(&r.req, "assignee")
-        .map(|a| {
-            // A staff id (`st_…`): it becomes part of an index key.
-            (!a.is_empty() && a.len() <= 64 && !a.contains(':'))
-                .then_some(a)
-                .ok_or_else(bad)
-        })
-        .transpose()?;
-    let assignee = match (named, flag(r, "mine"), flag(r, "unassigned")) {
-        (None, false, false) => None,
-        (Some(id), false, false) => Some(Some(id)),
-        (None, true, false) => Some(Some(session.staff_id.clone())),
-        (None, false, true) => Some(None),
-        _ => return Err(bad()),
+    // The parameters are read in `shared` (`api::query`, where the fuzz crate drives them).
+    let query = QueueQuery::parse(&http::query_pairs(&r.req)).map_err(AppError::Api)?;
+    let assignee = match query.assignee {
+        Assignee::Anyone => None,
+        Assignee::Named(id) => Some(Some(id)),
+        Assignee::Mine => Some(Some(session.staff_id.clone())),
+        Assignee::Unassigned => Some(None),
     };
-    let limit: usize = match query(&r.req, "limit") {
-        Some(l) => l
-            .parse()
-            .ok()
-            .filter(|n| (1..=100).contains(n))
-            .ok_or_else(bad)?,
-        None => 25,
-    };
-    let cursor = query(&r.req, "cursor")
-        .map(|c| queue::Cursor::parse(&c).ok_or_else(bad))
+    let (kind, state, limit) = (query.kind, query.state, query.limit);
+    let cursor = query
+        .cursor
+        .map(|c| queue::Cursor::parse(&c).ok_or(AppError::Api(ApiErrorCode::BadRequest)))
         .transpose()?;
     let filter = queue::QueueFilter {
         kind,
         state,
         assignee,
-        overdue: flag(r, "overdue"),
+        overdue: query.overdue,
     };
     let page = queue::page(&r.store, &filter, limit, cursor, r.now).await?;
     // The batch caps travel with the queue, where batches are chosen (the admin reads no policy).
@@ -170,16 +146,12 @@ pub async fn queue(r: &Req) -> AppResult<Response> {
 /// empty list.
 pub async fn search(r: &Req) -> AppResult<Response> {
     auth::staff(&r.req, &r.store, r.now.0).await?;
-    let q = query(&r.req, "q").unwrap_or_default();
-    let q = q.trim();
-    if q.is_empty() {
-        return Err(ApiErrorCode::BadRequest.into());
-    }
     let mut found: Vec<CaseSummary> = Vec::new();
     // Longer than any id, order number or indexed tracking number: nothing to look for.
-    if q.len() > 128 {
+    let Some(q) = search_text(&http::query_pairs(&r.req)).map_err(AppError::Api)? else {
         return ok(&found);
-    }
+    };
+    let q = q.as_str();
     let shop = &r.store.shop;
     let mut add = |prefix: &str, items: Vec<(String, Option<CaseSummary>)>| {
         let mut hits: Vec<CaseSummary> = items
@@ -347,19 +319,10 @@ pub(super) async fn policy_body(r: &mut Req) -> AppResult<Policy> {
         return Err(ApiErrorCode::UnsupportedMediaType.into());
     }
     let raw = body_bytes(&mut r.req, http::MAX_JSON_BYTES).await?;
-    let text = String::from_utf8(raw).map_err(|_| AppError::Api(ApiErrorCode::MalformedJson))?;
-    // Whole numbers however spelled, as any JSON body; a document that does not parse is left
-    // to `from_json`, which says where it breaks as a field problem (the policy editor shows it).
-    let text = match serde_json::from_str::<serde_json::Value>(&text) {
-        Ok(mut document) => {
-            http::integral_numbers(&mut document);
-            document.to_string()
-        }
-        Err(_) => text,
-    };
-    // `from_json`, not `from_deserializer`: the document must end where the JSON ends, so that
-    // `{…} trailing` is refused like any other malformed body.
-    Policy::from_json(&text).map_err(AppError::Fields)
+    shared::api::decode::policy_document(raw).map_err(|e| match e {
+        PolicyDocumentError::Malformed => AppError::Api(ApiErrorCode::MalformedJson),
+        PolicyDocumentError::Fields(problems) => AppError::Fields(problems),
+    })
 }
 
 /// `GET /api/staff/accounts` (owner): every account with its role and whether it is active.
@@ -480,10 +443,7 @@ pub async fn analytics(r: &Req) -> AppResult<Response> {
 pub async fn analytics_csv(r: &Req) -> AppResult<Response> {
     let (report, _) = figures(r).await?;
     // A download link cannot set headers: the admin names its language in the query.
-    let lang = query(&r.req, "lang").map_or_else(
-        || http::lang_of(&r.req),
-        |tag| shared::Lang::from_accept_language(&tag),
-    );
+    let lang = ReportQuery::parse(&http::query_pairs(&r.req), http::lang_of(&r.req)).lang;
     let csv = analytics::to_csv(&report, lang);
     let response = http::bytes_response(200, "text/csv; charset=utf-8", csv.into_bytes())?;
     response.headers().set(
@@ -546,13 +506,9 @@ pub fn to_csv(summaries: &[CaseSummary]) -> String {
 pub async fn rebuild(r: &Req) -> AppResult<Response> {
     let (_, session) = auth::staff(&r.req, &r.store, r.now.0).await?;
     auth::require_role(&session, &[Role::Owner])?;
-    let only = match query(&r.req, "only") {
-        None => None,
-        Some(text) => Some(
-            serde_json::from_value::<shared::api::RebuildOnly>(serde_json::Value::String(text))
-                .map_err(|_| AppError::Api(ApiErrorCode::BadRequest))?,
-        ),
-    };
+    let only = RebuildQuery::parse(&http::query_pairs(&r.req))
+        .map_err(AppError::Api)?
+        .only;
     let rebuilt = match only {
         Some(shared::api::RebuildOnly::Figures) => tally::refold(&r.store).await?,
         None => {
@@ -614,7 +570,7 @@ async fn rebuild_all(r: &Req, policy: &Policy) -> AppResult<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::domain::{Money, Reason, StateName, Timestamp};
+    use shared::domain::{CaseKind, Money, Reason, StateName, Timestamp};
 
     fn summary(id: &str, kind: CaseKind, rating: Option<u8>, closed: bool) -> CaseSummary {
         CaseSummary {

@@ -3,7 +3,7 @@
 //! shop allows is refused before anything decodes it, and what is stored is rebuilt from the
 //! parts a decoder needs (a whitelist per format), so metadata (EXIF with its GPS position, XMP,
 //! text chunks, comments, a second picture or a video after the end marker) never reaches R2.
-//! Pure functions, tested natively.
+//! Pure functions, tested natively and, mutated, on wasm32 (the fuzz crate, `fuzz/`).
 //!
 //! # Arithmetic
 //!
@@ -685,9 +685,22 @@ fn bitstream_size(fourcc: &[u8], data: &[u8]) -> Result<(u32, u32), PhotoError> 
     }
 }
 
-#[cfg(test)]
-pub(crate) mod fixtures {
-    //! Tiny hand-built images, shared with the tests below.
+/// Tiny hand-built images, shared with the tests below and, through the `fixtures` feature, with
+/// the fuzz crate (`fuzz/`), which mutates them on wasm32.
+#[cfg(any(test, feature = "fixtures"))]
+#[doc(hidden)]
+pub mod fixtures {
+    /// Every fixture that cleans successfully.
+    pub fn valid_images() -> Vec<Vec<u8>> {
+        vec![
+            jpeg_with_exif(),
+            progressive_jpeg(true),
+            mpo(),
+            png_with_text(),
+            webp_with_exif(),
+            animated_webp(),
+        ]
+    }
 
     /// A 2x1 baseline JPEG skeleton with an EXIF segment carrying a GPS marker string.
     pub fn jpeg_with_exif() -> Vec<u8> {
@@ -909,7 +922,7 @@ mod tests {
 
     /// The default shop's limit, from the policy the worker reads it from.
     fn limit() -> u64 {
-        let megapixels = shared::policy::Policy::default().max_photo_megapixels;
+        let megapixels = crate::policy::Policy::default().max_photo_megapixels;
         u64::try_from(megapixels).expect("positive") * 1_000_000
     }
 
@@ -984,18 +997,6 @@ mod tests {
             }
         }
         fields
-    }
-
-    /// Every fixture that cleans successfully.
-    fn valid_images() -> Vec<Vec<u8>> {
-        vec![
-            jpeg_with_exif(),
-            progressive_jpeg(true),
-            mpo(),
-            png_with_text(),
-            webp_with_exif(),
-            animated_webp(),
-        ]
     }
 
     /// Walks a cleaned image independently of the cleaner and fails on anything a decoder does
