@@ -48,14 +48,16 @@ fn problem(field: &str, code: &str, en: &str, zh: &str) -> FieldError {
 /// # Errors
 /// Every problem found, one per field.
 pub fn check_new_staff(new: &NewStaff) -> Result<(), Vec<FieldError>> {
-    let problems: Vec<_> = [
+    all_acceptable([
         check_email(&new.email),
         check_name(&new.name),
         check_password(&new.password),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    ])
+}
+
+/// `Ok` when no check found a problem, else every problem found.
+fn all_acceptable<const N: usize>(checks: [Option<FieldError>; N]) -> Result<(), Vec<FieldError>> {
+    let problems: Vec<FieldError> = checks.into_iter().flatten().collect();
     if problems.is_empty() {
         Ok(())
     } else {
@@ -117,15 +119,7 @@ pub fn check_password(password: &str) -> Option<FieldError> {
 /// # Errors
 /// Each field that is not acceptable.
 pub fn check_invite(invite: &InviteRequest) -> Result<(), Vec<FieldError>> {
-    let problems: Vec<FieldError> = [check_email(&invite.email), check_name(&invite.name)]
-        .into_iter()
-        .flatten()
-        .collect();
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems)
-    }
+    all_acceptable([check_email(&invite.email), check_name(&invite.name)])
 }
 
 /// Why an account change is refused.

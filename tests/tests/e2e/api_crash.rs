@@ -40,6 +40,7 @@ use shared::policy::Policy;
 use tests::{Api, TEST_API_KEY, Wrangler, repo_root};
 
 use crate::api_cron::{Planted, agent as planted_agent, plant};
+use crate::api_queue::encode;
 use crate::helpers::{AGENT, OWNER, assert_status, file_with_key, login};
 use crate::support::{age, fresh_orders, unique};
 use tests::fixtures::stories;
@@ -722,18 +723,6 @@ fn filed(shop: &Shop, round: usize) -> Vec<Subject> {
             buyer: buyer_of(&base, &phone),
         },
     ]
-}
-
-/// A value as a URL query carries it.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// A JSON answer that must be 200.

@@ -21,7 +21,7 @@ use crate::support::{app, fresh_orders, now, unique};
 use tests::fixtures::stories;
 
 /// A query value as a URL carries it.
-fn encode(text: &str) -> String {
+pub(crate) fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
