@@ -58,6 +58,10 @@ const RESTORE_RECORDS: usize = 500;
 const RESTORE_PAGE_BYTES: usize = 4 * 1024 * 1024;
 /// Cases per rebuild page: each costs about 15 KV operations and one tally call.
 const REBUILD_CASES: usize = 50;
+/// Writes in flight at once within a restore page.
+const CONCURRENT: usize = 50;
+/// Cases rebuilt at once within a rebuild page.
+const CONCURRENT_CASES: usize = 10;
 /// Photos per listed page (R2's largest list).
 const PHOTO_LIST: u32 = 1000;
 /// Where the team desk keeps the restore's state.
@@ -121,7 +125,7 @@ pub async fn export(r: &Req) -> AppResult<Response> {
                 if !cursor.mine {
                     continue;
                 }
-            } else if cursor.f == 3 && !hashes {
+            } else if !hashes && family.prefix == keys::staff_prefix(&shop) {
                 match backup::without_password(&value) {
                     Some(bare) => value = bare,
                     None => continue,
@@ -341,15 +345,38 @@ pub async fn records(r: &mut Req) -> AppResult<Response> {
         return Err(AppError::Fields(problems));
     }
     let kv = r.env.kv(CASES_BINDING)?;
+    let staff = keys::staff_prefix(&r.store.shop);
+    let mut puts = Vec::with_capacity(keep.len());
     for record in &keep {
-        let mut put = kv.put(&record.key, record.value.as_str())?;
+        // An account exported without its password is stored with an empty one (which no
+        // password matches) until its one-time link sets it (`finish`).
+        let value = match backup::staff_record(&record.value) {
+            Some(account) if record.key.starts_with(&staff) => serde_json::to_string(&account)?,
+            _ => record.value.clone(),
+        };
+        let mut put = kv.put(&record.key, value)?;
         if let Some(meta) = &record.metadata {
             put = put.metadata(serde_json::from_str::<serde_json::Value>(meta)?)?;
         }
         if let Some(at) = record.expiration {
             put = put.expiration(at);
         }
-        put.execute().await?;
+        puts.push(put);
+    }
+    // Written a group at a time: each write waits on the network, not on the worker's CPU.
+    let mut puts = puts.into_iter();
+    loop {
+        let group: Vec<_> = puts
+            .by_ref()
+            .take(CONCURRENT)
+            .map(|p| p.execute())
+            .collect();
+        if group.is_empty() {
+            break;
+        }
+        for done in backup::join_all(group).await {
+            done?;
+        }
     }
     ok(&RestoreWritten {
         written: u32::try_from(keep.len()).unwrap_or(u32::MAX),
@@ -418,22 +445,43 @@ pub async fn rebuild(r: &mut Req) -> AppResult<Response> {
         policy: &policy,
         now: r.now,
     };
-    let shop = r.store.shop.clone();
+    // The cases of a page are independent (each writes only its own keys; the tally adds each
+    // case's facts in its own object, one at a time): derived a group at a time, concurrently.
     let mut written = 0u32;
-    for id in &body.cases {
-        let log = r
-            .store
-            .list_all_meta::<serde_json::Value>(&keys::log_prefix(id))
-            .await?;
-        let winners = winning_commits(log.into_iter().map(|(k, _)| k).collect());
-        if winners.is_empty() {
-            continue;
+    for group in body.cases.chunks(CONCURRENT_CASES) {
+        let runs = group
+            .iter()
+            .map(|id| rebuild_case(r, &scope, &policy, body.pass, id));
+        for done in backup::join_all(runs.collect()).await {
+            written += u32::from(done?);
         }
-        let mut loaded = r.store.fold_from_log(id, winners).await?;
-        if loaded.case.order.shop_id != shop {
-            continue;
-        }
-        match body.pass {
+    }
+    ok(&RestoreWritten { written })
+}
+
+/// Derives one case's read models (one pass); `false` when it has no log of this shop's.
+async fn rebuild_case(
+    r: &Req,
+    scope: &Scope<'_>,
+    policy: &shared::policy::Policy,
+    pass: RebuildPass,
+    id: &str,
+) -> AppResult<bool> {
+    let shop = &r.store.shop;
+    let log = r
+        .store
+        .list_all_meta::<serde_json::Value>(&keys::log_prefix(id))
+        .await?;
+    let winners = winning_commits(log.into_iter().map(|(k, _)| k).collect());
+    if winners.is_empty() {
+        return Ok(false);
+    }
+    let mut loaded = r.store.fold_from_log(id, winners).await?;
+    if loaded.case.order.shop_id != *shop {
+        return Ok(false);
+    }
+    {
+        match pass {
             RebuildPass::Links => {
                 // Read by the second pass as the order's cases and the buyer's history (whose
                 // standing counts cases and abuse rejections, which need no context); the
@@ -441,24 +489,23 @@ pub async fn rebuild(r: &mut Req) -> AppResult<Response> {
                 let world = World::default();
                 let summary = CaseSummary {
                     version: loaded.version,
-                    ..cases::summarize(&loaded.case, &world.context(&policy, r.now))
+                    ..cases::summarize(&loaded.case, &world.context(policy, r.now))
                 };
                 let hash = cases::contact_hash(&loaded.case.order).await?;
                 r.store
-                    .put_meta(&keys::buyer_case(&shop, &hash, id), &summary)
+                    .put_meta(&keys::buyer_case(shop, &hash, id), &summary)
                     .await?;
                 r.store
                     .put_meta(
-                        &keys::order_case(&shop, &loaded.case.order.number, id),
+                        &keys::order_case(shop, &loaded.case.order.number, id),
                         &summary,
                     )
                     .await?;
             }
-            RebuildPass::Index => cases::reindex(&scope, &mut loaded).await?,
+            RebuildPass::Index => cases::reindex(scope, &mut loaded).await?,
         }
-        written += 1;
     }
-    ok(&RestoreWritten { written })
+    Ok(true)
 }
 
 /// `POST /api/shop/restore/finish` (shop system): in the team desk.
