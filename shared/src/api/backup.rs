@@ -133,7 +133,7 @@ pub struct RestoreRebuild {
     pub restore_id: String,
     /// Which pass: every case's `links` before any case's `index`.
     pub pass: RebuildPass,
-    /// At most 50 case ids.
+    /// At most 25 case ids.
     pub cases: Vec<String>,
 }
 

@@ -35,8 +35,7 @@ use tests::{Api, ApiResponse};
 /// Records per restore page, and the most bytes of values one page carries.
 const PAGE_RECORDS: usize = 500;
 const PAGE_BYTES: usize = 1_500_000;
-/// Cases per rebuild page (the worker takes at most 50; fewer keep each answer well inside the
-/// client's 30-second wait on a busy machine).
+/// Cases per rebuild page (the most the worker takes: a request's 1,000 KV operations).
 const REBUILD_CASES: usize = 25;
 
 const USAGE: &str = "usage: backup export <dir> [--url URL] [--email OWNER] [--password-hashes] [--jobs N]\n       backup restore <dir> [--url URL] [--jobs N]\nsecrets from the environment: AFTERSALES_OWNER_PASSWORD (export), AFTERSALES_API_KEY (restore)";

@@ -56,8 +56,9 @@ const BULK_READ: usize = 100;
 const RESTORE_RECORDS: usize = 500;
 /// A restore page's body (the command sends pages of at most 1.5 MB).
 const RESTORE_PAGE_BYTES: usize = 4 * 1024 * 1024;
-/// Cases per rebuild page: each costs about 15 KV operations and one tally call.
-const REBUILD_CASES: usize = 50;
+/// Cases per rebuild page: the second pass costs about 20 KV operations and one tally call a
+/// case (more when its order has other cases), and a request may make 1,000 operations.
+const REBUILD_CASES: usize = 25;
 /// Writes in flight at once within a restore page.
 const CONCURRENT: usize = 50;
 /// Cases rebuilt at once within a rebuild page.
@@ -424,7 +425,7 @@ pub async fn photo(r: &mut Req, id: &str) -> AppResult<Response> {
     ok(&RestoreWritten { written: 1 })
 }
 
-/// `POST /api/shop/restore/rebuild` (shop system): derives the read models of up to 50 cases
+/// `POST /api/shop/restore/rebuild` (shop system): derives the read models of up to 25 cases
 /// from their restored logs (as `POST /api/staff/rebuild-indexes` does for every case, in pages
 /// a request's limits hold for any number of cases).
 pub async fn rebuild(r: &mut Req) -> AppResult<Response> {
@@ -435,8 +436,8 @@ pub async fn rebuild(r: &mut Req) -> AppResult<Response> {
         return Err(field(
             "cases",
             "invalid_cases",
-            "At most 50 case ids per page.",
-            "每页最多 50 个售后单号。",
+            "At most 25 case ids per page.",
+            "每页最多 25 个售后单号。",
         ));
     }
     let policy = cases::policy_of(&r.store).await?;
