@@ -157,6 +157,39 @@ pub const ROUTES: &[(&str, &str, Reads)] = &[
     ("POST", "/api/shop/orders", Reads::Input(&IMPORT_JSON)),
     ("POST", "/api/shop/links", Reads::Input(&START_LINK)),
     ("POST", "/api/shop/bootstrap", Reads::Input(&NEW_STAFF)),
+    (
+        "GET",
+        "/api/staff/backup",
+        Reads::Nothing("owner only: a cursor the worker issued (opaque, looked up) and a flag"),
+    ),
+    (
+        "GET",
+        "/api/staff/backup/photos",
+        Reads::Nothing("owner only: a cursor the worker issued (opaque, looked up)"),
+    ),
+    ("POST", "/api/shop/restore", Reads::Input(&RESTORE_BEGIN)),
+    (
+        "POST",
+        "/api/shop/restore/records",
+        Reads::Input(&RESTORE_RECORDS),
+    ),
+    (
+        "PUT",
+        "/api/shop/restore/photos/{id}",
+        Reads::Nothing(
+            "bytes stored as exported (already cleaned when first uploaded); ids in the query are looked up",
+        ),
+    ),
+    (
+        "POST",
+        "/api/shop/restore/rebuild",
+        Reads::Input(&RESTORE_REBUILD),
+    ),
+    (
+        "POST",
+        "/api/shop/restore/finish",
+        Reads::Input(&RESTORE_FINISH),
+    ),
 ];
 
 /// Every target once (the order import also takes CSV, which no route row names twice).
@@ -894,6 +927,65 @@ pub static START_LINK: Target = Target {
     limit: MAX_JSON_BYTES,
     seeds: || text_seeds(&[r#"{"order_number":"SO-1001"}"#]),
     run: |input| match decode::<StartLinkRequest>(input) {
+        Ok(_) => Outcome::Accepted,
+        Err(o) => o,
+    },
+};
+
+/// `POST /api/shop/restore`: which backup is restored (its format and shop are checked by the
+/// worker against its own).
+pub static RESTORE_BEGIN: Target = Target {
+    name: "POST /api/shop/restore",
+    kind: Kind::Json,
+    limit: MAX_JSON_BYTES,
+    seeds: || text_seeds(&[r#"{"format":1,"shop":"demo"}"#]),
+    run: |input| match decode::<shared::api::backup::RestoreBegin>(input) {
+        Ok(_) => Outcome::Accepted,
+        Err(o) => o,
+    },
+};
+
+/// `POST /api/shop/restore/records`: a page of records (each record's key and value are then
+/// checked against this shop's families by the worker, `worker/src/backup.rs`).
+pub static RESTORE_RECORDS: Target = Target {
+    name: "POST /api/shop/restore/records",
+    kind: Kind::Json,
+    limit: MAX_IMPORT_BYTES,
+    seeds: || {
+        text_seeds(&[
+            r#"{"restore_id":"r1","records":[{"key":"order:demo:TB1","value":"{}"},{"key":"policy:demo","value":"{}","metadata":"{}","expiration":1}]}"#,
+        ])
+    },
+    run: |input| match decode::<shared::api::backup::RestoreRecords>(input) {
+        Ok(_) => Outcome::Accepted,
+        Err(o) => o,
+    },
+};
+
+/// `POST /api/shop/restore/rebuild`: a pass and at most 25 case ids (looked up).
+pub static RESTORE_REBUILD: Target = Target {
+    name: "POST /api/shop/restore/rebuild",
+    kind: Kind::Json,
+    limit: MAX_JSON_BYTES,
+    seeds: || {
+        text_seeds(&[
+            r#"{"restore_id":"r1","pass":"links","cases":["AS-1"]}"#,
+            r#"{"restore_id":"r1","pass":"index","cases":[]}"#,
+        ])
+    },
+    run: |input| match decode::<shared::api::backup::RestoreRebuild>(input) {
+        Ok(_) => Outcome::Accepted,
+        Err(o) => o,
+    },
+};
+
+/// `POST /api/shop/restore/finish`.
+pub static RESTORE_FINISH: Target = Target {
+    name: "POST /api/shop/restore/finish",
+    kind: Kind::Json,
+    limit: MAX_JSON_BYTES,
+    seeds: || text_seeds(&[r#"{"restore_id":"r1"}"#]),
+    run: |input| match decode::<shared::api::backup::RestoreFinish>(input) {
         Ok(_) => Outcome::Accepted,
         Err(o) => o,
     },

@@ -94,6 +94,10 @@ macro_rules! fuzz_tests {
 fuzz_tests! {
     lookup => targets::LOOKUP,
     lookup_link => targets::LOOKUP_LINK,
+    restore_begin => targets::RESTORE_BEGIN,
+    restore_records => targets::RESTORE_RECORDS,
+    restore_rebuild => targets::RESTORE_REBUILD,
+    restore_finish => targets::RESTORE_FINISH,
     buyer_preview => targets::BUYER_PREVIEW,
     buyer_file => targets::BUYER_FILE,
     photo => targets::PHOTO,

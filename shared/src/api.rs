@@ -11,6 +11,7 @@ use crate::domain::{
 use crate::i18n::Lang;
 use crate::policy::{BuyerStanding, Deadline, LineEligibility, Payer, Policy, Priority};
 
+pub mod backup;
 #[cfg(feature = "json")]
 pub mod decode;
 pub mod import;
@@ -115,6 +116,11 @@ pub enum ApiErrorCode {
     /// 404: a "start a return" link that expired or was changed (nothing is behind it, as with an
     /// unknown order); the lookup still works.
     LinkInvalid,
+    /// 409: a restore goes only into a shop that holds no staff account, order or case yet (or
+    /// whose restore is still open); nothing was changed.
+    ShopNotEmpty,
+    /// 409: no restore with this id is open (never begun, or already finished).
+    RestoreNotOpen,
     /// 500: something failed on our side (details are logged, never shown).
     Internal,
 }
@@ -135,7 +141,11 @@ impl ApiErrorCode {
             Self::Forbidden | Self::CsrfMismatch => 403,
             Self::NotFound | Self::OrderNotFound | Self::InviteUnknown | Self::LinkInvalid => 404,
             Self::MethodNotAllowed => 405,
-            Self::Conflict | Self::IdempotencyKeyReused | Self::LastOwner => 409,
+            Self::Conflict
+            | Self::IdempotencyKeyReused
+            | Self::LastOwner
+            | Self::ShopNotEmpty
+            | Self::RestoreNotOpen => 409,
             Self::InviteExpired | Self::InviteUsed => 410,
             Self::TryAgain => 503,
             Self::TooLarge => 413,
@@ -179,6 +189,8 @@ impl ApiErrorCode {
             Self::InviteExpired => "invite_expired",
             Self::InviteUsed => "invite_used",
             Self::LastOwner => "last_owner",
+            Self::ShopNotEmpty => "shop_not_empty",
+            Self::RestoreNotOpen => "restore_not_open",
             Self::Internal => "internal",
         }
     }
@@ -304,6 +316,16 @@ impl ApiErrorCode {
                 zh,
                 "店铺至少要保留一位启用中的店主，无法降级或停用最后一位店主。",
                 "The shop must keep at least one active owner; the last one cannot be demoted or disabled.",
+            ),
+            Self::ShopNotEmpty => pick(
+                zh,
+                "只能恢复到尚无账号、订单和售后单的店铺，未做任何更改。",
+                "A backup is restored only into a shop with no accounts, orders or cases yet; nothing was changed.",
+            ),
+            Self::RestoreNotOpen => pick(
+                zh,
+                "没有进行中的该恢复任务（未开始或已结束）。",
+                "No restore with this id is open (it was never begun, or has finished).",
             ),
             Self::Internal => pick(
                 zh,
@@ -493,6 +515,23 @@ pub mod routes {
     pub const SHOP_LINKS: &str = "/api/shop/links";
     /// `POST` (shop system, API key): create the first owner account.
     pub const SHOP_BOOTSTRAP: &str = "/api/shop/bootstrap";
+    /// `GET` (owner) `?cursor=&password_hashes=`: a [`super::backup::BackupPage`] of the shop's
+    /// records.
+    pub const STAFF_BACKUP: &str = "/api/staff/backup";
+    /// `GET` (owner) `?cursor=`: a [`super::backup::BackupPhotoPage`] of the shop's photos.
+    pub const STAFF_BACKUP_PHOTOS: &str = "/api/staff/backup/photos";
+    /// `POST` (shop system) [`super::backup::RestoreBegin`]: open a restore into an empty shop.
+    pub const SHOP_RESTORE: &str = "/api/shop/restore";
+    /// `POST` (shop system) [`super::backup::RestoreRecords`]: one page of records.
+    pub const SHOP_RESTORE_RECORDS: &str = "/api/shop/restore/records";
+    /// `POST` (shop system) [`super::backup::RestoreRebuild`]: derive some cases' read models.
+    pub const SHOP_RESTORE_REBUILD: &str = "/api/shop/restore/rebuild";
+    /// `POST` (shop system) [`super::backup::RestoreFinish`]: close the restore.
+    pub const SHOP_RESTORE_FINISH: &str = "/api/shop/restore/finish";
+    /// `PUT` (shop system, image body) `?restore=&order=`: one photo, under its id.
+    pub fn shop_restore_photo(id: &str) -> String {
+        format!("/api/shop/restore/photos/{id}")
+    }
 
     /// `GET` (buyer): one case.
     pub fn buyer_case(id: &str) -> String {
@@ -582,6 +621,13 @@ pub mod routes {
         ("POST", SHOP_ORDERS),
         ("POST", SHOP_LINKS),
         ("POST", SHOP_BOOTSTRAP),
+        ("GET", STAFF_BACKUP),
+        ("GET", STAFF_BACKUP_PHOTOS),
+        ("POST", SHOP_RESTORE),
+        ("POST", SHOP_RESTORE_RECORDS),
+        ("PUT", "/api/shop/restore/photos/{id}"),
+        ("POST", SHOP_RESTORE_REBUILD),
+        ("POST", SHOP_RESTORE_FINISH),
     ];
 
     /// Whether `path` is an instance of `template` (`{id}` matches one non-empty segment).

@@ -12,6 +12,10 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 use strum::IntoEnumIterator;
 
+use crate::api::backup::{
+    BackupPage, BackupPhotoPage, RestoreBegin, RestoreFinish, RestoreFinished, RestoreOpened,
+    RestoreRebuild, RestoreRecords, RestoreWritten,
+};
 use crate::api::settings::{PolicyChangesPage, PolicyPreview};
 use crate::api::team::{
     AcceptInvite, Account, AccountChange, Invite, InviteCreated, InviteRequest,
@@ -205,6 +209,38 @@ const CHANGES_QUERY: &[Query] = &[
         name: "limit",
         description: "Entries per page, 1 to 100 (default 20).",
         schema: limit,
+    },
+];
+
+const BACKUP_QUERY: &[Query] = &[
+    Query {
+        name: "cursor",
+        description: "`cursor` of the previous page.",
+        schema: cursor,
+    },
+    Query {
+        name: "password_hashes",
+        description: "`true` or `1`: staff records keep their password hashes (salted PBKDF2); otherwise they are left out and the restore answers a one-time link per account to set a password.",
+        schema: flag,
+    },
+];
+
+const BACKUP_PHOTOS_QUERY: &[Query] = &[Query {
+    name: "cursor",
+    description: "`cursor` of the previous page.",
+    schema: cursor,
+}];
+
+const RESTORE_PHOTO_QUERY: &[Query] = &[
+    Query {
+        name: "restore",
+        description: "The open restore's `restore_id`.",
+        schema: cursor,
+    },
+    Query {
+        name: "order",
+        description: "The order the photo was uploaded for.",
+        schema: cursor,
     },
 ];
 
@@ -600,6 +636,73 @@ const OPERATIONS: &[Operation] = &[
     .body(Body::Json(of::<NewStaff>))
     .errors(&[ApiErrorCode::Conflict])
     .refuses(FIELDS),
+    Operation::new(
+        "GET",
+        routes::STAFF_BACKUP,
+        "One page of the shop's records for a backup: case logs, orders, staff, settings, canned replies, the policy's change log, push subscriptions (never sessions or read models)",
+        Access::Staff(Roles::Owner),
+        Answer::Json(200, of::<BackupPage>),
+    )
+    .query(BACKUP_QUERY)
+    .errors(&[ApiErrorCode::BadRequest]),
+    Operation::new(
+        "GET",
+        routes::STAFF_BACKUP_PHOTOS,
+        "One page of the shop's proof photos for a backup (each photo's bytes: GET /api/photos/{id})",
+        Access::Staff(Roles::Owner),
+        Answer::Json(200, of::<BackupPhotoPage>),
+    )
+    .query(BACKUP_PHOTOS_QUERY)
+    .errors(&[ApiErrorCode::BadRequest]),
+    Operation::new(
+        "POST",
+        routes::SHOP_RESTORE,
+        "Open a restore: only into a shop with no staff account, order or case yet",
+        Access::ShopKey,
+        Answer::Json(201, of::<RestoreOpened>),
+    )
+    .body(Body::Json(of::<RestoreBegin>))
+    .errors(&[ApiErrorCode::ShopNotEmpty])
+    .refuses(FIELDS),
+    Operation::new(
+        "POST",
+        routes::SHOP_RESTORE_RECORDS,
+        "Write one page of a backup's records into the open restore (checked as a whole first: a bad record writes nothing)",
+        Access::ShopKey,
+        Answer::Json(200, of::<RestoreWritten>),
+    )
+    .body(Body::Json(of::<RestoreRecords>))
+    .errors(&[ApiErrorCode::RestoreNotOpen])
+    .refuses(FIELDS),
+    Operation::new(
+        "PUT",
+        "/api/shop/restore/photos/{id}",
+        "Write one proof photo of a backup, byte for byte, into the open restore",
+        Access::ShopKey,
+        Answer::Json(200, of::<RestoreWritten>),
+    )
+    .body(Body::Image)
+    .query(RESTORE_PHOTO_QUERY)
+    .errors(&[ApiErrorCode::RestoreNotOpen, ApiErrorCode::UnsupportedMediaType, ApiErrorCode::TooLarge]),
+    Operation::new(
+        "POST",
+        routes::SHOP_RESTORE_REBUILD,
+        "Derive some restored cases' read models from their logs (every case's `links` pass before any case's `index` pass)",
+        Access::ShopKey,
+        Answer::Json(200, of::<RestoreWritten>),
+    )
+    .body(Body::Json(of::<RestoreRebuild>))
+    .errors(&[ApiErrorCode::RestoreNotOpen])
+    .refuses(FIELDS),
+    Operation::new(
+        "POST",
+        routes::SHOP_RESTORE_FINISH,
+        "Close the restore: answers a one-time link per account restored without its password",
+        Access::ShopKey,
+        Answer::Json(200, of::<RestoreFinished>),
+    )
+    .body(Body::Json(of::<RestoreFinish>))
+    .errors(&[ApiErrorCode::RestoreNotOpen]),
 ];
 
 impl Operation {

@@ -183,6 +183,10 @@ pub async fn hash_password(password: &str) -> AppResult<(String, String)> {
 
 /// Checks a password against a record in constant time.
 pub async fn password_matches(record: &StaffRecord, password: &str) -> AppResult<bool> {
+    // An account restored without its password has none until its one-time link sets one.
+    if record.hash.is_empty() {
+        return Ok(false);
+    }
     let salt = unhex(&record.salt).ok_or_else(|| AppError::Internal("bad salt".into()))?;
     let hash = pbkdf2_sha256(password.as_bytes(), &salt, record.iterations).await?;
     Ok(constant_time_eq(

@@ -195,6 +195,15 @@ pub fn query_pairs(req: &Request) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// One query parameter, as sent (the backup routes' `cursor`, `restore`, `order`: opaque values
+/// checked where they are used).
+pub fn query(req: &Request, name: &str) -> Option<String> {
+    query_pairs(req)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::client_key_of;

@@ -3,6 +3,7 @@
 //! store, respond); KV and R2 access lives in `store`.
 
 mod auth;
+mod backup;
 mod cases;
 mod cron;
 mod crypto;

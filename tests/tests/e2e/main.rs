@@ -22,6 +22,7 @@ mod api_photos_hostile;
 mod api_queue;
 mod api_staff;
 mod api_stories;
+mod backup;
 mod helpers;
 mod notify;
 mod notify_push;

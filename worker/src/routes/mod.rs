@@ -6,6 +6,7 @@
 //! come from `shared::api::routes::TABLE` (405 with `Allow`), which the tests hold the match and
 //! the OpenAPI document to.
 
+mod backup;
 mod batch;
 mod buyer;
 mod push;
@@ -211,6 +212,14 @@ async fn dispatch(
         (Method::Post, ["api", "shop", "orders"]) => shop_system::import_orders(&mut r).await,
         (Method::Post, ["api", "shop", "links"]) => shop_system::start_link(&mut r).await,
         (Method::Post, ["api", "shop", "bootstrap"]) => shop_system::bootstrap(&mut r).await,
+        // Backup and restore.
+        (Method::Get, ["api", "staff", "backup"]) => backup::export(&r).await,
+        (Method::Get, ["api", "staff", "backup", "photos"]) => backup::export_photos(&r).await,
+        (Method::Post, ["api", "shop", "restore"]) => backup::begin(&mut r).await,
+        (Method::Post, ["api", "shop", "restore", "records"]) => backup::records(&mut r).await,
+        (Method::Put, ["api", "shop", "restore", "photos", id]) => backup::photo(&mut r, id).await,
+        (Method::Post, ["api", "shop", "restore", "rebuild"]) => backup::rebuild(&mut r).await,
+        (Method::Post, ["api", "shop", "restore", "finish"]) => backup::finish(&mut r).await,
         // The cron's expiries, run in the order's desk (never reachable from outside: only the
         // worker addresses a desk).
         (Method::Post, ["desk", "expire", id]) if in_desk => {

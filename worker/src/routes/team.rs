@@ -43,6 +43,10 @@ struct InviteRecord {
     expires_at: i64,
     invited_by: String,
     used: bool,
+    /// A link that sets the password of an existing account restored without one
+    /// (`routes::backup::finish`), instead of creating an account.
+    #[serde(default)]
+    reset: bool,
 }
 
 impl InviteRecord {
@@ -148,6 +152,49 @@ pub async fn all_accounts(r: &Req) -> AppResult<Vec<StaffRecord>> {
     Ok(by_email.into_values().collect())
 }
 
+/// Whether the team desk holds accounts of its own (a namespace emptied under a desk that kept
+/// them: `routes::backup::begin` refuses to restore over them).
+pub async fn desk_has_accounts(r: &Req) -> AppResult<bool> {
+    Ok(!desk_accounts(r).await?.is_empty())
+}
+
+/// A one-time link per account without a password (restored from a backup taken without the
+/// hashes), valid for the shop's `invite_ttl_hours`: opened like an invitation, it sets the
+/// account's password and signs its holder in.
+pub async fn password_links(r: &Req) -> AppResult<Vec<shared::api::backup::PasswordLink>> {
+    let policy = crate::cases::policy_of(&r.store).await?;
+    let ttl_seconds = u64::try_from(policy.invite_ttl_hours.max(1)).unwrap_or(72) * 3600;
+    let mut links = Vec::new();
+    for record in all_accounts(r).await? {
+        if !record.hash.is_empty() {
+            continue;
+        }
+        let token = random_hex::<32>()?;
+        let invite = InviteRecord {
+            email: record.email.clone(),
+            name: record.name.clone(),
+            role: record.role,
+            expires_at: r.now.0 + i64::try_from(ttl_seconds).unwrap_or(0) * 1000,
+            invited_by: "restore".into(),
+            used: false,
+            reset: true,
+        };
+        r.store
+            .put_meta_expiring(
+                &invite_key(&r.store.shop, &token_hash(&token).await?),
+                &invite,
+                ttl_seconds + REMEMBER_SECONDS,
+            )
+            .await?;
+        links.push(shared::api::backup::PasswordLink {
+            email: record.email,
+            path: invite_path(&token),
+            expires_at: shared::domain::Timestamp(invite.expires_at),
+        });
+    }
+    Ok(links)
+}
+
 /// An account as the team list shows it.
 pub fn account(record: &StaffRecord) -> Account {
     Account {
@@ -202,6 +249,7 @@ pub async fn invite(r: &mut Req) -> AppResult<Response> {
         expires_at: r.now.0 + i64::try_from(ttl_seconds).unwrap_or(0) * 1000,
         invited_by: session.staff_id.clone(),
         used: false,
+        reset: false,
     };
     r.store
         .put_meta_expiring(
@@ -247,19 +295,28 @@ pub async fn accept(r: &mut Req) -> AppResult<Response> {
     if let Some(problem) = check_password(&body.password) {
         return Err(AppError::Fields(vec![problem]));
     }
-    if find_account(r, &invite.email).await?.is_some() {
-        return Err(ApiErrorCode::Conflict.into());
-    }
+    let existing = find_account(r, &invite.email).await?;
     let (salt, password_hash) = auth::hash_password(&body.password).await?;
-    let record = StaffRecord {
-        id: format!("st_{}", random_hex::<6>()?),
-        email: invite.email.clone(),
-        name: invite.name.clone(),
-        role: invite.role,
-        salt,
-        hash: password_hash,
-        iterations: auth::PBKDF2_ITERATIONS,
-        active: true,
+    let record = match existing {
+        None if !invite.reset => StaffRecord {
+            id: format!("st_{}", random_hex::<6>()?),
+            email: invite.email.clone(),
+            name: invite.name.clone(),
+            role: invite.role,
+            salt,
+            hash: password_hash,
+            iterations: auth::PBKDF2_ITERATIONS,
+            active: true,
+        },
+        // An account restored without its password: the link sets one on the same account
+        // (its id, role and state kept). Once it has one, the link is refused like any other.
+        Some(account) if invite.reset && account.hash.is_empty() => StaffRecord {
+            salt,
+            hash: password_hash,
+            iterations: auth::PBKDF2_ITERATIONS,
+            ..account
+        },
+        _ => return Err(ApiErrorCode::Conflict.into()),
     };
     save_account(r, &record).await?;
     storage.put(&used_key(&hash), true).await?;
@@ -322,6 +379,7 @@ mod tests {
             expires_at,
             invited_by: "st_1".into(),
             used,
+            reset: false,
         }
     }
 
