@@ -533,6 +533,12 @@ pub mod routes {
         format!("/api/shop/restore/photos/{id}")
     }
 
+    /// `POST` (shop system) a [`crate::domain::ParcelTracking`]: the courier's record of the
+    /// order's parcel, merged into what is kept.
+    pub fn shop_order_tracking(number: &str) -> String {
+        format!("/api/shop/orders/{number}/tracking")
+    }
+
     /// `GET` (buyer): one case.
     pub fn buyer_case(id: &str) -> String {
         format!("/api/buyer/cases/{id}")
@@ -628,6 +634,7 @@ pub mod routes {
         ("PUT", "/api/shop/restore/photos/{id}"),
         ("POST", SHOP_RESTORE_REBUILD),
         ("POST", SHOP_RESTORE_FINISH),
+        ("POST", "/api/shop/orders/{id}/tracking"),
     ];
 
     /// Whether `path` is an instance of `template` (`{id}` matches one non-empty segment).

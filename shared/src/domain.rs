@@ -9,6 +9,7 @@ mod case;
 mod command;
 mod event;
 mod order;
+mod parcel;
 mod values;
 
 pub use actor::{Actor, Party, Role};
@@ -23,6 +24,7 @@ pub use event::{Event, EventKind, ExpiryOutcome, RefundBreakdown, RefundLine, Sh
 pub use order::{
     BuyerContact, Exclusion, LineFlags, Order, OrderLine, fold_order_number, order_number_match_key,
 };
+pub use parcel::{ParcelTracking, TrackingEvent};
 pub use values::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Money, Timestamp};
 
 // The wire tags, derived from their enums (`crate::wire`'s tests walk every one).

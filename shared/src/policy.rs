@@ -19,6 +19,7 @@ mod impact;
 mod machine;
 pub mod notice;
 pub mod notify;
+mod parcel;
 mod postage;
 mod priority;
 pub mod push;
@@ -31,6 +32,8 @@ pub mod time;
 pub(crate) mod fixtures;
 #[cfg(test)]
 mod properties;
+#[cfg(test)]
+mod questions_tests;
 
 pub use actions::{available_actions, role_allows};
 pub use batch::{
@@ -51,6 +54,9 @@ pub use impact::{
     DeadlineMove, EligibilityChange, OpenCase, PolicyImpact, SettingChange, diff, impact,
 };
 pub use machine::{apply, decide};
+pub use parcel::{
+    MAX_TRACKING_EVENTS, ParcelStanding, StallReason, merge_tracking, parcel_standing,
+};
 pub use postage::{PostageTerms, check_claim, check_postage_amount, postage_terms};
 #[cfg(test)]
 pub(crate) use priority::PriorityReasonTag;

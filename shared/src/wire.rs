@@ -532,6 +532,16 @@ mod tests {
                 R::CarrierProofRequired,
                 r#"{"code":"carrier_proof_required"}"#,
             ),
+            (
+                R::ParcelStillMoving {
+                    until: LocalDate {
+                        year: 2026,
+                        month: 3,
+                        day: 8,
+                    },
+                },
+                r#"{"code":"parcel_still_moving","until":"2026-03-08"}"#,
+            ),
             (R::NothingLeft, r#"{"code":"nothing_left"}"#),
             (
                 R::IntactNotConfirmed {
@@ -633,6 +643,7 @@ mod tests {
                 P::AwaitingOwnerApproval,
                 r#"{"code":"awaiting_owner_approval"}"#,
             ),
+            (P::Complaint, r#"{"code":"complaint"}"#),
         ];
         pinned(&table);
         every_tag_pinned::<_, crate::policy::PriorityReasonTag>(&table);

@@ -33,6 +33,11 @@ pub mod keys {
     pub fn order(shop: &str, number: &str) -> String {
         format!("order:{shop}:{number}")
     }
+    /// The courier's record of an order's parcel, as the shop's system pushed it (laid over the
+    /// order when read: `Store::order`).
+    pub fn parcel(shop: &str, number: &str) -> String {
+        format!("parcel:{shop}:{number}")
+    }
     /// The stored number of an order whose number has lower-case letters, under its match key
     /// (`shared::domain::order_number_match_key`), so a buyer's `AB-12` finds `ab-12`.
     pub fn order_alias(shop: &str, match_key: &str) -> String {
@@ -566,9 +571,26 @@ impl Store {
         }
     }
 
-    /// An imported order.
+    /// An imported order, with the courier's record the shop's system last pushed laid over it
+    /// (both read at once): the record has its own key, so importing the order again never
+    /// erases its scans.
     pub async fn order(&self, number: &str) -> AppResult<Option<Order>> {
-        self.get(&keys::order(&self.shop, number)).await
+        let (order, parcel) = futures_util::future::try_join(
+            self.get::<Order>(&keys::order(&self.shop, number)),
+            self.parcel(number),
+        )
+        .await?;
+        Ok(order.map(|mut order| {
+            if parcel.is_some() {
+                order.tracking = parcel;
+            }
+            order
+        }))
+    }
+
+    /// The courier's record of an order's parcel as pushed, if any.
+    pub async fn parcel(&self, number: &str) -> AppResult<Option<shared::domain::ParcelTracking>> {
+        self.get(&keys::parcel(&self.shop, number)).await
     }
 
     /// The order a buyer's typed number means: as typed (folded: no spaces, full-width forms as

@@ -152,6 +152,84 @@ pub fn check_order(order: &Order, shop: &str) -> Vec<Problem> {
             "付款、发货、签收时间顺序不正确。",
         );
     }
+    if let Some(tracking) = &order.tracking {
+        p.extend(
+            check_tracking(tracking)
+                .into_iter()
+                .map(|(field, code, en, zh)| (format!("tracking.{field}"), code, en, zh)),
+        );
+    }
+    p
+}
+
+/// Characters in a carrier's name or a tracking number.
+pub const MAX_TRACKING_ID_CHARS: usize = 64;
+/// Characters in one scan's status or place.
+pub const MAX_SCAN_TEXT_CHARS: usize = 200;
+
+/// Problems with a parcel's tracking as the shop's system pushes it
+/// (`POST /api/shop/orders/{number}/tracking`) or imports it with an order. At most
+/// [`crate::policy::MAX_TRACKING_EVENTS`] scans are taken in one push; the merge keeps the newest
+/// as many.
+#[must_use]
+pub fn check_tracking(tracking: &crate::domain::ParcelTracking) -> Vec<Problem> {
+    let mut p: Vec<Problem> = Vec::new();
+    let mut add = |field: String, code: &'static str, en: String, zh: String| {
+        p.push((field, code, en, zh));
+    };
+    for (field, value) in [("carrier", &tracking.carrier), ("number", &tracking.number)] {
+        let chars = value.trim().chars().count();
+        if chars == 0 || chars > MAX_TRACKING_ID_CHARS || value.chars().any(char::is_control) {
+            add(
+                field.into(),
+                "invalid_text",
+                format!("1 to {MAX_TRACKING_ID_CHARS} characters, no control characters."),
+                format!("须为 1–{MAX_TRACKING_ID_CHARS} 个字符，且不含控制字符。"),
+            );
+        }
+    }
+    let max_events = crate::policy::MAX_TRACKING_EVENTS;
+    if tracking.events.len() > max_events {
+        add(
+            "events".into(),
+            "too_many",
+            format!("At most {max_events} scans in one push."),
+            format!("一次最多推送 {max_events} 条物流记录。"),
+        );
+    }
+    let bad_time = |field: String| {
+        (
+            field,
+            "invalid_time",
+            "Times are milliseconds since 1970 (UTC) between the years 2000 and 2200.".to_owned(),
+            "时间须为 2000 年至 2200 年之间的毫秒时间戳（UTC）。".to_owned(),
+        )
+    };
+    if tracking.promised_by.is_some_and(|t| !t.is_valid()) {
+        p.push(bad_time("promised_by".into()));
+    }
+    for (i, scan) in tracking.events.iter().enumerate().take(max_events) {
+        if !scan.at.is_valid() {
+            p.push(bad_time(format!("events[{i}].at")));
+        }
+        for (field, value, required) in [
+            ("status", &scan.status, true),
+            ("location", &scan.location, false),
+        ] {
+            let chars = value.trim().chars().count();
+            if (required && chars == 0)
+                || chars > MAX_SCAN_TEXT_CHARS
+                || value.chars().any(char::is_control)
+            {
+                p.push((
+                    format!("events[{i}].{field}"),
+                    "invalid_text",
+                    format!("At most {MAX_SCAN_TEXT_CHARS} characters, no control characters."),
+                    format!("最多 {MAX_SCAN_TEXT_CHARS} 个字符，且不含控制字符。"),
+                ));
+            }
+        }
+    }
     p
 }
 
@@ -298,6 +376,7 @@ pub fn parse_csv(
                 phone: Some(get("phone")).filter(|s| !s.is_empty()),
             },
             lines: Vec::new(),
+            tracking: None,
             shipping_fee: Money(fee),
             free_shipping_threshold: threshold,
             shipping_insurance: matches!(get("shipping_insurance").as_str(), "true" | "1" | "yes"),

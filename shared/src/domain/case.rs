@@ -8,7 +8,10 @@ use super::event::{Event, EventKind, ShipmentKind};
 use super::order::Order;
 use super::values::{Money, Timestamp};
 
-/// The five kinds of request (DOMAIN.md "The five kinds of request").
+/// The five kinds of request about the goods (DOMAIN.md "The five kinds of request"), and the
+/// desk's questions that are cases of their own (DOMAIN.md "Priority of the queue"): a parcel
+/// long on its way (物流问题) and a complaint about the service (投诉). A question is answered,
+/// not approved: nothing is refunded, returned or shipped on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -23,10 +26,14 @@ pub enum CaseKind {
     Repair,
     /// 补发: the missing goods are shipped again.
     Reship,
+    /// 物流问题: where is my parcel? The shop answers from the courier's record.
+    ParcelQuestion,
+    /// 投诉: a complaint about the service, not the goods; the owner answers it.
+    Complaint,
 }
 
 impl CaseKind {
-    /// Every kind, in a stable order.
+    /// The five kinds of request about the goods, in a stable order.
     pub const ALL: [Self; 5] = [
         Self::RefundOnly,
         Self::ReturnAndRefund,
@@ -34,6 +41,40 @@ impl CaseKind {
         Self::Repair,
         Self::Reship,
     ];
+
+    /// The desk's questions: cases the shop answers rather than decides.
+    pub const QUESTIONS: [Self; 2] = [Self::ParcelQuestion, Self::Complaint];
+
+    /// Every kind, requests then questions.
+    pub const EVERY: [Self; 7] = [
+        Self::RefundOnly,
+        Self::ReturnAndRefund,
+        Self::Exchange,
+        Self::Repair,
+        Self::Reship,
+        Self::ParcelQuestion,
+        Self::Complaint,
+    ];
+
+    /// True for a question the shop answers (no solution is granted on it).
+    #[must_use]
+    pub const fn is_question(self) -> bool {
+        matches!(self, Self::ParcelQuestion | Self::Complaint)
+    }
+
+    /// The one reason a question has: its kind says it all.
+    #[must_use]
+    pub const fn question_reason(self) -> Option<Reason> {
+        match self {
+            Self::ParcelQuestion => Some(Reason::NotReceived),
+            Self::Complaint => Some(Reason::Service),
+            Self::RefundOnly
+            | Self::ReturnAndRefund
+            | Self::Exchange
+            | Self::Repair
+            | Self::Reship => None,
+        }
+    }
 
     /// True if the buyer sends the goods back.
     #[must_use]
@@ -56,6 +97,8 @@ impl CaseKind {
             Self::Exchange => "exchange",
             Self::Repair => "repair",
             Self::Reship => "reship",
+            Self::ParcelQuestion => "parcel_question",
+            Self::Complaint => "complaint",
         }
     }
 }
@@ -81,10 +124,13 @@ pub enum Reason {
     MissingParts,
     /// The parcel never arrived.
     NotReceived,
+    /// The service itself, not the goods (a complaint).
+    Service,
 }
 
 impl Reason {
-    /// Every reason, in a stable order.
+    /// Every reason of a request about the goods, in a stable order (a complaint's
+    /// [`Reason::Service`] is not among them: see [`Reason::EVERY`]).
     pub const ALL: [Self; 8] = [
         Self::ChangedMind,
         Self::SizeOrFit,
@@ -94,6 +140,19 @@ impl Reason {
         Self::WrongItem,
         Self::MissingParts,
         Self::NotReceived,
+    ];
+
+    /// Every reason, the goods' then the service's.
+    pub const EVERY: [Self; 9] = [
+        Self::ChangedMind,
+        Self::SizeOrFit,
+        Self::NotAsDescribed,
+        Self::QualityFault,
+        Self::DamagedInTransit,
+        Self::WrongItem,
+        Self::MissingParts,
+        Self::NotReceived,
+        Self::Service,
     ];
 
     /// True if the shop (or its courier) is at fault: the shop pays shipping, no restocking fee.
@@ -114,7 +173,7 @@ impl Reason {
     /// (an offer of an exchange or a repair makes no sense for it).
     #[must_use]
     pub const fn is_fault(self) -> bool {
-        self.is_shop_fault() && !self.is_logistics()
+        self.is_shop_fault() && !self.is_logistics() && !matches!(self, Self::Service)
     }
 
     /// True for a logistics question (the parcel never arrived).
@@ -135,6 +194,7 @@ impl Reason {
             Self::WrongItem => "wrong_item",
             Self::MissingParts => "missing_parts",
             Self::NotReceived => "not_received",
+            Self::Service => "service",
         }
     }
 }
@@ -206,6 +266,8 @@ pub enum Outcome {
     Abandoned,
     /// The owner closed it by override.
     ClosedByOwner,
+    /// The shop answered the buyer's question or complaint.
+    Answered,
 }
 
 /// A running clock: when the current step started and how long it spent paused (escalated).
@@ -873,7 +935,9 @@ impl Case {
     /// buyer holding the goods, so once closed they free the units for a later case.
     #[must_use]
     pub fn holds_units(&self) -> bool {
-        !self.state().is_closed() || self.has_refund()
+        // A question claims nothing: asking where the parcel is must not block the claim that
+        // it never arrived.
+        !self.request.kind.is_question() && (!self.state().is_closed() || self.has_refund())
     }
 
     /// True once the returned goods reached the shop (received, or deemed received).

@@ -55,16 +55,18 @@ impl Solution {
         }
     }
 
-    /// The solution that grants exactly what the buyer asked for.
+    /// The solution that grants exactly what the buyer asked for; none for a question, which
+    /// is answered rather than granted.
     #[must_use]
-    pub const fn as_requested(kind: CaseKind) -> Self {
-        match kind {
+    pub const fn as_requested(kind: CaseKind) -> Option<Self> {
+        Some(match kind {
             CaseKind::RefundOnly => Self::RefundOnly { amount: None },
             CaseKind::ReturnAndRefund => Self::ReturnAndRefund,
             CaseKind::Exchange => Self::Exchange,
             CaseKind::Repair => Self::Repair,
             CaseKind::Reship => Self::Reship,
-        }
+            CaseKind::ParcelQuestion | CaseKind::Complaint => return None,
+        })
     }
 }
 
@@ -513,6 +515,12 @@ pub enum Command {
         #[serde(default)]
         note: String,
     },
+    /// Answer the buyer's question or complaint (a [`crate::domain::CaseKind::is_question`]
+    /// case): the answer is posted and the case closes as answered.
+    Answer {
+        /// The answer shown to the buyer.
+        text: String,
+    },
     /// Set the return postage the refund pays back (the receipt says otherwise, or the buyer
     /// sent it another way), with a recorded reason. It replaces the buyer's claim.
     AdjustPostage {
@@ -610,6 +618,8 @@ pub enum ActionKind {
     Offer,
     /// See [`Command::AdjustPostage`].
     AdjustPostage,
+    /// See [`Command::Answer`].
+    Answer,
     /// See [`Command::ReturnArrived`].
     ReturnArrived,
     /// See [`Command::Receive`].
@@ -630,7 +640,7 @@ pub enum ActionKind {
 
 impl ActionKind {
     /// Every action, in a stable order.
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 25] = [
         Self::AddProof,
         Self::AnswerInfo,
         Self::EnterReturnTracking,
@@ -647,6 +657,7 @@ impl ActionKind {
         Self::RequestInfo,
         Self::Offer,
         Self::AdjustPostage,
+        Self::Answer,
         Self::ReturnArrived,
         Self::Receive,
         Self::Ship,
@@ -677,6 +688,7 @@ impl ActionKind {
             Self::RequestInfo => "request_info",
             Self::Offer => "offer",
             Self::AdjustPostage => "adjust_postage",
+            Self::Answer => "answer",
             Self::ReturnArrived => "return_arrived",
             Self::Receive => "receive",
             Self::Ship => "ship",
@@ -710,6 +722,7 @@ impl Command {
             Self::RequestInfo { .. } => ActionKind::RequestInfo,
             Self::Offer { .. } => ActionKind::Offer,
             Self::AdjustPostage { .. } => ActionKind::AdjustPostage,
+            Self::Answer { .. } => ActionKind::Answer,
             Self::ReturnArrived => ActionKind::ReturnArrived,
             Self::Receive { .. } => ActionKind::Receive,
             Self::Ship { .. } => ActionKind::Ship,

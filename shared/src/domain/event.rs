@@ -63,6 +63,9 @@ pub enum ExpiryOutcome {
     /// The buyer did not answer the shop's offer: declined, back to the shop (DOMAIN.md
     /// "silence declines": an offer the buyer never saw must not bind them).
     DeclineOffer,
+    /// Nothing runs: a question the shop has not answered shows overdue in the queue (DOMAIN.md:
+    /// a where-is-my-parcel question or a complaint has nothing to grant automatically).
+    Overdue,
 }
 
 /// One line of a refund.
@@ -328,6 +331,8 @@ enum AnyOutcome {
     InfoTimeout,
     Abandoned,
     ClosedByOwner,
+    Answered,
+    Overdue,
 }
 
 impl AnyOutcome {
@@ -344,6 +349,7 @@ impl AnyOutcome {
             Self::EscalateToOwner => ExpiryOutcome::EscalateToOwner,
             Self::AutoConfirmReceipt => ExpiryOutcome::AutoConfirmReceipt,
             Self::DeclineOffer => ExpiryOutcome::DeclineOffer,
+            Self::Overdue => ExpiryOutcome::Overdue,
             _ => return None,
         })
     }
@@ -360,6 +366,7 @@ impl AnyOutcome {
             Self::InfoTimeout => Outcome::InfoTimeout,
             Self::Abandoned => Outcome::Abandoned,
             Self::ClosedByOwner => Outcome::ClosedByOwner,
+            Self::Answered => Outcome::Answered,
             _ => return None,
         })
     }
@@ -386,6 +393,8 @@ impl AnyOutcome {
             Self::InfoTimeout => "info_timeout",
             Self::Abandoned => "abandoned",
             Self::ClosedByOwner => "closed_by_owner",
+            Self::Answered => "answered",
+            Self::Overdue => "overdue",
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::parcel::ParcelTracking;
 use super::values::{Money, Timestamp};
 
 /// How to reach the buyer (for notifications; the engine never reads it).
@@ -168,6 +169,11 @@ pub struct Order {
     /// When the buyer signed for the parcel, if they have.
     #[serde(default)]
     pub signed_for_at: Option<Timestamp>,
+    /// The courier's record of the parcel, as the shop's system last pushed it. Kept under its
+    /// own key and laid over the order when it is read (`Store::order`), so an order imported
+    /// again never erases the parcel's scans.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking: Option<ParcelTracking>,
 }
 
 impl Order {
@@ -283,6 +289,7 @@ mod tests {
             paid_at: Timestamp(1),
             shipped_at: None,
             signed_for_at: None,
+            tracking: None,
         }
     }
 
@@ -337,6 +344,7 @@ mod tests {
             paid_at: Timestamp(0),
             shipped_at: None,
             signed_for_at: None,
+            tracking: None,
         };
         assert_eq!(order.shipping_paid(), Money::ZERO);
         assert_eq!(order.total_paid(), Money(2000));

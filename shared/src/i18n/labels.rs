@@ -30,6 +30,8 @@ pub const fn kind(kind: CaseKind, lang: Lang) -> &'static str {
             CaseKind::Exchange => ("换货", "Exchange"),
             CaseKind::Repair => ("维修", "Repair"),
             CaseKind::Reship => ("补发", "Reship"),
+            CaseKind::ParcelQuestion => ("物流查询", "Where is my parcel"),
+            CaseKind::Complaint => ("服务投诉", "Complaint"),
         },
     )
 }
@@ -60,6 +62,14 @@ pub const fn kind_hint(kind: CaseKind, lang: Lang) -> &'static str {
                 "包裹丢失或少件，商家重新寄出",
                 "Lost parcel or missing parts: sent again",
             ),
+            CaseKind::ParcelQuestion => (
+                "包裹迟迟未到，请商家查询物流",
+                "The parcel is taking long: the shop checks with the courier",
+            ),
+            CaseKind::Complaint => (
+                "对服务不满意，直接告诉店主",
+                "Unhappy with the service: tell the owner",
+            ),
         },
     )
 }
@@ -78,6 +88,7 @@ pub const fn reason(reason: Reason, lang: Lang) -> &'static str {
             Reason::WrongItem => ("发错货", "Wrong item sent"),
             Reason::MissingParts => ("少件/漏发", "Parts or gifts missing"),
             Reason::NotReceived => ("未收到货", "Never arrived"),
+            Reason::Service => ("服务问题", "The service"),
         },
     )
 }
@@ -133,6 +144,7 @@ pub const fn action(action: ActionKind, lang: Lang) -> &'static str {
             ActionKind::DeclineOffer => ("不接受", "Decline the offer"),
             ActionKind::Offer => ("协商方案", "Offer a solution"),
             ActionKind::AdjustPostage => ("调整运费", "Adjust postage"),
+            ActionKind::Answer => ("答复并结案", "Reply and close"),
             ActionKind::ApproveProposal => ("批准退款", "Approve the refund"),
             ActionKind::DeclineProposal => ("驳回", "Send back"),
             ActionKind::Approve => ("同意", "Approve"),
@@ -205,6 +217,7 @@ pub const fn expiry(outcome: ExpiryOutcome, lang: Lang) -> &'static str {
             ExpiryOutcome::EscalateToOwner => ("转交主管", "goes to the owner in"),
             ExpiryOutcome::AutoConfirmReceipt => ("自动确认收货", "auto-confirms in"),
             ExpiryOutcome::DeclineOffer => ("视为拒绝方案", "offer lapses in"),
+            ExpiryOutcome::Overdue => ("超时", "overdue in"),
         },
     )
 }
@@ -224,6 +237,7 @@ pub fn chip(code: &str, lang: Lang) -> &str {
         "buyer_urgent" => ("买家着急", "Urgent"),
         "rejected_for_abuse" => ("曾因滥用被拒", "Past abuse"),
         "awaiting_owner_approval" => ("待店主批准", "Owner to approve"),
+        "complaint" => ("服务投诉", "Complaint"),
         _ => return code,
     };
     pick(lang, pair)

@@ -29,6 +29,8 @@ pub(crate) fn kind_name(kind: CaseKind, lang: Lang) -> &'static str {
             CaseKind::Exchange => "exchange",
             CaseKind::Repair => "repair",
             CaseKind::Reship => "reshipment",
+            CaseKind::ParcelQuestion => "question about a parcel",
+            CaseKind::Complaint => "complaint",
         },
     }
 }
@@ -47,6 +49,7 @@ pub(crate) fn reason_name(reason: Reason, lang: Lang) -> &'static str {
         (Reason::WrongItem, Lang::En) => "a wrong item",
         (Reason::MissingParts, Lang::En) => "missing parts",
         (Reason::NotReceived, Lang::En) => "a parcel that never arrived",
+        (Reason::Service, Lang::En) => "the service",
     }
 }
 
@@ -118,6 +121,8 @@ fn action_name(action: ActionKind, lang: Lang) -> &'static str {
         (ActionKind::Offer, Lang::En) => "making an offer",
         (ActionKind::AdjustPostage, Lang::ZhCn) => "调整退货运费",
         (ActionKind::AdjustPostage, Lang::En) => "adjusting the return postage",
+        (ActionKind::Answer, Lang::ZhCn) => "答复",
+        (ActionKind::Answer, Lang::En) => "answering the question",
         (ActionKind::ReturnArrived, Lang::ZhCn) => "登记退货签收",
         (ActionKind::ReturnArrived, Lang::En) => "recording the return's arrival",
         (ActionKind::Receive, Lang::ZhCn) => "收货验货",
@@ -309,6 +314,18 @@ impl Localized for Refusal {
                 "物流显示包裹已签收。如果您确实没有收到，请先向快递公司核实，物流记录显示丢件或未妥投后再申请。",
                 "The courier shows the parcel as signed for. If you really didn't get it, please check with the courier first; you can ask once their record shows it lost or not delivered.",
             ),
+            Self::ParcelStillMoving { until } => {
+                let until = super::local_date(*until, lang);
+                pick(
+                    lang,
+                    format!(
+                        "物流显示包裹仍在运输中。您可以先请商家查询物流；如果到 {until} 之后仍没有新的物流记录，可直接申请补发或仅退款。如快递公司已确认丢件，可以现在申请。"
+                    ),
+                    format!(
+                        "The tracking shows the parcel still on its way. Ask the shop where it is; if there is no new scan after {until}, you can ask for a reship or a refund straight away. If the courier has confirmed it lost, you can ask now."
+                    ),
+                )
+            }
             Self::NothingLeft => pick(
                 lang,
                 "这件商品的全部数量已经退款或正在其他售后中处理。",
@@ -356,6 +373,11 @@ impl PolicyError {
                 lang,
                 "请至少选择一件商品。",
                 "Please choose at least one item.",
+            ),
+            Self::QuestionHasLines => pick(
+                lang,
+                "物流查询和投诉针对整个订单，无需选择商品。",
+                "A question about the parcel or a complaint is about the whole order: choose no items.",
             ),
             Self::InvalidQuantity {
                 sku,
@@ -555,6 +577,7 @@ impl Localized for PolicyError {
             | Self::UnknownLine { .. }
             | Self::DuplicateLine { .. }
             | Self::NoLines
+            | Self::QuestionHasLines
             | Self::InvalidQuantity { .. }
             | Self::TooManyPhotos { .. }
             | Self::NoteTooLong { .. } => String::new(),
@@ -581,6 +604,7 @@ impl Localized for ExpiryOutcome {
             Self::EscalateToOwner => "escalate_to_owner",
             Self::AutoConfirmReceipt => "auto_confirm_receipt",
             Self::DeclineOffer => "decline_offer",
+            Self::Overdue => "overdue",
         }
     }
 
@@ -636,6 +660,11 @@ impl Localized for ExpiryOutcome {
                 "您未在时限内答复商家的方案，视为不接受，商家将重新处理您的申请。",
                 "The shop's offer wasn't answered in time, so it counts as declined and the shop will decide on your request again.",
             ),
+            Self::Overdue => pick(
+                lang,
+                "商家未在时限内答复，我们已将您的问题标为超时并优先处理。抱歉让您久等了。",
+                "The shop didn't answer in time; your question is now marked overdue and comes first. Sorry for the wait.",
+            ),
         }
     }
 }
@@ -652,6 +681,7 @@ impl Localized for PriorityReason {
             Self::Logistics => "logistics",
             Self::BuyerUrgent => "buyer_urgent",
             Self::AwaitingOwnerApproval => "awaiting_owner_approval",
+            Self::Complaint => "complaint",
         }
     }
 
@@ -687,6 +717,11 @@ impl Localized for PriorityReason {
                 lang,
                 "退款超出客服权限，等待店主批准。",
                 "A refund above the agent's limit waits for the owner's approval.",
+            ),
+            Self::Complaint => pick(
+                lang,
+                "服务投诉：由店主答复，先道歉。",
+                "A complaint about the service: the owner answers, apology first.",
             ),
         }
     }
@@ -822,6 +857,7 @@ impl Localized for Outcome {
             Self::InfoTimeout => "info_timeout",
             Self::Abandoned => "abandoned",
             Self::ClosedByOwner => "closed_by_owner",
+            Self::Answered => "answered",
         }
     }
 
@@ -862,6 +898,11 @@ impl Localized for Outcome {
             Self::ClosedByOwner => {
                 pick(lang, "商家已关闭此售后。", "The shop closed this request.")
             }
+            Self::Answered => pick(
+                lang,
+                "商家已答复。如仍有问题，可再次联系我们。",
+                "The shop has answered. If anything is still wrong, ask again.",
+            ),
         }
     }
 }
@@ -918,6 +959,7 @@ mod tests {
             PolicyError::UnknownLine { sku: "a".into() },
             PolicyError::DuplicateLine { sku: "a".into() },
             PolicyError::NoLines,
+            PolicyError::QuestionHasLines,
             PolicyError::InvalidQuantity {
                 sku: "a".into(),
                 requested: 3,
@@ -990,6 +1032,7 @@ mod tests {
                     | PolicyError::UnknownLine { .. }
                     | PolicyError::DuplicateLine { .. }
                     | PolicyError::NoLines
+                    | PolicyError::QuestionHasLines
                     | PolicyError::InvalidQuantity { .. }
                     | PolicyError::TooManyPhotos { .. }
                     | PolicyError::NoteTooLong { .. }

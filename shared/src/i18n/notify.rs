@@ -42,6 +42,7 @@ const fn outcome(outcome: Outcome, lang: Lang) -> &'static str {
         Outcome::InfoTimeout => ("未补充凭证", "no proof came"),
         Outcome::Abandoned => ("未寄回商品", "the return was not sent"),
         Outcome::ClosedByOwner => ("商家已处理", "closed by the shop"),
+        Outcome::Answered => ("商家已答复", "answered"),
     };
     match lang {
         Lang::ZhCn => zh,

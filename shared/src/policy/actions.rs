@@ -3,7 +3,7 @@
 //! [`available_actions`] lists what they allow, so the buttons a page shows and the commands the
 //! worker accepts cannot disagree.
 
-use crate::domain::{ActionKind, Actor, Case, CaseState, Role};
+use crate::domain::{ActionKind, Actor, Case, CaseKind, CaseState, Role};
 use crate::i18n::Audience;
 
 use super::context::Context;
@@ -28,7 +28,7 @@ pub fn role_allows(actor: &Actor, action: ActionKind) -> bool {
         | A::DeclineOffer => buyer,
         A::Escalate => buyer || actor.acts_as(Role::Agent),
         A::Message => buyer || actor.role().is_some(),
-        A::Approve | A::Reject | A::RequestInfo | A::Offer | A::AdjustPostage => {
+        A::Approve | A::Reject | A::RequestInfo | A::Offer | A::AdjustPostage | A::Answer => {
             actor.acts_as(Role::Agent)
         }
         // The courier's notification arrives as the system.
@@ -64,7 +64,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Offer
             | A::Escalate
             | A::Override
-            | A::Expire,
+            | A::Expire
+            | A::Answer,
         ) => true,
         (
             S::AwaitingReview { .. },
@@ -111,7 +112,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ResolveEscalation
             | A::ApproveProposal
             | A::DeclineProposal
-            | A::AdjustPostage,
+            | A::AdjustPostage
+            | A::Answer,
         ) => false,
         // After a refusal the shop may still change its mind (approve), but negotiation comes
         // before a refusal, not after it.
@@ -143,7 +145,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ResolveEscalation
             | A::ApproveProposal
             | A::DeclineProposal
-            | A::AdjustPostage,
+            | A::AdjustPostage
+            | A::Answer,
         ) => false,
         (
             S::AwaitingReturn { .. },
@@ -168,7 +171,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ResolveEscalation
             | A::ApproveProposal
             | A::DeclineProposal
-            | A::AdjustPostage,
+            | A::AdjustPostage
+            | A::Answer,
         ) => false,
         (
             S::ReturnInTransit { .. },
@@ -198,7 +202,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Ship
             | A::ResolveEscalation
             | A::ApproveProposal
-            | A::DeclineProposal,
+            | A::DeclineProposal
+            | A::Answer,
         ) => false,
         (
             S::AwaitingDecision { .. },
@@ -228,7 +233,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Ship
             | A::ResolveEscalation
             | A::ApproveProposal
-            | A::DeclineProposal,
+            | A::DeclineProposal
+            | A::Answer,
         ) => false,
         (
             S::AwaitingShipment { .. },
@@ -254,7 +260,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ResolveEscalation
             | A::ApproveProposal
             | A::DeclineProposal
-            | A::AdjustPostage,
+            | A::AdjustPostage
+            | A::Answer,
         ) => false,
         (
             S::Shipped { .. },
@@ -280,7 +287,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ResolveEscalation
             | A::ApproveProposal
             | A::DeclineProposal
-            | A::AdjustPostage,
+            | A::AdjustPostage
+            | A::Answer,
         ) => false,
         // The buyer's move: accept or decline. The shop waits (one open offer at a time, and no
         // decision behind the buyer's back); staff may still escalate, the owner override.
@@ -311,7 +319,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ResolveEscalation
             | A::ApproveProposal
             | A::DeclineProposal
-            | A::AdjustPostage,
+            | A::AdjustPostage
+            | A::Answer,
         ) => false,
         // The owner's move: apply or decline the proposal (or override). The agent has nothing
         // to apply here, and escalating to the owner who must decide anyway adds nothing.
@@ -337,7 +346,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Receive
             | A::Ship
             | A::ResolveEscalation
-            | A::AdjustPostage,
+            | A::AdjustPostage
+            | A::Answer,
         ) => false,
         (
             S::Escalated { .. },
@@ -366,7 +376,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Ship
             | A::ApproveProposal
             | A::DeclineProposal
-            | A::AdjustPostage,
+            | A::AdjustPostage
+            | A::Answer,
         ) => false,
         // A closed case accepts only messages and one rating, plus the single reopen after an
         // information timeout.
@@ -392,8 +403,42 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Override
             | A::ApproveProposal
             | A::DeclineProposal
-            | A::AdjustPostage,
+            | A::AdjustPostage
+            | A::Answer,
         ) => false,
+    }
+}
+
+/// May this action happen on a case of this kind at all? A question is answered, withdrawn,
+/// talked about and rated; nothing is granted, returned or shipped on it. A request about the
+/// goods is decided, never merely answered.
+pub(crate) const fn kind_allows(kind: CaseKind, action: ActionKind) -> bool {
+    use ActionKind as A;
+    if !kind.is_question() {
+        return !matches!(action, A::Answer);
+    }
+    match action {
+        A::Answer | A::Cancel | A::Message | A::Rate | A::Expire => true,
+        A::AddProof
+        | A::AnswerInfo
+        | A::EnterReturnTracking
+        | A::Escalate
+        | A::ConfirmReceipt
+        | A::Reopen
+        | A::AcceptOffer
+        | A::DeclineOffer
+        | A::Approve
+        | A::Reject
+        | A::RequestInfo
+        | A::Offer
+        | A::AdjustPostage
+        | A::ReturnArrived
+        | A::Receive
+        | A::Ship
+        | A::ResolveEscalation
+        | A::Override
+        | A::ApproveProposal
+        | A::DeclineProposal => false,
     }
 }
 
@@ -414,10 +459,17 @@ pub(crate) fn admissible(
         state: state.name(),
         audience: Audience::of(actor),
     };
-    if !state_allows(state, action) {
+    if !state_allows(state, action) || !kind_allows(case.request.kind, action) {
         return Err(in_state);
     }
     match (action, state) {
+        // A complaint is about the service the staff gave: the owner answers it (DOMAIN.md
+        // "Time limits": the owner is told).
+        (ActionKind::Answer, _)
+            if case.request.kind == CaseKind::Complaint && actor.role() != Some(Role::Owner) =>
+        {
+            Err(PolicyError::NotAllowedForActor { action })
+        }
         // The buyer escalates after a rejection (DOMAIN.md: "revise or escalate"); staff
         // escalate whatever is beyond their authority.
         (ActionKind::Escalate, CaseState::Rejected { .. }) => Ok(()),
@@ -672,6 +724,9 @@ mod tests {
             },
             ActionKind::Reopen => Command::Reopen,
             ActionKind::Message => Command::Message { text: "hi".into() },
+            ActionKind::Answer => Command::Answer {
+                text: "It is on its way".into(),
+            },
             ActionKind::AcceptOffer => Command::AcceptOffer,
             ActionKind::DeclineOffer => Command::DeclineOffer {
                 note: String::new(),

@@ -131,10 +131,11 @@ pub fn is_low_risk(case: &Case, ctx: &Context<'_>) -> bool {
 #[must_use]
 pub fn batch_candidate(case: &Case, ctx: &Context<'_>) -> BatchCandidate {
     let kind = case.request.kind;
-    let solution = Solution::as_requested(kind);
-    let refund = approve(case, &solution, "", ctx, true)
-        .ok()
-        .map(|events| committed_refund(case, &solution, &events, ctx));
+    let refund = Solution::as_requested(kind).and_then(|solution| {
+        approve(case, &solution, "", ctx, true)
+            .ok()
+            .map(|events| committed_refund(case, &solution, &events, ctx))
+    });
     let policy = ctx.policy;
     let first_answer = matches!(case.state(), CaseState::AwaitingReview { .. })
         && !case.events.iter().any(|e| {
@@ -449,7 +450,7 @@ mod tests {
         second.ok(&Actor::Buyer, Command::Cancel);
         let approve = |run: &mut Run| {
             let command = Command::Approve {
-                solution: Solution::as_requested(run.case.request.kind),
+                solution: Solution::as_requested(run.case.request.kind).expect("a request"),
                 note: String::new(),
             };
             run.act(&agent(), command)

@@ -317,6 +317,39 @@ pub static SETTINGS: &[Setting] = &[
         "Silence declines the offer; the case goes back to the shop."
     ),
     setting!(
+        "deadlines.shop_answer_parcel_question_hours",
+        Clocks,
+        Hours,
+        Int,
+        deadlines.shop_answer_parcel_question_hours,
+        "答复物流查询",
+        "Answer a where-is-my-parcel question",
+        "商家未在时限内答复物流查询，在待办中标为超时。",
+        "If the shop does not answer in time, the question shows overdue in the queue."
+    ),
+    setting!(
+        "deadlines.shop_answer_complaint_hours",
+        Clocks,
+        Hours,
+        Int,
+        deadlines.shop_answer_complaint_hours,
+        "店主答复服务投诉",
+        "Owner answers a complaint",
+        "投诉由店主答复；超时后在店主待办中标为超时。",
+        "The owner answers complaints; past this time it shows overdue at the top of the owner's queue."
+    ),
+    setting!(
+        "deadlines.parcel_stalled_days",
+        Clocks,
+        Days,
+        Int,
+        deadlines.parcel_stalled_days,
+        "包裹停滞天数",
+        "Days a parcel may show no movement",
+        "已发货包裹超过这么多天没有新的物流记录（或已过承诺送达日），买家可直接申请补发或仅退款，无需另行举证。",
+        "After this many days without a new scan (or past the promised date), the buyer may ask for a reship or a refund without further proof."
+    ),
+    setting!(
         "no_reason_days",
         WindowsAndFees,
         Days,

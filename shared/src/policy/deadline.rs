@@ -64,6 +64,19 @@ fn deadline_of(case: &Case, state: &CaseState, policy: &Policy) -> Option<Deadli
         })
     };
     match state {
+        CaseState::AwaitingReview { clock } if case.request.kind == CaseKind::ParcelQuestion => {
+            open(
+                shop(Role::Agent),
+                hours(*clock, d.shop_answer_parcel_question_hours, policy),
+                ExpiryOutcome::Overdue,
+            )
+        }
+        // A complaint is about the service the staff gave: the owner answers it.
+        CaseState::AwaitingReview { clock } if case.request.kind == CaseKind::Complaint => open(
+            shop(Role::Owner),
+            hours(*clock, d.shop_answer_complaint_hours, policy),
+            ExpiryOutcome::Overdue,
+        ),
         CaseState::AwaitingReview { clock } => {
             if case.request.kind == CaseKind::RefundOnly && case.order.shipped_at.is_none() {
                 open(
@@ -166,11 +179,12 @@ pub fn current_deadline(case: &Case, policy: &Policy) -> Option<Deadline> {
 
 /// The expiry to run (as [`crate::domain::Actor::System`]) if the current deadline has passed
 /// at `now`. Once it is applied the case is at another step, so the same command is not due
-/// again; running it twice is a no-op.
+/// again; running it twice is a no-op. A deadline whose passing only makes the case overdue
+/// has nothing to run.
 #[must_use]
 pub fn due_timeout(case: &Case, policy: &Policy, now: Timestamp) -> Option<Command> {
     current_deadline(case, policy)
-        .filter(|d| !d.paused && now > d.due)
+        .filter(|d| !d.paused && now > d.due && d.on_expiry != ExpiryOutcome::Overdue)
         .map(|d| Command::Expire { due: d.due })
 }
 

@@ -11,6 +11,7 @@ use crate::domain::{
 
 use super::context::Others;
 use super::error::Refusal;
+use super::parcel::{ParcelStanding, parcel_standing};
 use super::settings::Policy;
 use super::time::{LocalDate, window_end};
 
@@ -124,9 +125,17 @@ pub(crate) fn remaining_quantity(line: &OrderLine, others: Others<'_>) -> u32 {
 /// lost (DOMAIN.md: "Not received: refund only or reship, after the courier record shows loss or
 /// no delivery"): it does when the parcel was signed for. The portal asks for that statement
 /// exactly when this is true.
+///
+/// A parcel not signed for needs it too while it is still moving (DOMAIN.md: once it shows no
+/// movement for the shop's limit, or is past its promised date, the buyer may ask "without
+/// further proof"): the tracking already shows what the statement would.
 #[must_use]
-pub fn needs_carrier_proof(order: &Order, reason: Reason) -> bool {
-    reason == Reason::NotReceived && order.signed_for_at.is_some()
+pub fn needs_carrier_proof(order: &Order, reason: Reason, policy: &Policy, at: Timestamp) -> bool {
+    reason == Reason::NotReceived
+        && match parcel_standing(order, policy, at) {
+            ParcelStanding::Delivered { .. } | ParcelStanding::Moving { .. } => true,
+            ParcelStanding::NotShipped | ParcelStanding::Stalled { .. } => false,
+        }
 }
 
 /// Everything a line check reads.
@@ -174,14 +183,25 @@ impl LineCheck<'_> {
 
     /// "Not received": shipped, and either not signed for or the courier confirms the loss.
     fn not_received(&self) -> Result<(), Refusal> {
-        if self.order.shipped_at.is_none() {
-            Err(Refusal::NotShipped)
-        } else if needs_carrier_proof(self.order, Reason::NotReceived)
-            && !self.carrier_confirms_loss
-        {
-            Err(Refusal::CarrierProofRequired)
-        } else {
-            Ok(())
+        if self.carrier_confirms_loss && self.order.shipped_at.is_some() {
+            return Ok(());
+        }
+        match parcel_standing(self.order, self.policy, self.at) {
+            ParcelStanding::NotShipped => Err(Refusal::NotShipped),
+            ParcelStanding::Delivered { .. } => Err(Refusal::CarrierProofRequired),
+            ParcelStanding::Moving { stalls_after, .. } => Err(Refusal::ParcelStillMoving {
+                until: stalls_after,
+            }),
+            ParcelStanding::Stalled { .. } => Ok(()),
+        }
+    }
+
+    /// A question about the parcel: once it has shipped, whatever its scans say (a parcel shown
+    /// signed for that never reached the buyer is a question too).
+    fn parcel_question(&self) -> Result<(), Refusal> {
+        match self.order.shipped_at {
+            Some(_) => Ok(()),
+            None => Err(Refusal::NotShipped),
         }
     }
 
@@ -239,10 +259,11 @@ impl LineCheck<'_> {
                     | Reason::MissingParts => self.within(p.quality_return_days, |until| {
                         Refusal::QualityReturnWindowClosed { until }
                     }),
+                    Reason::Service => mismatch,
                 }
             }
             CaseKind::ReturnAndRefund => match reason {
-                Reason::NotReceived => mismatch,
+                Reason::NotReceived | Reason::Service => mismatch,
                 Reason::ChangedMind | Reason::SizeOrFit => self.no_reason(line),
                 Reason::NotAsDescribed
                 | Reason::QualityFault
@@ -255,7 +276,7 @@ impl LineCheck<'_> {
                 }
             },
             CaseKind::Exchange => match reason {
-                Reason::NotReceived => mismatch,
+                Reason::NotReceived | Reason::Service => mismatch,
                 // A size exchange is a no-reason return followed by a new order, so it follows
                 // the same window and exclusions.
                 Reason::ChangedMind | Reason::SizeOrFit => self.no_reason(line),
@@ -288,7 +309,8 @@ impl LineCheck<'_> {
                 | Reason::DamagedInTransit
                 | Reason::WrongItem
                 | Reason::MissingParts
-                | Reason::NotReceived => mismatch,
+                | Reason::NotReceived
+                | Reason::Service => mismatch,
             },
             CaseKind::Reship => match reason {
                 Reason::NotReceived => self.not_received(),
@@ -300,7 +322,17 @@ impl LineCheck<'_> {
                 | Reason::NotAsDescribed
                 | Reason::QualityFault
                 | Reason::DamagedInTransit
-                | Reason::WrongItem => mismatch,
+                | Reason::WrongItem
+                | Reason::Service => mismatch,
+            },
+            CaseKind::ParcelQuestion => match reason {
+                Reason::NotReceived => self.parcel_question(),
+                _ => mismatch,
+            },
+            // Anyone who bought may complain about the service, whatever became of the goods.
+            CaseKind::Complaint => match reason {
+                Reason::Service => Ok(()),
+                _ => mismatch,
             },
         }
     }
@@ -720,12 +752,31 @@ mod tests {
             assert_eq!(c.check(&l, kind, Reason::NotReceived), Ok(()));
         }
         // What the portal asks the buyer for is this same rule.
-        assert!(needs_carrier_proof(&o, Reason::NotReceived));
-        assert!(!needs_carrier_proof(&o, Reason::DamagedInTransit));
+        assert!(needs_carrier_proof(&o, Reason::NotReceived, &policy, at));
+        assert!(!needs_carrier_proof(
+            &o,
+            Reason::DamagedInTransit,
+            &policy,
+            at
+        ));
+        // Not signed for and still within five days of its last movement (shipped 10-30, so
+        // moving to the end of 11-04): still on its way, the statement is needed.
         o.signed_for_at = None;
-        assert!(!needs_carrier_proof(&o, Reason::NotReceived));
-        assert_eq!(
+        assert!(needs_carrier_proof(&o, Reason::NotReceived, &policy, at));
+        assert!(matches!(
             check(&o, &[], &policy, at).check(&l, CaseKind::Reship, Reason::NotReceived),
+            Err(Refusal::ParcelStillMoving { .. })
+        ));
+        // Stalled from 11-05: no statement needed.
+        let stalled = day_after_signed(4, 0, 1);
+        assert!(!needs_carrier_proof(
+            &o,
+            Reason::NotReceived,
+            &policy,
+            stalled
+        ));
+        assert_eq!(
+            check(&o, &[], &policy, stalled).check(&l, CaseKind::Reship, Reason::NotReceived),
             Ok(())
         );
         o.shipped_at = None;

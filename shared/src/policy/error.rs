@@ -68,6 +68,13 @@ pub enum Refusal {
     RefundOnlyNeedsReturn,
     /// The parcel was signed for: "not received" needs the courier's record of loss.
     CarrierProofRequired,
+    /// The parcel is still moving: "not received" needs the courier's record of loss until it
+    /// has shown no movement after `until` (or its promised date has passed); meanwhile the
+    /// buyer may ask the shop where it is.
+    ParcelStillMoving {
+        /// The last day before it counts as stalled.
+        until: LocalDate,
+    },
     /// Every unit of the line is already refunded or in another open case.
     NothingLeft,
     /// A no-reason return needs the buyer to confirm the goods are intact.
@@ -122,6 +129,9 @@ impl TryFrom<RefusalWire> for Refusal {
             },
             T::RefundOnlyNeedsReturn => Self::RefundOnlyNeedsReturn,
             T::CarrierProofRequired => Self::CarrierProofRequired,
+            T::ParcelStillMoving => Self::ParcelStillMoving {
+                until: req(w.until, "until")?,
+            },
             T::NothingLeft => Self::NothingLeft,
             T::IntactNotConfirmed => Self::IntactNotConfirmed {
                 rule: req(w.rule, "rule")?,
@@ -178,6 +188,8 @@ pub enum PolicyError {
     },
     /// The request names no line.
     NoLines,
+    /// A question (where is my parcel, a complaint) is about the whole order and names no line.
+    QuestionHasLines,
     /// Zero units, or more than remain claimable on the line.
     InvalidQuantity {
         /// The SKU.

@@ -78,6 +78,9 @@ pub fn check_request(
         });
     }
     photos(&request.photos, ctx)?;
+    if request.kind.is_question() {
+        return check_question(order, request, ctx);
+    }
     if request.lines.is_empty() {
         return Err(PolicyError::NoLines);
     }
@@ -130,6 +133,41 @@ pub fn check_request(
         }
     }
     Ok(())
+}
+
+/// A question (where is my parcel, a complaint) is about the order as a whole: it names no
+/// lines and claims no units, and its reason is the one its kind has.
+fn check_question(
+    order: &Order,
+    request: &CaseRequest,
+    ctx: &Context<'_>,
+) -> Result<(), PolicyError> {
+    if !request.lines.is_empty() {
+        return Err(PolicyError::QuestionHasLines);
+    }
+    let kind = request.kind;
+    let refusal = |refusal| PolicyError::Ineligible {
+        sku: String::new(),
+        refusal,
+    };
+    if kind.question_reason() != Some(request.reason) {
+        return Err(refusal(Refusal::ReasonDoesNotFitKind {
+            kind,
+            reason: request.reason,
+        }));
+    }
+    let check = LineCheck {
+        order,
+        others: Others::new(ctx.other_cases, ""),
+        policy: ctx.policy,
+        at: ctx.now,
+        carrier_confirms_loss: request.carrier_confirms_loss,
+    };
+    // The rule is the kind's, whatever the line: any line stands for the order.
+    match order.lines.first() {
+        Some(line) => check.check(line, kind, request.reason).map_err(refusal),
+        None => Err(PolicyError::NoLines),
+    }
 }
 
 /// File a request: check it ([`check_request`]) and open the case, its history starting with

@@ -46,6 +46,7 @@ pub(crate) fn order(lines: Vec<OrderLine>) -> Order {
         paid_at: cst(2024, 10, 28, 9, 0),
         shipped_at: Some(cst(2024, 10, 30, 15, 0)),
         signed_for_at: Some(signed()),
+        tracking: None,
     }
 }
 

@@ -142,6 +142,7 @@ fn amounts_in_bounds(command: &Command) -> Result<(), PolicyError> {
         }
         Command::AddProof { .. }
         | Command::AnswerInfo { .. }
+        | Command::Answer { .. }
         | Command::EnterReturnTracking { postage: None, .. }
         | Command::Cancel
         | Command::Escalate { .. }
@@ -605,6 +606,16 @@ fn events_for(
             text(body, ctx, true)?;
             Ok(vec![EventKind::MessagePosted { text: body.clone() }])
         }
+        // The answer is a message the case closes on; the buyer may still write back and rate.
+        Command::Answer { text: body } => {
+            text(body, ctx, true)?;
+            Ok(vec![
+                EventKind::MessagePosted { text: body.clone() },
+                EventKind::Closed {
+                    outcome: Outcome::Answered,
+                },
+            ])
+        }
         Command::Approve { solution, note } => {
             text(note, ctx, false)?;
             // Decided as if applied, so that the owner is only ever asked about an approval
@@ -833,6 +844,10 @@ fn expire(
         return Err(PolicyError::NotDue { due });
     }
     let outcome = deadline.on_expiry;
+    // An unanswered question only shows overdue: there is nothing to run.
+    if outcome == ExpiryOutcome::Overdue {
+        return Ok(Vec::new());
+    }
     let mut events = vec![EventKind::DeadlineExpired { due, outcome }];
     // Behind a proposal the step's own outcome runs, with the solution that step had granted.
     let solution = granted(step_of(state)).cloned();
@@ -847,8 +862,9 @@ fn expire(
             )?);
         }
         ExpiryOutcome::AutoApprove => {
-            let asked = Solution::as_requested(case.request.kind);
-            events.extend(approve(case, &asked, "", ctx, false)?);
+            if let Some(asked) = Solution::as_requested(case.request.kind) {
+                events.extend(approve(case, &asked, "", ctx, false)?);
+            }
         }
         ExpiryOutcome::CloseRejected => events.push(EventKind::Closed {
             outcome: Outcome::Rejected,
@@ -892,6 +908,8 @@ fn expire(
             note: String::new(),
             automatic: true,
         }),
+        // Returned above: nothing runs.
+        ExpiryOutcome::Overdue => return Ok(Vec::new()),
     }
     Ok(events)
 }

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Actor, Case, CaseState, EventKind, Party, Timestamp};
+use crate::domain::{Actor, Case, CaseKind, CaseState, EventKind, Party, Timestamp};
 use crate::wire::{WireError, req};
 
 use super::deadline::current_deadline;
@@ -80,6 +80,8 @@ pub enum PriorityReason {
     BuyerUrgent,
     /// An agent's refund above their limit waits for the owner's sign-off.
     AwaitingOwnerApproval,
+    /// A complaint about the service (投诉): the owner answers it.
+    Complaint,
 }
 
 /// A [`PriorityReason`] as read: the tag and the threat word, optional.
@@ -107,6 +109,7 @@ impl TryFrom<PriorityReasonWire> for PriorityReason {
             T::Logistics => Self::Logistics,
             T::BuyerUrgent => Self::BuyerUrgent,
             T::AwaitingOwnerApproval => Self::AwaitingOwnerApproval,
+            T::Complaint => Self::Complaint,
         })
     }
 }
@@ -195,7 +198,9 @@ pub fn priority(case: &Case, policy: &Policy, now: Timestamp) -> Priority {
     let threatened = !reasons.is_empty();
 
     let reason = case.request.reason;
-    let (mut class, basis) = if reason.is_logistics() {
+    let (mut class, basis) = if case.request.kind == CaseKind::Complaint {
+        (PriorityClass::Dispute, PriorityReason::Complaint)
+    } else if reason.is_logistics() {
         (PriorityClass::Logistics, PriorityReason::Logistics)
     } else if reason.is_shop_fault() {
         (PriorityClass::Fault, PriorityReason::ShopFault)
@@ -237,6 +242,8 @@ mod tests {
             o.signed_for_at = None;
         }
         let mut r = request(kind, reason, &[("x", 1)]);
+        // The courier confirms the loss (the parcel is still moving at the filing instant).
+        r.carrier_confirms_loss = reason == Reason::NotReceived;
         r.note = note.into();
         r.urgent = urgent;
         Run::file(&o, r, day_after_signed(2, 10, 0)).expect("filed")

@@ -261,7 +261,8 @@ fn natural_actor(command: &Command) -> Actor {
         | ActionKind::Reject
         | ActionKind::RequestInfo
         | ActionKind::Offer
-        | ActionKind::AdjustPostage => agent(),
+        | ActionKind::AdjustPostage
+        | ActionKind::Answer => agent(),
         ActionKind::ReturnArrived | ActionKind::Expire => Actor::System,
         ActionKind::Receive | ActionKind::Ship => warehouse(),
         ActionKind::ResolveEscalation
@@ -662,7 +663,7 @@ proptest! {
                 0 => vec![],
                 1 => vec![(Actor::Buyer, Command::Cancel)],
                 2 => vec![
-                    (agent(), Command::Approve { solution: Solution::as_requested(kind), note: String::new() }),
+                    (agent(), Command::Approve { solution: Solution::as_requested(kind).expect("a request about goods"), note: String::new() }),
                     (Actor::Buyer, Command::EnterReturnTracking { carrier: "SF".into(), tracking: "1".into(), postage: None }),
                     (warehouse(), Command::Receive { inspection: Inspection { passed: true, note: String::new(), deduction: Money::ZERO } }),
                     (warehouse(), Command::Ship { carrier: "SF".into(), tracking: "2".into() }),

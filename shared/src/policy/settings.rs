@@ -110,6 +110,13 @@ pub struct Deadlines {
     pub buyer_reopen_days: i64,
     /// Buyer to answer the shop's offer (协商); then declined, back to the shop.
     pub buyer_answer_offer_hours: i64,
+    /// Shop to answer a where-is-my-parcel question; then overdue in the queue.
+    pub shop_answer_parcel_question_hours: i64,
+    /// Owner to answer a complaint about the service; then overdue in the owner's queue.
+    pub shop_answer_complaint_hours: i64,
+    /// Days without a new scan after which a shipped parcel counts as stalled: the buyer may
+    /// then ask for a reship or a refund without further proof.
+    pub parcel_stalled_days: i64,
 }
 
 impl Default for Deadlines {
@@ -127,6 +134,9 @@ impl Default for Deadlines {
             shop_decide_after_inspection_hours: 36,
             buyer_reopen_days: 5,
             buyer_answer_offer_hours: 48,
+            shop_answer_parcel_question_hours: 24,
+            shop_answer_complaint_hours: 12,
+            parcel_stalled_days: 5,
         }
     }
 }
@@ -490,6 +500,21 @@ impl Policy {
                 "deadlines.buyer_answer_offer_hours",
                 d.buyer_answer_offer_hours,
                 MAX_HOURS,
+            ),
+            (
+                "deadlines.shop_answer_parcel_question_hours",
+                d.shop_answer_parcel_question_hours,
+                MAX_HOURS,
+            ),
+            (
+                "deadlines.shop_answer_complaint_hours",
+                d.shop_answer_complaint_hours,
+                MAX_HOURS,
+            ),
+            (
+                "deadlines.parcel_stalled_days",
+                d.parcel_stalled_days,
+                MAX_DAYS,
             ),
         ] {
             c.range(field, value, 1, max);

@@ -87,8 +87,13 @@ pub async fn approve(r: &mut Req) -> AppResult<Response> {
     // Each approval runs in its order's desk with the caller's own credentials, as if sent alone.
     for (i, order, kind) in planned {
         let item = &request.cases[i];
+        // A question is never low-risk (it refunds nothing), so this only guards the type.
+        let Some(solution) = Solution::as_requested(kind) else {
+            results[i] = Some(refused(&item.id, not_low_risk(lang)));
+            continue;
+        };
         let command = Command::Approve {
-            solution: Solution::as_requested(kind),
+            solution,
             note: String::new(),
         };
         let headers = Headers::new();

@@ -211,6 +211,9 @@ async fn dispatch(
         // Shop systems.
         (Method::Post, ["api", "shop", "orders"]) => shop_system::import_orders(&mut r).await,
         (Method::Post, ["api", "shop", "links"]) => shop_system::start_link(&mut r).await,
+        (Method::Post, ["api", "shop", "orders", number, "tracking"]) => {
+            shop_system::push_tracking(&mut r, number).await
+        }
         (Method::Post, ["api", "shop", "bootstrap"]) => shop_system::bootstrap(&mut r).await,
         // Backup and restore.
         (Method::Get, ["api", "staff", "backup"]) => backup::export(&r).await,

@@ -2,9 +2,12 @@
 //! order import (JSON array of orders, or CSV with one row per order line) and the bootstrap of
 //! the first owner account.
 
-use shared::api::import::{check_order, parse_csv};
+use shared::api::import::{check_order, check_tracking, parse_csv};
 use shared::api::{ApiErrorCode, FieldProblem, ImportReport, NewStaff};
+use shared::domain::ParcelTracking;
 use shared::domain::{Order, Role, Timestamp};
+use shared::i18n::Sentence;
+use shared::policy::{FieldError, merge_tracking};
 use worker::Response;
 
 use super::Req;
@@ -83,6 +86,38 @@ pub async fn import_orders(r: &mut Req) -> AppResult<Response> {
         imported: orders.len() as u32,
         errors: vec![],
     })
+}
+
+/// `POST /api/shop/orders/{number}/tracking`: the courier's record of the order's parcel, as
+/// the shop's system has it (a courier subscription's push). Scans merge into what is kept
+/// (`shared::policy::merge_tracking`): a retry or a repeated scan changes nothing. Merged in the
+/// order's desk, one push at a time, so two pushes at once both land (KV alone would keep only
+/// the last writer's).
+pub async fn push_tracking(r: &mut Req, number: &str) -> AppResult<Response> {
+    auth::require_api_key(&r.req, &r.env)?;
+    let Some(_desk) = r.desk.clone() else {
+        // An unknown order gets no desk (a desk per typo would be a desk per guess).
+        if r.store.order(number).await?.is_none() {
+            return Err(ApiErrorCode::OrderNotFound.into());
+        }
+        return crate::desk::forward(r, number).await;
+    };
+    let pushed: ParcelTracking = json_body(&mut r.req).await?;
+    let problems = check_tracking(&pushed);
+    if !problems.is_empty() {
+        return Err(AppError::Fields(
+            problems
+                .into_iter()
+                .map(|(field, code, en, zh)| FieldError::new(&field, code, Sentence { en, zh }))
+                .collect(),
+        ));
+    }
+    let kept = r.store.parcel(number).await?;
+    let merged = merge_tracking(kept, pushed);
+    r.store
+        .put(&keys::parcel(&r.store.shop, number), &merged)
+        .await?;
+    ok(&merged)
 }
 
 /// `POST /api/shop/links`: a signed "start a return" link to one order's page, working for the

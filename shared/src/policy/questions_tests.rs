@@ -1,0 +1,229 @@
+//! The desk's questions as cases (DOMAIN.md "Priority of the queue", "Time limits"): a
+//! where-is-my-parcel question and a complaint about the service are filed, answered and ranked
+//! by the same engine as the five requests, with their own clocks and class.
+
+use crate::domain::{
+    ActionKind, CaseKind, CaseState, Command, ExpiryOutcome, MS_PER_HOUR, Outcome, Party, Reason,
+    Role, Solution, Timestamp,
+};
+use crate::policy::fixtures::{Run, agent, cst, line, order, owner, request};
+use crate::policy::{
+    PolicyError, PriorityClass, PriorityReason, Refusal, available_actions, current_deadline,
+    due_timeout, priority,
+};
+
+/// An order shipped on 10-30 and not signed for.
+fn on_its_way() -> crate::domain::Order {
+    let mut o = order(vec![line("book", "books", 4_500, 2)]);
+    o.signed_for_at = None;
+    o
+}
+
+fn question(kind: CaseKind) -> crate::domain::CaseRequest {
+    let reason = kind.question_reason().expect("a question");
+    request(kind, reason, &[])
+}
+
+fn asked_at() -> Timestamp {
+    cst(2024, 11, 1, 9, 0)
+}
+
+#[test]
+fn a_parcel_question_is_answered_by_an_agent_within_24_hours_and_closes_as_answered() {
+    let mut run = Run::file(
+        &on_its_way(),
+        question(CaseKind::ParcelQuestion),
+        asked_at(),
+    )
+    .expect("filed");
+    let deadline = current_deadline(&run.case, &run.policy).expect("a deadline");
+    assert_eq!(deadline.waiting_for, Party::Shop { role: Role::Agent });
+    assert_eq!(deadline.due, asked_at().plus_ms(24 * MS_PER_HOUR));
+    assert_eq!(deadline.on_expiry, ExpiryOutcome::Overdue);
+    let offered = available_actions(&run.case, &agent(), &run.ctx());
+    assert_eq!(offered, vec![ActionKind::Message, ActionKind::Answer]);
+    run.ok(
+        &agent(),
+        Command::Answer {
+            text: "It left Hangzhou this morning.".into(),
+        },
+    );
+    assert!(matches!(
+        run.case.state(),
+        CaseState::Closed {
+            outcome: Outcome::Answered,
+            ..
+        }
+    ));
+    // Rated like any closed case.
+    assert!(
+        available_actions(&run.case, &crate::domain::Actor::Buyer, &run.ctx())
+            .contains(&ActionKind::Rate)
+    );
+}
+
+#[test]
+fn an_unanswered_question_shows_overdue_and_nothing_runs_by_itself() {
+    let mut run = Run::file(
+        &on_its_way(),
+        question(CaseKind::ParcelQuestion),
+        asked_at(),
+    )
+    .expect("filed");
+    let late = asked_at().plus_ms(25 * MS_PER_HOUR);
+    run.at(late);
+    assert_eq!(due_timeout(&run.case, &run.policy, late), None);
+    let p = priority(&run.case, &run.policy, late);
+    assert!(p.reasons.contains(&PriorityReason::OverdueShopDeadline));
+    // An expiry sent anyway changes nothing.
+    let due = current_deadline(&run.case, &run.policy)
+        .expect("deadline")
+        .due;
+    assert_eq!(
+        run.ok(&crate::domain::Actor::System, Command::Expire { due }),
+        vec![]
+    );
+    assert!(matches!(run.case.state(), CaseState::AwaitingReview { .. }));
+}
+
+#[test]
+fn a_complaint_goes_to_the_owner_within_12_hours_first_in_the_queue() {
+    let mut run =
+        Run::file(&on_its_way(), question(CaseKind::Complaint), asked_at()).expect("filed");
+    let deadline = current_deadline(&run.case, &run.policy).expect("a deadline");
+    assert_eq!(deadline.waiting_for, Party::Shop { role: Role::Owner });
+    assert_eq!(deadline.due, asked_at().plus_ms(12 * MS_PER_HOUR));
+    let p = priority(&run.case, &run.policy, asked_at());
+    assert_eq!(p.class, PriorityClass::Dispute);
+    assert!(p.reasons.contains(&PriorityReason::Complaint));
+    let sorry = Command::Answer {
+        text: "We are sorry.".into(),
+    };
+    assert_eq!(
+        run.act(&agent(), sorry.clone()),
+        Err(PolicyError::NotAllowedForActor {
+            action: ActionKind::Answer
+        })
+    );
+    run.ok(&owner(), sorry);
+    assert!(run.case.state().is_closed());
+}
+
+#[test]
+fn nothing_is_granted_on_a_question_and_a_request_is_never_merely_answered() {
+    let mut run = Run::file(
+        &on_its_way(),
+        question(CaseKind::ParcelQuestion),
+        asked_at(),
+    )
+    .expect("filed");
+    for command in [
+        Command::Approve {
+            solution: Solution::Reship,
+            note: String::new(),
+        },
+        Command::Reject {
+            reason_code: crate::domain::RejectReason::Other,
+            note: "no".into(),
+        },
+        Command::RequestInfo {
+            question: "photo?".into(),
+        },
+    ] {
+        assert!(matches!(
+            run.act(&agent(), command),
+            Err(PolicyError::NotAllowedInState { .. })
+        ));
+    }
+    let mut o = on_its_way();
+    o.signed_for_at = Some(cst(2024, 11, 1, 10, 0));
+    let mut goods = Run::file(
+        &o,
+        request(CaseKind::ReturnAndRefund, Reason::SizeOrFit, &[("book", 1)]),
+        cst(2024, 11, 2, 9, 0),
+    )
+    .expect("filed");
+    assert!(matches!(
+        goods.act(&agent(), Command::Answer { text: "ok".into() }),
+        Err(PolicyError::NotAllowedInState { .. })
+    ));
+}
+
+#[test]
+fn a_question_names_no_line_fits_its_reason_and_holds_no_units() {
+    let mut with_lines = question(CaseKind::ParcelQuestion);
+    with_lines.lines = request(CaseKind::Reship, Reason::NotReceived, &[("book", 1)]).lines;
+    assert_eq!(
+        Run::file(&on_its_way(), with_lines, asked_at()).err(),
+        Some(PolicyError::QuestionHasLines)
+    );
+    let mut wrong = question(CaseKind::Complaint);
+    wrong.reason = Reason::QualityFault;
+    assert!(matches!(
+        Run::file(&on_its_way(), wrong, asked_at()).err(),
+        Some(PolicyError::Ineligible {
+            refusal: Refusal::ReasonDoesNotFitKind { .. },
+            ..
+        })
+    ));
+    let mut unshipped = on_its_way();
+    unshipped.shipped_at = None;
+    assert!(matches!(
+        Run::file(&unshipped, question(CaseKind::ParcelQuestion), asked_at()).err(),
+        Some(PolicyError::Ineligible {
+            refusal: Refusal::NotShipped,
+            ..
+        })
+    ));
+    // An open question does not block the claim that the parcel never arrived, once stalled.
+    let open = Run::file(
+        &on_its_way(),
+        question(CaseKind::ParcelQuestion),
+        asked_at(),
+    )
+    .expect("filed");
+    let stalled = cst(2024, 11, 6, 9, 0);
+    Run::file_with(
+        &on_its_way(),
+        request(CaseKind::Reship, Reason::NotReceived, &[("book", 2)]),
+        stalled,
+        crate::policy::Policy::default(),
+        vec![open.case],
+        crate::policy::BuyerStanding::default(),
+    )
+    .expect("a stalled parcel is reshipped without proof");
+}
+
+#[test]
+fn the_queue_ranks_a_complaint_before_a_fault_before_no_fault_before_a_parcel_question() {
+    let mut signed = on_its_way();
+    signed.signed_for_at = Some(cst(2024, 11, 1, 10, 0));
+    let at = cst(2024, 11, 2, 9, 0);
+    let complaint = Run::file(&signed, question(CaseKind::Complaint), at).expect("filed");
+    let fault = Run::file(
+        &signed,
+        request(CaseKind::Exchange, Reason::QualityFault, &[("book", 1)]),
+        at,
+    )
+    .expect("filed");
+    let no_fault = Run::file(
+        &signed,
+        request(CaseKind::ReturnAndRefund, Reason::SizeOrFit, &[("book", 1)]),
+        at,
+    )
+    .expect("filed");
+    let parcel = Run::file(&on_its_way(), question(CaseKind::ParcelQuestion), at).expect("filed");
+    // Filed in the opposite order of their rank, and the parcel question due first.
+    let mut runs = [&parcel, &no_fault, &fault, &complaint];
+    runs.sort_by_key(|r| priority(&r.case, &r.policy, at).sort_key());
+    let kinds: Vec<CaseKind> = runs.iter().map(|r| r.case.request.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            CaseKind::Complaint,
+            CaseKind::Exchange,
+            CaseKind::ReturnAndRefund,
+            CaseKind::ParcelQuestion
+        ]
+    );
+}
