@@ -15,7 +15,7 @@ use shared::api::decode::{
     MAX_IMPORT_BYTES, MAX_JSON_BYTES, MAX_PHOTO_BYTES, PolicyDocumentError, parse_json,
     policy_document,
 };
-use shared::api::import::{check_order, parse_csv};
+use shared::api::import::{check_order, check_tracking, parse_csv};
 use shared::api::links::{LinkLookup, StartLinkRequest};
 use shared::api::push::{PushRemove, PushSubscription};
 use shared::api::query::{ChangesQuery, QueueQuery, RebuildQuery, ReportQuery};
@@ -24,7 +24,8 @@ use shared::api::{
     ApiErrorCode, BatchApproveRequest, CannedReply, LoginRequest, LookupRequest, NewStaff,
 };
 use shared::domain::{
-    Actor, Case, CaseRequest, Command, Order, Role, Timestamp, order_number_match_key,
+    Actor, Case, CaseRequest, Command, Order, ParcelTracking, Role, Timestamp,
+    order_number_match_key,
 };
 use shared::i18n::Lang;
 use shared::photos::{self, CleanImage};
@@ -157,6 +158,11 @@ pub const ROUTES: &[(&str, &str, Reads)] = &[
     ("POST", "/api/shop/orders", Reads::Input(&IMPORT_JSON)),
     ("POST", "/api/shop/links", Reads::Input(&START_LINK)),
     ("POST", "/api/shop/bootstrap", Reads::Input(&NEW_STAFF)),
+    (
+        "POST",
+        "/api/shop/orders/{id}/tracking",
+        Reads::Input(&TRACKING),
+    ),
     (
         "GET",
         "/api/staff/backup",
@@ -889,6 +895,53 @@ pub static IMPORT_JSON: Target = Target {
     run: |input| match decode::<Vec<Order>>(input) {
         Ok(orders) if orders.is_empty() => Outcome::Accepted,
         Ok(orders) => orders_outcome(&orders),
+        Err(o) => o,
+    },
+};
+
+/// `POST /api/shop/orders/{number}/tracking` (shop_system.rs `push_tracking`): the record,
+/// `import::check_tracking`, then the merge into a kept record of the same parcel, as the desk
+/// does.
+pub static TRACKING: Target = Target {
+    name: "POST /api/shop/orders/{number}/tracking",
+    kind: Kind::Json,
+    limit: MAX_JSON_BYTES,
+    seeds: || {
+        text_seeds(&[
+            r#"{"carrier":"SF","number":"SF1001","events":[{"at":1793584800000,"status":"已揽收","location":"杭州"},{"at":1793671200000,"status":"运输中"}]}"#,
+            r#"{"carrier":"SF","number":"SF1001","promised_by":1793757600000,"events":[]}"#,
+        ])
+    },
+    run: |input| match decode::<ParcelTracking>(input) {
+        Ok(pushed) => {
+            let problems = check_tracking(&pushed);
+            if problems.is_empty() {
+                let kept = ParcelTracking {
+                    carrier: "SF".into(),
+                    number: "SF1001".into(),
+                    promised_by: None,
+                    events: vec![],
+                };
+                let merged = policy::merge_tracking(Some(kept), pushed);
+                if merged.events.len() > policy::MAX_TRACKING_EVENTS {
+                    return Outcome::Refused(vec!["MERGE KEPT TOO MANY".into()]);
+                }
+                Outcome::Accepted
+            } else {
+                Outcome::Refused(
+                    problems
+                        .into_iter()
+                        .map(|(field, code, en, zh)| {
+                            if field.is_empty() || en.is_empty() || zh.is_empty() {
+                                format!("MISSING MESSAGE for {code}")
+                            } else {
+                                code.to_string()
+                            }
+                        })
+                        .collect(),
+                )
+            }
+        }
         Err(o) => o,
     },
 };

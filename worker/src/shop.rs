@@ -95,6 +95,18 @@ pub fn default_canned_replies() -> Vec<CannedReply> {
             "Dear {buyer}, we are sorry your parcel for order {order} has not arrived. We have checked with the courier and are reshipping or refunding it as a priority.",
         ),
         reply(
+            "parcel-where",
+            "Where is my parcel: the courier's record",
+            "{buyer}您好，抱歉让您久等了。我们已查询订单 {order} 的物流：包裹正在运输中，最新记录见订单页面。如到 {deadline} 仍无新的物流记录，可直接申请补发或退款。",
+            "Dear {buyer}, sorry for the wait. We checked the courier's record for order {order}: the parcel is on its way, and its latest scans are on your order page. If there is no new scan by {deadline}, you can ask for a reship or a refund straight away.",
+        ),
+        reply(
+            "apology-complaint",
+            "Apology: complaint about our service",
+            "{buyer}您好，我是店主。非常抱歉我们的服务让您不满意，这是我们的责任。我已了解情况并会亲自跟进，同时改进团队的做法。如需补偿或其他安排，请直接回复我。",
+            "Dear {buyer}, this is the shop's owner. I am very sorry our service let you down; that is on us. I have looked into it, will follow it through myself, and we are changing how the team handles this. If you would like anything put right, reply to me directly.",
+        ),
+        reply(
             "return-instructions",
             "Return instructions",
             "{buyer}您好，您的申请已通过。请在 {deadline} 前将商品（含配件、吊牌完好）寄回页面上的退货地址，并填写快递单号。",

@@ -750,6 +750,13 @@ pub fn next_step_text(who: Party, lang: Lang) -> &'static str {
 pub fn expiry_future(outcome: ExpiryOutcome, lang: Lang) -> &'static str {
     let zh = lang == Lang::ZhCn;
     match outcome {
+        ExpiryOutcome::Overdue => {
+            if zh {
+                "逾期未答复将标为超时并优先处理"
+            } else {
+                "If no answer by then, your question is marked overdue and comes first."
+            }
+        }
         ExpiryOutcome::AutoRefund => {
             if zh {
                 "逾期未处理将自动退款"

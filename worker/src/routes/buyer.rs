@@ -527,6 +527,7 @@ mod tests {
             paid_at: Timestamp(0),
             shipped_at: None,
             signed_for_at: None,
+            tracking: None,
         }
     }
 

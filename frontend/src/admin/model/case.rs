@@ -32,6 +32,11 @@ pub enum Sheet {
         /// The question.
         question: String,
     },
+    /// Answer a question or a complaint (the case closes as answered).
+    Answer {
+        /// The answer.
+        text: String,
+    },
     /// The warehouse's inspection.
     Receive {
         /// Intact and complete.
@@ -93,7 +98,7 @@ impl Sheet {
             Self::Reject { note, .. }
             | Self::Escalate { note }
             | Self::DeclineProposal { note } => note.clear(),
-            Self::RequestInfo { question } => question.clear(),
+            Self::RequestInfo { question } | Self::Answer { text: question } => question.clear(),
             Self::Receive {
                 note, deduction, ..
             } => {
@@ -133,7 +138,9 @@ impl Sheet {
                 | Self::AdjustPostage { reason: note, .. },
                 Field::Text,
             ) => note.clone(),
-            (Self::RequestInfo { question }, _) => question.clone(),
+            (Self::RequestInfo { question }, _) | (Self::Answer { text: question }, _) => {
+                question.clone()
+            }
             (Self::Receive { deduction, .. }, Field::Second) => deduction.clone(),
             (Self::Ship { tracking, .. }, Field::Text) => tracking.clone(),
             (Self::Ship { carrier, .. }, Field::Second) => carrier.clone(),
@@ -316,7 +323,8 @@ pub fn fill(reply: &CannedReply, lang: Lang, values: &Placeholders) -> String {
 }
 
 /// The order the bar shows actions in: deciding first, messages are the thread's own box.
-const BAR_ORDER: [ActionKind; 13] = [
+const BAR_ORDER: [ActionKind; 14] = [
+    ActionKind::Answer,
     ActionKind::ApproveProposal,
     ActionKind::DeclineProposal,
     ActionKind::Approve,
@@ -442,7 +450,7 @@ impl CaseScreen {
     }
 
     /// The solution an approval grants: what the buyer asked for.
-    fn requested_solution(view: &CaseView) -> Solution {
+    fn requested_solution(view: &CaseView) -> Option<Solution> {
         Solution::as_requested(view.case.request.kind)
     }
 
@@ -452,7 +460,9 @@ impl CaseScreen {
         !self.busy
             && match &self.sheet {
                 Some(Sheet::Reject { reason, note }) => reason.is_some() && !note.trim().is_empty(),
-                Some(Sheet::RequestInfo { question }) => !question.trim().is_empty(),
+                Some(Sheet::RequestInfo { question } | Sheet::Answer { text: question }) => {
+                    !question.trim().is_empty()
+                }
                 Some(Sheet::Receive {
                     passed, deduction, ..
                 }) => passed.is_some() && parse_money(deduction).is_some(),
@@ -478,7 +488,7 @@ impl CaseScreen {
             Sheet::Approve => (
                 ActionKind::Approve,
                 Command::Approve {
-                    solution: Self::requested_solution(view),
+                    solution: Self::requested_solution(view)?,
                     note: String::new(),
                 },
             ),
@@ -487,6 +497,12 @@ impl CaseScreen {
                 Command::Reject {
                     reason_code: (*reason)?,
                     note: note.trim().to_string(),
+                },
+            ),
+            Sheet::Answer { text } => (
+                ActionKind::Answer,
+                Command::Answer {
+                    text: text.trim().to_string(),
                 },
             ),
             Sheet::RequestInfo { question } => (
@@ -631,6 +647,9 @@ impl Page for CaseScreen {
                     ActionKind::RequestInfo => Some(Sheet::RequestInfo {
                         question: String::new(),
                     }),
+                    ActionKind::Answer => Some(Sheet::Answer {
+                        text: String::new(),
+                    }),
                     ActionKind::Receive => Some(Sheet::Receive {
                         passed: None,
                         note: String::new(),
@@ -677,7 +696,9 @@ impl Page for CaseScreen {
                     Field::Second,
                 ) => *amount = text,
                 (Some(Sheet::AdjustPostage { reason, .. }), Field::Text) => *reason = text,
-                (Some(Sheet::RequestInfo { question }), _) => *question = text,
+                (Some(Sheet::RequestInfo { question } | Sheet::Answer { text: question }), _) => {
+                    *question = text;
+                }
                 (Some(Sheet::Ship { tracking, .. }), Field::Text) => *tracking = text,
                 (Some(Sheet::Ship { carrier, .. }), Field::Second) => *carrier = text,
                 _ => {}

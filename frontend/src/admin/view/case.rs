@@ -406,7 +406,7 @@ fn ActionBar(core: Core<CaseScreen>) -> impl IntoView {
             view! {
                 <div class="actionbar" data-testid="action-bar">
                     {bar.into_iter().map(|a| {
-                        let primary = matches!(a, ActionKind::Approve | ActionKind::ApproveProposal | ActionKind::Receive | ActionKind::Ship | ActionKind::ReturnArrived | ActionKind::ResolveEscalation);
+                        let primary = matches!(a, ActionKind::Answer | ActionKind::Approve | ActionKind::ApproveProposal | ActionKind::Receive | ActionKind::Ship | ActionKind::ReturnArrived | ActionKind::ResolveEscalation);
                         let label = match (a, &amount) {
                             (ActionKind::Approve, Some((m, c))) => format!("{} {}", labels::action(a, lang), format::money(*m, c)),
                             _ => labels::action(a, lang).to_string(),
@@ -491,6 +491,10 @@ fn ActionSheet(core: Core<CaseScreen>) -> impl IntoView {
                     {text_input(core, Field::Text, t.note_to_buyer, "reject-note", true)}
                 }.into_any(),
             ),
+            Sheet::Answer { .. } => (
+                labels::action(ActionKind::Answer, lang).to_string(),
+                text_input(core, Field::Text, t.note_to_buyer, "answer-text", true),
+            ),
             Sheet::RequestInfo { .. } => (
                 labels::action(ActionKind::RequestInfo, lang).to_string(),
                 text_input(core, Field::Text, t.question, "info-question", true),
@@ -559,8 +563,7 @@ fn ActionSheet(core: Core<CaseScreen>) -> impl IntoView {
                     labels::action(ActionKind::ResolveEscalation, lang).to_string(),
                     view! {
                         <div class="stack">
-                            {solution.map(|k| {
-                                let solution = shared::domain::Solution::as_requested(k);
+                            {solution.and_then(shared::domain::Solution::as_requested).map(|solution| {
                                 view! { <button type="button" class="btn btn-primary btn-block" data-testid="resolve-approve"
                                     on:click=move |_| core.send(Msg::ResolveWith(Resolution::Approve { solution: solution.clone() }))>{t.resolve_approve}</button> }
                             })}

@@ -353,7 +353,7 @@ fn RequestForm(loaded: Rc<Loaded>, core: Core<Model>) -> impl IntoView {
                         <span>{tr(lang, |t| t.intact_confirm)}{move || i18n::intact_rule(core.with(Model::intact_rule), lang.get())}</span>
                     </label>
                 </Show>
-                <Show when=move || core.with(Model::asks_carrier_proof)>
+                <Show when=move || core.with(|m| m.asks_carrier_proof(now_ms()))>
                     <label class="check">
                         <input type="checkbox" data-testid="carrier-loss" prop:checked=loss on:change=on_loss />
                         <span>{tr(lang, |t| t.carrier_loss)}</span>

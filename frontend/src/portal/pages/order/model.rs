@@ -338,11 +338,17 @@ impl Model {
         v.policy.intact_rule_for(&category)
     }
 
-    /// "The courier's record shows the parcel lost" is asked for (the policy's rule).
+    /// "The courier's record shows the parcel lost" is asked for (the policy's rule), judged at
+    /// our clock `now` on the server's time.
     #[must_use]
-    pub fn asks_carrier_proof(&self) -> bool {
-        match (self.view(), self.draft.reason) {
-            (Some(v), Some(reason)) => needs_carrier_proof(&v.order, reason),
+    pub fn asks_carrier_proof(&self, now: i64) -> bool {
+        match (self.order.as_ref(), self.draft.reason) {
+            (Some(l), Some(reason)) => needs_carrier_proof(
+                &l.view.order,
+                reason,
+                &l.view.policy,
+                Timestamp(now + l.skew),
+            ),
             _ => false,
         }
     }

@@ -274,12 +274,19 @@ fn the_intact_tick_and_the_couriers_proof_are_asked_for_by_the_policys_rules() {
     m.update(Msg::Reason(Reason::ChangedMind));
     assert!(!m.asks_intact(), "nothing comes back");
 
-    assert!(!m.asks_carrier_proof());
+    assert!(!m.asks_carrier_proof(NOW));
     m.update(Msg::Reason(Reason::NotReceived));
-    assert!(m.asks_carrier_proof(), "a signed-for parcel");
+    assert!(m.asks_carrier_proof(NOW), "a signed-for parcel");
     let mut unsigned = page_with(answer(false));
     unsigned.update(Msg::Reason(Reason::NotReceived));
-    assert!(!unsigned.asks_carrier_proof(), "never signed for");
+    assert!(
+        unsigned.asks_carrier_proof(NOW),
+        "not signed for, shipped four days ago: still on its way"
+    );
+    assert!(
+        !unsigned.asks_carrier_proof(NOW + 3 * MS_PER_DAY),
+        "no movement for more than five days: stalled, no statement asked"
+    );
 }
 
 #[test]
@@ -458,6 +465,21 @@ fn kinds_and_reasons_follow_the_lines_picked() {
         kind(CaseKind::ReturnAndRefund).map(|o| (o.open, o.refusal)),
         Some((false, Some(shared::policy::Refusal::NotDelivered)))
     );
+    // Shipped four days ago and still moving: "never arrived" waits for the stall (or the
+    // courier's record of loss), and says until when.
+    assert_eq!(kind(CaseKind::RefundOnly).map(|o| o.open), Some(false));
+    // Three days later it has not moved for more than five: claimable without proof.
+    let mut stalled_view = answer(false);
+    stalled_view.eligibility = eligibility(
+        &stalled_view.order,
+        &stalled_view.cases,
+        &stalled_view.policy,
+        Timestamp(NOW + 3 * MS_PER_DAY),
+    );
+    let mut m = page_with(stalled_view);
+    m.update(Msg::Quantity("SHIRT".into(), 1));
+    let kinds = m.kinds();
+    let kind = |k: CaseKind| kinds.iter().find(|o| o.kind == k).cloned();
     assert_eq!(kind(CaseKind::RefundOnly).map(|o| o.open), Some(true));
     assert!(m.reasons().iter().all(|(_, open)| *open), "no kind yet");
     m.update(Msg::Kind(CaseKind::RefundOnly));
