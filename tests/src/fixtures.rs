@@ -62,6 +62,7 @@ fn order(
         paid_at: at(days_ago.0),
         shipped_at: days_ago.1.map(at),
         signed_for_at: days_ago.2.map(at),
+        tracking: None,
     }
 }
 
@@ -510,7 +511,8 @@ pub fn demo_orders(now: Timestamp) -> Vec<Order> {
                 NONE,
             )],
             (0, None, false),
-            (4, Some(3), None),
+            // Shipped eight days ago and never signed for: stalled, claimable without proof.
+            (9, Some(8), None),
             "EUR",
         ),
         order(

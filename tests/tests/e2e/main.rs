@@ -15,6 +15,7 @@ mod api_basics;
 mod api_concurrency;
 mod api_crash;
 mod api_cron;
+mod api_desk;
 mod api_fuzz;
 mod api_hardening_input;
 mod api_input;

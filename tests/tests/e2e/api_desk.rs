@@ -1,0 +1,283 @@
+//! The desk's other problems through the API against the real worker: the parcel's tracking the
+//! shop's system pushes (merged whole under concurrent pushes), where-is-my-parcel questions, a
+//! stalled parcel claimed without proof, complaints answered by the owner, and the queue's
+//! order across the classes (DOMAIN.md "Priority of the queue").
+
+use std::sync::{Arc, Barrier};
+
+use serde_json::{Value, json};
+use shared::domain::{MS_PER_DAY, MS_PER_HOUR, Order};
+use tests::ApiResponse;
+
+use crate::helpers::*;
+use crate::support::{app, fresh_orders, now};
+
+/// One order, never signed for, shipped `days` ago (its own number), imported.
+fn on_its_way(tag: &str, days: i64) -> Order {
+    let mut order = fresh_orders(tag)
+        .into_iter()
+        .find(|o| o.shipped_at.is_some())
+        .expect("a shipped demo order");
+    let now = now().0;
+    order.paid_at.0 = now - (days + 1) * MS_PER_DAY;
+    order.shipped_at = Some(shared::domain::Timestamp(now - days * MS_PER_DAY));
+    order.signed_for_at = None;
+    app().import_orders(std::slice::from_ref(&order));
+    order
+}
+
+fn scan(hours_ago: i64, status: &str) -> Value {
+    json!({"at": now().0 - hours_ago * MS_PER_HOUR, "status": status, "location": "杭州"})
+}
+
+fn push(order: &Order, body: &Value) -> ApiResponse {
+    app().shop_system().post(
+        &shared::api::routes::shop_order_tracking(&order.number),
+        body,
+    )
+}
+
+fn question(kind: &str) -> Value {
+    let reason = if kind == "complaint" {
+        "service"
+    } else {
+        "not_received"
+    };
+    json!({"kind": kind, "reason": reason, "lines": [],
+           "note": "Where is it? / 服务太差"})
+}
+
+#[test]
+fn ten_pushes_at_once_all_land_in_the_parcels_record_and_the_buyer_sees_them() {
+    let order = on_its_way("trk", 2);
+    let base = now().0;
+    let scan_at =
+        move |i: i64| json!({"at": base - (40 - i) * MS_PER_HOUR, "status": format!("scan {i}")});
+    let barrier = Arc::new(Barrier::new(10));
+    let handles: Vec<_> = (0..10)
+        .map(|i: i64| {
+            let (barrier, order) = (barrier.clone(), order.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                push(
+                    &order,
+                    &json!({"carrier": "SF Express", "number": "SF100200300",
+                            "events": [scan_at(i)]}),
+                )
+            })
+        })
+        .collect();
+    for h in handles {
+        let r = h.join().expect("push thread");
+        assert_status(&r, 200);
+    }
+    let buyer = buyer(&order);
+    let seen = buyer.get("/api/buyer/order");
+    assert_status(&seen, 200);
+    let events = seen.json()["order"]["tracking"]["events"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(events.len(), 10, "every acknowledged push kept: {events:?}");
+    let times: Vec<i64> = events.iter().filter_map(|e| e["at"].as_i64()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "oldest first");
+    // A retry of one push changes nothing.
+    let again = push(
+        &order,
+        &json!({"carrier": "SF Express", "number": "SF100200300", "events": [scan_at(0)]}),
+    );
+    assert_status(&again, 200);
+    assert_eq!(again.json()["events"].as_array().map(Vec::len), Some(10));
+}
+
+#[test]
+fn a_bad_push_is_refused_in_the_callers_language_and_changes_nothing() {
+    let order = on_its_way("trkbad", 2);
+    let good = json!({"carrier": "SF", "number": "SF1", "events": [scan(3, "揽收")]});
+    assert_status(&push(&order, &good), 200);
+    let too_many: Vec<Value> = (0..101).map(|i| scan(i, "x")).collect();
+    let shop_zh = app().shop_system().with_lang("zh-CN");
+    let path = shared::api::routes::shop_order_tracking(&order.number);
+    for body in [
+        json!({"carrier": "", "number": "SF1", "events": []}),
+        json!({"carrier": "SF", "number": "SF1", "events": too_many}),
+        json!({"carrier": "SF", "number": "SF1", "events": [{"at": -5, "status": "x"}]}),
+        json!({"carrier": "SF", "number": "SF1", "events": [{"at": now().0, "status": ""}]}),
+    ] {
+        let r = shop_zh.post(&path, &body);
+        assert_status(&r, 422);
+        assert_eq!(r.code(), "invalid_fields");
+        let text = String::from_utf8_lossy(&r.body).to_string();
+        assert!(
+            text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "a Chinese message: {text}"
+        );
+    }
+    let r = shop_zh.post(&path, &json!({"carrier": "SF"}));
+    assert_status(&r, 400);
+    let unknown = app().shop_system().post(
+        &shared::api::routes::shop_order_tracking("NO-SUCH-ORDER-1"),
+        &good,
+    );
+    assert_status(&unknown, 404);
+    assert_eq!(unknown.code(), "order_not_found");
+    let anonymous = app().api().post(&path, &good);
+    assert_status(&anonymous, 401);
+    let seen = buyer(&order).get("/api/buyer/order");
+    assert_eq!(
+        seen.json()["order"]["tracking"]["events"]
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "nothing refused was kept"
+    );
+}
+
+#[test]
+fn a_buyer_asks_where_the_parcel_is_and_gets_the_shops_answer() {
+    let order = on_its_way("wismo", 2);
+    assert_status(
+        &push(
+            &order,
+            &json!({"carrier": "SF", "number": "SF9", "events": [scan(20, "运输中")]}),
+        ),
+        200,
+    );
+    let buyer = buyer(&order);
+    let case = file(&buyer, &question("parcel_question"));
+    let filed = buyer.get(&format!("/api/buyer/cases/{case}"));
+    assert_eq!(filed.json()["state"], "awaiting_review");
+    let due = filed.json()["deadline"]["due"].as_i64().unwrap_or_default();
+    let hours = (due
+        - filed.json()["case"]["filed_at"]
+            .as_i64()
+            .unwrap_or_default())
+        / MS_PER_HOUR;
+    assert_eq!(hours, 24, "the shop answers within 24 hours");
+    let agent = staff(app(), AGENT);
+    let queue = agent.get("/api/staff/queue?kind=parcel_question&limit=100");
+    assert_status(&queue, 200);
+    let row = queue.json()["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|i| i["id"] == case.as_str())
+        .cloned()
+        .expect("the question is in the queue");
+    assert_eq!(row["priority_class"], 3, "the logistics class");
+    // Nothing is granted on a question.
+    let approve = staff_command(
+        &agent,
+        &case,
+        &json!({"type": "approve", "solution": {"kind": "reship"}}),
+    );
+    assert_status(&approve, 409);
+    let answered = staff_command(
+        &agent,
+        &case,
+        &json!({"type": "answer", "text": "It reached Hangzhou today; it will be with you tomorrow."}),
+    );
+    assert_status(&answered, 200);
+    let seen = buyer.get(&format!("/api/buyer/cases/{case}"));
+    assert_eq!(seen.json()["state"], "closed");
+    let text = String::from_utf8_lossy(&seen.body).to_string();
+    assert!(
+        text.contains("reached Hangzhou"),
+        "the buyer reads the answer"
+    );
+}
+
+#[test]
+fn a_moving_parcel_needs_the_couriers_record_and_a_stalled_one_is_reshipped_without_proof() {
+    let reship = |order: &Order| {
+        let sku = order.lines[0].sku.clone();
+        json!({"kind": "reship", "reason": "not_received",
+               "lines": [{"sku": sku, "quantity": 1}], "note": "Never came"})
+    };
+    let moving = on_its_way("moving", 2);
+    let refused = file_with_key(&buyer(&moving), "k-moving", &reship(&moving));
+    assert_status(&refused, 422);
+    assert_eq!(refused.code(), "parcel_still_moving");
+    let body = String::from_utf8_lossy(&refused.body).to_string();
+    assert!(
+        body.contains("still on its way"),
+        "says why and until when: {body}"
+    );
+
+    // Shipped nine days ago, last scanned seven days ago: stalled.
+    let stalled = on_its_way("stalled", 9);
+    assert_status(
+        &push(
+            &stalled,
+            &json!({"carrier": "YTO", "number": "YT1", "events": [scan(7 * 24, "运输中")]}),
+        ),
+        200,
+    );
+    let case = file(&buyer(&stalled), &reship(&stalled));
+    let filed = buyer(&stalled).get(&format!("/api/buyer/cases/{case}"));
+    assert_eq!(filed.json()["state"], "awaiting_review");
+
+    // A promised date passed stalls a parcel that moved yesterday.
+    let late = on_its_way("late", 3);
+    assert_status(
+        &push(
+            &late,
+            &json!({"carrier": "YTO", "number": "YT2", "promised_by": now().0 - MS_PER_HOUR,
+                    "events": [scan(20, "运输中")]}),
+        ),
+        200,
+    );
+    file(&buyer(&late), &reship(&late));
+}
+
+#[test]
+fn a_complaint_is_the_owners_within_12_hours_and_tops_the_queue_before_fault_no_fault_and_parcels()
+{
+    let orders = orders("rank");
+    let shirt = story(&orders, tests::fixtures::stories::SHIRT);
+    let phone = story(&orders, tests::fixtures::stories::PHONE);
+    let parcel = on_its_way("rankp", 2);
+    // Filed lowest rank first, so the order below is the policy's and not the filing's.
+    let parcel_case = file(&buyer(&parcel), &question("parcel_question"));
+    let no_fault = file(&buyer(shirt), &shirt_return());
+    let fault = file(
+        &buyer(phone),
+        &json!({"kind": "exchange", "reason": "damaged_in_transit",
+                "lines": [{"sku": phone.lines[0].sku, "quantity": 1}], "note": "Scratched",
+                "intact_confirmed": true}),
+    );
+    let complaint = file(&buyer(shirt), &question("complaint"));
+
+    let owner = staff(app(), OWNER);
+    let mut ranked: Vec<String> = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/staff/queue?limit=100&cursor={c}"),
+            None => "/api/staff/queue?limit=100".to_string(),
+        };
+        let page = owner.get(&path);
+        assert_status(&page, 200);
+        for item in page.json()["items"].as_array().into_iter().flatten() {
+            let id = item["id"].as_str().unwrap_or_default().to_string();
+            if [&parcel_case, &no_fault, &fault, &complaint].contains(&&id) {
+                ranked.push(id);
+            }
+        }
+        cursor = page.json()["next_cursor"].as_str().map(str::to_string);
+        if cursor.is_none() {
+            break;
+        }
+    }
+    assert_eq!(
+        ranked,
+        vec![complaint.clone(), fault, no_fault, parcel_case]
+    );
+
+    let filed = owner.get(&format!("/api/staff/cases/{complaint}"));
+    assert_eq!(filed.json()["deadline"]["waiting_for"]["role"], "owner");
+    let agent = staff(app(), AGENT);
+    let sorry = json!({"type": "answer", "text": "I am sorry; I will see to it myself."});
+    assert_status(&staff_command(&agent, &complaint, &sorry), 403);
+    assert_status(&staff_command(&owner, &complaint, &sorry), 200);
+}
