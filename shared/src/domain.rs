@@ -22,7 +22,8 @@ pub use command::{
 };
 pub use event::{Event, EventKind, ExpiryOutcome, RefundBreakdown, RefundLine, ShipmentKind};
 pub use order::{
-    BuyerContact, Exclusion, LineFlags, Order, OrderLine, fold_order_number, order_number_match_key,
+    BuyerContact, Exclusion, LineFlags, Order, OrderLine, fold_order_number, is_order_number,
+    order_number_match_key,
 };
 pub use parcel::{ParcelTracking, TrackingEvent};
 pub use values::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Money, Timestamp};

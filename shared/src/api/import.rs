@@ -21,12 +21,7 @@ pub fn check_order(order: &Order, shop: &str) -> Vec<Problem> {
     // Amounts and instants are bounded where they enter (see `Money::MAX`, `Timestamp::MAX`).
     let max = format_amount(Money::MAX);
     let n = &order.number;
-    if n.is_empty()
-        || n.len() > 64
-        || !n
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
+    if !crate::domain::is_order_number(n) {
         add(
             "number".into(),
             "invalid_number",

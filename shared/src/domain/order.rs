@@ -213,6 +213,17 @@ impl Order {
     }
 }
 
+/// True for a number an order may have: 1 to 64 letters, digits, `-` or `_` (what an import
+/// accepts, so anything else names no order and is never used as a storage key).
+#[must_use]
+pub fn is_order_number(number: &str) -> bool {
+    !number.is_empty()
+        && number.len() <= 64
+        && number
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// An order number as a buyer typed it, in the form the shop's numbers are stored in: no
 /// spaces (a pasted number often brings one, an IME an ideographic one), full-width letters,
 /// digits and signs (`ＡＢ－１２`, what a Chinese keyboard types in full-width mode) as their

@@ -10,21 +10,7 @@ use shared::domain::{MS_PER_DAY, MS_PER_HOUR, Order};
 use tests::ApiResponse;
 
 use crate::helpers::*;
-use crate::support::{app, fresh_orders, now};
-
-/// One order, never signed for, shipped `days` ago (its own number), imported.
-fn on_its_way(tag: &str, days: i64) -> Order {
-    let mut order = fresh_orders(tag)
-        .into_iter()
-        .find(|o| o.shipped_at.is_some())
-        .expect("a shipped demo order");
-    let now = now().0;
-    order.paid_at.0 = now - (days + 1) * MS_PER_DAY;
-    order.shipped_at = Some(shared::domain::Timestamp(now - days * MS_PER_DAY));
-    order.signed_for_at = None;
-    app().import_orders(std::slice::from_ref(&order));
-    order
-}
+use crate::support::{app, now};
 
 fn scan(hours_ago: i64, status: &str) -> Value {
     json!({"at": now().0 - hours_ago * MS_PER_HOUR, "status": status, "location": "杭州"})
@@ -49,7 +35,7 @@ fn question(kind: &str) -> Value {
 
 #[test]
 fn ten_pushes_at_once_all_land_in_the_parcels_record_and_the_buyer_sees_them() {
-    let order = on_its_way("trk", 2);
+    let order = order_on_its_way("trk", 2);
     let base = now().0;
     let scan_at =
         move |i: i64| json!({"at": base - (40 - i) * MS_PER_HOUR, "status": format!("scan {i}")});
@@ -92,7 +78,7 @@ fn ten_pushes_at_once_all_land_in_the_parcels_record_and_the_buyer_sees_them() {
 
 #[test]
 fn a_bad_push_is_refused_in_the_callers_language_and_changes_nothing() {
-    let order = on_its_way("trkbad", 2);
+    let order = order_on_its_way("trkbad", 2);
     let good = json!({"carrier": "SF", "number": "SF1", "events": [scan(3, "揽收")]});
     assert_status(&push(&order, &good), 200);
     let too_many: Vec<Value> = (0..101).map(|i| scan(i, "x")).collect();
@@ -135,7 +121,7 @@ fn a_bad_push_is_refused_in_the_callers_language_and_changes_nothing() {
 
 #[test]
 fn a_buyer_asks_where_the_parcel_is_and_gets_the_shops_answer() {
-    let order = on_its_way("wismo", 2);
+    let order = order_on_its_way("wismo", 2);
     assert_status(
         &push(
             &order,
@@ -194,7 +180,7 @@ fn a_moving_parcel_needs_the_couriers_record_and_a_stalled_one_is_reshipped_with
         json!({"kind": "reship", "reason": "not_received",
                "lines": [{"sku": sku, "quantity": 1}], "note": "Never came"})
     };
-    let moving = on_its_way("moving", 2);
+    let moving = order_on_its_way("moving", 2);
     let refused = file_with_key(&buyer(&moving), "k-moving", &reship(&moving));
     assert_status(&refused, 422);
     assert_eq!(refused.code(), "parcel_still_moving");
@@ -205,7 +191,7 @@ fn a_moving_parcel_needs_the_couriers_record_and_a_stalled_one_is_reshipped_with
     );
 
     // Shipped nine days ago, last scanned seven days ago: stalled.
-    let stalled = on_its_way("stalled", 9);
+    let stalled = order_on_its_way("stalled", 9);
     assert_status(
         &push(
             &stalled,
@@ -218,7 +204,7 @@ fn a_moving_parcel_needs_the_couriers_record_and_a_stalled_one_is_reshipped_with
     assert_eq!(filed.json()["state"], "awaiting_review");
 
     // A promised date passed stalls a parcel that moved yesterday.
-    let late = on_its_way("late", 3);
+    let late = order_on_its_way("late", 3);
     assert_status(
         &push(
             &late,
@@ -236,7 +222,7 @@ fn a_complaint_is_the_owners_within_12_hours_and_tops_the_queue_before_fault_no_
     let orders = orders("rank");
     let shirt = story(&orders, tests::fixtures::stories::SHIRT);
     let phone = story(&orders, tests::fixtures::stories::PHONE);
-    let parcel = on_its_way("rankp", 2);
+    let parcel = order_on_its_way("rankp", 2);
     // Filed lowest rank first, so the order below is the policy's and not the filing's.
     let parcel_case = file(&buyer(&parcel), &question("parcel_question"));
     let no_fault = file(&buyer(shirt), &shirt_return());

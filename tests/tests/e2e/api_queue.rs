@@ -841,9 +841,10 @@ struct Pinned {
 
 const PINNED: Pinned = Pinned {
     buyer_case: 3,
-    buyer_order: 5,
+    // The order and its parcel's record, read at once.
+    buyer_order: 6,
     staff_case: 6,
-    filing: 17,
+    filing: 19,
     command: 22,
 };
 

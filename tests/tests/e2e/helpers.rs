@@ -222,3 +222,19 @@ pub async fn element_across_loads(
         }
     }
 }
+
+/// One order, never signed for, shipped `days` ago (its own number), imported.
+pub fn order_on_its_way(tag: &str, days: i64) -> Order {
+    let mut order = crate::support::fresh_orders(tag)
+        .into_iter()
+        .find(|o| o.shipped_at.is_some())
+        .expect("a shipped demo order");
+    let now = crate::support::now().0;
+    order.paid_at.0 = now - (days + 1) * shared::domain::MS_PER_DAY;
+    order.shipped_at = Some(shared::domain::Timestamp(
+        now - days * shared::domain::MS_PER_DAY,
+    ));
+    order.signed_for_at = None;
+    app().import_orders(std::slice::from_ref(&order));
+    order
+}

@@ -28,5 +28,6 @@ mod helpers;
 mod notify;
 mod notify_push;
 mod portal;
+mod portal_desk;
 mod postage;
 mod shell;

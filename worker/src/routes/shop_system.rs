@@ -95,6 +95,9 @@ pub async fn import_orders(r: &mut Req) -> AppResult<Response> {
 /// the last writer's).
 pub async fn push_tracking(r: &mut Req, number: &str) -> AppResult<Response> {
     auth::require_api_key(&r.req, &r.env)?;
+    if !shared::domain::is_order_number(number) {
+        return Err(ApiErrorCode::OrderNotFound.into());
+    }
     let Some(_desk) = r.desk.clone() else {
         // An unknown order gets no desk (a desk per typo would be a desk per guess).
         if r.store.order(number).await?.is_none() {

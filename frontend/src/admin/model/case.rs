@@ -647,8 +647,10 @@ impl Page for CaseScreen {
                     ActionKind::RequestInfo => Some(Sheet::RequestInfo {
                         question: String::new(),
                     }),
+                    // What the composer holds (a canned apology picked and edited) is the
+                    // answer's start.
                     ActionKind::Answer => Some(Sheet::Answer {
-                        text: String::new(),
+                        text: self.draft.clone(),
                     }),
                     ActionKind::Receive => Some(Sheet::Receive {
                         passed: None,

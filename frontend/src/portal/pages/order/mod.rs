@@ -14,8 +14,8 @@ use std::rc::Rc;
 use crate::core::Core;
 use leptos::prelude::*;
 use shared::Lang;
-use shared::domain::{CaseRequest, Order, Timestamp};
-use shared::policy::{Payer, PostageTerms, Preview};
+use shared::domain::{CaseKind, CaseRequest, Order, Timestamp};
+use shared::policy::{ParcelStanding, Payer, PostageTerms, Preview, StallReason};
 
 use crate::format;
 use crate::portal::api::{Api, new_idempotency_key};
@@ -148,8 +148,128 @@ fn OrderView(loaded: Rc<Loaded>, core: Core<Model>) -> impl IntoView {
                 </ul>
             </details>
         </section>
+        <ParcelPanel core=core zone=zone/>
         {has_cases.then(|| view! { <CaseList loaded=Rc::clone(&loaded)/> })}
-        <RequestForm loaded=loaded core=core/>
+        <RequestForm loaded=Rc::clone(&loaded) core=core/>
+        <ComplaintBox core=core hours=loaded.view.policy.deadlines.shop_answer_complaint_hours/>
+    }
+}
+
+/// The parcel on its way: the courier's newest scans, and what the buyer may do (ask the shop
+/// where it is; once it stalls, a reship or a refund without proof, one tap from the form).
+#[component]
+fn ParcelPanel(core: Core<Model>, zone: i64) -> impl IntoView {
+    let lang = use_lang();
+    let note = RwSignal::new(String::new());
+    let parcel = Memo::new(move |_| core.with(|m| m.parcel(now_ms())));
+    let filing = Memo::new(move |_| core.with(|m| m.filing));
+    let ask = move |_| {
+        core.send(Msg::Ask {
+            kind: CaseKind::ParcelQuestion,
+            note: note.get_untracked(),
+            new_key: new_idempotency_key(),
+        });
+    };
+    let claim = move |kind: CaseKind| {
+        core.send(Msg::ClaimStalled(kind));
+        // The form, filled in, is the next step: bring it into view.
+        if let Some(title) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("request-title"))
+        {
+            title.scroll_into_view();
+        }
+    };
+    move || {
+        parcel.get().map(|p| {
+            let l = lang.get();
+            let t = i18n::t(l);
+            let stalled = matches!(p.standing, ParcelStanding::Stalled { .. });
+            let status = match p.standing {
+                ParcelStanding::Moving { stalls_after, .. } => {
+                    i18n::fill(t.parcel_moving, &shared::i18n::local_date(stalls_after, l))
+                }
+                ParcelStanding::Stalled { why: StallReason::PastPromised, .. } => {
+                    t.parcel_stalled_promised.to_string()
+                }
+                _ => t.parcel_stalled_no_move.to_string(),
+            };
+            let id = match (&p.carrier, &p.number) {
+                (Some(c), Some(n)) => format!("{c} {n}"),
+                _ => String::new(),
+            };
+            view! {
+                <section class="card" aria-labelledby="parcel-title" data-testid="parcel">
+                    <h2 id="parcel-title">{t.parcel_title}" "<span class="muted small mono" data-testid="parcel-id">{id}</span></h2>
+                    {if p.scans.is_empty() {
+                        view! { <p class="muted small">{t.parcel_no_scans}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ol class="scans" data-testid="parcel-scans">
+                                {p.scans.iter().map(|s| view! {
+                                    <li>
+                                        <span class="muted small">{format::date_time(s.at, zone, l)}</span>" "
+                                        <span>{s.status.clone()}</span>
+                                        {(!s.location.is_empty()).then(|| view! { <span class="muted small">" · "{s.location.clone()}</span> })}
+                                    </li>
+                                }).collect_view()}
+                            </ol>
+                        }.into_any()
+                    }}
+                    <p class=if stalled { "notice" } else { "hint" } data-testid="parcel-status">{status}</p>
+                    {stalled.then(|| view! {
+                        <div class="actions-row">
+                            {p.may_reship.then(|| view! {
+                                <button type="button" class="btn btn-primary" data-testid="claim-reship"
+                                    on:click=move |_| claim(CaseKind::Reship)>{t.claim_reship}</button>
+                            })}
+                            {p.may_refund.then(|| view! {
+                                <button type="button" class="btn" data-testid="claim-refund"
+                                    on:click=move |_| claim(CaseKind::RefundOnly)>{t.claim_refund}</button>
+                            })}
+                        </div>
+                    })}
+                    <div class="field">
+                        <label for="parcel-note">{t.ask_parcel_note}</label>
+                        <textarea id="parcel-note" rows="2" data-testid="parcel-note"
+                            prop:value=move || note.get()
+                            on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                    </div>
+                    <button type="button" class="btn" data-testid="ask-parcel"
+                        disabled=move || filing.get() on:click=ask>{t.ask_parcel}</button>
+                </section>
+            }
+        })
+    }
+}
+
+/// A complaint about the service, not the goods: straight to the owner.
+#[component]
+fn ComplaintBox(core: Core<Model>, hours: i64) -> impl IntoView {
+    let lang = use_lang();
+    let note = RwSignal::new(String::new());
+    let filing = Memo::new(move |_| core.with(|m| m.filing));
+    let send = move |_| {
+        core.send(Msg::Ask {
+            kind: CaseKind::Complaint,
+            note: note.get_untracked(),
+            new_key: new_idempotency_key(),
+        });
+    };
+    view! {
+        <details class="card complaint" data-testid="complaint">
+            <summary>{tr(lang, |t| t.complaint_title)}</summary>
+            <p class="hint">{move || i18n::fill(i18n::t(lang.get()).complaint_hint, &hours.to_string())}</p>
+            <div class="field">
+                <label for="complaint-note">{tr(lang, |t| t.complaint_note)}</label>
+                <textarea id="complaint-note" rows="3" data-testid="complaint-note"
+                    prop:value=move || note.get()
+                    on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+            </div>
+            <button type="button" class="btn btn-primary" data-testid="complaint-send"
+                disabled=move || filing.get() || note.with(|n| n.trim().is_empty())
+                on:click=send>{tr(lang, |t| t.complaint_send)}</button>
+        </details>
     }
 }
 

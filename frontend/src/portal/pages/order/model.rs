@@ -11,10 +11,10 @@
 use std::rc::Rc;
 
 use shared::api::BuyerOrderView;
-use shared::domain::{CaseKind, CaseRequest, Reason, Timestamp};
+use shared::domain::{CaseKind, CaseRequest, Reason, Timestamp, TrackingEvent};
 use shared::policy::{
-    Context, IntactRule, Payer, PolicyError, Preview, Refusal, needs_carrier_proof,
-    needs_intact_confirmation, preview, units_held,
+    Context, IntactRule, ParcelStanding, Payer, PolicyError, Preview, Refusal, needs_carrier_proof,
+    needs_intact_confirmation, parcel_standing, preview, units_held,
 };
 use shared::{Lang, Localized};
 
@@ -120,6 +120,19 @@ pub enum Msg {
     },
     /// "Go back" from the question about photos that failed.
     KeepEditing,
+    /// Ask the shop a question about the whole order (where is my parcel, a complaint about
+    /// the service): filed at once, no items picked.
+    Ask {
+        /// [`CaseKind::ParcelQuestion`] or [`CaseKind::Complaint`].
+        kind: CaseKind,
+        /// The buyer's words.
+        note: String,
+        /// A fresh idempotency key, used if the question is not the one filed last.
+        new_key: String,
+    },
+    /// The parcel stalled: fill the form with "never arrived" on every unit still claimable,
+    /// for a reship or a refund.
+    ClaimStalled(CaseKind),
     /// The filing answered with the new case's id.
     Filed(Result<String, ApiError>),
 }
@@ -214,6 +227,23 @@ impl LineChoice {
         }
         parts.join(" · ")
     }
+}
+
+/// The parcel panel: the courier's record, newest scans first, and what it allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParcelView {
+    /// The courier, once the shop's system sent its record.
+    pub carrier: Option<String>,
+    /// The tracking number.
+    pub number: Option<String>,
+    /// At most five scans, newest first.
+    pub scans: Vec<TrackingEvent>,
+    /// Moving or stalled.
+    pub standing: ParcelStanding,
+    /// "Never arrived" opens a reship (stalled, and units left).
+    pub may_reship: bool,
+    /// "Never arrived" opens a refund.
+    pub may_refund: bool,
 }
 
 /// What the preview says of the request so far.
@@ -413,6 +443,83 @@ impl Model {
         }]
     }
 
+    fn ask(&mut self, kind: CaseKind, note: String, new_key: String) -> Vec<Effect> {
+        let Some(reason) = kind.question_reason() else {
+            return Vec::new();
+        };
+        if self.filing {
+            return Vec::new();
+        }
+        let Some(token) = self.order.as_ref().map(|o| o.token.clone()) else {
+            return Vec::new();
+        };
+        let request = CaseRequest {
+            kind,
+            reason,
+            lines: Vec::new(),
+            note: note.trim().to_string(),
+            photos: Vec::new(),
+            intact_confirmed: false,
+            urgent: false,
+            carrier_confirms_loss: false,
+            lang: None,
+        };
+        let key = match &self.key {
+            Some((filed, key)) if *filed == request => key.clone(),
+            _ => {
+                self.key = Some((request.clone(), new_key.clone()));
+                new_key
+            }
+        };
+        self.filing = true;
+        self.file_error = None;
+        vec![Effect::File {
+            request,
+            key,
+            token,
+        }]
+    }
+
+    /// The parcel on its way, as the page shows it: the courier's record and where it stands
+    /// at our clock `now` on the server's time. `None` before it ships and once signed for.
+    #[must_use]
+    pub fn parcel(&self, now: i64) -> Option<ParcelView> {
+        let loaded = self.order.as_ref()?;
+        let v = &loaded.view;
+        let standing = parcel_standing(&v.order, &v.policy, Timestamp(now + loaded.skew));
+        if !matches!(
+            standing,
+            ParcelStanding::Moving { .. } | ParcelStanding::Stalled { .. }
+        ) {
+            return None;
+        }
+        let mut scans = v
+            .order
+            .tracking
+            .as_ref()
+            .map(|t| t.events.clone())
+            .unwrap_or_default();
+        scans.reverse();
+        scans.truncate(5);
+        let open = |kind: CaseKind| {
+            v.eligibility.iter().any(|line| {
+                line.remaining_quantity > 0
+                    && line
+                        .allowed
+                        .iter()
+                        .any(|k| k.kind == kind && k.reasons_allowed.contains(&Reason::NotReceived))
+            })
+        };
+        Some(ParcelView {
+            carrier: v.order.tracking.as_ref().map(|t| t.carrier.clone()),
+            number: v.order.tracking.as_ref().map(|t| t.number.clone()),
+            scans,
+            standing,
+            may_reship: open(CaseKind::Reship),
+            may_refund: open(CaseKind::RefundOnly),
+        })
+    }
+
     fn to_lookup(&self, replace: bool) -> Vec<Effect> {
         let here = format!("/order/{}", encode(&self.number));
         vec![
@@ -486,6 +593,20 @@ impl Page for Model {
                 return self.submit(photos, uploading, now, new_key);
             }
             Msg::KeepEditing => self.asking_without_failed = None,
+            Msg::Ask {
+                kind,
+                note,
+                new_key,
+            } => return self.ask(kind, note, new_key),
+            Msg::ClaimStalled(kind) => {
+                let lines = self.lines();
+                for line in lines {
+                    self.draft
+                        .set_quantity(&line.sku, line.remaining, line.remaining);
+                }
+                self.draft.kind = Some(kind);
+                self.draft.reason = Some(Reason::NotReceived);
+            }
             Msg::Filed(answer) => {
                 self.filing = false;
                 match answer {

@@ -539,3 +539,96 @@ fn send_asks_before_filing_without_a_photo_that_failed() {
     );
     assert_eq!(m.asking_without_failed, None);
 }
+
+/// The same order as [`answer`], its eligibility judged `days` after [`NOW`], with the courier's
+/// record `tracking`.
+fn on_its_way(days: i64, tracking: Option<shared::domain::ParcelTracking>) -> BuyerOrderView {
+    let mut view = answer(false);
+    view.order.tracking = tracking;
+    view.eligibility = eligibility(
+        &view.order,
+        &view.cases,
+        &view.policy,
+        Timestamp(NOW + days * MS_PER_DAY),
+    );
+    view.server_time = Timestamp(NOW + days * MS_PER_DAY);
+    view
+}
+
+#[test]
+fn the_parcel_panel_shows_the_newest_scans_and_offers_a_reship_or_refund_only_once_stalled() {
+    use shared::domain::{ParcelTracking, TrackingEvent};
+    use shared::policy::ParcelStanding;
+    let scans: Vec<TrackingEvent> = (0..7)
+        .map(|i| TrackingEvent {
+            at: Timestamp(NOW - 4 * MS_PER_DAY + i * MS_PER_DAY / 2),
+            status: format!("scan {i}"),
+            location: String::new(),
+        })
+        .collect();
+    let tracking = ParcelTracking {
+        carrier: "SF".into(),
+        number: "SF1".into(),
+        promised_by: None,
+        events: scans,
+    };
+    let moving = page_with(on_its_way(0, Some(tracking.clone())));
+    let p = moving.parcel(NOW).expect("a parcel on its way");
+    assert_eq!(p.scans.len(), 5, "the newest five");
+    assert_eq!(p.scans[0].status, "scan 6", "newest first");
+    assert!(matches!(p.standing, ParcelStanding::Moving { .. }));
+    assert!(
+        !p.may_reship && !p.may_refund,
+        "still moving: no claim without proof"
+    );
+
+    let later = NOW + 8 * MS_PER_DAY;
+    let mut stalled = page_with(on_its_way(8, Some(tracking)));
+    let p = stalled.parcel(later).expect("a parcel on its way");
+    assert!(matches!(p.standing, ParcelStanding::Stalled { .. }));
+    assert!(p.may_reship && p.may_refund);
+    stalled.update(Msg::ClaimStalled(CaseKind::Reship));
+    assert_eq!(stalled.draft.kind, Some(CaseKind::Reship));
+    assert_eq!(stalled.draft.reason, Some(Reason::NotReceived));
+    assert_eq!(stalled.draft.quantity("SHIRT"), 1);
+    assert_eq!(
+        stalled.draft.quantity("SOCKS"),
+        2,
+        "the units not held elsewhere"
+    );
+    assert!(
+        !stalled.asks_carrier_proof(later),
+        "no proof asked of a stalled parcel"
+    );
+
+    // Signed for: no panel.
+    assert_eq!(page().parcel(NOW), None);
+}
+
+#[test]
+fn a_question_is_filed_at_once_without_items_and_a_retry_reuses_its_key() {
+    let mut m = page_with(answer(false));
+    let ask = |m: &mut Model, key: &str| {
+        m.update(Msg::Ask {
+            kind: CaseKind::Complaint,
+            note: "  The agent was rude  ".into(),
+            new_key: key.into(),
+        })
+    };
+    let effects = ask(&mut m, "k1");
+    let [Effect::File { request, key, .. }] = effects.as_slice() else {
+        panic!("one filing: {effects:?}");
+    };
+    assert_eq!(request.kind, CaseKind::Complaint);
+    assert_eq!(request.reason, Reason::Service);
+    assert!(request.lines.is_empty());
+    assert_eq!(request.note, "The agent was rude");
+    assert_eq!(key, "k1");
+    assert!(ask(&mut m, "k2").is_empty(), "one filing at a time");
+    m.update(Msg::Filed(Err(error(503, "unavailable"))));
+    let again = ask(&mut m, "k3");
+    assert!(
+        matches!(again.as_slice(), [Effect::File { key, .. }] if key == "k1"),
+        "the same question goes with the same key: {again:?}"
+    );
+}
