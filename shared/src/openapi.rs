@@ -703,6 +703,15 @@ const OPERATIONS: &[Operation] = &[
     )
     .body(Body::Json(of::<RestoreFinish>))
     .errors(&[ApiErrorCode::RestoreNotOpen]),
+    Operation::new(
+        "POST",
+        routes::BUYER_HELPED,
+        "The shop's tips solved this line's problem without a request: counted once per order and line (a repeat answers `counted: false`)",
+        Access::Buyer,
+        Answer::Json(200, of::<crate::api::tips::HelpedAnswer>),
+    )
+    .body(Body::Json(of::<crate::api::tips::Helped>))
+    .errors(&[ApiErrorCode::NotFound]),
 ];
 
 impl Operation {
