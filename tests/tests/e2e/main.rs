@@ -29,3 +29,4 @@ mod notify_push;
 mod portal;
 mod postage;
 mod shell;
+mod tips;

@@ -248,11 +248,15 @@ pub fn SettingsScreen() -> impl IntoView {
         }
     });
     core.send(Msg::Opened);
+    // Memos: the screen is drawn again only when these change, not at every keystroke (a redraw
+    // would replace the input being typed in).
+    let loaded = Memo::new(move |_| core.with(|m| m.saved.is_some()));
+    let categories =
+        Memo::new(move |_| core.with(|m| m.saved.as_ref().map_or(0, |p| p.categories.len())));
     move || {
         let lang = ctx.lang();
         let t = settings_t(lang);
-        let loaded = core.with(|m| m.saved.is_some());
-        let categories = core.with(|m| m.saved.as_ref().map_or(0, |p| p.categories.len()));
+        let (loaded, categories) = (loaded.get(), categories.get());
         view! {
             <section class="card" data-testid="settings">
                 <h1>{t.title}</h1>
