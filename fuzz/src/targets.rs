@@ -196,6 +196,7 @@ pub const ROUTES: &[(&str, &str, Reads)] = &[
         "/api/shop/restore/finish",
         Reads::Input(&RESTORE_FINISH),
     ),
+    ("POST", "/api/buyer/helped", Reads::Input(&BUYER_HELPED)),
 ];
 
 /// Every target once (the order import also takes CSV, which no route row names twice).
@@ -260,6 +261,22 @@ fn now() -> Timestamp {
 fn shop_policy() -> &'static Policy {
     static POLICY: OnceLock<Policy> = OnceLock::new();
     POLICY.get_or_init(Policy::default)
+}
+
+/// The fixed shop with a tip for its apparel (the "this solved it" route's policy).
+fn tips_policy() -> &'static Policy {
+    static POLICY: OnceLock<Policy> = OnceLock::new();
+    POLICY.get_or_init(|| {
+        let mut policy = Policy::default();
+        policy.tips.categories.insert(
+            "apparel".into(),
+            vec![policy::Tip {
+                title: "Shrunk after washing".into(),
+                steps: vec!["Soak in lukewarm water with conditioner".into()],
+            }],
+        );
+        policy
+    })
 }
 
 #[allow(clippy::expect_used)] // A broken fixture is the harness's own bug: fail loudly.
@@ -1041,5 +1058,24 @@ pub static RESTORE_FINISH: Target = Target {
     run: |input| match decode::<shared::api::backup::RestoreFinish>(input) {
         Ok(_) => Outcome::Accepted,
         Err(o) => o,
+    },
+};
+
+/// `POST /api/buyer/helped`: the body, then `policy::helped_line` on the fixed order with a tip
+/// for its apparel (routes/tips.rs).
+pub static BUYER_HELPED: Target = Target {
+    name: "POST /api/buyer/helped",
+    kind: Kind::Json,
+    limit: MAX_JSON_BYTES,
+    seeds: || text_seeds(&[r#"{"sku":"S1"}"#, r#"{"sku":"S2"}"#]),
+    run: |input| {
+        let body: shared::api::tips::Helped = match decode(input) {
+            Ok(b) => b,
+            Err(o) => return o,
+        };
+        match policy::helped_line(tips_policy(), order(), &body.sku) {
+            Some(_) => Outcome::Accepted,
+            None => api(ApiErrorCode::NotFound),
+        }
     },
 };

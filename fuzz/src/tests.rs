@@ -123,6 +123,7 @@ fuzz_tests! {
     import_csv => targets::IMPORT_CSV,
     start_link => targets::START_LINK,
     tracking => targets::TRACKING,
+    buyer_helped => targets::BUYER_HELPED,
 }
 
 /// The harness catches what it is for: a decoder that panics on some input fails the run, and

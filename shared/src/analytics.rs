@@ -687,6 +687,27 @@ pub struct Totals {
     pub rating_avg_x100: Option<u32>,
 }
 
+/// Buyers whose problem the shop's tips solved without a request (issue 15: "did this solve
+/// it?"), counted once per order and line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct HelpedFigures {
+    /// Lines helped in all.
+    pub total: u32,
+    /// Per category of the lines, most first (the top [`TOP_PRODUCTS`]).
+    pub by_category: Vec<HelpedCount>,
+}
+
+/// Lines of one category helped without a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct HelpedCount {
+    /// The category key.
+    pub category: String,
+    /// Lines helped.
+    pub helped: u32,
+}
+
 /// `GET /api/staff/analytics`: the figures, computed by the worker from the cases.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -717,6 +738,9 @@ pub struct AnalyticsReport {
     pub agents: Vec<AgentFigures>,
     /// The latest rating comments.
     pub comments: Vec<RatingComment>,
+    /// Buyers helped by the shop's tips without a request (shop scope).
+    #[serde(default)]
+    pub helped: HelpedFigures,
 }
 
 fn count(n: i64) -> u32 {
@@ -768,6 +792,11 @@ pub struct ReportRows {
     pub cells: Vec<Cell>,
     /// The latest rating comments, newest first.
     pub comments: Vec<RatingComment>,
+    /// Lines helped by the shop's tips: `("", total)` and `(category, count)` for the top
+    /// categories (kept apart from the cells: a count of taps, not derived from the cases, so a
+    /// refold of the facts leaves it as it is).
+    #[serde(default)]
+    pub helped: Vec<(String, i64)>,
 }
 
 impl AnalyticsReport {
@@ -836,6 +865,7 @@ impl AnalyticsReport {
                 days: Vec::new(),
                 weeks: Vec::new(),
                 resolution: Durations::default(),
+                helped: HelpedFigures::default(),
             };
         }
         let total = |t: Total| n_of(Dim::Total, t.code()).unwrap_or((0, 0));
@@ -973,8 +1003,32 @@ impl AnalyticsReport {
             resolution: durations(&counts(Dim::Resolution)),
             agents,
             comments: rows.comments.clone(),
+            helped: helped_figures(&rows.helped),
         }
     }
+}
+
+/// The helped rows as the report shows them: the total, and the categories most first.
+fn helped_figures(rows: &[(String, i64)]) -> HelpedFigures {
+    let total = rows
+        .iter()
+        .find(|(k, _)| k.is_empty())
+        .map_or(0, |(_, n)| count(*n));
+    let mut by_category: Vec<HelpedCount> = rows
+        .iter()
+        .filter(|(k, n)| !k.is_empty() && *n > 0)
+        .map(|(k, n)| HelpedCount {
+            category: k.clone(),
+            helped: count(*n),
+        })
+        .collect();
+    by_category.sort_by(|a, b| {
+        b.helped
+            .cmp(&a.helped)
+            .then_with(|| a.category.cmp(&b.category))
+    });
+    by_category.truncate(TOP_PRODUCTS);
+    HelpedFigures { total, by_category }
 }
 
 /// The first local day a report's daily figures cover when it ends on `today`.
@@ -1038,6 +1092,17 @@ pub fn to_csv(report: &AnalyticsReport, lang: crate::i18n::Lang) -> String {
         ("ratings", t.ratings, None),
     ] {
         row("total", key, key, cases, amount);
+    }
+    // Buyers the shop's tips helped without a request: the total, then per category.
+    row(
+        "total",
+        "helped_without_case",
+        "helped_without_case",
+        report.helped.total,
+        None,
+    );
+    for h in &report.helped.by_category {
+        row("helped", &h.category, &h.category, h.helped, None);
     }
     for k in &report.by_kind {
         row(
@@ -1317,6 +1382,7 @@ mod tests {
                     .map(|((dim, key), (n, sum))| Cell { dim, key, n, sum })
                     .collect(),
                 comments: Vec::new(),
+                helped: Vec::new(),
             };
             let today = 19_450;
             let report = AnalyticsReport::build(&rows, ReportScope::Shop, today);
@@ -1367,9 +1433,32 @@ mod tests {
                 .map(|((dim, key), (n, sum))| Cell { dim, key, n, sum })
                 .collect(),
             comments: Vec::new(),
+            helped: vec![
+                (String::new(), 3),
+                ("toy".into(), 1),
+                ("kettle".into(), 2),
+                ("gone".into(), 0),
+            ],
         };
         let report = AnalyticsReport::build(&rows, ReportScope::Shop, 20_000);
+        // The helped count: the total, and the categories most first (none left at zero).
+        assert_eq!(report.helped.total, 3);
+        let by: Vec<(&str, u32)> = report
+            .helped
+            .by_category
+            .iter()
+            .map(|h| (h.category.as_str(), h.helped))
+            .collect();
+        assert_eq!(by, vec![("kettle", 2), ("toy", 1)]);
+        let mine = AnalyticsReport::build(&rows, ReportScope::Agent { id: "st_a".into() }, 20_000);
+        assert_eq!(mine.helped, HelpedFigures::default());
         let csv = to_csv(&report, crate::i18n::Lang::En);
+        assert!(
+            csv.contains(
+                "\ntotal,helped_without_case,helped_without_case,3,\nhelped,kettle,kettle,2,\n"
+            ),
+            "{csv}"
+        );
         assert!(csv.starts_with("section,key,label,cases,amount_yuan\n"));
         assert!(
             csv.contains("\ntotal,refunded,refunded,1,123.45\n"),
@@ -1430,6 +1519,7 @@ mod tests {
                 .map(|((dim, key), (n, sum))| Cell { dim, key, n, sum })
                 .collect(),
             comments: vec![comment("st_b"), comment("st_a")],
+            helped: Vec::new(),
         };
         let mine = AnalyticsReport::build(&rows, ReportScope::Agent { id: "st_a".into() }, 20_010);
         assert_eq!(mine.totals.cases, 2);

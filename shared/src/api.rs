@@ -21,6 +21,7 @@ pub mod push;
 pub mod query;
 pub mod settings;
 pub mod team;
+pub mod tips;
 
 /// Where every API route lives; the worker serves it, the portal calls it.
 pub const API_PREFIX: &str = "/api";
@@ -528,6 +529,9 @@ pub mod routes {
     pub const SHOP_RESTORE_REBUILD: &str = "/api/shop/restore/rebuild";
     /// `POST` (shop system) [`super::backup::RestoreFinish`]: close the restore.
     pub const SHOP_RESTORE_FINISH: &str = "/api/shop/restore/finish";
+    /// `POST` (buyer) [`super::tips::Helped`]: the shop's tips solved a line's problem without a
+    /// request (counted once per order and line).
+    pub const BUYER_HELPED: &str = "/api/buyer/helped";
     /// `PUT` (shop system, image body) `?restore=&order=`: one photo, under its id.
     pub fn shop_restore_photo(id: &str) -> String {
         format!("/api/shop/restore/photos/{id}")
@@ -635,6 +639,7 @@ pub mod routes {
         ("POST", SHOP_RESTORE_REBUILD),
         ("POST", SHOP_RESTORE_FINISH),
         ("POST", "/api/shop/orders/{id}/tracking"),
+        ("POST", BUYER_HELPED),
     ];
 
     /// Whether `path` is an instance of `template` (`{id}` matches one non-empty segment).
@@ -700,8 +705,13 @@ pub struct BuyerOrderView {
     pub eligibility: Vec<LineEligibility>,
     /// The buyer's cases of this order (full: they are the buyer's own).
     pub cases: Vec<Case>,
-    /// The shop's policy, so the portal's preview runs the same rules as the worker.
+    /// The shop's policy, so the portal's preview runs the same rules as the worker (without its
+    /// tips: the order's own are in `tips`).
     pub policy: Policy,
+    /// The shop's troubleshooting and usage tips for the order's lines, one entry per distinct
+    /// set ([`crate::policy::order_tips`]); shown when the buyer picks a quality fault.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tips: Vec<crate::policy::LineTips>,
     /// The buyer's standing (for the fast-refund preview).
     pub standing: BuyerStanding,
     /// The server's clock when this was read, so the portal's preview uses the same "now".

@@ -628,16 +628,6 @@ const OPERATIONS: &[Operation] = &[
     .errors(&[ApiErrorCode::OrderNotFound]),
     Operation::new(
         "POST",
-        "/api/shop/orders/{id}/tracking",
-        "The courier's record of an order's parcel, as the shop's system has it: its scans merge into what is kept (a repeat changes nothing; another carrier or number replaces it). The buyer's order page shows it, and a parcel without a new scan for `deadlines.parcel_stalled_days` (or past `promised_by`) may be claimed as not received without further proof",
-        Access::ShopKey,
-        Answer::Json(200, of::<crate::domain::ParcelTracking>),
-    )
-    .body(Body::Json(of::<crate::domain::ParcelTracking>))
-    .errors(&[ApiErrorCode::OrderNotFound])
-    .refuses(FIELDS),
-    Operation::new(
-        "POST",
         routes::SHOP_BOOTSTRAP,
         "Create the first owner account; refused once any account exists",
         Access::ShopKey,
@@ -713,6 +703,25 @@ const OPERATIONS: &[Operation] = &[
     )
     .body(Body::Json(of::<RestoreFinish>))
     .errors(&[ApiErrorCode::RestoreNotOpen]),
+    Operation::new(
+        "POST",
+        "/api/shop/orders/{id}/tracking",
+        "The courier's record of an order's parcel, as the shop's system has it: its scans merge into what is kept (a repeat changes nothing; another carrier or number replaces it). The buyer's order page shows it, and a parcel without a new scan for `deadlines.parcel_stalled_days` (or past `promised_by`) may be claimed as not received without further proof",
+        Access::ShopKey,
+        Answer::Json(200, of::<crate::domain::ParcelTracking>),
+    )
+    .body(Body::Json(of::<crate::domain::ParcelTracking>))
+    .errors(&[ApiErrorCode::OrderNotFound])
+    .refuses(FIELDS),
+    Operation::new(
+        "POST",
+        routes::BUYER_HELPED,
+        "The shop's tips solved this line's problem without a request: counted once per order and line (a repeat answers `counted: false`)",
+        Access::Buyer,
+        Answer::Json(200, of::<crate::api::tips::HelpedAnswer>),
+    )
+    .body(Body::Json(of::<crate::api::tips::Helped>))
+    .errors(&[ApiErrorCode::NotFound]),
 ];
 
 impl Operation {

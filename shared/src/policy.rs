@@ -27,6 +27,7 @@ mod refund;
 mod settings;
 mod shipping;
 pub mod time;
+pub mod tips;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -69,6 +70,7 @@ pub use settings::{
     MAX_POSTAGE_CLAIM, Policy,
 };
 pub use shipping::{Payer, return_shipping_payer};
+pub use tips::{LineTips, Tip, Tips, helped_line, order_tips, tips_for};
 
 mod views;
 pub use views::{

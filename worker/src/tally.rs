@@ -56,6 +56,18 @@ pub enum TallyCall {
     },
     /// Forget everything (the start of a rebuild).
     Reset,
+    /// A buyer's "the shop's tips solved it" for one line of an order: counted once per order
+    /// and SKU (answers whether this call counted).
+    Helped {
+        /// The order number.
+        order: String,
+        /// The line's SKU.
+        sku: String,
+        /// The line's category (the count per category).
+        category: String,
+        /// When (ms).
+        at: i64,
+    },
     /// Read the rows of a report.
     Read {
         /// Whose figures.
@@ -102,6 +114,12 @@ impl DurableObject for ShopTally {
                 sql.exec("DELETE FROM cells", None)?;
                 Response::from_json(&0u32)
             }
+            TallyCall::Helped {
+                order,
+                sku,
+                category,
+                at,
+            } => Response::from_json(&record_helped(&sql, &order, &sku, &category, at)?),
             TallyCall::Read { scope, from_day } => {
                 Response::from_json(&read_rows(&sql, &scope, &from_day)?)
             }
@@ -146,7 +164,76 @@ fn create_tables(sql: &SqlStorage) -> worker::Result<()> {
         "CREATE INDEX IF NOT EXISTS cells_by_count ON cells(dim, n)",
         None,
     )?;
+    // Buyers the shop's tips helped without a request: one row per order and SKU (what makes a
+    // repeat count once), and their sums (`''`: all; otherwise per category). Kept apart from
+    // `facts` and `cells`: they are taps, not derived from the case logs, so a reset and refold
+    // of the figures leaves them as they are.
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS helped (
+            order_no TEXT NOT NULL,
+            sku TEXT NOT NULL,
+            category TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (order_no, sku)
+        ) WITHOUT ROWID",
+        None,
+    )?;
+    sql.exec(
+        "CREATE TABLE IF NOT EXISTS helped_sums (
+            key TEXT PRIMARY KEY,
+            n INTEGER NOT NULL
+        ) WITHOUT ROWID",
+        None,
+    )?;
+    sql.exec(
+        "CREATE INDEX IF NOT EXISTS helped_by_count ON helped_sums(n)",
+        None,
+    )?;
     Ok(())
+}
+
+#[derive(Deserialize)]
+struct Seen {
+    n: i64,
+}
+
+/// Counts one order line as helped, once: the object runs one call at a time and these
+/// statements synchronously within it, so of ten concurrent taps for one order and SKU exactly
+/// one finds no row and adds to the sums.
+fn record_helped(
+    sql: &SqlStorage,
+    order: &str,
+    sku: &str,
+    category: &str,
+    at: i64,
+) -> worker::Result<bool> {
+    let seen: Vec<Seen> = sql
+        .exec(
+            "SELECT COUNT(*) AS n FROM helped WHERE order_no = ? AND sku = ?",
+            vec![order.into(), sku.into()],
+        )?
+        .to_array()?;
+    if seen.first().is_some_and(|s| s.n > 0) {
+        return Ok(false);
+    }
+    sql.exec(
+        "INSERT INTO helped (order_no, sku, category, at) VALUES (?, ?, ?, ?)",
+        vec![order.into(), sku.into(), category.into(), at.into()],
+    )?;
+    for key in ["", category] {
+        sql.exec(
+            "INSERT INTO helped_sums (key, n) VALUES (?, 1)
+             ON CONFLICT(key) DO UPDATE SET n = n + 1",
+            vec![key.into()],
+        )?;
+    }
+    Ok(true)
+}
+
+#[derive(Deserialize)]
+struct HelpedRow {
+    key: String,
+    n: i64,
 }
 
 #[derive(Deserialize)]
@@ -307,6 +394,19 @@ fn read_rows(sql: &SqlStorage, scope: &ReportScope, from_day: &str) -> worker::R
                  ORDER BY commented_at DESC LIMIT {RECENT_COMMENTS}"
             );
             comment_bindings = Vec::new();
+            // The helped total and the top categories (bounded like the top products).
+            let top_helped = format!(
+                "SELECT key, n FROM helped_sums WHERE key <> '' AND n > 0
+                 ORDER BY n DESC LIMIT {TOP_PRODUCTS}"
+            );
+            for query in ["SELECT key, n FROM helped_sums WHERE key = ''", &top_helped] {
+                let cursor = sql.exec(query, None)?;
+                let rows: Vec<HelpedRow> = cursor.to_array()?;
+                out.rows_read += cursor.rows_read() as u64;
+                out.rows
+                    .helped
+                    .extend(rows.into_iter().map(|r| (r.key, r.n)));
+            }
         }
         ReportScope::Agent { id } => {
             for dim in [Dim::Agent, Dim::AgentRating] {
@@ -465,6 +565,28 @@ pub async fn read(store: &Store, scope: &ReportScope, from_day: String) -> AppRe
         &TallyCall::Read {
             scope: scope.clone(),
             from_day,
+        },
+    )
+    .await
+}
+
+/// Counts a buyer's "the shop's tips solved it" for one order line, once per order and SKU;
+/// answers whether this call counted (`false`: counted before).
+pub async fn helped(
+    store: &Store,
+    order: &str,
+    sku: &str,
+    category: &str,
+    at: i64,
+) -> AppResult<bool> {
+    call(
+        namespace(store)?,
+        &store.shop,
+        &TallyCall::Helped {
+            order: order.to_string(),
+            sku: sku.to_string(),
+            category: category.to_string(),
+            at,
         },
     )
     .await

@@ -583,6 +583,16 @@ pub struct SettingsTexts {
     pub unit_chars: &'static str,
     pub unit_amount: &'static str,
     pub unit_dates: &'static str,
+    pub tips_title: &'static str,
+    pub tips_intro: &'static str,
+    pub tips_none: &'static str,
+    pub tip_category: &'static str,
+    pub tip_sku: &'static str,
+    pub tip_key: &'static str,
+    pub tip_title: &'static str,
+    pub tip_steps: &'static str,
+    pub tip_add: &'static str,
+    pub tip_remove: &'static str,
 }
 
 static SETTINGS_ZH: SettingsTexts = SettingsTexts {
@@ -626,6 +636,16 @@ static SETTINGS_ZH: SettingsTexts = SettingsTexts {
     unit_chars: "字",
     unit_amount: "元",
     unit_dates: "每行一个日期 YYYY-MM-DD",
+    tips_title: "故障排查与使用提示",
+    tips_intro: "买家选择“质量问题”时先看到这些步骤（“问题解决了吗？”），申请仍一步可达。单个商品（SKU）的提示排在品类提示之前。",
+    tips_none: "还没有提示。",
+    tip_category: "品类",
+    tip_sku: "商品 SKU",
+    tip_key: "品类或 SKU",
+    tip_title: "标题",
+    tip_steps: "步骤（每行一步）",
+    tip_add: "添加提示",
+    tip_remove: "删除",
 };
 
 static SETTINGS_EN: SettingsTexts = SettingsTexts {
@@ -669,6 +689,16 @@ static SETTINGS_EN: SettingsTexts = SettingsTexts {
     unit_chars: "characters",
     unit_amount: "",
     unit_dates: "one date per line, YYYY-MM-DD",
+    tips_title: "Troubleshooting and usage tips",
+    tips_intro: "Buyers who pick a quality fault see these steps first (\"Did this solve it?\"), with the request one tap away. A SKU's tips come before its category's.",
+    tips_none: "No tips yet.",
+    tip_category: "Category",
+    tip_sku: "SKU",
+    tip_key: "Category or SKU",
+    tip_title: "Title",
+    tip_steps: "Steps (one per line)",
+    tip_add: "Add a tip",
+    tip_remove: "Remove",
 };
 
 /// The settings screen's table of a language.

@@ -407,6 +407,13 @@ fn order_view() -> BuyerOrderView {
         order,
         cases,
         policy,
+        tips: vec![shared::policy::LineTips {
+            skus: vec!["SHIRT-M".into()],
+            tips: vec![shared::policy::Tip {
+                title: "起球怎么办".into(),
+                steps: vec!["用剃毛球器".into(), "Wash inside out".into()],
+            }],
+        }],
         standing: BuyerStanding {
             past_cases: 3,
             rejected_for_abuse: 1,
@@ -491,6 +498,13 @@ fn analytics() -> AnalyticsReport {
             comment: "很快 \"好\"".into(),
             at: Timestamp(NOW),
         }],
+        helped: shared::analytics::HelpedFigures {
+            total: 2,
+            by_category: vec![shared::analytics::HelpedCount {
+                category: "kettle".into(),
+                helped: 2,
+            }],
+        },
     }
 }
 

@@ -238,6 +238,13 @@ impl Api {
         .await
     }
 
+    /// `POST /api/buyer/helped`: the shop's tips solved a line's problem (counted once per order
+    /// and line, so a retry is harmless).
+    pub async fn helped(&self, sku: &str) -> Result<shared::api::tips::HelpedAnswer, ApiError> {
+        let body = shared::api::tips::Helped { sku: sku.into() };
+        self.post(routes::BUYER_HELPED, &body, None).await
+    }
+
     /// `GET /api/buyer/cases/{id}`
     pub async fn case(&self, id: &str) -> Result<BuyerCaseView, ApiError> {
         self.get(&routes::buyer_case(id)).await

@@ -228,6 +228,13 @@ pub struct Texts {
     pub system: &'static str,
     pub back_to_order: &'static str,
     pub photo_alt: &'static str,
+    pub tips_title: &'static str,
+    pub tips_lead: &'static str,
+    pub tips_ask: &'static str,
+    pub tips_solved: &'static str,
+    pub tips_continue: &'static str,
+    pub tips_thanks: &'static str,
+    pub tips_thanks_more: &'static str,
 }
 
 /// Simplified Chinese.
@@ -440,6 +447,13 @@ pub static ZH: Texts = Texts {
     system: "系统",
     back_to_order: "返回订单",
     photo_alt: "照片",
+    tips_title: "先试试这些方法",
+    tips_lead: "商家为这件商品整理了常见问题的排查步骤，很多问题几分钟就能解决。",
+    tips_ask: "问题解决了吗？",
+    tips_solved: "已解决",
+    tips_continue: "没解决，继续申请",
+    tips_thanks: "太好了，问题已解决，无需申请售后。",
+    tips_thanks_more: "如果问题再次出现，随时可以在这里提交申请。",
 };
 
 /// English.
@@ -652,6 +666,13 @@ pub static EN: Texts = Texts {
     system: "System",
     back_to_order: "Back to order",
     photo_alt: "Photo",
+    tips_title: "Try these first",
+    tips_lead: "The shop's troubleshooting steps for this item: many problems are fixed in minutes.",
+    tips_ask: "Did this solve it?",
+    tips_solved: "Yes, solved",
+    tips_continue: "No, continue my request",
+    tips_thanks: "Glad it's fixed: no request needed.",
+    tips_thanks_more: "If the problem comes back, you can still send a request here.",
 };
 
 /// The table for a language.

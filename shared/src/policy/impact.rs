@@ -214,6 +214,25 @@ pub fn diff(old: &Policy, new: &Policy) -> Vec<SettingChange> {
             });
         }
     }
+    // The tips, key by key like the categories (their titles: the steps are too long for a
+    // change log's line).
+    for (group, old_map, new_map) in [
+        ("categories", &old.tips.categories, &new.tips.categories),
+        ("skus", &old.tips.skus, &new.tips.skus),
+    ] {
+        let keys: std::collections::BTreeSet<&String> =
+            old_map.keys().chain(new_map.keys()).collect();
+        for key in keys {
+            let (before, after) = (old_map.get(key), new_map.get(key));
+            if before != after {
+                out.push(SettingChange {
+                    path: format!("tips.{group}.{key}"),
+                    before: before.map(|t| super::tips::display(t)).unwrap_or_default(),
+                    after: after.map(|t| super::tips::display(t)).unwrap_or_default(),
+                });
+            }
+        }
+    }
     out
 }
 
@@ -344,6 +363,19 @@ mod tests {
                 ..CategoryPolicy::default()
             },
         );
+        new.tips.skus.insert(
+            "K-1".into(),
+            vec![
+                crate::policy::Tip {
+                    title: "Reset".into(),
+                    steps: vec!["Unplug it".into()],
+                },
+                crate::policy::Tip {
+                    title: "Descale".into(),
+                    steps: vec!["Vinegar".into()],
+                },
+            ],
+        );
         let d = diff(&old, &new);
         let row = |path: &str| {
             d.iter()
@@ -358,7 +390,8 @@ mod tests {
             row("categories.tv"),
             Some(("", "warranty_days=730, intact_rule=Unused"))
         );
-        assert_eq!(d.len(), 5);
+        assert_eq!(row("tips.skus.K-1"), Some(("", "Reset | Descale")));
+        assert_eq!(d.len(), 6);
     }
 
     proptest! {

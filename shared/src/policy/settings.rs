@@ -13,6 +13,7 @@ use crate::domain::Money;
 use crate::i18n::{Lang, Sentence};
 
 use super::time::LocalDate;
+use super::tips::Tips;
 
 /// The largest postage a claim or an adjustment may state (1,000.00), and the largest cap a shop
 /// may set: far above any domestic parcel, so it only catches typos and junk input (an amount
@@ -247,6 +248,10 @@ pub struct Policy {
     /// Most browsers (Web Push subscriptions) one case notifies: each is one more request per
     /// notification.
     pub push_subscriptions_per_case: i64,
+    /// Troubleshooting steps and usage tips per category and SKU, shown to a buyer who picks a
+    /// quality fault before the request (none by default: see [`super::tips`]).
+    #[serde(skip_serializing_if = "Tips::is_empty")]
+    pub tips: Tips,
 }
 
 impl Default for Policy {
@@ -285,6 +290,7 @@ impl Default for Policy {
             notify_quiet_until: 8,
             notify_remind_hours: 24,
             push_subscriptions_per_case: 5,
+            tips: Tips::default(),
         }
     }
 }
@@ -566,6 +572,7 @@ impl Policy {
                 );
             }
         }
+        super::tips::validate(&self.tips, &mut c.0);
         if c.0.is_empty() { Ok(()) } else { Err(c.0) }
     }
 

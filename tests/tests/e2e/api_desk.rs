@@ -6,7 +6,7 @@
 use std::sync::{Arc, Barrier};
 
 use serde_json::{Value, json};
-use shared::domain::{MS_PER_DAY, MS_PER_HOUR, Order};
+use shared::domain::{MS_PER_HOUR, Order};
 use tests::ApiResponse;
 
 use crate::helpers::*;

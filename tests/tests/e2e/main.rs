@@ -31,3 +31,4 @@ mod portal;
 mod portal_desk;
 mod postage;
 mod shell;
+mod tips;

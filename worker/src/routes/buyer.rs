@@ -122,17 +122,24 @@ async fn order_view(r: &Req, order: Order) -> AppResult<BuyerOrderView> {
     )
     .await?;
     let eligibility = policy::eligibility(&order, &others, &policy, r.now);
+    // The order's own tips go beside the policy, which goes without the shop's others.
+    let tips = policy::order_tips(&policy, &order);
+    let policy = policy::Policy {
+        tips: policy::Tips::default(),
+        ..policy
+    };
     Ok(BuyerOrderView {
         order: masked(order),
         cases: others.into_iter().map(masked_case).collect(),
         eligibility,
         policy,
+        tips,
         standing,
         server_time: r.now,
     })
 }
 
-async fn grant_and_order(r: &Req) -> AppResult<(BuyerGrant, Order)> {
+pub(super) async fn grant_and_order(r: &Req) -> AppResult<(BuyerGrant, Order)> {
     let grant = auth::buyer(&r.req, &r.env, &r.store.shop, r.now.0).await?;
     let order = r
         .store

@@ -14,6 +14,7 @@ mod settings;
 mod shop_system;
 mod staff;
 mod team;
+mod tips;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -223,6 +224,7 @@ async fn dispatch(
         (Method::Put, ["api", "shop", "restore", "photos", id]) => backup::photo(&mut r, id).await,
         (Method::Post, ["api", "shop", "restore", "rebuild"]) => backup::rebuild(&mut r).await,
         (Method::Post, ["api", "shop", "restore", "finish"]) => backup::finish(&mut r).await,
+        (Method::Post, ["api", "buyer", "helped"]) => tips::helped(&mut r).await,
         // The cron's expiries, run in the order's desk (never reachable from outside: only the
         // worker addresses a desk).
         (Method::Post, ["desk", "expire", id]) if in_desk => {

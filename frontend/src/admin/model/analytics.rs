@@ -169,6 +169,7 @@ mod tests {
             resolution: Default::default(),
             agents: Vec::new(),
             comments: Vec::new(),
+            helped: Default::default(),
         }
     }
 

@@ -12,3 +12,4 @@ pub mod settings;
 pub mod shell;
 pub mod signin;
 pub mod team;
+pub mod tips;

@@ -9,6 +9,7 @@ use shared::i18n::Sentence;
 use shared::policy::{FieldError, Policy, SETTINGS, Setting, SettingValue, Unit};
 
 use crate::admin::api::ApiError;
+use crate::admin::model::tips::{TipField, TipRow, rows_of, tips_of};
 use crate::core::Page;
 
 /// The settings screen.
@@ -34,6 +35,8 @@ pub struct Settings {
     pub just_saved: bool,
     /// The last failure.
     pub error: Option<ApiError>,
+    /// The shop's tips, one row per tip (issue 15).
+    pub tips: Vec<TipRow>,
 }
 
 /// What happens on the settings screen.
@@ -64,6 +67,12 @@ pub enum Msg {
     Save,
     /// The save answered.
     Saved(Result<Policy, ApiError>),
+    /// A new, empty tip row.
+    TipAdd,
+    /// Remove a tip row.
+    TipRemove(usize),
+    /// A part of a tip row changed.
+    TipEdit(usize, TipField, String),
 }
 
 /// What the settings screen asks for.
@@ -174,6 +183,7 @@ impl Settings {
                 Err(e) => problems.push(e),
             }
         }
+        policy.tips = tips_of(&self.tips).0;
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -193,6 +203,30 @@ impl Settings {
         })
     }
 
+    /// The problems with one tip row, in `lang`.
+    #[must_use]
+    pub fn tip_problems(&self, row: usize, lang: Lang) -> Vec<String> {
+        let (_, paths) = tips_of(&self.tips);
+        let Some(Some(path)) = paths.get(row) else {
+            return Vec::new();
+        };
+        self.problems
+            .iter()
+            .filter(|e| crate::admin::model::tips::owns(path, e))
+            .map(|e| e.message(lang).to_owned())
+            .collect()
+    }
+
+    /// Problems about all the tips at once (too many keys).
+    #[must_use]
+    pub fn all_tips_problems(&self, lang: Lang) -> Vec<String> {
+        self.problems
+            .iter()
+            .filter(|e| e.field == "tips")
+            .map(|e| e.message(lang).to_owned())
+            .collect()
+    }
+
     /// True when an input differs from the saved value.
     #[must_use]
     pub fn edited(&self) -> bool {
@@ -201,11 +235,23 @@ impl Settings {
                 .iter()
                 .zip(&self.inputs)
                 .any(|(s, text)| *text != to_text(&s.get(p)))
+                || tips_of(&self.tips).0 != p.tips
         })
+    }
+
+    /// An input changed: the preview is stale, and problems go as the owner fixes them (the next
+    /// preview checks again).
+    fn touched(&mut self) {
+        self.preview = None;
+        self.candidate = None;
+        self.just_saved = false;
+        let check = self.candidate().err().unwrap_or_default();
+        self.problems.retain(|p| check.contains(p));
     }
 
     fn reset_inputs(&mut self) {
         let policy = self.saved.clone().unwrap_or_default();
+        self.tips = rows_of(&policy.tips);
         self.inputs = SETTINGS.iter().map(|s| to_text(&s.get(&policy))).collect();
         self.problems.clear();
         self.preview = None;
@@ -261,12 +307,26 @@ impl Page for Settings {
             Msg::Input(index, text) => {
                 if let Some(slot) = self.inputs.get_mut(index) {
                     *slot = text;
-                    self.preview = None;
-                    self.candidate = None;
-                    self.just_saved = false;
-                    // Problems go as the owner fixes them; the next preview checks again.
-                    let check = self.candidate().err().unwrap_or_default();
-                    self.problems.retain(|p| check.contains(p));
+                    self.touched();
+                }
+                Vec::new()
+            }
+            Msg::TipAdd => {
+                self.tips.push(TipRow::default());
+                self.touched();
+                Vec::new()
+            }
+            Msg::TipRemove(row) => {
+                if row < self.tips.len() {
+                    self.tips.remove(row);
+                    self.touched();
+                }
+                Vec::new()
+            }
+            Msg::TipEdit(row, field, text) => {
+                if let Some(r) = self.tips.get_mut(row) {
+                    r.set(field, text);
+                    self.touched();
                 }
                 Vec::new()
             }
@@ -426,6 +486,57 @@ mod tests {
             "12".into(),
         ));
         assert_eq!(s.problems.len(), 1);
+    }
+
+    #[test]
+    fn tips_are_edited_row_by_row_checked_on_the_device_and_previewed_with_the_policy() {
+        let mut s = opened();
+        assert!(s.tips.is_empty());
+        s.update(Msg::TipAdd);
+        assert!(!s.edited(), "an empty row is no tip");
+        s.update(Msg::TipEdit(0, TipField::Key, "kettle".into()));
+        s.update(Msg::TipEdit(0, TipField::Title, "No heat".into()));
+        assert!(s.edited());
+        // No steps yet: the shared validation's problem, on the row.
+        assert!(s.update(Msg::Preview).is_empty());
+        assert_eq!(s.tip_problems(0, Lang::En).len(), 1);
+        s.update(Msg::TipEdit(
+            0,
+            TipField::Steps,
+            "Check the plug\nReset".into(),
+        ));
+        assert!(s.tip_problems(0, Lang::En).is_empty(), "fixed at once");
+        s.update(Msg::TipAdd);
+        s.update(Msg::TipEdit(1, TipField::Scope, "sku".into()));
+        s.update(Msg::TipEdit(1, TipField::Key, "K-1".into()));
+        s.update(Msg::TipEdit(1, TipField::Title, "Lid".into()));
+        s.update(Msg::TipEdit(1, TipField::Steps, "Press".into()));
+        let effects = s.update(Msg::Preview);
+        let Some(Effect::Preview(policy)) = effects.first() else {
+            panic!("a preview: {effects:?}");
+        };
+        assert_eq!(
+            policy.tips.categories["kettle"][0].steps,
+            vec!["Check the plug".to_string(), "Reset".to_string()]
+        );
+        assert_eq!(policy.tips.skus["K-1"][0].title, "Lid");
+        let saved = (**policy).clone();
+        s.update(Msg::Previewed(Ok(PolicyPreview {
+            changes: Vec::new(),
+            impact: PolicyImpact::default(),
+            more_open_cases: false,
+        })));
+        assert_eq!(
+            s.update(Msg::Save),
+            vec![Effect::Save(Box::new(saved.clone()))]
+        );
+        s.update(Msg::Saved(Ok(saved)));
+        assert_eq!(s.tips.len(), 2);
+        assert!(!s.edited());
+        s.update(Msg::TipRemove(0));
+        assert!(s.edited());
+        s.update(Msg::Discard);
+        assert_eq!(s.tips.len(), 2);
     }
 
     #[test]

@@ -40,6 +40,8 @@ pub struct AnalyticsTexts {
     pub comments: &'static str,
     pub no_comments: &'static str,
     pub as_of: &'static str,
+    pub helped: &'static str,
+    pub helped_hint: &'static str,
 }
 
 pub static ZH: AnalyticsTexts = AnalyticsTexts {
@@ -78,6 +80,8 @@ pub static ZH: AnalyticsTexts = AnalyticsTexts {
     comments: "买家评语",
     no_comments: "暂无评语",
     as_of: "统计截至",
+    helped: "提示解决，无需售后",
+    helped_hint: "买家看了商家的故障排查提示后点了“已解决”的次数（每个订单的每件商品只计一次）。",
 };
 
 pub static EN: AnalyticsTexts = AnalyticsTexts {
@@ -116,6 +120,8 @@ pub static EN: AnalyticsTexts = AnalyticsTexts {
     comments: "Buyers' comments",
     no_comments: "No comments yet",
     as_of: "As of",
+    helped: "Helped without a case",
+    helped_hint: "Buyers whose quality problem the shop's troubleshooting tips solved (\"Yes, solved\"), once per order and item.",
 };
 
 /// The table of a language.

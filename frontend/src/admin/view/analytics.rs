@@ -123,7 +123,9 @@ fn sections(
         .into_any();
     }
     let page = match section {
-        Section::Overview => view! { {tiles(report, at)} {over_time(report, at)} }.into_any(),
+        Section::Overview => {
+            view! { {tiles(report, at)} {helped(report, at)} {over_time(report, at)} }.into_any()
+        }
         Section::Reasons => reasons(report, lang, at).into_any(),
         Section::Speed => view! {
             {durations_card(at.first_answer, &report.first_answer, lang, at, "first-answer")}
@@ -158,6 +160,31 @@ fn tiles(report: &AnalyticsReport, at: &AnalyticsTexts) -> impl IntoView + use<>
                 {tile(rating, at.rating, "rating")}
                 {tile(met, at.deadlines_met, "deadlines-met")}
             </div>
+        </section>
+    }
+}
+
+/// Buyers the shop's tips helped without a request (issue 15): the total and the categories.
+fn helped(report: &AnalyticsReport, at: &AnalyticsTexts) -> impl IntoView + use<> {
+    let h = &report.helped;
+    let rows: Vec<(String, u32)> = h
+        .by_category
+        .iter()
+        .map(|c| (c.category.clone(), c.helped))
+        .collect();
+    view! {
+        <section class="card" data-testid="helped">
+            <div class="stats">
+                <p data-testid="tile-helped"><span class="big">{h.total}</span><span class="muted small">{at.helped}</span></p>
+            </div>
+            {(!rows.is_empty()).then(|| view! {
+                <table class="small"><tbody>
+                    {rows.into_iter().map(|(category, n)| view! {
+                        <tr data-testid="helped-category"><td>{category}</td><td>{n}</td></tr>
+                    }).collect_view()}
+                </tbody></table>
+            })}
+            <p class="muted small">{at.helped_hint}</p>
         </section>
     }
 }

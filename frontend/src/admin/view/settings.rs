@@ -10,6 +10,7 @@ use shared::policy::{SETTINGS, SettingGroup, Unit};
 use super::{Ctx, ErrorBox, spawn};
 use crate::admin::model::settings::{Effect, Msg, Settings, label_of, shown, to_text, unit_name};
 use crate::admin::model::shell;
+use crate::admin::model::tips::TipField;
 use crate::admin::route::Screen;
 use crate::admin::text::{SettingsTexts, settings_t};
 use crate::core::Core;
@@ -75,6 +76,62 @@ fn field(core: Core<Settings>, index: usize, lang: Lang) -> impl IntoView {
                 {(s.unit == Unit::Dates).then(|| view! { " · " {t.unit_dates} })}</p>
             <p class="muted small">{rule}</p>
         </div>
+    }
+}
+
+/// The shop's tips (issue 15): one row per tip, its category or SKU, title and steps.
+fn tips_editor(core: Core<Settings>, lang: Lang) -> impl IntoView {
+    let t = settings_t(lang);
+    let count = Memo::new(move |_| core.with(|m| m.tips.len()));
+    let rows = move || {
+        (0..count.get())
+            .map(|i| {
+                let row = move || core.with(|m| m.tips.get(i).cloned().unwrap_or_default());
+                let edit = move |field: TipField| {
+                    move |ev: leptos::ev::Event| {
+                        core.send(Msg::TipEdit(i, field, event_target_value(&ev)))
+                    }
+                };
+                view! {
+                    <div class="tip-row field" data-testid=format!("tip-row-{i}")>
+                        <div class="setting-input">
+                            <select data-testid=format!("tip-scope-{i}") on:change=edit(TipField::Scope)
+                                prop:value=move || if row().sku { "sku" } else { "category" }>
+                                <option value="category">{t.tip_category}</option>
+                                <option value="sku">{t.tip_sku}</option>
+                            </select>
+                            <input type="text" aria-label=t.tip_key placeholder=t.tip_key
+                                data-testid=format!("tip-key-{i}") prop:value=move || row().key
+                                on:input=edit(TipField::Key)/>
+                        </div>
+                        <input type="text" aria-label=t.tip_title placeholder=t.tip_title
+                            data-testid=format!("tip-title-{i}") prop:value=move || row().title
+                            on:input=edit(TipField::Title)/>
+                        <textarea rows="3" aria-label=t.tip_steps placeholder=t.tip_steps
+                            data-testid=format!("tip-steps-{i}") prop:value=move || row().steps
+                            on:input=edit(TipField::Steps)></textarea>
+                        {move || core.with(|m| m.tip_problems(i, lang)).into_iter().map(|p| view! {
+                            <p class="late small" data-testid="setting-problem">{p}</p>
+                        }).collect_view()}
+                        <button type="button" class="btn btn-small" data-testid=format!("tip-remove-{i}")
+                            on:click=move |_| core.send(Msg::TipRemove(i))>{t.tip_remove}</button>
+                    </div>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="card" data-testid="settings-group-tips">
+            <h2>{t.tips_title}</h2>
+            <p class="muted small">{t.tips_intro}</p>
+            {move || (count.get() == 0).then(|| view! { <p class="muted">{t.tips_none}</p> })}
+            {rows}
+            {move || core.with(|m| m.all_tips_problems(lang)).into_iter().map(|p| view! {
+                <p class="late small" data-testid="setting-problem">{p}</p>
+            }).collect_view()}
+            <button type="button" class="btn" data-testid="tip-add"
+                on:click=move |_| core.send(Msg::TipAdd)>{t.tip_add}</button>
+        </section>
     }
 }
 
@@ -191,11 +248,15 @@ pub fn SettingsScreen() -> impl IntoView {
         }
     });
     core.send(Msg::Opened);
+    // Memos: the screen is drawn again only when these change, not at every keystroke (a redraw
+    // would replace the input being typed in).
+    let loaded = Memo::new(move |_| core.with(|m| m.saved.is_some()));
+    let categories =
+        Memo::new(move |_| core.with(|m| m.saved.as_ref().map_or(0, |p| p.categories.len())));
     move || {
         let lang = ctx.lang();
         let t = settings_t(lang);
-        let loaded = core.with(|m| m.saved.is_some());
-        let categories = core.with(|m| m.saved.as_ref().map_or(0, |p| p.categories.len()));
+        let (loaded, categories) = (loaded.get(), categories.get());
         view! {
             <section class="card" data-testid="settings">
                 <h1>{t.title}</h1>
@@ -218,6 +279,7 @@ pub fn SettingsScreen() -> impl IntoView {
                     })}
                 </section>
             }).collect_view())}
+            {loaded.then(|| tips_editor(core, lang))}
             {preview_box(core, lang)}
             {loaded.then(|| view! {
                 <div class="sheet-actions settings-actions">

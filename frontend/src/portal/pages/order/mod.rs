@@ -31,8 +31,8 @@ use crate::portal::router::{Location, use_location};
 use crate::portal::{i18n, session, task};
 
 use model::{
-    Effect, LineChoice, Loaded, Model, Msg, Screen, Verdict, allowed, payer_code, preview_facts,
-    submit_why, verdict, waits_for_tick,
+    Effect, LineChoice, Loaded, Model, Msg, Screen, TipsAnswer, Verdict, allowed, payer_code,
+    preview_facts, submit_why, verdict, waits_for_tick,
 };
 pub use model::{case_path, relookup_path};
 
@@ -73,6 +73,21 @@ fn perform(effect: Effect, core: Core<Model>, lang: RwSignal<Lang>, location: Lo
                 // The answer is read in place: a clone of the whole case would be compiled in.
                 let filed = api.file_case(&request, &key).await.map(|v| v.case.id);
                 core.send(Msg::Filed(filed));
+            }));
+        }
+        Effect::Helped { skus, token } => {
+            let api = Api::with_token(lang, token);
+            task::spawn(Box::pin(async move {
+                let mut answer = Ok(());
+                // One line after the other: each counts once per order and line on the server,
+                // so a retry after a failure is harmless.
+                for sku in skus {
+                    if let Err(e) = api.helped(&sku).await {
+                        answer = Err(e);
+                        break;
+                    }
+                }
+                core.send(Msg::Helped(answer));
             }));
         }
         Effect::SaveCaseOrder { id, number } => session::save_case_order(&id, &number),
@@ -454,6 +469,8 @@ fn RequestForm(loaded: Rc<Loaded>, core: Core<Model>) -> impl IntoView {
                 </p>
             </fieldset>
 
+            <TipsPanel core=core/>
+
             <fieldset class="card">
                 <legend>{tr(lang, |t| t.q_details)}</legend>
                 <div class="field">
@@ -524,6 +541,56 @@ fn RequestForm(loaded: Rc<Loaded>, core: Core<Model>) -> impl IntoView {
                 </div>
             </div>
         </form>
+    }
+}
+
+/// The shop's troubleshooting and usage tips for a quality fault, shown before the rest of the
+/// request: "did this solve it?". Never in the way: the form stays below it, one tap away, and
+/// "continue" folds it.
+#[component]
+fn TipsPanel(core: Core<Model>) -> impl IntoView {
+    let lang = use_lang();
+    let tips = Memo::new(move |_| core.with(Model::tips));
+    let answer = Memo::new(move |_| core.with(|m| m.tips_answer));
+    let error = Memo::new(move |_| core.with(|m| m.tips_error.clone()));
+    move || {
+        if answer.get() == Some(TipsAnswer::Solved) {
+            return view! {
+                <section class="card alert alert-info" role="status" data-testid="tips-thanks">
+                    <p><strong>{tr(lang, |t| t.tips_thanks)}</strong></p>
+                    <p class="small">{tr(lang, |t| t.tips_thanks_more)}</p>
+                </section>
+            }
+            .into_any();
+        }
+        let groups = tips.get();
+        if groups.is_empty() {
+            return ().into_any();
+        }
+        let sending = answer.get() == Some(TipsAnswer::Sending);
+        view! {
+            <section class="card tips" aria-labelledby="tips-title" data-testid="tips">
+                <h2 id="tips-title" class="h3">{tr(lang, |t| t.tips_title)}</h2>
+                <p class="muted small">{tr(lang, |t| t.tips_lead)}</p>
+                {groups.into_iter().flat_map(|g| g.tips).map(|tip| view! {
+                    <details class="tip" open data-testid="tip">
+                        <summary data-testid="tip-title">{tip.title}</summary>
+                        <ol class="tip-steps">
+                            {tip.steps.into_iter().map(|step| view! { <li>{step}</li> }).collect_view()}
+                        </ol>
+                    </details>
+                }).collect_view()}
+                {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+                <p class="tips-ask"><strong>{tr(lang, |t| t.tips_ask)}</strong></p>
+                <div class="tips-actions">
+                    <button type="button" class="btn btn-primary" data-testid="tips-solved" disabled=sending
+                        on:click=move |_| core.send(Msg::TipsSolved)>{tr(lang, |t| t.tips_solved)}</button>
+                    <button type="button" class="btn" data-testid="tips-continue"
+                        on:click=move |_| core.send(Msg::TipsContinue)>{tr(lang, |t| t.tips_continue)}</button>
+                </div>
+            </section>
+        }
+        .into_any()
     }
 }
 

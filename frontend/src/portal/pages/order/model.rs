@@ -13,8 +13,8 @@ use std::rc::Rc;
 use shared::api::BuyerOrderView;
 use shared::domain::{CaseKind, CaseRequest, Reason, Timestamp, TrackingEvent};
 use shared::policy::{
-    Context, IntactRule, ParcelStanding, Payer, PolicyError, Preview, Refusal, needs_carrier_proof,
-    needs_intact_confirmation, parcel_standing, preview, units_held,
+    Context, IntactRule, LineTips, ParcelStanding, Payer, PolicyError, Preview, Refusal,
+    needs_carrier_proof, needs_intact_confirmation, parcel_standing, preview, units_held,
 };
 use shared::{Lang, Localized};
 
@@ -71,6 +71,21 @@ pub struct Model {
     /// The last request filed with its idempotency key: the same body goes with the same key,
     /// so a double tap or a retry after a lost answer files once.
     key: Option<(CaseRequest, String)>,
+    /// What the buyer answered to the shop's tips ("did this solve it?"), if anything yet.
+    pub tips_answer: Option<TipsAnswer>,
+    /// Why sending "solved" failed.
+    pub tips_error: Option<ApiError>,
+}
+
+/// The buyer's answer to the shop's tips.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TipsAnswer {
+    /// "No, continue my request": the tips fold away.
+    Continue,
+    /// "Yes, solved", being counted.
+    Sending,
+    /// "Yes, solved", counted: a thank-you, and no request.
+    Solved,
 }
 
 /// What happens on the order page.
@@ -135,6 +150,12 @@ pub enum Msg {
     ClaimStalled(CaseKind),
     /// The filing answered with the new case's id.
     Filed(Result<String, ApiError>),
+    /// "Yes, solved" on the shop's tips.
+    TipsSolved,
+    /// "No, continue my request".
+    TipsContinue,
+    /// "Solved" was counted (or not).
+    Helped(Result<(), ApiError>),
 }
 
 /// What the order page asks the browser to do.
@@ -162,6 +183,13 @@ pub enum Effect {
         id: String,
         /// Its order.
         number: String,
+    },
+    /// `POST /api/buyer/helped` for each line; answer with [`Msg::Helped`].
+    Helped {
+        /// The lines the tips shown were for.
+        skus: Vec<String>,
+        /// The buyer's token.
+        token: String,
     },
     /// Drop the order's token: the API refused it.
     ForgetToken(String),
@@ -271,6 +299,8 @@ impl Model {
             asking_without_failed: None,
             file_error: None,
             key: None,
+            tips_answer: None,
+            tips_error: None,
         }
     }
 
@@ -345,6 +375,55 @@ impl Model {
         self.view()
             .map(|v| reason_options(&v.eligibility, &self.chosen(), self.draft.kind))
             .unwrap_or_default()
+    }
+
+    /// The shop's tips to show first: for a quality fault, those of the lines picked (of every
+    /// line with tips while none is picked), until the buyer answers "continue".
+    #[must_use]
+    pub fn tips(&self) -> Vec<LineTips> {
+        let Some(v) = self.view() else {
+            return Vec::new();
+        };
+        if self.draft.reason != Some(Reason::QualityFault)
+            || self.tips_answer == Some(TipsAnswer::Continue)
+        {
+            return Vec::new();
+        }
+        let chosen = self.chosen();
+        v.tips
+            .iter()
+            .filter_map(|group| {
+                let skus: Vec<String> = group
+                    .skus
+                    .iter()
+                    .filter(|s| chosen.is_empty() || chosen.contains(s))
+                    .cloned()
+                    .collect();
+                (!skus.is_empty()).then(|| LineTips {
+                    skus,
+                    tips: group.tips.clone(),
+                })
+            })
+            .collect()
+    }
+
+    fn tips_solved(&mut self) -> Vec<Effect> {
+        if matches!(
+            self.tips_answer,
+            Some(TipsAnswer::Sending | TipsAnswer::Solved)
+        ) {
+            return Vec::new();
+        }
+        let skus: Vec<String> = self.tips().into_iter().flat_map(|g| g.skus).collect();
+        let Some(token) = self.order.as_ref().map(|o| o.token.clone()) else {
+            return Vec::new();
+        };
+        if skus.is_empty() {
+            return Vec::new();
+        }
+        self.tips_answer = Some(TipsAnswer::Sending);
+        self.tips_error = None;
+        vec![Effect::Helped { skus, token }]
     }
 
     /// The "complete and intact" tick is asked for (the policy's rule for what is picked).
@@ -607,6 +686,16 @@ impl Page for Model {
                 self.draft.kind = Some(kind);
                 self.draft.reason = Some(Reason::NotReceived);
             }
+            Msg::TipsSolved => return self.tips_solved(),
+            Msg::TipsContinue => self.tips_answer = Some(TipsAnswer::Continue),
+            Msg::Helped(answer) => match answer {
+                Ok(()) => self.tips_answer = Some(TipsAnswer::Solved),
+                Err(e) if e.needs_lookup() => return self.to_lookup(false),
+                Err(e) => {
+                    self.tips_answer = None;
+                    self.tips_error = Some(e);
+                }
+            },
             Msg::Filed(answer) => {
                 self.filing = false;
                 match answer {

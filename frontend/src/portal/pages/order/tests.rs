@@ -89,6 +89,13 @@ fn answer(signed: bool) -> BuyerOrderView {
         order,
         cases,
         policy,
+        tips: vec![shared::policy::LineTips {
+            skus: vec!["SHIRT".into()],
+            tips: vec![shared::policy::Tip {
+                title: "Creased".into(),
+                steps: vec!["Steam it".into()],
+            }],
+        }],
         standing: BuyerStanding::default(),
         server_time: Timestamp(NOW),
     }
@@ -631,4 +638,69 @@ fn a_question_is_filed_at_once_without_items_and_a_retry_reuses_its_key() {
         matches!(again.as_slice(), [Effect::File { key, .. }] if key == "k1"),
         "the same question goes with the same key: {again:?}"
     );
+}
+
+#[test]
+fn a_quality_fault_shows_the_picked_lines_tips_first_and_solved_counts_without_filing() {
+    let mut m = page();
+    m.update(Msg::Quantity("SHIRT".into(), 1));
+    m.update(Msg::Kind(CaseKind::ReturnAndRefund));
+    assert!(m.tips().is_empty(), "no reason yet");
+    m.update(Msg::Reason(Reason::SizeOrFit));
+    assert!(m.tips().is_empty(), "only for a quality fault");
+    m.update(Msg::Reason(Reason::QualityFault));
+    let shown = m.tips();
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0].skus, vec!["SHIRT".to_string()]);
+    assert_eq!(shown[0].tips[0].title, "Creased");
+    // The socks alone have no tips.
+    m.update(Msg::Quantity("SHIRT".into(), 0));
+    m.update(Msg::Quantity("SOCKS".into(), 1));
+    assert!(m.tips().is_empty());
+    m.update(Msg::Quantity("SHIRT".into(), 1));
+    // "Solved" counts the lines the tips were for, once however often it is tapped, and files
+    // nothing.
+    let effects = m.update(Msg::TipsSolved);
+    assert_eq!(
+        effects,
+        vec![Effect::Helped {
+            skus: vec!["SHIRT".into()],
+            token: "tok".into()
+        }]
+    );
+    assert!(
+        m.update(Msg::TipsSolved).is_empty(),
+        "a double tap sends once"
+    );
+    assert!(m.update(Msg::Helped(Ok(()))).is_empty());
+    assert_eq!(m.tips_answer, Some(TipsAnswer::Solved));
+    assert!(!m.filing && m.file_error.is_none());
+}
+
+#[test]
+fn continue_folds_the_tips_away_and_a_failed_solved_can_be_tapped_again() {
+    let mut m = page();
+    m.update(Msg::Quantity("SHIRT".into(), 1));
+    m.update(Msg::Reason(Reason::QualityFault));
+    assert_eq!(m.update(Msg::TipsSolved).len(), 1);
+    m.update(Msg::Helped(Err(error(503, "try_again"))));
+    assert_eq!(m.tips_answer, None);
+    assert!(m.tips_error.is_some());
+    assert_eq!(
+        m.update(Msg::TipsSolved).len(),
+        1,
+        "tapped again after a failure"
+    );
+    let effects = m.update(Msg::Helped(Err(error(401, "unauthenticated"))));
+    assert_eq!(effects.first(), Some(&Effect::ForgetToken("TB 1".into())));
+    let mut m = page();
+    m.update(Msg::Reason(Reason::QualityFault));
+    assert_eq!(
+        m.tips().len(),
+        1,
+        "every line with tips while none is picked"
+    );
+    m.update(Msg::TipsContinue);
+    assert!(m.tips().is_empty());
+    assert!(m.update(Msg::TipsSolved).is_empty());
 }
