@@ -15,7 +15,7 @@ use shared::api::decode::{
     MAX_IMPORT_BYTES, MAX_JSON_BYTES, MAX_PHOTO_BYTES, PolicyDocumentError, parse_json,
     policy_document,
 };
-use shared::api::import::{check_order, check_tracking, parse_csv};
+use shared::api::import::{check_order, check_review, check_tracking, parse_csv};
 use shared::api::links::{LinkLookup, StartLinkRequest};
 use shared::api::push::{PushRemove, PushSubscription};
 use shared::api::query::{ChangesQuery, QueueQuery, RebuildQuery, ReportQuery};
@@ -162,6 +162,16 @@ pub const ROUTES: &[(&str, &str, Reads)] = &[
         "POST",
         "/api/shop/orders/{id}/tracking",
         Reads::Input(&TRACKING),
+    ),
+    (
+        "POST",
+        "/api/shop/orders/{id}/reviews",
+        Reads::Input(&REVIEW),
+    ),
+    (
+        "POST",
+        "/api/staff/orders/{id}/reviews",
+        Reads::Input(&REVIEW),
     ),
     (
         "GET",
@@ -957,6 +967,54 @@ pub static TRACKING: Target = Target {
                         })
                         .collect(),
                 )
+            }
+        }
+        Err(o) => o,
+    },
+};
+
+/// `POST /api/{shop,staff}/orders/{number}/reviews` (reviews.rs `open`): the review,
+/// `import::check_review`, then the follow-up opened on the fixed shop's order.
+pub static REVIEW: Target = Target {
+    name: "POST /api/{shop,staff}/orders/{number}/reviews",
+    kind: Kind::Json,
+    limit: MAX_JSON_BYTES,
+    seeds: || {
+        text_seeds(&[
+            r#"{"rating":1,"text":"发货太慢，客服也不回","platform":"taobao","external_ref":"R-1"}"#,
+            r#"{"rating":2,"text":"Broke after a week","sku":"S1"}"#,
+        ])
+    },
+    run: |input| match decode::<shared::domain::BadReview>(input) {
+        Ok(review) => {
+            let problems = check_review(&review);
+            if !problems.is_empty() {
+                return Outcome::Refused(
+                    problems
+                        .into_iter()
+                        .map(|(field, code, en, zh)| {
+                            if field.is_empty() || en.is_empty() || zh.is_empty() {
+                                format!("MISSING MESSAGE for {code}")
+                            } else {
+                                code.to_string()
+                            }
+                        })
+                        .collect(),
+                );
+            }
+            // The worker refuses a SKU that is not on the order before opening.
+            if review.sku.as_deref().is_some_and(|sku| order().line(sku).is_none()) {
+                return Outcome::Refused(vec!["unknown_line".into()]);
+            }
+            match policy::open_review_recovery(
+                "AS-R".into(),
+                order(),
+                review,
+                &Actor::System,
+                &context(&[]),
+            ) {
+                Ok(_) => Outcome::Accepted,
+                Err(e) => Outcome::Refused(vec![refusal(&e)]),
             }
         }
         Err(o) => o,

@@ -123,6 +123,7 @@ fuzz_tests! {
     import_csv => targets::IMPORT_CSV,
     start_link => targets::START_LINK,
     tracking => targets::TRACKING,
+    review => targets::REVIEW,
     buyer_helped => targets::BUYER_HELPED,
 }
 

@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Actor, Case, CaseKind, EventKind, ExpiryOutcome, MS_PER_MINUTE, Money, Party, Reason,
-    StateName, Timestamp,
+    Actor, Case, CaseKind, CaseState, EventKind, ExpiryOutcome, MS_PER_MINUTE, Money, Party,
+    Reason, ReviewOutcome, StateName, Timestamp,
 };
 use crate::policy::time::{LocalDate, local_day};
 use crate::policy::{Policy, current_deadline};
@@ -95,6 +95,18 @@ pub struct CaseFacts {
     pub agent: Option<String>,
     /// The buyer's rating, its comment's excerpt, and when it was given.
     pub rating: Option<Rating>,
+    /// A review follow-up's products and, once recorded, what became of the review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewFacts>,
+}
+
+/// What a review follow-up counts for (差评挽回率 per agent and per product).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewFacts {
+    /// The product reviewed (the review's SKU), else every product of the order.
+    pub products: Vec<(String, String)>,
+    /// What became of the review, once the case closed on it.
+    pub outcome: Option<ReviewOutcome>,
 }
 
 /// A buyer's rating of a case.
@@ -193,8 +205,29 @@ impl CaseFacts {
                 .any(|e| matches!(e.kind, EventKind::Escalated { .. })),
             agent: case.last_staff().map(str::to_string),
             rating,
+            review: review_facts(case, &state),
         }
     }
+}
+
+/// A review follow-up's part: its products, and the outcome recorded when it closed.
+fn review_facts(case: &Case, state: &CaseState) -> Option<ReviewFacts> {
+    let review = case.request.review.as_ref()?;
+    let reviewed = review.sku.as_deref().and_then(|sku| case.order.line(sku));
+    let products = match reviewed {
+        Some(line) => vec![(line.sku.clone(), line.title.clone())],
+        None => case
+            .order
+            .lines
+            .iter()
+            .map(|l| (l.sku.clone(), l.title.clone()))
+            .collect(),
+    };
+    let outcome = match state {
+        CaseState::Closed { outcome, .. } => outcome.review(),
+        _ => None,
+    };
+    Some(ReviewFacts { products, outcome })
 }
 
 /// The shop's deadlines on `case`: met (a staff event moved the shop's clock before it was due)
@@ -259,6 +292,13 @@ pub enum Dim {
     AgentRating,
     /// A staff member's time to first answer (key: staff id, unit separator, bucket).
     AgentFirstAnswer,
+    /// Review follow-ups closed per outcome (key: the outcome's code).
+    ReviewOutcome,
+    /// Review follow-ups a staff member closed (n) and recovered (sum).
+    AgentReview,
+    /// Review follow-ups per product (key: SKU, unit separator, title): closed (n), recovered
+    /// (sum).
+    ProductReview,
 }
 
 impl Dim {
@@ -280,6 +320,9 @@ impl Dim {
             Self::Agent => "agent",
             Self::AgentRating => "agent_rating",
             Self::AgentFirstAnswer => "agent_first_answer",
+            Self::ReviewOutcome => "review_outcome",
+            Self::AgentReview => "agent_review",
+            Self::ProductReview => "product_review",
         }
     }
 
@@ -291,7 +334,7 @@ impl Dim {
 }
 
 /// Every dimension.
-pub const ALL_DIMS: [Dim; 14] = [
+pub const ALL_DIMS: [Dim; 17] = [
     Dim::Total,
     Dim::Kind,
     Dim::State,
@@ -306,11 +349,14 @@ pub const ALL_DIMS: [Dim; 14] = [
     Dim::Agent,
     Dim::AgentRating,
     Dim::AgentFirstAnswer,
+    Dim::ReviewOutcome,
+    Dim::AgentReview,
+    Dim::ProductReview,
 ];
 
 /// The dimensions whose keys stay few whatever the number of cases (no days, no products): a
 /// report reads all of their cells.
-pub const BOUNDED_DIMS: [Dim; 9] = [
+pub const BOUNDED_DIMS: [Dim; 11] = [
     Dim::Total,
     Dim::Kind,
     Dim::State,
@@ -320,6 +366,8 @@ pub const BOUNDED_DIMS: [Dim; 9] = [
     Dim::Agent,
     Dim::AgentRating,
     Dim::AgentFirstAnswer,
+    Dim::ReviewOutcome,
+    Dim::AgentReview,
 ];
 
 /// The dimensions counted per day: a report reads their last [`REPORT_DAYS`].
@@ -464,6 +512,25 @@ pub fn cells(facts: &CaseFacts) -> Vec<Cell> {
     }
     if let Some(rating) = &facts.rating {
         out.push(total(Total::Rated, 1, i64::from(rating.stars)));
+    }
+    if let Some(ReviewFacts {
+        products,
+        outcome: Some(outcome),
+    }) = &facts.review
+    {
+        let recovered = i64::from(outcome.recovered());
+        out.push(Cell::new(Dim::ReviewOutcome, outcome.code(), 1, 0));
+        if let Some(agent) = &facts.agent {
+            out.push(Cell::new(Dim::AgentReview, agent.clone(), 1, recovered));
+        }
+        for (sku, title) in products {
+            out.push(Cell::new(
+                Dim::ProductReview,
+                format!("{sku}{sep}{title}"),
+                1,
+                recovered,
+            ));
+        }
     }
     if let Some(agent) = &facts.agent {
         out.push(Cell::new(Dim::Agent, agent.clone(), 1, 0));
@@ -741,6 +808,99 @@ pub struct AnalyticsReport {
     /// Buyers helped by the shop's tips without a request (shop scope).
     #[serde(default)]
     pub helped: HelpedFigures,
+    /// Bad reviews followed up, and how many were recovered (shop scope).
+    #[serde(default)]
+    pub reviews: ReviewFigures,
+}
+
+/// Bad-review follow-ups (差评挽回): how many were recorded, what became of the closed ones, and
+/// the recovery rate (revised or removed, per 10,000 closed) per agent and per product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ReviewFigures {
+    /// Follow-ups opened.
+    pub recorded: u32,
+    /// Closed with the review revised.
+    pub revised: u32,
+    /// Closed with the review removed.
+    pub removed: u32,
+    /// Closed with the review unchanged.
+    pub unchanged: u32,
+    /// Revised or removed per 10,000 closed.
+    pub recovery_rate_bps: Option<u32>,
+    /// Per staff member who closed them, most first.
+    pub by_agent: Vec<Recovery>,
+    /// Per product reviewed, most first (the top [`TOP_PRODUCTS`]).
+    pub by_product: Vec<Recovery>,
+}
+
+/// One agent's or one product's follow-ups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Recovery {
+    /// The staff id, or the SKU.
+    pub id: String,
+    /// The staff member's name (the worker fills it in), or the product's title.
+    pub name: String,
+    /// Follow-ups closed.
+    pub closed: u32,
+    /// Of which recovered (revised or removed).
+    pub recovered: u32,
+    /// Recovered per 10,000 closed.
+    pub rate_bps: Option<u32>,
+}
+
+/// The follow-ups' figures from the cells read.
+fn review_figures(by: &BTreeMap<Dim, BTreeMap<String, (i64, i64)>>) -> ReviewFigures {
+    let n_of = |d: Dim, key: &str| by.get(&d).and_then(|m| m.get(key)).map_or(0, |c| c.0);
+    let recoveries = |d: Dim, split: bool| -> Vec<Recovery> {
+        let mut v: Vec<Recovery> = by
+            .get(&d)
+            .into_iter()
+            .flatten()
+            .filter(|(_, (n, _))| *n > 0)
+            .map(|(key, (n, sum))| {
+                let (id, name) = if split {
+                    key.split_once(KEY_SEPARATOR)
+                        .map_or((key.clone(), String::new()), |(a, b)| {
+                            (a.to_string(), b.to_string())
+                        })
+                } else {
+                    (key.clone(), String::new())
+                };
+                Recovery {
+                    id,
+                    name,
+                    closed: count(*n),
+                    recovered: count(*sum),
+                    rate_bps: rate_bps(*sum, *n),
+                }
+            })
+            .collect();
+        v.sort_by(|a, b| b.closed.cmp(&a.closed).then_with(|| a.id.cmp(&b.id)));
+        v.truncate(TOP_PRODUCTS);
+        v
+    };
+    let code = |o: ReviewOutcome| n_of(Dim::ReviewOutcome, o.code());
+    let (revised, removed, unchanged) = (
+        code(ReviewOutcome::Revised),
+        code(ReviewOutcome::Removed),
+        code(ReviewOutcome::Unchanged),
+    );
+    ReviewFigures {
+        recorded: count(n_of(Dim::Kind, CaseKind::ReviewRecovery.code())),
+        revised: count(revised),
+        removed: count(removed),
+        unchanged: count(unchanged),
+        recovery_rate_bps: rate_bps(revised + removed, revised + removed + unchanged),
+        by_agent: recoveries(Dim::AgentReview, false),
+        by_product: recoveries(Dim::ProductReview, true),
+    }
+}
+
+/// Recovered per 10,000 closed.
+fn rate_bps(recovered: i64, closed: i64) -> Option<u32> {
+    (closed > 0).then(|| count(recovered.saturating_mul(10_000) / closed))
 }
 
 fn count(n: i64) -> u32 {
@@ -866,6 +1026,7 @@ impl AnalyticsReport {
                 weeks: Vec::new(),
                 resolution: Durations::default(),
                 helped: HelpedFigures::default(),
+                reviews: ReviewFigures::default(),
             };
         }
         let total = |t: Total| n_of(Dim::Total, t.code()).unwrap_or((0, 0));
@@ -898,7 +1059,7 @@ impl AnalyticsReport {
             .into_iter()
             .filter_map(|(k, cases)| {
                 Some(KindCount {
-                    kind: CaseKind::ALL.into_iter().find(|x| x.code() == k)?,
+                    kind: CaseKind::EVERY.into_iter().find(|x| x.code() == k)?,
                     cases,
                 })
             })
@@ -916,7 +1077,7 @@ impl AnalyticsReport {
             .into_iter()
             .filter_map(|(k, cases)| {
                 Some(ReasonCount {
-                    reason: Reason::ALL.into_iter().find(|x| x.code() == k)?,
+                    reason: Reason::EVERY.into_iter().find(|x| x.code() == k)?,
                     cases,
                 })
             })
@@ -935,7 +1096,7 @@ impl AnalyticsReport {
                         Some(ReasonCount {
                             reason: {
                                 let code = k.strip_prefix(&prefix)?;
-                                Reason::ALL.into_iter().find(|x| x.code() == code)?
+                                Reason::EVERY.into_iter().find(|x| x.code() == code)?
                             },
                             cases: count(*n),
                         })
@@ -1004,6 +1165,7 @@ impl AnalyticsReport {
             agents,
             comments: rows.comments.clone(),
             helped: helped_figures(&rows.helped),
+            reviews: review_figures(&by),
         }
     }
 }
@@ -1337,6 +1499,7 @@ mod tests {
                         comment: String::new(),
                         at: Timestamp(0),
                     }),
+                    review: None,
                 },
             )
     }
@@ -1424,6 +1587,7 @@ mod tests {
             escalated: false,
             agent: None,
             rating: None,
+            review: None,
         };
         let mut sums = BTreeMap::new();
         fold(&mut sums, &cells(&facts));
@@ -1503,6 +1667,7 @@ mod tests {
                     comment: String::new(),
                     at: Timestamp(0),
                 }),
+                review: None,
             };
             fold(&mut sums, &cells(&facts));
         }
@@ -1532,5 +1697,67 @@ mod tests {
         assert_eq!(shop.agents.len(), 2);
         assert_eq!(shop.by_product[0].reasons[0].cases, 3);
         assert_eq!(shop.resolution.median_minutes, Some(2_160));
+    }
+
+    /// Three follow-ups closed by two agents on two products: the rates are recovered over
+    /// closed, per agent and per product, and an open one is recorded but not rated.
+    #[test]
+    fn the_recovery_rate_is_recovered_over_closed_per_agent_and_per_product() {
+        let facts = |agent: &str, sku: &str, outcome: Option<ReviewOutcome>| CaseFacts {
+            kind: CaseKind::ReviewRecovery,
+            reason: Reason::BadReview,
+            state: if outcome.is_some() {
+                StateName::Closed
+            } else {
+                StateName::AwaitingReview
+            },
+            products: Vec::new(),
+            filed_day: 19_000,
+            closed_day: outcome.map(|_| 19_001),
+            refunded: None,
+            first_answer_minutes: None,
+            resolution_minutes: None,
+            deadlines_met: 0,
+            deadlines_missed: 0,
+            resolved_by_timeout: false,
+            escalated: false,
+            agent: Some(agent.into()),
+            rating: None,
+            review: Some(ReviewFacts {
+                products: vec![(sku.into(), format!("{sku} title"))],
+                outcome,
+            }),
+        };
+        let all = [
+            facts("st_a", "mug", Some(ReviewOutcome::Revised)),
+            facts("st_a", "kettle", Some(ReviewOutcome::Unchanged)),
+            facts("st_b", "mug", Some(ReviewOutcome::Removed)),
+            facts("st_b", "mug", None),
+        ];
+        let mut sums = BTreeMap::new();
+        for f in &all {
+            fold(&mut sums, &cells(f));
+        }
+        let rows = ReportRows {
+            cells: sums
+                .into_iter()
+                .map(|((dim, key), (n, sum))| Cell { dim, key, n, sum })
+                .collect(),
+            comments: Vec::new(),
+            helped: Vec::new(),
+        };
+        let r = AnalyticsReport::build(&rows, ReportScope::Shop, 19_010).reviews;
+        assert_eq!(r.recorded, 4);
+        assert_eq!((r.revised, r.removed, r.unchanged), (1, 1, 1));
+        assert_eq!(r.recovery_rate_bps, Some(6_666));
+        let agent = |id: &str| r.by_agent.iter().find(|a| a.id == id).cloned();
+        assert_eq!(agent("st_a").map(|a| (a.closed, a.recovered)), Some((2, 1)));
+        assert_eq!(agent("st_b").map(|a| (a.closed, a.recovered, a.rate_bps)), Some((1, 1, Some(10_000))));
+        assert_eq!(r.by_product[0].id, "mug");
+        assert_eq!(r.by_product[0].name, "mug title");
+        assert_eq!((r.by_product[0].closed, r.by_product[0].recovered), (2, 2));
+        // Moving a follow-up from open to closed moves exactly its cells.
+        let reopened = delta(Some(&all[3]), &facts("st_b", "mug", Some(ReviewOutcome::Unchanged)));
+        assert!(reopened.iter().any(|c| c.dim == Dim::ProductReview && c.n == 1 && c.sum == 0));
     }
 }

@@ -398,7 +398,9 @@ pub mod routes {
     /// when one of them opens), by their first path segment under `/admin/`; every other admin
     /// path is the daily admin's page (`/admin/`). The worker serves the page by this list and
     /// the admin loads the other page by it, so the two cannot disagree into a reload loop.
-    pub const ADMIN_DESK_SCREENS: [&str; 4] = ["analytics", "settings", "team", "replies"];
+    /// Accepting an invitation is in the desk too: each account does it once, so the daily
+    /// admin's first load does not carry it.
+    pub const ADMIN_DESK_SCREENS: [&str; 5] = ["analytics", "settings", "team", "replies", "invite"];
 
     /// The page (`/admin/` or `/admin/desk/`) that draws an admin path.
     #[must_use]
@@ -543,6 +545,17 @@ pub mod routes {
         format!("/api/shop/orders/{number}/tracking")
     }
 
+    /// `POST` (shop system) a [`crate::domain::BadReview`] from the shop's platform: opens its
+    /// follow-up case (once per review id).
+    pub fn shop_order_reviews(number: &str) -> String {
+        format!("/api/shop/orders/{number}/reviews")
+    }
+    /// `POST` (agent, owner) a [`crate::domain::BadReview`] recorded by hand: opens its
+    /// follow-up case (once per review id, else per `Idempotency-Key`).
+    pub fn staff_order_reviews(number: &str) -> String {
+        format!("/api/staff/orders/{number}/reviews")
+    }
+
     /// `GET` (buyer): one case.
     pub fn buyer_case(id: &str) -> String {
         format!("/api/buyer/cases/{id}")
@@ -640,6 +653,8 @@ pub mod routes {
         ("POST", SHOP_RESTORE_FINISH),
         ("POST", "/api/shop/orders/{id}/tracking"),
         ("POST", BUYER_HELPED),
+        ("POST", "/api/shop/orders/{id}/reviews"),
+        ("POST", "/api/staff/orders/{id}/reviews"),
     ];
 
     /// Whether `path` is an instance of `template` (`{id}` matches one non-empty segment).

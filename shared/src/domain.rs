@@ -10,6 +10,7 @@ mod command;
 mod event;
 mod order;
 mod parcel;
+mod review;
 mod values;
 
 pub use actor::{Actor, Party, Role};
@@ -26,6 +27,7 @@ pub use order::{
     order_number_match_key,
 };
 pub use parcel::{ParcelTracking, TrackingEvent};
+pub use review::{BadReview, ReviewOutcome};
 pub use values::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Money, Timestamp};
 
 // The wire tags, derived from their enums (`crate::wire`'s tests walk every one).

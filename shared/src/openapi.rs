@@ -722,6 +722,26 @@ const OPERATIONS: &[Operation] = &[
     )
     .body(Body::Json(of::<crate::api::tips::Helped>))
     .errors(&[ApiErrorCode::NotFound]),
+    Operation::new(
+        "POST",
+        "/api/shop/orders/{id}/reviews",
+        "A bad review from the shop's platform opens its follow-up case (差评挽回) in the dispute class; the same `platform` and `external_ref` open one case (201 the first time, then 200 with it)",
+        Access::ShopKey,
+        Answer::Json(201, of::<CaseView>),
+    )
+    .body(Body::Json(of::<crate::domain::BadReview>))
+    .errors(&[ApiErrorCode::OrderNotFound, ApiErrorCode::BadRequest])
+    .refuses(POLICY_AND_FIELDS),
+    Operation::new(
+        "POST",
+        "/api/staff/orders/{id}/reviews",
+        "A bad review recorded by hand opens its follow-up case; without an `external_ref`, the `Idempotency-Key` header makes a retry answer the same case",
+        Access::Staff(Roles::AgentsAndOwner),
+        Answer::Json(201, of::<CaseView>),
+    )
+    .body(Body::Json(of::<crate::domain::BadReview>))
+    .errors(&[ApiErrorCode::OrderNotFound, ApiErrorCode::BadRequest])
+    .refuses(POLICY_AND_FIELDS),
 ];
 
 impl Operation {

@@ -50,7 +50,10 @@ pub use eligibility::{
 #[cfg(test)]
 pub(crate) use error::RefusalTag;
 pub use error::{PolicyError, PolicyErrorCode, Refusal};
-pub use filing::{NextStep, Preview, check_request, file_case, needs_intact_confirmation, preview};
+pub use filing::{
+    NextStep, Preview, check_request, file_case, needs_intact_confirmation, open_review_recovery,
+    preview,
+};
 pub use impact::{
     DeadlineMove, EligibilityChange, OpenCase, PolicyImpact, SettingChange, diff, impact,
 };

@@ -532,6 +532,7 @@ mod tests {
                 R::CarrierProofRequired,
                 r#"{"code":"carrier_proof_required"}"#,
             ),
+            (R::OpenedByTheShop, r#"{"code":"opened_by_the_shop"}"#),
             (
                 R::ParcelStillMoving {
                     until: LocalDate {
@@ -644,6 +645,7 @@ mod tests {
                 r#"{"code":"awaiting_owner_approval"}"#,
             ),
             (P::Complaint, r#"{"code":"complaint"}"#),
+            (P::BadReview, r#"{"code":"bad_review"}"#),
         ];
         pinned(&table);
         every_tag_pinned::<_, crate::policy::PriorityReasonTag>(&table);

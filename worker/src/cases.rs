@@ -120,13 +120,14 @@ pub fn summarize(case: &Case, ctx: &policy::Context<'_>) -> CaseSummary {
     let state = case.state();
     let deadline = policy::current_deadline(case, policy);
     let priority = policy::priority(case, policy, now);
+    // A case about the whole order (a question, a review) names no line: its first words
+    // (the review's, the buyer's question) say what it is about.
     let first_title = case
         .request
         .lines
         .first()
         .and_then(|l| case.order.line(&l.sku))
-        .map(|l| shorten(&l.title, 40))
-        .unwrap_or_default();
+        .map_or_else(|| shorten(&case.request.note, 40), |l| shorten(&l.title, 40));
     let assignee = case.last_staff().map(str::to_string);
     let rating = case.events.iter().find_map(|e| match &e.kind {
         EventKind::Rated { stars, .. } => Some(*stars),
@@ -407,6 +408,16 @@ pub async fn file(
     order: &Order,
     request: shared::domain::CaseRequest,
 ) -> AppResult<(LoadedCase, World)> {
+    file_with(scope, order, |ctx| policy::file_case(id, order, request, ctx)).await
+}
+
+/// Opens a case `open` makes from the order's world (a buyer's filing, the shop's review
+/// follow-up), and writes it and its read models as [`file`] does.
+pub async fn file_with(
+    scope: &Scope<'_>,
+    order: &Order,
+    open: impl FnOnce(&policy::Context<'_>) -> Result<shared::domain::Case, policy::PolicyError>,
+) -> AppResult<(LoadedCase, World)> {
     let (order_cases, (standing, _)) = try_join(
         order_cases(scope.store, &order.number),
         standing(scope.store, order, None),
@@ -416,12 +427,8 @@ pub async fn file(
         order_cases,
         standing,
     };
-    let case = policy::file_case(
-        id.clone(),
-        order,
-        request,
-        &world.context(scope.policy, scope.now),
-    )?;
+    let case = open(&world.context(scope.policy, scope.now))?;
+    let id = case.id.clone();
     let key = scope
         .store
         .append(

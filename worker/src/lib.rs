@@ -139,6 +139,7 @@ mod tests {
             "/admin/team",
             "/admin/replies",
             "/admin/desk/",
+            "/admin/invite/abc",
         ] {
             assert_eq!(admin_page_of(desk), "/admin/desk/", "{desk}");
         }
@@ -150,7 +151,6 @@ mod tests {
             "/admin/receive",
             "/admin/me",
             "/admin/signin?next=/admin/team",
-            "/admin/invite/abc",
             "/admin/analyticsx",
         ] {
             assert_eq!(admin_page_of(daily), "/admin/", "{daily}");

@@ -370,6 +370,7 @@ fn read_rows(sql: &SqlStorage, scope: &ReportScope, from_day: &str) -> worker::R
                  ORDER BY n DESC LIMIT {TOP_PRODUCTS}"
             );
             let top = cells(&top_query, vec![Dim::Product.code().into()])?;
+            cells(&top_query, vec![Dim::ProductReview.code().into()])?;
             let skus: Vec<String> = top
                 .iter()
                 .filter_map(|c| {

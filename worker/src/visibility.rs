@@ -190,6 +190,7 @@ mod tests {
                 urgent: false,
                 carrier_confirms_loss: false,
                 lang: None,
+                review: None,
             },
             filed_at: Timestamp(0),
             events: vec![

@@ -300,6 +300,7 @@ fn case() -> Case {
             urgent: true,
             carrier_confirms_loss: false,
             lang: Some(Lang::En),
+            review: None,
         },
         filed_at: Timestamp(NOW - 6 * MS_PER_DAY),
         events: events
@@ -504,6 +505,21 @@ fn analytics() -> AnalyticsReport {
                 category: "kettle".into(),
                 helped: 2,
             }],
+        },
+        reviews: shared::analytics::ReviewFigures {
+            recorded: 3,
+            revised: 1,
+            removed: 0,
+            unchanged: 1,
+            recovery_rate_bps: Some(5_000),
+            by_agent: vec![shared::analytics::Recovery {
+                id: "st_1".into(),
+                name: "小李".into(),
+                closed: 2,
+                recovered: 1,
+                rate_bps: Some(5_000),
+            }],
+            by_product: Vec::new(),
         },
     }
 }

@@ -95,6 +95,7 @@ impl Draft {
             carrier_confirms_loss: self.carrier_confirms_loss,
             // The worker records the language from the request's Accept-Language.
             lang: None,
+            review: None,
         })
     }
 }

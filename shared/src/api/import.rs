@@ -157,6 +157,51 @@ pub fn check_order(order: &Order, shop: &str) -> Vec<Problem> {
     p
 }
 
+/// Characters in a review's text (the platforms allow about 500; some more).
+pub const MAX_REVIEW_CHARS: usize = 2_000;
+/// Characters in a platform's name, a review's id or a SKU.
+pub const MAX_REVIEW_ID_CHARS: usize = 128;
+
+/// Problems with a bad review the shop records (`POST /api/shop/orders/{number}/reviews`, or by
+/// hand): 1 to 5 stars, a text, short ids without control characters.
+#[must_use]
+pub fn check_review(review: &crate::domain::BadReview) -> Vec<Problem> {
+    let mut p: Vec<Problem> = Vec::new();
+    if !(1..=5).contains(&review.rating) {
+        p.push((
+            "rating".into(),
+            "invalid_rating",
+            "A rating is 1 to 5 stars.".into(),
+            "评分须为 1 到 5 星。".into(),
+        ));
+    }
+    let chars = review.text.trim().chars().count();
+    if chars == 0 || chars > MAX_REVIEW_CHARS || review.text.chars().any(|c| c.is_control() && c != '\n') {
+        p.push((
+            "text".into(),
+            "invalid_text",
+            format!("The review's text: 1 to {MAX_REVIEW_CHARS} characters."),
+            format!("评价内容须为 1–{MAX_REVIEW_CHARS} 个字符。"),
+        ));
+    }
+    let sku = review.sku.clone().unwrap_or_default();
+    for (field, value) in [
+        ("platform", &review.platform),
+        ("external_ref", &review.external_ref),
+        ("sku", &sku),
+    ] {
+        if value.chars().count() > MAX_REVIEW_ID_CHARS || value.chars().any(char::is_control) {
+            p.push((
+                field.into(),
+                "invalid_text",
+                format!("At most {MAX_REVIEW_ID_CHARS} characters, no control characters."),
+                format!("最多 {MAX_REVIEW_ID_CHARS} 个字符，且不含控制字符。"),
+            ));
+        }
+    }
+    p
+}
+
 /// Characters in a carrier's name or a tracking number.
 pub const MAX_TRACKING_ID_CHARS: usize = 64;
 /// Characters in one scan's status or place.

@@ -30,6 +30,8 @@ pub enum CaseKind {
     ParcelQuestion,
     /// 投诉: a complaint about the service, not the goods; the owner answers it.
     Complaint,
+    /// 差评挽回: the shop follows up a bad review (opened by the shop, never by the buyer).
+    ReviewRecovery,
 }
 
 impl CaseKind {
@@ -45,8 +47,8 @@ impl CaseKind {
     /// The desk's questions: cases the shop answers rather than decides.
     pub const QUESTIONS: [Self; 2] = [Self::ParcelQuestion, Self::Complaint];
 
-    /// Every kind, requests then questions.
-    pub const EVERY: [Self; 7] = [
+    /// Every kind: the requests, the questions, the shop's review follow-up.
+    pub const EVERY: [Self; 8] = [
         Self::RefundOnly,
         Self::ReturnAndRefund,
         Self::Exchange,
@@ -54,7 +56,18 @@ impl CaseKind {
         Self::Reship,
         Self::ParcelQuestion,
         Self::Complaint,
+        Self::ReviewRecovery,
     ];
+
+    /// True for the five requests about the goods: the only kinds that name lines, claim units
+    /// and are decided (approved, rejected, offered).
+    #[must_use]
+    pub const fn about_goods(self) -> bool {
+        matches!(
+            self,
+            Self::RefundOnly | Self::ReturnAndRefund | Self::Exchange | Self::Repair | Self::Reship
+        )
+    }
 
     /// True for a question the shop answers (no solution is granted on it).
     #[must_use]
@@ -62,12 +75,13 @@ impl CaseKind {
         matches!(self, Self::ParcelQuestion | Self::Complaint)
     }
 
-    /// The one reason a question has: its kind says it all.
+    /// The one reason a case not about the goods has: its kind says it all.
     #[must_use]
     pub const fn question_reason(self) -> Option<Reason> {
         match self {
             Self::ParcelQuestion => Some(Reason::NotReceived),
             Self::Complaint => Some(Reason::Service),
+            Self::ReviewRecovery => Some(Reason::BadReview),
             Self::RefundOnly
             | Self::ReturnAndRefund
             | Self::Exchange
@@ -99,6 +113,7 @@ impl CaseKind {
             Self::Reship => "reship",
             Self::ParcelQuestion => "parcel_question",
             Self::Complaint => "complaint",
+            Self::ReviewRecovery => "review_recovery",
         }
     }
 }
@@ -126,6 +141,8 @@ pub enum Reason {
     NotReceived,
     /// The service itself, not the goods (a complaint).
     Service,
+    /// A bad review the shop follows up.
+    BadReview,
 }
 
 impl Reason {
@@ -143,7 +160,7 @@ impl Reason {
     ];
 
     /// Every reason, the goods' then the service's.
-    pub const EVERY: [Self; 9] = [
+    pub const EVERY: [Self; 10] = [
         Self::ChangedMind,
         Self::SizeOrFit,
         Self::NotAsDescribed,
@@ -153,6 +170,7 @@ impl Reason {
         Self::MissingParts,
         Self::NotReceived,
         Self::Service,
+        Self::BadReview,
     ];
 
     /// True if the shop (or its courier) is at fault: the shop pays shipping, no restocking fee.
@@ -173,7 +191,7 @@ impl Reason {
     /// (an offer of an exchange or a repair makes no sense for it).
     #[must_use]
     pub const fn is_fault(self) -> bool {
-        self.is_shop_fault() && !self.is_logistics() && !matches!(self, Self::Service)
+        self.is_shop_fault() && !self.is_logistics() && !matches!(self, Self::Service | Self::BadReview)
     }
 
     /// True for a logistics question (the parcel never arrived).
@@ -195,6 +213,7 @@ impl Reason {
             Self::MissingParts => "missing_parts",
             Self::NotReceived => "not_received",
             Self::Service => "service",
+            Self::BadReview => "bad_review",
         }
     }
 }
@@ -241,6 +260,9 @@ pub struct CaseRequest {
     /// staff answer in it. Absent on cases filed before it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<crate::i18n::Lang>,
+    /// The bad review a review follow-up is about (that kind only; the shop records it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<super::review::BadReview>,
 }
 
 /// How a case ended.
@@ -268,6 +290,35 @@ pub enum Outcome {
     ClosedByOwner,
     /// The shop answered the buyer's question or complaint.
     Answered,
+    /// The followed-up review was revised.
+    ReviewRevised,
+    /// The followed-up review was removed.
+    ReviewRemoved,
+    /// The followed-up review stands.
+    ReviewUnchanged,
+}
+
+impl Outcome {
+    /// The outcome a review follow-up ends with.
+    #[must_use]
+    pub const fn of_review(outcome: super::review::ReviewOutcome) -> Self {
+        match outcome {
+            super::review::ReviewOutcome::Revised => Self::ReviewRevised,
+            super::review::ReviewOutcome::Removed => Self::ReviewRemoved,
+            super::review::ReviewOutcome::Unchanged => Self::ReviewUnchanged,
+        }
+    }
+
+    /// What became of the review, for a review follow-up's outcome.
+    #[must_use]
+    pub const fn review(self) -> Option<super::review::ReviewOutcome> {
+        match self {
+            Self::ReviewRevised => Some(super::review::ReviewOutcome::Revised),
+            Self::ReviewRemoved => Some(super::review::ReviewOutcome::Removed),
+            Self::ReviewUnchanged => Some(super::review::ReviewOutcome::Unchanged),
+            _ => None,
+        }
+    }
 }
 
 /// A running clock: when the current step started and how long it spent paused (escalated).
@@ -937,7 +988,7 @@ impl Case {
     pub fn holds_units(&self) -> bool {
         // A question claims nothing: asking where the parcel is must not block the claim that
         // it never arrived.
-        !self.request.kind.is_question() && (!self.state().is_closed() || self.has_refund())
+        self.request.kind.about_goods() && (!self.state().is_closed() || self.has_refund())
     }
 
     /// True once the returned goods reached the shop (received, or deemed received).

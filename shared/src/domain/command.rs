@@ -65,7 +65,9 @@ impl Solution {
             CaseKind::Exchange => Self::Exchange,
             CaseKind::Repair => Self::Repair,
             CaseKind::Reship => Self::Reship,
-            CaseKind::ParcelQuestion | CaseKind::Complaint => return None,
+            CaseKind::ParcelQuestion | CaseKind::Complaint | CaseKind::ReviewRecovery => {
+                return None;
+            }
         })
     }
 }
@@ -521,6 +523,11 @@ pub enum Command {
         /// The answer shown to the buyer.
         text: String,
     },
+    /// Record what became of the bad review a review follow-up is about; the case closes.
+    RecordReviewOutcome {
+        /// Revised, removed or unchanged.
+        outcome: crate::domain::ReviewOutcome,
+    },
     /// Set the return postage the refund pays back (the receipt says otherwise, or the buyer
     /// sent it another way), with a recorded reason. It replaces the buyer's claim.
     AdjustPostage {
@@ -620,6 +627,8 @@ pub enum ActionKind {
     AdjustPostage,
     /// See [`Command::Answer`].
     Answer,
+    /// See [`Command::RecordReviewOutcome`].
+    RecordReviewOutcome,
     /// See [`Command::ReturnArrived`].
     ReturnArrived,
     /// See [`Command::Receive`].
@@ -640,7 +649,7 @@ pub enum ActionKind {
 
 impl ActionKind {
     /// Every action, in a stable order.
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 26] = [
         Self::AddProof,
         Self::AnswerInfo,
         Self::EnterReturnTracking,
@@ -658,6 +667,7 @@ impl ActionKind {
         Self::Offer,
         Self::AdjustPostage,
         Self::Answer,
+        Self::RecordReviewOutcome,
         Self::ReturnArrived,
         Self::Receive,
         Self::Ship,
@@ -689,6 +699,7 @@ impl ActionKind {
             Self::Offer => "offer",
             Self::AdjustPostage => "adjust_postage",
             Self::Answer => "answer",
+            Self::RecordReviewOutcome => "record_review_outcome",
             Self::ReturnArrived => "return_arrived",
             Self::Receive => "receive",
             Self::Ship => "ship",
@@ -723,6 +734,7 @@ impl Command {
             Self::Offer { .. } => ActionKind::Offer,
             Self::AdjustPostage { .. } => ActionKind::AdjustPostage,
             Self::Answer { .. } => ActionKind::Answer,
+            Self::RecordReviewOutcome { .. } => ActionKind::RecordReviewOutcome,
             Self::ReturnArrived => ActionKind::ReturnArrived,
             Self::Receive { .. } => ActionKind::Receive,
             Self::Ship { .. } => ActionKind::Ship,

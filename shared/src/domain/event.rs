@@ -332,6 +332,9 @@ enum AnyOutcome {
     Abandoned,
     ClosedByOwner,
     Answered,
+    ReviewRevised,
+    ReviewRemoved,
+    ReviewUnchanged,
     Overdue,
 }
 
@@ -367,6 +370,9 @@ impl AnyOutcome {
             Self::Abandoned => Outcome::Abandoned,
             Self::ClosedByOwner => Outcome::ClosedByOwner,
             Self::Answered => Outcome::Answered,
+            Self::ReviewRevised => Outcome::ReviewRevised,
+            Self::ReviewRemoved => Outcome::ReviewRemoved,
+            Self::ReviewUnchanged => Outcome::ReviewUnchanged,
             _ => return None,
         })
     }
@@ -394,6 +400,9 @@ impl AnyOutcome {
             Self::Abandoned => "abandoned",
             Self::ClosedByOwner => "closed_by_owner",
             Self::Answered => "answered",
+            Self::ReviewRevised => "review_revised",
+            Self::ReviewRemoved => "review_removed",
+            Self::ReviewUnchanged => "review_unchanged",
             Self::Overdue => "overdue",
         }
     }

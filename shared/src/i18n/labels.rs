@@ -32,6 +32,7 @@ pub const fn kind(kind: CaseKind, lang: Lang) -> &'static str {
             CaseKind::Reship => ("补发", "Reship"),
             CaseKind::ParcelQuestion => ("物流查询", "Where is my parcel"),
             CaseKind::Complaint => ("服务投诉", "Complaint"),
+            CaseKind::ReviewRecovery => ("差评回访", "Review follow-up"),
         },
     )
 }
@@ -70,6 +71,10 @@ pub const fn kind_hint(kind: CaseKind, lang: Lang) -> &'static str {
                 "对服务不满意，直接告诉店主",
                 "Unhappy with the service: tell the owner",
             ),
+            CaseKind::ReviewRecovery => (
+                "店铺看到了您的评价，希望为您解决问题",
+                "The shop saw your review and would like to put things right",
+            ),
         },
     )
 }
@@ -89,6 +94,7 @@ pub const fn reason(reason: Reason, lang: Lang) -> &'static str {
             Reason::MissingParts => ("少件/漏发", "Parts or gifts missing"),
             Reason::NotReceived => ("未收到货", "Never arrived"),
             Reason::Service => ("服务问题", "The service"),
+            Reason::BadReview => ("差评", "A bad review"),
         },
     )
 }
@@ -125,6 +131,19 @@ pub const fn state(state: StateName, audience: Audience, lang: Lang) -> &'static
     )
 }
 
+/// What became of a followed-up review, as a choice.
+#[must_use]
+pub const fn review_outcome(outcome: crate::domain::ReviewOutcome, lang: Lang) -> &'static str {
+    pick(
+        lang,
+        match outcome {
+            crate::domain::ReviewOutcome::Revised => ("买家已改评/追评", "Revised"),
+            crate::domain::ReviewOutcome::Removed => ("差评已删除", "Removed"),
+            crate::domain::ReviewOutcome::Unchanged => ("未改变", "Unchanged"),
+        },
+    )
+}
+
 /// An action as a button.
 #[must_use]
 pub const fn action(action: ActionKind, lang: Lang) -> &'static str {
@@ -145,6 +164,7 @@ pub const fn action(action: ActionKind, lang: Lang) -> &'static str {
             ActionKind::Offer => ("协商方案", "Offer a solution"),
             ActionKind::AdjustPostage => ("调整运费", "Adjust postage"),
             ActionKind::Answer => ("答复并结案", "Reply and close"),
+            ActionKind::RecordReviewOutcome => ("记录评价结果", "Record the review's outcome"),
             ActionKind::ApproveProposal => ("批准退款", "Approve the refund"),
             ActionKind::DeclineProposal => ("驳回", "Send back"),
             ActionKind::Approve => ("同意", "Approve"),
@@ -238,6 +258,7 @@ pub fn chip(code: &str, lang: Lang) -> &str {
         "rejected_for_abuse" => ("曾因滥用被拒", "Past abuse"),
         "awaiting_owner_approval" => ("待店主批准", "Owner to approve"),
         "complaint" => ("服务投诉", "Complaint"),
+        "bad_review" => ("差评", "Bad review"),
         _ => return code,
     };
     pick(lang, pair)

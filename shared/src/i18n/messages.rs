@@ -31,6 +31,7 @@ pub(crate) fn kind_name(kind: CaseKind, lang: Lang) -> &'static str {
             CaseKind::Reship => "reshipment",
             CaseKind::ParcelQuestion => "question about a parcel",
             CaseKind::Complaint => "complaint",
+            CaseKind::ReviewRecovery => "follow-up of a review",
         },
     }
 }
@@ -50,6 +51,7 @@ pub(crate) fn reason_name(reason: Reason, lang: Lang) -> &'static str {
         (Reason::MissingParts, Lang::En) => "missing parts",
         (Reason::NotReceived, Lang::En) => "a parcel that never arrived",
         (Reason::Service, Lang::En) => "the service",
+        (Reason::BadReview, Lang::En) => "a bad review",
     }
 }
 
@@ -123,6 +125,8 @@ fn action_name(action: ActionKind, lang: Lang) -> &'static str {
         (ActionKind::AdjustPostage, Lang::En) => "adjusting the return postage",
         (ActionKind::Answer, Lang::ZhCn) => "答复",
         (ActionKind::Answer, Lang::En) => "answering the question",
+        (ActionKind::RecordReviewOutcome, Lang::ZhCn) => "记录评价结果",
+        (ActionKind::RecordReviewOutcome, Lang::En) => "recording the review's outcome",
         (ActionKind::ReturnArrived, Lang::ZhCn) => "登记退货签收",
         (ActionKind::ReturnArrived, Lang::En) => "recording the return's arrival",
         (ActionKind::Receive, Lang::ZhCn) => "收货验货",
@@ -313,6 +317,11 @@ impl Localized for Refusal {
                 lang,
                 "物流显示包裹已签收。如果您确实没有收到，请先向快递公司核实，物流记录显示丢件或未妥投后再申请。",
                 "The courier shows the parcel as signed for. If you really didn't get it, please check with the courier first; you can ask once their record shows it lost or not delivered.",
+            ),
+            Self::OpenedByTheShop => pick(
+                lang,
+                "差评回访由店铺发起，无法由买家提交。",
+                "A review follow-up is opened by the shop; it cannot be filed.",
             ),
             Self::ParcelStillMoving { until } => {
                 let until = super::local_date(*until, lang);
@@ -682,6 +691,7 @@ impl Localized for PriorityReason {
             Self::BuyerUrgent => "buyer_urgent",
             Self::AwaitingOwnerApproval => "awaiting_owner_approval",
             Self::Complaint => "complaint",
+            Self::BadReview => "bad_review",
         }
     }
 
@@ -722,6 +732,11 @@ impl Localized for PriorityReason {
                 lang,
                 "服务投诉：由店主答复，先道歉。",
                 "A complaint about the service: the owner answers, apology first.",
+            ),
+            Self::BadReview => pick(
+                lang,
+                "差评回访：先致歉，再给方案。",
+                "A bad review to follow up: apologise first, then offer a solution.",
             ),
         }
     }
@@ -858,6 +873,9 @@ impl Localized for Outcome {
             Self::Abandoned => "abandoned",
             Self::ClosedByOwner => "closed_by_owner",
             Self::Answered => "answered",
+            Self::ReviewRevised => "review_revised",
+            Self::ReviewRemoved => "review_removed",
+            Self::ReviewUnchanged => "review_unchanged",
         }
     }
 
@@ -902,6 +920,21 @@ impl Localized for Outcome {
                 lang,
                 "商家已答复。如仍有问题，可再次联系我们。",
                 "The shop has answered. If anything is still wrong, ask again.",
+            ),
+            Self::ReviewRevised => pick(
+                lang,
+                "感谢您更新评价，也再次为之前的不便致歉。",
+                "Thank you for updating your review, and sorry again for the trouble.",
+            ),
+            Self::ReviewRemoved => pick(
+                lang,
+                "评价已撤下。感谢您给我们改进的机会。",
+                "The review was taken down. Thank you for the chance to put things right.",
+            ),
+            Self::ReviewUnchanged => pick(
+                lang,
+                "回访已结束。我们尊重您的评价，并会继续改进。",
+                "The follow-up is closed. We respect your review and will keep improving.",
             ),
         }
     }

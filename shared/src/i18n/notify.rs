@@ -43,6 +43,9 @@ const fn outcome(outcome: Outcome, lang: Lang) -> &'static str {
         Outcome::Abandoned => ("未寄回商品", "the return was not sent"),
         Outcome::ClosedByOwner => ("商家已处理", "closed by the shop"),
         Outcome::Answered => ("商家已答复", "answered"),
+        Outcome::ReviewRevised => ("评价已更新", "review revised"),
+        Outcome::ReviewRemoved => ("评价已撤下", "review removed"),
+        Outcome::ReviewUnchanged => ("回访已结束", "follow-up closed"),
     };
     match lang {
         Lang::ZhCn => zh,

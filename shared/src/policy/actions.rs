@@ -28,9 +28,13 @@ pub fn role_allows(actor: &Actor, action: ActionKind) -> bool {
         | A::DeclineOffer => buyer,
         A::Escalate => buyer || actor.acts_as(Role::Agent),
         A::Message => buyer || actor.role().is_some(),
-        A::Approve | A::Reject | A::RequestInfo | A::Offer | A::AdjustPostage | A::Answer => {
-            actor.acts_as(Role::Agent)
-        }
+        A::Approve
+        | A::Reject
+        | A::RequestInfo
+        | A::Offer
+        | A::AdjustPostage
+        | A::Answer
+        | A::RecordReviewOutcome => actor.acts_as(Role::Agent),
         // The courier's notification arrives as the system.
         A::ReturnArrived => actor.acts_as(Role::Warehouse) || matches!(actor, Actor::System),
         A::Receive | A::Ship => actor.acts_as(Role::Warehouse),
@@ -65,7 +69,9 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Escalate
             | A::Override
             | A::Expire
-            | A::Answer,
+            | A::Answer
+            | A::RecordReviewOutcome
+            | A::RecordReviewOutcome,
         ) => true,
         (
             S::AwaitingReview { .. },
@@ -113,7 +119,9 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ApproveProposal
             | A::DeclineProposal
             | A::AdjustPostage
-            | A::Answer,
+            | A::Answer
+            | A::RecordReviewOutcome
+            | A::RecordReviewOutcome,
         ) => false,
         // After a refusal the shop may still change its mind (approve), but negotiation comes
         // before a refusal, not after it.
@@ -146,7 +154,9 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ApproveProposal
             | A::DeclineProposal
             | A::AdjustPostage
-            | A::Answer,
+            | A::Answer
+            | A::RecordReviewOutcome
+            | A::RecordReviewOutcome,
         ) => false,
         (
             S::AwaitingReturn { .. },
@@ -172,7 +182,9 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ApproveProposal
             | A::DeclineProposal
             | A::AdjustPostage
-            | A::Answer,
+            | A::Answer
+            | A::RecordReviewOutcome
+            | A::RecordReviewOutcome,
         ) => false,
         (
             S::ReturnInTransit { .. },
@@ -203,7 +215,9 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ResolveEscalation
             | A::ApproveProposal
             | A::DeclineProposal
-            | A::Answer,
+            | A::Answer
+            | A::RecordReviewOutcome
+            | A::RecordReviewOutcome,
         ) => false,
         (
             S::AwaitingDecision { .. },
@@ -234,7 +248,9 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ResolveEscalation
             | A::ApproveProposal
             | A::DeclineProposal
-            | A::Answer,
+            | A::Answer
+            | A::RecordReviewOutcome
+            | A::RecordReviewOutcome,
         ) => false,
         (
             S::AwaitingShipment { .. },
@@ -261,7 +277,9 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ApproveProposal
             | A::DeclineProposal
             | A::AdjustPostage
-            | A::Answer,
+            | A::Answer
+            | A::RecordReviewOutcome
+            | A::RecordReviewOutcome,
         ) => false,
         (
             S::Shipped { .. },
@@ -288,7 +306,9 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ApproveProposal
             | A::DeclineProposal
             | A::AdjustPostage
-            | A::Answer,
+            | A::Answer
+            | A::RecordReviewOutcome
+            | A::RecordReviewOutcome,
         ) => false,
         // The buyer's move: accept or decline. The shop waits (one open offer at a time, and no
         // decision behind the buyer's back); staff may still escalate, the owner override.
@@ -320,7 +340,9 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ApproveProposal
             | A::DeclineProposal
             | A::AdjustPostage
-            | A::Answer,
+            | A::Answer
+            | A::RecordReviewOutcome
+            | A::RecordReviewOutcome,
         ) => false,
         // The owner's move: apply or decline the proposal (or override). The agent has nothing
         // to apply here, and escalating to the owner who must decide anyway adds nothing.
@@ -347,7 +369,9 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Ship
             | A::ResolveEscalation
             | A::AdjustPostage
-            | A::Answer,
+            | A::Answer
+            | A::RecordReviewOutcome
+            | A::RecordReviewOutcome,
         ) => false,
         (
             S::Escalated { .. },
@@ -377,7 +401,9 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ApproveProposal
             | A::DeclineProposal
             | A::AdjustPostage
-            | A::Answer,
+            | A::Answer
+            | A::RecordReviewOutcome
+            | A::RecordReviewOutcome,
         ) => false,
         // A closed case accepts only messages and one rating, plus the single reopen after an
         // information timeout.
@@ -404,41 +430,33 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ApproveProposal
             | A::DeclineProposal
             | A::AdjustPostage
-            | A::Answer,
+            | A::Answer
+            | A::RecordReviewOutcome
+            | A::RecordReviewOutcome,
         ) => false,
     }
 }
 
 /// May this action happen on a case of this kind at all? A question is answered, withdrawn,
-/// talked about and rated; nothing is granted, returned or shipped on it. A request about the
-/// goods is decided, never merely answered.
+/// talked about and rated; a review follow-up is talked about and its outcome recorded (the
+/// buyer did not ask for it, so cannot withdraw it). Nothing is granted, returned or shipped on
+/// either; a request about the goods is decided, never merely answered.
 pub(crate) const fn kind_allows(kind: CaseKind, action: ActionKind) -> bool {
     use ActionKind as A;
-    if !kind.is_question() {
-        return !matches!(action, A::Answer);
-    }
-    match action {
-        A::Answer | A::Cancel | A::Message | A::Rate | A::Expire => true,
-        A::AddProof
-        | A::AnswerInfo
-        | A::EnterReturnTracking
-        | A::Escalate
-        | A::ConfirmReceipt
-        | A::Reopen
-        | A::AcceptOffer
-        | A::DeclineOffer
-        | A::Approve
-        | A::Reject
-        | A::RequestInfo
-        | A::Offer
-        | A::AdjustPostage
-        | A::ReturnArrived
-        | A::Receive
-        | A::Ship
-        | A::ResolveEscalation
-        | A::Override
-        | A::ApproveProposal
-        | A::DeclineProposal => false,
+    match kind {
+        CaseKind::ReviewRecovery => matches!(
+            action,
+            A::RecordReviewOutcome | A::Message | A::Rate | A::Expire
+        ),
+        CaseKind::ParcelQuestion | CaseKind::Complaint => matches!(
+            action,
+            A::Answer | A::Cancel | A::Message | A::Rate | A::Expire
+        ),
+        CaseKind::RefundOnly
+        | CaseKind::ReturnAndRefund
+        | CaseKind::Exchange
+        | CaseKind::Repair
+        | CaseKind::Reship => !matches!(action, A::Answer | A::RecordReviewOutcome),
     }
 }
 
@@ -726,6 +744,9 @@ mod tests {
             ActionKind::Message => Command::Message { text: "hi".into() },
             ActionKind::Answer => Command::Answer {
                 text: "It is on its way".into(),
+            },
+            ActionKind::RecordReviewOutcome => Command::RecordReviewOutcome {
+                outcome: crate::domain::ReviewOutcome::Revised,
             },
             ActionKind::AcceptOffer => Command::AcceptOffer,
             ActionKind::DeclineOffer => Command::DeclineOffer {

@@ -339,6 +339,17 @@ pub static SETTINGS: &[Setting] = &[
         "The owner answers complaints; past this time it shows overdue at the top of the owner's queue."
     ),
     setting!(
+        "deadlines.shop_contact_reviewer_hours",
+        Clocks,
+        Hours,
+        Int,
+        deadlines.shop_contact_reviewer_hours,
+        "差评回访时限",
+        "Contact the buyer behind a bad review",
+        "记录差评后，客服须在时限内联系买家致歉并给出方案；超时在待办中标为超时。",
+        "After a bad review is recorded, an agent contacts the buyer with an apology and a solution; past this time it shows overdue in the queue."
+    ),
+    setting!(
         "deadlines.parcel_stalled_days",
         Clocks,
         Days,

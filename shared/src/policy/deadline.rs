@@ -77,6 +77,13 @@ fn deadline_of(case: &Case, state: &CaseState, policy: &Policy) -> Option<Deadli
             hours(*clock, d.shop_answer_complaint_hours, policy),
             ExpiryOutcome::Overdue,
         ),
+        CaseState::AwaitingReview { clock } if case.request.kind == CaseKind::ReviewRecovery => {
+            open(
+                shop(Role::Agent),
+                hours(*clock, d.shop_contact_reviewer_hours, policy),
+                ExpiryOutcome::Overdue,
+            )
+        }
         CaseState::AwaitingReview { clock } => {
             if case.request.kind == CaseKind::RefundOnly && case.order.shipped_at.is_none() {
                 open(

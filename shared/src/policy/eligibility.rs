@@ -259,11 +259,11 @@ impl LineCheck<'_> {
                     | Reason::MissingParts => self.within(p.quality_return_days, |until| {
                         Refusal::QualityReturnWindowClosed { until }
                     }),
-                    Reason::Service => mismatch,
+                    Reason::Service | Reason::BadReview => mismatch,
                 }
             }
             CaseKind::ReturnAndRefund => match reason {
-                Reason::NotReceived | Reason::Service => mismatch,
+                Reason::NotReceived | Reason::Service | Reason::BadReview => mismatch,
                 Reason::ChangedMind | Reason::SizeOrFit => self.no_reason(line),
                 Reason::NotAsDescribed
                 | Reason::QualityFault
@@ -276,7 +276,7 @@ impl LineCheck<'_> {
                 }
             },
             CaseKind::Exchange => match reason {
-                Reason::NotReceived | Reason::Service => mismatch,
+                Reason::NotReceived | Reason::Service | Reason::BadReview => mismatch,
                 // A size exchange is a no-reason return followed by a new order, so it follows
                 // the same window and exclusions.
                 Reason::ChangedMind | Reason::SizeOrFit => self.no_reason(line),
@@ -310,7 +310,8 @@ impl LineCheck<'_> {
                 | Reason::WrongItem
                 | Reason::MissingParts
                 | Reason::NotReceived
-                | Reason::Service => mismatch,
+                | Reason::Service
+                | Reason::BadReview => mismatch,
             },
             CaseKind::Reship => match reason {
                 Reason::NotReceived => self.not_received(),
@@ -323,7 +324,8 @@ impl LineCheck<'_> {
                 | Reason::QualityFault
                 | Reason::DamagedInTransit
                 | Reason::WrongItem
-                | Reason::Service => mismatch,
+                | Reason::Service
+                | Reason::BadReview => mismatch,
             },
             CaseKind::ParcelQuestion => match reason {
                 Reason::NotReceived => self.parcel_question(),
@@ -332,6 +334,11 @@ impl LineCheck<'_> {
             // Anyone who bought may complain about the service, whatever became of the goods.
             CaseKind::Complaint => match reason {
                 Reason::Service => Ok(()),
+                _ => mismatch,
+            },
+            // Any order may have been reviewed; who may open the follow-up is the filing's rule.
+            CaseKind::ReviewRecovery => match reason {
+                Reason::BadReview => Ok(()),
                 _ => mismatch,
             },
         }

@@ -68,6 +68,8 @@ pub enum Refusal {
     RefundOnlyNeedsReturn,
     /// The parcel was signed for: "not received" needs the courier's record of loss.
     CarrierProofRequired,
+    /// A review follow-up is opened by the shop (from its platform or by hand), never filed.
+    OpenedByTheShop,
     /// The parcel is still moving: "not received" needs the courier's record of loss until it
     /// has shown no movement after `until` (or its promised date has passed); meanwhile the
     /// buyer may ask the shop where it is.
@@ -129,6 +131,7 @@ impl TryFrom<RefusalWire> for Refusal {
             },
             T::RefundOnlyNeedsReturn => Self::RefundOnlyNeedsReturn,
             T::CarrierProofRequired => Self::CarrierProofRequired,
+            T::OpenedByTheShop => Self::OpenedByTheShop,
             T::ParcelStillMoving => Self::ParcelStillMoving {
                 until: req(w.until, "until")?,
             },

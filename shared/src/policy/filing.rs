@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Actor, Case, CaseKind, CaseRequest, Event, EventKind, ExpiryOutcome, Order, Party, Reason,
+    Actor, BadReview, Case, CaseKind, CaseRequest, Event, EventKind, ExpiryOutcome, Order, Party, Reason,
     RefundBreakdown, Timestamp,
 };
 
@@ -78,7 +78,7 @@ pub fn check_request(
         });
     }
     photos(&request.photos, ctx)?;
-    if request.kind.is_question() {
+    if !request.kind.about_goods() {
         return check_question(order, request, ctx);
     }
     if request.lines.is_empty() {
@@ -135,8 +135,8 @@ pub fn check_request(
     Ok(())
 }
 
-/// A question (where is my parcel, a complaint) is about the order as a whole: it names no
-/// lines and claims no units, and its reason is the one its kind has.
+/// A question (where is my parcel, a complaint) or a review follow-up is about the order as a
+/// whole: it names no lines and claims no units, and its reason is the one its kind has.
 fn check_question(
     order: &Order,
     request: &CaseRequest,
@@ -184,6 +184,12 @@ pub fn file_case(
     if id.trim().is_empty() {
         return Err(PolicyError::EmptyCaseId);
     }
+    if request.kind == CaseKind::ReviewRecovery {
+        return Err(PolicyError::Ineligible {
+            sku: String::new(),
+            refusal: Refusal::OpenedByTheShop,
+        });
+    }
     check_request(order, &request, ctx)?;
     Ok(Case {
         id,
@@ -193,6 +199,49 @@ pub fn file_case(
         events: vec![Event {
             at: ctx.now,
             actor: Actor::Buyer,
+            kind: EventKind::Filed,
+        }],
+    })
+}
+
+/// Open the follow-up of a bad review the shop recorded (差评挽回): a case in the dispute class,
+/// its first move the shop's (contact the buyer), opened by `opener` (the shop's system or a
+/// staff member), never by the buyer. The review's fields are checked where they enter
+/// (`crate::api::import::check_review`).
+///
+/// # Errors
+/// An empty id; an order without lines.
+pub fn open_review_recovery(
+    id: String,
+    order: &Order,
+    review: BadReview,
+    opener: &Actor,
+    ctx: &Context<'_>,
+) -> Result<Case, PolicyError> {
+    if id.trim().is_empty() {
+        return Err(PolicyError::EmptyCaseId);
+    }
+    let request = CaseRequest {
+        kind: CaseKind::ReviewRecovery,
+        reason: Reason::BadReview,
+        lines: Vec::new(),
+        note: review.text.clone(),
+        photos: Vec::new(),
+        intact_confirmed: false,
+        urgent: false,
+        carrier_confirms_loss: false,
+        lang: None,
+        review: Some(review),
+    };
+    check_question(order, &request, ctx)?;
+    Ok(Case {
+        id,
+        order: order.clone(),
+        request,
+        filed_at: ctx.now,
+        events: vec![Event {
+            at: ctx.now,
+            actor: opener.clone(),
             kind: EventKind::Filed,
         }],
     })

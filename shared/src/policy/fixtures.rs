@@ -78,6 +78,7 @@ pub(crate) fn request(kind: CaseKind, reason: Reason, lines: &[(&str, u32)]) -> 
         urgent: false,
         carrier_confirms_loss: false,
         lang: None,
+        review: None,
     }
 }
 

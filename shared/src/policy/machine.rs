@@ -143,6 +143,7 @@ fn amounts_in_bounds(command: &Command) -> Result<(), PolicyError> {
         Command::AddProof { .. }
         | Command::AnswerInfo { .. }
         | Command::Answer { .. }
+        | Command::RecordReviewOutcome { .. }
         | Command::EnterReturnTracking { postage: None, .. }
         | Command::Cancel
         | Command::Escalate { .. }
@@ -606,6 +607,9 @@ fn events_for(
             text(body, ctx, true)?;
             Ok(vec![EventKind::MessagePosted { text: body.clone() }])
         }
+        Command::RecordReviewOutcome { outcome } => Ok(vec![EventKind::Closed {
+            outcome: Outcome::of_review(*outcome),
+        }]),
         // The answer is a message the case closes on; the buyer may still write back and rate.
         Command::Answer { text: body } => {
             text(body, ctx, true)?;

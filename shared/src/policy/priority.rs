@@ -82,6 +82,8 @@ pub enum PriorityReason {
     AwaitingOwnerApproval,
     /// A complaint about the service (投诉): the owner answers it.
     Complaint,
+    /// A bad review the shop follows up (差评挽回).
+    BadReview,
 }
 
 /// A [`PriorityReason`] as read: the tag and the threat word, optional.
@@ -110,6 +112,7 @@ impl TryFrom<PriorityReasonWire> for PriorityReason {
             T::BuyerUrgent => Self::BuyerUrgent,
             T::AwaitingOwnerApproval => Self::AwaitingOwnerApproval,
             T::Complaint => Self::Complaint,
+            T::BadReview => Self::BadReview,
         })
     }
 }
@@ -200,6 +203,8 @@ pub fn priority(case: &Case, policy: &Policy, now: Timestamp) -> Priority {
     let reason = case.request.reason;
     let (mut class, basis) = if case.request.kind == CaseKind::Complaint {
         (PriorityClass::Dispute, PriorityReason::Complaint)
+    } else if case.request.kind == CaseKind::ReviewRecovery {
+        (PriorityClass::Dispute, PriorityReason::BadReview)
     } else if reason.is_logistics() {
         (PriorityClass::Logistics, PriorityReason::Logistics)
     } else if reason.is_shop_fault() {

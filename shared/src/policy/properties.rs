@@ -125,6 +125,7 @@ fn arb_request(o: &Order) -> impl Strategy<Value = CaseRequest> + use<> {
                 urgent,
                 carrier_confirms_loss: carrier,
                 lang: None,
+                review: None,
             }
         })
 }
@@ -262,7 +263,8 @@ fn natural_actor(command: &Command) -> Actor {
         | ActionKind::RequestInfo
         | ActionKind::Offer
         | ActionKind::AdjustPostage
-        | ActionKind::Answer => agent(),
+        | ActionKind::Answer
+        | ActionKind::RecordReviewOutcome => agent(),
         ActionKind::ReturnArrived | ActionKind::Expire => Actor::System,
         ActionKind::Receive | ActionKind::Ship => warehouse(),
         ActionKind::ResolveEscalation
@@ -652,7 +654,7 @@ proptest! {
             }
             let request = CaseRequest {
                 kind, reason, lines, note: String::new(), photos: Vec::new(),
-                intact_confirmed: true, urgent: false, carrier_confirms_loss: true, lang: None,
+                intact_confirmed: true, urgent: false, carrier_confirms_loss: true, lang: None, review: None,
             };
             let ctx = Context { policy: &policy, now, other_cases: &cases, buyer };
             let Ok(mut case) = file_case(format!("c{i}"), &o, request, &ctx) else { continue };
@@ -770,6 +772,7 @@ fn the_fixture_clock_is_china_standard_time() {
                 urgent: false,
                 carrier_confirms_loss: false,
                 lang: None,
+                review: None,
             },
             filed_at: Timestamp(0),
             events: vec![]

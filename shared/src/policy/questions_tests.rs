@@ -227,3 +227,101 @@ fn the_queue_ranks_a_complaint_before_a_fault_before_no_fault_before_a_parcel_qu
         ]
     );
 }
+
+fn bad_review() -> crate::domain::BadReview {
+    crate::domain::BadReview {
+        rating: 1,
+        text: "发货慢，客服不回".into(),
+        platform: "taobao".into(),
+        external_ref: "R-1".into(),
+        sku: Some("book".into()),
+    }
+}
+
+fn review_run(at: Timestamp) -> Run {
+    let mut signed = on_its_way();
+    signed.signed_for_at = Some(cst(2024, 11, 1, 10, 0));
+    let policy = crate::policy::Policy::default();
+    let ctx = crate::policy::Context {
+        policy: &policy,
+        now: at,
+        other_cases: &[],
+        buyer: crate::policy::BuyerStanding::default(),
+    };
+    let case = crate::policy::open_review_recovery(
+        "case-r".into(),
+        &signed,
+        bad_review(),
+        &crate::domain::Actor::System,
+        &ctx,
+    )
+    .expect("opened");
+    Run {
+        case,
+        policy,
+        others: Vec::new(),
+        buyer: crate::policy::BuyerStanding::default(),
+        now: at,
+    }
+}
+
+#[test]
+fn a_bad_review_opens_a_dispute_class_follow_up_that_ends_with_its_outcome() {
+    use crate::domain::{Actor, ReviewOutcome};
+    let at = cst(2024, 11, 3, 9, 0);
+    let mut run = review_run(at);
+    assert_eq!(run.case.events[0].actor, Actor::System, "opened by the shop");
+    let p = priority(&run.case, &run.policy, at);
+    assert_eq!(p.class, PriorityClass::Dispute);
+    assert!(p.reasons.contains(&PriorityReason::BadReview));
+    let deadline = current_deadline(&run.case, &run.policy).expect("a deadline");
+    assert_eq!(deadline.waiting_for, Party::Shop { role: Role::Agent });
+    assert_eq!(deadline.due, at.plus_ms(24 * MS_PER_HOUR));
+    assert_eq!(deadline.on_expiry, ExpiryOutcome::Overdue);
+    // The buyer talks, but did not ask for it: nothing to withdraw.
+    let buyer_can = available_actions(&run.case, &Actor::Buyer, &run.ctx());
+    assert_eq!(buyer_can, vec![ActionKind::Message]);
+    let agent_can = available_actions(&run.case, &agent(), &run.ctx());
+    assert_eq!(
+        agent_can,
+        vec![ActionKind::Message, ActionKind::RecordReviewOutcome]
+    );
+    run.ok(
+        &agent(),
+        Command::Message {
+            text: "非常抱歉，我们为您补发并退运费".into(),
+        },
+    );
+    run.ok(
+        &agent(),
+        Command::RecordReviewOutcome {
+            outcome: ReviewOutcome::Revised,
+        },
+    );
+    assert!(matches!(
+        run.case.state(),
+        CaseState::Closed {
+            outcome: Outcome::ReviewRevised,
+            ..
+        }
+    ));
+    let facts = crate::analytics::CaseFacts::of(&run.case, &run.policy);
+    let review = facts.review.expect("a follow-up's facts");
+    assert_eq!(review.outcome, Some(ReviewOutcome::Revised));
+    assert_eq!(review.products.len(), 1, "the reviewed product only");
+}
+
+#[test]
+fn a_buyer_cannot_file_a_review_follow_up() {
+    let mut r = question(CaseKind::ParcelQuestion);
+    r.kind = CaseKind::ReviewRecovery;
+    r.reason = Reason::BadReview;
+    r.review = Some(bad_review());
+    assert!(matches!(
+        Run::file(&on_its_way(), r, asked_at()).err(),
+        Some(PolicyError::Ineligible {
+            refusal: Refusal::OpenedByTheShop,
+            ..
+        })
+    ));
+}

@@ -115,6 +115,8 @@ pub struct Deadlines {
     pub shop_answer_parcel_question_hours: i64,
     /// Owner to answer a complaint about the service; then overdue in the owner's queue.
     pub shop_answer_complaint_hours: i64,
+    /// Shop to contact the buyer behind a bad review it recorded; then overdue in the queue.
+    pub shop_contact_reviewer_hours: i64,
     /// Days without a new scan after which a shipped parcel counts as stalled: the buyer may
     /// then ask for a reship or a refund without further proof.
     pub parcel_stalled_days: i64,
@@ -137,6 +139,7 @@ impl Default for Deadlines {
             buyer_answer_offer_hours: 48,
             shop_answer_parcel_question_hours: 24,
             shop_answer_complaint_hours: 12,
+            shop_contact_reviewer_hours: 24,
             parcel_stalled_days: 5,
         }
     }
@@ -521,6 +524,11 @@ impl Policy {
                 "deadlines.parcel_stalled_days",
                 d.parcel_stalled_days,
                 MAX_DAYS,
+            ),
+            (
+                "deadlines.shop_contact_reviewer_hours",
+                d.shop_contact_reviewer_hours,
+                MAX_HOURS,
             ),
         ] {
             c.range(field, value, 1, max);

@@ -267,3 +267,134 @@ fn a_complaint_is_the_owners_within_12_hours_and_tops_the_queue_before_fault_no_
     assert_status(&staff_command(&agent, &complaint, &sorry), 403);
     assert_status(&staff_command(&owner, &complaint, &sorry), 200);
 }
+
+fn review(external_ref: &str) -> Value {
+    json!({"rating": 1, "text": "发货太慢，客服也不回 / slow and nobody answered",
+           "platform": "taobao", "external_ref": external_ref})
+}
+
+#[test]
+fn a_bad_review_pushed_five_times_at_once_opens_one_follow_up_that_ends_revised() {
+    let orders = orders("review");
+    let order = story(&orders, tests::fixtures::stories::SHIRT).clone();
+    let owner = staff(app(), OWNER);
+    let before = owner.get("/api/staff/analytics").json()["reviews"].clone();
+    let reference = crate::support::unique("R");
+    let barrier = Arc::new(Barrier::new(5));
+    let handles: Vec<_> = (0..5)
+        .map(|_| {
+            let (barrier, order, reference) = (barrier.clone(), order.clone(), reference.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                app().shop_system().post(
+                    &shared::api::routes::shop_order_reviews(&order.number),
+                    &review(&reference),
+                )
+            })
+        })
+        .collect();
+    let answers: Vec<ApiResponse> = handles
+        .into_iter()
+        .map(|h| h.join().expect("push thread"))
+        .collect();
+    let statuses: Vec<u16> = answers.iter().map(|a| a.status).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "one opens it: {statuses:?}"
+    );
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 4, "{statuses:?}");
+    let ids: std::collections::BTreeSet<String> = answers
+        .iter()
+        .map(|a| a.json()["case"]["id"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(ids.len(), 1, "one case: {ids:?}");
+    let case = ids.into_iter().next().unwrap_or_default();
+
+    let agent = staff(app(), AGENT);
+    let seen = agent.get(&format!("/api/staff/cases/{case}"));
+    assert_eq!(seen.json()["case"]["request"]["kind"], "review_recovery");
+    assert_eq!(seen.json()["priority"]["class"], "dispute");
+    assert_eq!(seen.json()["deadline"]["waiting_for"]["role"], "agent");
+    // The buyer sees it with their order and may answer, not withdraw.
+    let buyer = buyer(&order);
+    let theirs = buyer.get(&format!("/api/buyer/cases/{case}"));
+    assert_status(&theirs, 200);
+    assert_eq!(theirs.json()["actions"], json!(["message"]));
+    assert_status(
+        &buyer_command(&buyer, &case, &json!({"type": "cancel"})),
+        409,
+    );
+    assert_status(
+        &staff_command(
+            &agent,
+            &case,
+            &json!({"type": "message", "text": "非常抱歉！我们为您补发一件并承担运费。"}),
+        ),
+        200,
+    );
+    let revised = staff_command(
+        &agent,
+        &case,
+        &json!({"type": "record_review_outcome", "outcome": "revised"}),
+    );
+    assert_status(&revised, 200);
+    assert_eq!(revised.json()["state"], "closed");
+
+    let after = owner.get("/api/staff/analytics").json()["reviews"].clone();
+    let n = |v: &Value, k: &str| v[k].as_u64().unwrap_or_default();
+    assert_eq!(n(&after, "recorded"), n(&before, "recorded") + 1);
+    assert_eq!(n(&after, "revised"), n(&before, "revised") + 1);
+    let mine = after["by_agent"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["name"] == "agent")
+        .cloned()
+        .unwrap_or_default();
+    assert!(n(&mine, "recovered") >= 1, "the agent's recoveries: {after}");
+}
+
+#[test]
+fn a_bad_review_with_bad_fields_or_from_the_wrong_caller_is_refused_and_opens_nothing() {
+    let orders = orders("reviewbad");
+    let order = story(&orders, tests::fixtures::stories::SHIRT).clone();
+    let path = shared::api::routes::shop_order_reviews(&order.number);
+    let shop_zh = app().shop_system().with_lang("zh-CN");
+    for body in [
+        json!({"rating": 0, "text": "bad", "external_ref": "x1"}),
+        json!({"rating": 6, "text": "bad", "external_ref": "x2"}),
+        json!({"rating": 1, "text": "", "external_ref": "x3"}),
+        json!({"rating": 1, "text": "bad", "external_ref": "x4", "sku": "NOT-ON-ORDER"}),
+        json!({"rating": 1, "text": "bad", "external_ref": "x".repeat(200)}),
+    ] {
+        let r = shop_zh.post(&path, &body);
+        assert_status(&r, 422);
+        assert_eq!(r.code(), "invalid_fields");
+    }
+    // By hand without a review id or an Idempotency-Key: nothing to make a retry the same.
+    let agent = staff(app(), AGENT);
+    let by_hand = shared::api::routes::staff_order_reviews(&order.number);
+    let r = agent.post(&by_hand, &json!({"rating": 2, "text": "meh"}));
+    assert_status(&r, 400);
+    let warehouse = staff(app(), WAREHOUSE);
+    assert_status(&warehouse.post(&by_hand, &review("w1")), 403);
+    assert_status(&app().api().post(&path, &review("a1")), 401);
+    // A buyer cannot open one.
+    let buyer = buyer(&order);
+    let filed = file_with_key(
+        &buyer,
+        "k-review",
+        &json!({"kind": "review_recovery", "reason": "bad_review", "lines": [],
+                "review": {"rating": 1, "text": "x"}}),
+    );
+    assert_status(&filed, 422);
+    assert_eq!(filed.code(), "opened_by_the_shop");
+    assert_eq!(
+        buyer.get("/api/buyer/order").json()["cases"]
+            .as_array()
+            .map(Vec::len),
+        Some(0),
+        "nothing opened"
+    );
+}

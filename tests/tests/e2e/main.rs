@@ -7,6 +7,7 @@ mod support;
 mod admin;
 mod admin_analytics;
 mod admin_offline;
+mod admin_reviews;
 mod admin_settings;
 mod admin_stories;
 mod admin_team;

@@ -14,6 +14,7 @@ mod settings;
 mod shop_system;
 mod staff;
 mod team;
+mod reviews;
 mod tips;
 
 use std::cell::{Cell, RefCell};
@@ -214,6 +215,12 @@ async fn dispatch(
         (Method::Post, ["api", "shop", "links"]) => shop_system::start_link(&mut r).await,
         (Method::Post, ["api", "shop", "orders", number, "tracking"]) => {
             shop_system::push_tracking(&mut r, number).await
+        }
+        (Method::Post, ["api", "shop", "orders", number, "reviews"]) => {
+            reviews::from_shop(&mut r, number).await
+        }
+        (Method::Post, ["api", "staff", "orders", number, "reviews"]) => {
+            reviews::by_staff(&mut r, number).await
         }
         (Method::Post, ["api", "shop", "bootstrap"]) => shop_system::bootstrap(&mut r).await,
         // Backup and restore.

@@ -412,6 +412,9 @@ async fn figures(r: &Req) -> AppResult<(AnalyticsReport, u64)> {
             .into_iter()
             .map(|s| (s.id, s.name))
             .collect();
+        for recovery in &mut report.reviews.by_agent {
+            recovery.name = names.get(&recovery.id).cloned().unwrap_or_default();
+        }
         for agent in &mut report.agents {
             agent.name = names.get(&agent.id).cloned().unwrap_or_default();
         }

@@ -170,6 +170,7 @@ mod tests {
             agents: Vec::new(),
             comments: Vec::new(),
             helped: Default::default(),
+            reviews: Default::default(),
         }
     }
 

@@ -37,6 +37,11 @@ pub enum Sheet {
         /// The answer.
         text: String,
     },
+    /// Record what became of the followed-up review (the case closes on it).
+    ReviewOutcome {
+        /// Picked.
+        outcome: Option<shared::domain::ReviewOutcome>,
+    },
     /// The warehouse's inspection.
     Receive {
         /// Intact and complete.
@@ -233,6 +238,8 @@ pub enum Msg {
     PickReason(RejectReason),
     /// The inspection's verdict.
     Passed(bool),
+    /// What became of the followed-up review.
+    PickReviewOutcome(shared::domain::ReviewOutcome),
     /// The owner's decision on an escalation.
     ResolveWith(Resolution),
     /// The offer's solution picked.
@@ -323,8 +330,9 @@ pub fn fill(reply: &CannedReply, lang: Lang, values: &Placeholders) -> String {
 }
 
 /// The order the bar shows actions in: deciding first, messages are the thread's own box.
-const BAR_ORDER: [ActionKind; 14] = [
+const BAR_ORDER: [ActionKind; 15] = [
     ActionKind::Answer,
+    ActionKind::RecordReviewOutcome,
     ActionKind::ApproveProposal,
     ActionKind::DeclineProposal,
     ActionKind::Approve,
@@ -463,6 +471,7 @@ impl CaseScreen {
                 Some(Sheet::RequestInfo { question } | Sheet::Answer { text: question }) => {
                     !question.trim().is_empty()
                 }
+                Some(Sheet::ReviewOutcome { outcome }) => outcome.is_some(),
                 Some(Sheet::Receive {
                     passed, deduction, ..
                 }) => passed.is_some() && parse_money(deduction).is_some(),
@@ -497,6 +506,12 @@ impl CaseScreen {
                 Command::Reject {
                     reason_code: (*reason)?,
                     note: note.trim().to_string(),
+                },
+            ),
+            Sheet::ReviewOutcome { outcome } => (
+                ActionKind::RecordReviewOutcome,
+                Command::RecordReviewOutcome {
+                    outcome: (*outcome)?,
                 },
             ),
             Sheet::Answer { text } => (
@@ -652,6 +667,9 @@ impl Page for CaseScreen {
                     ActionKind::Answer => Some(Sheet::Answer {
                         text: self.draft.clone(),
                     }),
+                    ActionKind::RecordReviewOutcome => {
+                        Some(Sheet::ReviewOutcome { outcome: None })
+                    }
                     ActionKind::Receive => Some(Sheet::Receive {
                         passed: None,
                         note: String::new(),
@@ -718,6 +736,11 @@ impl Page for CaseScreen {
             Msg::Passed(p) => {
                 if let Some(Sheet::Receive { passed, .. }) = &mut self.sheet {
                     *passed = Some(p);
+                }
+            }
+            Msg::PickReviewOutcome(picked) => {
+                if let Some(Sheet::ReviewOutcome { outcome }) = &mut self.sheet {
+                    *outcome = Some(picked);
                 }
             }
             Msg::ResolveWith(resolution) => {

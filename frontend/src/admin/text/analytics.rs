@@ -42,6 +42,13 @@ pub struct AnalyticsTexts {
     pub as_of: &'static str,
     pub helped: &'static str,
     pub helped_hint: &'static str,
+    pub reviews: &'static str,
+    pub reviews_recorded: &'static str,
+    pub reviews_rate: &'static str,
+    pub review_revised: &'static str,
+    pub review_removed: &'static str,
+    pub review_unchanged: &'static str,
+    pub reviews_hint: &'static str,
 }
 
 pub static ZH: AnalyticsTexts = AnalyticsTexts {
@@ -81,6 +88,13 @@ pub static ZH: AnalyticsTexts = AnalyticsTexts {
     no_comments: "暂无评语",
     as_of: "统计截至",
     helped: "提示解决，无需售后",
+    reviews: "差评挽回",
+    reviews_recorded: "已登记差评",
+    reviews_rate: "挽回率",
+    review_revised: "已追评/改评",
+    review_removed: "已删除",
+    review_unchanged: "未改变",
+    reviews_hint: "挽回率 = 回访结束时差评被修改或删除的比例，按客服和商品统计。",
     helped_hint: "买家看了商家的故障排查提示后点了“已解决”的次数（每个订单的每件商品只计一次）。",
 };
 
@@ -121,6 +135,13 @@ pub static EN: AnalyticsTexts = AnalyticsTexts {
     no_comments: "No comments yet",
     as_of: "As of",
     helped: "Helped without a case",
+    reviews: "Bad-review recovery",
+    reviews_recorded: "Bad reviews recorded",
+    reviews_rate: "Recovery rate",
+    review_revised: "Revised",
+    review_removed: "Removed",
+    review_unchanged: "Unchanged",
+    reviews_hint: "Recovery rate: the share of closed follow-ups whose review was revised or removed, per agent and per product.",
     helped_hint: "Buyers whose quality problem the shop's troubleshooting tips solved (\"Yes, solved\"), once per order and item.",
 };
 

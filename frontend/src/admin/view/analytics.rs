@@ -124,7 +124,7 @@ fn sections(
     }
     let page = match section {
         Section::Overview => {
-            view! { {tiles(report, at)} {helped(report, at)} {over_time(report, at)} }.into_any()
+            view! { {tiles(report, at)} {reviews(report, at)} {helped(report, at)} {over_time(report, at)} }.into_any()
         }
         Section::Reasons => reasons(report, lang, at).into_any(),
         Section::Speed => view! {
@@ -160,6 +160,48 @@ fn tiles(report: &AnalyticsReport, at: &AnalyticsTexts) -> impl IntoView + use<>
                 {tile(rating, at.rating, "rating")}
                 {tile(met, at.deadlines_met, "deadlines-met")}
             </div>
+        </section>
+    }
+}
+
+/// Bad reviews followed up (差评挽回): how many, what became of them, the recovery rate per
+/// agent and per product.
+fn reviews(report: &AnalyticsReport, at: &AnalyticsTexts) -> impl IntoView + use<> {
+    let r = &report.reviews;
+    let rate = |bps: Option<u32>| bps.map_or_else(|| "–".to_string(), percent_of_bps);
+    let rows = |list: &[shared::analytics::Recovery], test: &'static str| {
+        list.iter()
+            .map(|x| {
+                let name = if x.name.is_empty() { x.id.clone() } else { x.name.clone() };
+                view! {
+                    <tr data-testid=test>
+                        <td>{name}</td>
+                        <td>{format!("{}/{}", x.recovered, x.closed)}</td>
+                        <td>{rate(x.rate_bps)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="card" data-testid="reviews">
+            <h2>{at.reviews}</h2>
+            <div class="stats">
+                <p data-testid="tile-reviews"><span class="big">{r.recorded}</span><span class="muted small">{at.reviews_recorded}</span></p>
+                <p data-testid="tile-review-rate"><span class="big">{rate(r.recovery_rate_bps)}</span><span class="muted small">{at.reviews_rate}</span></p>
+                <p><span class="big">{r.revised}</span><span class="muted small">{at.review_revised}</span></p>
+                <p><span class="big">{r.removed}</span><span class="muted small">{at.review_removed}</span></p>
+                <p><span class="big">{r.unchanged}</span><span class="muted small">{at.review_unchanged}</span></p>
+            </div>
+            {(!r.by_agent.is_empty()).then(|| view! {
+                <table class="small"><thead><tr><th>{at.agent}</th><th>"✓"</th><th>{at.reviews_rate}</th></tr></thead>
+                    <tbody>{rows(&r.by_agent, "review-agent")}</tbody></table>
+            })}
+            {(!r.by_product.is_empty()).then(|| view! {
+                <table class="small"><thead><tr><th>{at.product}</th><th>"✓"</th><th>{at.reviews_rate}</th></tr></thead>
+                    <tbody>{rows(&r.by_product, "review-product")}</tbody></table>
+            })}
+            <p class="muted small">{at.reviews_hint}</p>
         </section>
     }
 }

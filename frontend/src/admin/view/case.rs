@@ -252,6 +252,10 @@ fn CaseBody(v: std::sync::Arc<CaseView>, core: Core<CaseScreen>) -> impl IntoVie
             })}
             <p><span class="muted">{t.because} ": "</span>{labels::reason(case.request.reason, lang)}
                {(!case.request.note.is_empty()).then(|| view! { <q class="note">{case.request.note.clone()}</q> })}</p>
+            {case.request.review.as_ref().map(|r| view! {
+                <p data-testid="review"><span aria-label=format!("{}/5", r.rating)>{"★".repeat(usize::from(r.rating.min(5)))}{"☆".repeat(usize::from(5 - r.rating.min(5)))}</span>
+                   {(!r.platform.is_empty()).then(|| view! { " · " <span class="muted">{r.platform.clone()}</span> })}</p>
+            })}
             {v.priority.as_ref().map(|p| view! {
                 <p class="row-chips">{p.reasons.iter().map(|r| {
                     let code = shared::i18n::Localized::code(r);
@@ -489,6 +493,18 @@ fn ActionSheet(core: Core<CaseScreen>) -> impl IntoView {
                             }).collect_view()}
                         </select></label>
                     {text_input(core, Field::Text, t.note_to_buyer, "reject-note", true)}
+                }.into_any(),
+            ),
+            Sheet::ReviewOutcome { outcome } => (
+                labels::action(ActionKind::RecordReviewOutcome, lang).to_string(),
+                view! {
+                    <div class="segmented" role="group">
+                        {shared::domain::ReviewOutcome::ALL.into_iter().map(|o| view! {
+                            <button type="button" class:active=outcome == Some(o)
+                                data-testid=format!("review-{}", o.code())
+                                on:click=move |_| core.send(Msg::PickReviewOutcome(o))>{labels::review_outcome(o, lang)}</button>
+                        }).collect_view()}
+                    </div>
                 }.into_any(),
             ),
             Sheet::Answer { .. } => (

@@ -248,6 +248,7 @@ fn desk_screens(screen: Screen) -> Option<AnyView> {
         Screen::Settings => view! { <settings::SettingsScreen/> }.into_any(),
         Screen::Team => view! { <team::TeamScreen/> }.into_any(),
         Screen::Replies => view! { <replies::RepliesScreen/> }.into_any(),
+        Screen::Invite(token) => view! { <invite::InviteScreen token=token/> }.into_any(),
         _ => return None,
     })
 }
@@ -286,7 +287,14 @@ fn App(screens: Screens, desk: bool) -> impl IntoView {
                     return view! { <p class="center muted" data-testid="checking">{move || ctx.t().loading}</p> }.into_any();
                 }
                 match (screen, signed_in.get()) {
-                    (Screen::Invite(token), _) => view! { <invite::InviteScreen token=token/> }.into_any(),
+                    // Accepting an invitation needs no session; the desk's bundle draws it.
+                    (screen @ Screen::Invite(_), _) => {
+                        let path = screen.path();
+                        screens(screen).unwrap_or_else(|| {
+                            load_page(&path);
+                            view! { <p class="center muted">{move || ctx.t().loading}</p> }.into_any()
+                        })
+                    }
                     (Screen::SignIn { .. }, _) | (_, false) => view! { <signin::SignInScreen/> }.into_any(),
                     (Screen::NotFound, true) => view! {
                         <section class="card center" data-testid="not-found">

@@ -542,6 +542,7 @@ impl Model {
             urgent: false,
             carrier_confirms_loss: false,
             lang: None,
+            review: None,
         };
         let key = match &self.key {
             Some((filed, key)) if *filed == request => key.clone(),

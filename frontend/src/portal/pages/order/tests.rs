@@ -60,6 +60,7 @@ fn socks_case(order: &Order) -> Case {
             urgent: false,
             carrier_confirms_loss: false,
             lang: None,
+            review: None,
         },
         filed_at: Timestamp(NOW - MS_PER_DAY),
         events: vec![Event {
@@ -404,6 +405,7 @@ fn filing_sends_once_with_one_key_per_request_and_lands_on_the_case() {
                 urgent: true,
                 carrier_confirms_loss: false,
                 lang: None,
+                review: None,
             },
             key: "k1".into(),
             token: "tok".into()

@@ -1,0 +1,74 @@
+//! Bad-review recovery (差评挽回) in the admin at 390×844, in Chinese and in English: a bad
+//! review the shop's system records through the shop API opens a follow-up in the dispute
+//! class; the agent apologises, records that the buyer revised the review, and the owner's
+//! analytics count it recovered, for the agent and for the product. Each language runs on a
+//! server of its own so the figures are exactly this story's.
+
+use serde_json::json;
+use tests::{Api, TEST_API_KEY};
+
+use crate::admin::{Desk, Shop};
+use crate::helpers::*;
+use crate::support::{fresh_orders, unique};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_review_recorded_through_the_shop_api_is_recovered_and_counted() {
+    for lang in ["zh-CN", "en"] {
+        let shop = Shop::own(&format!("reviews-{lang}"));
+        let orders = fresh_orders(&unique("rv"));
+        shop.import(&orders);
+        let order = story(&orders, tests::fixtures::stories::SHIRT);
+        let sku = order.lines[0].sku.clone();
+        let system = Api::new(&shop.base).with_bearer(TEST_API_KEY);
+        let opened = system.post(
+            &shared::api::routes::shop_order_reviews(&order.number),
+            &json!({"rating": 1, "text": "衬衫洗一次就缩水了，客服也不理人",
+                    "platform": "taobao", "external_ref": unique("R"), "sku": sku}),
+        );
+        assert_status(&opened, 201);
+        let case = opened.json()["case"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+
+        let agent = Desk::signed_in(&shop, AGENT, lang, &format!("/admin/case/{case}")).await;
+        agent.wait("[data-testid=review]").await;
+        agent.wait("[data-chip=bad_review]").await;
+        agent.shot("review-case").await;
+        agent
+            .type_into("[data-testid=message-input]", "非常抱歉，我们马上为您补发 / So sorry")
+            .await;
+        agent.tap("[data-testid=send]").await;
+        agent
+            .until(
+                "the apology in the thread",
+                "return document.querySelector('[data-testid=timeline]').innerText.includes('So sorry')",
+            )
+            .await;
+        agent.tap("[data-testid=action-record_review_outcome]").await;
+        agent.tap("[data-testid=review-revised]").await;
+        agent.tap("[data-testid=sheet-confirm]").await;
+        agent
+            .until(
+                "the follow-up closed",
+                "return !!document.querySelector('[data-testid=case-state]') && \
+                 !document.querySelector('[data-testid=action-record_review_outcome]')",
+            )
+            .await;
+        agent.close().await;
+
+        let owner = Desk::signed_in(&shop, OWNER, lang, "/admin/analytics").await;
+        owner.wait("[data-testid=reviews]").await;
+        let rate = owner.text("[data-testid=tile-review-rate]").await;
+        assert!(rate.contains("100"), "{lang}: every closed follow-up recovered: {rate}");
+        let agent_row = owner.text("[data-testid=review-agent]").await;
+        assert!(
+            agent_row.contains("Agent Mei") && agent_row.contains("1/1"),
+            "{lang}: the agent's recovery: {agent_row}"
+        );
+        let product_row = owner.text("[data-testid=review-product]").await;
+        assert!(product_row.contains("1/1"), "{lang}: the product's: {product_row}");
+        owner.shot("review-analytics").await;
+        owner.close().await;
+    }
+}
