@@ -1003,7 +1003,11 @@ pub static REVIEW: Target = Target {
                 );
             }
             // The worker refuses a SKU that is not on the order before opening.
-            if review.sku.as_deref().is_some_and(|sku| order().line(sku).is_none()) {
+            if review
+                .sku
+                .as_deref()
+                .is_some_and(|sku| order().line(sku).is_none())
+            {
                 return Outcome::Refused(vec!["unknown_line".into()]);
             }
             match policy::open_review_recovery(

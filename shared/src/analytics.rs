@@ -1752,12 +1752,22 @@ mod tests {
         assert_eq!(r.recovery_rate_bps, Some(6_666));
         let agent = |id: &str| r.by_agent.iter().find(|a| a.id == id).cloned();
         assert_eq!(agent("st_a").map(|a| (a.closed, a.recovered)), Some((2, 1)));
-        assert_eq!(agent("st_b").map(|a| (a.closed, a.recovered, a.rate_bps)), Some((1, 1, Some(10_000))));
+        assert_eq!(
+            agent("st_b").map(|a| (a.closed, a.recovered, a.rate_bps)),
+            Some((1, 1, Some(10_000)))
+        );
         assert_eq!(r.by_product[0].id, "mug");
         assert_eq!(r.by_product[0].name, "mug title");
         assert_eq!((r.by_product[0].closed, r.by_product[0].recovered), (2, 2));
         // Moving a follow-up from open to closed moves exactly its cells.
-        let reopened = delta(Some(&all[3]), &facts("st_b", "mug", Some(ReviewOutcome::Unchanged)));
-        assert!(reopened.iter().any(|c| c.dim == Dim::ProductReview && c.n == 1 && c.sum == 0));
+        let reopened = delta(
+            Some(&all[3]),
+            &facts("st_b", "mug", Some(ReviewOutcome::Unchanged)),
+        );
+        assert!(
+            reopened
+                .iter()
+                .any(|c| c.dim == Dim::ProductReview && c.n == 1 && c.sum == 0)
+        );
     }
 }

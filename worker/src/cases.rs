@@ -127,7 +127,10 @@ pub fn summarize(case: &Case, ctx: &policy::Context<'_>) -> CaseSummary {
         .lines
         .first()
         .and_then(|l| case.order.line(&l.sku))
-        .map_or_else(|| shorten(&case.request.note, 40), |l| shorten(&l.title, 40));
+        .map_or_else(
+            || shorten(&case.request.note, 40),
+            |l| shorten(&l.title, 40),
+        );
     let assignee = case.last_staff().map(str::to_string);
     let rating = case.events.iter().find_map(|e| match &e.kind {
         EventKind::Rated { stars, .. } => Some(*stars),
@@ -408,7 +411,10 @@ pub async fn file(
     order: &Order,
     request: shared::domain::CaseRequest,
 ) -> AppResult<(LoadedCase, World)> {
-    file_with(scope, order, |ctx| policy::file_case(id, order, request, ctx)).await
+    file_with(scope, order, |ctx| {
+        policy::file_case(id, order, request, ctx)
+    })
+    .await
 }
 
 /// Opens a case `open` makes from the order's world (a buyer's filing, the shop's review

@@ -206,12 +206,13 @@ mod tests {
     }
 
     #[test]
-    fn the_owners_desk_draws_analytics_settings_team_and_replies_and_nothing_else() {
+    fn the_owners_desk_draws_analytics_settings_team_replies_and_invitations_and_nothing_else() {
         let desk = [
             Screen::Analytics,
             Screen::Settings,
             Screen::Team,
             Screen::Replies,
+            Screen::Invite("team".into()),
         ];
         for screen in desk {
             assert!(screen.in_desk(), "{screen:?}");
@@ -221,7 +222,6 @@ mod tests {
             Screen::Case("analytics".into()),
             Screen::Receive,
             Screen::Me,
-            Screen::Invite("team".into()),
             Screen::SignIn {
                 next: "/admin/analytics".into(),
             },

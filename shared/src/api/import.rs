@@ -176,7 +176,10 @@ pub fn check_review(review: &crate::domain::BadReview) -> Vec<Problem> {
         ));
     }
     let chars = review.text.trim().chars().count();
-    if chars == 0 || chars > MAX_REVIEW_CHARS || review.text.chars().any(|c| c.is_control() && c != '\n') {
+    if chars == 0
+        || chars > MAX_REVIEW_CHARS
+        || review.text.chars().any(|c| c.is_control() && c != '\n')
+    {
         p.push((
             "text".into(),
             "invalid_text",

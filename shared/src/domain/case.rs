@@ -191,7 +191,9 @@ impl Reason {
     /// (an offer of an exchange or a repair makes no sense for it).
     #[must_use]
     pub const fn is_fault(self) -> bool {
-        self.is_shop_fault() && !self.is_logistics() && !matches!(self, Self::Service | Self::BadReview)
+        self.is_shop_fault()
+            && !self.is_logistics()
+            && !matches!(self, Self::Service | Self::BadReview)
     }
 
     /// True for a logistics question (the parcel never arrived).

@@ -70,7 +70,6 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Override
             | A::Expire
             | A::Answer
-            | A::RecordReviewOutcome
             | A::RecordReviewOutcome,
         ) => true,
         (
@@ -120,7 +119,6 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::DeclineProposal
             | A::AdjustPostage
             | A::Answer
-            | A::RecordReviewOutcome
             | A::RecordReviewOutcome,
         ) => false,
         // After a refusal the shop may still change its mind (approve), but negotiation comes
@@ -155,7 +153,6 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::DeclineProposal
             | A::AdjustPostage
             | A::Answer
-            | A::RecordReviewOutcome
             | A::RecordReviewOutcome,
         ) => false,
         (
@@ -183,7 +180,6 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::DeclineProposal
             | A::AdjustPostage
             | A::Answer
-            | A::RecordReviewOutcome
             | A::RecordReviewOutcome,
         ) => false,
         (
@@ -216,7 +212,6 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ApproveProposal
             | A::DeclineProposal
             | A::Answer
-            | A::RecordReviewOutcome
             | A::RecordReviewOutcome,
         ) => false,
         (
@@ -249,7 +244,6 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ApproveProposal
             | A::DeclineProposal
             | A::Answer
-            | A::RecordReviewOutcome
             | A::RecordReviewOutcome,
         ) => false,
         (
@@ -278,7 +272,6 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::DeclineProposal
             | A::AdjustPostage
             | A::Answer
-            | A::RecordReviewOutcome
             | A::RecordReviewOutcome,
         ) => false,
         (
@@ -307,7 +300,6 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::DeclineProposal
             | A::AdjustPostage
             | A::Answer
-            | A::RecordReviewOutcome
             | A::RecordReviewOutcome,
         ) => false,
         // The buyer's move: accept or decline. The shop waits (one open offer at a time, and no
@@ -341,7 +333,6 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::DeclineProposal
             | A::AdjustPostage
             | A::Answer
-            | A::RecordReviewOutcome
             | A::RecordReviewOutcome,
         ) => false,
         // The owner's move: apply or decline the proposal (or override). The agent has nothing
@@ -370,7 +361,6 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ResolveEscalation
             | A::AdjustPostage
             | A::Answer
-            | A::RecordReviewOutcome
             | A::RecordReviewOutcome,
         ) => false,
         (
@@ -402,7 +392,6 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::DeclineProposal
             | A::AdjustPostage
             | A::Answer
-            | A::RecordReviewOutcome
             | A::RecordReviewOutcome,
         ) => false,
         // A closed case accepts only messages and one rating, plus the single reopen after an
@@ -431,7 +420,6 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::DeclineProposal
             | A::AdjustPostage
             | A::Answer
-            | A::RecordReviewOutcome
             | A::RecordReviewOutcome,
         ) => false,
     }

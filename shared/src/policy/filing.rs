@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Actor, BadReview, Case, CaseKind, CaseRequest, Event, EventKind, ExpiryOutcome, Order, Party, Reason,
-    RefundBreakdown, Timestamp,
+    Actor, BadReview, Case, CaseKind, CaseRequest, Event, EventKind, ExpiryOutcome, Order, Party,
+    Reason, RefundBreakdown, Timestamp,
 };
 
 use super::context::{Context, Others};

@@ -270,7 +270,11 @@ fn a_bad_review_opens_a_dispute_class_follow_up_that_ends_with_its_outcome() {
     use crate::domain::{Actor, ReviewOutcome};
     let at = cst(2024, 11, 3, 9, 0);
     let mut run = review_run(at);
-    assert_eq!(run.case.events[0].actor, Actor::System, "opened by the shop");
+    assert_eq!(
+        run.case.events[0].actor,
+        Actor::System,
+        "opened by the shop"
+    );
     let p = priority(&run.case, &run.policy, at);
     assert_eq!(p.class, PriorityClass::Dispute);
     assert!(p.reasons.contains(&PriorityReason::BadReview));

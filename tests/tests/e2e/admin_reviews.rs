@@ -36,7 +36,10 @@ async fn a_bad_review_recorded_through_the_shop_api_is_recovered_and_counted() {
         agent.wait("[data-chip=bad_review]").await;
         agent.shot("review-case").await;
         agent
-            .type_into("[data-testid=message-input]", "非常抱歉，我们马上为您补发 / So sorry")
+            .type_into(
+                "[data-testid=message-input]",
+                "非常抱歉，我们马上为您补发 / So sorry",
+            )
             .await;
         agent.tap("[data-testid=send]").await;
         agent
@@ -45,7 +48,9 @@ async fn a_bad_review_recorded_through_the_shop_api_is_recovered_and_counted() {
                 "return document.querySelector('[data-testid=timeline]').innerText.includes('So sorry')",
             )
             .await;
-        agent.tap("[data-testid=action-record_review_outcome]").await;
+        agent
+            .tap("[data-testid=action-record_review_outcome]")
+            .await;
         agent.tap("[data-testid=review-revised]").await;
         agent.tap("[data-testid=sheet-confirm]").await;
         agent
@@ -60,14 +65,20 @@ async fn a_bad_review_recorded_through_the_shop_api_is_recovered_and_counted() {
         let owner = Desk::signed_in(&shop, OWNER, lang, "/admin/analytics").await;
         owner.wait("[data-testid=reviews]").await;
         let rate = owner.text("[data-testid=tile-review-rate]").await;
-        assert!(rate.contains("100"), "{lang}: every closed follow-up recovered: {rate}");
+        assert!(
+            rate.contains("100"),
+            "{lang}: every closed follow-up recovered: {rate}"
+        );
         let agent_row = owner.text("[data-testid=review-agent]").await;
         assert!(
             agent_row.contains("Agent Mei") && agent_row.contains("1/1"),
             "{lang}: the agent's recovery: {agent_row}"
         );
         let product_row = owner.text("[data-testid=review-product]").await;
-        assert!(product_row.contains("1/1"), "{lang}: the product's: {product_row}");
+        assert!(
+            product_row.contains("1/1"),
+            "{lang}: the product's: {product_row}"
+        );
         owner.shot("review-analytics").await;
         owner.close().await;
     }

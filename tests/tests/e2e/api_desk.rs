@@ -303,10 +303,19 @@ fn a_bad_review_pushed_five_times_at_once_opens_one_follow_up_that_ends_revised(
         1,
         "one opens it: {statuses:?}"
     );
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 4, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        4,
+        "{statuses:?}"
+    );
     let ids: std::collections::BTreeSet<String> = answers
         .iter()
-        .map(|a| a.json()["case"]["id"].as_str().unwrap_or_default().to_string())
+        .map(|a| {
+            a.json()["case"]["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
         .collect();
     assert_eq!(ids.len(), 1, "one case: {ids:?}");
     let case = ids.into_iter().next().unwrap_or_default();
@@ -352,7 +361,10 @@ fn a_bad_review_pushed_five_times_at_once_opens_one_follow_up_that_ends_revised(
         .find(|a| a["name"] == "agent")
         .cloned()
         .unwrap_or_default();
-    assert!(n(&mine, "recovered") >= 1, "the agent's recoveries: {after}");
+    assert!(
+        n(&mine, "recovered") >= 1,
+        "the agent's recoveries: {after}"
+    );
 }
 
 #[test]

@@ -10,11 +10,11 @@ mod backup;
 mod batch;
 mod buyer;
 mod push;
+mod reviews;
 mod settings;
 mod shop_system;
 mod staff;
 mod team;
-mod reviews;
 mod tips;
 
 use std::cell::{Cell, RefCell};

@@ -51,7 +51,11 @@ async fn open(r: &mut Req, number: &str, opener: Actor) -> AppResult<Response> {
         .await?
         .ok_or(AppError::Api(ApiErrorCode::OrderNotFound))?;
     let mut problems = check_review(&review);
-    if review.sku.as_deref().is_some_and(|sku| order.line(sku).is_none()) {
+    if review
+        .sku
+        .as_deref()
+        .is_some_and(|sku| order.line(sku).is_none())
+    {
         problems.push((
             "sku".into(),
             "unknown_line",

@@ -122,7 +122,12 @@ impl Sheet {
                 amount.clear();
                 note.clear();
             }
-            Self::Approve | Self::ReturnArrived | Self::Resolve | Self::ApproveProposal => {}
+            // The choice is drawn (its buttons light up), so it stays in the shape.
+            Self::Approve
+            | Self::ReturnArrived
+            | Self::Resolve
+            | Self::ApproveProposal
+            | Self::ReviewOutcome { .. } => {}
         }
         shape
     }
@@ -667,9 +672,7 @@ impl Page for CaseScreen {
                     ActionKind::Answer => Some(Sheet::Answer {
                         text: self.draft.clone(),
                     }),
-                    ActionKind::RecordReviewOutcome => {
-                        Some(Sheet::ReviewOutcome { outcome: None })
-                    }
+                    ActionKind::RecordReviewOutcome => Some(Sheet::ReviewOutcome { outcome: None }),
                     ActionKind::Receive => Some(Sheet::Receive {
                         passed: None,
                         note: String::new(),

@@ -172,7 +172,11 @@ fn reviews(report: &AnalyticsReport, at: &AnalyticsTexts) -> impl IntoView + use
     let rows = |list: &[shared::analytics::Recovery], test: &'static str| {
         list.iter()
             .map(|x| {
-                let name = if x.name.is_empty() { x.id.clone() } else { x.name.clone() };
+                let name = if x.name.is_empty() {
+                    x.id.clone()
+                } else {
+                    x.name.clone()
+                };
                 view! {
                     <tr data-testid=test>
                         <td>{name}</td>
