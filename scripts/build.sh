@@ -112,7 +112,8 @@ cp frontend/pwa/push-sw.js dist/push-sw.js
   version=$({ printf "%s\n" $files | xargs cat; cat "$ROOT/frontend/pwa/sw.js"; } | sha256sum | cut -c1-16)
   list=$(printf '%s\n' $files | grep -vx -e index.html -e desk/index.html | sed 's|.*|"/admin/&"|' | paste -sd, -)
   # The screens the desk's page draws, from the one list (shared::api::routes::ADMIN_DESK_SCREENS).
-  desk_screens=$(grep -o 'ADMIN_DESK_SCREENS: \[&str; [0-9]*\] = \[[^]]*\]' "$ROOT/shared/src/api.rs" | sed 's/.*= //')
+  # (rustfmt may break the declaration over lines: read it as one.)
+  desk_screens=$(tr '\n' ' ' < "$ROOT/shared/src/api.rs" | grep -o 'ADMIN_DESK_SCREENS: \[&str; [0-9]*\] = *\[[^]]*\]' | sed 's/.*= *//' | tr -s ' ')
   [ -n "$desk_screens" ] || { echo "no ADMIN_DESK_SCREENS in shared/src/api.rs" >&2; exit 1; }
   sed -e "s|SHELL_FILES_JSON|[\"/admin/\",\"/admin/desk/\",$list]|" -e "s|BUILD_VERSION|$version|" \
     -e "s|DESK_SCREENS_JSON|$desk_screens|" "$ROOT/frontend/pwa/sw.js" > sw.js
