@@ -175,6 +175,11 @@ pub const ROUTES: &[(&str, &str, Reads)] = &[
     ),
     (
         "GET",
+        "/api/staff/cases/{id}/evidence",
+        Reads::Nothing("a case id looked up as a key; the pack escapes everything it writes"),
+    ),
+    (
+        "GET",
         "/api/staff/backup",
         Reads::Nothing("owner only: a cursor the worker issued (opaque, looked up) and a flag"),
     ),

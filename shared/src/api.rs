@@ -557,6 +557,11 @@ pub mod routes {
         format!("/api/staff/orders/{number}/reviews")
     }
 
+    /// `GET` (agent, owner): the case's evidence pack, one HTML file (`shared::evidence`).
+    pub fn staff_case_evidence(id: &str) -> String {
+        format!("/api/staff/cases/{id}/evidence")
+    }
+
     /// `GET` (buyer): one case.
     pub fn buyer_case(id: &str) -> String {
         format!("/api/buyer/cases/{id}")
@@ -656,6 +661,7 @@ pub mod routes {
         ("POST", BUYER_HELPED),
         ("POST", "/api/shop/orders/{id}/reviews"),
         ("POST", "/api/staff/orders/{id}/reviews"),
+        ("GET", "/api/staff/cases/{id}/evidence"),
     ];
 
     /// Whether `path` is an instance of `template` (`{id}` matches one non-empty segment).

@@ -27,7 +27,7 @@ pub use order::{
     order_number_match_key,
 };
 pub use parcel::{ParcelTracking, TrackingEvent};
-pub use review::{BadReview, ReviewOutcome};
+pub use review::{BadReview, DisputeForum, ReviewOutcome};
 pub use values::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, Money, Timestamp};
 
 // The wire tags, derived from their enums (`crate::wire`'s tests walk every one).

@@ -11,6 +11,7 @@
 pub mod analytics;
 pub mod api;
 pub mod domain;
+pub mod evidence;
 pub mod i18n;
 #[cfg(feature = "schema")]
 pub mod openapi;

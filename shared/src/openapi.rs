@@ -85,6 +85,8 @@ enum Answer {
     Image,
     /// `text/csv`.
     Csv,
+    /// An HTML file (the evidence pack).
+    Html,
     /// This document.
     Document,
 }
@@ -742,6 +744,14 @@ const OPERATIONS: &[Operation] = &[
     .body(Body::Json(of::<crate::domain::BadReview>))
     .errors(&[ApiErrorCode::OrderNotFound, ApiErrorCode::BadRequest])
     .refuses(POLICY_AND_FIELDS),
+    Operation::new(
+        "GET",
+        "/api/staff/cases/{id}/evidence",
+        "The case's evidence pack for a platform or a consumer body (维权): the order and its scans, the request, its photos embedded, the timeline, the messages and the policy applied, in the buyer's language and the shop's, as one HTML file",
+        Access::Staff(Roles::AgentsAndOwner),
+        Answer::Html,
+    )
+    .errors(&[ApiErrorCode::NotFound]),
 ];
 
 impl Operation {
@@ -998,6 +1008,12 @@ fn operation(
             200,
             json!({ "description": "Every case, one row each", "content": {
                 "text/csv": { "schema": { "type": "string" } }
+            }}),
+        ),
+        Answer::Html => (
+            200,
+            json!({ "description": "The evidence pack: one HTML file, photos embedded", "content": {
+                "text/html": { "schema": { "type": "string" } }
             }}),
         ),
         Answer::Document => (

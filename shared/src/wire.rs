@@ -646,6 +646,7 @@ mod tests {
             ),
             (P::Complaint, r#"{"code":"complaint"}"#),
             (P::BadReview, r#"{"code":"bad_review"}"#),
+            (P::PlatformDispute, r#"{"code":"platform_dispute"}"#),
         ];
         pinned(&table);
         every_tag_pinned::<_, crate::policy::PriorityReasonTag>(&table);

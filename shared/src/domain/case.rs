@@ -896,6 +896,7 @@ impl CaseState {
             | E::ReceiptConfirmed { .. }
             | E::DeadlineExpired { .. }
             | E::MessagePosted { .. }
+            | E::TakenToPlatform { .. }
             | E::PostageAdjusted { .. } => self,
         }
     }

@@ -523,6 +523,17 @@ pub enum Command {
         /// The answer shown to the buyer.
         text: String,
     },
+    /// The buyer took the case to the platform or a consumer body (维权): recorded with its
+    /// reference there; an open case goes to the owner with its clocks paused, as an escalation.
+    TakeToPlatform {
+        /// Where.
+        forum: crate::domain::DisputeForum,
+        /// The platform's or the body's reference for the dispute.
+        external_ref: String,
+        /// What the shop knows of it.
+        #[serde(default)]
+        note: String,
+    },
     /// Record what became of the bad review a review follow-up is about; the case closes.
     RecordReviewOutcome {
         /// Revised, removed or unchanged.
@@ -629,6 +640,8 @@ pub enum ActionKind {
     Answer,
     /// See [`Command::RecordReviewOutcome`].
     RecordReviewOutcome,
+    /// See [`Command::TakeToPlatform`].
+    TakeToPlatform,
     /// See [`Command::ReturnArrived`].
     ReturnArrived,
     /// See [`Command::Receive`].
@@ -649,7 +662,7 @@ pub enum ActionKind {
 
 impl ActionKind {
     /// Every action, in a stable order.
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 27] = [
         Self::AddProof,
         Self::AnswerInfo,
         Self::EnterReturnTracking,
@@ -668,6 +681,7 @@ impl ActionKind {
         Self::AdjustPostage,
         Self::Answer,
         Self::RecordReviewOutcome,
+        Self::TakeToPlatform,
         Self::ReturnArrived,
         Self::Receive,
         Self::Ship,
@@ -700,6 +714,7 @@ impl ActionKind {
             Self::AdjustPostage => "adjust_postage",
             Self::Answer => "answer",
             Self::RecordReviewOutcome => "record_review_outcome",
+            Self::TakeToPlatform => "take_to_platform",
             Self::ReturnArrived => "return_arrived",
             Self::Receive => "receive",
             Self::Ship => "ship",
@@ -735,6 +750,7 @@ impl Command {
             Self::AdjustPostage { .. } => ActionKind::AdjustPostage,
             Self::Answer { .. } => ActionKind::Answer,
             Self::RecordReviewOutcome { .. } => ActionKind::RecordReviewOutcome,
+            Self::TakeToPlatform { .. } => ActionKind::TakeToPlatform,
             Self::ReturnArrived => ActionKind::ReturnArrived,
             Self::Receive { .. } => ActionKind::Receive,
             Self::Ship { .. } => ActionKind::Ship,

@@ -269,6 +269,13 @@ pub enum EventKind {
         /// The text.
         text: String,
     },
+    /// The buyer took the case to the platform or a consumer body (维权).
+    TakenToPlatform {
+        /// Where.
+        forum: crate::domain::DisputeForum,
+        /// Its reference there.
+        external_ref: String,
+    },
     /// The shop offered another solution instead of refusing (协商); the buyer answers.
     OfferMade {
         /// What was offered.
@@ -462,6 +469,10 @@ struct EventKindWire {
     amount: Option<Money>,
     #[serde(default)]
     postage: Option<PostageClaim>,
+    #[serde(default)]
+    forum: Option<crate::domain::DisputeForum>,
+    #[serde(default)]
+    external_ref: Option<String>,
 }
 
 impl TryFrom<EventKindWire> for EventKind {
@@ -556,6 +567,10 @@ impl TryFrom<EventKindWire> for EventKind {
             },
             T::MessagePosted => Self::MessagePosted {
                 text: req(w.text, "text")?,
+            },
+            T::TakenToPlatform => Self::TakenToPlatform {
+                forum: req(w.forum, "forum")?,
+                external_ref: req(w.external_ref, "external_ref")?,
             },
             T::OfferMade => Self::OfferMade {
                 offer: req(w.offer, "offer")?,

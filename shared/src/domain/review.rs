@@ -24,6 +24,31 @@ pub struct BadReview {
     pub sku: Option<String>,
 }
 
+/// Where a buyer took a case outside the shop (维权).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeForum {
+    /// The marketplace stepped in (平台介入: 淘宝小二, 京东客服…).
+    Platform,
+    /// A consumer body (12315, a consumer association).
+    ConsumerBody,
+}
+
+impl DisputeForum {
+    /// Every forum, in a stable order.
+    pub const ALL: [Self; 2] = [Self::Platform, Self::ConsumerBody];
+
+    /// Stable snake_case name.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Platform => "platform",
+            Self::ConsumerBody => "consumer_body",
+        }
+    }
+}
+
 /// What became of the review once the shop followed it up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -144,6 +144,18 @@ pub const fn review_outcome(outcome: crate::domain::ReviewOutcome, lang: Lang) -
     )
 }
 
+/// Where a dispute was taken, as a choice.
+#[must_use]
+pub const fn forum(forum: crate::domain::DisputeForum, lang: Lang) -> &'static str {
+    pick(
+        lang,
+        match forum {
+            crate::domain::DisputeForum::Platform => ("平台介入", "The platform"),
+            crate::domain::DisputeForum::ConsumerBody => ("12315 / 消费者协会", "12315 / a consumer body"),
+        },
+    )
+}
+
 /// An action as a button.
 #[must_use]
 pub const fn action(action: ActionKind, lang: Lang) -> &'static str {
@@ -165,6 +177,7 @@ pub const fn action(action: ActionKind, lang: Lang) -> &'static str {
             ActionKind::AdjustPostage => ("调整运费", "Adjust postage"),
             ActionKind::Answer => ("答复并结案", "Reply and close"),
             ActionKind::RecordReviewOutcome => ("记录评价结果", "Record the review's outcome"),
+            ActionKind::TakeToPlatform => ("登记平台介入", "Record a platform dispute"),
             ActionKind::ApproveProposal => ("批准退款", "Approve the refund"),
             ActionKind::DeclineProposal => ("驳回", "Send back"),
             ActionKind::Approve => ("同意", "Approve"),
@@ -209,6 +222,7 @@ pub const fn event(kind: &EventKind, lang: Lang) -> &'static str {
             EventKind::Reopened => ("买家重新打开", "Reopened"),
             EventKind::Rated { .. } => ("买家评价", "Rated"),
             EventKind::MessagePosted { .. } => ("消息", "Message"),
+            EventKind::TakenToPlatform { .. } => ("买家已申请平台介入/投诉", "Taken to the platform"),
             EventKind::OfferMade { .. } => ("提出协商方案", "Offer made"),
             EventKind::OfferAccepted => ("买家接受方案", "Offer accepted"),
             EventKind::OfferDeclined { .. } => ("买家拒绝方案", "Offer declined"),
@@ -259,6 +273,7 @@ pub fn chip(code: &str, lang: Lang) -> &str {
         "awaiting_owner_approval" => ("待店主批准", "Owner to approve"),
         "complaint" => ("服务投诉", "Complaint"),
         "bad_review" => ("差评", "Bad review"),
+        "platform_dispute" => ("平台介入", "Platform dispute"),
         _ => return code,
     };
     pick(lang, pair)

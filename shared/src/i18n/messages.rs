@@ -127,6 +127,8 @@ fn action_name(action: ActionKind, lang: Lang) -> &'static str {
         (ActionKind::Answer, Lang::En) => "answering the question",
         (ActionKind::RecordReviewOutcome, Lang::ZhCn) => "记录评价结果",
         (ActionKind::RecordReviewOutcome, Lang::En) => "recording the review's outcome",
+        (ActionKind::TakeToPlatform, Lang::ZhCn) => "登记平台介入",
+        (ActionKind::TakeToPlatform, Lang::En) => "recording a platform dispute",
         (ActionKind::ReturnArrived, Lang::ZhCn) => "登记退货签收",
         (ActionKind::ReturnArrived, Lang::En) => "recording the return's arrival",
         (ActionKind::Receive, Lang::ZhCn) => "收货验货",
@@ -692,6 +694,7 @@ impl Localized for PriorityReason {
             Self::AwaitingOwnerApproval => "awaiting_owner_approval",
             Self::Complaint => "complaint",
             Self::BadReview => "bad_review",
+            Self::PlatformDispute => "platform_dispute",
         }
     }
 
@@ -737,6 +740,11 @@ impl Localized for PriorityReason {
                 lang,
                 "差评回访：先致歉，再给方案。",
                 "A bad review to follow up: apologise first, then offer a solution.",
+            ),
+            Self::PlatformDispute => pick(
+                lang,
+                "买家已申请平台介入或向 12315 投诉：准备证据包。",
+                "Taken to the platform or a consumer body: prepare the evidence pack.",
             ),
         }
     }

@@ -34,7 +34,8 @@ pub fn role_allows(actor: &Actor, action: ActionKind) -> bool {
         | A::Offer
         | A::AdjustPostage
         | A::Answer
-        | A::RecordReviewOutcome => actor.acts_as(Role::Agent),
+        | A::RecordReviewOutcome
+        | A::TakeToPlatform => actor.acts_as(Role::Agent),
         // The courier's notification arrives as the system.
         A::ReturnArrived => actor.acts_as(Role::Warehouse) || matches!(actor, Actor::System),
         A::Receive | A::Ship => actor.acts_as(Role::Warehouse),
@@ -70,7 +71,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Override
             | A::Expire
             | A::Answer
-            | A::RecordReviewOutcome,
+            | A::RecordReviewOutcome
+            | A::TakeToPlatform,
         ) => true,
         (
             S::AwaitingReview { .. },
@@ -101,7 +103,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Offer
             | A::Escalate
             | A::Override
-            | A::Expire,
+            | A::Expire
+            | A::TakeToPlatform,
         ) => true,
         (
             S::InfoRequested { .. },
@@ -132,7 +135,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Message
             | A::Approve
             | A::Override
-            | A::Expire,
+            | A::Expire
+            | A::TakeToPlatform,
         ) => true,
         (
             S::Rejected { .. },
@@ -157,7 +161,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
         ) => false,
         (
             S::AwaitingReturn { .. },
-            A::EnterReturnTracking | A::Cancel | A::Message | A::Escalate | A::Override | A::Expire,
+            A::EnterReturnTracking | A::Cancel | A::Message | A::Escalate | A::Override | A::Expire
+            | A::TakeToPlatform,
         ) => true,
         (
             S::AwaitingReturn { .. },
@@ -190,7 +195,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Escalate
             | A::Override
             | A::Expire
-            | A::AdjustPostage,
+            | A::AdjustPostage
+            | A::TakeToPlatform,
         ) => true,
         (
             S::ReturnInTransit { .. },
@@ -224,7 +230,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Escalate
             | A::Override
             | A::Expire
-            | A::AdjustPostage,
+            | A::AdjustPostage
+            | A::TakeToPlatform,
         ) => true,
         (
             S::AwaitingDecision { .. },
@@ -248,7 +255,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
         ) => false,
         (
             S::AwaitingShipment { .. },
-            A::Message | A::Ship | A::Escalate | A::Override | A::Expire,
+            A::Message | A::Ship | A::Escalate | A::Override | A::Expire
+            | A::TakeToPlatform,
         ) => true,
         (
             S::AwaitingShipment { .. },
@@ -276,7 +284,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
         ) => false,
         (
             S::Shipped { .. },
-            A::ConfirmReceipt | A::Message | A::Escalate | A::Override | A::Expire,
+            A::ConfirmReceipt | A::Message | A::Escalate | A::Override | A::Expire
+            | A::TakeToPlatform,
         ) => true,
         (
             S::Shipped { .. },
@@ -306,7 +315,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
         // decision behind the buyer's back); staff may still escalate, the owner override.
         (
             S::OfferPending { .. },
-            A::AcceptOffer | A::DeclineOffer | A::Message | A::Escalate | A::Override | A::Expire,
+            A::AcceptOffer | A::DeclineOffer | A::Message | A::Escalate | A::Override | A::Expire
+            | A::TakeToPlatform,
         ) => true,
         // What the buyer could do in the step behind an offer or a proposal stays open: adding
         // proof, and withdrawing unless the goods are already at the shop.
@@ -339,7 +349,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
         // to apply here, and escalating to the owner who must decide anyway adds nothing.
         (
             S::AwaitingOwnerApproval { .. },
-            A::Message | A::ApproveProposal | A::DeclineProposal | A::Override | A::Expire,
+            A::Message | A::ApproveProposal | A::DeclineProposal | A::Override | A::Expire
+            | A::TakeToPlatform,
         ) => true,
         (
             S::AwaitingOwnerApproval { .. },
@@ -365,7 +376,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
         ) => false,
         (
             S::Escalated { .. },
-            A::AddProof | A::Message | A::ResolveEscalation | A::Override | A::Expire,
+            A::AddProof | A::Message | A::ResolveEscalation | A::Override | A::Expire
+            | A::TakeToPlatform,
         ) => true,
         // The courier does not wait for the supervisor: a parcel can arrive meanwhile.
         (S::Escalated { previous, .. }, A::ReturnArrived) => {
@@ -396,7 +408,10 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
         ) => false,
         // A closed case accepts only messages and one rating, plus the single reopen after an
         // information timeout.
-        (S::Closed { .. }, A::Message | A::Rate | A::Reopen | A::Expire) => true,
+        (
+            S::Closed { .. },
+            A::Message | A::Rate | A::Reopen | A::Expire | A::TakeToPlatform,
+        ) => true,
         (
             S::Closed { .. },
             A::AddProof
@@ -434,11 +449,11 @@ pub(crate) const fn kind_allows(kind: CaseKind, action: ActionKind) -> bool {
     match kind {
         CaseKind::ReviewRecovery => matches!(
             action,
-            A::RecordReviewOutcome | A::Message | A::Rate | A::Expire
+            A::RecordReviewOutcome | A::Message | A::Rate | A::Expire | A::TakeToPlatform
         ),
         CaseKind::ParcelQuestion | CaseKind::Complaint => matches!(
             action,
-            A::Answer | A::Cancel | A::Message | A::Rate | A::Expire
+            A::Answer | A::Cancel | A::Message | A::Rate | A::Expire | A::TakeToPlatform
         ),
         CaseKind::RefundOnly
         | CaseKind::ReturnAndRefund
@@ -735,6 +750,11 @@ mod tests {
             },
             ActionKind::RecordReviewOutcome => Command::RecordReviewOutcome {
                 outcome: crate::domain::ReviewOutcome::Revised,
+            },
+            ActionKind::TakeToPlatform => Command::TakeToPlatform {
+                forum: crate::domain::DisputeForum::Platform,
+                external_ref: "TB-D-1".into(),
+                note: String::new(),
             },
             ActionKind::AcceptOffer => Command::AcceptOffer,
             ActionKind::DeclineOffer => Command::DeclineOffer {

@@ -144,6 +144,7 @@ fn amounts_in_bounds(command: &Command) -> Result<(), PolicyError> {
         | Command::AnswerInfo { .. }
         | Command::Answer { .. }
         | Command::RecordReviewOutcome { .. }
+        | Command::TakeToPlatform { .. }
         | Command::EnterReturnTracking { postage: None, .. }
         | Command::Cancel
         | Command::Escalate { .. }
@@ -606,6 +607,30 @@ fn events_for(
         Command::Message { text: body } => {
             text(body, ctx, true)?;
             Ok(vec![EventKind::MessagePosted { text: body.clone() }])
+        }
+        // 维权: a fact recorded whatever the state. An open request goes to the owner with its
+        // clocks paused, as an escalation does (DOMAIN.md: clocks pause while a case is
+        // escalated); a question or a follow-up is answered as before, only ranked higher.
+        Command::TakeToPlatform {
+            forum,
+            external_ref,
+            note,
+        } => {
+            text(external_ref, ctx, true)?;
+            text(note, ctx, false)?;
+            let mut events = vec![EventKind::TakenToPlatform {
+                forum: *forum,
+                external_ref: external_ref.trim().to_owned(),
+            }];
+            let escalates = case.request.kind.about_goods()
+                && !matches!(state, CaseState::Escalated { .. } | CaseState::Closed { .. });
+            if escalates {
+                events.push(EventKind::Escalated {
+                    note: note.trim().to_owned(),
+                    by_timeout: false,
+                });
+            }
+            Ok(events)
         }
         Command::RecordReviewOutcome { outcome } => Ok(vec![EventKind::Closed {
             outcome: Outcome::of_review(*outcome),

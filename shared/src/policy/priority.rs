@@ -84,6 +84,8 @@ pub enum PriorityReason {
     Complaint,
     /// A bad review the shop follows up (差评挽回).
     BadReview,
+    /// The buyer took the case to the platform or a consumer body (维权).
+    PlatformDispute,
 }
 
 /// A [`PriorityReason`] as read: the tag and the threat word, optional.
@@ -113,6 +115,7 @@ impl TryFrom<PriorityReasonWire> for PriorityReason {
             T::AwaitingOwnerApproval => Self::AwaitingOwnerApproval,
             T::Complaint => Self::Complaint,
             T::BadReview => Self::BadReview,
+            T::PlatformDispute => Self::PlatformDispute,
         })
     }
 }
@@ -172,6 +175,13 @@ pub fn priority(case: &Case, policy: &Policy, now: Timestamp) -> Priority {
                 reasons.push(PriorityReason::AwaitingOwnerApproval);
             }
             _ => {}
+        }
+        if case
+            .events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::TakenToPlatform { .. }))
+        {
+            reasons.push(PriorityReason::PlatformDispute);
         }
         if let Some(d) = deadline
             && matches!(d.waiting_for, Party::Shop { .. })

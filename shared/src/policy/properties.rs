@@ -264,7 +264,8 @@ fn natural_actor(command: &Command) -> Actor {
         | ActionKind::Offer
         | ActionKind::AdjustPostage
         | ActionKind::Answer
-        | ActionKind::RecordReviewOutcome => agent(),
+        | ActionKind::RecordReviewOutcome
+        | ActionKind::TakeToPlatform => agent(),
         ActionKind::ReturnArrived | ActionKind::Expire => Actor::System,
         ActionKind::Receive | ActionKind::Ship => warehouse(),
         ActionKind::ResolveEscalation

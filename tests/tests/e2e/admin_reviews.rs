@@ -83,3 +83,48 @@ async fn a_bad_review_recorded_through_the_shop_api_is_recovered_and_counted() {
         owner.close().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dispute_is_recorded_and_its_evidence_pack_downloads_and_opens() {
+    let shop = Shop::shared();
+    for lang in ["zh-CN", "en"] {
+        let orders = fresh_orders(&unique("ev"));
+        shop.import(&orders);
+        let order = story(&orders, tests::fixtures::stories::SHIRT);
+        let case = shop.file(order, &shirt_return());
+        let agent = Desk::signed_in(&shop, AGENT, lang, &format!("/admin/case/{case}")).await;
+        agent.tap("[data-testid=action-take_to_platform]").await;
+        agent.tap("[data-testid=forum-consumer_body]").await;
+        agent.type_into("[data-testid=dispute-ref]", "12315-0099").await;
+        agent.tap("[data-testid=sheet-confirm]").await;
+        agent.wait("[data-chip=platform_dispute]").await;
+        agent.shot("dispute").await;
+        // The link's file, as the browser downloads it with the staff member's session.
+        let html = agent
+            .js(
+                "const a = document.querySelector('[data-testid=evidence]'); \
+                 return fetch(a.href, {credentials: 'same-origin'}).then(r => r.text());",
+                vec![],
+            )
+            .await;
+        let html = html.as_str().unwrap_or_default().to_string();
+        assert!(html.contains("12315-0099"), "{lang}: the dispute's reference");
+        assert!(html.contains(&order.number), "{lang}: the order");
+        // Opened as a page of its own: the document and its sections are there.
+        agent.go("/admin/nope").await;
+        agent
+            .js(
+                "document.open(); document.write(arguments[0]); document.close(); return true;",
+                vec![json!(html)],
+            )
+            .await;
+        agent
+            .until(
+                "the evidence pack drawn",
+                "return !!document.querySelector('h1[data-evidence]') && document.querySelectorAll('h2').length >= 6",
+            )
+            .await;
+        agent.shot("evidence").await;
+        agent.close().await;
+    }
+}

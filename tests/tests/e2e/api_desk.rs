@@ -410,3 +410,76 @@ fn a_bad_review_with_bad_fields_or_from_the_wrong_caller_is_refused_and_opens_no
         "nothing opened"
     );
 }
+
+#[test]
+fn a_request_taken_to_12315_is_escalated_and_its_evidence_pack_holds_the_case_in_both_languages() {
+    let orders = orders("dispute");
+    let order = story(&orders, tests::fixtures::stories::PHONE).clone();
+    let buyer = buyer(&order).with_lang("en");
+    let up = buyer.send(
+        "POST",
+        "/api/buyer/photos",
+        Some(("image/png", crate::api_input::png_with_text())),
+        &[],
+    );
+    assert_status(&up, 201);
+    let photo = up.json()["id"].as_str().unwrap_or_default().to_string();
+    let case = file(
+        &buyer,
+        &json!({"kind": "exchange", "reason": "damaged_in_transit",
+                "lines": [{"sku": order.lines[0].sku, "quantity": 1}],
+                "note": "Screen cracked <b>on arrival</b>", "photos": [photo],
+                "intact_confirmed": true}),
+    );
+    let agent = staff(app(), AGENT);
+    assert_status(
+        &staff_command(&agent, &case, &json!({"type": "message", "text": "Sorry! Checking now."})),
+        200,
+    );
+    let taken = staff_command(
+        &agent,
+        &case,
+        &json!({"type": "take_to_platform", "forum": "consumer_body",
+                "external_ref": "12315-SH-0042", "note": "The buyer called 12315"}),
+    );
+    assert_status(&taken, 200);
+    assert_eq!(taken.json()["state"], "escalated", "the clocks pause, the owner decides");
+    let reasons = taken.json()["priority"]["reasons"].to_string();
+    assert!(reasons.contains("platform_dispute"), "{reasons}");
+
+    let pack = agent.get(&shared::api::routes::staff_case_evidence(&case));
+    assert_status(&pack, 200);
+    assert!(
+        pack.header("content-type").is_some_and(|t| t.starts_with("text/html")),
+        "an HTML file"
+    );
+    assert!(
+        pack.header("content-disposition")
+            .is_some_and(|d| d.contains(&format!("evidence-{case}.html"))),
+        "downloaded under the case's name"
+    );
+    let html = String::from_utf8_lossy(&pack.body).to_string();
+    for expected in [
+        order.number.as_str(),
+        "12315-SH-0042",
+        "Sorry! Checking now.",
+        "data:image/png;base64,",
+        "Order / 订单",
+        "Timeline / 处理记录",
+        "The policy applied / 适用的售后规则",
+    ] {
+        assert!(html.contains(expected), "{expected} in the pack");
+    }
+    assert!(!html.contains("<b>on arrival</b>"), "the buyer's words are escaped");
+    // Staff only, and not the warehouse; another shop's id is not found.
+    assert_status(&buyer.get(&shared::api::routes::staff_case_evidence(&case)), 401);
+    let warehouse = staff(app(), WAREHOUSE);
+    assert_status(
+        &warehouse.get(&shared::api::routes::staff_case_evidence(&case)),
+        403,
+    );
+    assert_status(
+        &agent.get(&shared::api::routes::staff_case_evidence("AS-20260101-NOPE")),
+        404,
+    );
+}

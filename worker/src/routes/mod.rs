@@ -10,6 +10,7 @@ mod backup;
 mod batch;
 mod buyer;
 mod push;
+mod evidence;
 mod reviews;
 mod settings;
 mod shop_system;
@@ -222,6 +223,7 @@ async fn dispatch(
         (Method::Post, ["api", "staff", "orders", number, "reviews"]) => {
             reviews::by_staff(&mut r, number).await
         }
+        (Method::Get, ["api", "staff", "cases", id, "evidence"]) => evidence::pack(&r, id).await,
         (Method::Post, ["api", "shop", "bootstrap"]) => shop_system::bootstrap(&mut r).await,
         // Backup and restore.
         (Method::Get, ["api", "staff", "backup"]) => backup::export(&r).await,

@@ -37,6 +37,15 @@ pub enum Sheet {
         /// The answer.
         text: String,
     },
+    /// Record that the buyer took the case to the platform or a consumer body.
+    TakeToPlatform {
+        /// Where.
+        forum: shared::domain::DisputeForum,
+        /// Its reference there.
+        external_ref: String,
+        /// What the shop knows of it.
+        note: String,
+    },
     /// Record what became of the followed-up review (the case closes on it).
     ReviewOutcome {
         /// Picked.
@@ -104,6 +113,12 @@ impl Sheet {
             | Self::Escalate { note }
             | Self::DeclineProposal { note } => note.clear(),
             Self::RequestInfo { question } | Self::Answer { text: question } => question.clear(),
+            Self::TakeToPlatform {
+                external_ref, note, ..
+            } => {
+                external_ref.clear();
+                note.clear();
+            }
             Self::Receive {
                 note, deduction, ..
             } => {
@@ -154,6 +169,8 @@ impl Sheet {
             (Self::Receive { deduction, .. }, Field::Second) => deduction.clone(),
             (Self::Ship { tracking, .. }, Field::Text) => tracking.clone(),
             (Self::Ship { carrier, .. }, Field::Second) => carrier.clone(),
+            (Self::TakeToPlatform { external_ref, .. }, Field::Second) => external_ref.clone(),
+            (Self::TakeToPlatform { note, .. }, Field::Text) => note.clone(),
             (Self::Offer { amount, .. } | Self::AdjustPostage { amount, .. }, Field::Second) => {
                 amount.clone()
             }
@@ -245,6 +262,8 @@ pub enum Msg {
     Passed(bool),
     /// What became of the followed-up review.
     PickReviewOutcome(shared::domain::ReviewOutcome),
+    /// Where the dispute was taken.
+    PickForum(shared::domain::DisputeForum),
     /// The owner's decision on an escalation.
     ResolveWith(Resolution),
     /// The offer's solution picked.
@@ -335,7 +354,7 @@ pub fn fill(reply: &CannedReply, lang: Lang, values: &Placeholders) -> String {
 }
 
 /// The order the bar shows actions in: deciding first, messages are the thread's own box.
-const BAR_ORDER: [ActionKind; 15] = [
+const BAR_ORDER: [ActionKind; 16] = [
     ActionKind::Answer,
     ActionKind::RecordReviewOutcome,
     ActionKind::ApproveProposal,
@@ -350,6 +369,7 @@ const BAR_ORDER: [ActionKind; 15] = [
     ActionKind::RequestInfo,
     ActionKind::Reject,
     ActionKind::Escalate,
+    ActionKind::TakeToPlatform,
     ActionKind::Override,
 ];
 
@@ -477,6 +497,7 @@ impl CaseScreen {
                     !question.trim().is_empty()
                 }
                 Some(Sheet::ReviewOutcome { outcome }) => outcome.is_some(),
+                Some(Sheet::TakeToPlatform { external_ref, .. }) => !external_ref.trim().is_empty(),
                 Some(Sheet::Receive {
                     passed, deduction, ..
                 }) => passed.is_some() && parse_money(deduction).is_some(),
@@ -510,6 +531,18 @@ impl CaseScreen {
                 ActionKind::Reject,
                 Command::Reject {
                     reason_code: (*reason)?,
+                    note: note.trim().to_string(),
+                },
+            ),
+            Sheet::TakeToPlatform {
+                forum,
+                external_ref,
+                note,
+            } => (
+                ActionKind::TakeToPlatform,
+                Command::TakeToPlatform {
+                    forum: *forum,
+                    external_ref: external_ref.trim().to_string(),
                     note: note.trim().to_string(),
                 },
             ),
@@ -673,6 +706,11 @@ impl Page for CaseScreen {
                         text: self.draft.clone(),
                     }),
                     ActionKind::RecordReviewOutcome => Some(Sheet::ReviewOutcome { outcome: None }),
+                    ActionKind::TakeToPlatform => Some(Sheet::TakeToPlatform {
+                        forum: shared::domain::DisputeForum::Platform,
+                        external_ref: String::new(),
+                        note: String::new(),
+                    }),
                     ActionKind::Receive => Some(Sheet::Receive {
                         passed: None,
                         note: String::new(),
@@ -724,6 +762,10 @@ impl Page for CaseScreen {
                 }
                 (Some(Sheet::Ship { tracking, .. }), Field::Text) => *tracking = text,
                 (Some(Sheet::Ship { carrier, .. }), Field::Second) => *carrier = text,
+                (Some(Sheet::TakeToPlatform { external_ref, .. }), Field::Second) => {
+                    *external_ref = text;
+                }
+                (Some(Sheet::TakeToPlatform { note, .. }), Field::Text) => *note = text,
                 _ => {}
             },
             Msg::PickReason(r) => {
@@ -739,6 +781,11 @@ impl Page for CaseScreen {
             Msg::Passed(p) => {
                 if let Some(Sheet::Receive { passed, .. }) = &mut self.sheet {
                     *passed = Some(p);
+                }
+            }
+            Msg::PickForum(picked) => {
+                if let Some(Sheet::TakeToPlatform { forum, .. }) = &mut self.sheet {
+                    *forum = picked;
                 }
             }
             Msg::PickReviewOutcome(picked) => {

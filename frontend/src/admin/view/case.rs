@@ -252,6 +252,8 @@ fn CaseBody(v: std::sync::Arc<CaseView>, core: Core<CaseScreen>) -> impl IntoVie
             })}
             <p><span class="muted">{t.because} ": "</span>{labels::reason(case.request.reason, lang)}
                {(!case.request.note.is_empty()).then(|| view! { <q class="note">{case.request.note.clone()}</q> })}</p>
+            <p><a class="link small" data-testid="evidence" download
+                href=shared::api::routes::staff_case_evidence(&case.id)>{t.evidence}</a></p>
             {case.request.review.as_ref().map(|r| view! {
                 <p data-testid="review"><span aria-label=format!("{}/5", r.rating)>{"★".repeat(usize::from(r.rating.min(5)))}{"☆".repeat(usize::from(5 - r.rating.min(5)))}</span>
                    {(!r.platform.is_empty()).then(|| view! { " · " <span class="muted">{r.platform.clone()}</span> })}</p>
@@ -493,6 +495,20 @@ fn ActionSheet(core: Core<CaseScreen>) -> impl IntoView {
                             }).collect_view()}
                         </select></label>
                     {text_input(core, Field::Text, t.note_to_buyer, "reject-note", true)}
+                }.into_any(),
+            ),
+            Sheet::TakeToPlatform { forum, .. } => (
+                labels::action(ActionKind::TakeToPlatform, lang).to_string(),
+                view! {
+                    <div class="segmented" role="group">
+                        {shared::domain::DisputeForum::ALL.into_iter().map(|f| view! {
+                            <button type="button" class:active=forum == f
+                                data-testid=format!("forum-{}", f.code())
+                                on:click=move |_| core.send(Msg::PickForum(f))>{labels::forum(f, lang)}</button>
+                        }).collect_view()}
+                    </div>
+                    {text_input(core, Field::Second, t.dispute_ref, "dispute-ref", false)}
+                    {text_input(core, Field::Text, t.dispute_note, "dispute-note", true)}
                 }.into_any(),
             ),
             Sheet::ReviewOutcome { outcome } => (
