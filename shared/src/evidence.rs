@@ -54,7 +54,8 @@ pub fn escape(text: &str) -> String {
 
 /// `2026-12-02 09:30` in the shop's zone.
 fn when(at: Timestamp, utc_offset_minutes: i64) -> String {
-    let local = at.0.saturating_add(utc_offset_minutes.saturating_mul(MS_PER_MINUTE));
+    let local =
+        at.0.saturating_add(utc_offset_minutes.saturating_mul(MS_PER_MINUTE));
     let day = LocalDate::from_day_number(local.div_euclid(MS_PER_DAY));
     let minutes = local.rem_euclid(MS_PER_DAY) / MS_PER_MINUTE;
     format!(
@@ -176,7 +177,9 @@ pub fn evidence_html(
     row(
         &mut h,
         heading("原因", "Reason"),
-        both(&langs, |l| labels::reason(case.request.reason, l).to_owned()),
+        both(&langs, |l| {
+            labels::reason(case.request.reason, l).to_owned()
+        }),
     );
     row(
         &mut h,
@@ -185,7 +188,11 @@ pub fn evidence_html(
             labels::state(case.state().name(), crate::i18n::Audience::Staff, l).to_owned()
         }),
     );
-    row(&mut h, heading("提交时间", "Filed"), when(case.filed_at, zone));
+    row(
+        &mut h,
+        heading("提交时间", "Filed"),
+        when(case.filed_at, zone),
+    );
     for e in &case.events {
         if let EventKind::TakenToPlatform {
             forum,
@@ -203,11 +210,27 @@ pub fn evidence_html(
 
     // The order.
     let _ = write!(h, "<h2>{}</h2><table>", heading("订单", "Order"));
-    row(&mut h, heading("订单号", "Order number"), escape(&order.number));
-    row(&mut h, heading("付款时间", "Paid"), when(order.paid_at, zone));
+    row(
+        &mut h,
+        heading("订单号", "Order number"),
+        escape(&order.number),
+    );
+    row(
+        &mut h,
+        heading("付款时间", "Paid"),
+        when(order.paid_at, zone),
+    );
     let or_none = |at: Option<Timestamp>| at.map_or_else(|| "–".to_owned(), |t| when(t, zone));
-    row(&mut h, heading("发货时间", "Shipped"), or_none(order.shipped_at));
-    row(&mut h, heading("签收时间", "Signed for"), or_none(order.signed_for_at));
+    row(
+        &mut h,
+        heading("发货时间", "Shipped"),
+        or_none(order.shipped_at),
+    );
+    row(
+        &mut h,
+        heading("签收时间", "Signed for"),
+        or_none(order.signed_for_at),
+    );
     row(
         &mut h,
         heading("实付金额", "Paid in all"),
@@ -261,16 +284,18 @@ pub fn evidence_html(
     // The request.
     let _ = write!(h, "<h2>{}</h2><table>", heading("买家申请", "The request"));
     for requested in &case.request.lines {
-        let title = order
-            .line(&requested.sku)
-            .map_or("", |l| l.title.as_str());
+        let title = order.line(&requested.sku).map_or("", |l| l.title.as_str());
         row(
             &mut h,
             escape(&requested.sku),
             format!("{} × {}", escape(title), requested.quantity),
         );
     }
-    row(&mut h, heading("说明", "In the buyer's words"), escape(&case.request.note));
+    row(
+        &mut h,
+        heading("说明", "In the buyer's words"),
+        escape(&case.request.note),
+    );
     if let Some(review) = &case.request.review {
         row(
             &mut h,
@@ -365,12 +390,16 @@ pub fn evidence_html(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Command, DisputeForum, Reason, CaseKind};
+    use crate::domain::{CaseKind, Command, DisputeForum, Reason};
     use crate::policy::fixtures::{Run, agent, day_after_signed, line, order, request};
 
     fn disputed(lang: Option<Lang>) -> Run {
         let o = order(vec![line("kettle", "home", 19_900, 1)]);
-        let mut r = request(CaseKind::ReturnAndRefund, Reason::QualityFault, &[("kettle", 1)]);
+        let mut r = request(
+            CaseKind::ReturnAndRefund,
+            Reason::QualityFault,
+            &[("kettle", 1)],
+        );
         r.note = "It leaks <script>alert(1)</script> & smells".into();
         r.lang = lang;
         let mut run = Run::file(&o, r, day_after_signed(2, 10, 0)).expect("filed");
@@ -439,6 +468,9 @@ mod tests {
         ));
         let p = crate::policy::priority(&run.case, &run.policy, run.now);
         assert_eq!(p.class, crate::policy::PriorityClass::Dispute);
-        assert!(p.reasons.contains(&crate::policy::PriorityReason::PlatformDispute));
+        assert!(
+            p.reasons
+                .contains(&crate::policy::PriorityReason::PlatformDispute)
+        );
     }
 }

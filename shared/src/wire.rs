@@ -277,12 +277,16 @@ mod tests {
             E::ProposalDeclined {
                 note: "too much".into(),
             },
+            E::TakenToPlatform {
+                forum: crate::domain::DisputeForum::ConsumerBody,
+                external_ref: "12315-0042".into(),
+            },
         ]
     }
 
     /// What every sample of `event_kinds()` writes (captured before the flat readers; the
     /// negotiation and proposal samples at the end as designed).
-    const EVENT_JSON: [&str; 36] = [
+    const EVENT_JSON: [&str; 37] = [
         r#"{"type":"filed"}"#,
         r#"{"type":"proof_added","photos":["p1","p2"]}"#,
         r#"{"type":"info_requested","question":"q"}"#,
@@ -319,6 +323,7 @@ mod tests {
         r#"{"type":"refund_proposed","proposal":{"action":"offer","offer":{"kind":"partial_refund","amount":210000}},"amount":210000,"note":""}"#,
         r#"{"type":"proposal_approved","note":"ok"}"#,
         r#"{"type":"proposal_declined","note":"too much"}"#,
+        r#"{"type":"taken_to_platform","forum":"consumer_body","external_ref":"12315-0042"}"#,
     ];
 
     #[test]

@@ -119,7 +119,10 @@ pub fn masked_case(mut case: Case) -> Case {
             | EventKind::MessagePosted { .. }
             | EventKind::OfferMade { .. }
             | EventKind::OfferAccepted
-            | EventKind::OfferDeclined { .. } => {}
+            | EventKind::OfferDeclined { .. }
+            // The buyer knows where they took the case; the staff's note rides on the
+            // escalation that follows, cleared above.
+            | EventKind::TakenToPlatform { .. } => {}
         }
     }
     case

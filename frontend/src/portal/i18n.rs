@@ -1104,6 +1104,17 @@ pub fn event_line(kind: &EventKind, lang: Lang, currency: &str) -> (String, Opti
             },
             note(n),
         ),
+        EventKind::TakenToPlatform {
+            forum,
+            external_ref,
+        } => (
+            if zh {
+                format!("已提交{}处理", labels::forum(*forum, lang))
+            } else {
+                format!("Taken to {}", labels::forum(*forum, lang).to_lowercase())
+            },
+            note(external_ref),
+        ),
         // The shop's internal sign-off (its notes are not shown to the buyer).
         EventKind::RefundProposed { .. }
         | EventKind::ProposalApproved { .. }

@@ -151,7 +151,9 @@ pub const fn forum(forum: crate::domain::DisputeForum, lang: Lang) -> &'static s
         lang,
         match forum {
             crate::domain::DisputeForum::Platform => ("平台介入", "The platform"),
-            crate::domain::DisputeForum::ConsumerBody => ("12315 / 消费者协会", "12315 / a consumer body"),
+            crate::domain::DisputeForum::ConsumerBody => {
+                ("12315 / 消费者协会", "12315 / a consumer body")
+            }
         },
     )
 }
@@ -222,7 +224,9 @@ pub const fn event(kind: &EventKind, lang: Lang) -> &'static str {
             EventKind::Reopened => ("买家重新打开", "Reopened"),
             EventKind::Rated { .. } => ("买家评价", "Rated"),
             EventKind::MessagePosted { .. } => ("消息", "Message"),
-            EventKind::TakenToPlatform { .. } => ("买家已申请平台介入/投诉", "Taken to the platform"),
+            EventKind::TakenToPlatform { .. } => {
+                ("买家已申请平台介入/投诉", "Taken to the platform")
+            }
             EventKind::OfferMade { .. } => ("提出协商方案", "Offer made"),
             EventKind::OfferAccepted => ("买家接受方案", "Offer accepted"),
             EventKind::OfferDeclined { .. } => ("买家拒绝方案", "Offer declined"),

@@ -161,7 +161,12 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
         ) => false,
         (
             S::AwaitingReturn { .. },
-            A::EnterReturnTracking | A::Cancel | A::Message | A::Escalate | A::Override | A::Expire
+            A::EnterReturnTracking
+            | A::Cancel
+            | A::Message
+            | A::Escalate
+            | A::Override
+            | A::Expire
             | A::TakeToPlatform,
         ) => true,
         (
@@ -255,8 +260,7 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
         ) => false,
         (
             S::AwaitingShipment { .. },
-            A::Message | A::Ship | A::Escalate | A::Override | A::Expire
-            | A::TakeToPlatform,
+            A::Message | A::Ship | A::Escalate | A::Override | A::Expire | A::TakeToPlatform,
         ) => true,
         (
             S::AwaitingShipment { .. },
@@ -284,7 +288,11 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
         ) => false,
         (
             S::Shipped { .. },
-            A::ConfirmReceipt | A::Message | A::Escalate | A::Override | A::Expire
+            A::ConfirmReceipt
+            | A::Message
+            | A::Escalate
+            | A::Override
+            | A::Expire
             | A::TakeToPlatform,
         ) => true,
         (
@@ -315,7 +323,12 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
         // decision behind the buyer's back); staff may still escalate, the owner override.
         (
             S::OfferPending { .. },
-            A::AcceptOffer | A::DeclineOffer | A::Message | A::Escalate | A::Override | A::Expire
+            A::AcceptOffer
+            | A::DeclineOffer
+            | A::Message
+            | A::Escalate
+            | A::Override
+            | A::Expire
             | A::TakeToPlatform,
         ) => true,
         // What the buyer could do in the step behind an offer or a proposal stays open: adding
@@ -349,7 +362,11 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
         // to apply here, and escalating to the owner who must decide anyway adds nothing.
         (
             S::AwaitingOwnerApproval { .. },
-            A::Message | A::ApproveProposal | A::DeclineProposal | A::Override | A::Expire
+            A::Message
+            | A::ApproveProposal
+            | A::DeclineProposal
+            | A::Override
+            | A::Expire
             | A::TakeToPlatform,
         ) => true,
         (
@@ -376,7 +393,11 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
         ) => false,
         (
             S::Escalated { .. },
-            A::AddProof | A::Message | A::ResolveEscalation | A::Override | A::Expire
+            A::AddProof
+            | A::Message
+            | A::ResolveEscalation
+            | A::Override
+            | A::Expire
             | A::TakeToPlatform,
         ) => true,
         // The courier does not wait for the supervisor: a parcel can arrive meanwhile.
@@ -408,10 +429,9 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
         ) => false,
         // A closed case accepts only messages and one rating, plus the single reopen after an
         // information timeout.
-        (
-            S::Closed { .. },
-            A::Message | A::Rate | A::Reopen | A::Expire | A::TakeToPlatform,
-        ) => true,
+        (S::Closed { .. }, A::Message | A::Rate | A::Reopen | A::Expire | A::TakeToPlatform) => {
+            true
+        }
         (
             S::Closed { .. },
             A::AddProof
@@ -619,7 +639,8 @@ mod tests {
                 A::Approve,
                 A::Reject,
                 A::RequestInfo,
-                A::Offer
+                A::Offer,
+                A::TakeToPlatform
             ]
         );
         assert_eq!(actions(&run, &warehouse()), vec![A::Message]);
@@ -632,6 +653,7 @@ mod tests {
                 A::Reject,
                 A::RequestInfo,
                 A::Offer,
+                A::TakeToPlatform,
                 A::Override
             ]
         );
@@ -687,10 +709,13 @@ mod tests {
                 A::DeclineOffer
             ]
         );
-        assert_eq!(actions(&run, &agent()), vec![A::Escalate, A::Message]);
+        assert_eq!(
+            actions(&run, &agent()),
+            vec![A::Escalate, A::Message, A::TakeToPlatform]
+        );
         assert_eq!(
             actions(&run, &owner()),
-            vec![A::Escalate, A::Message, A::Override]
+            vec![A::Escalate, A::Message, A::TakeToPlatform, A::Override]
         );
         assert_eq!(actions(&run, &warehouse()), vec![A::Message]);
 
@@ -707,11 +732,15 @@ mod tests {
             actions(&run, &Actor::Buyer),
             vec![A::AddProof, A::Cancel, A::Message]
         );
-        assert_eq!(actions(&run, &agent()), vec![A::Message]);
+        assert_eq!(
+            actions(&run, &agent()),
+            vec![A::Message, A::TakeToPlatform]
+        );
         assert_eq!(
             actions(&run, &owner()),
             vec![
                 A::Message,
+                A::TakeToPlatform,
                 A::Override,
                 A::ApproveProposal,
                 A::DeclineProposal

@@ -623,7 +623,10 @@ fn events_for(
                 external_ref: external_ref.trim().to_owned(),
             }];
             let escalates = case.request.kind.about_goods()
-                && !matches!(state, CaseState::Escalated { .. } | CaseState::Closed { .. });
+                && !matches!(
+                    state,
+                    CaseState::Escalated { .. } | CaseState::Closed { .. }
+                );
             if escalates {
                 events.push(EventKind::Escalated {
                     note: note.trim().to_owned(),
@@ -2564,7 +2567,7 @@ mod tests {
         // The agent has no way to apply it.
         assert_eq!(
             available_actions(&run.case, &agent(), &run.ctx()),
-            vec![ActionKind::Message]
+            vec![ActionKind::Message, ActionKind::TakeToPlatform]
         );
         assert_eq!(
             run.act(

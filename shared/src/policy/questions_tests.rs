@@ -41,7 +41,14 @@ fn a_parcel_question_is_answered_by_an_agent_within_24_hours_and_closes_as_answe
     assert_eq!(deadline.due, asked_at().plus_ms(24 * MS_PER_HOUR));
     assert_eq!(deadline.on_expiry, ExpiryOutcome::Overdue);
     let offered = available_actions(&run.case, &agent(), &run.ctx());
-    assert_eq!(offered, vec![ActionKind::Message, ActionKind::Answer]);
+    assert_eq!(
+        offered,
+        vec![
+            ActionKind::Message,
+            ActionKind::Answer,
+            ActionKind::TakeToPlatform
+        ]
+    );
     run.ok(
         &agent(),
         Command::Answer {
@@ -288,7 +295,11 @@ fn a_bad_review_opens_a_dispute_class_follow_up_that_ends_with_its_outcome() {
     let agent_can = available_actions(&run.case, &agent(), &run.ctx());
     assert_eq!(
         agent_can,
-        vec![ActionKind::Message, ActionKind::RecordReviewOutcome]
+        vec![
+            ActionKind::Message,
+            ActionKind::RecordReviewOutcome,
+            ActionKind::TakeToPlatform
+        ]
     );
     run.ok(
         &agent(),

@@ -95,7 +95,9 @@ async fn a_dispute_is_recorded_and_its_evidence_pack_downloads_and_opens() {
         let agent = Desk::signed_in(&shop, AGENT, lang, &format!("/admin/case/{case}")).await;
         agent.tap("[data-testid=action-take_to_platform]").await;
         agent.tap("[data-testid=forum-consumer_body]").await;
-        agent.type_into("[data-testid=dispute-ref]", "12315-0099").await;
+        agent
+            .type_into("[data-testid=dispute-ref]", "12315-0099")
+            .await;
         agent.tap("[data-testid=sheet-confirm]").await;
         agent.wait("[data-chip=platform_dispute]").await;
         agent.shot("dispute").await;
@@ -108,7 +110,10 @@ async fn a_dispute_is_recorded_and_its_evidence_pack_downloads_and_opens() {
             )
             .await;
         let html = html.as_str().unwrap_or_default().to_string();
-        assert!(html.contains("12315-0099"), "{lang}: the dispute's reference");
+        assert!(
+            html.contains("12315-0099"),
+            "{lang}: the dispute's reference"
+        );
         assert!(html.contains(&order.number), "{lang}: the order");
         // Opened as a page of its own: the document and its sections are there.
         agent.go("/admin/nope").await;

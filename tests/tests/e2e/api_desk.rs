@@ -433,7 +433,11 @@ fn a_request_taken_to_12315_is_escalated_and_its_evidence_pack_holds_the_case_in
     );
     let agent = staff(app(), AGENT);
     assert_status(
-        &staff_command(&agent, &case, &json!({"type": "message", "text": "Sorry! Checking now."})),
+        &staff_command(
+            &agent,
+            &case,
+            &json!({"type": "message", "text": "Sorry! Checking now."}),
+        ),
         200,
     );
     let taken = staff_command(
@@ -443,14 +447,19 @@ fn a_request_taken_to_12315_is_escalated_and_its_evidence_pack_holds_the_case_in
                 "external_ref": "12315-SH-0042", "note": "The buyer called 12315"}),
     );
     assert_status(&taken, 200);
-    assert_eq!(taken.json()["state"], "escalated", "the clocks pause, the owner decides");
+    assert_eq!(
+        taken.json()["state"],
+        "escalated",
+        "the clocks pause, the owner decides"
+    );
     let reasons = taken.json()["priority"]["reasons"].to_string();
     assert!(reasons.contains("platform_dispute"), "{reasons}");
 
     let pack = agent.get(&shared::api::routes::staff_case_evidence(&case));
     assert_status(&pack, 200);
     assert!(
-        pack.header("content-type").is_some_and(|t| t.starts_with("text/html")),
+        pack.header("content-type")
+            .is_some_and(|t| t.starts_with("text/html")),
         "an HTML file"
     );
     assert!(
@@ -470,16 +479,24 @@ fn a_request_taken_to_12315_is_escalated_and_its_evidence_pack_holds_the_case_in
     ] {
         assert!(html.contains(expected), "{expected} in the pack");
     }
-    assert!(!html.contains("<b>on arrival</b>"), "the buyer's words are escaped");
+    assert!(
+        !html.contains("<b>on arrival</b>"),
+        "the buyer's words are escaped"
+    );
     // Staff only, and not the warehouse; another shop's id is not found.
-    assert_status(&buyer.get(&shared::api::routes::staff_case_evidence(&case)), 401);
+    assert_status(
+        &buyer.get(&shared::api::routes::staff_case_evidence(&case)),
+        401,
+    );
     let warehouse = staff(app(), WAREHOUSE);
     assert_status(
         &warehouse.get(&shared::api::routes::staff_case_evidence(&case)),
         403,
     );
     assert_status(
-        &agent.get(&shared::api::routes::staff_case_evidence("AS-20260101-NOPE")),
+        &agent.get(&shared::api::routes::staff_case_evidence(
+            "AS-20260101-NOPE",
+        )),
         404,
     );
 }

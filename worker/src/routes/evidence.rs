@@ -70,7 +70,10 @@ pub async fn pack(r: &Req, id: &str) -> AppResult<Response> {
         &format!("attachment; filename=\"evidence-{}.html\"", loaded.case.id),
     )?;
     // The file is opened from disk, not from the API's origin; nothing in it runs.
-    headers.set("Content-Security-Policy", "default-src 'none'; img-src data:; style-src 'unsafe-inline'")?;
+    headers.set(
+        "Content-Security-Policy",
+        "default-src 'none'; img-src data:; style-src 'unsafe-inline'",
+    )?;
     headers.set("Cache-Control", "no-store")?;
     Ok(Response::ok(html)?.with_headers(headers))
 }

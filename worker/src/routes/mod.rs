@@ -9,8 +9,8 @@
 mod backup;
 mod batch;
 mod buyer;
-mod push;
 mod evidence;
+mod push;
 mod reviews;
 mod settings;
 mod shop_system;
