@@ -8,3 +8,4 @@ pub mod core;
 pub mod de;
 pub mod format;
 pub mod portal;
+pub mod random;

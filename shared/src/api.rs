@@ -400,7 +400,8 @@ pub mod routes {
     /// the admin loads the other page by it, so the two cannot disagree into a reload loop.
     /// Accepting an invitation is in the desk too: each account does it once, so the daily
     /// admin's first load does not carry it.
-    pub const ADMIN_DESK_SCREENS: [&str; 5] =
+    pub const ADMIN_DESK_SCREENS: [&str; 6] =
+        ["analytics", "settings", "team", "replies", "invite", "review"]; 5] =
         ["analytics", "settings", "team", "replies", "invite"];
 
     /// The page (`/admin/` or `/admin/desk/`) that draws an admin path.

@@ -140,6 +140,7 @@ mod tests {
             "/admin/replies",
             "/admin/desk/",
             "/admin/invite/abc",
+            "/admin/review",
         ] {
             assert_eq!(admin_page_of(desk), "/admin/desk/", "{desk}");
         }

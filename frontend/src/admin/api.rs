@@ -16,7 +16,7 @@ use shared::api::{
     CaseView, ErrorBody, ErrorCode, LoginRequest, QueuePage, SessionView, StaleCase, Viewer,
     routes,
 };
-use shared::domain::Command;
+use shared::domain::{BadReview, Command};
 use wasm_bindgen::JsValue;
 
 use crate::admin::model::shell::Connection;
@@ -153,7 +153,12 @@ impl Api {
             Ok(e) if !e.message.is_empty() => ApiError {
                 status,
                 code: ErrorCode::parse(&e.code),
-                message: e.message,
+                // Each field's own sentence after the summary: a screen that cannot know a
+                // field's problem in advance (an SKU not on the order) still says which.
+                message: std::iter::once(e.message)
+                    .chain(e.fields.into_iter().map(|f| f.message))
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 current: None,
             },
             _ => ApiError::local(lang, status, ErrorCode::BadResponse),
@@ -365,6 +370,19 @@ impl Api {
             password: password.into(),
         };
         self.post(routes::STAFF_INVITE_ACCEPT, &body, None).await
+    }
+
+    /// `POST /api/staff/orders/{order}/reviews`: records a bad review by hand and answers the
+    /// follow-up case it opened (or had opened for the same `key`).
+    pub async fn record_review(
+        &self,
+        order: &str,
+        review: &BadReview,
+        key: &str,
+    ) -> Result<CaseView, ApiError> {
+        let path = routes::staff_order_reviews(&crate::format::encode(order));
+        let builder = Request::post(&path).header("Idempotency-Key", key);
+        self.send_json(builder, review, None).await
     }
 
     /// `GET /api/staff/analytics`

@@ -27,6 +27,8 @@ pub enum Screen {
     Replies,
     /// `/admin/invite/{token}`: an invited person sets a password (no session needed).
     Invite(String),
+    /// `/admin/review`: record a bad review by hand (an agent or the owner).
+    RecordReview,
     /// `/admin/signin?next=`: sign in, then go back to `next`.
     SignIn {
         /// An admin path to return to.
@@ -67,6 +69,7 @@ impl Screen {
             ["team"] => Self::Team,
             ["replies"] => Self::Replies,
             ["invite", token] => Self::Invite(decode(token)),
+            ["review"] => Self::RecordReview,
             ["signin"] => Self::SignIn {
                 next: safe_next(query_value(query, "next").as_deref()),
             },
@@ -88,6 +91,7 @@ impl Screen {
             Self::Team => format!("{BASE}/team"),
             Self::Replies => format!("{BASE}/replies"),
             Self::Invite(token) => format!("{BASE}/invite/{}", format::encode(token)),
+            Self::RecordReview => format!("{BASE}/review"),
             Self::SignIn { next } => format!("{BASE}/signin?next={}", format::encode(next)),
             Self::NotFound => format!("{BASE}/404"),
         }
@@ -103,7 +107,8 @@ impl Screen {
     #[must_use]
     pub fn tab(&self) -> Option<Tab> {
         match self {
-            Self::Queue | Self::Case(_) => Some(Tab::Queue),
+            // A recorded review opens a case in the queue.
+            Self::Queue | Self::Case(_) | Self::RecordReview => Some(Tab::Queue),
             Self::Receive => Some(Tab::Receive),
             Self::Analytics => Some(Tab::Analytics),
             Self::Me | Self::Settings | Self::Team | Self::Replies => Some(Tab::Me),
@@ -194,6 +199,7 @@ mod tests {
             Screen::Team,
             Screen::Replies,
             Screen::Invite("ab12".into()),
+            Screen::RecordReview,
             Screen::SignIn {
                 next: "/admin/case/AS-1?x=1".into(),
             },
@@ -206,13 +212,14 @@ mod tests {
     }
 
     #[test]
-    fn the_owners_desk_draws_analytics_settings_team_replies_and_invitations_and_nothing_else() {
+    fn the_owners_desk_draws_analytics_settings_team_replies_invitations_and_reviews_by_hand() {
         let desk = [
             Screen::Analytics,
             Screen::Settings,
             Screen::Team,
             Screen::Replies,
             Screen::Invite("team".into()),
+            Screen::RecordReview,
         ];
         for screen in desk {
             assert!(screen.in_desk(), "{screen:?}");

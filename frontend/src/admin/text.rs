@@ -718,3 +718,65 @@ pub fn settings_t(lang: Lang) -> &'static SettingsTexts {
         Lang::En => &SETTINGS_EN,
     }
 }
+
+/// The words of recording a bad review by hand.
+#[derive(Debug)]
+pub struct ReviewTexts {
+    pub link: &'static str,
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub order: &'static str,
+    pub rating: &'static str,
+    pub text: &'static str,
+    pub platform: &'static str,
+    pub platform_hint: &'static str,
+    pub external_ref: &'static str,
+    pub external_ref_hint: &'static str,
+    pub sku: &'static str,
+    pub optional: &'static str,
+    pub submit: &'static str,
+    pub sending: &'static str,
+}
+
+static REVIEW_ZH: ReviewTexts = ReviewTexts {
+    link: "登记差评",
+    title: "登记一条差评",
+    intro: "登记后会开一个差评挽回单，排在纠纷类：联系买家、道歉、给出方案，再记录结果。",
+    order: "订单号",
+    rating: "评分",
+    text: "评价内容",
+    platform: "平台",
+    platform_hint: "如 淘宝、京东、抖音",
+    external_ref: "平台评价编号",
+    external_ref_hint: "同一编号只会开一个挽回单",
+    sku: "商品 SKU",
+    optional: "（选填）",
+    submit: "开挽回单",
+    sending: "正在登记…",
+};
+
+static REVIEW_EN: ReviewTexts = ReviewTexts {
+    link: "Record a bad review",
+    title: "Record a bad review",
+    intro: "A follow-up case opens in the dispute class: contact the buyer, apologise, offer a solution, then record the outcome.",
+    order: "Order number",
+    rating: "Rating",
+    text: "What the buyer wrote",
+    platform: "Platform",
+    platform_hint: "e.g. Taobao, JD, Douyin",
+    external_ref: "The platform's review id",
+    external_ref_hint: "The same id opens one follow-up only",
+    sku: "Product SKU",
+    optional: " (optional)",
+    submit: "Open the follow-up",
+    sending: "Recording…",
+};
+
+/// The review form's table of a language.
+#[must_use]
+pub fn review_t(lang: Lang) -> &'static ReviewTexts {
+    match lang {
+        Lang::ZhCn => &REVIEW_ZH,
+        Lang::En => &REVIEW_EN,
+    }
+}

@@ -369,18 +369,3 @@ fn blob_url(bytes: &[u8], content_type: &str) -> Option<String> {
     web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
-/// A random key for `Idempotency-Key`: 128 bits from the browser's CSPRNG, as hex.
-#[must_use]
-pub fn new_idempotency_key() -> String {
-    let mut bytes = [0u8; 16];
-    let filled = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
-    if !filled {
-        // No WebCrypto (very old browsers): Math.random is enough to tell two filings apart.
-        for b in &mut bytes {
-            *b = (js_sys::Math::random() * 256.0) as u8;
-        }
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}

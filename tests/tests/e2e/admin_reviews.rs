@@ -133,3 +133,63 @@ async fn a_dispute_is_recorded_and_its_evidence_pack_downloads_and_opens() {
         agent.close().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_records_a_bad_review_by_hand_and_works_it_in_the_case() {
+    let shop = Shop::shared();
+    for lang in ["zh-CN", "en"] {
+        let orders = fresh_orders(&unique("rh"));
+        shop.import(&orders);
+        let order = story(&orders, tests::fixtures::stories::SHIRT);
+        let agent = Desk::signed_in(&shop, AGENT, lang, "/admin/me").await;
+        agent.tap("[data-testid=open-record-review]").await;
+        agent.wait("[data-testid=review-form]").await;
+        // Nothing typed: the device says what is missing and sends nothing.
+        agent.tap("[data-testid=review-submit]").await;
+        agent.wait("[data-testid=review-problem-order]").await;
+        agent.wait("[data-testid=review-problem-text]").await;
+        agent
+            .type_into("[data-testid=review-order]", &order.number)
+            .await;
+        agent.tap("[data-testid=review-star-2]").await;
+        agent
+            .type_into("[data-testid=review-text]", "发货太慢，包装也破了 / slow and crushed")
+            .await;
+        agent
+            .type_into("[data-testid=review-platform]", "jd")
+            .await;
+        // A product that is not on the order: only the server knows, and it says which field.
+        agent
+            .type_into("[data-testid=review-sku]", "NOT-ON-THIS-ORDER")
+            .await;
+        agent.shot("review-form").await;
+        agent.tap("[data-testid=review-submit]").await;
+        let refusal = agent.text("[data-testid=review-error]").await;
+        let expected = if lang == "en" {
+            "not on this order"
+        } else {
+            "不在此订单中"
+        };
+        assert!(refusal.contains(expected), "{lang}: {refusal}");
+        agent
+            .js(
+                "const i = document.querySelector('[data-testid=review-sku]'); i.value = ''; \
+                 i.dispatchEvent(new Event('input', {bubbles: true})); return true;",
+                vec![],
+            )
+            .await;
+        agent.tap("[data-testid=review-submit]").await;
+        agent.wait("[data-chip=bad_review]").await;
+        let stars = agent.text("[data-testid=review]").await;
+        assert!(
+            stars.contains("★★☆☆☆") && stars.contains("slow and crushed"),
+            "{lang}: the review on its case: {stars}"
+        );
+        assert!(
+            agent.exists("[data-testid=action-record_review_outcome]").await,
+            "{lang}: the outcome can be recorded"
+        );
+        agent.shot("review-recorded").await;
+        agent.close().await;
+    }
+}

@@ -8,6 +8,7 @@ pub mod outbox;
 pub mod queue;
 pub mod receive;
 pub mod replies;
+pub mod review;
 pub mod settings;
 pub mod shell;
 pub mod signin;

@@ -34,6 +34,10 @@ pub fn MeScreen() -> impl IntoView {
                     {crate::admin::text::settings_t(ctx.lang()).link}</a>
                 <a class="btn btn-block" href="/admin/team" data-testid="open-team">{move || ctx.t().manage_team}</a>
             })}
+            {move || matches!(shell.with(|s| s.role()), Some(Role::Owner | Role::Agent)).then(|| view! {
+                <a class="btn btn-block" href=Screen::RecordReview.path() data-testid="open-record-review">
+                    {crate::admin::text::review_t(ctx.lang()).link}</a>
+            })}
             <a class="btn btn-block" href="/admin/replies" data-testid="open-replies">{move || {
                 if shell.with(|s| s.role()) == Some(Role::Owner) { ctx.t().manage_replies } else { ctx.t().view_replies }
             }}</a>

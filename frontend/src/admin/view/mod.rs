@@ -9,6 +9,7 @@ mod outbox;
 mod queue;
 mod receive;
 mod replies;
+mod review;
 mod settings;
 mod signin;
 mod team;
@@ -249,6 +250,7 @@ fn desk_screens(screen: Screen) -> Option<AnyView> {
         Screen::Team => view! { <team::TeamScreen/> }.into_any(),
         Screen::Replies => view! { <replies::RepliesScreen/> }.into_any(),
         Screen::Invite(token) => view! { <invite::InviteScreen token=token/> }.into_any(),
+        Screen::RecordReview => view! { <review::RecordReviewScreen/> }.into_any(),
         _ => return None,
     })
 }

@@ -18,7 +18,8 @@ use shared::domain::{CaseKind, CaseRequest, Order, Timestamp};
 use shared::policy::{ParcelStanding, Payer, PostageTerms, Preview, StallReason};
 
 use crate::format;
-use crate::portal::api::{Api, new_idempotency_key};
+use crate::portal::api::Api;
+use crate::random::idempotency_key;
 use crate::portal::app::use_lang;
 use crate::portal::components::{
     Breakdown, ErrorBox, Loading, PhotoItem, PhotoPicker, StatusChip, Steps, any_in_flight,
@@ -182,7 +183,7 @@ fn ParcelPanel(core: Core<Model>, zone: i64) -> impl IntoView {
         core.send(Msg::Ask {
             kind: CaseKind::ParcelQuestion,
             note: note.get_untracked(),
-            new_key: new_idempotency_key(),
+            new_key: idempotency_key(),
         });
     };
     let claim = move |kind: CaseKind| {
@@ -268,7 +269,7 @@ fn ComplaintBox(core: Core<Model>, hours: i64) -> impl IntoView {
         core.send(Msg::Ask {
             kind: CaseKind::Complaint,
             note: note.get_untracked(),
-            new_key: new_idempotency_key(),
+            new_key: idempotency_key(),
         });
     };
     view! {
@@ -398,7 +399,7 @@ fn RequestForm(loaded: Rc<Loaded>, core: Core<Model>) -> impl IntoView {
             failed: photos.with_untracked(|p| failed_count(p)),
             without_failed,
             now: now_ms(),
-            new_key: new_idempotency_key(),
+            new_key: idempotency_key(),
         });
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
