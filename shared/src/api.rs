@@ -398,11 +398,17 @@ pub mod routes {
     /// when one of them opens), by their first path segment under `/admin/`; every other admin
     /// path is the daily admin's page (`/admin/`). The worker serves the page by this list and
     /// the admin loads the other page by it, so the two cannot disagree into a reload loop.
-    /// Accepting an invitation is in the desk too: each account does it once, so the daily
-    /// admin's first load does not carry it.
-    pub const ADMIN_DESK_SCREENS: [&str; 6] =
-        ["analytics", "settings", "team", "replies", "invite", "review"]; 5] =
-        ["analytics", "settings", "team", "replies", "invite"];
+    /// Accepting an invitation is in the desk too (each account does it once), and so is
+    /// recording a bad review by hand (now and then): the daily admin's first load carries
+    /// neither.
+    pub const ADMIN_DESK_SCREENS: [&str; 6] = [
+        "analytics",
+        "settings",
+        "team",
+        "replies",
+        "invite",
+        "review",
+    ];
 
     /// The page (`/admin/` or `/admin/desk/`) that draws an admin path.
     #[must_use]

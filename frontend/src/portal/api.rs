@@ -368,4 +368,3 @@ fn blob_url(bytes: &[u8], content_type: &str) -> Option<String> {
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
     web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
-

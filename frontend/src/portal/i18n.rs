@@ -136,6 +136,7 @@ pub struct Texts {
     pub b_capped: &'static str,
     /// The breakdown's return postage line (paid back).
     pub b_postage: &'static str,
+    pub b_goodwill: &'static str,
     /// The postage field on the tracking form.
     pub postage_label: &'static str,
     /// "Paid back with your refund, up to {}" (the cap).
@@ -357,6 +358,7 @@ pub static ZH: Texts = Texts {
     b_agreed: "协商减少",
     b_capped: "超出可退金额",
     b_postage: "退货运费",
+    b_goodwill: "商家补偿",
     postage_label: "垫付的运费",
     postage_back: "随退款返还，最多 {}",
     postage_insured: "这笔运费由运费险赔付",
@@ -576,6 +578,7 @@ pub static EN: Texts = Texts {
     b_agreed: "Agreed reduction",
     b_capped: "Above what can be refunded",
     b_postage: "Return postage",
+    b_goodwill: "Goodwill from the shop",
     postage_label: "Postage you paid",
     postage_back: "Paid back with your refund, up to {}",
     postage_insured: "Your shipping insurance pays this",
@@ -1021,6 +1024,20 @@ pub fn event_line(kind: &EventKind, lang: Lang, currency: &str) -> (String, Opti
         ),
         EventKind::ReturnDeemedReceived => (
             s("视为商家已收到退货", "The return counts as received"),
+            None,
+        ),
+        EventKind::Refunded { breakdown } if breakdown.goodwill.is_positive() => (
+            if zh {
+                format!(
+                    "商家补偿 {}，已退到您的付款账户",
+                    crate::format::money(breakdown.total, currency)
+                )
+            } else {
+                format!(
+                    "Goodwill of {} paid back to you",
+                    crate::format::money(breakdown.total, currency)
+                )
+            },
             None,
         ),
         EventKind::Refunded { breakdown } => (

@@ -534,6 +534,16 @@ pub enum Command {
         #[serde(default)]
         note: String,
     },
+    /// A goodwill payment (a small refund that is not for goods) on a bad review's follow-up or
+    /// a complaint, within the shop's cap per case ([`crate::policy::Policy::goodwill_cap`]) and
+    /// what the order's buyer paid minus its refunds; an agent also within their own limit.
+    Goodwill {
+        /// What is paid.
+        amount: Money,
+        /// Shown to the buyer with it (the apology).
+        #[serde(default)]
+        note: String,
+    },
     /// Record what became of the bad review a review follow-up is about; the case closes.
     RecordReviewOutcome {
         /// Revised, removed or unchanged.
@@ -638,6 +648,8 @@ pub enum ActionKind {
     AdjustPostage,
     /// See [`Command::Answer`].
     Answer,
+    /// See [`Command::Goodwill`].
+    Goodwill,
     /// See [`Command::RecordReviewOutcome`].
     RecordReviewOutcome,
     /// See [`Command::TakeToPlatform`].
@@ -662,7 +674,7 @@ pub enum ActionKind {
 
 impl ActionKind {
     /// Every action, in a stable order.
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 28] = [
         Self::AddProof,
         Self::AnswerInfo,
         Self::EnterReturnTracking,
@@ -680,6 +692,7 @@ impl ActionKind {
         Self::Offer,
         Self::AdjustPostage,
         Self::Answer,
+        Self::Goodwill,
         Self::RecordReviewOutcome,
         Self::TakeToPlatform,
         Self::ReturnArrived,
@@ -713,6 +726,7 @@ impl ActionKind {
             Self::Offer => "offer",
             Self::AdjustPostage => "adjust_postage",
             Self::Answer => "answer",
+            Self::Goodwill => "goodwill",
             Self::RecordReviewOutcome => "record_review_outcome",
             Self::TakeToPlatform => "take_to_platform",
             Self::ReturnArrived => "return_arrived",
@@ -749,6 +763,7 @@ impl Command {
             Self::Offer { .. } => ActionKind::Offer,
             Self::AdjustPostage { .. } => ActionKind::AdjustPostage,
             Self::Answer { .. } => ActionKind::Answer,
+            Self::Goodwill { .. } => ActionKind::Goodwill,
             Self::RecordReviewOutcome { .. } => ActionKind::RecordReviewOutcome,
             Self::TakeToPlatform { .. } => ActionKind::TakeToPlatform,
             Self::ReturnArrived => ActionKind::ReturnArrived,

@@ -118,10 +118,26 @@ pub struct RefundBreakdown {
     /// what the order cost. Written only when not zero; absent (zero) in older histories.
     #[serde(default, skip_serializing_if = "Money::is_zero")]
     pub return_postage: Money,
+    /// A goodwill payment on a bad review's follow-up or a complaint ([`crate::domain::Command::Goodwill`]):
+    /// no goods, so it is the whole `total`. Written only when not zero.
+    #[serde(default, skip_serializing_if = "Money::is_zero")]
+    pub goodwill: Money,
     /// What the shop refunds.
     pub total: Money,
     /// Per line.
     pub lines: Vec<RefundLine>,
+}
+
+impl RefundBreakdown {
+    /// A goodwill payment of `amount`, for no goods.
+    #[must_use]
+    pub fn goodwill(amount: Money) -> Self {
+        Self {
+            goodwill: amount,
+            total: amount,
+            ..Self::default()
+        }
+    }
 }
 
 /// What happened.

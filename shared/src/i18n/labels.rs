@@ -180,6 +180,7 @@ pub const fn action(action: ActionKind, lang: Lang) -> &'static str {
             ActionKind::Answer => ("答复并结案", "Reply and close"),
             ActionKind::RecordReviewOutcome => ("记录评价结果", "Record the review's outcome"),
             ActionKind::TakeToPlatform => ("登记平台介入", "Record a platform dispute"),
+            ActionKind::Goodwill => ("支付补偿", "Pay goodwill"),
             ActionKind::ApproveProposal => ("批准退款", "Approve the refund"),
             ActionKind::DeclineProposal => ("驳回", "Send back"),
             ActionKind::Approve => ("同意", "Approve"),
@@ -216,6 +217,9 @@ pub const fn event(kind: &EventKind, lang: Lang) -> &'static str {
             EventKind::ReturnArrived => ("退货已签收", "Return signed for"),
             EventKind::Received { .. } => ("已验货", "Inspected"),
             EventKind::ReturnDeemedReceived => ("视为已收货", "Return deemed received"),
+            EventKind::Refunded { breakdown } if breakdown.goodwill.is_positive() => {
+                ("已支付补偿", "Goodwill paid")
+            }
             EventKind::Refunded { .. } => ("已退款", "Refunded"),
             EventKind::ItemShipped { .. } => ("已发货", "Shipped"),
             EventKind::ReceiptConfirmed { .. } => ("买家确认收货", "Receipt confirmed"),

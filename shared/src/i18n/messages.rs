@@ -127,6 +127,8 @@ fn action_name(action: ActionKind, lang: Lang) -> &'static str {
         (ActionKind::Answer, Lang::En) => "answering the question",
         (ActionKind::RecordReviewOutcome, Lang::ZhCn) => "记录评价结果",
         (ActionKind::RecordReviewOutcome, Lang::En) => "recording the review's outcome",
+        (ActionKind::Goodwill, Lang::ZhCn) => "支付补偿",
+        (ActionKind::Goodwill, Lang::En) => "paying goodwill",
         (ActionKind::TakeToPlatform, Lang::ZhCn) => "登记平台介入",
         (ActionKind::TakeToPlatform, Lang::En) => "recording a platform dispute",
         (ActionKind::ReturnArrived, Lang::ZhCn) => "登记退货签收",

@@ -35,6 +35,7 @@ pub fn role_allows(actor: &Actor, action: ActionKind) -> bool {
         | A::AdjustPostage
         | A::Answer
         | A::RecordReviewOutcome
+        | A::Goodwill
         | A::TakeToPlatform => actor.acts_as(Role::Agent),
         // The courier's notification arrives as the system.
         A::ReturnArrived => actor.acts_as(Role::Warehouse) || matches!(actor, Actor::System),
@@ -72,6 +73,7 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::Expire
             | A::Answer
             | A::RecordReviewOutcome
+            | A::Goodwill
             | A::TakeToPlatform,
         ) => true,
         (
@@ -122,7 +124,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::DeclineProposal
             | A::AdjustPostage
             | A::Answer
-            | A::RecordReviewOutcome,
+            | A::RecordReviewOutcome
+            | A::Goodwill,
         ) => false,
         // After a refusal the shop may still change its mind (approve), but negotiation comes
         // before a refusal, not after it.
@@ -157,7 +160,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::DeclineProposal
             | A::AdjustPostage
             | A::Answer
-            | A::RecordReviewOutcome,
+            | A::RecordReviewOutcome
+            | A::Goodwill,
         ) => false,
         (
             S::AwaitingReturn { .. },
@@ -190,7 +194,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::DeclineProposal
             | A::AdjustPostage
             | A::Answer
-            | A::RecordReviewOutcome,
+            | A::RecordReviewOutcome
+            | A::Goodwill,
         ) => false,
         (
             S::ReturnInTransit { .. },
@@ -223,7 +228,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ApproveProposal
             | A::DeclineProposal
             | A::Answer
-            | A::RecordReviewOutcome,
+            | A::RecordReviewOutcome
+            | A::Goodwill,
         ) => false,
         (
             S::AwaitingDecision { .. },
@@ -256,7 +262,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ApproveProposal
             | A::DeclineProposal
             | A::Answer
-            | A::RecordReviewOutcome,
+            | A::RecordReviewOutcome
+            | A::Goodwill,
         ) => false,
         (
             S::AwaitingShipment { .. },
@@ -284,7 +291,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::DeclineProposal
             | A::AdjustPostage
             | A::Answer
-            | A::RecordReviewOutcome,
+            | A::RecordReviewOutcome
+            | A::Goodwill,
         ) => false,
         (
             S::Shipped { .. },
@@ -317,7 +325,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::DeclineProposal
             | A::AdjustPostage
             | A::Answer
-            | A::RecordReviewOutcome,
+            | A::RecordReviewOutcome
+            | A::Goodwill,
         ) => false,
         // The buyer's move: accept or decline. The shop waits (one open offer at a time, and no
         // decision behind the buyer's back); staff may still escalate, the owner override.
@@ -356,7 +365,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::DeclineProposal
             | A::AdjustPostage
             | A::Answer
-            | A::RecordReviewOutcome,
+            | A::RecordReviewOutcome
+            | A::Goodwill,
         ) => false,
         // The owner's move: apply or decline the proposal (or override). The agent has nothing
         // to apply here, and escalating to the owner who must decide anyway adds nothing.
@@ -389,7 +399,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::ResolveEscalation
             | A::AdjustPostage
             | A::Answer
-            | A::RecordReviewOutcome,
+            | A::RecordReviewOutcome
+            | A::Goodwill,
         ) => false,
         (
             S::Escalated { .. },
@@ -425,7 +436,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::DeclineProposal
             | A::AdjustPostage
             | A::Answer
-            | A::RecordReviewOutcome,
+            | A::RecordReviewOutcome
+            | A::Goodwill,
         ) => false,
         // A closed case accepts only messages and one rating, plus the single reopen after an
         // information timeout.
@@ -455,7 +467,8 @@ pub(crate) fn state_allows(state: &CaseState, action: ActionKind) -> bool {
             | A::DeclineProposal
             | A::AdjustPostage
             | A::Answer
-            | A::RecordReviewOutcome,
+            | A::RecordReviewOutcome
+            | A::Goodwill,
         ) => false,
     }
 }
@@ -469,17 +482,34 @@ pub(crate) const fn kind_allows(kind: CaseKind, action: ActionKind) -> bool {
     match kind {
         CaseKind::ReviewRecovery => matches!(
             action,
-            A::RecordReviewOutcome | A::Message | A::Rate | A::Expire | A::TakeToPlatform
+            A::RecordReviewOutcome
+                | A::Goodwill
+                | A::Message
+                | A::Rate
+                | A::Expire
+                | A::TakeToPlatform
         ),
-        CaseKind::ParcelQuestion | CaseKind::Complaint => matches!(
+        // A token of apology for the service; a late parcel is answered, not paid for.
+        CaseKind::Complaint => matches!(
+            action,
+            A::Answer
+                | A::Goodwill
+                | A::Cancel
+                | A::Message
+                | A::Rate
+                | A::Expire
+                | A::TakeToPlatform
+        ),
+        CaseKind::ParcelQuestion => matches!(
             action,
             A::Answer | A::Cancel | A::Message | A::Rate | A::Expire | A::TakeToPlatform
         ),
+        // Goods are refunded by their own rules (an offer is the partial refund of 协商).
         CaseKind::RefundOnly
         | CaseKind::ReturnAndRefund
         | CaseKind::Exchange
         | CaseKind::Repair
-        | CaseKind::Reship => !matches!(action, A::Answer | A::RecordReviewOutcome),
+        | CaseKind::Reship => !matches!(action, A::Answer | A::RecordReviewOutcome | A::Goodwill),
     }
 }
 
@@ -732,10 +762,7 @@ mod tests {
             actions(&run, &Actor::Buyer),
             vec![A::AddProof, A::Cancel, A::Message]
         );
-        assert_eq!(
-            actions(&run, &agent()),
-            vec![A::Message, A::TakeToPlatform]
-        );
+        assert_eq!(actions(&run, &agent()), vec![A::Message, A::TakeToPlatform]);
         assert_eq!(
             actions(&run, &owner()),
             vec![
@@ -784,6 +811,10 @@ mod tests {
                 forum: crate::domain::DisputeForum::Platform,
                 external_ref: "TB-D-1".into(),
                 note: String::new(),
+            },
+            ActionKind::Goodwill => Command::Goodwill {
+                amount: Money(500),
+                note: "Sorry".into(),
             },
             ActionKind::AcceptOffer => Command::AcceptOffer,
             ActionKind::DeclineOffer => Command::DeclineOffer {

@@ -471,6 +471,17 @@ pub static SETTINGS: &[Setting] = &[
         "When the shop owes the return shipping (a fault, or free returns) and sent no prepaid label, the buyer advances it and is paid back with the refund on a receipt, up to this amount per case (default 30.00); never when shipping insurance pays it."
     ),
     setting!(
+        "goodwill_cap",
+        WindowsAndFees,
+        Amount,
+        Amount,
+        goodwill_cap,
+        "补偿金额上限",
+        "Goodwill payment, at most",
+        "差评挽回或投诉时，可向买家支付的补偿（不退商品），每个售后最多此金额（默认 50.00；0 表示不支付补偿），且不超过买家实付减去已退金额；客服同时受自己的审批额度限制。",
+        "What a bad review's follow-up or a complaint may pay the buyer as goodwill (no goods back), per case (default 50.00; 0 pays none), never more than the buyer paid minus earlier refunds; an agent also stays within their own approval limit."
+    ),
+    setting!(
         "prepaid_return_label",
         WindowsAndFees,
         Flag,

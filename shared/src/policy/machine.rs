@@ -132,6 +132,7 @@ fn amounts_in_bounds(command: &Command) -> Result<(), PolicyError> {
         } => of_solution(solution),
         Command::Offer { offer, .. } => of_solution(&offer.solution()),
         Command::Receive { inspection } => Some(inspection.deduction),
+        Command::Goodwill { amount, .. } => Some(*amount),
         // Postage has its own, tighter bound and code (`invalid_postage`).
         Command::EnterReturnTracking {
             postage: Some(PostageClaim { amount, .. }),
@@ -393,6 +394,36 @@ fn needs_owner(actor: &Actor, amount: Money, policy: &Policy) -> bool {
             .is_some_and(|limit| amount > limit)
 }
 
+/// The most goodwill `actor` may pay on `case` now: the shop's cap less the goodwill the case
+/// already paid, never more than the order's buyer paid less every refund of the order (this
+/// case's too, so goodwill can never pay back more than the order cost), and for an agent their
+/// own approval limit (above it, the owner pays: DOMAIN.md "Two people for big money").
+fn goodwill_room(case: &Case, actor: &Actor, ctx: &Context<'_>) -> Money {
+    let refunds = |c: &Case| -> Money {
+        c.events
+            .iter()
+            .filter_map(|e| e.kind.refunded())
+            .map(|b| b.total - b.return_postage)
+            .sum()
+    };
+    let goodwill_here: Money = case
+        .events
+        .iter()
+        .filter_map(|e| e.kind.refunded())
+        .map(|b| b.goodwill)
+        .sum();
+    let refunded: Money = refunds(case) + ctx.others(&case.id).iter().map(refunds).sum::<Money>();
+    let mut room = (ctx.policy.goodwill_cap - goodwill_here)
+        .min(case.order.total_paid() - refunded)
+        .non_negative();
+    if actor.role() == Some(Role::Agent)
+        && let Some(limit) = ctx.policy.approval_limits.agent
+    {
+        room = room.min(limit);
+    }
+    room
+}
+
 /// An offer must be one the shop could grant now: its approval is decided and dropped, so an
 /// accepted offer applies unless the order changed meanwhile, and an offer above what is
 /// refundable or outside eligibility is refused when made (DOMAIN.md: the shop offers "another
@@ -633,6 +664,26 @@ fn events_for(
                     by_timeout: false,
                 });
             }
+            Ok(events)
+        }
+        Command::Goodwill { amount, note } => {
+            text(note, ctx, false)?;
+            let max = goodwill_room(case, actor, ctx);
+            if !amount.is_positive() || *amount > max {
+                return Err(PolicyError::InvalidAmount {
+                    amount: *amount,
+                    max,
+                });
+            }
+            let mut events = Vec::new();
+            if !note.trim().is_empty() {
+                events.push(EventKind::MessagePosted {
+                    text: note.trim().to_owned(),
+                });
+            }
+            events.push(EventKind::Refunded {
+                breakdown: crate::domain::RefundBreakdown::goodwill(*amount),
+            });
             Ok(events)
         }
         Command::RecordReviewOutcome { outcome } => Ok(vec![EventKind::Closed {

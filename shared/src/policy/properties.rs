@@ -265,6 +265,7 @@ fn natural_actor(command: &Command) -> Actor {
         | ActionKind::AdjustPostage
         | ActionKind::Answer
         | ActionKind::RecordReviewOutcome
+        | ActionKind::Goodwill
         | ActionKind::TakeToPlatform => agent(),
         ActionKind::ReturnArrived | ActionKind::Expire => Actor::System,
         ActionKind::Receive | ActionKind::Ship => warehouse(),

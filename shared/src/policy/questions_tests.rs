@@ -297,6 +297,7 @@ fn a_bad_review_opens_a_dispute_class_follow_up_that_ends_with_its_outcome() {
         agent_can,
         vec![
             ActionKind::Message,
+            ActionKind::Goodwill,
             ActionKind::RecordReviewOutcome,
             ActionKind::TakeToPlatform
         ]
@@ -338,5 +339,99 @@ fn a_buyer_cannot_file_a_review_follow_up() {
             refusal: Refusal::OpenedByTheShop,
             ..
         })
+    ));
+}
+
+fn goodwill(amount: i64) -> Command {
+    Command::Goodwill {
+        amount: crate::domain::Money(amount),
+        note: "非常抱歉，一点心意".into(),
+    }
+}
+
+fn too_much(amount: i64, max: i64) -> Result<Vec<crate::domain::Event>, PolicyError> {
+    Err(PolicyError::InvalidAmount {
+        amount: crate::domain::Money(amount),
+        max: crate::domain::Money(max),
+    })
+}
+
+#[test]
+fn goodwill_on_a_follow_up_stays_within_the_cap_per_case_and_leaves_it_open() {
+    use crate::domain::{EventKind, Money, RefundBreakdown};
+    let at = cst(2024, 11, 3, 9, 0);
+    let mut run = review_run(at);
+    assert_eq!(
+        run.policy.goodwill_cap,
+        Money(5_000),
+        "DOMAIN default: 50.00"
+    );
+    assert_eq!(run.act(&agent(), goodwill(5_001)), too_much(5_001, 5_000));
+    assert_eq!(run.act(&agent(), goodwill(0)), too_much(0, 5_000));
+    let events = run.ok(&agent(), goodwill(3_000));
+    let kinds: Vec<_> = events.into_iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            EventKind::MessagePosted {
+                text: "非常抱歉，一点心意".into()
+            },
+            EventKind::Refunded {
+                breakdown: RefundBreakdown::goodwill(Money(3_000))
+            },
+        ]
+    );
+    assert_eq!(run.case.refunded_total(), Money(3_000));
+    assert!(
+        !run.case.state().is_closed(),
+        "the review's outcome is still to come"
+    );
+    // What is left of the cap, no more: twice is fine, over the cap in total is not.
+    assert_eq!(run.act(&agent(), goodwill(2_001)), too_much(2_001, 2_000));
+    run.ok(&agent(), goodwill(2_000));
+    assert_eq!(run.act(&owner(), goodwill(1)), too_much(1, 0));
+}
+
+#[test]
+fn goodwill_never_pays_back_more_than_the_order_nor_an_agent_past_their_limit() {
+    use crate::domain::Money;
+    let mut run = review_run(cst(2024, 11, 3, 9, 0));
+    run.policy.goodwill_cap = Money(10_000_000);
+    run.policy.approval_limits.agent = Some(Money(1_000));
+    assert_eq!(run.act(&agent(), goodwill(1_001)), too_much(1_001, 1_000));
+    let paid = run.case.order.total_paid().0;
+    assert_eq!(
+        run.act(&owner(), goodwill(paid + 1)),
+        too_much(paid + 1, paid)
+    );
+    run.ok(&owner(), goodwill(paid));
+    assert_eq!(run.case.refunded_total().0, paid);
+}
+
+#[test]
+fn goodwill_is_for_a_review_or_a_complaint_never_for_goods_or_a_parcel_question() {
+    use super::actions::kind_allows;
+    for kind in CaseKind::ALL {
+        assert!(!kind_allows(kind, ActionKind::Goodwill), "{kind:?}");
+    }
+    assert!(kind_allows(CaseKind::ReviewRecovery, ActionKind::Goodwill));
+    assert!(!kind_allows(CaseKind::ParcelQuestion, ActionKind::Goodwill));
+    let mut run =
+        Run::file(&on_its_way(), question(CaseKind::Complaint), asked_at()).expect("filed");
+    assert!(available_actions(&run.case, &agent(), &run.ctx()).contains(&ActionKind::Goodwill));
+    run.ok(&agent(), goodwill(800));
+    let mut asked = Run::file(
+        &on_its_way(),
+        question(CaseKind::ParcelQuestion),
+        asked_at(),
+    )
+    .expect("filed");
+    assert!(matches!(
+        asked.act(&agent(), goodwill(800)),
+        Err(PolicyError::NotAllowedInState { .. })
+    ));
+    assert!(matches!(
+        asked.act(&crate::domain::Actor::Buyer, goodwill(800)),
+        Err(PolicyError::NotAllowedForActor { .. })
     ));
 }

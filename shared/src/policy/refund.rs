@@ -199,6 +199,7 @@ pub fn refund_breakdown(input: &RefundInput<'_>) -> RefundBreakdown {
         capped_by,
         insurance_payout,
         return_postage,
+        goodwill: Money::ZERO,
         total,
         lines,
     }

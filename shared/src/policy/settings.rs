@@ -195,6 +195,9 @@ pub struct Policy {
     /// The most return postage a case pays back to the buyer who advanced it (DOMAIN.md "Return
     /// postage the shop owes": default 30.00 per case).
     pub return_postage_cap: Money,
+    /// The most goodwill a bad review's follow-up or a complaint pays the buyer, per case (0: the
+    /// shop pays none); never more than the order's buyer paid minus its refunds.
+    pub goodwill_cap: Money,
     /// The shop sends a prepaid return label (or books the courier's pick-up): the buyer
     /// advances no postage, so there is none to pay back.
     pub prepaid_return_label: bool,
@@ -271,6 +274,7 @@ impl Default for Policy {
             deduct_free_shipping_on_partial_return: true,
             shipping_insurance_payout: Money(1_000),
             return_postage_cap: Money(3_000),
+            goodwill_cap: default_goodwill_cap(),
             prepaid_return_label: false,
             fast_refund: FastRefundPolicy::default(),
             deadlines: Deadlines::default(),
@@ -444,6 +448,7 @@ impl Policy {
             0,
             Money::MAX.0,
         );
+        c.range("goodwill_cap", self.goodwill_cap.0, 0, Money::MAX.0);
         c.range(
             "return_postage_cap",
             self.return_postage_cap.0,
@@ -908,4 +913,10 @@ mod tests {
             proptest::prop_assert_eq!(policy.holiday_days(), expected);
         }
     }
+}
+
+/// 50.00: a token of apology, well inside an agent's own limit (DOMAIN.md "Two people for big
+/// money" covers goodwill above it).
+const fn default_goodwill_cap() -> Money {
+    Money(5_000)
 }

@@ -153,11 +153,12 @@ async fn an_agent_records_a_bad_review_by_hand_and_works_it_in_the_case() {
             .await;
         agent.tap("[data-testid=review-star-2]").await;
         agent
-            .type_into("[data-testid=review-text]", "发货太慢，包装也破了 / slow and crushed")
+            .type_into(
+                "[data-testid=review-text]",
+                "发货太慢，包装也破了 / slow and crushed",
+            )
             .await;
-        agent
-            .type_into("[data-testid=review-platform]", "jd")
-            .await;
+        agent.type_into("[data-testid=review-platform]", "jd").await;
         // A product that is not on the order: only the server knows, and it says which field.
         agent
             .type_into("[data-testid=review-sku]", "NOT-ON-THIS-ORDER")
@@ -186,7 +187,9 @@ async fn an_agent_records_a_bad_review_by_hand_and_works_it_in_the_case() {
             "{lang}: the review on its case: {stars}"
         );
         assert!(
-            agent.exists("[data-testid=action-record_review_outcome]").await,
+            agent
+                .exists("[data-testid=action-record_review_outcome]")
+                .await,
             "{lang}: the outcome can be recorded"
         );
         agent.shot("review-recorded").await;

@@ -92,6 +92,13 @@ pub enum Sheet {
         /// Why, for the agent.
         note: String,
     },
+    /// Pay the buyer goodwill on a bad review's follow-up or a complaint (within the shop's cap).
+    Goodwill {
+        /// As typed (yuan).
+        amount: String,
+        /// To the buyer (the apology).
+        note: String,
+    },
     /// Set the return postage the refund pays back, with a reason.
     AdjustPostage {
         /// The postage, as typed (yuan).
@@ -130,6 +137,7 @@ impl Sheet {
                 tracking.clear();
             }
             Self::Offer { amount, note, .. }
+            | Self::Goodwill { amount, note }
             | Self::AdjustPostage {
                 amount,
                 reason: note,
@@ -160,6 +168,7 @@ impl Sheet {
             | (
                 Self::Receive { note, .. }
                 | Self::Offer { note, .. }
+                | Self::Goodwill { note, .. }
                 | Self::AdjustPostage { reason: note, .. },
                 Field::Text,
             ) => note.clone(),
@@ -171,9 +180,12 @@ impl Sheet {
             (Self::Ship { carrier, .. }, Field::Second) => carrier.clone(),
             (Self::TakeToPlatform { external_ref, .. }, Field::Second) => external_ref.clone(),
             (Self::TakeToPlatform { note, .. }, Field::Text) => note.clone(),
-            (Self::Offer { amount, .. } | Self::AdjustPostage { amount, .. }, Field::Second) => {
-                amount.clone()
-            }
+            (
+                Self::Offer { amount, .. }
+                | Self::Goodwill { amount, .. }
+                | Self::AdjustPostage { amount, .. },
+                Field::Second,
+            ) => amount.clone(),
             _ => String::new(),
         }
     }
@@ -354,9 +366,10 @@ pub fn fill(reply: &CannedReply, lang: Lang, values: &Placeholders) -> String {
 }
 
 /// The order the bar shows actions in: deciding first, messages are the thread's own box.
-const BAR_ORDER: [ActionKind; 16] = [
+const BAR_ORDER: [ActionKind; 17] = [
     ActionKind::Answer,
     ActionKind::RecordReviewOutcome,
+    ActionKind::Goodwill,
     ActionKind::ApproveProposal,
     ActionKind::DeclineProposal,
     ActionKind::Approve,
@@ -512,6 +525,9 @@ impl CaseScreen {
                 Some(Sheet::AdjustPostage { amount, reason }) => {
                     parse_money(amount).is_some() && !reason.trim().is_empty()
                 }
+                Some(Sheet::Goodwill { amount, .. }) => {
+                    parse_money(amount).is_some_and(|m| m.0 > 0)
+                }
                 Some(_) => true,
                 None => false,
             }
@@ -618,6 +634,13 @@ impl CaseScreen {
                     note: note.trim().to_string(),
                 },
             ),
+            Sheet::Goodwill { amount, note } => (
+                ActionKind::Goodwill,
+                Command::Goodwill {
+                    amount: parse_money(amount)?,
+                    note: note.trim().to_string(),
+                },
+            ),
             Sheet::AdjustPostage { amount, reason } => (
                 ActionKind::AdjustPostage,
                 Command::AdjustPostage {
@@ -706,6 +729,11 @@ impl Page for CaseScreen {
                         text: self.draft.clone(),
                     }),
                     ActionKind::RecordReviewOutcome => Some(Sheet::ReviewOutcome { outcome: None }),
+                    // The apology in the composer goes with the money.
+                    ActionKind::Goodwill => Some(Sheet::Goodwill {
+                        amount: String::new(),
+                        note: self.draft.clone(),
+                    }),
                     ActionKind::TakeToPlatform => Some(Sheet::TakeToPlatform {
                         forum: shared::domain::DisputeForum::Platform,
                         external_ref: String::new(),
@@ -749,11 +777,15 @@ impl Page for CaseScreen {
                 (Some(Sheet::Reject { note, .. }), _)
                 | (Some(Sheet::Escalate { note }), _)
                 | (Some(Sheet::DeclineProposal { note }), _)
-                | (Some(Sheet::Offer { note, .. }), Field::Text)
+                | (Some(Sheet::Offer { note, .. } | Sheet::Goodwill { note, .. }), Field::Text)
                 | (Some(Sheet::Receive { note, .. }), Field::Text) => *note = text,
                 (Some(Sheet::Receive { deduction, .. }), Field::Second) => *deduction = text,
                 (
-                    Some(Sheet::Offer { amount, .. } | Sheet::AdjustPostage { amount, .. }),
+                    Some(
+                        Sheet::Offer { amount, .. }
+                        | Sheet::Goodwill { amount, .. }
+                        | Sheet::AdjustPostage { amount, .. },
+                    ),
                     Field::Second,
                 ) => *amount = text,
                 (Some(Sheet::AdjustPostage { reason, .. }), Field::Text) => *reason = text,

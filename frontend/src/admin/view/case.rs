@@ -174,6 +174,9 @@ fn event_detail(kind: &EventKind) -> Option<String> {
         )),
         EventKind::Received { inspection } => some(&inspection.note),
         EventKind::Rated { stars, comment } => Some(format!("{}★ {comment}", stars)),
+        EventKind::Refunded { breakdown } | EventKind::FastRefunded { breakdown } => {
+            Some(shared::i18n::format_amount(breakdown.total))
+        }
         _ => None,
     }
 }
@@ -578,6 +581,14 @@ fn ActionSheet(core: Core<CaseScreen>) -> impl IntoView {
                     view! { {amount.map(|a| view! { <p class="big" data-testid="confirm-amount">{format::money(a, &currency)}</p> })} }.into_any(),
                 )
             }
+            Sheet::Goodwill { .. } => (
+                labels::action(ActionKind::Goodwill, lang).to_string(),
+                view! {
+                    {text_input(core, Field::Second, t.goodwill_amount, "goodwill-amount", false)}
+                    {text_input(core, Field::Text, t.note_to_buyer, "goodwill-note", true)}
+                    <p class="muted small">{t.goodwill_hint}</p>
+                }.into_any(),
+            ),
             Sheet::AdjustPostage { .. } => (
                 labels::action(ActionKind::AdjustPostage, lang).to_string(),
                 view! {

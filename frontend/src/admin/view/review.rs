@@ -15,7 +15,9 @@ fn perform(ctx: Ctx, effect: Effect, core: Core<RecordReview>) {
         Effect::Record { order, review, key } => {
             let api = ctx.api();
             spawn(async move {
-                core.send(Msg::Answered(api.record_review(&order, &review, &key).await));
+                core.send(Msg::Answered(
+                    api.record_review(&order, &review, &key).await,
+                ));
             });
         }
         Effect::OpenCase(id) => ctx.shell.send(shell::Msg::Go(Screen::Case(id))),

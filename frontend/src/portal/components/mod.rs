@@ -145,6 +145,7 @@ pub fn breakdown_rows(b: &RefundBreakdown, t: &i18n::Texts) -> Vec<(&'static str
         (t.b_agreed, -b.agreed_reduction.0),
         (t.b_capped, -b.capped_by.0),
         (t.b_postage, b.return_postage.0),
+        (t.b_goodwill, b.goodwill.0),
     ];
     rows.into_iter().filter(|(_, v)| *v != 0).collect()
 }

@@ -19,7 +19,6 @@ use shared::policy::{ParcelStanding, Payer, PostageTerms, Preview, StallReason};
 
 use crate::format;
 use crate::portal::api::Api;
-use crate::random::idempotency_key;
 use crate::portal::app::use_lang;
 use crate::portal::components::{
     Breakdown, ErrorBox, Loading, PhotoItem, PhotoPicker, StatusChip, Steps, any_in_flight,
@@ -30,6 +29,7 @@ use crate::portal::i18n::tr;
 use crate::portal::pages::unauthenticated;
 use crate::portal::router::{Location, use_location};
 use crate::portal::{i18n, session, task};
+use crate::random::idempotency_key;
 
 use model::{
     Effect, LineChoice, Loaded, Model, Msg, Screen, TipsAnswer, Verdict, allowed, payer_code,
