@@ -112,6 +112,7 @@ fn breakdown() -> RefundBreakdown {
         capped_by: Money(0),
         insurance_payout: Money(1_000),
         return_postage: Money(1_200),
+        goodwill: Money(0),
         total: Money(17_400),
         lines: vec![RefundLine {
             sku: "SHIRT-OX-L".into(),
@@ -218,6 +219,15 @@ fn case() -> Case {
             Actor::System,
             EventKind::FastRefunded {
                 breakdown: breakdown(),
+            },
+        ),
+        (
+            Actor::Staff {
+                id: "st_1".into(),
+                role: Role::Agent,
+            },
+            EventKind::Refunded {
+                breakdown: RefundBreakdown::goodwill(Money(3_000)),
             },
         ),
         (Actor::System, EventKind::ReturnArrived),

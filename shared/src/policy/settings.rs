@@ -274,7 +274,8 @@ impl Default for Policy {
             deduct_free_shipping_on_partial_return: true,
             shipping_insurance_payout: Money(1_000),
             return_postage_cap: Money(3_000),
-            goodwill_cap: default_goodwill_cap(),
+            // A token of apology, well inside an agent's own limit.
+            goodwill_cap: Money(5_000),
             prepaid_return_label: false,
             fast_refund: FastRefundPolicy::default(),
             deadlines: Deadlines::default(),
@@ -913,10 +914,4 @@ mod tests {
             proptest::prop_assert_eq!(policy.holiday_days(), expected);
         }
     }
-}
-
-/// 50.00: a token of apology, well inside an agent's own limit (DOMAIN.md "Two people for big
-/// money" covers goodwill above it).
-const fn default_goodwill_cap() -> Money {
-    Money(5_000)
 }

@@ -192,6 +192,19 @@ async fn an_agent_records_a_bad_review_by_hand_and_works_it_in_the_case() {
                 .await,
             "{lang}: the outcome can be recorded"
         );
+        // A token of goodwill with the apology typed in the sheet.
+        agent.tap("[data-testid=action-goodwill]").await;
+        agent.type_into("[data-testid=goodwill-amount]", "20").await;
+        agent
+            .type_into("[data-testid=goodwill-note]", "非常抱歉 / So sorry")
+            .await;
+        agent.tap("[data-testid=sheet-confirm]").await;
+        agent
+            .until(
+                "the goodwill in the timeline",
+                "return document.querySelector('[data-testid=timeline]').innerText.includes('20.00')",
+            )
+            .await;
         agent.shot("review-recorded").await;
         agent.close().await;
     }

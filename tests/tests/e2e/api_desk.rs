@@ -342,6 +342,37 @@ fn a_bad_review_pushed_five_times_at_once_opens_one_follow_up_that_ends_revised(
         ),
         200,
     );
+    // Goodwill within the shop's cap (default 50.00 per case), with the apology.
+    let too_much = staff_command(
+        &agent,
+        &case,
+        &json!({"type": "goodwill", "amount": 6_000, "note": "sorry"}),
+    );
+    assert_status(&too_much, 422);
+    assert_eq!(too_much.json()["code"], "invalid_amount");
+    assert_status(
+        &staff_command(
+            &agent,
+            &case,
+            &json!({"type": "goodwill", "amount": 3_000, "note": "一点心意 / a small token"}),
+        ),
+        200,
+    );
+    let paid = buyer.get(&format!("/api/buyer/cases/{case}")).json();
+    let goodwill: Vec<&Value> = paid["case"]["events"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["kind"]["type"] == "refunded")
+        .collect();
+    assert_eq!(goodwill.len(), 1, "{paid}");
+    assert_eq!(goodwill[0]["kind"]["breakdown"]["goodwill"], 3_000);
+    assert_eq!(goodwill[0]["kind"]["breakdown"]["total"], 3_000);
+    // What is left of the cap, no more.
+    assert_status(
+        &staff_command(&agent, &case, &json!({"type": "goodwill", "amount": 2_001})),
+        422,
+    );
     let revised = staff_command(
         &agent,
         &case,

@@ -15,9 +15,8 @@ fn perform(ctx: Ctx, effect: Effect, core: Core<RecordReview>) {
         Effect::Record { order, review, key } => {
             let api = ctx.api();
             spawn(async move {
-                core.send(Msg::Answered(
-                    api.record_review(&order, &review, &key).await,
-                ));
+                let answer = api.record_review(&order, &review, &key).await;
+                core.send(Msg::Answered(answer.map(|view| view.case.id)));
             });
         }
         Effect::OpenCase(id) => ctx.shell.send(shell::Msg::Go(Screen::Case(id))),
