@@ -81,6 +81,8 @@ enum Body {
 #[derive(Debug, Clone, Copy)]
 enum Answer {
     Json(u16, SchemaOf),
+    /// 201 with what the request opened, or 200 with what the same request opened before.
+    Opened(SchemaOf),
     /// The photo's bytes.
     Image,
     /// `text/csv`.
@@ -729,7 +731,7 @@ const OPERATIONS: &[Operation] = &[
         "/api/shop/orders/{id}/reviews",
         "A bad review from the shop's platform opens its follow-up case (差评挽回) in the dispute class; the same `platform` and `external_ref` open one case (201 the first time, then 200 with it)",
         Access::ShopKey,
-        Answer::Json(201, of::<CaseView>),
+        Answer::Opened(of::<CaseView>),
     )
     .body(Body::Json(of::<crate::domain::BadReview>))
     .errors(&[ApiErrorCode::OrderNotFound, ApiErrorCode::BadRequest])
@@ -739,7 +741,7 @@ const OPERATIONS: &[Operation] = &[
         "/api/staff/orders/{id}/reviews",
         "A bad review recorded by hand opens its follow-up case; without an `external_ref`, the `Idempotency-Key` header makes a retry answer the same case",
         Access::Staff(Roles::AgentsAndOwner),
-        Answer::Json(201, of::<CaseView>),
+        Answer::Opened(of::<CaseView>),
     )
     .body(Body::Json(of::<crate::domain::BadReview>))
     .errors(&[ApiErrorCode::OrderNotFound, ApiErrorCode::BadRequest])
@@ -996,6 +998,14 @@ fn operation(
                 "application/json": { "schema": schema(generator).to_value() }
             }}),
         ),
+        Answer::Opened(schema) => {
+            let content = json!({ "application/json": { "schema": schema(generator).to_value() } });
+            responses.insert(
+                "200".into(),
+                json!({ "description": "Opened before by the same request", "content": content }),
+            );
+            (201, json!({ "description": "Opened", "content": content }))
+        }
         Answer::Image => (
             200,
             json!({ "description": "The photo", "content": {

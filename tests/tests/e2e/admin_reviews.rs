@@ -45,7 +45,7 @@ async fn a_bad_review_recorded_through_the_shop_api_is_recovered_and_counted() {
         agent
             .until(
                 "the apology in the thread",
-                "return document.querySelector('[data-testid=timeline]').innerText.includes('So sorry')",
+                "return document.querySelector('[data-testid=thread]').innerText.includes('So sorry')",
             )
             .await;
         agent
@@ -183,8 +183,13 @@ async fn an_agent_records_a_bad_review_by_hand_and_works_it_in_the_case() {
         agent.wait("[data-chip=bad_review]").await;
         let stars = agent.text("[data-testid=review]").await;
         assert!(
-            stars.contains("★★☆☆☆") && stars.contains("slow and crushed"),
+            stars.contains("★★☆☆☆") && stars.contains("jd"),
             "{lang}: the review on its case: {stars}"
+        );
+        let page = agent.text("main").await;
+        assert!(
+            page.contains("slow and crushed"),
+            "{lang}: what the buyer wrote, on the case"
         );
         assert!(
             agent
