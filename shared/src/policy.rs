@@ -13,6 +13,7 @@ mod catalogue;
 mod context;
 mod deadline;
 mod eligibility;
+mod field;
 pub(crate) mod error;
 mod filing;
 mod impact;
@@ -68,9 +69,10 @@ pub use priority::{Priority, PriorityClass, PriorityReason, priority};
 pub use refund::{
     RefundInput, allocate_order_discount, fast_refund_allowed, refund_breakdown, refund_for_request,
 };
+pub use field::FieldError;
 pub use settings::{
-    ApprovalLimits, CategoryPolicy, Deadlines, FastRefundPolicy, FieldError, IntactRule,
-    MAX_POSTAGE_CLAIM, Policy,
+    ApprovalLimits, CategoryPolicy, Deadlines, FastRefundPolicy, IntactRule, MAX_POSTAGE_CLAIM,
+    Policy,
 };
 pub use shipping::{Payer, return_shipping_payer};
 pub use tips::{LineTips, Tip, Tips, helped_line, order_tips, tips_for};

@@ -7,7 +7,8 @@
 use crate::api::push::PushSubscription;
 use crate::i18n::Sentence;
 
-use super::settings::{FieldError, Policy};
+use super::field::FieldError;
+use super::settings::Policy;
 
 /// The longest endpoint taken (push services use a few hundred characters).
 pub const MAX_ENDPOINT_CHARS: usize = 1_024;

@@ -2,7 +2,7 @@
 //! per category, and per SKU where it wants, which the portal shows a buyer who picks a quality
 //! fault before the request ("did this solve it?").
 //!
-//! The tips are a shop setting ([`Tips`] in [`Policy::tips`]), validated here with a problem per
+//! The tips are a shop setting ([`Tips`] in [`crate::policy::Policy::tips`]), validated here with a problem per
 //! field; [`tips_for`] is the one rule for which tips a line gets (its SKU's first, then its
 //! category's), and [`order_tips`] what the buyer's order view carries: the tips of each distinct
 //! set among the order's lines, so the policy itself goes to the portal without them and the
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{Order, OrderLine};
 use crate::i18n::Sentence;
 
-use super::settings::{FieldError, Policy};
+use super::field::FieldError;
 
 /// Most categories and SKUs together that have tips: the whole policy is read on every request,
 /// so its size stays bounded.
@@ -78,14 +78,12 @@ pub struct LineTips {
 /// title of one of the SKU's is left out: the SKU's own words take precedence), at most
 /// [`MAX_TIPS_PER_LINE`].
 #[must_use]
-pub fn tips_for<'a>(policy: &'a Policy, line: &OrderLine) -> Vec<&'a Tip> {
-    let sku = policy
-        .tips
+pub fn tips_for<'a>(tips: &'a Tips, line: &OrderLine) -> Vec<&'a Tip> {
+    let sku = tips
         .skus
         .get(&line.sku)
         .map_or(&[][..], Vec::as_slice);
-    let category = policy
-        .tips
+    let category = tips
         .categories
         .get(&line.category)
         .map_or(&[][..], Vec::as_slice);
@@ -104,13 +102,13 @@ pub fn tips_for<'a>(policy: &'a Policy, line: &OrderLine) -> Vec<&'a Tip> {
 /// The tips the buyer's order view carries: one entry per distinct set of tips among the order's
 /// lines (lines without tips are left out), so lines of one category carry their tips once.
 #[must_use]
-pub fn order_tips(policy: &Policy, order: &Order) -> Vec<LineTips> {
+pub fn order_tips(shop_tips: &Tips, order: &Order) -> Vec<LineTips> {
     let mut out: Vec<LineTips> = Vec::new();
-    if policy.tips.is_empty() {
+    if shop_tips.is_empty() {
         return out;
     }
     for line in &order.lines {
-        let tips = tips_for(policy, line);
+        let tips = tips_for(shop_tips, line);
         if tips.is_empty() {
             continue;
         }
@@ -131,10 +129,10 @@ pub fn order_tips(policy: &Policy, order: &Order) -> Vec<LineTips> {
 /// The line a buyer's "this solved it" names, if the order has it and the shop has tips for it:
 /// only a tip the buyer was shown can have helped (anything else is the route's 404).
 #[must_use]
-pub fn helped_line<'a>(policy: &Policy, order: &'a Order, sku: &str) -> Option<&'a OrderLine> {
+pub fn helped_line<'a>(tips: &Tips, order: &'a Order, sku: &str) -> Option<&'a OrderLine> {
     order
         .line(sku)
-        .filter(|line| !tips_for(policy, line).is_empty())
+        .filter(|line| !tips_for(tips, line).is_empty())
 }
 
 fn problem(field: String, code: &str, zh: String, en: String) -> FieldError {
@@ -239,6 +237,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::policy::Policy;
     use crate::policy::fixtures::{line, order};
 
     fn tip(title: &str) -> Tip {
@@ -279,13 +278,13 @@ mod tests {
         let shirt = line("S-1", "clothing", 9_900, 1);
         // The SKU's "Reset" takes the place of the category's.
         assert_eq!(
-            titles(&tips_for(&p, &k1)),
+            titles(&tips_for(&p.tips, &k1)),
             vec!["Unlock the lid", "Reset", "Descale"]
         );
-        assert_eq!(tips_for(&p, &k1)[1].steps, vec!["try Reset".to_string()]);
-        assert_eq!(titles(&tips_for(&p, &k2)), vec!["Reset", "Descale"]);
-        assert!(tips_for(&p, &shirt).is_empty());
-        assert!(tips_for(&Policy::default(), &k1).is_empty());
+        assert_eq!(tips_for(&p.tips, &k1)[1].steps, vec!["try Reset".to_string()]);
+        assert_eq!(titles(&tips_for(&p.tips, &k2)), vec!["Reset", "Descale"]);
+        assert!(tips_for(&p.tips, &shirt).is_empty());
+        assert!(tips_for(&Tips::default(), &k1).is_empty());
     }
 
     #[test]
@@ -297,19 +296,19 @@ mod tests {
             line("K-3", "kettle", 9_900, 1),
             line("S-1", "clothing", 9_900, 1),
         ]);
-        let groups = order_tips(&p, &o);
+        let groups = order_tips(&p.tips, &o);
         assert_eq!(groups.len(), 2);
         assert_eq!(groups[0].skus, vec!["K-1".to_string()]);
         assert_eq!(groups[1].skus, vec!["K-2".to_string(), "K-3".to_string()]);
         assert_eq!(groups[1].tips, vec![tip("Reset")]);
-        assert!(order_tips(&Policy::default(), &o).is_empty());
+        assert!(order_tips(&Tips::default(), &o).is_empty());
         // Only a line shown tips can have been helped by them.
         assert_eq!(
-            helped_line(&p, &o, "K-2").map(|l| l.sku.as_str()),
+            helped_line(&p.tips, &o, "K-2").map(|l| l.sku.as_str()),
             Some("K-2")
         );
-        assert!(helped_line(&p, &o, "S-1").is_none());
-        assert!(helped_line(&p, &o, "nope").is_none());
+        assert!(helped_line(&p.tips, &o, "S-1").is_none());
+        assert!(helped_line(&p.tips, &o, "nope").is_none());
     }
 
     #[test]
@@ -407,7 +406,7 @@ mod tests {
             p.tips.categories.insert("kettle".into(), mk(&cat_titles));
             p.tips.skus.insert("K-1".into(), mk(&sku_titles));
             let l = line("K-1", "kettle", 100, 1);
-            let got = tips_for(&p, &l);
+            let got = tips_for(&p.tips, &l);
             prop_assert!(got.len() <= MAX_TIPS_PER_LINE);
             let sku_n = sku_titles.len().min(MAX_TIPS_PER_LINE);
             for (i, t) in got.iter().enumerate() {
@@ -419,10 +418,10 @@ mod tests {
                 }
             }
             let o = order(vec![l.clone(), line("K-2", "kettle", 100, 1), line("Z", "none", 100, 1)]);
-            let groups = order_tips(&p, &o);
+            let groups = order_tips(&p.tips, &o);
             for sku in ["K-1", "K-2"] {
                 let line = o.line(sku);
-                let expected = line.map(|l| tips_for(&p, l).len()).unwrap_or(0);
+                let expected = line.map(|l| tips_for(&p.tips, l).len()).unwrap_or(0);
                 let holding: Vec<&LineTips> = groups.iter().filter(|g| g.skus.iter().any(|s| s == sku)).collect();
                 prop_assert_eq!(holding.len(), usize::from(expected > 0));
             }

@@ -123,7 +123,7 @@ async fn order_view(r: &Req, order: Order) -> AppResult<BuyerOrderView> {
     .await?;
     let eligibility = policy::eligibility(&order, &others, &policy, r.now);
     // The order's own tips go beside the policy, which goes without the shop's others.
-    let tips = policy::order_tips(&policy, &order);
+    let tips = policy::order_tips(&policy.tips, &order);
     let policy = policy::Policy {
         tips: policy::Tips::default(),
         ..policy

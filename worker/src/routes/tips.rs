@@ -23,7 +23,7 @@ pub async fn helped(r: &mut Req) -> AppResult<Response> {
     let (_, order) = grant_and_order(r).await?;
     let body: Helped = json_body(&mut r.req).await?;
     let policy = cases::policy_of(&r.store).await?;
-    let line = policy::helped_line(&policy, &order, &body.sku)
+    let line = policy::helped_line(&policy.tips, &order, &body.sku)
         .ok_or(AppError::Api(ApiErrorCode::NotFound))?;
     let counted =
         tally::helped(&r.store, &order.number, &line.sku, &line.category, r.now.0).await?;

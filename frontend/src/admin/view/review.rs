@@ -1,7 +1,12 @@
 //! Recording a bad review by hand: the form, then the follow-up case it opened. Draws
 //! `model::review`.
+//!
+//! Built for weight (it rides in the owner's desk's bundle, which has a budget): every text field
+//! is the one `field` function, so its code exists once however many fields there are, and the
+//! problems are one list above the button.
 
 use leptos::prelude::*;
+use shared::Lang;
 
 use super::{Ctx, spawn};
 use crate::admin::model::review::{Effect, Msg, RecordReview};
@@ -23,6 +28,24 @@ fn perform(ctx: Ctx, effect: Effect, core: Core<RecordReview>) {
     }
 }
 
+/// One text field: its label and hint, what it holds when drawn, and the message a keystroke
+/// sends.
+fn field(
+    core: Core<RecordReview>,
+    (label, hint): (String, &'static str),
+    testid: &'static str,
+    value: String,
+    msg: fn(String) -> Msg,
+    multiline: bool,
+) -> AnyView {
+    let on_input = move |ev: web_sys::Event| core.send(msg(event_target_value(&ev)));
+    if multiline {
+        view! { <label class="field"><span>{label}</span><textarea rows="4" data-testid=testid prop:value=value on:input=on_input></textarea></label> }.into_any()
+    } else {
+        view! { <label class="field"><span>{label}</span><input type="text" autocomplete="off" placeholder=hint data-testid=testid prop:value=value on:input=on_input/></label> }.into_any()
+    }
+}
+
 /// The form.
 #[component]
 pub fn RecordReviewScreen() -> impl IntoView {
@@ -35,89 +58,53 @@ pub fn RecordReviewScreen() -> impl IntoView {
         ev.prevent_default();
         core.send(Msg::Submit);
     };
-    let problem = move |field: &'static str| {
-        move || {
-            core.with(|m| {
-                m.problem(field).map(|p| {
-                    let text = if ctx.lang() == shared::Lang::ZhCn {
-                        p.zh.clone()
-                    } else {
-                        p.en.clone()
-                    };
-                    view! { <p class="alert small" data-testid=format!("review-problem-{field}")>{text}</p> }
-                })
-            })
-        }
-    };
-    let stars = move || {
-        (1..=5u8)
-            .map(|n| {
-                view! {
-                    <button type="button" class="star" data-testid=format!("review-star-{n}")
-                        aria-label=format!("{n}/5")
-                        aria-pressed=move || (core.with(|m| m.rating) == n).to_string()
-                        on:click=move |_| core.send(Msg::Rating(n))>
-                        {move || if core.with(|m| m.rating) >= n { "★" } else { "☆" }}
+    // Drawn again only when the language changes; what is typed lives in the model, so a redraw
+    // keeps it.
+    move || {
+        let lang = ctx.lang();
+        let t = review_t(lang);
+        let m = core.with_untracked(Clone::clone);
+        let optional = |label: &str, hint| (format!("{label}{}", t.optional), hint);
+        view! {
+            <section class="card narrow" data-testid="record-review">
+                <h1>{t.title}</h1>
+                <p class="muted small">{t.intro}</p>
+                <form on:submit=submit data-testid="review-form">
+                    {field(core, (t.order.to_string(), ""), "review-order", m.order.clone(), Msg::Order, false)}
+                    <div class="field">
+                        <span>{t.rating}</span>
+                        <div class="stars" role="group">
+                            {(1..=5u8).map(|n| view! {
+                                <button type="button" class="star" data-testid=format!("review-star-{n}")
+                                    aria-label=format!("{n}/5")
+                                    on:click=move |_| core.send(Msg::Rating(n))>
+                                    {move || if core.with(|m| m.rating) >= n { "★" } else { "☆" }}
+                                </button>
+                            }).collect_view()}
+                        </div>
+                    </div>
+                    {field(core, (t.text.to_string(), ""), "review-text", m.text.clone(), Msg::Text, true)}
+                    {field(core, optional(t.platform, t.platform_hint), "review-platform", m.platform.clone(), Msg::Platform, false)}
+                    {field(core, optional(t.external_ref, t.external_ref_hint), "review-ref", m.external_ref.clone(), Msg::ExternalRef, false)}
+                    {field(core, optional(t.sku, ""), "review-sku", m.sku.clone(), Msg::Sku, false)}
+                    {move || core.with(|m| {
+                        let problems = m.problems.iter().map(|p| {
+                            let text = if lang == Lang::ZhCn { p.zh.clone() } else { p.en.clone() };
+                            view! { <li data-testid=format!("review-problem-{}", p.field)>{text}</li> }
+                        }).collect_view();
+                        let error = m.error.as_ref().map(|e| view! {
+                            <p class="alert" role="alert" data-testid="review-error" data-code=e.code.as_str().to_string()>{e.message.clone()}</p>
+                        });
+                        let listed = (!m.problems.is_empty())
+                            .then(|| view! { <ul class="alert small">{problems}</ul> });
+                        view! { {listed} {error} }
+                    })}
+                    <button type="submit" class="btn btn-primary btn-block" data-testid="review-submit"
+                        disabled=move || core.with(|m| m.pending)>
+                        {move || if core.with(|m| m.pending) { t.sending } else { t.submit }}
                     </button>
-                }
-            })
-            .collect_view()
-    };
-    view! {
-        <section class="card narrow" data-testid="record-review">
-            <h1>{move || review_t(ctx.lang()).title}</h1>
-            <p class="muted small">{move || review_t(ctx.lang()).intro}</p>
-            <form on:submit=submit data-testid="review-form">
-                <label class="field">
-                    <span>{move || review_t(ctx.lang()).order}</span>
-                    <input type="text" autocomplete="off" spellcheck="false" data-testid="review-order"
-                        prop:value=move || core.with(|m| m.order.clone())
-                        on:input=move |ev| core.send(Msg::Order(event_target_value(&ev)))/>
-                </label>
-                {problem("order")}
-                <div class="field">
-                    <span id="review-rating-label">{move || review_t(ctx.lang()).rating}</span>
-                    <div class="stars" role="group" aria-labelledby="review-rating-label">{stars}</div>
-                </div>
-                {problem("rating")}
-                <label class="field">
-                    <span>{move || review_t(ctx.lang()).text}</span>
-                    <textarea rows="4" data-testid="review-text"
-                        prop:value=move || core.with(|m| m.text.clone())
-                        on:input=move |ev| core.send(Msg::Text(event_target_value(&ev)))></textarea>
-                </label>
-                {problem("text")}
-                <label class="field">
-                    <span>{move || review_t(ctx.lang()).platform}{move || review_t(ctx.lang()).optional}</span>
-                    <input type="text" data-testid="review-platform"
-                        placeholder=move || review_t(ctx.lang()).platform_hint
-                        prop:value=move || core.with(|m| m.platform.clone())
-                        on:input=move |ev| core.send(Msg::Platform(event_target_value(&ev)))/>
-                </label>
-                {problem("platform")}
-                <label class="field">
-                    <span>{move || review_t(ctx.lang()).external_ref}{move || review_t(ctx.lang()).optional}</span>
-                    <input type="text" data-testid="review-ref"
-                        placeholder=move || review_t(ctx.lang()).external_ref_hint
-                        prop:value=move || core.with(|m| m.external_ref.clone())
-                        on:input=move |ev| core.send(Msg::ExternalRef(event_target_value(&ev)))/>
-                </label>
-                {problem("external_ref")}
-                <label class="field">
-                    <span>{move || review_t(ctx.lang()).sku}{move || review_t(ctx.lang()).optional}</span>
-                    <input type="text" data-testid="review-sku"
-                        prop:value=move || core.with(|m| m.sku.clone())
-                        on:input=move |ev| core.send(Msg::Sku(event_target_value(&ev)))/>
-                </label>
-                {problem("sku")}
-                {move || core.with(|m| m.error.clone()).map(|e| view! {
-                    <p class="alert" role="alert" data-testid="review-error" data-code=e.code.as_str().to_string()>{e.message}</p>
-                })}
-                <button type="submit" class="btn btn-primary btn-block" data-testid="review-submit"
-                    disabled=move || core.with(|m| m.pending)>
-                    {move || if core.with(|m| m.pending) { review_t(ctx.lang()).sending } else { review_t(ctx.lang()).submit }}
-                </button>
-            </form>
-        </section>
+                </form>
+            </section>
+        }
     }
 }
