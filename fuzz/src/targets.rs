@@ -1140,7 +1140,7 @@ pub static BUYER_HELPED: Target = Target {
             Ok(b) => b,
             Err(o) => return o,
         };
-        match policy::helped_line(tips_policy(), order(), &body.sku) {
+        match policy::helped_line(&tips_policy().tips, order(), &body.sku) {
             Some(_) => Outcome::Accepted,
             None => api(ApiErrorCode::NotFound),
         }

@@ -13,8 +13,8 @@ mod catalogue;
 mod context;
 mod deadline;
 mod eligibility;
-mod field;
 pub(crate) mod error;
+mod field;
 mod filing;
 mod impact;
 mod machine;
@@ -51,6 +51,7 @@ pub use eligibility::{
 #[cfg(test)]
 pub(crate) use error::RefusalTag;
 pub use error::{PolicyError, PolicyErrorCode, Refusal};
+pub use field::FieldError;
 pub use filing::{
     NextStep, Preview, check_request, file_case, needs_intact_confirmation, open_review_recovery,
     preview,
@@ -69,7 +70,6 @@ pub use priority::{Priority, PriorityClass, PriorityReason, priority};
 pub use refund::{
     RefundInput, allocate_order_discount, fast_refund_allowed, refund_breakdown, refund_for_request,
 };
-pub use field::FieldError;
 pub use settings::{
     ApprovalLimits, CategoryPolicy, Deadlines, FastRefundPolicy, IntactRule, MAX_POSTAGE_CLAIM,
     Policy,

@@ -10,10 +10,10 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::domain::Money;
-use crate::i18n::{Lang, Sentence};
+use crate::i18n::Sentence;
 
-use super::time::LocalDate;
 use super::field::FieldError;
+use super::time::LocalDate;
 use super::tips::Tips;
 
 /// The largest postage a claim or an adjustment may state (1,000.00), and the largest cap a shop
@@ -666,6 +666,7 @@ fn parse_error(error: &impl fmt::Display) -> FieldError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     fn parse(json: &str) -> Result<Policy, Vec<FieldError>> {
         Policy::from_deserializer(&mut serde_json::Deserializer::from_str(json))

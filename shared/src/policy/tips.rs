@@ -79,10 +79,7 @@ pub struct LineTips {
 /// [`MAX_TIPS_PER_LINE`].
 #[must_use]
 pub fn tips_for<'a>(tips: &'a Tips, line: &OrderLine) -> Vec<&'a Tip> {
-    let sku = tips
-        .skus
-        .get(&line.sku)
-        .map_or(&[][..], Vec::as_slice);
+    let sku = tips.skus.get(&line.sku).map_or(&[][..], Vec::as_slice);
     let category = tips
         .categories
         .get(&line.category)
@@ -281,7 +278,10 @@ mod tests {
             titles(&tips_for(&p.tips, &k1)),
             vec!["Unlock the lid", "Reset", "Descale"]
         );
-        assert_eq!(tips_for(&p.tips, &k1)[1].steps, vec!["try Reset".to_string()]);
+        assert_eq!(
+            tips_for(&p.tips, &k1)[1].steps,
+            vec!["try Reset".to_string()]
+        );
         assert_eq!(titles(&tips_for(&p.tips, &k2)), vec!["Reset", "Descale"]);
         assert!(tips_for(&p.tips, &shirt).is_empty());
         assert!(tips_for(&Tips::default(), &k1).is_empty());
