@@ -372,17 +372,27 @@ impl Api {
         self.post(routes::STAFF_INVITE_ACCEPT, &body, None).await
     }
 
-    /// `POST /api/staff/orders/{order}/reviews`: records a bad review by hand and answers the
-    /// follow-up case it opened (or had opened for the same `key`).
+    /// `POST /api/staff/orders/{order}/reviews`: records a bad review by hand and answers the id
+    /// of the follow-up case it opened (or had opened for the same `key`). Only the id is read:
+    /// the whole case view's reader would weigh on the owner's desk, which draws no case.
     pub async fn record_review(
         &self,
         order: &str,
         review: &BadReview,
         key: &str,
-    ) -> Result<CaseView, ApiError> {
+    ) -> Result<String, ApiError> {
+        #[derive(Deserialize)]
+        struct Opened {
+            case: OpenedCase,
+        }
+        #[derive(Deserialize)]
+        struct OpenedCase {
+            id: String,
+        }
         let path = routes::staff_order_reviews(&crate::format::encode(order));
         let builder = Request::post(&path).header("Idempotency-Key", key);
-        self.send_json(builder, review, None).await
+        let opened: Opened = self.send_json(builder, review, None).await?;
+        Ok(opened.case.id)
     }
 
     /// `GET /api/staff/analytics`

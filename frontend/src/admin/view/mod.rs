@@ -224,13 +224,17 @@ type Screens = fn(Screen) -> Option<AnyView>;
 
 /// The daily admin (the first load): the queue, a case, receiving, the account, signing in.
 pub fn start_daily() {
-    leptos::mount::mount_to_body(|| view! { <App screens=daily_screens desk=false/> });
+    leptos::mount::mount_to_body(|| {
+        view! { <App screens=daily_screens desk=false with_outbox=Some(outbox::start_outbox)/> }
+    });
 }
 
 /// The owner's desk (loaded when one of its screens is opened): analytics, settings, the team,
 /// the canned replies.
 pub fn start_desk() {
-    leptos::mount::mount_to_body(|| view! { <App screens=desk_screens desk=true/> });
+    leptos::mount::mount_to_body(
+        || view! { <App screens=desk_screens desk=true with_outbox=None/> },
+    );
 }
 
 fn daily_screens(screen: Screen) -> Option<AnyView> {
@@ -262,11 +266,12 @@ fn load_page(path: &str) {
     }
 }
 
-/// The whole admin: the frame (session, language, tab bar, offline banner and outbox) around
-/// the screens of one bundle (`desk`: the owner's desk's). Each bundle's entry names its own
-/// `screens`, so the other bundle's screens are never linked into it.
+/// The whole admin: the frame (session, language, tab bar, offline banner and, `with_outbox`,
+/// the outbox) around the screens of one bundle (`desk`: the owner's desk's). Each bundle's
+/// entry names its own `screens` and outbox, so what it does not use is never linked into it
+/// (the desk records nothing offline: its bundle has no outbox).
 #[component]
-fn App(screens: Screens, desk: bool) -> impl IntoView {
+fn App(screens: Screens, desk: bool, with_outbox: Option<fn(Ctx) -> AnyView>) -> impl IntoView {
     let (path, query) = location();
     let shell = Core::new(Shell::new(initial_lang(), &path, &query), perform);
     let ctx = Ctx { shell };
@@ -274,6 +279,7 @@ fn App(screens: Screens, desk: bool) -> impl IntoView {
     intercept_links(shell);
     crate::admin::api::on_connection(move |c| shell.send(Msg::Connection(c)));
     outbox::start(ctx);
+    let outbox_panel = with_outbox.map(|start| start(ctx));
     perform(Effect::CheckSession, shell);
     perform(Effect::Title(shell.with_untracked(Shell::title)), shell);
     let screen = Memo::new(move |_| shell.with(|s| s.screen.clone()));
@@ -282,7 +288,7 @@ fn App(screens: Screens, desk: bool) -> impl IntoView {
     view! {
         <main class="admin" id="main">
             <outbox::OfflineBanner/>
-            <outbox::OutboxPanel/>
+            {outbox_panel}
             {move || {
                 let screen = screen.get();
                 if checking.get() {

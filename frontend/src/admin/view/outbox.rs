@@ -19,6 +19,9 @@ const OUTBOX_KEY: &str = "aftersales.admin.outbox";
 
 thread_local! {
     static OUTBOX: Cell<Option<Core<Outbox>>> = const { Cell::new(None) };
+    /// What sends the outbox, set when it starts: the owner's desk never starts one (nothing
+    /// there works offline), so its bundle does not carry the outbox's code.
+    static FLUSH: Cell<Option<fn()>> = const { Cell::new(None) };
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -41,8 +44,14 @@ pub fn record(work: Work) {
     }
 }
 
-/// Asks the outbox to send what waits.
+/// Asks the outbox, if this page has one, to send what waits.
 pub fn flush() {
+    if let Some(flush) = FLUSH.with(Cell::get) {
+        flush();
+    }
+}
+
+fn flush_outbox() {
     if let Some(outbox) = OUTBOX.with(Cell::get) {
         outbox.send(Msg::Flush);
     }
@@ -113,17 +122,24 @@ fn perform(ctx: Ctx, effect: Effect, core: Core<Outbox>) {
     }
 }
 
-/// Registers the service worker, starts the outbox and its triggers, and follows the browser's
-/// `online`/`offline` events. Called once by the app.
-pub fn start(ctx: Ctx) {
-    register_service_worker();
+/// Starts the outbox (the daily admin's): what was recorded offline before, sent when it can,
+/// and its panel, drawn by the frame.
+pub fn start_outbox(ctx: Ctx) -> AnyView {
     let outbox = Core::new(Outbox::default(), move |e, core| perform(ctx, e, core));
     OUTBOX.with(|o| o.set(Some(outbox)));
+    FLUSH.with(|f| f.set(Some(flush_outbox)));
     // Sent only once a session with its CSRF token is known (the shell flushes then).
     let stored: Vec<Item> = read_stored(OUTBOX_KEY).unwrap_or_default();
     if !stored.is_empty() {
         outbox.send(Msg::Restored(stored));
     }
+    view! { <OutboxPanel/> }.into_any()
+}
+
+/// Registers the service worker and follows the browser's `online`/`offline` events (and a
+/// timer) for the banner and the outbox. Called once by the app.
+pub fn start(ctx: Ctx) {
+    register_service_worker();
     let Some(window) = web_sys::window() else {
         return;
     };

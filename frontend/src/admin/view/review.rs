@@ -20,8 +20,9 @@ fn perform(ctx: Ctx, effect: Effect, core: Core<RecordReview>) {
         Effect::Record { order, review, key } => {
             let api = ctx.api();
             spawn(async move {
-                let answer = api.record_review(&order, &review, &key).await;
-                core.send(Msg::Answered(answer.map(|view| view.case.id)));
+                core.send(Msg::Answered(
+                    api.record_review(&order, &review, &key).await,
+                ));
             });
         }
         Effect::OpenCase(id) => ctx.shell.send(shell::Msg::Go(Screen::Case(id))),
