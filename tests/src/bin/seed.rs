@@ -169,6 +169,7 @@ fn seed(base: &str, api_key: &str) -> Result<(), String> {
     );
     let _ = phone;
     more_states(base, &agent, &warehouse)?;
+    desk_problems(base, &shop, now)?;
 
     println!("\nDemo staff sign-ins for the seller admin ({base}/admin):");
     for (role, email, password, _) in ACCOUNTS {
@@ -286,6 +287,41 @@ fn step(staff: &Api, case: &str, command: serde_json::Value) {
             r.json()["state"].as_str().unwrap_or_default()
         );
     }
+}
+
+/// The desk's other problems: a parcel whose scans stopped (its buyer's not-received claim needs
+/// no proof), a bad review from the platform with its follow-up, and a complaint for the owner.
+fn desk_problems(base: &str, shop: &Api, now: Timestamp) -> Result<(), String> {
+    const HOUR: i64 = 3_600_000;
+    expect(
+        shop.post(
+            &shared::api::routes::shop_order_tracking("AM20261120018"),
+            &json!({"carrier": "DHL", "number": "DHL7712003418", "events": [
+                {"at": now.0 - 190 * HOUR, "status": "Picked up", "location": "Shenzhen"},
+                {"at": now.0 - 170 * HOUR, "status": "Departed the sorting centre", "location": "Shenzhen"},
+            ]}),
+        ),
+        "tracking scans",
+        &[200],
+    )?;
+    expect(
+        shop.post(
+            &shared::api::routes::shop_order_reviews("JD20261121020"),
+            &json!({"rating": 2, "text": "电饭煲底部糊锅，客服回复也慢。", "platform": "jd",
+                    "external_ref": "JD-RV-DEMO-1", "sku": "RICE-COOKER"}),
+        ),
+        "bad review",
+        &[200, 201],
+    )?;
+    file(
+        base,
+        "TB20261122010",
+        "sun.li@example.cn",
+        "zh-CN",
+        json!({"kind": "complaint", "reason": "service", "lines": [],
+               "note": "客服两天没回我的消息，态度也不好。"}),
+    )?;
+    Ok(())
 }
 
 /// The rest of the demo queue: at least one case in every state a shop meets, so the admin
