@@ -177,6 +177,14 @@ impl Shell {
         }
     }
 
+    /// A new screen has not been read from the store yet: the age of the last screen's copy is
+    /// not its own.
+    fn forget_stored_copy(&mut self) {
+        if matches!(self.connection, Connection::Cached(_)) {
+            self.connection = Connection::Offline;
+        }
+    }
+
     /// A screen that needs no session: signing in, and an invitation's link.
     fn public(&self) -> bool {
         matches!(self.screen, Screen::SignIn { .. } | Screen::Invite(_))
@@ -204,6 +212,7 @@ impl Page for Shell {
         match msg {
             Msg::Located { path, query } => {
                 self.screen = Screen::parse(&path, &query);
+                self.forget_stored_copy();
                 if self.screen == Screen::Queue {
                     self.new_cases = 0;
                     return vec![Effect::Title(self.title())];
@@ -216,6 +225,7 @@ impl Page for Shell {
             Msg::Go(screen) => {
                 let path = screen.path();
                 self.screen = screen;
+                self.forget_stored_copy();
                 if self.screen == Screen::Queue {
                     self.new_cases = 0;
                 }
@@ -261,7 +271,14 @@ impl Page for Shell {
             }
             Msg::Connection(connection) => {
                 let back = self.offline() && connection == Connection::Online;
-                self.connection = connection;
+                // A call that gets no answer while the screen shows a stored copy (the session
+                // check, presence) does not hide how old that copy is: the banner keeps saying
+                // so, whichever of the two answers comes last.
+                let hides_stored_copy = connection == Connection::Offline
+                    && matches!(self.connection, Connection::Cached(_));
+                if !hides_stored_copy {
+                    self.connection = connection;
+                }
                 let no_token = matches!(&self.session, Session::In(s) if s.csrf_token.is_empty());
                 if back && no_token {
                     return vec![Effect::CheckSession];
@@ -445,6 +462,13 @@ mod tests {
         assert!(shell.offline());
         shell.update(Msg::Connection(Connection::Cached(1_000)));
         assert!(shell.offline(), "a stored answer is not the server");
+        // A call without an answer after the stored copy keeps the copy's age on the banner...
+        shell.update(Msg::Connection(Connection::Offline));
+        assert_eq!(shell.connection, Connection::Cached(1_000));
+        // ...until another screen opens, whose copy (if any) has its own age.
+        shell.update(Msg::Go(Screen::Receive));
+        assert_eq!(shell.connection, Connection::Offline);
+        shell.update(Msg::Connection(Connection::Cached(2_000)));
         assert_eq!(
             shell.update(Msg::Connection(Connection::Online)),
             vec![Effect::CheckSession],
