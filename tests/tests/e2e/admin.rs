@@ -9,8 +9,8 @@
 use std::cell::Cell;
 use std::time::Duration;
 
+use fantoccini::Client;
 use fantoccini::elements::Element;
-use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 use shared::domain::Order;
 use tests::{Api, TEST_API_KEY, Wrangler};
@@ -133,13 +133,7 @@ impl Desk {
     }
 
     pub(crate) async fn wait(&self, css: &str) -> Element {
-        match self
-            .c
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(css))
-            .await
-        {
+        match crate::support::element_across_loads(&self.c, css, WAIT).await {
             Ok(e) => e,
             Err(e) => {
                 screenshot(&self.c, "admin-failure").await;
@@ -149,7 +143,7 @@ impl Desk {
     }
 
     pub(crate) async fn js(&self, script: &str, args: Vec<Value>) -> Value {
-        match self.c.execute(script, args).await {
+        match crate::support::script_across_loads(&self.c, script, args).await {
             Ok(v) => v,
             Err(e) => panic!("script failed: {e}"),
         }

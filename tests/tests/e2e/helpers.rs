@@ -198,31 +198,6 @@ pub fn shirt_return() -> Value {
            "note": "Too small", "intact_confirmed": true})
 }
 
-/// Waits up to `within` for `css` in the browser, across page loads: the portal's pages are
-/// bundles of their own, so a look made while one page gives way to the next is aborted by the
-/// navigation ("aborted by navigation") and is made again on the new page.
-pub async fn element_across_loads(
-    c: &fantoccini::Client,
-    css: &str,
-    within: std::time::Duration,
-) -> Result<fantoccini::elements::Element, fantoccini::error::CmdError> {
-    let deadline = std::time::Instant::now() + within;
-    loop {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        match c
-            .wait()
-            .at_most(left)
-            .for_element(fantoccini::Locator::Css(css))
-            .await
-        {
-            Err(e) if e.to_string().contains("navigation") && !left.is_zero() => {
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
-            answer => return answer,
-        }
-    }
-}
-
 /// One order, never signed for, shipped `days` ago (its own number), imported.
 pub fn order_on_its_way(tag: &str, days: i64) -> Order {
     let mut order = crate::support::fresh_orders(tag)

@@ -322,10 +322,7 @@ async fn approval_shows_on_the_open_page(lang: &str, expect: &str) {
         ("[data-testid=lookup-number]", shirt.number.as_str()),
         ("[data-testid=lookup-contact]", contact.as_str()),
     ] {
-        let field = c
-            .wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css(css))
+        let field = crate::support::element_across_loads(&c, css, Duration::from_secs(20))
             .await
             .expect(css);
         field.send_keys(text).await.expect("type");
@@ -336,15 +333,15 @@ async fn approval_shows_on_the_open_page(lang: &str, expect: &str) {
         .click()
         .await
         .expect("click");
-    c.wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("[data-testid=order-summary]"))
-        .await
-        .expect("order page");
+    crate::support::element_across_loads(
+        &c,
+        "[data-testid=order-summary]",
+        Duration::from_secs(20),
+    )
+    .await
+    .expect("order page");
     open(format!("/case/{case}?order={}", shirt.number)).await;
-    c.wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("[data-testid=case-page]"))
+    crate::support::element_across_loads(&c, "[data-testid=case-page]", Duration::from_secs(20))
         .await
         .expect("case page");
     assert!(
@@ -362,12 +359,10 @@ async fn approval_shows_on_the_open_page(lang: &str, expect: &str) {
         200,
     );
     // The page reads the case again on its own (every 15 s while visible).
-    let news = c
-        .wait()
-        .at_most(Duration::from_secs(40))
-        .for_element(Locator::Css("[data-testid=news]"))
-        .await
-        .expect("the approval notice");
+    let news =
+        crate::support::element_across_loads(&c, "[data-testid=news]", Duration::from_secs(40))
+            .await
+            .expect("the approval notice");
     let text = news.text().await.unwrap_or_default();
     assert!(text.starts_with(expect), "{text}");
     let title = c.title().await.unwrap_or_default();

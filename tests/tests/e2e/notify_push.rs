@@ -623,7 +623,6 @@ fn a_failed_push_is_retried_by_the_cron_and_no_browser_gets_a_milestone_twice() 
 /// prompt to answer "granted"); everything else (the key from the worker, the service worker's
 /// registration, the post, the delivery) is the real thing.
 async fn the_case_page_registers_this_phone(lang: &str, label: &str, title: &str) {
-    use fantoccini::Locator;
     let shop = Shop::start(&format!("push-page-{lang}"));
     let inbox: Inbox = Arc::default();
     let origin = push_receiver(inbox.clone());
@@ -634,12 +633,10 @@ async fn the_case_page_registers_this_phone(lang: &str, label: &str, title: &str
     let c = crate::support::browser_with(lang, 390, 844).await;
     let base = shop.server.base.clone();
     open_case_page(&c, &base, &shirt, &case).await;
-    let button = c
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("[data-testid=push-on]"))
-        .await
-        .expect("the push control (PushManager and a key)");
+    let button =
+        crate::support::element_across_loads(&c, "[data-testid=push-on]", Duration::from_secs(20))
+            .await
+            .expect("the push control (PushManager and a key)");
     assert_eq!(button.text().await.unwrap_or_default(), label);
     crate::support::screenshot(&c, &format!("push-offer-{lang}")).await;
     let stub = format!(
@@ -650,11 +647,13 @@ async fn the_case_page_registers_this_phone(lang: &str, label: &str, title: &str
     );
     c.execute(&stub, vec![]).await.expect("stub");
     button.click().await.expect("tap");
-    c.wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("[data-testid=push][data-state=on]"))
-        .await
-        .expect("on");
+    crate::support::element_across_loads(
+        &c,
+        "[data-testid=push][data-state=on]",
+        Duration::from_secs(20),
+    )
+    .await
+    .expect("on");
     crate::support::screenshot(&c, &format!("push-on-{lang}")).await;
     // The portal's service worker is registered for the page.
     let sw = c
@@ -705,9 +704,7 @@ async fn open_case_page(
             crate::helpers::contact_of(order),
         ),
     ] {
-        c.wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css(css))
+        crate::support::element_across_loads(c, css, Duration::from_secs(20))
             .await
             .expect(css)
             .send_keys(&text)
@@ -720,13 +717,13 @@ async fn open_case_page(
         .click()
         .await
         .expect("click");
-    crate::helpers::element_across_loads(c, "[data-testid=order-summary]", Duration::from_secs(20))
+    crate::support::element_across_loads(c, "[data-testid=order-summary]", Duration::from_secs(20))
         .await
         .expect("order page");
     c.goto(&format!("{base}/case/{case}?order={}", order.number))
         .await
         .expect("case page");
-    crate::helpers::element_across_loads(c, "[data-testid=case-page]", Duration::from_secs(20))
+    crate::support::element_across_loads(c, "[data-testid=case-page]", Duration::from_secs(20))
         .await
         .expect("case page");
 }

@@ -5,13 +5,15 @@
 
 use std::time::Duration;
 
+use fantoccini::Client;
 use fantoccini::elements::Element;
-use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 use shared::domain::Order;
 use tests::Api;
 
-use crate::support::{app, browser, browser_with, fresh_orders, screenshot};
+use crate::support::{
+    app, browser, browser_with, element_across_loads, fresh_orders, screenshot, script_across_loads,
+};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -44,13 +46,7 @@ impl Portal {
     }
 
     async fn wait(&self, css: &str) -> Element {
-        match self
-            .c
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(css))
-            .await
-        {
+        match element_across_loads(&self.c, css, WAIT).await {
             Ok(e) => e,
             Err(e) => {
                 screenshot(&self.c, "portal-failure").await;
@@ -107,7 +103,7 @@ impl Portal {
     }
 
     async fn js(&self, script: &str, args: Vec<Value>) -> Value {
-        match self.c.execute(script, args).await {
+        match script_across_loads(&self.c, script, args).await {
             Ok(v) => v,
             Err(e) => panic!("script failed: {e}"),
         }

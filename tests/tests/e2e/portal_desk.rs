@@ -16,7 +16,7 @@ const WAIT: Duration = Duration::from_secs(20);
 const LANGS: [&str; 2] = ["zh-CN", "en"];
 
 async fn wait(c: &Client, css: &str) -> fantoccini::elements::Element {
-    match c.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+    match crate::support::element_across_loads(c, css, WAIT).await {
         Ok(e) => e,
         Err(e) => {
             screenshot(c, "portal-desk-failure").await;
@@ -51,7 +51,11 @@ async fn text(c: &Client, css: &str) -> String {
 
 async fn until(c: &Client, what: &str, script: &str, args: Vec<Value>) {
     for _ in 0..100 {
-        if c.execute(script, args.clone()).await.ok() == Some(Value::Bool(true)) {
+        if crate::support::script_across_loads(c, script, args.clone())
+            .await
+            .ok()
+            == Some(Value::Bool(true))
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;

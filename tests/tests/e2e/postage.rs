@@ -13,7 +13,7 @@ use tests::{Api, ApiResponse};
 
 use crate::api_input::png_with_text;
 use crate::helpers::*;
-use crate::support::{app, browser_with, screenshot};
+use crate::support::{app, browser_with, element_across_loads, screenshot, script_across_loads};
 use tests::fixtures::stories;
 
 /// The phone's screen arrived scratched: the shop's fault, so it owes the return postage.
@@ -289,7 +289,7 @@ async fn wait(c: &Client, css: &str) -> fantoccini::elements::Element {
 }
 
 async fn js(c: &Client, script: &str, args: Vec<Value>) -> Value {
-    match c.execute(script, args).await {
+    match script_across_loads(c, script, args).await {
         Ok(v) => v,
         Err(e) => panic!("script failed: {e}"),
     }

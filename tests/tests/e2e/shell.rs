@@ -35,14 +35,14 @@ async fn cdp(c: &Client, cmd: &str, params: Value) {
 }
 
 async fn js(c: &Client, script: &str) -> Value {
-    match c.execute(script, vec![]).await {
+    match crate::support::script_across_loads(c, script, vec![]).await {
         Ok(v) => v,
         Err(e) => panic!("script failed: {e}"),
     }
 }
 
 async fn text(c: &Client, css: &str) -> String {
-    match c.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+    match crate::support::element_across_loads(c, css, WAIT).await {
         Ok(e) => e.text().await.unwrap_or_default(),
         Err(e) => {
             screenshot(c, "shell-failure").await;

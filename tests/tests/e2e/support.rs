@@ -226,6 +226,54 @@ pub async fn browser() -> Client {
     browser_with("en", 390, 844).await
 }
 
+/// Whether a browser command failed only because the page was being replaced: the portal's
+/// pages are bundles of their own, so a look made while one page gives way to the next (a case
+/// link without a token going to the lookup, a lookup going to the order) is aborted by the
+/// navigation, and is made again on the new page.
+fn aborted_by_navigation(e: &fantoccini::error::CmdError) -> bool {
+    e.to_string().contains("navigation")
+}
+
+/// Waits up to `within` for `css` in the browser, across page loads.
+pub async fn element_across_loads(
+    c: &Client,
+    css: &str,
+    within: Duration,
+) -> Result<fantoccini::elements::Element, fantoccini::error::CmdError> {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match c
+            .wait()
+            .at_most(left)
+            .for_element(fantoccini::Locator::Css(css))
+            .await
+        {
+            Err(e) if aborted_by_navigation(&e) && !left.is_zero() => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            answer => return answer,
+        }
+    }
+}
+
+/// Runs `script` in the page, made again when a page load aborted it (for up to 20 s).
+pub async fn script_across_loads(
+    c: &Client,
+    script: &str,
+    args: Vec<serde_json::Value>,
+) -> Result<serde_json::Value, fantoccini::error::CmdError> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        match c.execute(script, args.clone()).await {
+            Err(e) if aborted_by_navigation(&e) && std::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            answer => return answer,
+        }
+    }
+}
+
 /// Saves a screenshot as `test-artifacts/screenshots/<name>.png`.
 pub async fn screenshot(client: &Client, name: &str) {
     match client.screenshot().await {

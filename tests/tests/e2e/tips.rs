@@ -12,7 +12,8 @@ use shared::domain::Order;
 use tests::{Api, ApiResponse};
 
 use crate::admin::{Desk, Shop, find};
-use crate::helpers::{OWNER, assert_status, contact_of, element_across_loads};
+use crate::helpers::{OWNER, assert_status, contact_of};
+use crate::support::element_across_loads;
 use crate::support::{browser_with, fresh_orders, screenshot};
 use tests::fixtures::stories;
 
