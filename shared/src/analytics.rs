@@ -249,6 +249,15 @@ fn shop_deadlines(case: &Case, policy: &Policy) -> (u32, u32) {
         {
             let moved = after.as_ref() != Some(deadline);
             match (&event.actor, &event.kind) {
+                // An unanswered question's passing is only recorded: the staff's late answer
+                // that follows is the miss, counted once below.
+                (
+                    Actor::System,
+                    EventKind::DeadlineExpired {
+                        outcome: ExpiryOutcome::Overdue,
+                        ..
+                    },
+                ) => {}
                 (Actor::System, EventKind::DeadlineExpired { .. }) => missed += 1,
                 (Actor::Staff { .. }, _) if moved && event.at <= deadline.due => met += 1,
                 (Actor::Staff { .. }, _) if moved => missed += 1,

@@ -2,10 +2,11 @@
 //! that are the shop's record, docs/ARCHITECTURE.md), the export's cursor, and the check of
 //! every restored record. Pure functions: the routes (`routes::backup`) do the storage.
 //!
-//! Carried: every commit of every case log, orders and their aliases, staff accounts (password
-//! hashes only when the owner asks), the policy, the canned replies, the policy's change log,
-//! buyers' push subscriptions and the markers of notifications already sent (both with their
-//! expiry). Not carried: read models (snapshots, queue and filter indexes, tracking numbers,
+//! Carried: every commit of every case log, orders and their aliases, the parcels' scans the
+//! shop's system pushed, the order lines the shop's tips helped with (the restore counts them
+//! again in the figures), staff accounts (password hashes only when the owner asks), the
+//! policy, the canned replies, the policy's change log, buyers' push subscriptions and the
+//! markers of notifications already sent (both with their expiry). Not carried: read models (snapshots, queue and filter indexes, tracking numbers,
 //! summaries, facts, order and buyer indexes: the restore derives them from the logs), sessions,
 //! presence, invitations (one-time links: the owner sends new ones), the outboxes of webhooks
 //! and notifications waiting to go out (transient; see docs/RELIABILITY.md), the guessing
@@ -47,6 +48,8 @@ pub fn families(shop: &str) -> Vec<Family> {
         under("case:".into()),
         under(format!("order:{shop}:")),
         under(format!("order-alias:{shop}:")),
+        under(format!("parcel:{shop}:")),
+        under(format!("helped:{shop}:")),
         under(keys::staff_prefix(shop)),
         exact(keys::policy(shop)),
         exact(keys::canned(shop)),
@@ -152,6 +155,13 @@ pub fn staff_record(value: &str) -> Option<crate::auth::StaffRecord> {
     serde_json::from_value(v).ok()
 }
 
+/// The helped order line a restored record holds, if its key is the one the line is kept under.
+pub fn helped_line(shop: &str, key: &str, value: &str) -> Option<crate::tally::HelpedLine> {
+    serde_json::from_str::<crate::tally::HelpedLine>(value)
+        .ok()
+        .filter(|line| keys::helped(shop, &line.order, &line.sku) == key)
+}
+
 /// Whether a restored record may be written into `shop`: its key is one of the shop's record
 /// families and its value is what that family holds. `now_s` (seconds) drops records that have
 /// already expired (`Ok(false)`: skipped, not an error).
@@ -193,6 +203,10 @@ pub fn check_record(shop: &str, record: &BackupRecord, now_s: u64) -> Result<boo
         serde_json::from_str::<Order>(value).is_ok_and(|o| o.shop_id == shop && o.number == number)
     } else if key.starts_with(&format!("order-alias:{shop}:")) {
         serde_json::from_str::<String>(value).is_ok()
+    } else if key.starts_with(&format!("parcel:{shop}:")) {
+        serde_json::from_str::<shared::domain::ParcelTracking>(value).is_ok()
+    } else if key.starts_with(&format!("helped:{shop}:")) {
+        helped_line(shop, key, value).is_some()
     } else if let Some(email) = key.strip_prefix(&keys::staff_prefix(shop)) {
         staff_record(value).is_some_and(|s| s.email == email)
     } else if key == keys::policy(shop) {
@@ -345,6 +359,11 @@ mod tests {
         assert!(ok("q:demo:1:0000000000001:1:AS-1", "").is_err());
         assert!(ok("canned:demo", "{\"not\":\"a list\"}").is_err());
         assert!(ok("order:demo:T1", "{}").is_err());
+        let helped = r#"{"order":"T1","sku":"MUG","category":"kitchen","at":1}"#;
+        assert_eq!(ok("helped:demo:T1:MUG", helped), Ok(true));
+        assert!(ok("helped:demo:T2:MUG", helped).is_err());
+        assert!(ok("helped:other:T1:MUG", helped).is_err());
+        assert!(ok("parcel:demo:T1", "[]").is_err());
         assert!(
             ok(
                 "case:AS-1:log:00000002:0001700000000:ab12",

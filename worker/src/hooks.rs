@@ -34,6 +34,9 @@ struct Payload<'a> {
     shop: &'a str,
     case_id: &'a str,
     order: &'a str,
+    /// The case's kind: with the events, what a receiver routes on (an overdue complaint's
+    /// `deadline_expired` is the owner's to hear of: DOMAIN.md "Time limits").
+    kind: &'a str,
     state: &'a str,
     events: &'a [Event],
 }
@@ -59,6 +62,7 @@ pub async fn enqueue(
         shop: &store.shop,
         case_id: &case.id,
         order: &case.order.number,
+        kind: case.request.kind.code(),
         state: case.state().name().code(),
         events,
     })?;

@@ -38,6 +38,10 @@ pub mod keys {
     pub fn parcel(shop: &str, number: &str) -> String {
         format!("parcel:{shop}:{number}")
     }
+    /// A line of an order the shop's tips helped with (`tally::HelpedLine`).
+    pub fn helped(shop: &str, number: &str, sku: &str) -> String {
+        format!("helped:{shop}:{number}:{sku}")
+    }
     /// The stored number of an order whose number has lower-case letters, under its match key
     /// (`shared::domain::order_number_match_key`), so a buyer's `AB-12` finds `ab-12`.
     pub fn order_alias(shop: &str, match_key: &str) -> String {

@@ -45,6 +45,21 @@ pub struct FactRecord {
     pub facts: CaseFacts,
 }
 
+/// One order line a buyer said the shop's tips solved. The tally counts it; KV keeps it too
+/// (`keys::helped`, written once, by the tap that counted it) because it is a buyer's act, not
+/// derived from any case log: a backup carries it and a restore counts it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HelpedLine {
+    /// The order number.
+    pub order: String,
+    /// The line's SKU.
+    pub sku: String,
+    /// The line's category (the count per category).
+    pub category: String,
+    /// When (ms).
+    pub at: i64,
+}
+
 /// What the worker asks the tally.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -56,17 +71,11 @@ pub enum TallyCall {
     },
     /// Forget everything (the start of a rebuild).
     Reset,
-    /// A buyer's "the shop's tips solved it" for one line of an order: counted once per order
-    /// and SKU (answers whether this call counted).
+    /// Buyers' "the shop's tips solved it", each counted once per order and SKU (answers how
+    /// many of these counted): one tap, or a restored backup's page.
     Helped {
-        /// The order number.
-        order: String,
-        /// The line's SKU.
-        sku: String,
-        /// The line's category (the count per category).
-        category: String,
-        /// When (ms).
-        at: i64,
+        /// The order lines.
+        lines: Vec<HelpedLine>,
     },
     /// Read the rows of a report.
     Read {
@@ -114,12 +123,13 @@ impl DurableObject for ShopTally {
                 sql.exec("DELETE FROM cells", None)?;
                 Response::from_json(&0u32)
             }
-            TallyCall::Helped {
-                order,
-                sku,
-                category,
-                at,
-            } => Response::from_json(&record_helped(&sql, &order, &sku, &category, at)?),
+            TallyCall::Helped { lines } => {
+                let mut counted = 0u32;
+                for line in &lines {
+                    counted += u32::from(record_helped(&sql, line)?);
+                }
+                Response::from_json(&counted)
+            }
             TallyCall::Read { scope, from_day } => {
                 Response::from_json(&read_rows(&sql, &scope, &from_day)?)
             }
@@ -200,17 +210,17 @@ struct Seen {
 /// Counts one order line as helped, once: the object runs one call at a time and these
 /// statements synchronously within it, so of ten concurrent taps for one order and SKU exactly
 /// one finds no row and adds to the sums.
-fn record_helped(
-    sql: &SqlStorage,
-    order: &str,
-    sku: &str,
-    category: &str,
-    at: i64,
-) -> worker::Result<bool> {
+fn record_helped(sql: &SqlStorage, line: &HelpedLine) -> worker::Result<bool> {
+    let HelpedLine {
+        order,
+        sku,
+        category,
+        at,
+    } = line;
     let seen: Vec<Seen> = sql
         .exec(
             "SELECT COUNT(*) AS n FROM helped WHERE order_no = ? AND sku = ?",
-            vec![order.into(), sku.into()],
+            vec![order.as_str().into(), sku.as_str().into()],
         )?
         .to_array()?;
     if seen.first().is_some_and(|s| s.n > 0) {
@@ -218,7 +228,12 @@ fn record_helped(
     }
     sql.exec(
         "INSERT INTO helped (order_no, sku, category, at) VALUES (?, ?, ?, ?)",
-        vec![order.into(), sku.into(), category.into(), at.into()],
+        vec![
+            order.as_str().into(),
+            sku.as_str().into(),
+            category.as_str().into(),
+            (*at).into(),
+        ],
     )?;
     for key in ["", category] {
         sql.exec(
@@ -571,24 +586,8 @@ pub async fn read(store: &Store, scope: &ReportScope, from_day: String) -> AppRe
     .await
 }
 
-/// Counts a buyer's "the shop's tips solved it" for one order line, once per order and SKU;
-/// answers whether this call counted (`false`: counted before).
-pub async fn helped(
-    store: &Store,
-    order: &str,
-    sku: &str,
-    category: &str,
-    at: i64,
-) -> AppResult<bool> {
-    call(
-        namespace(store)?,
-        &store.shop,
-        &TallyCall::Helped {
-            order: order.to_string(),
-            sku: sku.to_string(),
-            category: category.to_string(),
-            at,
-        },
-    )
-    .await
+/// Counts buyers' "the shop's tips solved it", once per order and SKU; answers how many of
+/// `lines` counted (the others were counted before).
+pub async fn helped(store: &Store, lines: Vec<HelpedLine>) -> AppResult<u32> {
+    call(namespace(store)?, &store.shop, &TallyCall::Helped { lines }).await
 }

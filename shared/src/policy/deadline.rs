@@ -6,7 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Case, CaseKind, CaseState, Clock, Command, ExpiryOutcome, MS_PER_HOUR, Party, Role, Timestamp,
+    Case, CaseKind, CaseState, Clock, Command, EventKind, ExpiryOutcome, MS_PER_HOUR, Party, Role,
+    Timestamp,
 };
 
 use super::settings::Policy;
@@ -191,8 +192,19 @@ pub fn current_deadline(case: &Case, policy: &Policy) -> Option<Deadline> {
 #[must_use]
 pub fn due_timeout(case: &Case, policy: &Policy, now: Timestamp) -> Option<Command> {
     current_deadline(case, policy)
-        .filter(|d| !d.paused && now > d.due && d.on_expiry != ExpiryOutcome::Overdue)
+        .filter(|d| !d.paused && now > d.due)
+        .filter(|d| d.on_expiry != ExpiryOutcome::Overdue || !overdue_on_record(case, d.due))
         .map(|d| Command::Expire { due: d.due })
+}
+
+/// Whether the passing of the unanswered question's clock `due` is already on the case's record:
+/// an overdue clock runs nothing, and its passing is recorded once.
+#[must_use]
+pub fn overdue_on_record(case: &Case, due: Timestamp) -> bool {
+    case.events.iter().any(|e| {
+        matches!(e.kind, EventKind::DeadlineExpired { due: at, outcome: ExpiryOutcome::Overdue }
+            if at == due)
+    })
 }
 
 #[cfg(test)]

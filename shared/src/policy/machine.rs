@@ -927,9 +927,15 @@ fn expire(
         return Err(PolicyError::NotDue { due });
     }
     let outcome = deadline.on_expiry;
-    // An unanswered question only shows overdue: there is nothing to run.
+    // An unanswered question has nothing to grant (DOMAIN.md): its passing is recorded once, so
+    // the buyer's timeline says the shop is late and the shop's webhook carries it (for a
+    // complaint, the owner's to be told), and the case waits overdue at the top of its class.
     if outcome == ExpiryOutcome::Overdue {
-        return Ok(Vec::new());
+        return Ok(if super::deadline::overdue_on_record(case, due) {
+            Vec::new()
+        } else {
+            vec![EventKind::DeadlineExpired { due, outcome }]
+        });
     }
     let mut events = vec![EventKind::DeadlineExpired { due, outcome }];
     // Behind a proposal the step's own outcome runs, with the solution that step had granted.

@@ -70,27 +70,66 @@ fn a_parcel_question_is_answered_by_an_agent_within_24_hours_and_closes_as_answe
 }
 
 #[test]
-fn an_unanswered_question_shows_overdue_and_nothing_runs_by_itself() {
-    let mut run = Run::file(
-        &on_its_way(),
-        question(CaseKind::ParcelQuestion),
-        asked_at(),
-    )
-    .expect("filed");
-    let late = asked_at().plus_ms(25 * MS_PER_HOUR);
-    run.at(late);
-    assert_eq!(due_timeout(&run.case, &run.policy, late), None);
-    let p = priority(&run.case, &run.policy, late);
-    assert!(p.reasons.contains(&PriorityReason::OverdueShopDeadline));
-    // An expiry sent anyway changes nothing.
-    let due = current_deadline(&run.case, &run.policy)
-        .expect("deadline")
-        .due;
-    assert_eq!(
-        run.ok(&crate::domain::Actor::System, Command::Expire { due }),
-        vec![]
-    );
-    assert!(matches!(run.case.state(), CaseState::AwaitingReview { .. }));
+fn an_unanswered_question_shows_overdue_its_passing_is_recorded_once_and_nothing_runs() {
+    for kind in [CaseKind::ParcelQuestion, CaseKind::Complaint] {
+        let mut run = Run::file(&on_its_way(), question(kind), asked_at()).expect("filed");
+        let due = current_deadline(&run.case, &run.policy)
+            .expect("deadline")
+            .due;
+        assert_eq!(due_timeout(&run.case, &run.policy, due), None, "{kind:?}");
+        let late = asked_at().plus_ms(25 * MS_PER_HOUR);
+        run.at(late);
+        // The clock's passing goes on the record (the buyer's timeline, the shop's webhook).
+        assert_eq!(
+            due_timeout(&run.case, &run.policy, late),
+            Some(Command::Expire { due })
+        );
+        let events = run.expire();
+        assert_eq!(
+            events.iter().map(|e| &e.kind).collect::<Vec<_>>(),
+            vec![&crate::domain::EventKind::DeadlineExpired {
+                due,
+                outcome: ExpiryOutcome::Overdue
+            }],
+            "{kind:?}"
+        );
+        // Once: nothing more is due, and an expiry sent anyway changes nothing.
+        assert_eq!(
+            due_timeout(&run.case, &run.policy, late.plus_hours(48)),
+            None
+        );
+        assert_eq!(
+            run.ok(&crate::domain::Actor::System, Command::Expire { due }),
+            vec![]
+        );
+        // Nothing was granted: the case waits for the shop, overdue, with the same clock.
+        assert!(matches!(run.case.state(), CaseState::AwaitingReview { .. }));
+        assert_eq!(
+            current_deadline(&run.case, &run.policy).map(|d| d.due),
+            Some(due)
+        );
+        let p = priority(&run.case, &run.policy, late);
+        assert!(p.reasons.contains(&PriorityReason::OverdueShopDeadline));
+        // The late answer is the one deadline the shop missed (the record of its passing is not
+        // a second one).
+        let answerer = if kind == CaseKind::Complaint {
+            owner()
+        } else {
+            agent()
+        };
+        run.ok(
+            &answerer,
+            Command::Answer {
+                text: "Sorry for the wait.".into(),
+            },
+        );
+        let facts = crate::analytics::CaseFacts::of(&run.case, &run.policy);
+        assert_eq!(
+            (facts.deadlines_met, facts.deadlines_missed),
+            (0, 1),
+            "{kind:?}"
+        );
+    }
 }
 
 #[test]

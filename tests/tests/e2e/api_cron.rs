@@ -277,6 +277,14 @@ fn every_timeout_fires_from_the_cron_once_and_a_second_run_changes_nothing() {
         },
         after_sign(&phone, 2),
     );
+    // A complaint nobody answered in its 12 hours: nothing to grant, its passing recorded once.
+    let complaint = plant(
+        &policy,
+        "AS-CRON-COMPLAINT",
+        &own(&shirt, "C"),
+        json!({"kind": "complaint", "reason": "service", "lines": [], "note": "Nobody answers me"}),
+        after_sign(&shirt, 1),
+    );
 
     let late = plant(
         &policy,
@@ -294,6 +302,7 @@ fn every_timeout_fires_from_the_cron_once_and_a_second_run_changes_nothing() {
         &unconfirmed_return,
         &unconfirmed_delivery,
         &escalated,
+        &complaint,
     ];
     let mut entries: Vec<Value> = planted.iter().flat_map(|p| p.entries.clone()).collect();
     entries.extend(late.entries.clone());
@@ -374,6 +383,23 @@ fn every_timeout_fires_from_the_cron_once_and_a_second_run_changes_nothing() {
         );
     }
     assert_eq!(after[7], before[7], "the clock pauses while escalated");
+    assert_eq!(
+        after[8].0, "awaiting_review",
+        "a complaint is never decided by a clock"
+    );
+    assert_eq!(after[8].1, before[8].1 + 1);
+    let seen = owner.get("/api/staff/cases/AS-CRON-COMPLAINT").json();
+    let last = &seen["case"]["events"][before[8].1];
+    assert_eq!(last["kind"]["type"], "deadline_expired", "{last}");
+    assert_eq!(last["kind"]["outcome"], "overdue", "{last}");
+    assert_eq!(last["actor"]["type"], "system", "{last}");
+    assert!(
+        seen["priority"]["reasons"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|r| r["code"] == "overdue_shop_deadline")),
+        "{}",
+        seen["priority"]
+    );
 
     // Running the cron again changes nothing.
     let again = tests::Api::new(&server.base).get("/__scheduled?cron=*/5+*+*+*+*");

@@ -379,7 +379,24 @@ fn cases_and_their_photos_round_trip_through_a_backup() {
     assert_status(&r, 200);
     let mut policy: Value = owner.get("/api/staff/policy").json();
     policy["max_photos"] = json!(8);
+    policy["tips"] = json!({"categories": {"apparel": [
+        {"title": "Runs small", "steps": ["One cold wash relaxes the cotton"]}
+    ]}});
     assert_status(&owner.put("/api/staff/policy", &policy), 200);
+    // Records of the desk that no case log holds: the parcel's scans the shop's system pushed,
+    // and a line the shop's tips helped with (counted in the figures).
+    let scans = json!({"carrier": "SF Express", "number": "SF900800700",
+                       "events": [{"at": now().0 - MS_PER_HOUR, "status": "到达杭州转运中心"}]});
+    assert_status(
+        &shop.post(
+            &shared::api::routes::shop_order_tracking(&order.number),
+            &scans,
+        ),
+        200,
+    );
+    let r = buyer.post("/api/buyer/helped", &json!({"sku": "SHIRT-OX-L"}));
+    assert_status(&r, 200);
+    assert_eq!(r.json()["counted"], true);
     let canned = json!([{"id": "thanks", "title": "Thanks", "zh": "谢谢您的耐心。", "en": "Thank you for your patience."}]);
     assert_status(&owner.put("/api/staff/canned-replies", &canned), 200);
 
@@ -412,7 +429,13 @@ fn cases_and_their_photos_round_trip_through_a_backup() {
             .count(),
         2
     );
-    for key in ["order:demo:BKLIVE1", "policy:demo", "canned:demo"] {
+    for key in [
+        "order:demo:BKLIVE1",
+        "policy:demo",
+        "canned:demo",
+        "parcel:demo:BKLIVE1",
+        "helped:demo:BKLIVE1:SHIRT-OX-L",
+    ] {
         assert!(exported.contains_key(key), "{key}");
     }
     assert!(exported.keys().any(|k| k.starts_with("policylog:demo:")));
@@ -518,6 +541,14 @@ fn cases_and_their_photos_round_trip_through_a_backup() {
     );
     assert_status(&r, 200);
     let buyer2 = Api::new(&second.base).with_bearer(r.json()["token"].as_str().unwrap_or_default());
+    // The parcel's scans and the tips' figure came along.
+    assert_eq!(
+        buyer2.get("/api/buyer/order").json()["order"]["tracking"],
+        buyer.get("/api/buyer/order").json()["order"]["tracking"]
+    );
+    let helped = |api: &Api| api.get("/api/staff/analytics").json()["helped"].clone();
+    assert_eq!(helped(&owner2), helped(&owner));
+    assert_eq!(helped(&owner2)["total"], 1);
     let retry = file_with_key(&buyer2, "backup-live-1", &request);
     assert_status(&retry, 201);
     assert_eq!(retry.json()["case"]["id"], json!(live));

@@ -379,6 +379,15 @@ pub async fn records(r: &mut Req) -> AppResult<Response> {
             done?;
         }
     }
+    // The tips' helped lines are counted in the figures again (once each, however often a
+    // page is sent again), in one call for the page.
+    let helped: Vec<_> = keep
+        .iter()
+        .filter_map(|record| backup::helped_line(&r.store.shop, &record.key, &record.value))
+        .collect();
+    if !helped.is_empty() {
+        crate::tally::helped(&r.store, helped).await?;
+    }
     ok(&RestoreWritten {
         written: u32::try_from(keep.len()).unwrap_or(u32::MAX),
     })
