@@ -176,14 +176,20 @@ impl Wrangler {
         // (9229) and one would fail with "Address already in use".
         let inspector = free_port()?;
         let log = state_dir.with_extension("log");
+        // A file of no secrets in place of the developer's `.dev.vars`, which `wrangler dev` reads
+        // from the project's root unless it is given env files: a checkout where
+        // `scripts/dev.sh` wrote its keys (Web Push among them) must test as a clean one does.
+        let env_file = state_dir.with_extension("env");
+        std::fs::write(&env_file, "# a test server's secrets are its --var flags\n")?;
         // AFTERSALES_PREBUILT: the test command built the worker once already; the [build] step
         // would otherwise rebuild it at every start.
         let command = format!(
             "exec wrangler dev --ip 127.0.0.1 --port {port} --inspector-port {inspector} --persist-to '{}' --test-scheduled --log-level warn \
              --show-interactive-dev-session=false --var SIGNING_KEY:{TEST_SIGNING_KEY} --var IMPORT_API_KEY:{TEST_API_KEY} \
              --var WEBHOOK_SECRET:{TEST_WEBHOOK_SECRET} --var LOOKUPS_PER_IP_PER_MINUTE:100000 \
-             --var LOGINS_PER_IP_PER_MINUTE:100000{}",
+             --var LOGINS_PER_IP_PER_MINUTE:100000 --env-file '{}'{}",
             state_dir.display(),
+            env_file.display(),
             vars.iter()
                 .map(|(k, v)| format!(" --var '{k}:{v}'"))
                 .collect::<String>()
