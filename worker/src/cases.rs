@@ -355,6 +355,7 @@ async fn decide_and_store(
     hooks::enqueue(scope.store, &loaded.case, &events, scope.now).await?;
     let from = loaded.case.events.len().saturating_sub(events.len());
     crate::notify::enqueue(scope.store, scope.policy, &loaded.case, from, scope.now).await?;
+    crate::alert::enqueue(scope.store, scope.policy, &loaded.case, from, scope.now).await?;
     Ok(loaded)
 }
 

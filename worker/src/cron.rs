@@ -28,6 +28,8 @@ pub struct CronReport {
     pub reminders: u32,
     /// Buyer notifications sent and failed.
     pub notifications: (u32, u32),
+    /// Owners' alerts sent and failed.
+    pub alerts: (u32, u32),
 }
 
 /// Runs the timeouts of one shop.
@@ -106,6 +108,7 @@ pub async fn run(env: &Env, shop: &str, now: Timestamp) -> AppResult<CronReport>
     for key in queued.iter().filter(|k| crate::notify::is_outbox_key(k)) {
         crate::notify::send_queued(env, &store, key, now).await?;
     }
+    report.alerts = crate::alert::deliver_due(env, &store, now).await?;
     report.notifications = crate::notify::deliver_due(env, &store, &policy, now).await?;
     Ok(report)
 }

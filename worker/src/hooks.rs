@@ -99,6 +99,11 @@ pub async fn deliver_now(env: Env, shop: String, keys: Vec<String>) {
                 crate::notify::send_queued(&env, &store, &key, now).await?;
                 continue;
             }
+            // And the owners' alerts (`alert`).
+            if crate::alert::is_alert_key(&key) {
+                crate::alert::send_queued(&env, &store, &key, now).await?;
+                continue;
+            }
             if url.trim().is_empty() {
                 continue;
             }

@@ -2,6 +2,7 @@
 //! static portal for every other path, and the deadline cron. Handlers stay thin (decode, authorize, load, decide in `shared`,
 //! store, respond); KV and R2 access lives in `store`.
 
+mod alert;
 mod auth;
 mod backup;
 mod cases;

@@ -70,7 +70,8 @@ pub struct Entry {
     pub pushed: Vec<String>,
 }
 
-fn var(env: &Env, name: &str) -> String {
+/// A setting of the worker's environment, a secret or a plain variable, trimmed ("" when unset).
+pub fn env_value(env: &Env, name: &str) -> String {
     env.secret(name)
         .map(|s| s.to_string())
         .or_else(|_| env.var(name).map(|v| v.to_string()))
@@ -81,7 +82,9 @@ fn var(env: &Env, name: &str) -> String {
 
 /// True when some channel is configured (else nothing is queued at all).
 pub fn configured(env: &Env) -> bool {
-    hooks::configured(env) || !var(env, "EMAIL_API_URL").is_empty() || crate::push::configured(env)
+    hooks::configured(env)
+        || !env_value(env, "EMAIL_API_URL").is_empty()
+        || crate::push::configured(env)
 }
 
 /// Queues the notification of one commit (`case.events[from..]`, applied), if it has one.
@@ -229,9 +232,9 @@ pub async fn deliver_due(
 
 /// Tries every configured channel that does not have the entry yet; true when none is left.
 async fn send(env: &Env, store: &Store, entry: &mut Entry, now: Timestamp) -> AppResult<bool> {
-    let webhook = var(env, "WEBHOOK_URL");
-    let email_api = var(env, "EMAIL_API_URL");
-    let portal = var(env, "PORTAL_URL");
+    let webhook = env_value(env, "WEBHOOK_URL");
+    let email_api = env_value(env, "EMAIL_API_URL");
+    let portal = env_value(env, "PORTAL_URL");
     let link = format!(
         "{}{}",
         portal.trim_end_matches('/'),
@@ -250,7 +253,7 @@ async fn send(env: &Env, store: &Store, entry: &mut Entry, now: Timestamp) -> Ap
     }
     let to = entry.buyer.email.clone().unwrap_or_default();
     if !email_api.is_empty() && !to.is_empty() && !entry.done.contains(&Channel::Email) {
-        if post_email(env, &email_api, entry, &to, &link)
+        if post_buyer_email(env, &email_api, entry, &to, &link)
             .await
             .unwrap_or(false)
         {
@@ -311,22 +314,41 @@ struct Email<'a> {
     text: &'a str,
 }
 
-async fn post_email(env: &Env, url: &str, entry: &Entry, to: &str, link: &str) -> AppResult<bool> {
-    let from = var(env, "EMAIL_FROM");
+async fn post_buyer_email(
+    env: &Env,
+    url: &str,
+    entry: &Entry,
+    to: &str,
+    link: &str,
+) -> AppResult<bool> {
     let n = &entry.notification;
     let text = format!("{}\n\n{}\n\n{link}\n", n.title, n.body);
+    post_email(env, url, to, &n.title, &text, &n.key).await
+}
+
+/// Sends one e-mail through the e-mail API (`EMAIL_FROM`, bearer `EMAIL_API_KEY`); `key` is the
+/// `Idempotency-Key` by which the API drops a repeat. True when the API accepted it.
+pub async fn post_email(
+    env: &Env,
+    url: &str,
+    to: &str,
+    subject: &str,
+    text: &str,
+    key: &str,
+) -> AppResult<bool> {
+    let from = env_value(env, "EMAIL_FROM");
     let body = serde_json::to_string(&Email {
         to,
         from: &from,
-        subject: &n.title,
-        text: &text,
+        subject,
+        text,
     })?;
     let headers = Headers::new();
     headers.set("Content-Type", "application/json")?;
-    headers.set("Idempotency-Key", &n.key)?;
-    let key = var(env, "EMAIL_API_KEY");
-    if !key.is_empty() {
-        headers.set("Authorization", &format!("Bearer {key}"))?;
+    headers.set("Idempotency-Key", key)?;
+    let api_key = env_value(env, "EMAIL_API_KEY");
+    if !api_key.is_empty() {
+        headers.set("Authorization", &format!("Bearer {api_key}"))?;
     }
     let mut init = RequestInit::new();
     init.with_method(Method::Post)

@@ -178,6 +178,16 @@ pub mod keys {
             .and_then(|d| d.parse().ok())
             .unwrap_or(0)
     }
+    /// The start of every key of the owners' alert outbox (`alert`).
+    pub const ALERT_PENDING: &str = "alertq:";
+    /// Prefix of the owners' alerts waiting to go out.
+    pub fn alert_pending_prefix(shop: &str) -> String {
+        format!("{ALERT_PENDING}{shop}:")
+    }
+    /// An owners' alert waiting to go out, from `due` on (its key holds no `:`).
+    pub fn alert_pending(shop: &str, due: i64, alert_key: &str) -> String {
+        format!("{ALERT_PENDING}{shop}:{due:013}:{alert_key}")
+    }
     /// The start of every key of the buyer-notification outbox (`notify`).
     pub const NOTIFY_PENDING: &str = "ntfq:";
     /// Prefix of the notifications waiting to go out.

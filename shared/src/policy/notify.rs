@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{
     Actor, Case, CaseState, Event, EventKind, ExpiryOutcome, MS_PER_DAY, MS_PER_HOUR,
-    MS_PER_MINUTE, Party, Timestamp,
+    MS_PER_MINUTE, Party, Role, Timestamp,
 };
 use crate::i18n::Lang;
 
@@ -306,6 +306,64 @@ fn local_minute(at: Timestamp, utc_offset_minutes: i64) -> i64 {
     at.0.saturating_add(utc_offset_minutes * MS_PER_MINUTE)
         .rem_euclid(MS_PER_DAY)
         / MS_PER_MINUTE
+}
+
+/// A message to the shop's owners: a clock that is the owner's to answer (a complaint about the
+/// service) passed with no answer. DOMAIN.md "Time limits": "overdue; the owner is told". Written
+/// in both languages, because the worker does not know which one each owner reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnerAlert {
+    /// `<case>.owner_alert.<event index>`: one alert for each time a clock passes.
+    pub key: String,
+    /// The case.
+    pub case_id: String,
+    /// The order.
+    pub order: String,
+    /// One line (an e-mail subject).
+    pub title: String,
+    /// What happened and what to do, in Chinese and then in English.
+    pub body: String,
+    /// The case in the admin (`/admin/case/<id>`).
+    pub link: String,
+    /// When the clock's passing was recorded.
+    pub at: Timestamp,
+}
+
+/// The owners' alert for one commit (`case.events[from..]`, already applied), if it has one: the
+/// commit recorded that an overdue clock passed, and that clock waits for the owner.
+#[must_use]
+pub fn owner_alert(case: &Case, from: usize, policy: &Policy) -> Option<OwnerAlert> {
+    let (index, event) = case.events.iter().enumerate().skip(from).find(|(_, e)| {
+        matches!(
+            e.kind,
+            EventKind::DeadlineExpired {
+                outcome: ExpiryOutcome::Overdue,
+                ..
+            }
+        )
+    })?;
+    let deadline = current_deadline(case, policy)?;
+    if deadline.waiting_for != (Party::Shop { role: Role::Owner }) {
+        return None;
+    }
+    let (zh, en) = (
+        crate::i18n::labels::kind(case.request.kind, Lang::ZhCn),
+        crate::i18n::labels::kind(case.request.kind, Lang::En),
+    );
+    let (id, order) = (&case.id, &case.order.number);
+    Some(OwnerAlert {
+        key: format!("{id}.owner_alert.{index}"),
+        case_id: id.clone(),
+        order: order.clone(),
+        title: format!("{zh}超时未答复 · {en} overdue: {id}"),
+        body: format!(
+            "买家的{zh}（订单 {order}）已过答复时限，尚无人答复。请先致歉，再给出解决办法。\n\
+             The buyer's {en} (order {order}) passed its answer time with no answer. Apologise \
+             first, then offer a fix."
+        ),
+        link: format!("/admin/case/{id}"),
+        at: event.at,
+    })
 }
 
 #[cfg(test)]

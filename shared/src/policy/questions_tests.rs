@@ -84,7 +84,23 @@ fn an_unanswered_question_shows_overdue_its_passing_is_recorded_once_and_nothing
             due_timeout(&run.case, &run.policy, late),
             Some(Command::Expire { due })
         );
+        let from = run.case.events.len();
         let events = run.expire();
+        // The owner is told of a complaint's passing (a parcel question is the agents' queue).
+        let alert = crate::policy::notify::owner_alert(&run.case, from, &run.policy);
+        if kind == CaseKind::Complaint {
+            let alert = alert.expect("the owner's alert");
+            assert_eq!(alert.key, format!("{}.owner_alert.{from}", run.case.id));
+            assert_eq!(alert.link, format!("/admin/case/{}", run.case.id));
+            assert!(
+                alert.title.contains("服务投诉超时未答复"),
+                "{}",
+                alert.title
+            );
+            assert!(alert.body.contains("Apologise first"), "{}", alert.body);
+        } else {
+            assert_eq!(alert, None);
+        }
         assert_eq!(
             events.iter().map(|e| &e.kind).collect::<Vec<_>>(),
             vec![&crate::domain::EventKind::DeadlineExpired {
@@ -122,6 +138,11 @@ fn an_unanswered_question_shows_overdue_its_passing_is_recorded_once_and_nothing
             Command::Answer {
                 text: "Sorry for the wait.".into(),
             },
+        );
+        // Nothing more to tell once it is answered.
+        assert_eq!(
+            crate::policy::notify::owner_alert(&run.case, from + 1, &run.policy),
+            None
         );
         let facts = crate::analytics::CaseFacts::of(&run.case, &run.policy);
         assert_eq!(

@@ -418,8 +418,18 @@ fn every_timeout_fires_from_the_cron_once_and_a_second_run_changes_nothing() {
 /// the owner bootstrapped and the read models rebuilt from the planted logs.
 pub(crate) fn serve_planted(
     tag: &str,
+    entries: Vec<Value>,
+    orders: &[Order],
+) -> (Wrangler, tests::Api, usize) {
+    serve_planted_with(tag, entries, orders, &[])
+}
+
+/// [`serve_planted`] with the server's `vars` (receivers of its webhooks and e-mail).
+fn serve_planted_with(
+    tag: &str,
     mut entries: Vec<Value>,
     orders: &[Order],
+    vars: &[(&str, &str)],
 ) -> (Wrangler, tests::Api, usize) {
     for o in orders {
         entries.push(json!({"key": format!("order:demo:{}", o.number), "value": serde_json::to_string(o).expect("order json")}));
@@ -440,7 +450,7 @@ pub(crate) fn serve_planted(
         .status()
         .expect("run wrangler kv bulk put");
     assert!(status.success(), "planting the histories failed");
-    let server = Wrangler::start(&dir).expect("wrangler dev");
+    let server = Wrangler::start_with(&dir, vars).expect("wrangler dev");
     let shop = tests::Api::new(&server.base).with_bearer(tests::TEST_API_KEY);
     let boot = json!({"email": OWNER.0, "name": "Owner", "role": "owner", "password": OWNER.1});
     assert_eq!(shop.post("/api/shop/bootstrap", &boot).status, 201);
@@ -454,6 +464,128 @@ pub(crate) fn serve_planted(
     );
     let count = rebuilt.json()["rebuilt_cases"].as_u64().unwrap_or(0);
     (server, owner, usize::try_from(count).unwrap_or(0))
+}
+
+type Received = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
+
+/// The JSON bodies a receiver got that mention `case`.
+fn received(store: &Received, case: &str) -> Vec<Value> {
+    store
+        .lock()
+        .map(|r| r.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, body)| body.contains(case))
+        .filter_map(|(_, body)| serde_json::from_str(&body).ok())
+        .collect()
+}
+
+#[test]
+fn an_overdue_complaint_tells_every_owner_by_email_and_the_webhook_once() {
+    let (hooks, mails): (Received, Received) = (Default::default(), Default::default());
+    let hook_url = crate::support::webhook_receiver(hooks.clone());
+    let mail_url = crate::support::webhook_receiver(mails.clone());
+    let policy = Policy::default();
+    let mut orders = fresh_orders("alert");
+    for o in &mut orders {
+        crate::support::age(o, 20);
+    }
+    let shirt = orders
+        .iter()
+        .find(|o| o.number.starts_with(tests::fixtures::stories::SHIRT))
+        .cloned()
+        .expect("shirt");
+    let signed = shirt.signed_for_at.unwrap_or(shirt.paid_at);
+    let id = "AS-ALERT-COMPLAINT";
+    let complaint = plant(
+        &policy,
+        id,
+        &shirt,
+        json!({"kind": "complaint", "reason": "service", "lines": [], "note": "Nobody answers me"}),
+        Timestamp(signed.0 + MS_PER_HOUR),
+    );
+    let (server, owner, _) = serve_planted_with(
+        "alert",
+        complaint.entries,
+        &orders,
+        &[
+            ("WEBHOOK_URL", hook_url.as_str()),
+            ("EMAIL_API_URL", mail_url.as_str()),
+            ("EMAIL_FROM", "shop@example.cn"),
+            ("PORTAL_URL", "https://returns.example.cn"),
+        ],
+    );
+    // A second owner, and an agent, who is not told (complaints are the owners').
+    for (email, role) in [
+        ("co-owner@test.shop", "owner"),
+        ("agent@test.shop", "agent"),
+    ] {
+        let account =
+            json!({"email": email, "name": role, "role": role, "password": "a-long-password-9"});
+        let r = owner.post("/api/staff/accounts", &account);
+        assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    }
+    let cron = || {
+        let r = tests::Api::new(&server.base).get("/__scheduled?cron=*/5+*+*+*+*");
+        assert_eq!(r.status, 200, "cron: {}", String::from_utf8_lossy(&r.body));
+    };
+    cron();
+    let alerts = |store: &Received| {
+        received(store, id)
+            .into_iter()
+            .filter(|b| b["type"] == "staff.alert" || b.get("subject").is_some())
+            .collect::<Vec<_>>()
+    };
+    for _ in 0..80 {
+        if alerts(&mails).len() >= 2 && !alerts(&hooks).is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    let mut to: Vec<String> = alerts(&mails)
+        .iter()
+        .map(|m| m["to"].as_str().unwrap_or_default().to_string())
+        .collect();
+    to.sort();
+    assert_eq!(
+        to,
+        vec!["co-owner@test.shop", OWNER.0],
+        "{:?}",
+        alerts(&mails)
+    );
+    let mail = &alerts(&mails)[0];
+    let subject = mail["subject"].as_str().unwrap_or_default();
+    assert!(
+        subject.contains("Complaint overdue") && subject.contains("服务投诉超时未答复"),
+        "{subject}"
+    );
+    let text = mail["text"].as_str().unwrap_or_default();
+    assert!(
+        text.contains(&format!("https://returns.example.cn/admin/case/{id}")),
+        "{text}"
+    );
+    assert!(text.contains("Apologise first"), "{text}");
+    let hook = alerts(&hooks);
+    assert_eq!(hook.len(), 1, "{hook:?}");
+    assert_eq!(hook[0]["case_id"], id);
+    assert_eq!(hook[0]["order"], json!(shirt.number));
+    // The case's own delivery names its kind beside the recorded passing.
+    let events = received(&hooks, id)
+        .into_iter()
+        .find(|b| b["kind"] == "complaint")
+        .expect("the case's event delivery");
+    assert_eq!(
+        events["events"][0]["kind"]["type"], "deadline_expired",
+        "{events}"
+    );
+
+    // Told once: a second run records nothing more and sends nothing more.
+    cron();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(alerts(&mails).len(), 2);
+    assert_eq!(alerts(&hooks).len(), 1);
+    assert_eq!(state_of(&owner, id), ("awaiting_review".to_string(), 2));
+    server.stop();
 }
 
 #[test]
