@@ -894,6 +894,11 @@ pub struct CaseSummary {
     /// The buyer's language (the one they filed in), for replies in it.
     #[serde(default)]
     pub buyer_lang: Option<Lang>,
+    /// The deadline has passed and what it does is on record: an unanswered question's clock
+    /// runs nothing, and its passing is recorded once. The cron skips such a case, so overdue
+    /// questions do not cost a desk request on every run.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub expiry_on_record: bool,
 }
 
 /// `GET /api/staff/queue`: one page, most urgent first.

@@ -65,7 +65,7 @@ pub async fn run(env: &Env, shop: &str, now: Timestamp) -> AppResult<CronReport>
             }
             continue;
         }
-        if summary.due.is_none_or(|due| due > now) {
+        if summary.due.is_none_or(|due| due > now) || summary.expiry_on_record {
             continue;
         }
         // The expiry is a change like any other: it runs in the order's desk, after (or before)

@@ -367,6 +367,7 @@ fn summary() -> CaseSummary {
         low_risk: true,
         version: u32::MAX,
         buyer_lang: Some(Lang::ZhCn),
+        expiry_on_record: true,
     }
 }
 
@@ -696,14 +697,22 @@ fn a_missing_required_field_is_refused_and_a_defaulted_one_is_filled_in() {
             "low_risk",
             "version",
             "buyer_lang",
+            "expiry_on_record",
         ] {
             remove(j, &[], key);
         }
     });
     let read = agree::<CaseSummary>(&text);
     assert_eq!(
-        read.map(|s| (s.on_expiry, s.amount, s.currency, s.low_risk, s.version)),
-        Some((None, None, String::new(), false, 0))
+        read.map(|s| (
+            s.on_expiry,
+            s.amount,
+            s.currency,
+            s.low_risk,
+            s.version,
+            s.expiry_on_record
+        )),
+        Some((None, None, String::new(), false, 0, false))
     );
     // An `Option` may be left out or be null; a plain field may not be null.
     let text = edited(&summary(), |j| {

@@ -586,7 +586,9 @@ proptest! {
     /// Without the owner, an agent (helped by the buyer, the warehouse and the clock) never gets
     /// money above the agent's limit out: every such refund follows an approval the system made
     /// on a shop deadline (the buyer is never punished for the shop's silence, whoever's silence
-    /// it is). The agent's own approvals and offers above the limit stay proposals.
+    /// it is). The agent's own approvals and offers above the limit stay proposals. The return
+    /// postage a refund pays back is not the agent's to decide: the postage rule owes it, up to
+    /// the cap the shop set (`return_postage_cap`), so it is not counted against the limit.
     #[test]
     fn without_the_owner_money_above_the_agents_limit_moves_only_on_the_policys_deadlines(
         (o, request, mut policy, buyer, hours) in arb_world(),
@@ -618,7 +620,7 @@ proptest! {
                     approver = Some(event.actor.clone());
                 }
                 if let Some(b) = event.kind.refunded()
-                    && b.total > Money(limit)
+                    && b.total - b.return_postage > Money(limit)
                 {
                     prop_assert_eq!(&approver, &Some(Actor::System), "{:?} paid by {:?}", b.total, events);
                 }

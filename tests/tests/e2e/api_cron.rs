@@ -585,6 +585,14 @@ fn an_overdue_complaint_tells_every_owner_by_email_and_the_webhook_once() {
     assert_eq!(alerts(&mails).len(), 2);
     assert_eq!(alerts(&hooks).len(), 1);
     assert_eq!(state_of(&owner, id), ("awaiting_review".to_string(), 2));
+    // The queue's line says the passing is on record: later cron runs skip the case.
+    let queue = owner.get("/api/staff/queue").json();
+    let row = queue["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|i| i["id"] == id).cloned())
+        .unwrap_or_default();
+    assert_eq!(row["expiry_on_record"], true, "{row}");
+    assert_eq!(row["priority_class"], 0, "the dispute class: {row}");
     server.stop();
 }
 

@@ -603,6 +603,7 @@ mod tests {
             low_risk: false,
             version: 1,
             buyer_lang: None,
+            expiry_on_record: false,
         }
     }
 

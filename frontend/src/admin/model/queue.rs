@@ -608,6 +608,7 @@ pub(crate) mod tests {
             low_risk,
             version: 1,
             buyer_lang: None,
+            expiry_on_record: false,
         }
     }
 
