@@ -43,7 +43,7 @@ pub use batch::{
 };
 pub use catalogue::{SETTINGS, Setting, SettingGroup, SettingValue, Unit, setting};
 pub use context::{BuyerStanding, Context};
-pub use deadline::{Deadline, current_deadline, due_timeout, overdue_on_record};
+pub use deadline::{Deadline, current_deadline, due_timeout, expiry_on_record};
 pub use eligibility::{
     KindEligibility, LineEligibility, eligibility, line_eligibility, needs_carrier_proof,
     units_held,

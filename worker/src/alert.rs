@@ -116,38 +116,25 @@ pub async fn send_queued(env: &Env, store: &Store, key: &str, now: Timestamp) ->
 
 /// Sends every due alert (the cron). Returns (sent, failed).
 pub async fn deliver_due(env: &Env, store: &Store, now: Timestamp) -> AppResult<(u32, u32)> {
-    let pending = store
-        .list_all_meta::<serde_json::Value>(&keys::alert_pending_prefix(&store.shop))
-        .await?;
-    let (mut sent, mut failed) = (0, 0);
-    for (key, _) in pending {
-        if keys::outbox_due(&key) > now.0 {
-            continue;
-        }
-        let Some(mut entry) = store.get::<Entry>(&key).await? else {
-            continue;
-        };
-        if send(env, &mut entry, now).await {
-            store.delete(&key).await?;
-            sent += 1;
-            continue;
-        }
-        failed += 1;
-        entry.attempts += 1;
-        // As for webhooks: the next attempt is written before this one is deleted.
-        if let Some(minutes) = hooks::BACKOFF_MINUTES.get(entry.attempts as usize - 1) {
-            let next = keys::alert_pending(&store.shop, now.0 + minutes * 60_000, &entry.alert.key);
-            store.put(&next, &entry).await?;
-        } else {
-            worker::console_error!(
-                "owner alert {} dropped after {} attempts",
-                entry.alert.key,
-                entry.attempts
-            );
-        }
-        store.delete(&key).await?;
+    let prefix = keys::alert_pending_prefix(&store.shop);
+    hooks::retry_due(store, &prefix, now, async |entry: &mut Entry| {
+        Ok(send(env, entry, now).await)
+    })
+    .await
+}
+
+impl hooks::Retried for Entry {
+    fn attempts(&mut self) -> &mut u32 {
+        &mut self.attempts
     }
-    Ok((sent, failed))
+
+    fn key_due_at(&self, shop: &str, due: i64) -> String {
+        keys::alert_pending(shop, due, &self.alert.key)
+    }
+
+    fn name(&self) -> &str {
+        &self.alert.key
+    }
 }
 
 /// The webhook body of an alert.

@@ -170,10 +170,9 @@ pub fn summarize(case: &Case, ctx: &policy::Context<'_>) -> CaseSummary {
         low_risk: !state.is_closed() && policy::is_low_risk(case, ctx),
         version: 0,
         buyer_lang: case.request.lang,
-        expiry_on_record: deadline.as_ref().is_some_and(|d| {
-            d.on_expiry == shared::domain::ExpiryOutcome::Overdue
-                && policy::overdue_on_record(case, d.due)
-        }),
+        expiry_on_record: deadline
+            .as_ref()
+            .is_some_and(|d| policy::expiry_on_record(case, d)),
     }
 }
 

@@ -175,6 +175,54 @@ pub async fn deliver_due(env: &Env, store: &Store, now: Timestamp) -> AppResult<
     Ok((sent, failed))
 }
 
+/// An entry of an outbox whose retries [`retry_due`] runs (the buyer's notifications, the
+/// owners' alerts).
+pub trait Retried: Serialize + serde::de::DeserializeOwned {
+    /// Failed attempts so far.
+    fn attempts(&mut self) -> &mut u32;
+    /// Its key in the outbox when it is next due at `due` (ms).
+    fn key_due_at(&self, shop: &str, due: i64) -> String;
+    /// What the log names it by when it is dropped.
+    fn name(&self) -> &str;
+}
+
+/// One pass over an outbox (`prefix`): each entry due by `now` is sent; a sent one is deleted, a
+/// failed one is written again at its next back-off (before the old key is deleted, so a failed
+/// write keeps it) or dropped after the last. Returns (sent, failed).
+pub async fn retry_due<E: Retried>(
+    store: &Store,
+    prefix: &str,
+    now: Timestamp,
+    mut send: impl AsyncFnMut(&mut E) -> AppResult<bool>,
+) -> AppResult<(u32, u32)> {
+    let pending = store.list_all_meta::<serde_json::Value>(prefix).await?;
+    let (mut sent, mut failed) = (0, 0);
+    for (key, _) in pending {
+        if keys::outbox_due(&key) > now.0 {
+            continue;
+        }
+        let Some(mut entry) = store.get::<E>(&key).await? else {
+            continue;
+        };
+        if send(&mut entry).await? {
+            store.delete(&key).await?;
+            sent += 1;
+            continue;
+        }
+        failed += 1;
+        *entry.attempts() += 1;
+        let attempts = *entry.attempts();
+        if let Some(minutes) = BACKOFF_MINUTES.get(attempts as usize - 1) {
+            let next = entry.key_due_at(&store.shop, now.0 + minutes * 60_000);
+            store.put(&next, &entry).await?;
+        } else {
+            worker::console_error!("{} dropped after {} attempts", entry.name(), attempts);
+        }
+        store.delete(&key).await?;
+    }
+    Ok((sent, failed))
+}
+
 /// Posts one delivery with `X-Aftersales-Signature: t=<ms>,v1=<hex hmac of "<ms>.<body>">`.
 pub async fn post(env: &Env, url: &str, delivery: &Delivery, now: Timestamp) -> AppResult<bool> {
     let secret = env

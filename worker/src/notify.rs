@@ -192,42 +192,25 @@ pub async fn deliver_due(
     if rule::in_quiet_hours(now, policy) {
         return Ok((0, 0));
     }
-    let pending = store
-        .list_all_meta::<serde_json::Value>(&keys::notify_pending_prefix(&store.shop))
-        .await?;
-    let (mut sent, mut failed) = (0, 0);
-    for (key, _) in pending {
-        if keys::outbox_due(&key) > now.0 {
-            continue;
-        }
-        let Some(mut entry) = store.get::<Entry>(&key).await? else {
-            continue;
-        };
-        if send(env, store, &mut entry, now).await? {
-            store.delete(&key).await?;
-            sent += 1;
-            continue;
-        }
-        failed += 1;
-        entry.attempts += 1;
-        // As for webhooks: the next attempt is written before this one is deleted.
-        if let Some(minutes) = crate::hooks::BACKOFF_MINUTES.get(entry.attempts as usize - 1) {
-            let next = keys::notify_pending(
-                &store.shop,
-                now.0 + minutes * 60_000,
-                &entry.notification.key,
-            );
-            store.put(&next, &entry).await?;
-        } else {
-            worker::console_error!(
-                "notification {} dropped after {} attempts",
-                entry.notification.key,
-                entry.attempts
-            );
-        }
-        store.delete(&key).await?;
+    let prefix = keys::notify_pending_prefix(&store.shop);
+    hooks::retry_due(store, &prefix, now, async |entry: &mut Entry| {
+        send(env, store, entry, now).await
+    })
+    .await
+}
+
+impl hooks::Retried for Entry {
+    fn attempts(&mut self) -> &mut u32 {
+        &mut self.attempts
     }
-    Ok((sent, failed))
+
+    fn key_due_at(&self, shop: &str, due: i64) -> String {
+        keys::notify_pending(shop, due, &self.notification.key)
+    }
+
+    fn name(&self) -> &str {
+        &self.notification.key
+    }
 }
 
 /// Tries every configured channel that does not have the entry yet; true when none is left.

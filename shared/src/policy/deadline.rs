@@ -192,9 +192,16 @@ pub fn current_deadline(case: &Case, policy: &Policy) -> Option<Deadline> {
 #[must_use]
 pub fn due_timeout(case: &Case, policy: &Policy, now: Timestamp) -> Option<Command> {
     current_deadline(case, policy)
-        .filter(|d| !d.paused && now > d.due)
-        .filter(|d| d.on_expiry != ExpiryOutcome::Overdue || !overdue_on_record(case, d.due))
+        .filter(|d| !d.paused && now > d.due && !expiry_on_record(case, d))
         .map(|d| Command::Expire { due: d.due })
+}
+
+/// Whether what `deadline` does when it passes is already on the case's record, so nothing is
+/// left to run: an unanswered question's clock, whose passing is recorded once. (Any other
+/// expiry moves the case on, to a deadline of its own.)
+#[must_use]
+pub fn expiry_on_record(case: &Case, deadline: &Deadline) -> bool {
+    deadline.on_expiry == ExpiryOutcome::Overdue && overdue_on_record(case, deadline.due)
 }
 
 /// Whether the passing of the unanswered question's clock `due` is already on the case's record:
